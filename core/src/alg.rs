@@ -1,0 +1,192 @@
+//! Algorithms.
+//!
+//! [`Algorithm`] names every MAC and signature algorithm countermark knows. Keys are bound to one algorithm when
+//! they are built, so a verifier never takes the algorithm from the message it is checking.
+//!
+//! | algorithm | name | use |
+//! |---|---|---|
+//! | HMAC-SHA1 | `hmac-sha1` | **legacy**: ska's default and FOST only. SHA-1 is broken for collisions; HMAC-SHA1 is still unforged, but new deployments should not pick it |
+//! | HMAC-SHA224 | `hmac-sha224` | ska's `HMACSHA224Signature` |
+//! | HMAC-SHA256 | `hmac-sha256` | **the default** everywhere |
+//! | HMAC-SHA384 | `hmac-sha384` | |
+//! | HMAC-SHA512 | `hmac-sha512` | |
+//! | HMAC-BLAKE2s-256 | `hmac-blake2s` | handshake tokens made with `hashfunc=hashlib.blake2s` (RFC 2104 HMAC, 64-byte block) |
+//! | HMAC-BLAKE2b-512 | `hmac-blake2b` | handshake tokens made with `hashfunc=hashlib.blake2b` (RFC 2104 HMAC, 128-byte block) |
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// A MAC or signature algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// HMAC-SHA1. Legacy: kept only for byte compatibility with ska and FOST.
+    HmacSha1,
+    /// HMAC-SHA224.
+    HmacSha224,
+    /// HMAC-SHA256, the default.
+    HmacSha256,
+    /// HMAC-SHA384.
+    HmacSha384,
+    /// HMAC-SHA512.
+    HmacSha512,
+    /// HMAC over BLAKE2s-256 (Python's `hmac.new(key, msg, hashlib.blake2s)`).
+    HmacBlake2s,
+    /// HMAC over BLAKE2b-512 (Python's `hmac.new(key, msg, hashlib.blake2b)`).
+    HmacBlake2b,
+}
+
+impl Default for Algorithm {
+    fn default() -> Self {
+        Algorithm::HmacSha256
+    }
+}
+
+impl Algorithm {
+    /// Every HMAC algorithm, strongest-first is not implied; declaration order.
+    pub const HMAC: [Algorithm; 7] = [
+        Algorithm::HmacSha1,
+        Algorithm::HmacSha224,
+        Algorithm::HmacSha256,
+        Algorithm::HmacSha384,
+        Algorithm::HmacSha512,
+        Algorithm::HmacBlake2s,
+        Algorithm::HmacBlake2b,
+    ];
+
+    /// The canonical lower-case name (`"hmac-sha256"`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Algorithm::HmacSha1 => "hmac-sha1",
+            Algorithm::HmacSha224 => "hmac-sha224",
+            Algorithm::HmacSha256 => "hmac-sha256",
+            Algorithm::HmacSha384 => "hmac-sha384",
+            Algorithm::HmacSha512 => "hmac-sha512",
+            Algorithm::HmacBlake2s => "hmac-blake2s",
+            Algorithm::HmacBlake2b => "hmac-blake2b",
+        }
+    }
+
+    /// The name of the underlying hash as Python's `hashlib` spells it (`"sha256"`, `"blake2s"`).
+    pub const fn hash_name(self) -> &'static str {
+        match self {
+            Algorithm::HmacSha1 => "sha1",
+            Algorithm::HmacSha224 => "sha224",
+            Algorithm::HmacSha256 => "sha256",
+            Algorithm::HmacSha384 => "sha384",
+            Algorithm::HmacSha512 => "sha512",
+            Algorithm::HmacBlake2s => "blake2s",
+            Algorithm::HmacBlake2b => "blake2b",
+        }
+    }
+
+    /// Whether this is an HMAC (symmetric) algorithm.
+    pub const fn is_hmac(self) -> bool {
+        matches!(
+            self,
+            Algorithm::HmacSha1
+                | Algorithm::HmacSha224
+                | Algorithm::HmacSha256
+                | Algorithm::HmacSha384
+                | Algorithm::HmacSha512
+                | Algorithm::HmacBlake2s
+                | Algorithm::HmacBlake2b
+        )
+    }
+
+    /// Whether the algorithm exists only for compatibility with a legacy wire format.
+    pub const fn is_legacy(self) -> bool {
+        matches!(self, Algorithm::HmacSha1)
+    }
+
+    /// Lower-case hex of the plain hash (no key) of `data`, as Python's `hashlib.<name>(data).hexdigest()`.
+    pub(crate) fn hash_hex(self, data: &[u8]) -> String {
+        use sha2::Digest as _;
+        let hex = crate::encoding::hex_lower;
+        match self {
+            Algorithm::HmacSha1 => hex(&sha1::Sha1::digest(data)),
+            Algorithm::HmacSha224 => hex(&sha2::Sha224::digest(data)),
+            Algorithm::HmacSha256 => hex(&sha2::Sha256::digest(data)),
+            Algorithm::HmacSha384 => hex(&sha2::Sha384::digest(data)),
+            Algorithm::HmacSha512 => hex(&sha2::Sha512::digest(data)),
+            Algorithm::HmacBlake2s => hex(&blake2::Blake2s256::digest(data)),
+            Algorithm::HmacBlake2b => hex(&blake2::Blake2b512::digest(data)),
+        }
+    }
+
+    /// Length in bytes of the MAC (the digest size of the hash).
+    pub const fn output_len(self) -> usize {
+        match self {
+            Algorithm::HmacSha1 => 20,
+            Algorithm::HmacSha224 => 28,
+            Algorithm::HmacSha256 | Algorithm::HmacBlake2s => 32,
+            Algorithm::HmacSha384 => 48,
+            Algorithm::HmacSha512 | Algorithm::HmacBlake2b => 64,
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Algorithm {
+    type Err = Error;
+
+    /// Parses a name case-insensitively. Accepted: the canonical name (`hmac-sha256`), the hash name alone
+    /// (`sha256`, as handshake's `hashfunc` and the CLI's `--alg` say it), and `sha-256` spellings.
+    fn from_str(s: &str) -> Result<Self> {
+        let lower = s.trim().to_ascii_lowercase();
+        let bare = lower.strip_prefix("hmac-").unwrap_or(&lower);
+        let alg = match bare.replace("sha-", "sha").as_str() {
+            "sha1" => Algorithm::HmacSha1,
+            "sha224" => Algorithm::HmacSha224,
+            "sha256" => Algorithm::HmacSha256,
+            "sha384" => Algorithm::HmacSha384,
+            "sha512" => Algorithm::HmacSha512,
+            "blake2s" | "blake2s256" | "blake2s-256" => Algorithm::HmacBlake2s,
+            "blake2b" | "blake2b512" | "blake2b-512" => Algorithm::HmacBlake2b,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::UnsupportedAlgorithm,
+                    format!(
+                        "unknown algorithm {:?}; expected one of sha1, sha224, sha256, sha384, sha512, blake2s, blake2b",
+                        crate::encoding::clip(s, 40)
+                    ),
+                ))
+            }
+        };
+        Ok(alg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for alg in Algorithm::HMAC {
+            assert_eq!(alg.name().parse::<Algorithm>().unwrap(), alg);
+            assert_eq!(alg.hash_name().parse::<Algorithm>().unwrap(), alg);
+            assert_eq!(alg.to_string(), alg.name());
+            assert!(alg.is_hmac());
+        }
+        assert_eq!(
+            "HMAC-SHA-512".parse::<Algorithm>().unwrap(),
+            Algorithm::HmacSha512
+        );
+    }
+
+    #[test]
+    fn unknown_names_are_typed_errors() {
+        for bad in ["md5", "none", "", "hs256", "sha3-256"] {
+            let err = bad.parse::<Algorithm>().unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::UnsupportedAlgorithm, "{bad}");
+        }
+    }
+}

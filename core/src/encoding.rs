@@ -1,0 +1,318 @@
+//! Small encoders shared by the wire formats: hex, constant-time comparison, and the few pieces of Python's
+//! standard library whose exact output the legacy formats sign (`urllib.parse.quote`, `quote_plus`,
+//! `parse_qsl`, `int()`, `repr(float)`).
+
+use subtle::ConstantTimeEq;
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex_lower(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// Decodes lower-case hex only (upper case, odd length or other characters give `None`), into `out`.
+/// Returns the number of bytes written; `None` also when `out` is too small.
+pub(crate) fn decode_hex_lower(s: &str, out: &mut [u8]) -> Option<usize> {
+    let s = s.as_bytes();
+    if s.len() % 2 != 0 || s.len() / 2 > out.len() {
+        return None;
+    }
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        }
+    }
+    for (i, pair) in s.chunks_exact(2).enumerate() {
+        out[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+    }
+    Some(s.len() / 2)
+}
+
+/// Constant-time equality of two byte strings. Lengths are not secret: different lengths return false at once.
+pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
+/// The first `max` characters of untrusted text, for error messages (with `…` when cut).
+pub(crate) fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+fn always_safe(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'~')
+}
+
+fn push_escaped(out: &mut String, b: u8) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('%');
+    out.push(char::from(DIGITS[usize::from(b >> 4)]));
+    out.push(char::from(DIGITS[usize::from(b & 15)]));
+}
+
+/// Python's `urllib.parse.quote(s, safe)`: UTF-8, unreserved characters and those in `safe` kept, the rest
+/// `%XX` (upper-case hex).
+pub(crate) fn py_quote(s: &str, safe: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 2);
+    for &b in s.as_bytes() {
+        if always_safe(b) || safe.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            push_escaped(&mut out, b);
+        }
+    }
+    out
+}
+
+/// Python's `urllib.parse.quote_plus(s)` (safe = ''): like `quote`, but a space becomes `+` and `/` is escaped.
+pub(crate) fn py_quote_plus(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 2);
+    for &b in s.as_bytes() {
+        if always_safe(b) {
+            out.push(char::from(b));
+        } else if b == b' ' {
+            out.push('+');
+        } else {
+            push_escaped(&mut out, b);
+        }
+    }
+    out
+}
+
+/// Python's `urllib.parse.unquote_plus(s)`: `+` is a space, valid `%XX` escapes are decoded, invalid ones kept as
+/// they are, and the bytes are read as UTF-8 with U+FFFD for invalid sequences.
+pub(crate) fn py_unquote_plus(s: &str) -> String {
+    let src = s.as_bytes();
+    let mut bytes = Vec::with_capacity(src.len());
+    let mut i = 0;
+    while i < src.len() {
+        match src[i] {
+            b'+' => {
+                bytes.push(b' ');
+                i += 1;
+            }
+            b'%' if i + 2 < src.len() => {
+                let hi = (src[i + 1] as char).to_digit(16);
+                let lo = (src[i + 2] as char).to_digit(16);
+                match (hi, lo) {
+                    (Some(h), Some(l)) => {
+                        bytes.push((h * 16 + l) as u8);
+                        i += 3;
+                    }
+                    _ => {
+                        bytes.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b => {
+                bytes.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Python's `urllib.parse.parse_qsl(qs, keep_blank_values=True)`: split on `&`, skip empty pieces, a piece
+/// without `=` is a name with an empty value, names and values are `unquote_plus`ed. Order is kept.
+pub(crate) fn py_parse_qsl(qs: &str) -> Vec<(String, String)> {
+    qs.split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+            (py_unquote_plus(name), py_unquote_plus(value))
+        })
+        .collect()
+}
+
+/// Python's `int(s)` for base-10 text, limited to `i64`: surrounding whitespace, one leading `+`/`-`, leading
+/// zeros and single `_` between digits are accepted, as Python accepts them. Only ASCII digits are accepted
+/// (Python also takes other Unicode decimal digits; countermark refuses them).
+pub(crate) fn py_int(s: &str) -> Option<i64> {
+    let t = s.trim();
+    let (neg, digits) = match t.as_bytes().first()? {
+        b'+' => (false, &t[1..]),
+        b'-' => (true, &t[1..]),
+        _ => (false, t),
+    };
+    let bytes = digits.as_bytes();
+    if bytes.is_empty() || bytes[0] == b'_' || bytes[bytes.len() - 1] == b'_' {
+        return None;
+    }
+    let mut value: i64 = 0;
+    let mut prev_underscore = false;
+    for &b in bytes {
+        match b {
+            b'0'..=b'9' => {
+                let d = i64::from(b - b'0');
+                value = value.checked_mul(10)?;
+                value = if neg {
+                    value.checked_sub(d)?
+                } else {
+                    value.checked_add(d)?
+                };
+                prev_underscore = false;
+            }
+            b'_' if !prev_underscore => prev_underscore = true,
+            _ => return None,
+        }
+    }
+    Some(value)
+}
+
+/// Python's `repr(float)` / `str(float)`: the shortest text that reads back to the same float, in fixed notation
+/// with at least one decimal (`1378045287.0`, `0.5`) while the decimal exponent is in -4..16, otherwise in
+/// exponent notation (`1e+16`, `1.5e-05`); `inf`, `-inf`, `nan`.
+pub(crate) fn py_float_repr(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if x == 0.0 {
+        return if x.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits, e.g. "-1.378045287e9", "5e-1".
+    let sci = format!("{x:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => ("-", m),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    if !(-4..16).contains(&exp) {
+        let (first, rest) = digits.split_at(1);
+        let frac = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let esign = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{frac}e{esign}{:02}", exp.abs());
+    }
+    let n = digits.len() as i32;
+    let point = exp + 1; // digits before the decimal point
+    if point <= 0 {
+        format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
+    } else if point >= n {
+        format!("{sign}{digits}{}.0", "0".repeat((point - n) as usize))
+    } else {
+        let (int_part, frac) = digits.split_at(point as usize);
+        format!("{sign}{int_part}.{frac}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trip_lower_only() {
+        let mut out = [0u8; 4];
+        assert_eq!(hex_lower(&[0, 0xab, 0xff]), "00abff");
+        assert_eq!(decode_hex_lower("00abff", &mut out), Some(3));
+        assert_eq!(&out[..3], &[0, 0xab, 0xff]);
+        assert_eq!(decode_hex_lower("00ABFF", &mut out), None);
+        assert_eq!(decode_hex_lower("0", &mut out), None);
+        assert_eq!(decode_hex_lower("0000000000", &mut out), None);
+        assert_eq!(decode_hex_lower("zz", &mut out), None);
+    }
+
+    #[test]
+    fn quote_matches_python() {
+        // urllib.parse.quote("path=/x/y?z=1&plus=1+1&q=a b&c=d")
+        assert_eq!(
+            py_quote("path=/x/y?z=1&plus=1+1&q=a b&c=d", b"/"),
+            "path%3D/x/y%3Fz%3D1%26plus%3D1%2B1%26q%3Da%20b%26c%3Dd"
+        );
+        assert_eq!(py_quote("J\u{f6}hn ~._-", b"/"), "J%C3%B6hn%20~._-");
+        // urllib.parse.quote_plus("2mqmLfwl+qDJBfAF7OvnmNWvxAY= a/b~")
+        assert_eq!(
+            py_quote_plus("2mqmLfwl+qDJBfAF7OvnmNWvxAY= a/b~"),
+            "2mqmLfwl%2BqDJBfAF7OvnmNWvxAY%3D+a%2Fb~"
+        );
+    }
+
+    #[test]
+    fn unquote_and_parse_qsl_match_python() {
+        assert_eq!(py_unquote_plus("a+b%2B%3d%zz%4"), "a b+=%zz%4");
+        assert_eq!(py_unquote_plus("%C3%B6%FF"), "\u{f6}\u{fffd}");
+        assert_eq!(
+            py_parse_qsl("a=1&&b&c=&d=x%3Dy=z"),
+            vec![
+                ("a".to_string(), "1".to_string()),
+                ("b".to_string(), String::new()),
+                ("c".to_string(), String::new()),
+                ("d".to_string(), "x=y=z".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn python_int() {
+        assert_eq!(py_int("1700000000"), Some(1_700_000_000));
+        assert_eq!(py_int("01700000000"), Some(1_700_000_000));
+        assert_eq!(py_int(" +17_00 "), Some(1700));
+        assert_eq!(py_int("-5"), Some(-5));
+        for bad in [
+            "",
+            "+",
+            "_1",
+            "1_",
+            "1__0",
+            "17000000x0",
+            "1.0",
+            "0x10",
+            "99999999999999999999",
+        ] {
+            assert_eq!(py_int(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn python_float_repr() {
+        let cases: [(f64, &str); 14] = [
+            (1378045287.0, "1378045287.0"),
+            (0.5, "0.5"),
+            (1700000004.75, "1700000004.75"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (9999999999999998.0, "9999999999999998.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (0.000015, "1.5e-05"),
+            (-2.5, "-2.5"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (100.0, "100.0"),
+            (123456789012345.6, "123456789012345.6"),
+            (-0.0, "-0.0"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(py_float_repr(x), want, "{x}");
+        }
+        assert_eq!(py_float_repr(f64::INFINITY), "inf");
+        assert_eq!(py_float_repr(f64::NAN), "nan");
+    }
+
+    #[test]
+    fn clip_cuts_on_char_boundaries() {
+        assert_eq!(clip("héllo", 2), "hé…");
+        assert_eq!(clip("hi", 5), "hi");
+    }
+}

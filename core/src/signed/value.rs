@@ -1,0 +1,296 @@
+//! Extra values and their Python text forms, which ska signs.
+
+use crate::encoding::py_float_repr;
+use crate::error::{Error, Result};
+
+/// One value of a signature's `extra` data: the JSON-like values ska takes, rendered the way Python renders them
+/// (`str()` at the top level, `repr()` inside containers).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Text, signed as is.
+    Str(String),
+    /// An integer, signed in decimal (`5`).
+    Int(i64),
+    /// A float, signed as Python's `repr` (`0.5`, `1e+16`).
+    Float(f64),
+    /// A boolean, signed as `True` / `False`.
+    Bool(bool),
+    /// Python's `None`, signed as `None`.
+    None,
+    /// A list, signed as Python's `repr` (`['x', 1]`).
+    List(Vec<Value>),
+    /// A dict, signed as Python's `repr` with its keys sorted, recursively (`{'a': 1, 'b': 2}`).
+    Dict(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// Python's `str(value)`; `sorted` sorts dict keys recursively (as ska does before signing).
+    pub(crate) fn py_str(&self, sorted: bool) -> String {
+        match self {
+            Value::Str(s) => s.clone(),
+            other => other.py_repr(sorted),
+        }
+    }
+
+    /// Python's `repr(value)`.
+    fn py_repr(&self, sorted: bool) -> String {
+        let mut out = String::new();
+        self.write_repr(&mut out, sorted);
+        out
+    }
+
+    fn write_repr(&self, out: &mut String, sorted: bool) {
+        match self {
+            Value::Str(s) => out.push_str(&py_repr_str(s)),
+            Value::Int(i) => out.push_str(&i.to_string()),
+            Value::Float(f) => out.push_str(&py_float_repr(*f)),
+            Value::Bool(true) => out.push_str("True"),
+            Value::Bool(false) => out.push_str("False"),
+            Value::None => out.push_str("None"),
+            Value::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    item.write_repr(out, sorted);
+                }
+                out.push(']');
+            }
+            Value::Dict(items) => {
+                let mut refs: Vec<&(String, Value)> = items.iter().collect();
+                if sorted {
+                    refs.sort_by(|a, b| a.0.cmp(&b.0));
+                }
+                out.push('{');
+                for (i, (k, v)) in refs.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&py_repr_str(k));
+                    out.push_str(": ");
+                    v.write_repr(out, sorted);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Str(s.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Str(s)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::Int(i)
+    }
+}
+impl From<i32> for Value {
+    fn from(i: i32) -> Self {
+        Value::Int(i64::from(i))
+    }
+}
+impl From<f64> for Value {
+    fn from(f: f64) -> Self {
+        Value::Float(f)
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+/// Characters Python's `str.isprintable()` rejects, outside ASCII. This covers the separators, format and
+/// private-use characters; unassigned code points (which Python also escapes) are not tracked.
+fn non_printable(c: char) -> bool {
+    matches!(c,
+        '\u{80}'..='\u{a0}' | '\u{ad}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}'
+        | '\u{1680}' | '\u{180e}' | '\u{2000}'..='\u{200f}' | '\u{2028}'..='\u{202f}' | '\u{205f}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}' | '\u{3000}' | '\u{e000}'..='\u{f8ff}' | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}' | '\u{f0000}'..='\u{10ffff}')
+}
+
+/// Python's `repr(str)`: single quotes unless the text holds `'` and no `"`; backslash escapes for the quote,
+/// backslash, `\t \n \r`, other control characters and non-printable characters.
+pub(crate) fn py_repr_str(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if non_printable(c) => {
+                let n = c as u32;
+                if n < 0x100 {
+                    out.push_str(&format!("\\x{n:02x}"));
+                } else if n < 0x10000 {
+                    out.push_str(&format!("\\u{n:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{n:08x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// The extra data of a signature: ordered (the order is kept in signed URLs), unique keys, signed sorted by key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extra(Vec<(String, Value)>);
+
+impl Extra {
+    /// No extra data.
+    pub fn new() -> Self {
+        Extra(Vec::new())
+    }
+
+    /// Sets `key` to `value`. Like a Python dict, an existing key keeps its position and takes the new value.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::InvalidValue`] for an empty key or one containing `,` (the separator of the signed key
+    /// list, so such a key could never validate).
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Result<()> {
+        let key = key.into();
+        if key.is_empty() || key.contains(',') {
+            return Err(Error::invalid_value(format!(
+                "extra keys must be non-empty and free of ',', got {:?}",
+                crate::encoding::clip(&key, 64)
+            )));
+        }
+        let value = value.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key, value)),
+        }
+        Ok(())
+    }
+
+    /// Builds extra data from pairs, in order.
+    ///
+    /// # Errors
+    /// As [`Extra::insert`].
+    pub fn from_pairs<K: Into<String>, V: Into<Value>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Self> {
+        let mut extra = Extra::new();
+        for (k, v) in pairs {
+            extra.insert(k, v)?;
+        }
+        Ok(extra)
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The items in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is no extra data.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The keys, sorted and joined by `,` (the value of the `extra` parameter).
+    pub(crate) fn sorted_keys(&self) -> String {
+        let mut keys: Vec<&str> = self.0.iter().map(|(k, _)| k.as_str()).collect();
+        keys.sort_unstable();
+        keys.join(",")
+    }
+
+    /// ska's `sorted_urlencode` before quoting: `k=str(v)` sorted by key, joined by `&`.
+    pub(crate) fn sorted_urlencoded(&self) -> String {
+        let mut items: Vec<&(String, Value)> = self.0.iter().collect();
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out = String::new();
+        for (i, (k, v)) in items.into_iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            out.push_str(k);
+            out.push('=');
+            out.push_str(&v.py_str(true));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_renderings() {
+        let nested = Value::Dict(vec![
+            ("b".into(), Value::Int(2)),
+            ("a".into(), Value::Int(1)),
+        ]);
+        assert_eq!(nested.py_str(true), "{'a': 1, 'b': 2}");
+        assert_eq!(nested.py_str(false), "{'b': 2, 'a': 1}");
+        let list = Value::List(vec![
+            Value::from("x"),
+            Value::from(true),
+            Value::None,
+            Value::from(0.5),
+            Value::Dict(vec![
+                ("z".into(), Value::from("it's")),
+                ("y".into(), Value::List(vec![])),
+            ]),
+        ]);
+        assert_eq!(
+            list.py_str(true),
+            "['x', True, None, 0.5, {'y': [], 'z': \"it's\"}]"
+        );
+        assert_eq!(Value::from("top level").py_str(true), "top level");
+        assert_eq!(
+            py_repr_str("a'b\"c\\\n\u{7}é\u{a0}"),
+            "'a\\'b\"c\\\\\\n\\x07é\\xa0'"
+        );
+    }
+
+    #[test]
+    fn extra_behaves_like_a_dict() {
+        let mut e = Extra::new();
+        e.insert("b", 1).unwrap();
+        e.insert("a", "x").unwrap();
+        e.insert("b", 2).unwrap();
+        assert_eq!(e.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["b", "a"]);
+        assert_eq!(e.get("b"), Some(&Value::Int(2)));
+        assert_eq!(e.sorted_keys(), "a,b");
+        assert_eq!(e.sorted_urlencoded(), "a=x&b=2");
+        assert!(e.insert("a,b", 1).is_err());
+        assert!(e.insert("", 1).is_err());
+    }
+}

@@ -1,0 +1,456 @@
+//! Tokens in the format of the `handshake` library (0.2.1): `field1:field2:…:timestamp:random:signature`.
+//!
+//! * `fields` are zero or more metadata strings of `a-z A-Z 0-9 _ -` (the empty string is allowed);
+//! * `timestamp` is the creation time in whole Unix seconds;
+//! * `random` is the hex digest (of the key's hash function) of [`Tokens::DEFAULT_RANDOM_LEN`] bytes from the OS;
+//! * `signature` is the lower-case hex HMAC, under the key's algorithm, of everything before the last `:`.
+//!
+//! A token with no fields starts with `:` and verifies to no fields (one empty field is indistinguishable from
+//! none, as in handshake).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use countermark::{Algorithm, FixedClock, HmacKey, Secret, Tokens};
+//!
+//! let key = HmacKey::new(Algorithm::HmacSha256, &Secret::new(*b"0123456789abcdef")?);
+//! let tokens = Tokens::new(key).with_clock(Arc::new(FixedClock::at_secs(1_700_000_000)));
+//! let token = tokens.create(&["user", "42"])?;
+//! let verified = tokens.verify(&token, Some(300))?;
+//! assert_eq!(verified.fields(), ["user", "42"]);
+//!
+//! // Any change is caught:
+//! let tampered = token.replacen("user", "usr", 1);
+//! assert_eq!(tokens.verify(&tampered, Some(300)).unwrap_err().kind(), countermark::ErrorKind::BadSignature);
+//! # Ok::<(), countermark::Error>(())
+//! ```
+//!
+//! # Limits and time window
+//! * A token longer than [`MAX_TOKEN_LEN`] (2048) characters is refused by `verify` before it is parsed
+//!   ([`ErrorKind::TooLarge`]), and `create` refuses to make one (handshake itself only limits the part before the
+//!   signature, so it can create tokens of up to 2048 + 65 characters that it then refuses to verify; countermark
+//!   refuses at creation instead).
+//! * `verify(token, Some(w))` accepts timestamps in `[now - w, now + w]` (inclusive, whole seconds): older is
+//!   [`ErrorKind::Expired`], newer is [`ErrorKind::NotYetValid`]. `None` disables the check (handshake's
+//!   `time_range=0`): such tokens never expire, so prefer a window.
+//! * The time check runs before the signature check, as in handshake; both errors are final.
+//! * Tokens carry no nonce and are not single-use: anyone holding one can replay it inside the window.
+//!
+//! # Compatibility notes
+//! * The timestamp is read as Python's `int()` reads it (leading zeros, `+`, `_` between digits, surrounding
+//!   whitespace) and the signature is checked over its normalised decimal form, exactly as handshake does, so
+//!   such variants of a valid token verify too. Only ASCII digits are accepted.
+//! * The signature must be lower-case hex of the right length; anything else is [`ErrorKind::BadSignature`].
+
+use std::io::Write as _;
+use std::sync::Arc;
+
+use crate::clock::{Clock, SystemClock};
+use crate::encoding::{decode_hex_lower, py_int};
+use crate::error::{Error, ErrorKind, Result};
+use crate::key::{KeyRing, Tag};
+use crate::random::{OsRandom, RandomSource};
+
+/// Longest token, in characters, that `verify` accepts and `create` produces.
+pub const MAX_TOKEN_LEN: usize = 2048;
+
+/// Creates and verifies handshake-format tokens with one key (or a [`KeyRing`]: the primary key signs, every key
+/// verifies).
+#[derive(Clone)]
+pub struct Tokens {
+    keys: KeyRing,
+    clock: Arc<dyn Clock>,
+    random_len: usize,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("keys", &self.keys)
+            .field("random_len", &self.random_len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Tokens {
+    /// Random bytes hashed into each token, as in handshake.
+    pub const DEFAULT_RANDOM_LEN: usize = 256;
+
+    /// Tokens signed by `keys` (an [`crate::HmacKey`] or a [`KeyRing`]), using the system clock.
+    pub fn new(keys: impl Into<KeyRing>) -> Self {
+        Tokens {
+            keys: keys.into(),
+            clock: Arc::new(SystemClock),
+            random_len: Self::DEFAULT_RANDOM_LEN,
+        }
+    }
+
+    /// Uses `clock` for creation times and window checks.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Number of OS random bytes hashed into each token (16..=1024, default 256; handshake's `random_len`).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] outside 16..=1024.
+    pub fn with_random_len(mut self, len: usize) -> Result<Self> {
+        if !(16..=1024).contains(&len) {
+            return Err(Error::invalid_value(format!(
+                "random_len must be between 16 and 1024, got {len}"
+            )));
+        }
+        self.random_len = len;
+        Ok(self)
+    }
+
+    /// The keys.
+    pub fn keys(&self) -> &KeyRing {
+        &self.keys
+    }
+
+    /// Creates a token carrying `fields`, with randomness from the operating system.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] when a field holds a character outside `a-z A-Z 0-9 _ -` or the token would be
+    /// longer than [`MAX_TOKEN_LEN`].
+    pub fn create<S: AsRef<str>>(&self, fields: &[S]) -> Result<String> {
+        self.create_with_random(fields, &mut OsRandom)
+    }
+
+    /// [`Tokens::create`] with an explicit random source (tests, recorded vectors).
+    ///
+    /// # Errors
+    /// As [`Tokens::create`], plus the random source's own error.
+    pub fn create_with_random<S: AsRef<str>>(
+        &self,
+        fields: &[S],
+        random: &mut dyn RandomSource,
+    ) -> Result<String> {
+        for (i, field) in fields.iter().enumerate() {
+            let field = field.as_ref();
+            if !field.bytes().all(is_field_byte) {
+                return Err(Error::invalid_value(format!(
+                    "field {i} contains invalid characters; only a-z A-Z 0-9 '_' and '-' are allowed, got {:?}",
+                    crate::encoding::clip(field, 64)
+                )));
+            }
+        }
+        let key = self.keys.primary();
+        let mut noise = zeroize::Zeroizing::new(vec![0u8; self.random_len]);
+        random.fill(&mut noise)?;
+        let random_hex = key.algorithm().hash_hex(&noise);
+
+        let mut msg = String::with_capacity(MAX_TOKEN_LEN);
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                msg.push(':');
+            }
+            msg.push_str(field.as_ref());
+        }
+        msg.push(':');
+        msg.push_str(&self.clock.now().secs().to_string());
+        msg.push(':');
+        msg.push_str(&random_hex);
+
+        let token_len = msg.len() + 1 + 2 * key.algorithm().output_len();
+        if token_len > MAX_TOKEN_LEN {
+            return Err(Error::invalid_value(format!(
+                "the token would be {token_len} characters long, over the limit of {MAX_TOKEN_LEN}; use shorter fields"
+            )));
+        }
+        let tag = key.sign(msg.as_bytes());
+        msg.push(':');
+        msg.push_str(&tag.to_hex());
+        Ok(msg)
+    }
+
+    /// Verifies `token` and returns its fields.
+    ///
+    /// `window`: `Some(w)` accepts creation times within `w` seconds of now, either side (inclusive); `None` skips
+    /// the time check (the token never expires).
+    ///
+    /// # Errors
+    /// [`ErrorKind::TooLarge`], [`ErrorKind::Malformed`], [`ErrorKind::Expired`], [`ErrorKind::NotYetValid`],
+    /// [`ErrorKind::BadSignature`].
+    pub fn verify(&self, token: &str, window: Option<u64>) -> Result<VerifiedToken> {
+        UnverifiedToken::parse(token)?.verify(&self.keys, window, self.clock.as_ref())
+    }
+}
+
+fn is_field_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// A parsed token whose signature has not been checked yet. Everything it returns is *claimed*.
+///
+/// Use it when the key depends on the token's contents (a field names the tenant, say): parse, look the key up,
+/// then [`UnverifiedToken::verify`].
+#[derive(Debug, Clone)]
+pub struct UnverifiedToken<'a> {
+    /// Everything before the timestamp, including the `:` that ends it (`"user:42:"`, or `":"` without fields).
+    prefix: &'a str,
+    timestamp: i64,
+    random: &'a str,
+    signature: &'a str,
+}
+
+impl<'a> UnverifiedToken<'a> {
+    /// Splits a token into its parts.
+    ///
+    /// # Errors
+    /// [`ErrorKind::TooLarge`] over [`MAX_TOKEN_LEN`] characters; [`ErrorKind::Malformed`] with fewer than four
+    /// `:`-separated parts or a timestamp that is not an integer.
+    pub fn parse(token: &'a str) -> Result<Self> {
+        // Count characters (as handshake does) but never walk more than a bounded number of bytes.
+        if token.len() > MAX_TOKEN_LEN
+            && (token.len() > 4 * MAX_TOKEN_LEN || token.chars().count() > MAX_TOKEN_LEN)
+        {
+            return Err(Error::new(
+                ErrorKind::TooLarge,
+                format!("token must be {MAX_TOKEN_LEN} characters or less"),
+            ));
+        }
+        let mut parts = token.rsplitn(4, ':');
+        let (Some(signature), Some(random), Some(ts), Some(fields)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(Error::malformed(
+                "a token has at least 4 parts separated by ':' (fields, timestamp, random, signature)",
+            ));
+        };
+        let timestamp = py_int(ts).ok_or_else(|| {
+            Error::malformed(format!(
+                "token timestamp is not an integer: {:?}",
+                crate::encoding::clip(ts, 32)
+            ))
+        })?;
+        Ok(UnverifiedToken {
+            prefix: &token[..fields.len() + 1],
+            timestamp,
+            random,
+            signature,
+        })
+    }
+
+    /// The claimed fields (empty for a token without fields).
+    pub fn claimed_fields(&self) -> Vec<&'a str> {
+        split_fields(&self.prefix[..self.prefix.len() - 1])
+    }
+
+    /// The claimed creation time (Unix seconds).
+    pub fn claimed_timestamp(&self) -> i64 {
+        self.timestamp
+    }
+
+    /// Checks the time window and then the signature against every key of `keys` (primary first).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Expired`], [`ErrorKind::NotYetValid`], [`ErrorKind::BadSignature`].
+    pub fn verify(
+        &self,
+        keys: &KeyRing,
+        window: Option<u64>,
+        clock: &dyn Clock,
+    ) -> Result<VerifiedToken> {
+        if let Some(w) = window {
+            let now = i128::from(clock.now().secs());
+            let ts = i128::from(self.timestamp);
+            let w = i128::from(w);
+            if ts < now - w {
+                return Err(Error::new(
+                    ErrorKind::Expired,
+                    format!(
+                        "token expired: created {} s ago, the window is {w} s",
+                        now - ts
+                    ),
+                ));
+            }
+            if ts > now + w {
+                return Err(Error::new(
+                    ErrorKind::NotYetValid,
+                    format!(
+                        "token not yet valid: created {} s in the future, the window is {w} s",
+                        ts - now
+                    ),
+                ));
+            }
+        }
+        let mut ts_buf = [0u8; 24];
+        let ts_len = {
+            let mut cursor = &mut ts_buf[..];
+            // 24 bytes hold any i64 in decimal, so this cannot fail.
+            let _ = write!(cursor, "{}", self.timestamp);
+            24 - cursor.len()
+        };
+        let parts: [&[u8]; 4] = [
+            self.prefix.as_bytes(),
+            &ts_buf[..ts_len],
+            b":",
+            self.random.as_bytes(),
+        ];
+        let mut tag = [0u8; Tag::MAX_LEN];
+        let tag_len =
+            decode_hex_lower(self.signature, &mut tag).ok_or_else(Error::bad_signature)?;
+        for key in keys.keys() {
+            if key.verify_parts(&parts, &tag[..tag_len]).is_ok() {
+                return Ok(VerifiedToken {
+                    fields: self
+                        .claimed_fields()
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                    timestamp: self.timestamp,
+                });
+            }
+        }
+        Err(Error::bad_signature())
+    }
+}
+
+fn split_fields(joined: &str) -> Vec<&str> {
+    if joined.is_empty() {
+        Vec::new()
+    } else {
+        joined.split(':').collect()
+    }
+}
+
+/// The fields and creation time of a token whose signature and time window were checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedToken {
+    fields: Vec<String>,
+    timestamp: i64,
+}
+
+impl VerifiedToken {
+    /// The verified fields, in order.
+    pub fn fields(&self) -> &[String] {
+        &self.fields
+    }
+
+    /// The verified creation time (Unix seconds).
+    pub fn timestamp(&self) -> i64 {
+        self.timestamp
+    }
+
+    /// The fields, by value.
+    pub fn into_fields(self) -> Vec<String> {
+        self.fields
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Algorithm, FixedClock, FixedRandom, HmacKey, Secret};
+
+    fn tokens(now: i64) -> Tokens {
+        let key = HmacKey::new(
+            Algorithm::HmacSha256,
+            &Secret::new(*b"0123456789abcdef").unwrap(),
+        );
+        Tokens::new(key).with_clock(Arc::new(FixedClock::at_secs(now)))
+    }
+
+    #[test]
+    fn no_fields_round_trip() {
+        let t = tokens(1_700_000_000);
+        let token = t.create::<&str>(&[]).unwrap();
+        assert!(token.starts_with(":1700000000:"));
+        assert!(t.verify(&token, Some(0)).unwrap().fields().is_empty());
+    }
+
+    #[test]
+    fn one_empty_field_reads_back_as_none() {
+        let t = tokens(1_700_000_000);
+        let token = t.create(&[""]).unwrap();
+        assert!(t.verify(&token, None).unwrap().fields().is_empty());
+        let token = t.create(&["", "a", ""]).unwrap();
+        assert_eq!(t.verify(&token, None).unwrap().fields(), ["", "a", ""]);
+    }
+
+    #[test]
+    fn refuses_bad_fields_and_long_tokens() {
+        let t = tokens(1);
+        assert_eq!(
+            t.create(&["a:b"]).unwrap_err().kind(),
+            ErrorKind::InvalidValue
+        );
+        assert_eq!(
+            t.create(&["é"]).unwrap_err().kind(),
+            ErrorKind::InvalidValue
+        );
+        let long = "a".repeat(2048 - 1 - 1 - 1 - 64 - 1 - 64);
+        let ok = t.create(&[long.as_str()]).unwrap();
+        assert_eq!(ok.len(), MAX_TOKEN_LEN);
+        assert!(t.verify(&ok, None).is_ok());
+        let too_long = format!("{long}a");
+        assert_eq!(
+            t.create(&[too_long.as_str()]).unwrap_err().kind(),
+            ErrorKind::InvalidValue
+        );
+    }
+
+    #[test]
+    fn window_edges() {
+        let token = tokens(1000).create(&["x"]).unwrap();
+        assert!(tokens(1300).verify(&token, Some(300)).is_ok());
+        assert!(tokens(700).verify(&token, Some(300)).is_ok());
+        assert_eq!(
+            tokens(1301).verify(&token, Some(300)).unwrap_err().kind(),
+            ErrorKind::Expired
+        );
+        assert_eq!(
+            tokens(699).verify(&token, Some(300)).unwrap_err().kind(),
+            ErrorKind::NotYetValid
+        );
+        assert!(tokens(i64::MAX).verify(&token, None).is_ok());
+        assert_eq!(
+            tokens(i64::MAX)
+                .verify(&token, Some(u64::MAX))
+                .map(|v| v.timestamp()),
+            Ok(1000)
+        );
+    }
+
+    #[test]
+    fn fixed_random_is_used_and_exhaustion_is_an_error() {
+        let t = tokens(5).with_random_len(16).unwrap();
+        let a = t
+            .create_with_random(&["a"], &mut FixedRandom::new([7u8; 16]))
+            .unwrap();
+        let b = t
+            .create_with_random(&["a"], &mut FixedRandom::new([7u8; 16]))
+            .unwrap();
+        assert_eq!(a, b);
+        assert!(t
+            .create_with_random(&["a"], &mut FixedRandom::new([7u8; 15]))
+            .is_err());
+        assert!(tokens(5).with_random_len(15).is_err());
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let t = tokens(5);
+        for s in [
+            "",
+            ":",
+            ":::",
+            "a:b:c",
+            "::::",
+            "x:1:r:",
+            "x:1:r:zz",
+            "x:-:r:00",
+            "\u{0}:1:2:3",
+            "é:é:é:é",
+        ] {
+            assert!(t.verify(s, Some(10)).is_err(), "{s:?}");
+        }
+        let huge = "a".repeat(10_000);
+        assert_eq!(
+            t.verify(&huge, None).unwrap_err().kind(),
+            ErrorKind::TooLarge
+        );
+    }
+}
