@@ -164,7 +164,9 @@ impl Signature {
     }
 
     /// ska's `signature_to_dict`: signature, user, expiry and the sorted extra key list under `names`, then the
-    /// extra items in their order (values as Python's `str()`).
+    /// extra items in their order (values as Python's `str()`). Dicts nested in a value are written with their keys
+    /// sorted, the form that was signed, so the data validates; ska writes them in insertion order, which makes
+    /// its own URLs fail validation whenever a nested dict was not already sorted.
     pub fn to_dict(&self, names: &ParamNames) -> Vec<(String, String)> {
         let mut out = vec![
             (names.signature.clone(), self.signature.clone()),
@@ -172,11 +174,7 @@ impl Signature {
             (names.valid_until.clone(), self.valid_until.clone()),
             (names.extra.clone(), self.extra.sorted_keys()),
         ];
-        out.extend(
-            self.extra
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.py_str(false))),
-        );
+        out.extend(self.extra.iter().map(|(k, v)| (k.to_string(), v.py_str())));
         out
     }
 

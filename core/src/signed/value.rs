@@ -24,22 +24,20 @@ pub enum Value {
 }
 
 impl Value {
-    /// Python's `str(value)`; `sorted` sorts dict keys recursively (as ska does before signing).
-    pub(crate) fn py_str(&self, sorted: bool) -> String {
+    /// Python's `str(value)` after ska's `dict_to_ordered_dict`: dict keys sorted, recursively.
+    pub(crate) fn py_str(&self) -> String {
         match self {
             Value::Str(s) => s.clone(),
-            other => other.py_repr(sorted),
+            other => {
+                let mut out = String::new();
+                other.write_repr(&mut out);
+                out
+            }
         }
     }
 
-    /// Python's `repr(value)`.
-    fn py_repr(&self, sorted: bool) -> String {
-        let mut out = String::new();
-        self.write_repr(&mut out, sorted);
-        out
-    }
-
-    fn write_repr(&self, out: &mut String, sorted: bool) {
+    /// Python's `repr(value)`, dict keys sorted.
+    fn write_repr(&self, out: &mut String) {
         match self {
             Value::Str(s) => out.push_str(&py_repr_str(s)),
             Value::Int(i) => out.push_str(&i.to_string()),
@@ -53,15 +51,13 @@ impl Value {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    item.write_repr(out, sorted);
+                    item.write_repr(out);
                 }
                 out.push(']');
             }
             Value::Dict(items) => {
                 let mut refs: Vec<&(String, Value)> = items.iter().collect();
-                if sorted {
-                    refs.sort_by(|a, b| a.0.cmp(&b.0));
-                }
+                refs.sort_by(|a, b| a.0.cmp(&b.0));
                 out.push('{');
                 for (i, (k, v)) in refs.into_iter().enumerate() {
                     if i > 0 {
@@ -69,7 +65,7 @@ impl Value {
                     }
                     out.push_str(&py_repr_str(k));
                     out.push_str(": ");
-                    v.write_repr(out, sorted);
+                    v.write_repr(out);
                 }
                 out.push('}');
             }
@@ -241,7 +237,7 @@ impl Extra {
             }
             out.push_str(k);
             out.push('=');
-            out.push_str(&v.py_str(true));
+            out.push_str(&v.py_str());
         }
         out
     }
@@ -257,8 +253,7 @@ mod tests {
             ("b".into(), Value::Int(2)),
             ("a".into(), Value::Int(1)),
         ]);
-        assert_eq!(nested.py_str(true), "{'a': 1, 'b': 2}");
-        assert_eq!(nested.py_str(false), "{'b': 2, 'a': 1}");
+        assert_eq!(nested.py_str(), "{'a': 1, 'b': 2}");
         let list = Value::List(vec![
             Value::from("x"),
             Value::from(true),
@@ -270,10 +265,10 @@ mod tests {
             ]),
         ]);
         assert_eq!(
-            list.py_str(true),
+            list.py_str(),
             "['x', True, None, 0.5, {'y': [], 'z': \"it's\"}]"
         );
-        assert_eq!(Value::from("top level").py_str(true), "top level");
+        assert_eq!(Value::from("top level").py_str(), "top level");
         assert_eq!(
             py_repr_str("a'b\"c\\\n\u{7}é\u{a0}"),
             "'a\\'b\"c\\\\\\n\\x07é\\xa0'"

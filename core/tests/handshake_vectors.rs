@@ -1,0 +1,147 @@
+//! Every case of ../shared/vectors/handshake.json (handshake 0.2.1), through the public API.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{hex, id, load_cases, s};
+use countermark::{Algorithm, ErrorKind, FixedClock, FixedRandom, HmacKey, Secret, Tokens};
+use serde_json::Value as Json;
+
+fn tokens(case: &Json, now: &Json) -> Tokens {
+    let alg: Algorithm = s(case, "hashfunc").parse().unwrap();
+    let secret = Secret::new(hex(s(case, "secret_hex"))).unwrap();
+    let now = now.as_f64().expect("now");
+    let mut t =
+        Tokens::new(HmacKey::new(alg, &secret)).with_clock(Arc::new(FixedClock::at_secs_f64(now)));
+    if let Some(n) = case["random_len"].as_u64() {
+        t = t.with_random_len(n as usize).unwrap();
+    }
+    t
+}
+
+fn expected_kind(expect: &str) -> ErrorKind {
+    match expect {
+        "bad_signature" => ErrorKind::BadSignature,
+        "expired" => ErrorKind::Expired,
+        "not_yet_valid" => ErrorKind::NotYetValid,
+        "malformed" => ErrorKind::Malformed,
+        "too_long" => ErrorKind::TooLarge,
+        "invalid_value" => ErrorKind::InvalidValue,
+        "config_error" => ErrorKind::InvalidKey,
+        other => panic!("unexpected expect value {other}"),
+    }
+}
+
+/// `time_range` as handshake takes it: 0 disables the check.
+fn window(time_range: &Json) -> Option<u64> {
+    match time_range.as_u64().expect("time_range") {
+        0 => None,
+        n => Some(n),
+    }
+}
+
+fn strings(v: &Json) -> Vec<String> {
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|x| x.as_str().expect("string").to_string())
+        .collect()
+}
+
+fn check_verify(
+    case: &Json,
+    t: &Tokens,
+    token: &str,
+    time_range: &Json,
+    expect: &str,
+    result: &Json,
+) {
+    let got = t.verify(token, window(time_range));
+    match expect {
+        "valid" => {
+            let verified = got.unwrap_or_else(|e| panic!("{}: {e}", id(case)));
+            assert_eq!(
+                verified.fields(),
+                strings(result).as_slice(),
+                "{}",
+                id(case)
+            );
+        }
+        other => {
+            let err = got.expect_err(id(case));
+            assert_eq!(err.kind(), expected_kind(other), "{}: {err}", id(case));
+        }
+    }
+}
+
+#[test]
+fn every_handshake_vector() {
+    let cases = load_cases("handshake.json");
+    let mut ran = 0;
+    for case in &cases {
+        match s(case, "op") {
+            "create+verify" => {
+                let t = tokens(case, &case["now"]);
+                let mut random = FixedRandom::new(hex(s(case, "urandom_hex")));
+                let fields = strings(&case["metadata"]);
+                let token = t.create_with_random(&fields, &mut random).unwrap();
+                assert_eq!(token, s(case, "token"), "{}", id(case));
+                assert_eq!(token.len() as u64, case["token_length"].as_u64().unwrap());
+                let v = &case["verify"];
+                let t = tokens(case, &v["now"]);
+                check_verify(
+                    case,
+                    &t,
+                    &token,
+                    &v["time_range"],
+                    s(v, "expect"),
+                    &v["result"],
+                );
+            }
+            "verify" => {
+                let t = tokens(case, &case["now"]);
+                check_verify(
+                    case,
+                    &t,
+                    s(case, "token"),
+                    &case["time_range"],
+                    s(case, "expect"),
+                    &case["result"],
+                );
+            }
+            "create" => {
+                let t = tokens(case, &case["now"]);
+                let err = t.create(&strings(&case["metadata"])).unwrap_err();
+                assert_eq!(err.kind(), expected_kind(s(case, "expect")), "{}", id(case));
+            }
+            "config" => {
+                let err = Secret::new(hex(s(case, "secret_hex"))).unwrap_err();
+                assert_eq!(err.kind(), expected_kind(s(case, "expect")), "{}", id(case));
+            }
+            op => panic!("{}: unknown op {op}", id(case)),
+        }
+        ran += 1;
+    }
+    assert_eq!(ran, cases.len());
+    assert_eq!(ran, 24, "handshake.json should hold 24 cases");
+}
+
+/// The vectors' `message` and `random` fields, checked part by part, so a failure points at the part that differs.
+#[test]
+fn handshake_message_parts() {
+    for case in load_cases("handshake.json")
+        .iter()
+        .filter(|c| c["op"] == "create+verify")
+    {
+        let token = s(case, "token");
+        let msg = s(case, "message");
+        assert_eq!(
+            token,
+            format!("{msg}:{}", s(case, "signature")),
+            "{}",
+            id(case)
+        );
+        assert!(msg.ends_with(s(case, "random")), "{}", id(case));
+    }
+}
