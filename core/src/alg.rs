@@ -19,7 +19,7 @@ use std::str::FromStr;
 use crate::error::{Error, ErrorKind, Result};
 
 /// A MAC or signature algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Algorithm {
     /// HMAC-SHA1. Legacy: kept only for byte compatibility with ska and FOST.
@@ -27,6 +27,7 @@ pub enum Algorithm {
     /// HMAC-SHA224.
     HmacSha224,
     /// HMAC-SHA256, the default.
+    #[default]
     HmacSha256,
     /// HMAC-SHA384.
     HmacSha384,
@@ -38,14 +39,8 @@ pub enum Algorithm {
     HmacBlake2b,
 }
 
-impl Default for Algorithm {
-    fn default() -> Self {
-        Algorithm::HmacSha256
-    }
-}
-
 impl Algorithm {
-    /// Every HMAC algorithm, strongest-first is not implied; declaration order.
+    /// Every HMAC algorithm, in declaration order.
     pub const HMAC: [Algorithm; 7] = [
         Algorithm::HmacSha1,
         Algorithm::HmacSha224,

@@ -53,3 +53,8 @@ pub use token::{Tokens, UnverifiedToken, VerifiedToken, MAX_TOKEN_LEN};
 
 /// The version of this crate (the workspace version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The README's Rust examples, compiled and run as doctests so they cannot drift.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

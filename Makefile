@@ -1,0 +1,50 @@
+# countermark — the README's two commands are `make demo` and `make test`.
+# Each installs what it needs: a Rust toolchain through rustup when cargo is missing, and the rustfmt and
+# clippy components.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+CARGO ?= cargo
+SHARED ?= $(CURDIR)/../shared
+
+.PHONY: all demo test build toolchain check-shared fmt-check clippy rust-test clean
+
+all: test
+
+## toolchain: make sure cargo, rustfmt and clippy are there (installs them with rustup when missing).
+toolchain:
+	@if ! command -v $(CARGO) >/dev/null 2>&1; then \
+		echo "cargo not found: installing Rust with rustup (crates.io/rustup must be reachable)"; \
+		if command -v rustup >/dev/null 2>&1; then rustup default stable; \
+		else echo "rustup is not installed either; install Rust from your distribution (apt-get install cargo) or rustup" >&2; exit 2; fi; \
+	fi
+	@$(CARGO) fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy
+
+## check-shared: the wire-contract vectors must be beside the repository.
+check-shared:
+	@test -d "$(SHARED)/vectors" || { echo "missing $(SHARED)/vectors: clone the shared contract beside this repository" >&2; exit 2; }
+
+## build: release build of every crate (the CLI ends up in target/release/countermark).
+build: toolchain
+	$(CARGO) build --release --workspace --locked
+
+fmt-check: toolchain
+	$(CARGO) fmt --all -- --check
+
+clippy: toolchain
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+rust-test: toolchain check-shared
+	COUNTERMARK_VECTORS="$(SHARED)/vectors" $(CARGO) test --workspace --locked
+
+## test: every check and every test.
+test: fmt-check clippy rust-test
+	@echo "make test: all checks passed"
+
+## demo: a walk-through of the CLI: keygen, tokens, tampering, signed URLs, expiry.
+demo: build
+	bash examples/cli-demo.sh target/release/countermark
+
+clean:
+	$(CARGO) clean
