@@ -185,3 +185,137 @@ mod tests {
         }
     }
 }
+
+/// The family of an asymmetric key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyType {
+    /// Ed25519 (RFC 8032).
+    Ed25519,
+    /// RSA, 2048 to 8192 bits.
+    Rsa,
+    /// ECDSA over NIST P-256.
+    EcdsaP256,
+}
+
+impl KeyType {
+    /// Lower-case name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            KeyType::Ed25519 => "ed25519",
+            KeyType::Rsa => "rsa",
+            KeyType::EcdsaP256 => "ecdsa-p256",
+        }
+    }
+}
+
+impl fmt::Display for KeyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An asymmetric signature algorithm. Each is bound to one [`KeyType`]: a key never signs or verifies under an
+/// algorithm of another family.
+///
+/// | algorithm | RFC 9421 name | JWS name |
+/// |---|---|---|
+/// | Ed25519 | `ed25519` | `EdDSA` |
+/// | RSASSA-PKCS1-v1_5 SHA-256 / 384 / 512 | `rsa-v1_5-sha256` (and `-sha384`, `-sha512`) | `RS256`, `RS384`, `RS512` |
+/// | RSASSA-PSS SHA-512, MGF1-SHA-512, 64-byte salt | `rsa-pss-sha512` | `PS512` |
+/// | ECDSA P-256 SHA-256, `r‖s` (64 bytes) | `ecdsa-p256-sha256` | `ES256` |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignatureAlgorithm {
+    /// Ed25519.
+    Ed25519,
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    RsaPkcs1Sha256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
+    RsaPkcs1Sha384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    RsaPkcs1Sha512,
+    /// RSASSA-PSS with SHA-512.
+    RsaPssSha512,
+    /// ECDSA P-256 with SHA-256, fixed-length `r‖s` signatures.
+    EcdsaP256Sha256,
+}
+
+impl SignatureAlgorithm {
+    /// Every asymmetric algorithm.
+    pub const ALL: [SignatureAlgorithm; 6] = [
+        SignatureAlgorithm::Ed25519,
+        SignatureAlgorithm::RsaPkcs1Sha256,
+        SignatureAlgorithm::RsaPkcs1Sha384,
+        SignatureAlgorithm::RsaPkcs1Sha512,
+        SignatureAlgorithm::RsaPssSha512,
+        SignatureAlgorithm::EcdsaP256Sha256,
+    ];
+
+    /// The RFC 9421 / HTTP Signature Algorithms registry name (`"rsa-v1_5-sha256"`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            SignatureAlgorithm::Ed25519 => "ed25519",
+            SignatureAlgorithm::RsaPkcs1Sha256 => "rsa-v1_5-sha256",
+            SignatureAlgorithm::RsaPkcs1Sha384 => "rsa-v1_5-sha384",
+            SignatureAlgorithm::RsaPkcs1Sha512 => "rsa-v1_5-sha512",
+            SignatureAlgorithm::RsaPssSha512 => "rsa-pss-sha512",
+            SignatureAlgorithm::EcdsaP256Sha256 => "ecdsa-p256-sha256",
+        }
+    }
+
+    /// The JWS (RFC 7518 / 8037) name (`"RS512"`).
+    pub const fn jws_name(self) -> &'static str {
+        match self {
+            SignatureAlgorithm::Ed25519 => "EdDSA",
+            SignatureAlgorithm::RsaPkcs1Sha256 => "RS256",
+            SignatureAlgorithm::RsaPkcs1Sha384 => "RS384",
+            SignatureAlgorithm::RsaPkcs1Sha512 => "RS512",
+            SignatureAlgorithm::RsaPssSha512 => "PS512",
+            SignatureAlgorithm::EcdsaP256Sha256 => "ES256",
+        }
+    }
+
+    /// The algorithm with this JWS name (exact, case-sensitive as RFC 7515 requires).
+    pub fn from_jws_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.jws_name() == name)
+    }
+
+    /// The key family this algorithm needs.
+    pub const fn key_type(self) -> KeyType {
+        match self {
+            SignatureAlgorithm::Ed25519 => KeyType::Ed25519,
+            SignatureAlgorithm::RsaPkcs1Sha256
+            | SignatureAlgorithm::RsaPkcs1Sha384
+            | SignatureAlgorithm::RsaPkcs1Sha512
+            | SignatureAlgorithm::RsaPssSha512 => KeyType::Rsa,
+            SignatureAlgorithm::EcdsaP256Sha256 => KeyType::EcdsaP256,
+        }
+    }
+}
+
+impl fmt::Display for SignatureAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for SignatureAlgorithm {
+    type Err = Error;
+
+    /// Parses an RFC 9421 name (`ed25519`, `rsa-pss-sha512`, …) exactly.
+    fn from_str(s: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.name() == s)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UnsupportedAlgorithm,
+                    format!(
+                        "unknown signature algorithm {:?}",
+                        crate::encoding::clip(s, 40)
+                    ),
+                )
+            })
+    }
+}

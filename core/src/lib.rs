@@ -35,15 +35,16 @@ pub mod alg;
 pub mod clock;
 mod encoding;
 pub mod error;
+pub mod http;
 pub mod key;
 pub mod random;
 pub mod signed;
 pub mod token;
 
-pub use alg::Algorithm;
+pub use alg::{Algorithm, KeyType, SignatureAlgorithm};
 pub use clock::{Clock, FixedClock, SystemClock, UnixTime};
 pub use error::{Error, ErrorKind, Result};
-pub use key::{HmacKey, KeyId, KeyRing, Secret, Tag};
+pub use key::{HmacKey, KeyId, KeyRing, Secret, SigningKey, Tag, VerifyingKey};
 pub use random::{FixedRandom, OsRandom, RandomSource};
 pub use signed::{
     Expiry, Extra, Failure, ParamNames, Rejection, Signature, SignedData, UrlSigner, ValidUntil,

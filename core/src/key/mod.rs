@@ -19,6 +19,11 @@
 
 use std::fmt;
 
+mod asym;
+mod der;
+
+pub use asym::{SigningKey, VerifyingKey};
+
 use hmac::{Hmac, KeyInit, Mac};
 use zeroize::Zeroizing;
 
