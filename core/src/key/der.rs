@@ -97,7 +97,7 @@ impl<'a> Der<'a> {
         match v {
             [] => Err(bad("empty integer")),
             [first, ..] if first & 0x80 != 0 => Err(bad("negative integer")),
-            [0, rest @ ..] if rest.is_empty() => Ok(v),
+            [0] => Ok(v),
             [0, next, ..] if next & 0x80 == 0 => Err(bad("non-minimal integer")),
             [0, rest @ ..] => Ok(rest),
             _ => Ok(v),
