@@ -34,6 +34,9 @@ pub enum ErrorKind {
     InvalidKey,
     /// An argument was refused when creating a credential (a field with forbidden characters, a bad limit).
     InvalidValue,
+    /// A shared store (nonce store) could not answer: full, unreachable or failing. The credential was refused
+    /// (fail closed); retrying later may succeed.
+    Unavailable,
 }
 
 impl ErrorKind {
@@ -50,11 +53,12 @@ impl ErrorKind {
             ErrorKind::UnsupportedAlgorithm => "unsupported_algorithm",
             ErrorKind::InvalidKey => "invalid_key",
             ErrorKind::InvalidValue => "invalid_value",
+            ErrorKind::Unavailable => "unavailable",
         }
     }
 
     /// Every kind, in declaration order (for exhaustive tests in the bindings).
-    pub const ALL: [ErrorKind; 10] = [
+    pub const ALL: [ErrorKind; 11] = [
         ErrorKind::Malformed,
         ErrorKind::TooLarge,
         ErrorKind::Expired,
@@ -65,6 +69,7 @@ impl ErrorKind {
         ErrorKind::UnsupportedAlgorithm,
         ErrorKind::InvalidKey,
         ErrorKind::InvalidValue,
+        ErrorKind::Unavailable,
     ];
 }
 

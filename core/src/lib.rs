@@ -38,6 +38,7 @@ pub mod error;
 pub mod http;
 pub mod key;
 pub mod random;
+pub mod replay;
 pub mod signed;
 pub mod token;
 
