@@ -66,10 +66,13 @@ pub(crate) fn check_len(value: &[u8]) -> Result<()> {
 
 const SHARDS: usize = 16;
 
+/// One shard: value -> expiry (Unix seconds).
+type Shard = Mutex<HashMap<Box<[u8]>, i64, RandomState>>;
+
 /// The in-process store: bounded, sharded, evicts expired entries, fails closed when full.
 #[derive(Debug)]
 pub struct MemoryNonceStore {
-    shards: Vec<Mutex<HashMap<Box<[u8]>, i64, RandomState>>>,
+    shards: Vec<Shard>,
     per_shard: usize,
     router: RandomState,
 }
