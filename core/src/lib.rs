@@ -36,6 +36,7 @@ pub mod clock;
 mod encoding;
 pub mod error;
 pub mod http;
+pub mod jwt;
 pub mod key;
 pub mod random;
 pub mod replay;
