@@ -1,6 +1,6 @@
 # countermark — the README's two commands are `make demo` and `make test`.
-# Each installs what it needs: a Rust toolchain through rustup when cargo is missing, and the rustfmt and
-# clippy components.
+# Each installs what it needs: a Rust toolchain through rustup when cargo is missing, the rustfmt and clippy
+# components, and redis-server (apt-get) for the replay-store tests.
 
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -33,10 +33,12 @@ fmt-check: toolchain
 	$(CARGO) fmt --all -- --check
 
 clippy: toolchain
-	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --all-features --locked -- -D warnings
 
+## rust-test: every Rust test, with the `redis` feature against a throw-away redis-server (installed with
+## apt-get when missing, started on a free loopback port, stopped afterwards).
 rust-test: toolchain check-shared
-	COUNTERMARK_VECTORS="$(SHARED)/vectors" $(CARGO) test --workspace --locked
+	COUNTERMARK_VECTORS="$(SHARED)/vectors" tests/with-redis.sh $(CARGO) test --workspace --all-features --locked
 
 ## test: every check and every test.
 test: fmt-check clippy rust-test

@@ -146,6 +146,11 @@ impl NonceStore for MemoryNonceStore {
     }
 }
 
+#[cfg(feature = "redis")]
+mod redis_store;
+#[cfg(feature = "redis")]
+pub use redis_store::RedisNonceStore;
+
 #[cfg(test)]
 mod tests {
     use super::*;
