@@ -61,29 +61,47 @@ enum Value<'a> {
     Float(f64),
     Str(Vec<u16>),
     Array(Vec<Value<'a>>),
-    Object(Object<'a>),
+    Object(Vec<(Vec<u16>, Value<'a>)>),
 }
 
-/// An object with Python `dict` semantics: first position, last value.
+/// Builds an object with Python `dict` semantics: first position, last value. Small objects are searched
+/// linearly; past [`ObjectBuilder::LINEAR`] keys a hash index keeps repeated keys cheap.
 #[derive(Default)]
-struct Object<'a> {
+struct ObjectBuilder<'a> {
     members: Vec<(Vec<u16>, Value<'a>)>,
     index: HashMap<Vec<u16>, usize>,
 }
 
-impl<'a> Object<'a> {
+impl<'a> ObjectBuilder<'a> {
+    const LINEAR: usize = 8;
+
     fn insert(&mut self, key: Vec<u16>, value: Value<'a>) {
-        match self.index.get(&key) {
-            Some(&i) => {
-                if let Some(slot) = self.members.get_mut(i) {
-                    slot.1 = value;
-                }
-            }
+        if self.members.len() >= Self::LINEAR && self.index.is_empty() {
+            self.index = self
+                .members
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect();
+        }
+        let found = if self.index.is_empty() {
+            self.members.iter().position(|(k, _)| *k == key)
+        } else {
+            self.index.get(&key).copied()
+        };
+        match found.and_then(|i| self.members.get_mut(i)) {
+            Some(slot) => slot.1 = value,
             None => {
-                self.index.insert(key.clone(), self.members.len());
+                if !self.index.is_empty() {
+                    self.index.insert(key.clone(), self.members.len());
+                }
                 self.members.push((key, value));
             }
         }
+    }
+
+    fn build(self) -> Value<'a> {
+        Value::Object(self.members)
     }
 }
 
@@ -159,11 +177,11 @@ impl<'a> Parser<'a> {
             return Err(too_large("the nesting depth", MAX_DEPTH));
         }
         self.pos += 1;
-        let mut object = Object::default();
+        let mut object = ObjectBuilder::default();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(object));
+            return Ok(object.build());
         }
         loop {
             if self.peek() != Some(b'"') {
@@ -183,7 +201,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(object));
+                    return Ok(object.build());
                 }
                 _ => return Err(self.error("expecting ',' or '}'")),
             }
@@ -463,9 +481,9 @@ fn write_value(value: &Value<'_>, out: &mut String) {
             }
             out.push(']');
         }
-        Value::Object(object) => {
+        Value::Object(members) => {
             out.push('{');
-            for (i, (key, item)) in object.members.iter().enumerate() {
+            for (i, (key, item)) in members.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -530,7 +548,7 @@ pub fn canonicalize_form(body: &[u8]) -> Result<String> {
     if text.matches('&').count() >= MAX_FORM_FIELDS {
         return Err(too_large("the number of form fields", MAX_FORM_FIELDS));
     }
-    let mut object = Object::default();
+    let mut object = ObjectBuilder::default();
     for (name, value) in py_parse_qsl(&text) {
         object.insert(
             name.encode_utf16().collect(),
@@ -538,7 +556,7 @@ pub fn canonicalize_form(body: &[u8]) -> Result<String> {
         );
     }
     let mut out = String::with_capacity(text.len() + 8);
-    write_value(&Value::Object(object), &mut out);
+    write_value(&object.build(), &mut out);
     Ok(out)
 }
 
@@ -676,6 +694,28 @@ mod tests {
             canonicalize_form(many.as_bytes()).unwrap_err().kind(),
             ErrorKind::TooLarge
         );
+    }
+
+    #[test]
+    fn duplicate_keys_small_and_large() {
+        let keys: Vec<String> = (0..20).map(|i| format!("\"k{i}\":{i}")).collect();
+        let input = format!(
+            "{{{},\"k3\":\"x\",\"k15\":\"y\",\"k3\":\"z\"}}",
+            keys.join(",")
+        );
+        let want = format!(
+            "{{{}}}",
+            (0..20)
+                .map(|i| match i {
+                    3 => "\"k3\":\"z\"".to_string(),
+                    15 => "\"k15\":\"y\"".to_string(),
+                    _ => format!("\"k{i}\":{i}"),
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        assert_eq!(canonicalize(input.as_bytes()).unwrap(), want);
+        assert_eq!(std::mem::size_of::<Value<'_>>(), 32);
     }
 
     #[test]
