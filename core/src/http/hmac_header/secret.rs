@@ -82,11 +82,11 @@ impl ApiSecret {
     /// # Errors
     /// [`ErrorKind::InvalidKey`] when the text is not base64 or decodes to fewer than 16 or more than 1024 bytes.
     pub fn from_base64(text: &str) -> Result<Self> {
-        let bytes = Zeroizing::new(
-            B64.decode(text.trim())
-                .map_err(|_| invalid_key("the API secret is not valid base64"))?,
-        );
-        Secret::new(bytes.to_vec()).map(ApiSecret)
+        let bytes = B64
+            .decode(text.trim())
+            .map_err(|_| invalid_key("the API secret is not valid base64"))?;
+        // `Secret::new` takes the buffer over (no copy) and wipes it on drop.
+        Secret::new(bytes).map(ApiSecret)
     }
 
     /// Wraps secret bytes.
@@ -234,7 +234,7 @@ pub fn decrypt_legacy_secret(
         invalid_key("the stored secret cannot be decrypted (wrong password, salt or cipher)")
     })?;
     buf.truncate(plain_len);
-    Secret::new(buf.to_vec()).map(ApiSecret)
+    Secret::new(std::mem::take(&mut *buf)).map(ApiSecret)
 }
 
 /// Encrypts `secret` the way the reference stores it (see [`decrypt_legacy_secret`]), for migrations and tests.
