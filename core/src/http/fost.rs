@@ -67,8 +67,8 @@
 //! `GET`/`HEAD` URLs carrying `_k` (key), optional `_e` (expiry, Unix seconds) and `_s` (signature) query
 //! parameters, with `_s = base64(HMAC-SHA1(secret, host + path + ["?" + query] + "\n" + expires))`, where the
 //! query is the raw query without its `_k=`, `_e=` and `_s…` items and `expires` is the `_e` value (empty
-//! without `_e`). See [`FostUrlSigner`] and [`parse_url`]. The URL is valid up to and including its `_e`
-//! second.
+//! without `_e`). See [`FostUrlSigner`] and [`parse_url`]. The URL is valid up to and including the instant
+//! `_e` (one microsecond later it has expired, as in the reference, whose clock has microseconds).
 //!
 //! # Weaknesses of the format (kept for compatibility)
 //! * **HMAC-SHA1**, with secrets of any length the deployment chose.
@@ -678,7 +678,7 @@ impl FostUrlSigner {
     }
 
     /// Signs the absolute `url` (`http(s)://host/path?query`, signed as clients will send it: the host exactly as
-    /// in their `Host` header), valid up to and including the Unix second `expires`; `None` makes a URL that
+    /// in their `Host` header), valid up to and including the instant `expires` (Unix seconds); `None` makes a URL that
     /// **never expires**.
     ///
     /// # Errors
