@@ -1,0 +1,538 @@
+//! Request signatures in the format of django-hmac-authentication (5.0.3):
+//! `Authorization: HMAC-SHA256 <api_key>;<signature>;<utc_8601>`.
+//!
+//! # Format
+//! * The client holds an `api_key` (a key id) and an API secret, handed out as base64 text; the HMAC key is the
+//!   **decoded** secret ([`ApiSecret`]).
+//! * `string_to_sign = [base64(HASH(canonical body))] + ";" + utc_8601`, where HASH is the SHA-2 of the scheme
+//!   word (SHA-256, -384 or -512), the canonical body is Python's `json.dumps(json.loads(body),
+//!   separators=(',', ':'))` ([`json`]), and the body hash is left out entirely (the text starts with `;`) when
+//!   there is no body or the parsed body is false in Python (`{}`, `[]`, `""`, `0`, `null`, `false`, an empty
+//!   form). `utc_8601` is signed exactly as sent.
+//! * `signature = base64(HMAC-HASH(secret, string_to_sign))`; the header is
+//!   `<HMAC-SHA256|HMAC-SHA384|HMAC-SHA512> <api_key>;<signature>;<utc_8601>`.
+//! * Bodies are read by their `Content-Type` as Django REST framework reads them: `application/json` as JSON,
+//!   `application/x-www-form-urlencoded` as a form ([`json::canonicalize_form`]); other body types are refused
+//!   ([`Body::from_request`]).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use countermark::{ErrorKind, FixedClock};
+//! use countermark::http::Request;
+//! use countermark::http::hmac_header::{self, ApiSecret, HmacHeaderSigner, Policy};
+//!
+//! let secret = ApiSecret::from_base64("cxqqF0m2Uel79+jSpBNQnMX/JjEjEpqdc0b4dypszaU=")?;
+//! let key = secret.key(countermark::Algorithm::HmacSha256)?;
+//! let body = br#"{"a": 1, "b": 2}"#;
+//!
+//! // Client: sign at a given time (production code keeps the system clock).
+//! let signer = HmacHeaderSigner::new("aff80c45-ca58-455f-a815-b051d470c7ba", key)?
+//!     .with_clock(Arc::new(FixedClock::at_secs_f64(1_683_468_937.86256)));
+//! let request = Request::new("POST", "/api/v1/resource/")?
+//!     .with_header("Content-Type", "application/json")?
+//!     .with_body(body);
+//! let signed = signer.sign_request(&request)?;
+//! assert_eq!(signed.string_to_sign(), "QyWM/3g/5wNtikMDP4MK38YOwDc4JHNUisdCuIgpJ3c=;2023-05-07T14:15:37.862560+00:00");
+//!
+//! // Server: parse, look the key up by the claimed id, verify.
+//! let request = request.with_header("Authorization", signed.authorization())?;
+//! let unverified = hmac_header::parse(&request)?.expect("an HMAC header");
+//! assert_eq!(unverified.claimed_api_key(), "aff80c45-ca58-455f-a815-b051d470c7ba");
+//! let policy = Policy::new(Arc::new(FixedClock::at_secs_f64(1_683_468_938.86256)));
+//! let verified = unverified.verify(&secret, &policy)?;
+//! assert_eq!(verified.api_key(), "aff80c45-ca58-455f-a815-b051d470c7ba");
+//!
+//! // Six seconds later the same header has expired.
+//! let late = Policy::new(Arc::new(FixedClock::at_secs_f64(1_683_468_943.86256)));
+//! assert_eq!(unverified.verify(&secret, &late).unwrap_err().kind(), ErrorKind::Expired);
+//! # Ok::<(), countermark::Error>(())
+//! ```
+//!
+//! # Server rules
+//! * [`parse`] returns `Ok(None)` — not this scheme — when there is no `Authorization` header, or it does not
+//!   split on whitespace into exactly two words whose second splits on `;` into exactly three non-empty parts.
+//!   A scheme word other than the three is [`ErrorKind::UnsupportedAlgorithm`]; a timestamp that is not
+//!   `YYYY-MM-DD(T| )HH:MM:SS[.ffffff](Z|±HH:MM)` is [`ErrorKind::Malformed`] — including timestamps without a
+//!   zone, on which the reference server crashes. Repeated `Authorization` lines are malformed.
+//! * Time, at microsecond precision through the [`Policy`] clock: a request stamped at or after *now* is
+//!   [`ErrorKind::NotYetValid`] (the reference's `FutureRequestException`, so clocks must not run ahead of the
+//!   server's); one more than [`DEFAULT_TIMEOUT`] (5 s, configurable) old is [`ErrorKind::Expired`]; exactly 5 s
+//!   old is accepted.
+//! * The signature is checked in constant time ([`HmacKey::verify`]).
+//! * Key lookup is the caller's: a missing key is [`ErrorKind::UnknownKey`] in the caller's store, and so are
+//!   revoked and expired keys (the reference's `RevokedKeyException` and `ExpiredKeyException`).
+//!   [`UnverifiedHmacHeader::check_time`] lets the caller refuse stale requests before the lookup, in the
+//!   reference's order.
+//!
+//! # Weaknesses of the format (kept for compatibility)
+//! * **Only the body and the timestamp are signed**: not the method, the path, the query string or any other
+//!   header. A captured header authenticates *any* request with the same body (or none) while it is fresh —
+//!   a signed `GET` of one URL is also a valid `DELETE` of another.
+//! * **No replay protection** inside the 5-second window: there is no nonce. Use RFC 9421 signatures
+//!   (`http::message_signatures`) for new designs.
+//! * The body is hashed after re-serialisation, so formatting is not covered (harmless), but a server must
+//!   act on the *parsed* body it verified, never on another reading of the raw bytes.
+//!
+//! # Limits
+//! JSON and form bodies: see [`json`] ([`json::MAX_LEN`] = 4 MiB, [`json::MAX_DEPTH`] = 256,
+//! [`json::MAX_FORM_FIELDS`] = 1000). Header sizes: see [`crate::http`].
+
+mod datetime;
+pub mod json;
+mod secret;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+
+pub(crate) use datetime::{
+    format as format_datetime, micros_of, parse as parse_datetime, unix_time,
+};
+pub use secret::{
+    decrypt_legacy_secret, encrypt_legacy_secret, ApiSecret, LegacyCipher, LEGACY_KDF_ITERATIONS,
+    LEGACY_SALT_LEN,
+};
+
+use crate::alg::Algorithm;
+use crate::clock::{Clock, SystemClock, UnixTime};
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::Request;
+use crate::key::HmacKey;
+
+/// How old a request may be by default (`HMAC_AUTH_REQUEST_TIMEOUT`): 5 seconds.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// The whitespace of Python 3's `str.split()`.
+fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// The value of a header that must appear at most once (trimmed of spaces and tabs).
+pub(crate) fn single_header<'a>(request: &Request<'a>, name: &str) -> Result<Option<&'a str>> {
+    let mut values = request.headers().values(name);
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(Error::malformed(format!(
+            "the {} header appears more than once",
+            crate::encoding::clip(name, 64)
+        )));
+    }
+    Ok(first.map(|v| v.trim_matches([' ', '\t'])))
+}
+
+/// A request body as the server reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body<'a> {
+    /// No body, or an empty one: no body hash is signed.
+    Empty,
+    /// A JSON body (`application/json`), canonicalised by [`json::canonicalize`].
+    Json(&'a [u8]),
+    /// A form body (`application/x-www-form-urlencoded`), canonicalised by [`json::canonicalize_form`].
+    Form(&'a [u8]),
+}
+
+impl<'a> Body<'a> {
+    /// The body of `request`, typed by its `Content-Type` (media type compared case-insensitively, parameters
+    /// ignored). A missing or empty body is [`Body::Empty`] whatever the type.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Malformed`] for a non-empty body of any other type (or without a type): the reference server
+    /// cannot parse those (Django REST framework answers 415) and multipart bodies are not supported.
+    pub fn from_request(request: &Request<'a>) -> Result<Self> {
+        let body = match request.body() {
+            Some(b) if !b.is_empty() => b,
+            _ => return Ok(Body::Empty),
+        };
+        let content_type = single_header(request, "content-type")?.unwrap_or("");
+        let media_type = content_type.split(';').next().unwrap_or("").trim();
+        if media_type.eq_ignore_ascii_case("application/json") {
+            Ok(Body::Json(body))
+        } else if media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+            Ok(Body::Form(body))
+        } else {
+            Err(Error::malformed(format!(
+                "the HMAC header scheme signs JSON and form bodies only, not {:?}",
+                crate::encoding::clip(media_type, 64)
+            )))
+        }
+    }
+
+    /// The canonical text whose hash is signed; `None` when no hash is signed (empty, or false in Python).
+    ///
+    /// # Errors
+    /// As [`json::canonicalize`] and [`json::canonicalize_form`].
+    pub fn canonical(&self) -> Result<Option<String>> {
+        let text = match self {
+            Body::Empty => return Ok(None),
+            Body::Json(b) => json::canonicalize(b)?,
+            Body::Form(b) => json::canonicalize_form(b)?,
+        };
+        Ok((!json::is_falsy(&text)).then_some(text))
+    }
+}
+
+fn hash_b64(alg: Algorithm, data: &[u8]) -> String {
+    use sha2::Digest as _;
+    match alg {
+        Algorithm::HmacSha384 => B64.encode(sha2::Sha384::digest(data)),
+        Algorithm::HmacSha512 => B64.encode(sha2::Sha512::digest(data)),
+        _ => B64.encode(sha2::Sha256::digest(data)),
+    }
+}
+
+/// The canonical body (if any), its base64 hash, and the string to sign.
+fn string_to_sign(
+    alg: Algorithm,
+    body: &Body<'_>,
+    utc_8601: &str,
+) -> Result<(Option<String>, Option<String>, String)> {
+    let canonical = body.canonical()?;
+    let hash = canonical.as_deref().map(|c| hash_b64(alg, c.as_bytes()));
+    let sts = format!("{};{utc_8601}", hash.as_deref().unwrap_or(""));
+    Ok((canonical, hash, sts))
+}
+
+/// Signs requests for one API key (client side).
+#[derive(Clone)]
+pub struct HmacHeaderSigner {
+    api_key: String,
+    key: HmacKey,
+    clock: Arc<dyn Clock>,
+}
+
+impl fmt::Debug for HmacHeaderSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HmacHeaderSigner")
+            .field("api_key", &self.api_key)
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HmacHeaderSigner {
+    /// A signer for `api_key` with `key` (from [`ApiSecret::key`]; its algorithm picks the scheme word), using the
+    /// system clock.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnsupportedAlgorithm`] unless the key is HMAC-SHA256, -SHA384 or -SHA512;
+    /// [`ErrorKind::InvalidValue`] for an empty `api_key` or one holding whitespace or `;`.
+    pub fn new(api_key: impl Into<String>, key: HmacKey) -> Result<Self> {
+        secret::word_of(key.algorithm()).ok_or_else(|| secret::unsupported(key.algorithm()))?;
+        let api_key = api_key.into();
+        if api_key.is_empty() || api_key.chars().any(|c| c == ';' || is_py_space(c)) {
+            return Err(Error::invalid_value(
+                "the API key must be non-empty, without whitespace or ';'",
+            ));
+        }
+        Ok(HmacHeaderSigner {
+            api_key,
+            key,
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    /// Uses `clock` for the timestamps.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Signs `body` now, stamped as the reference client stamps (`2023-05-07T14:15:37.862560+00:00`, without the
+    /// fraction when it is zero).
+    ///
+    /// # Errors
+    /// As [`HmacHeaderSigner::sign_at`]; [`ErrorKind::InvalidValue`] when the clock is outside the years 1..=9999.
+    pub fn sign(&self, body: &Body<'_>) -> Result<SignedHmacHeader> {
+        let now = micros_of(self.clock.now());
+        let stamp = format_datetime(now, 'T')
+            .ok_or_else(|| Error::invalid_value("the clock is outside the years 1..=9999"))?;
+        self.sign_at(body, &format!("{stamp}+00:00"))
+    }
+
+    /// Signs the body of `request` now (see [`Body::from_request`] and [`HmacHeaderSigner::sign`]).
+    ///
+    /// # Errors
+    /// As [`Body::from_request`] and [`HmacHeaderSigner::sign`].
+    pub fn sign_request(&self, request: &Request<'_>) -> Result<SignedHmacHeader> {
+        self.sign(&Body::from_request(request)?)
+    }
+
+    /// Signs `body` with the timestamp text `utc_8601`, signed verbatim.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] when `utc_8601` is not `YYYY-MM-DDTHH:MM:SS[.ffffff](Z|±HH:MM)` (the server would
+    /// refuse it); the body's errors as [`Body::canonical`].
+    pub fn sign_at(&self, body: &Body<'_>, utc_8601: &str) -> Result<SignedHmacHeader> {
+        match parse_datetime(utc_8601) {
+            Some(dt) if dt.has_zone && dt.separator == b'T' => {}
+            _ => {
+                return Err(Error::invalid_value(
+                    "the timestamp must be YYYY-MM-DDTHH:MM:SS[.ffffff] with Z or an offset",
+                ))
+            }
+        }
+        let alg = self.key.algorithm();
+        let (canonical_body, body_hash, string_to_sign) = string_to_sign(alg, body, utc_8601)?;
+        let signature = self.key.sign(string_to_sign.as_bytes()).to_base64();
+        let authorization = format!(
+            "{} {};{signature};{utc_8601}",
+            secret::word_of(alg).unwrap_or("HMAC-SHA256"),
+            self.api_key
+        );
+        Ok(SignedHmacHeader {
+            canonical_body,
+            body_hash,
+            string_to_sign,
+            signature,
+            authorization,
+        })
+    }
+}
+
+/// A signature made by [`HmacHeaderSigner`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedHmacHeader {
+    canonical_body: Option<String>,
+    body_hash: Option<String>,
+    string_to_sign: String,
+    signature: String,
+    authorization: String,
+}
+
+impl SignedHmacHeader {
+    /// The value of the `Authorization` header to send.
+    pub fn authorization(&self) -> &str {
+        &self.authorization
+    }
+
+    /// The base64 signature.
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+
+    /// The exact text that was MACed.
+    pub fn string_to_sign(&self) -> &str {
+        &self.string_to_sign
+    }
+
+    /// The canonical body that was hashed, if any.
+    pub fn canonical_body(&self) -> Option<&str> {
+        self.canonical_body.as_deref()
+    }
+
+    /// The base64 body hash, if any.
+    pub fn body_hash(&self) -> Option<&str> {
+        self.body_hash.as_deref()
+    }
+}
+
+/// What the server accepts: the clock and how old a request may be.
+#[derive(Clone)]
+pub struct Policy {
+    clock: Arc<dyn Clock>,
+    timeout: Duration,
+}
+
+impl Policy {
+    /// The reference's defaults ([`DEFAULT_TIMEOUT`]) with `clock`.
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        Policy {
+            clock,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// Accepts requests up to `timeout` old (`HMAC_AUTH_REQUEST_TIMEOUT`).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The maximum age of a request.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+}
+
+impl Default for Policy {
+    /// The system clock and a 5-second timeout.
+    fn default() -> Self {
+        Policy::new(Arc::new(SystemClock))
+    }
+}
+
+impl fmt::Debug for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Policy")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads the `Authorization` header of `request` (see the [module documentation](self) for the rules).
+///
+/// # Errors
+/// `Ok(None)` when the header is absent or not of this scheme; [`ErrorKind::UnsupportedAlgorithm`] for another
+/// `HMAC-…` method word; [`ErrorKind::Malformed`] for a bad timestamp or repeated `Authorization` lines.
+pub fn parse<'a>(request: &Request<'a>) -> Result<Option<UnverifiedHmacHeader<'a>>> {
+    let Some(header) = single_header(request, "authorization")? else {
+        return Ok(None);
+    };
+    let mut words = header.split(is_py_space).filter(|w| !w.is_empty());
+    let (Some(method), Some(credentials), None) = (words.next(), words.next(), words.next()) else {
+        return Ok(None);
+    };
+    let mut parts = credentials.split(';');
+    let (Some(api_key), Some(signature), Some(utc_8601), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Ok(None);
+    };
+    if api_key.is_empty() || signature.is_empty() || utc_8601.is_empty() {
+        return Ok(None);
+    }
+    let algorithm = secret::algorithm_of(method).ok_or_else(|| {
+        Error::new(
+            ErrorKind::UnsupportedAlgorithm,
+            format!(
+                "unsupported HMAC method {:?}",
+                crate::encoding::clip(method, 32)
+            ),
+        )
+    })?;
+    let signed_at = match parse_datetime(utc_8601) {
+        Some(dt) if dt.has_zone => dt.micros,
+        Some(_) => {
+            return Err(Error::malformed(
+                "the timestamp has no UTC offset (Z or ±HH:MM)",
+            ))
+        }
+        None => {
+            return Err(Error::malformed(
+                "invalid date format in the Authorization header",
+            ))
+        }
+    };
+    Ok(Some(UnverifiedHmacHeader {
+        algorithm,
+        api_key,
+        signature,
+        utc_8601,
+        signed_at,
+        request: request.clone(),
+    }))
+}
+
+/// A parsed header whose signature has not been checked. Everything it returns is *claimed*.
+#[derive(Debug, Clone)]
+pub struct UnverifiedHmacHeader<'a> {
+    algorithm: Algorithm,
+    api_key: &'a str,
+    signature: &'a str,
+    utc_8601: &'a str,
+    signed_at: i64,
+    request: Request<'a>,
+}
+
+impl<'a> UnverifiedHmacHeader<'a> {
+    /// The claimed API key: look its secret up with this.
+    pub fn claimed_api_key(&self) -> &'a str {
+        self.api_key
+    }
+
+    /// The algorithm of the scheme word.
+    pub fn claimed_algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The claimed timestamp, as sent.
+    pub fn claimed_timestamp(&self) -> &'a str {
+        self.utc_8601
+    }
+
+    /// The claimed signing time.
+    pub fn claimed_signed_at(&self) -> UnixTime {
+        unix_time(self.signed_at)
+    }
+
+    /// Checks the time window only (before a key lookup, as the reference server does).
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotYetValid`] when stamped at or after now; [`ErrorKind::Expired`] when older than the
+    /// policy's timeout.
+    pub fn check_time(&self, policy: &Policy) -> Result<()> {
+        let now = i128::from(micros_of(policy.clock.now()));
+        let signed = i128::from(self.signed_at);
+        if signed >= now {
+            return Err(Error::new(
+                ErrorKind::NotYetValid,
+                "the request is stamped in the future",
+            ));
+        }
+        let timeout = i128::try_from(policy.timeout.as_micros()).unwrap_or(i128::MAX);
+        if now - signed > timeout {
+            return Err(Error::new(
+                ErrorKind::Expired,
+                format!(
+                    "the request has expired: stamped {} ms ago, the timeout is {} ms",
+                    (now - signed) / 1000,
+                    policy.timeout.as_millis()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks the time window, then the signature over the request's body with `secret`.
+    ///
+    /// # Errors
+    /// As [`UnverifiedHmacHeader::check_time`]; the body's errors as [`Body::from_request`] and
+    /// [`Body::canonical`]; [`ErrorKind::BadSignature`] when the signature does not match.
+    pub fn verify(&self, secret: &ApiSecret, policy: &Policy) -> Result<VerifiedHmacHeader> {
+        self.check_time(policy)?;
+        let key = secret.key(self.algorithm)?;
+        let (_, _, string_to_sign) = string_to_sign(
+            self.algorithm,
+            &Body::from_request(&self.request)?,
+            self.utc_8601,
+        )?;
+        let tag = B64
+            .decode(self.signature)
+            .map_err(|_| Error::bad_signature())?;
+        key.verify(string_to_sign.as_bytes(), &tag)?;
+        Ok(VerifiedHmacHeader {
+            api_key: self.api_key.to_string(),
+            algorithm: self.algorithm,
+            signed_at: self.claimed_signed_at(),
+        })
+    }
+}
+
+/// A request whose signature and time window were checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedHmacHeader {
+    api_key: String,
+    algorithm: Algorithm,
+    signed_at: UnixTime,
+}
+
+impl VerifiedHmacHeader {
+    /// The API key the request was signed with.
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// The algorithm it was signed with.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The signing time.
+    pub fn signed_at(&self) -> UnixTime {
+        self.signed_at
+    }
+}
