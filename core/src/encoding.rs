@@ -172,7 +172,8 @@ pub(crate) fn py_int(s: &str) -> Option<i64> {
 
 /// Python's `repr(float)` / `str(float)`: the shortest text that reads back to the same float, in fixed notation
 /// with at least one decimal (`1378045287.0`, `0.5`) while the decimal exponent is in -4..16, otherwise in
-/// exponent notation (`1e+16`, `1.5e-05`); `inf`, `-inf`, `nan`.
+/// exponent notation (`1e+16`, `1.5e-05`); `inf`, `-inf`, `nan`. Ties between two shortest candidates go to the
+/// even last digit, as Python's `dtoa` does.
 pub(crate) fn py_float_repr(x: f64) -> String {
     if x.is_nan() {
         return "nan".into();
@@ -187,29 +188,86 @@ pub(crate) fn py_float_repr(x: f64) -> String {
             "0.0".into()
         };
     }
-    // Rust's `{:e}` gives the shortest round-trip digits, e.g. "-1.378045287e9", "5e-1".
-    let sci = format!("{x:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
+    py_repr(x)
+}
+
+/// Whether the finite, non-zero `x` lies exactly halfway between two decimals of `n` significant digits whose
+/// first digit is at decimal exponent `exp`, i.e. whether `2 * |x| * 10^(n-1-exp)` is an odd integer. Exact, in
+/// integer arithmetic on the binary representation `x = m * 2^q`.
+fn is_decimal_tie(x: f64, n: usize, exp: i32) -> bool {
+    let bits = x.to_bits();
+    let exp_bits = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1 << 52) - 1);
+    let (m, q) = if exp_bits == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), exp_bits - 1075)
     };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    if !(-4..16).contains(&exp) {
-        let (first, rest) = digits.split_at(1);
-        let frac = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let esign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{first}{frac}e{esign}{:02}", exp.abs());
+    if m == 0 {
+        return false;
     }
-    let n = digits.len() as i32;
+    let t = i64::from(m.trailing_zeros());
+    let odd = m >> t;
+    let k = i64::try_from(n).unwrap_or(i64::MAX) - 1 - i64::from(exp);
+    // 2 * odd * 2^(t+q) * 10^k = odd * 5^k * 2^(t+q+1+k): odd integer iff the power of two vanishes and, for a
+    // negative k, 5^-k divides `odd`.
+    t + q + 1 + k == 0
+        && (k >= 0
+            || u32::try_from(-k)
+                .ok()
+                .and_then(|e| 5u64.checked_pow(e))
+                .is_some_and(|p| odd % p == 0))
+}
+
+/// Python's `repr(float)` of a finite, non-zero float: the shortest digits that read back to `x`, and when two
+/// candidates of that length are equally close (`2124248109033314.25` between `…314.2` and `…314.3`), the one
+/// with the even last digit, as Python's `dtoa` picks (Rust's shortest formatting may pick the other).
+fn py_repr(x: f64) -> String {
+    let shortest = format!("{:e}", x.abs());
+    let (mantissa, exp) = shortest.split_once('e').unwrap_or((&shortest, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    let n = digits.len();
+    if digits.last().is_some_and(|d| d % 2 == 1) && is_decimal_tie(x, n, exp) {
+        // On a tie, n+1 significant digits hold |x| exactly: the n-digit candidate below, then a 5.
+        let exact = format!("{:.*e}", n, x.abs());
+        let (exact_mantissa, _) = exact.split_once('e').unwrap_or((&exact, ""));
+        let below: Vec<u8> = exact_mantissa
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .take(n)
+            .collect();
+        let mut other = digits.clone();
+        if let Some(last) = other.last_mut() {
+            *last = if below == digits {
+                *last + 1
+            } else {
+                *last - 1
+            };
+        }
+        let text = format!("0.{}e{}", String::from_utf8_lossy(&other), exp + 1);
+        if other.iter().all(u8::is_ascii_digit) && text.parse::<f64>() == Ok(x.abs()) {
+            digits = other;
+        }
+    }
+    let digits = String::from_utf8_lossy(&digits).into_owned();
+    let sign = if x < 0.0 { "-" } else { "" };
+    if !(-4..16).contains(&exp) {
+        let (first, rest) = digits.split_at(1.min(digits.len()));
+        let point = if rest.is_empty() { "" } else { "." };
+        let esign = if exp < 0 { '-' } else { '+' };
+        return format!(
+            "{sign}{first}{point}{rest}e{esign}{:02}",
+            exp.unsigned_abs()
+        );
+    }
     let point = exp + 1; // digits before the decimal point
+    let n = digits.len() as i32;
     if point <= 0 {
-        format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
+        format!(
+            "{sign}0.{}{digits}",
+            "0".repeat(point.unsigned_abs() as usize)
+        )
     } else if point >= n {
         format!("{sign}{digits}{}.0", "0".repeat((point - n) as usize))
     } else {
@@ -287,7 +345,7 @@ mod tests {
 
     #[test]
     fn python_float_repr() {
-        let cases: [(f64, &str); 14] = [
+        let cases: [(f64, &str); 15] = [
             (1378045287.0, "1378045287.0"),
             (0.5, "0.5"),
             (1700000004.75, "1700000004.75"),
@@ -302,6 +360,8 @@ mod tests {
             (100.0, "100.0"),
             (123456789012345.6, "123456789012345.6"),
             (-0.0, "-0.0"),
+            // A tie between two shortest candidates: Python keeps the even digit.
+            (2124248109033314.25, "2124248109033314.2"),
         ];
         for (x, want) in cases {
             assert_eq!(py_float_repr(x), want, "{x}");

@@ -46,8 +46,17 @@ pub mod token;
 pub use alg::{Algorithm, KeyType, SignatureAlgorithm};
 pub use clock::{Clock, FixedClock, SystemClock, UnixTime};
 pub use error::{Error, ErrorKind, Result};
+pub use http::fost::{
+    FostSigner, FostUrlSigner, UnverifiedFost, UnverifiedFostUrl, VerifiedFost, VerifiedFostUrl,
+};
+pub use http::hmac_header::{
+    ApiSecret, HmacHeaderSigner, UnverifiedHmacHeader, VerifiedHmacHeader,
+};
+pub use http::{Request, Response};
+pub use jwt::{UnverifiedJwt, VerifiedJwt};
 pub use key::{HmacKey, KeyId, KeyRing, Secret, SigningKey, Tag, VerifyingKey};
 pub use random::{FixedRandom, OsRandom, RandomSource};
+pub use replay::{MemoryNonceStore, NonceStore};
 pub use signed::{
     Expiry, Extra, Failure, ParamNames, Rejection, Signature, SignedData, UrlSigner, ValidUntil,
     Value,
