@@ -280,11 +280,21 @@ impl Component {
 
     fn checked(name: String, params: Vec<Param>, kind: ErrorKind) -> Result<Self> {
         let fail = |msg: String| Error::new(kind, msg);
-        if name.is_empty() || name.len() > super::MAX_PARAM_LEN {
-            return Err(fail(format!(
-                "a component name must be 1 to {} bytes long",
-                super::MAX_PARAM_LEN
-            )));
+        // Input over a limit is TooLarge; an argument over it is refused with the caller's kind.
+        let too_long = |what: &str| {
+            Error::new(
+                match kind {
+                    ErrorKind::Malformed => ErrorKind::TooLarge,
+                    other => other,
+                },
+                format!("{what} is over the limit of {} bytes", super::MAX_PARAM_LEN),
+            )
+        };
+        if name.is_empty() {
+            return Err(fail("a component name must not be empty".into()));
+        }
+        if name.len() > super::MAX_PARAM_LEN {
+            return Err(too_long("a component name"));
         }
         let derived = if name.starts_with('@') {
             if name == "@signature-params" {
@@ -324,11 +334,11 @@ impl Component {
         }
         for p in &params {
             if let Param::Key(s) | Param::Name(s) = p {
-                if s.len() > super::MAX_PARAM_LEN || StringRef::from_str(s).is_err() {
-                    return Err(fail(format!(
-                        "component parameters are printable ASCII of at most {} bytes",
-                        super::MAX_PARAM_LEN
-                    )));
+                if s.len() > super::MAX_PARAM_LEN {
+                    return Err(too_long("a component parameter"));
+                }
+                if StringRef::from_str(s).is_err() {
+                    return Err(fail("component parameters are printable ASCII".into()));
                 }
             }
         }

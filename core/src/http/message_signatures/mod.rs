@@ -103,7 +103,7 @@
 //! | `Signature-Input`, `Signature` (all lines of one, combined) | [`MAX_SIGNATURE_HEADER_LEN`] = 16 KiB each | [`ErrorKind::TooLarge`] |
 //! | signatures (labels) per message | [`MAX_LABELS`] = 16 | [`ErrorKind::TooLarge`] |
 //! | covered components per signature | [`MAX_COMPONENTS`] = 64 | [`ErrorKind::TooLarge`] |
-//! | label, `keyid`, `nonce`, `tag`, `alg`, component names and `key`/`name` parameters | [`MAX_PARAM_LEN`] = 256 bytes | [`ErrorKind::TooLarge`] on input, [`ErrorKind::InvalidValue`] when signing |
+//! | `keyid`, `nonce`, `tag`, `alg`, component names and `key`/`name` parameters (and the label, when signing) | [`MAX_PARAM_LEN`] = 256 bytes | [`ErrorKind::TooLarge`] on input, [`ErrorKind::InvalidValue`] when signing |
 //! | decoded signature | [`MAX_SIGNATURE_LEN`] = 1024 bytes (RSA-8192) | [`ErrorKind::TooLarge`] |
 //! | signature base | [`MAX_SIGNATURE_BASE_LEN`] = 64 KiB | [`ErrorKind::TooLarge`] |
 //! | `Content-Digest` value | [`MAX_CONTENT_DIGEST_LEN`] = 4 KiB | [`ErrorKind::TooLarge`] |
@@ -119,6 +119,10 @@
 //!   value that parses as more than one of these serialises identically either way). `;tr` is not supported.
 //! * `@query-param` for a name that occurs more than once is refused, as RFC 9421 section 2.2.8 requires.
 //! * Duplicate components in one signature are refused.
+//! * `@signature-params` is rebuilt by re-serialising the received inner list canonically (RFC 9421 section
+//!   2.3), so a sender that wrote non-canonical Structured Field syntax (`;foo=?1` for `;foo`) signed a different
+//!   base and is refused. Byte sequences are decoded leniently (padding optional, non-zero trailing bits allowed):
+//!   two encodings of the same signature bytes are the same signature.
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -523,7 +527,8 @@ enum NonceMode {
 ///
 /// Defaults: label `sig1`; no covered components (set them with [`MessageSigner::with_components`]); `created`
 /// from the clock (the system clock unless [`MessageSigner::with_clock`]); `keyid` from the key's id when it has
-/// one; no `expires`, `nonce`, `tag`; no `alg` parameter (the verifier's key fixes the algorithm; add it with
+/// one that is printable ASCII (else none: set one with [`MessageSigner::with_keyid`]); no `expires`, `nonce`,
+/// `tag`; no `alg` parameter (the verifier's key fixes the algorithm; add it with
 /// [`MessageSigner::with_alg_param`]). Parameters are written in the order `created`, `keyid`, `alg`, `expires`,
 /// `nonce`, `tag`.
 pub struct MessageSigner<'k> {

@@ -669,6 +669,19 @@ fn parser_limits_and_refusals() {
             ErrorKind::TooLarge,
         ),
         (
+            format!("sig1=(\"{}\")", "k".repeat(MAX_PARAM_LEN + 1)),
+            good_sig.into(),
+            ErrorKind::TooLarge,
+        ),
+        (
+            format!(
+                "sig1=(\"x-dict\";key=\"{}\")",
+                "k".repeat(MAX_PARAM_LEN + 1)
+            ),
+            good_sig.into(),
+            ErrorKind::TooLarge,
+        ),
+        (
             "sig1=()".into(),
             format!("sig1=:{}:", "A".repeat((MAX_SIGNATURE_LEN + 3) / 3 * 4)),
             ErrorKind::TooLarge,
