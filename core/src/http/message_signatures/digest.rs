@@ -59,10 +59,12 @@ impl DigestAlgorithm {
         }
     }
 
-    const fn key(self) -> &'static KeyRef {
+    fn key(self) -> &'static KeyRef {
+        const SHA256: &KeyRef = KeyRef::constant("sha-256");
+        const SHA512: &KeyRef = KeyRef::constant("sha-512");
         match self {
-            DigestAlgorithm::Sha256 => KeyRef::constant("sha-256"),
-            DigestAlgorithm::Sha512 => KeyRef::constant("sha-512"),
+            DigestAlgorithm::Sha256 => SHA256,
+            DigestAlgorithm::Sha512 => SHA512,
         }
     }
 
