@@ -1,0 +1,1471 @@
+//! RFC 9421 HTTP Message Signatures and RFC 9530 `Content-Digest`.
+//!
+//! A signature covers an ordered list of [`Component`]s of a request or response: derived components
+//! (`@method`, `@authority`, `@path`, `"@query-param";name="…"`, `@status`, …) and HTTP fields (`content-digest`,
+//! `"example-dict";key="a"`, …). The signer writes two headers, both Structured Field Dictionaries keyed by a
+//! label:
+//!
+//! ```text
+//! Signature-Input: sig1=("@method" "@authority" "@path" "content-digest");created=1700000000;keyid="k1"
+//! Signature: sig1=:base64(signature):
+//! ```
+//!
+//! and signs the *signature base*: one line `"<component>": <value>` per component, then
+//! `"@signature-params": <the Signature-Input value>`, joined with `\n`, no trailing newline.
+//!
+//! Algorithms ([`HttpSignatureAlgorithm`]): `hmac-sha256` ([`crate::HmacKey`]), `ed25519`, `rsa-v1_5-sha256`,
+//! `rsa-pss-sha512` and `ecdsa-p256-sha256` ([`crate::SigningKey`] / [`crate::VerifyingKey`]). A verification key
+//! ([`MessageVerifyingKey`]) is bound to exactly one algorithm: the message never chooses it, and an `alg`
+//! parameter that names another algorithm is refused ([`ErrorKind::UnsupportedAlgorithm`]).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use countermark::http::Request;
+//! use countermark::http::message_signatures::{
+//!     content_digest, Component, DigestAlgorithm, MessagePolicy, MessageSigner, MessageVerifyingKey,
+//!     UnverifiedMessageSignature,
+//! };
+//! use countermark::{Algorithm, ErrorKind, FixedClock, HmacKey, Secret};
+//!
+//! let key = HmacKey::new(Algorithm::HmacSha256, &Secret::new(*b"a shared secret of 32 bytes!!!!!")?);
+//! let body = br#"{"id": 42}"#;
+//! let digest = content_digest(body, &[DigestAlgorithm::Sha256])?;
+//! let request = Request::new("POST", "https://api.example.com/v1/widgets")?
+//!     .with_header("Content-Digest", &digest)?
+//!     .with_body(body);
+//!
+//! // Client: sign.
+//! let headers = MessageSigner::hmac(&key)?
+//!     .with_label("sig1")?
+//!     .with_keyid("client-1")?
+//!     .with_components(["@method", "@authority", "@path", "content-digest"].map(Component::parse)
+//!         .into_iter().collect::<Result<Vec<_>, _>>()?)?
+//!     .with_created(1_700_000_000)
+//!     .with_expires(1_700_000_300)
+//!     .sign(&request)?;
+//! assert_eq!(
+//!     headers.signature_input(),
+//!     r#"sig1=("@method" "@authority" "@path" "content-digest");created=1700000000;keyid="client-1";expires=1700000300"#
+//! );
+//! let signed = request
+//!     .clone()
+//!     .with_header("Signature-Input", headers.signature_input())?
+//!     .with_header("Signature", headers.signature())?;
+//!
+//! // Server: parse, look the key up by the claimed keyid, verify under a policy.
+//! let policy = MessagePolicy::new()
+//!     .with_clock(Arc::new(FixedClock::at_secs(1_700_000_010)))
+//!     .with_required_components([Component::derived("@method")?, Component::field("content-digest")?])
+//!     .check_content_digest(true);
+//! let unverified = UnverifiedMessageSignature::parse(&signed, Some("sig1"))?;
+//! assert_eq!(unverified.claimed_keyid(), Some("client-1"));
+//! let verification_key = MessageVerifyingKey::hmac(key.clone())?;
+//! let verified = unverified.verify(&verification_key, &policy)?;
+//! assert_eq!(verified.keyid(), Some("client-1"));
+//! assert!(verified.body_checked());
+//!
+//! // Any change to a covered component is refused.
+//! let tampered = Request::new("PUT", "https://api.example.com/v1/widgets")?
+//!     .with_header("Content-Digest", &digest)?
+//!     .with_header("Signature-Input", headers.signature_input())?
+//!     .with_header("Signature", headers.signature())?
+//!     .with_body(body);
+//! let err = UnverifiedMessageSignature::parse(&tampered, None)?
+//!     .verify(&verification_key, &policy)
+//!     .unwrap_err();
+//! assert_eq!(err.kind(), ErrorKind::BadSignature);
+//! # Ok::<(), countermark::Error>(())
+//! ```
+//!
+//! # Verification, step by step
+//! [`UnverifiedMessageSignature::parse`] (or [`UnverifiedMessageSignature::parse_all`]) reads `Signature-Input`
+//! and `Signature` and returns what the signature *claims* (label, keyid, alg, created, expires, nonce, tag,
+//! covered components). The caller looks the key up by [`UnverifiedMessageSignature::claimed_keyid`], then
+//! [`UnverifiedMessageSignature::verify`] checks, in this order, against a [`MessagePolicy`]:
+//!
+//! 1. the label, if the policy names one; the signature parameters (only `alg`, `created`, `expires`, `keyid`,
+//!    `nonce` and `tag` unless [`MessagePolicy::allow_unknown_params`]); `keyid`, `created` and `nonce` when
+//!    required; every required component is covered — all [`ErrorKind::Malformed`];
+//! 2. `alg`, when present, equals the key's algorithm — else [`ErrorKind::UnsupportedAlgorithm`];
+//! 3. time, with the policy's clock and skew `s` (default 5 s): `created > now + s` is
+//!    [`ErrorKind::NotYetValid`]; `expires < now - s` and `created + max_age < now - s` are
+//!    [`ErrorKind::Expired`];
+//! 4. the signature over the rebuilt signature base — [`ErrorKind::BadSignature`] (a covered component missing
+//!    from the message is [`ErrorKind::Malformed`]);
+//! 5. with [`MessagePolicy::check_content_digest`], the body against the covered `Content-Digest` —
+//!    [`ErrorKind::BadSignature`] on a mismatch (see [`verify_content_digest`]);
+//! 6. with a nonce store, `rfc9421:<keyid>:<nonce>` is recorded until the signature could no longer pass the
+//!    time checks; a second use is [`ErrorKind::Replayed`].
+//!
+//! # Limits
+//! | limit | value | error |
+//! |---|---|---|
+//! | `Signature-Input`, `Signature` (all lines of one, combined) | [`MAX_SIGNATURE_HEADER_LEN`] = 16 KiB each | [`ErrorKind::TooLarge`] |
+//! | signatures (labels) per message | [`MAX_LABELS`] = 16 | [`ErrorKind::TooLarge`] |
+//! | covered components per signature | [`MAX_COMPONENTS`] = 64 | [`ErrorKind::TooLarge`] |
+//! | `keyid`, `nonce`, `tag`, `alg`, component names and `key`/`name` parameters (and the label, when signing) | [`MAX_PARAM_LEN`] = 256 bytes | [`ErrorKind::TooLarge`] on input, [`ErrorKind::InvalidValue`] when signing |
+//! | decoded signature | [`MAX_SIGNATURE_LEN`] = 1024 bytes (RSA-8192) | [`ErrorKind::TooLarge`] |
+//! | signature base | [`MAX_SIGNATURE_BASE_LEN`] = 64 KiB | [`ErrorKind::TooLarge`] |
+//! | `Content-Digest` value | [`MAX_CONTENT_DIGEST_LEN`] = 4 KiB | [`ErrorKind::TooLarge`] |
+//!
+//! The [`crate::http`] view limits header lines and sizes before any of this runs.
+//!
+//! # Notes and deviations
+//! * `@method` is upper-cased (as the reference library of the wire-contract vectors does; RFC 9421 signs the
+//!   method as sent, which is the same for every standard method).
+//! * `@target-uri` is `scheme://authority/path?query` from the request view with the authority as given;
+//!   `@request-target` is the origin form (path and query).
+//! * `;sf` on a field re-serialises it as a Dictionary if it parses as one, else as a List, else as an Item (a
+//!   value that parses as more than one of these serialises identically either way). `;tr` is not supported.
+//! * `@query-param` for a name that occurs more than once is refused, as RFC 9421 section 2.2.8 requires.
+//! * Duplicate components in one signature are refused.
+//! * `@signature-params` is rebuilt by re-serialising the received inner list canonically (RFC 9421 section
+//!   2.3), so a sender that wrote non-canonical Structured Field syntax (`;foo=?1` for `;foo`) signed a different
+//!   base and is refused. Byte sequences are decoded leniently (padding optional, non-zero trailing bits allowed):
+//!   two encodings of the same signature bytes are the same signature.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use sfv::{KeyRef, ListEntry, Parser, RefBareItem};
+
+use crate::alg::{Algorithm, SignatureAlgorithm};
+use crate::clock::{Clock, SystemClock, UnixTime};
+use crate::error::{Error, ErrorKind, Result};
+use crate::key::{HmacKey, SigningKey, VerifyingKey};
+use crate::random::{OsRandom, RandomSource};
+use crate::replay::NonceStore;
+
+mod components;
+mod digest;
+#[cfg(test)]
+mod tests;
+
+pub use components::{Component, HttpMessage};
+pub use digest::{content_digest, verify_content_digest, DigestAlgorithm, MAX_CONTENT_DIGEST_LEN};
+
+/// Longest combined `Signature-Input` value, and likewise `Signature` value, that is parsed, in bytes.
+pub const MAX_SIGNATURE_HEADER_LEN: usize = 16 * 1024;
+/// Most signatures (dictionary members) in one `Signature-Input` or `Signature` header.
+pub const MAX_LABELS: usize = 16;
+/// Most covered components in one signature.
+pub const MAX_COMPONENTS: usize = 64;
+/// Longest label, `keyid`, `nonce`, `tag`, `alg`, component name and component `key`/`name` parameter, in bytes.
+pub const MAX_PARAM_LEN: usize = 256;
+/// Longest decoded signature, in bytes (an RSA-8192 signature is 1024 bytes).
+pub const MAX_SIGNATURE_LEN: usize = 1024;
+/// Longest signature base, in bytes.
+pub const MAX_SIGNATURE_BASE_LEN: usize = 64 * 1024;
+
+const CREATED: &KeyRef = KeyRef::constant("created");
+const EXPIRES: &KeyRef = KeyRef::constant("expires");
+const KEYID: &KeyRef = KeyRef::constant("keyid");
+const ALG: &KeyRef = KeyRef::constant("alg");
+const NONCE: &KeyRef = KeyRef::constant("nonce");
+const TAG: &KeyRef = KeyRef::constant("tag");
+
+fn too_large(what: &str, limit: usize) -> Error {
+    Error::new(
+        ErrorKind::TooLarge,
+        format!("{what} is over the limit of {limit}"),
+    )
+}
+
+/// An RFC 9421 signature algorithm (HTTP Signature Algorithms registry).
+///
+/// | algorithm | key | signatures |
+/// |---|---|---|
+/// | `hmac-sha256` | [`HmacKey`] with [`Algorithm::HmacSha256`] | deterministic |
+/// | `ed25519` | Ed25519 | deterministic |
+/// | `rsa-v1_5-sha256` | RSA | deterministic |
+/// | `rsa-pss-sha512` | RSA | randomised |
+/// | `ecdsa-p256-sha256` | P-256 (`r‖s`, 64 bytes) | randomised |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HttpSignatureAlgorithm {
+    /// HMAC-SHA256 with a shared secret.
+    HmacSha256,
+    /// Ed25519.
+    Ed25519,
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    RsaPkcs1Sha256,
+    /// RSASSA-PSS with SHA-512 (MGF1-SHA-512, 64-byte salt).
+    RsaPssSha512,
+    /// ECDSA over P-256 with SHA-256.
+    EcdsaP256Sha256,
+}
+
+impl HttpSignatureAlgorithm {
+    /// Every supported algorithm.
+    pub const ALL: [HttpSignatureAlgorithm; 5] = [
+        HttpSignatureAlgorithm::HmacSha256,
+        HttpSignatureAlgorithm::Ed25519,
+        HttpSignatureAlgorithm::RsaPkcs1Sha256,
+        HttpSignatureAlgorithm::RsaPssSha512,
+        HttpSignatureAlgorithm::EcdsaP256Sha256,
+    ];
+
+    /// The registry name (`"rsa-pss-sha512"`), as in the `alg` parameter.
+    pub const fn name(self) -> &'static str {
+        match self {
+            HttpSignatureAlgorithm::HmacSha256 => "hmac-sha256",
+            HttpSignatureAlgorithm::Ed25519 => "ed25519",
+            HttpSignatureAlgorithm::RsaPkcs1Sha256 => "rsa-v1_5-sha256",
+            HttpSignatureAlgorithm::RsaPssSha512 => "rsa-pss-sha512",
+            HttpSignatureAlgorithm::EcdsaP256Sha256 => "ecdsa-p256-sha256",
+        }
+    }
+
+    /// The asymmetric algorithm behind it (`None` for `hmac-sha256`).
+    pub const fn asymmetric(self) -> Option<SignatureAlgorithm> {
+        match self {
+            HttpSignatureAlgorithm::HmacSha256 => None,
+            HttpSignatureAlgorithm::Ed25519 => Some(SignatureAlgorithm::Ed25519),
+            HttpSignatureAlgorithm::RsaPkcs1Sha256 => Some(SignatureAlgorithm::RsaPkcs1Sha256),
+            HttpSignatureAlgorithm::RsaPssSha512 => Some(SignatureAlgorithm::RsaPssSha512),
+            HttpSignatureAlgorithm::EcdsaP256Sha256 => Some(SignatureAlgorithm::EcdsaP256Sha256),
+        }
+    }
+
+    /// Whether signing the same base twice gives the same signature.
+    pub const fn is_deterministic(self) -> bool {
+        !matches!(
+            self,
+            HttpSignatureAlgorithm::RsaPssSha512 | HttpSignatureAlgorithm::EcdsaP256Sha256
+        )
+    }
+
+    /// The RFC 9421 algorithm for an asymmetric one.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnsupportedAlgorithm`] for `rsa-v1_5-sha384` and `rsa-v1_5-sha512`, which RFC 9421 does not
+    /// register.
+    pub fn from_signature_algorithm(alg: SignatureAlgorithm) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.asymmetric() == Some(alg))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UnsupportedAlgorithm,
+                    format!("{alg} is not an RFC 9421 algorithm"),
+                )
+            })
+    }
+}
+
+impl fmt::Display for HttpSignatureAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for HttpSignatureAlgorithm {
+    type Err = Error;
+
+    /// Parses a registry name exactly (`hmac-sha256`, `ed25519`, `rsa-v1_5-sha256`, `rsa-pss-sha512`,
+    /// `ecdsa-p256-sha256`).
+    fn from_str(s: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.name() == s)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UnsupportedAlgorithm,
+                    format!(
+                        "unsupported RFC 9421 algorithm {:?}",
+                        crate::encoding::clip(s, 40)
+                    ),
+                )
+            })
+    }
+}
+
+#[derive(Clone)]
+enum VerifyWith {
+    Hmac(Box<HmacKey>),
+    Public(VerifyingKey),
+}
+
+/// A key that verifies message signatures: an HMAC key or a public key, bound to exactly one
+/// [`HttpSignatureAlgorithm`].
+///
+/// `Debug` shows the algorithm and key id only.
+#[derive(Clone)]
+pub struct MessageVerifyingKey {
+    alg: HttpSignatureAlgorithm,
+    key: VerifyWith,
+}
+
+impl MessageVerifyingKey {
+    /// An `hmac-sha256` key.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnsupportedAlgorithm`] when `key` is not bound to [`Algorithm::HmacSha256`] (RFC 9421 registers
+    /// no other HMAC).
+    pub fn hmac(key: HmacKey) -> Result<Self> {
+        check_hmac(&key)?;
+        Ok(MessageVerifyingKey {
+            alg: HttpSignatureAlgorithm::HmacSha256,
+            key: VerifyWith::Hmac(Box::new(key)),
+        })
+    }
+
+    /// A public key for `alg`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnsupportedAlgorithm`] when `alg` is `hmac-sha256` or is not allowed for `key`.
+    pub fn public(key: VerifyingKey, alg: HttpSignatureAlgorithm) -> Result<Self> {
+        match alg.asymmetric() {
+            Some(a) if key.allows(a) => Ok(MessageVerifyingKey {
+                alg,
+                key: VerifyWith::Public(key),
+            }),
+            _ => Err(Error::new(
+                ErrorKind::UnsupportedAlgorithm,
+                format!("{alg} cannot be used with this {} key", key.key_type()),
+            )),
+        }
+    }
+
+    /// The one algorithm this key verifies.
+    pub fn algorithm(&self) -> HttpSignatureAlgorithm {
+        self.alg
+    }
+
+    fn verify(&self, base: &[u8], signature: &[u8]) -> Result<()> {
+        match (&self.key, self.alg.asymmetric()) {
+            (VerifyWith::Hmac(k), _) => k.verify(base, signature),
+            (VerifyWith::Public(k), Some(a)) => k.verify(a, base, signature),
+            (VerifyWith::Public(_), None) => Err(Error::bad_signature()),
+        }
+    }
+}
+
+impl fmt::Debug for MessageVerifyingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kid = match &self.key {
+            VerifyWith::Hmac(k) => k.kid().map(|k| k.as_str().to_string()),
+            VerifyWith::Public(k) => Some(k.kid().to_string()),
+        };
+        write!(
+            f,
+            "MessageVerifyingKey {{ alg: {}, kid: {kid:?} }}",
+            self.alg
+        )
+    }
+}
+
+fn check_hmac(key: &HmacKey) -> Result<()> {
+    if key.algorithm() == Algorithm::HmacSha256 {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::UnsupportedAlgorithm,
+            format!(
+                "RFC 9421 signs with hmac-sha256 only, not {}",
+                key.algorithm()
+            ),
+        ))
+    }
+}
+
+/// The signature metadata parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct SigParams {
+    created: Option<i64>,
+    expires: Option<i64>,
+    keyid: Option<String>,
+    alg: Option<String>,
+    nonce: Option<String>,
+    tag: Option<String>,
+    /// Names of parameters other than the six above, in order.
+    unknown: Vec<String>,
+}
+
+impl SigParams {
+    /// From the parameters of a received inner list. Errors: [`ErrorKind::Malformed`], [`ErrorKind::TooLarge`].
+    fn from_sf(params: &sfv::Parameters) -> Result<Self> {
+        let mut out = SigParams::default();
+        for (key, value) in params {
+            let int = || {
+                value.as_integer().map(i64::from).ok_or_else(|| {
+                    Error::malformed(format!(
+                        "signature parameter {} must be an integer",
+                        key.as_str()
+                    ))
+                })
+            };
+            let text = || -> Result<String> {
+                let s = value.as_string().ok_or_else(|| {
+                    Error::malformed(format!(
+                        "signature parameter {} must be a string",
+                        key.as_str()
+                    ))
+                })?;
+                if s.as_str().len() > MAX_PARAM_LEN {
+                    return Err(too_large(
+                        &format!("signature parameter {}", key.as_str()),
+                        MAX_PARAM_LEN,
+                    ));
+                }
+                Ok(s.as_str().to_string())
+            };
+            match key.as_str() {
+                "created" => out.created = Some(int()?),
+                "expires" => out.expires = Some(int()?),
+                "keyid" => out.keyid = Some(text()?),
+                "alg" => out.alg = Some(text()?),
+                "nonce" => out.nonce = Some(text()?),
+                "tag" => out.tag = Some(text()?),
+                other => out.unknown.push(crate::encoding::clip(other, 32)),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The serialised inner list `("c1" "c2");created=…;keyid=…;alg=…;expires=…;nonce=…;tag=…` (the order the vectors'
+/// reference writes).
+fn serialize_signature_params(components: &[Component], p: &SigParams) -> Result<String> {
+    let int = |t: i64| {
+        sfv::Integer::try_from(t)
+            .map(RefBareItem::Integer)
+            .map_err(|_| Error::invalid_value("a time parameter is out of range"))
+    };
+    fn text(s: &str) -> Result<RefBareItem<'_>> {
+        sfv::StringRef::from_str(s)
+            .map(RefBareItem::String)
+            .map_err(|_| Error::invalid_value("signature parameters must be printable ASCII"))
+    }
+    let mut ser = sfv::ListSerializer::new();
+    {
+        let mut list = ser.inner_list();
+        for c in components {
+            let _ = c.write_params(list.bare_item(c.sf_name()?))?;
+        }
+        let mut ps = list.finish();
+        if let Some(t) = p.created {
+            ps = ps.parameter(CREATED, int(t)?);
+        }
+        if let Some(s) = &p.keyid {
+            ps = ps.parameter(KEYID, text(s)?);
+        }
+        if let Some(s) = &p.alg {
+            ps = ps.parameter(ALG, text(s)?);
+        }
+        if let Some(t) = p.expires {
+            ps = ps.parameter(EXPIRES, int(t)?);
+        }
+        if let Some(s) = &p.nonce {
+            ps = ps.parameter(NONCE, text(s)?);
+        }
+        if let Some(s) = &p.tag {
+            let _ = ps.parameter(TAG, text(s)?);
+        }
+    }
+    ser.finish()
+        .ok_or_else(|| Error::invalid_value("empty signature parameters"))
+}
+
+fn check_components(components: &[Component], kind: ErrorKind) -> Result<()> {
+    if components.len() > MAX_COMPONENTS {
+        return Err(match kind {
+            ErrorKind::InvalidValue => Error::invalid_value(format!(
+                "at most {MAX_COMPONENTS} components can be covered"
+            )),
+            _ => too_large("the number of covered components", MAX_COMPONENTS),
+        });
+    }
+    for (i, c) in components.iter().enumerate() {
+        if components[..i].contains(c) {
+            return Err(Error::new(kind, format!("component {c} is covered twice")));
+        }
+    }
+    Ok(())
+}
+
+fn check_text(what: &str, s: &str) -> Result<()> {
+    if s.len() > MAX_PARAM_LEN || sfv::StringRef::from_str(s).is_err() {
+        return Err(Error::invalid_value(format!(
+            "{what} must be printable ASCII of at most {MAX_PARAM_LEN} bytes"
+        )));
+    }
+    Ok(())
+}
+
+enum SignWith<'k> {
+    Hmac(&'k HmacKey),
+    Private(&'k SigningKey),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Created {
+    Now,
+    At(i64),
+    Omit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expires {
+    Never,
+    At(i64),
+    After(u64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NonceMode {
+    None,
+    Fixed(String),
+    Random,
+}
+
+/// Signs requests and responses: covered components, metadata parameters, label and key, set once, then
+/// [`MessageSigner::sign`] per message.
+///
+/// Defaults: label `sig1`; no covered components (set them with [`MessageSigner::with_components`]); `created`
+/// from the clock (the system clock unless [`MessageSigner::with_clock`]); `keyid` from the key's id when it has
+/// one that is printable ASCII (else none: set one with [`MessageSigner::with_keyid`]); no `expires`, `nonce`,
+/// `tag`; no `alg` parameter (the verifier's key fixes the algorithm; add it with
+/// [`MessageSigner::with_alg_param`]). Parameters are written in the order `created`, `keyid`, `alg`, `expires`,
+/// `nonce`, `tag`.
+pub struct MessageSigner<'k> {
+    key: SignWith<'k>,
+    alg: HttpSignatureAlgorithm,
+    label: String,
+    components: Vec<Component>,
+    created: Created,
+    expires: Expires,
+    keyid: Option<String>,
+    nonce: NonceMode,
+    tag: Option<String>,
+    alg_param: bool,
+    clock: Arc<dyn Clock>,
+}
+
+impl fmt::Debug for MessageSigner<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MessageSigner")
+            .field("alg", &self.alg)
+            .field("label", &self.label)
+            .field("components", &self.components)
+            .field("keyid", &self.keyid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'k> MessageSigner<'k> {
+    fn build(key: SignWith<'k>, alg: HttpSignatureAlgorithm, keyid: Option<String>) -> Self {
+        MessageSigner {
+            key,
+            alg,
+            label: "sig1".to_string(),
+            components: Vec::new(),
+            created: Created::Now,
+            expires: Expires::Never,
+            keyid: keyid.filter(|k| check_text("keyid", k).is_ok()),
+            nonce: NonceMode::None,
+            tag: None,
+            alg_param: false,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Signs with `hmac-sha256`. The `keyid` defaults to the key's id, if set.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnsupportedAlgorithm`] when `key` is not bound to [`Algorithm::HmacSha256`].
+    pub fn hmac(key: &'k HmacKey) -> Result<Self> {
+        check_hmac(key)?;
+        let kid = key.kid().map(|k| k.as_str().to_string());
+        Ok(Self::build(
+            SignWith::Hmac(key),
+            HttpSignatureAlgorithm::HmacSha256,
+            kid,
+        ))
+    }
+
+    /// Signs with a private key under `alg`. The `keyid` defaults to the key's id ([`SigningKey::kid`]).
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnsupportedAlgorithm`] when `alg` is `hmac-sha256` or not allowed for `key`.
+    pub fn asymmetric(key: &'k SigningKey, alg: HttpSignatureAlgorithm) -> Result<Self> {
+        match alg.asymmetric() {
+            Some(a) if key.verifying_key().allows(a) => Ok(Self::build(
+                SignWith::Private(key),
+                alg,
+                Some(key.kid().to_string()),
+            )),
+            _ => Err(Error::new(
+                ErrorKind::UnsupportedAlgorithm,
+                format!("{alg} cannot be used with this {} key", key.key_type()),
+            )),
+        }
+    }
+
+    /// The label (dictionary key) of the signature, `sig1` by default.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] for a label that is not a Structured Field key (`a-z`, digits, `_-.*`, starting
+    /// with a letter or `*`) of at most [`MAX_PARAM_LEN`] bytes.
+    pub fn with_label(mut self, label: &str) -> Result<Self> {
+        if label.len() > MAX_PARAM_LEN || KeyRef::from_str(label).is_err() {
+            return Err(Error::invalid_value(format!(
+                "a signature label is a lower-case structured field key of at most {MAX_PARAM_LEN} bytes"
+            )));
+        }
+        self.label = label.to_string();
+        Ok(self)
+    }
+
+    /// The covered components, in order (replacing any set before).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] for more than [`MAX_COMPONENTS`] components or a component listed twice.
+    pub fn with_components(
+        mut self,
+        components: impl IntoIterator<Item = Component>,
+    ) -> Result<Self> {
+        let components: Vec<Component> = components.into_iter().collect();
+        check_components(&components, ErrorKind::InvalidValue)?;
+        self.components = components;
+        Ok(self)
+    }
+
+    /// A fixed `created` time (Unix seconds) instead of the clock's.
+    pub fn with_created(mut self, created: i64) -> Self {
+        self.created = Created::At(created);
+        self
+    }
+
+    /// No `created` parameter (verifiers with the default policy then refuse the signature).
+    pub fn without_created(mut self) -> Self {
+        self.created = Created::Omit;
+        self
+    }
+
+    /// A fixed `expires` time (Unix seconds).
+    pub fn with_expires(mut self, expires: i64) -> Self {
+        self.expires = Expires::At(expires);
+        self
+    }
+
+    /// `expires` = the signing time plus `secs`.
+    pub fn with_expires_in(mut self, secs: u64) -> Self {
+        self.expires = Expires::After(secs);
+        self
+    }
+
+    /// The `keyid` parameter.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] unless printable ASCII of at most [`MAX_PARAM_LEN`] bytes.
+    pub fn with_keyid(mut self, keyid: &str) -> Result<Self> {
+        check_text("keyid", keyid)?;
+        self.keyid = Some(keyid.to_string());
+        Ok(self)
+    }
+
+    /// No `keyid` parameter.
+    pub fn without_keyid(mut self) -> Self {
+        self.keyid = None;
+        self
+    }
+
+    /// A fixed `nonce` (the caller makes it unique per message).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] unless printable ASCII of 1 to [`MAX_PARAM_LEN`] bytes.
+    pub fn with_nonce(mut self, nonce: &str) -> Result<Self> {
+        check_text("nonce", nonce)?;
+        if nonce.is_empty() {
+            return Err(Error::invalid_value("a nonce must not be empty"));
+        }
+        self.nonce = NonceMode::Fixed(nonce.to_string());
+        Ok(self)
+    }
+
+    /// A fresh random `nonce` for every signature: 16 bytes from the operating system, base64url without padding.
+    pub fn with_random_nonces(mut self) -> Self {
+        self.nonce = NonceMode::Random;
+        self
+    }
+
+    /// The `tag` parameter (an application-specific context, RFC 9421 section 2.3).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] unless printable ASCII of at most [`MAX_PARAM_LEN`] bytes.
+    pub fn with_tag(mut self, tag: &str) -> Result<Self> {
+        check_text("tag", tag)?;
+        self.tag = Some(tag.to_string());
+        Ok(self)
+    }
+
+    /// Whether to write the `alg` parameter (off by default).
+    pub fn with_alg_param(mut self, include: bool) -> Self {
+        self.alg_param = include;
+        self
+    }
+
+    /// The clock for `created` and relative `expires`.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The algorithm signatures are made with.
+    pub fn algorithm(&self) -> HttpSignatureAlgorithm {
+        self.alg
+    }
+
+    /// Signs `message` and returns the header values to add.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] when a covered component is missing from the message (or, like `@status` in a
+    /// request, does not apply to it) or a time is outside the Structured Field integer range;
+    /// [`ErrorKind::TooLarge`] for a signature base over [`MAX_SIGNATURE_BASE_LEN`]; the key's own error
+    /// otherwise.
+    pub fn sign<'m>(&self, message: impl Into<HttpMessage<'m>>) -> Result<SignatureHeaders> {
+        let message = message.into();
+        let now = self.clock.now().secs();
+        let created = match self.created {
+            Created::Now => Some(now),
+            Created::At(t) => Some(t),
+            Created::Omit => None,
+        };
+        let expires = match self.expires {
+            Expires::Never => None,
+            Expires::At(t) => Some(t),
+            Expires::After(secs) => Some(
+                created
+                    .unwrap_or(now)
+                    .saturating_add(i64::try_from(secs).unwrap_or(i64::MAX)),
+            ),
+        };
+        let nonce = match &self.nonce {
+            NonceMode::None => None,
+            NonceMode::Fixed(n) => Some(n.clone()),
+            NonceMode::Random => {
+                let mut bytes = [0u8; 16];
+                OsRandom.fill(&mut bytes)?;
+                Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+            }
+        };
+        let params = SigParams {
+            created,
+            expires,
+            keyid: self.keyid.clone(),
+            alg: self.alg_param.then(|| self.alg.name().to_string()),
+            nonce,
+            tag: self.tag.clone(),
+            unknown: Vec::new(),
+        };
+        let signature_params = serialize_signature_params(&self.components, &params)?;
+        let base = components::signature_base(message, &self.components, &signature_params)
+            .map_err(|e| match e.kind() {
+                ErrorKind::Malformed => Error::invalid_value(e.message().to_string()),
+                _ => e,
+            })?;
+        let signature = match &self.key {
+            SignWith::Hmac(k) => k.sign(base.as_bytes()).as_bytes().to_vec(),
+            SignWith::Private(k) => {
+                let alg = self.alg.asymmetric().ok_or_else(|| {
+                    Error::new(ErrorKind::UnsupportedAlgorithm, "no asymmetric algorithm")
+                })?;
+                k.sign(alg, base.as_bytes())?
+            }
+        };
+        let label = KeyRef::from_str(&self.label)
+            .map_err(|_| Error::invalid_value("invalid signature label"))?;
+        let mut ser = sfv::DictSerializer::new();
+        let _ = ser.bare_item(label, &signature[..]);
+        let signature_header = ser
+            .finish()
+            .ok_or_else(|| Error::invalid_value("empty signature"))?;
+        Ok(SignatureHeaders {
+            signature_input: format!("{}={signature_params}", self.label),
+            signature: signature_header,
+            label: self.label.clone(),
+            base,
+        })
+    }
+}
+
+/// The result of [`MessageSigner::sign`]: the `Signature-Input` and `Signature` dictionary members to add to the
+/// message. A message that already carries signatures gets these appended as further members (`", "`-joined
+/// or as extra field lines); labels must differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureHeaders {
+    label: String,
+    signature_input: String,
+    signature: String,
+    base: String,
+}
+
+impl SignatureHeaders {
+    /// The `Signature-Input` value (`label=(…);created=…`).
+    pub fn signature_input(&self) -> &str {
+        &self.signature_input
+    }
+
+    /// The `Signature` value (`label=:base64:`).
+    pub fn signature(&self) -> &str {
+        &self.signature
+    }
+
+    /// The label.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The serialised signature parameters (the `Signature-Input` value without `label=`).
+    pub fn signature_params(&self) -> &str {
+        self.signature_input
+            .get(self.label.len() + 1..)
+            .unwrap_or_default()
+    }
+
+    /// The exact signature base that was signed (for debugging and tests; it holds message contents, no secret).
+    pub fn signature_base(&self) -> &str {
+        &self.base
+    }
+}
+
+/// What [`UnverifiedMessageSignature::verify`] requires. Built once, shared by every verification.
+///
+/// | setting | default |
+/// |---|---|
+/// | clock | [`SystemClock`] |
+/// | clock skew | 5 s |
+/// | max age (`created + max_age` must not be more than the skew in the past) | 300 s |
+/// | `created` required | yes |
+/// | `keyid` required | yes |
+/// | `nonce` required | no (yes when a nonce store is set) |
+/// | required covered components | none |
+/// | parameters other than `alg`, `created`, `expires`, `keyid`, `nonce`, `tag` | refused |
+/// | label | any |
+/// | body checked against `Content-Digest` | no |
+/// | nonce store | none |
+#[derive(Clone)]
+pub struct MessagePolicy {
+    clock: Arc<dyn Clock>,
+    max_skew: u64,
+    max_age: Option<u64>,
+    require_created: bool,
+    require_keyid: bool,
+    require_nonce: bool,
+    required: Vec<Component>,
+    allow_unknown_params: bool,
+    label: Option<String>,
+    check_content_digest: bool,
+    nonce_store: Option<Arc<dyn NonceStore>>,
+}
+
+impl fmt::Debug for MessagePolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MessagePolicy")
+            .field("max_skew", &self.max_skew)
+            .field("max_age", &self.max_age)
+            .field("require_created", &self.require_created)
+            .field("require_keyid", &self.require_keyid)
+            .field("require_nonce", &self.require_nonce)
+            .field("required", &self.required)
+            .field("allow_unknown_params", &self.allow_unknown_params)
+            .field("label", &self.label)
+            .field("check_content_digest", &self.check_content_digest)
+            .field("nonce_store", &self.nonce_store.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for MessagePolicy {
+    fn default() -> Self {
+        MessagePolicy {
+            clock: Arc::new(SystemClock),
+            max_skew: Self::DEFAULT_MAX_SKEW,
+            max_age: Some(Self::DEFAULT_MAX_AGE),
+            require_created: true,
+            require_keyid: true,
+            require_nonce: false,
+            required: Vec::new(),
+            allow_unknown_params: false,
+            label: None,
+            check_content_digest: false,
+            nonce_store: None,
+        }
+    }
+}
+
+impl MessagePolicy {
+    /// Default clock skew, in seconds.
+    pub const DEFAULT_MAX_SKEW: u64 = 5;
+    /// Default max age, in seconds.
+    pub const DEFAULT_MAX_AGE: u64 = 300;
+
+    /// The default policy (see the table above).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The clock every time check uses.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock skew tolerated either way, in seconds.
+    pub fn with_max_skew(mut self, secs: u64) -> Self {
+        self.max_skew = secs;
+        self
+    }
+
+    /// The max age after `created`, in seconds; `None` for no age limit (then only `expires`, if present, bounds
+    /// the signature's life).
+    pub fn with_max_age(mut self, secs: Option<u64>) -> Self {
+        self.max_age = secs;
+        self
+    }
+
+    /// Whether `created` must be present.
+    pub fn require_created(mut self, required: bool) -> Self {
+        self.require_created = required;
+        self
+    }
+
+    /// Whether `keyid` must be present.
+    pub fn require_keyid(mut self, required: bool) -> Self {
+        self.require_keyid = required;
+        self
+    }
+
+    /// Whether `nonce` must be present (always, when a nonce store is set).
+    pub fn require_nonce(mut self, required: bool) -> Self {
+        self.require_nonce = required;
+        self
+    }
+
+    /// Components every accepted signature must cover (added to those set before).
+    pub fn with_required_components(
+        mut self,
+        components: impl IntoIterator<Item = Component>,
+    ) -> Self {
+        self.required.extend(components);
+        self
+    }
+
+    /// Whether signature parameters other than `alg`, `created`, `expires`, `keyid`, `nonce` and `tag` are
+    /// accepted (they are signed either way).
+    pub fn allow_unknown_params(mut self, allow: bool) -> Self {
+        self.allow_unknown_params = allow;
+        self
+    }
+
+    /// Accepts only the signature with this label. [`UnverifiedMessageSignature::parse_for`] picks it; a label
+    /// absent from either header is [`ErrorKind::Malformed`].
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Whether the body is checked against the `Content-Digest` field, which the signature must then cover.
+    pub fn check_content_digest(mut self, check: bool) -> Self {
+        self.check_content_digest = check;
+        self
+    }
+
+    /// Records every accepted `(keyid, nonce)` in `store` and refuses a second use ([`ErrorKind::Replayed`]).
+    /// Signatures must then carry a nonce, and their life must be bounded by `expires` or the max age.
+    pub fn with_nonce_store(mut self, store: Arc<dyn NonceStore>) -> Self {
+        self.nonce_store = Some(store);
+        self
+    }
+
+    /// The label this policy accepts, if it names one.
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+
+    /// The max age, in seconds.
+    pub fn max_age(&self) -> Option<u64> {
+        self.max_age
+    }
+
+    /// The clock skew, in seconds.
+    pub fn max_skew(&self) -> u64 {
+        self.max_skew
+    }
+
+    /// The components every accepted signature must cover.
+    pub fn required_components(&self) -> &[Component] {
+        &self.required
+    }
+}
+
+/// A signature read from a message, not yet checked. Everything it returns is *claimed*.
+///
+/// It borrows the message: [`UnverifiedMessageSignature::verify`] rebuilds the signature base from it.
+#[derive(Debug, Clone)]
+pub struct UnverifiedMessageSignature<'m> {
+    message: HttpMessage<'m>,
+    label: String,
+    components: Vec<Component>,
+    params: SigParams,
+    signature_params: String,
+    signature: Vec<u8>,
+}
+
+/// The combined value of a header, bounded before it is joined.
+fn bounded_header(msg: &HttpMessage<'_>, name: &str) -> Result<String> {
+    let headers = msg.headers();
+    let total: usize = headers.values(name).map(|v| v.len() + 2).sum();
+    if total > MAX_SIGNATURE_HEADER_LEN + 2 {
+        return Err(too_large(
+            &format!("the {name} header (bytes)"),
+            MAX_SIGNATURE_HEADER_LEN,
+        ));
+    }
+    headers
+        .get(name)
+        .map(|v| v.into_owned())
+        .ok_or_else(|| Error::malformed(format!("the message has no {name} header")))
+}
+
+fn parse_dictionary(value: &str, name: &str) -> Result<sfv::Dictionary> {
+    let dict: sfv::Dictionary = Parser::new(value).parse().map_err(|_| {
+        Error::malformed(format!(
+            "the {name} header is not a structured field dictionary"
+        ))
+    })?;
+    if dict.len() > MAX_LABELS {
+        return Err(too_large(
+            &format!("the number of signatures in {name}"),
+            MAX_LABELS,
+        ));
+    }
+    Ok(dict)
+}
+
+impl<'m> UnverifiedMessageSignature<'m> {
+    /// Reads the signature labelled `label` (or, with `None`, the first of `Signature-Input`) from `message`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Malformed`] when either header is missing or not a Structured Field Dictionary, the label is
+    /// absent from either header (with `None`: when the two headers do not have the same labels), or the
+    /// signature's members are malformed; [`ErrorKind::TooLarge`] over a [limit](self#limits).
+    pub fn parse(message: impl Into<HttpMessage<'m>>, label: Option<&str>) -> Result<Self> {
+        let message = message.into();
+        let (inputs, signatures) = Self::headers(&message)?;
+        let label = match label {
+            Some(l) => l.to_string(),
+            None => {
+                Self::same_labels(&inputs, &signatures)?;
+                inputs
+                    .keys()
+                    .next()
+                    .map(|k| k.as_str().to_string())
+                    .ok_or_else(|| Error::malformed("the message carries no signature"))?
+            }
+        };
+        Self::read(message, &inputs, &signatures, &label)
+    }
+
+    /// [`UnverifiedMessageSignature::parse`] with the label the policy names ([`MessagePolicy::with_label`]).
+    ///
+    /// # Errors
+    /// As [`UnverifiedMessageSignature::parse`].
+    pub fn parse_for(message: impl Into<HttpMessage<'m>>, policy: &MessagePolicy) -> Result<Self> {
+        Self::parse(message, policy.label())
+    }
+
+    /// Reads every signature of `message`, in `Signature-Input` order.
+    ///
+    /// # Errors
+    /// As [`UnverifiedMessageSignature::parse`]; both headers must have the same labels.
+    pub fn parse_all(message: impl Into<HttpMessage<'m>>) -> Result<Vec<Self>> {
+        let message = message.into();
+        let (inputs, signatures) = Self::headers(&message)?;
+        Self::same_labels(&inputs, &signatures)?;
+        if inputs.is_empty() {
+            return Err(Error::malformed("the message carries no signature"));
+        }
+        inputs
+            .keys()
+            .map(|label| Self::read(message, &inputs, &signatures, label.as_str()))
+            .collect()
+    }
+
+    fn headers(message: &HttpMessage<'_>) -> Result<(sfv::Dictionary, sfv::Dictionary)> {
+        let inputs = parse_dictionary(
+            &bounded_header(message, "Signature-Input")?,
+            "Signature-Input",
+        )?;
+        let signatures = parse_dictionary(&bounded_header(message, "Signature")?, "Signature")?;
+        Ok((inputs, signatures))
+    }
+
+    fn same_labels(inputs: &sfv::Dictionary, signatures: &sfv::Dictionary) -> Result<()> {
+        let same =
+            inputs.len() == signatures.len() && inputs.keys().all(|k| signatures.contains_key(k));
+        if same {
+            Ok(())
+        } else {
+            Err(Error::malformed(
+                "Signature-Input and Signature have different labels",
+            ))
+        }
+    }
+
+    fn read(
+        message: HttpMessage<'m>,
+        inputs: &sfv::Dictionary,
+        signatures: &sfv::Dictionary,
+        label: &str,
+    ) -> Result<Self> {
+        let shown = crate::encoding::clip(label, 32);
+        let find = |dict: &'_ sfv::Dictionary| {
+            dict.iter()
+                .find(|(k, _)| k.as_str() == label)
+                .map(|(_, v)| v.clone())
+        };
+        let input = find(inputs).ok_or_else(|| {
+            Error::malformed(format!(
+                "Signature-Input has no signature labelled {shown:?}"
+            ))
+        })?;
+        let signature = find(signatures).ok_or_else(|| {
+            Error::malformed(format!("Signature has no signature labelled {shown:?}"))
+        })?;
+        let ListEntry::InnerList(list) = &input else {
+            return Err(Error::malformed(format!(
+                "Signature-Input member {shown:?} is not an inner list"
+            )));
+        };
+        if list.items.len() > MAX_COMPONENTS {
+            return Err(too_large(
+                "the number of covered components",
+                MAX_COMPONENTS,
+            ));
+        }
+        let components = list
+            .items
+            .iter()
+            .map(|item| Component::from_sf_item(&item.bare_item, &item.params))
+            .collect::<Result<Vec<_>>>()?;
+        check_components(&components, ErrorKind::Malformed)?;
+        let params = SigParams::from_sf(&list.params)?;
+        let signature_params = {
+            use sfv::FieldType as _;
+            vec![input.clone()]
+                .serialize()
+                .ok_or_else(|| Error::malformed("empty signature parameters"))?
+        };
+        let bytes = match &signature {
+            ListEntry::Item(item) => item.bare_item.as_byte_sequence(),
+            ListEntry::InnerList(_) => None,
+        }
+        .ok_or_else(|| {
+            Error::malformed(format!("Signature member {shown:?} is not a byte sequence"))
+        })?;
+        if bytes.len() > MAX_SIGNATURE_LEN {
+            return Err(too_large("the signature (bytes)", MAX_SIGNATURE_LEN));
+        }
+        if bytes.is_empty() {
+            return Err(Error::malformed(format!(
+                "Signature member {shown:?} is empty"
+            )));
+        }
+        Ok(UnverifiedMessageSignature {
+            message,
+            label: label.to_string(),
+            components,
+            params,
+            signature_params,
+            signature: bytes.to_vec(),
+        })
+    }
+
+    /// The label.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The claimed `keyid`.
+    pub fn claimed_keyid(&self) -> Option<&str> {
+        self.params.keyid.as_deref()
+    }
+
+    /// The claimed `alg` (only ever compared with the key's algorithm, never used to choose it).
+    pub fn claimed_alg(&self) -> Option<&str> {
+        self.params.alg.as_deref()
+    }
+
+    /// The claimed `created` time (Unix seconds).
+    pub fn claimed_created(&self) -> Option<i64> {
+        self.params.created
+    }
+
+    /// The claimed `expires` time (Unix seconds).
+    pub fn claimed_expires(&self) -> Option<i64> {
+        self.params.expires
+    }
+
+    /// The claimed `nonce`.
+    pub fn claimed_nonce(&self) -> Option<&str> {
+        self.params.nonce.as_deref()
+    }
+
+    /// The claimed `tag`.
+    pub fn claimed_tag(&self) -> Option<&str> {
+        self.params.tag.as_deref()
+    }
+
+    /// The covered components, in signed order.
+    pub fn covered_components(&self) -> &[Component] {
+        &self.components
+    }
+
+    /// The serialised signature parameters (the `@signature-params` value).
+    pub fn signature_params(&self) -> &str {
+        &self.signature_params
+    }
+
+    /// The signature base this signature should have been made over.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Malformed`] when a covered component is missing from the message; [`ErrorKind::TooLarge`].
+    pub fn signature_base(&self) -> Result<String> {
+        components::signature_base(self.message, &self.components, &self.signature_params)
+    }
+
+    /// Looks the key up by the claimed `keyid` with `lookup`, then [`UnverifiedMessageSignature::verify`]. A
+    /// missing `keyid` is passed as `""` when the policy does not require one.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnknownKey`] when `lookup` returns `None`; otherwise as
+    /// [`UnverifiedMessageSignature::verify`].
+    pub fn verify_with<K: Borrow<MessageVerifyingKey>>(
+        &self,
+        policy: &MessagePolicy,
+        lookup: impl FnOnce(&str) -> Option<K>,
+    ) -> Result<VerifiedMessageSignature> {
+        if policy.require_keyid && self.params.keyid.is_none() {
+            return Err(Error::malformed("the signature has no keyid parameter"));
+        }
+        let keyid = self.params.keyid.as_deref().unwrap_or("");
+        let key = lookup(keyid).ok_or_else(|| {
+            Error::new(
+                ErrorKind::UnknownKey,
+                format!(
+                    "no key is known under the keyid {:?}",
+                    crate::encoding::clip(keyid, 64)
+                ),
+            )
+        })?;
+        self.verify(key.borrow(), policy)
+    }
+
+    /// Checks the signature with `key` under `policy` (the steps are in the [module documentation](self)).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Malformed`] (label, parameters, a required component not covered, a covered component missing
+    /// from the message), [`ErrorKind::UnsupportedAlgorithm`] (`alg` differs from the key's algorithm),
+    /// [`ErrorKind::NotYetValid`], [`ErrorKind::Expired`], [`ErrorKind::BadSignature`] (signature, or body against
+    /// `Content-Digest`), [`ErrorKind::Replayed`]; a nonce store's own errors ([`ErrorKind::Unavailable`]) are
+    /// passed on, refusing the signature; [`ErrorKind::InvalidValue`] when a nonce store is set but neither the
+    /// policy's max age nor the signature's `expires` bounds how long to remember the nonce.
+    pub fn verify(
+        &self,
+        key: &MessageVerifyingKey,
+        policy: &MessagePolicy,
+    ) -> Result<VerifiedMessageSignature> {
+        let p = &self.params;
+        if let Some(wanted) = &policy.label {
+            if *wanted != self.label {
+                return Err(Error::malformed(format!(
+                    "the signature labelled {:?} was not the one requested",
+                    crate::encoding::clip(&self.label, 32)
+                )));
+            }
+        }
+        if !policy.allow_unknown_params {
+            if let Some(name) = p.unknown.first() {
+                return Err(Error::malformed(format!(
+                    "signature parameter {name:?} is not allowed"
+                )));
+            }
+        }
+        if policy.require_keyid && p.keyid.is_none() {
+            return Err(Error::malformed("the signature has no keyid parameter"));
+        }
+        if policy.require_created && p.created.is_none() {
+            return Err(Error::malformed("the signature has no created parameter"));
+        }
+        if (policy.require_nonce || policy.nonce_store.is_some()) && p.nonce.is_none() {
+            return Err(Error::malformed("the signature has no nonce parameter"));
+        }
+        for required in &policy.required {
+            if !self.components.contains(required) {
+                return Err(Error::malformed(format!(
+                    "the signature does not cover the required component {required}"
+                )));
+            }
+        }
+        let digest_component = self.components.iter().find(|c| {
+            c.name() == "content-digest" && !c.is_from_request() && c.dictionary_key().is_none()
+        });
+        if policy.check_content_digest && digest_component.is_none() {
+            return Err(Error::malformed(
+                "the signature does not cover content-digest, which the policy checks",
+            ));
+        }
+        if let Some(alg) = &p.alg {
+            if alg != key.algorithm().name() {
+                return Err(Error::new(
+                    ErrorKind::UnsupportedAlgorithm,
+                    format!(
+                        "the signature's alg {:?} is not the key's algorithm {}",
+                        crate::encoding::clip(alg, 32),
+                        key.algorithm()
+                    ),
+                ));
+            }
+        }
+
+        let now = policy.clock.now().secs();
+        let skew = i64::try_from(policy.max_skew).unwrap_or(i64::MAX);
+        let max_age = policy.max_age.map(|a| i64::try_from(a).unwrap_or(i64::MAX));
+        if let Some(created) = p.created {
+            if created > now.saturating_add(skew) {
+                return Err(Error::new(
+                    ErrorKind::NotYetValid,
+                    "the signature's created time is in the future",
+                ));
+            }
+        }
+        if let Some(expires) = p.expires {
+            if expires < now.saturating_sub(skew) {
+                return Err(Error::new(
+                    ErrorKind::Expired,
+                    "the signature's expires time has passed",
+                ));
+            }
+        }
+        if let (Some(created), Some(age)) = (p.created, max_age) {
+            if created.saturating_add(age) < now.saturating_sub(skew) {
+                return Err(Error::new(
+                    ErrorKind::Expired,
+                    format!("the signature is older than the maximum age of {age} s"),
+                ));
+            }
+        }
+
+        let base = self.signature_base()?;
+        key.verify(base.as_bytes(), &self.signature)?;
+
+        let body_checked = if policy.check_content_digest {
+            let value = self
+                .message
+                .headers()
+                .get("content-digest")
+                .ok_or_else(|| Error::malformed("the message has no Content-Digest header"))?;
+            verify_content_digest(&value, self.message.body().unwrap_or_default())?;
+            true
+        } else {
+            false
+        };
+
+        if let (Some(store), Some(nonce)) = (&policy.nonce_store, &p.nonce) {
+            let bound_by_age = p.created.zip(max_age).map(|(c, a)| c.saturating_add(a));
+            let until = match (p.expires, bound_by_age) {
+                (Some(e), Some(a)) => e.min(a),
+                (Some(e), None) => e,
+                (None, Some(a)) => a,
+                (None, None) => {
+                    return Err(Error::invalid_value(
+                        "a nonce store needs a max age in the policy or an expires parameter in the signature",
+                    ))
+                }
+            };
+            let until = UnixTime::from_secs(until.saturating_add(skew).saturating_add(1));
+            let value = format!("rfc9421:{}:{nonce}", p.keyid.as_deref().unwrap_or(""));
+            store.check_and_insert(value.as_bytes(), until, UnixTime::from_secs(now))?;
+        }
+
+        Ok(VerifiedMessageSignature {
+            label: self.label.clone(),
+            algorithm: key.algorithm(),
+            components: self.components.clone(),
+            params: self.params.clone(),
+            body_checked,
+        })
+    }
+}
+
+/// A signature that verified: its label, key id, algorithm, covered components and parameters, now trusted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedMessageSignature {
+    label: String,
+    algorithm: HttpSignatureAlgorithm,
+    components: Vec<Component>,
+    params: SigParams,
+    body_checked: bool,
+}
+
+impl VerifiedMessageSignature {
+    /// The label.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The `keyid` (present unless the policy did not require one).
+    pub fn keyid(&self) -> Option<&str> {
+        self.params.keyid.as_deref()
+    }
+
+    /// The algorithm of the key that verified it.
+    pub fn algorithm(&self) -> HttpSignatureAlgorithm {
+        self.algorithm
+    }
+
+    /// The covered components, in signed order.
+    pub fn covered_components(&self) -> &[Component] {
+        &self.components
+    }
+
+    /// Whether `component` is covered.
+    pub fn covers(&self, component: &Component) -> bool {
+        self.components.contains(component)
+    }
+
+    /// `created` (Unix seconds).
+    pub fn created(&self) -> Option<i64> {
+        self.params.created
+    }
+
+    /// `expires` (Unix seconds).
+    pub fn expires(&self) -> Option<i64> {
+        self.params.expires
+    }
+
+    /// `nonce`.
+    pub fn nonce(&self) -> Option<&str> {
+        self.params.nonce.as_deref()
+    }
+
+    /// `tag`.
+    pub fn tag(&self) -> Option<&str> {
+        self.params.tag.as_deref()
+    }
+
+    /// `alg`, if the signature carried it (it equals [`VerifiedMessageSignature::algorithm`]).
+    pub fn alg_param(&self) -> Option<&str> {
+        self.params.alg.as_deref()
+    }
+
+    /// Whether the body was checked against the covered `Content-Digest`.
+    pub fn body_checked(&self) -> bool {
+        self.body_checked
+    }
+}
