@@ -1,9 +1,20 @@
 //! # countermark
 //!
-//! Service-to-service API authentication with one audited core: tokens in the `handshake` format, signed URLs
-//! and signed data in the `ska` format, and (in later releases) HTTP request signatures (FOST, HMAC header,
-//! RFC 9421) and asymmetric JWTs — byte-compatible with the Python libraries that made those formats, so
-//! existing clients and servers keep working while they switch.
+//! Service-to-service API authentication with one audited core, byte-compatible with the Python libraries that
+//! made each format, so existing clients and servers keep working while they switch:
+//!
+//! | module | format | reference |
+//! |---|---|---|
+//! | [`token`] | `field:…:timestamp:random:hexsig` tokens | handshake 0.2.1 |
+//! | [`signed`] | signed URLs and signed data | ska 1.11.2 |
+//! | [`http::fost`] | `Authorization: FOST key:sig` request and `_k/_e/_s` URL signatures | django-fost-authn 0.3.8 |
+//! | [`http::hmac_header`] | `Authorization: HMAC-SHA256 key;sig;utc` | django-hmac-authentication 5.0.3 |
+//! | [`http::message_signatures`] | RFC 9421 HTTP Message Signatures, RFC 9530 Content-Digest | the RFCs |
+//! | [`jwt`] | `Authorization: JWT <token>` signed by a client's Ed25519/RSA key | asymmetric-jwt-auth 1.3.0 |
+//! | [`replay`] | single-use nonces: in memory, or Redis (feature `redis`) | — |
+//!
+//! Every verifier is two-phase: `parse` gives an `Unverified…` value whose getters say *claimed*; the caller
+//! looks the key up by the claimed key id or user; `verify(&key, &policy)` gives the trusted `Verified…` value.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -23,7 +34,8 @@
 //!
 //! ## Guarantees
 //! * MACs are compared in constant time; tags have no `==`.
-//! * Secret bytes live in buffers wiped on drop and never appear in `Debug`, `Display` or error messages.
+//! * Secret bytes live in buffers wiped on drop and never appear in `Debug`, `Display` or error messages
+//!   (asymmetric private keys live inside `ring`, which does not wipe them; see [`SigningKey`]).
 //! * Untrusted input never panics: every failure is an [`Error`] with a stable [`ErrorKind`].
 //! * No function reads the system clock directly: every time check goes through a [`Clock`].
 //! * Limits are explicit constants (token length, secret length) documented where they apply.
@@ -51,6 +63,11 @@ pub use http::fost::{
 };
 pub use http::hmac_header::{
     ApiSecret, HmacHeaderSigner, UnverifiedHmacHeader, VerifiedHmacHeader,
+};
+pub use http::message_signatures::{
+    content_digest, verify_content_digest, DigestAlgorithm, HttpSignatureAlgorithm, MessagePolicy,
+    MessageSigner, MessageVerifyingKey, SignatureHeaders, UnverifiedMessageSignature,
+    VerifiedMessageSignature,
 };
 pub use http::{Request, Response};
 pub use jwt::{UnverifiedJwt, VerifiedJwt};
