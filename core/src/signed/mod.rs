@@ -225,7 +225,8 @@ impl Failure {
         }
     }
 
-    fn kind(self) -> ErrorKind {
+    /// The matching [`ErrorKind`]: `BadSignature`, `Expired` or `Malformed`.
+    pub const fn kind(self) -> ErrorKind {
         match self {
             Failure::InvalidSignature => ErrorKind::BadSignature,
             Failure::Expired => ErrorKind::Expired,

@@ -1,0 +1,429 @@
+//! The `countermark` binary, run as a user runs it.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+
+use countermark::{Algorithm, FixedClock, HmacKey, Secret, Tokens};
+
+const BIN: &str = env!("CARGO_BIN_EXE_countermark");
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        let mut r = [0u8; 8];
+        countermark::RandomSource::fill(&mut countermark::OsRandom, &mut r).unwrap();
+        let hex: String = r.iter().map(|b| format!("{b:02x}")).collect();
+        let dir = std::env::temp_dir().join(format!("countermark-cli-{tag}-{hex}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn file(&self, name: &str, contents: &[u8]) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+
+#[test]
+fn keygen_lengths_and_formats() {
+    let hex = run(&["keygen"], None);
+    assert_eq!(hex.status.code(), Some(0));
+    let text = stdout(&hex);
+    assert_eq!(
+        text.len(),
+        64,
+        "32 bytes as hex, no newline when piped: {text:?}"
+    );
+    assert!(text.bytes().all(|b| b.is_ascii_hexdigit()));
+    let b64 = run(&["keygen", "--bytes", "48", "--format", "base64"], None);
+    assert_eq!(stdout(&b64).len(), 64);
+    assert_ne!(stdout(&run(&["keygen"], None)), text);
+    let short = run(&["keygen", "--bytes", "8"], None);
+    assert_eq!(short.status.code(), Some(2));
+    assert!(stderr(&short).contains("invalid_key"));
+}
+
+#[test]
+fn token_create_then_verify_through_a_pipe() {
+    let dir = TempDir::new("pipe");
+    let secret = dir.file("s", SECRET);
+    let secret = secret.to_str().unwrap();
+    let created = run(
+        &["token", "create", "--secret-file", secret, "user", "42"],
+        None,
+    );
+    assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    let token = stdout(&created);
+    let verified = run(
+        &[
+            "token",
+            "verify",
+            "--secret-file",
+            secret,
+            "--max-age",
+            "300",
+            "-",
+        ],
+        Some(&token),
+    );
+    assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
+    assert_eq!(stdout(&verified), "user\n42\n");
+    let json = run(
+        &[
+            "token",
+            "verify",
+            "--secret-file",
+            secret,
+            "--json",
+            token.trim(),
+        ],
+        None,
+    );
+    assert_eq!(stdout(&json), "[\"user\",\"42\"]\n");
+}
+
+#[test]
+fn tampered_expired_and_wrong_key_tokens_exit_1_naming_the_failure() {
+    let dir = TempDir::new("reject");
+    let secret = dir.file("s", SECRET);
+    let secret = secret.to_str().unwrap();
+    let token = stdout(&run(
+        &["token", "create", "--secret-file", secret, "user", "42"],
+        None,
+    ));
+    let tampered = token.trim().replacen("user", "root", 1);
+    let out = run(
+        &["token", "verify", "--secret-file", secret, &tampered],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("bad_signature"), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+
+    // A token made an hour ago, with the same secret.
+    let key = HmacKey::new(Algorithm::HmacSha256, &Secret::new(SECRET).unwrap());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let old = Tokens::new(key)
+        .with_clock(Arc::new(FixedClock::at_secs(now - 3600)))
+        .create(&["user"])
+        .unwrap();
+    let out = run(
+        &[
+            "token",
+            "verify",
+            "--secret-file",
+            secret,
+            "--max-age",
+            "300",
+            &old,
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("expired"), "{}", stderr(&out));
+    // Without --max-age the age is not checked.
+    assert_eq!(
+        run(&["token", "verify", "--secret-file", secret, &old], None)
+            .status
+            .code(),
+        Some(0)
+    );
+
+    let other = dir.file("other", b"another secret of 32 bytes......");
+    let out = run(
+        &[
+            "token",
+            "verify",
+            "--secret-file",
+            other.to_str().unwrap(),
+            token.trim(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let malformed = run(
+        &["token", "verify", "--secret-file", secret, "not-a-token"],
+        None,
+    );
+    assert_eq!(malformed.status.code(), Some(1));
+    assert!(stderr(&malformed).contains("malformed"));
+}
+
+#[test]
+fn secret_from_the_environment() {
+    let created = Command::new(BIN)
+        .args([
+            "token",
+            "create",
+            "--secret-env",
+            "CM_TEST_SECRET",
+            "--alg",
+            "blake2b",
+            "a",
+        ])
+        .env("CM_TEST_SECRET", "an environment secret")
+        .output()
+        .unwrap();
+    assert_eq!(created.status.code(), Some(0), "{}", stderr(&created));
+    let token = stdout(&created);
+    assert_eq!(
+        token.trim().rsplit(':').next().unwrap().len(),
+        128,
+        "BLAKE2b tags are 64 bytes"
+    );
+    let verified = Command::new(BIN)
+        .args([
+            "token",
+            "verify",
+            "--secret-env",
+            "CM_TEST_SECRET",
+            "--alg",
+            "blake2b",
+            token.trim(),
+        ])
+        .env("CM_TEST_SECRET", "an environment secret")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&verified), "a\n");
+}
+
+#[test]
+fn configuration_errors_exit_2_and_never_print_the_secret() {
+    let dir = TempDir::new("config");
+    let short = dir.file("short", b"tiny-secret");
+    for args in [
+        vec!["token", "create", "user"],
+        vec![
+            "token",
+            "create",
+            "--secret-file",
+            "/nonexistent/secret",
+            "user",
+        ],
+        vec![
+            "token",
+            "create",
+            "--secret-file",
+            short.to_str().unwrap(),
+            "user",
+        ],
+        vec![
+            "token",
+            "create",
+            "--secret-env",
+            "CM_SURELY_UNSET_VARIABLE",
+            "user",
+        ],
+        vec![
+            "token",
+            "create",
+            "--secret-file",
+            short.to_str().unwrap(),
+            "--alg",
+            "md5",
+            "user",
+        ],
+        vec!["frobnicate"],
+    ] {
+        let out = run(&args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("tiny-secret"),
+            "{args:?} leaked the secret"
+        );
+    }
+    let bad_field = dir.file("s", SECRET);
+    let out = run(
+        &[
+            "token",
+            "create",
+            "--secret-file",
+            bad_field.to_str().unwrap(),
+            "a@b",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("invalid_value"));
+    for help in [
+        vec!["--help"],
+        vec!["token", "verify", "--help"],
+        vec!["url", "sign", "--help"],
+        vec!["--version"],
+    ] {
+        let out = run(&help, None);
+        assert_eq!(out.status.code(), Some(0), "{help:?}");
+    }
+    assert!(stdout(&run(&["--help"], None)).contains("Examples:"));
+}
+
+#[test]
+fn url_sign_reproduces_the_ska_vector_and_verify_reports_expiry() {
+    let dir = TempDir::new("ska");
+    let secret = dir.file("s", b"your-secret-key");
+    let secret = secret.to_str().unwrap();
+    let out = run(
+        &[
+            "url",
+            "sign",
+            "--secret-file",
+            secret,
+            "--user",
+            "user",
+            "--valid-until",
+            "1378045287.0",
+            "--extra",
+            "provider=service1.example.com",
+            "--extra",
+            "email=john.doe@mail.example.com",
+            "http://e.com/api/",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning"),
+        "a 15-byte secret earns a warning"
+    );
+    let url = stdout(&out);
+    assert_eq!(
+        url.trim(),
+        "http://e.com/api/?signature=2mqmLfwl%2BqDJBfAF7OvnmNWvxAY%3D&auth_user=user&valid_until=1378045287.0\
+         &extra=email%2Cprovider&provider=service1.example.com&email=john.doe%40mail.example.com"
+    );
+    let verified = run(
+        &["url", "verify", "--secret-file", secret, url.trim()],
+        None,
+    );
+    assert_eq!(verified.status.code(), Some(1));
+    assert!(
+        stderr(&verified).contains("expired"),
+        "{}",
+        stderr(&verified)
+    );
+    assert!(!stderr(&verified).contains("bad_signature"));
+}
+
+#[test]
+fn url_round_trip_and_tampering() {
+    let dir = TempDir::new("url");
+    let secret = dir.file("s", SECRET);
+    let secret = secret.to_str().unwrap();
+    let out = run(
+        &[
+            "url",
+            "sign",
+            "--secret-file",
+            secret,
+            "--alg",
+            "sha256",
+            "--user",
+            "alice",
+            "--extra",
+            "scope=read",
+            "https://f.example/x?a=1",
+        ],
+        None,
+    );
+    let url = stdout(&out);
+    assert!(
+        url.starts_with("https://f.example/x?a=1&signature="),
+        "{url}"
+    );
+    let ok = run(
+        &[
+            "url",
+            "verify",
+            "--secret-file",
+            secret,
+            "--alg",
+            "sha256",
+            url.trim(),
+        ],
+        None,
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let text = stdout(&ok);
+    assert!(
+        text.starts_with("auth_user: alice\nvalid_until: "),
+        "{text}"
+    );
+    assert!(text.ends_with("scope: read\n"), "{text}");
+    let json = run(
+        &[
+            "url",
+            "verify",
+            "--secret-file",
+            secret,
+            "--alg",
+            "sha256",
+            "--json",
+            url.trim(),
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(v["auth_user"], "alice");
+    assert_eq!(v["extra"]["scope"], "read");
+    let tampered = url.trim().replace("scope=read", "scope=write");
+    let bad = run(
+        &[
+            "url",
+            "verify",
+            "--secret-file",
+            secret,
+            "--alg",
+            "sha256",
+            &tampered,
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("bad_signature"), "{}", stderr(&bad));
+    let wrong_alg = run(
+        &["url", "verify", "--secret-file", secret, url.trim()],
+        None,
+    );
+    assert_eq!(wrong_alg.status.code(), Some(1));
+}
