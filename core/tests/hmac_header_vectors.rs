@@ -325,6 +325,36 @@ fn every_hmac_header_vector() {
 }
 
 #[test]
+fn seen_signature_mode_accepts_a_request_once() {
+    let secret = ApiSecret::from_base64("cxqqF0m2Uel79+jSpBNQnMX/JjEjEpqdc0b4dypszaU=").unwrap();
+    let signer = HmacHeaderSigner::new("k-1", secret.key(Algorithm::HmacSha256).unwrap())
+        .unwrap()
+        .with_clock(Arc::new(FixedClock::at_secs(1_700_000_000)));
+    let request = Request::new("POST", "/x")
+        .unwrap()
+        .with_header("Content-Type", "application/json")
+        .unwrap()
+        .with_body(b"{\"a\":1}");
+    let signed = signer.sign_request(&request).unwrap();
+    let request = request
+        .with_header("Authorization", signed.authorization())
+        .unwrap();
+    let unverified = hmac_header::parse(&request).unwrap().unwrap();
+    let clock = Arc::new(FixedClock::at_secs(1_700_000_001));
+    // Off by default: the reference accepts a replay inside the window.
+    let plain = Policy::new(clock.clone());
+    unverified.verify(&secret, &plain).unwrap();
+    unverified.verify(&secret, &plain).unwrap();
+    let policy =
+        Policy::new(clock).with_seen_signatures(Arc::new(countermark::MemoryNonceStore::new(100)));
+    unverified.verify(&secret, &policy).unwrap();
+    assert_eq!(
+        unverified.verify(&secret, &policy).unwrap_err().kind(),
+        ErrorKind::Replayed
+    );
+}
+
+#[test]
 fn key_states_are_refused_by_the_store() {
     let cases = load_cases("hmac_header.json");
     let case = cases

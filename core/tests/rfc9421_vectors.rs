@@ -414,7 +414,8 @@ fn a_nonce_is_accepted_once() {
         ErrorKind::Replayed
     );
     assert_eq!(store.len(), 1);
-    // A signature without a nonce cannot be checked for replay: a policy with a store refuses it.
+    // A signature without a nonce: accepted any number of times by default, refused when nonces are required,
+    // and accepted once in seen-signature mode.
     let b25 = cases.iter().find(|c| id(c) == "rfc-005-b25-hmac").unwrap();
     let msg = message(
         &b25["message"],
@@ -423,14 +424,20 @@ fn a_nonce_is_accepted_once() {
             ("Signature", s(b25, "signature_header")),
         ],
     );
+    let lookup = |k: &str| verifying_key(&keys, k, HttpSignatureAlgorithm::HmacSha256);
+    let verify = |p: &MessagePolicy| {
+        UnverifiedMessageSignature::parse_for(msg.message(), p)
+            .unwrap()
+            .verify_with(p, lookup)
+    };
     let b25_policy = self::policy(b25).with_nonce_store(store);
-    let err = UnverifiedMessageSignature::parse_for(msg.message(), &b25_policy)
-        .unwrap()
-        .verify_with(&b25_policy, |k| {
-            verifying_key(&keys, k, HttpSignatureAlgorithm::HmacSha256)
-        })
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Malformed);
+    verify(&b25_policy).unwrap();
+    verify(&b25_policy).unwrap();
+    let strict = b25_policy.clone().require_nonce(true);
+    assert_eq!(verify(&strict).unwrap_err().kind(), ErrorKind::Malformed);
+    let seen = b25_policy.remember_signatures(true);
+    verify(&seen).unwrap();
+    assert_eq!(verify(&seen).unwrap_err().kind(), ErrorKind::Replayed);
 }
 
 #[test]

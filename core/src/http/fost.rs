@@ -107,6 +107,7 @@ use crate::http::hmac_header::{
 };
 use crate::http::{percent_decode, Request};
 use crate::key::{HmacKey, Secret};
+use crate::replay::NonceStore;
 
 /// The default maximum clock skew (`FOST_AUTHN_MAXIMUM_CLOCK_SKEW`): 300 seconds.
 pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(300);
@@ -201,11 +202,12 @@ fn timestamp_micros(timestamp: &str) -> Option<i64> {
         .map(|dt| dt.micros)
 }
 
-/// What the server accepts: the clock and the maximum clock skew.
+/// What the server accepts: the clock, the maximum clock skew and, optionally, a store of seen signatures.
 #[derive(Clone)]
 pub struct Policy {
     clock: Arc<dyn Clock>,
     max_skew: Duration,
+    seen: Option<Arc<dyn NonceStore>>,
 }
 
 impl Policy {
@@ -214,7 +216,17 @@ impl Policy {
         Policy {
             clock,
             max_skew: DEFAULT_MAX_SKEW,
+            seen: None,
         }
+    }
+
+    /// Seen-signature mode (off by default, as in the reference): every accepted request signature is recorded in
+    /// `store` until its timestamp leaves the skew window, and a second presentation is [`ErrorKind::Replayed`].
+    /// FOST has no nonce, so this is the only replay protection the format allows; a client that legitimately
+    /// repeats a request must sign it again with a new timestamp.
+    pub fn with_seen_signatures(mut self, store: Arc<dyn NonceStore>) -> Self {
+        self.seen = Some(store);
+        self
     }
 
     /// Accepts timestamps less than `max_skew` away from the clock (`FOST_AUTHN_MAXIMUM_CLOCK_SKEW`).
@@ -240,6 +252,7 @@ impl fmt::Debug for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Policy")
             .field("max_skew", &self.max_skew)
+            .field("seen_signatures", &self.seen.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -544,7 +557,9 @@ impl<'a> UnverifiedFost<'a> {
     /// # Errors
     /// [`ErrorKind::UnsupportedAlgorithm`] unless `key` is HMAC-SHA1; [`ErrorKind::Expired`] or
     /// [`ErrorKind::NotYetValid`] when the timestamp is not strictly within the policy's skew of the clock;
-    /// [`ErrorKind::BadSignature`] when the signature does not match.
+    /// [`ErrorKind::BadSignature`] when the signature does not match; in seen-signature mode
+    /// ([`Policy::with_seen_signatures`]) [`ErrorKind::Replayed`] for a second presentation, and the store's own
+    /// errors ([`ErrorKind::Unavailable`]), which refuse the request.
     pub fn verify(&self, key: &HmacKey, policy: &Policy) -> Result<VerifiedFost> {
         require_sha1(key)?;
         let now = i128::from(micros_of(policy.clock.now()));
@@ -573,6 +588,16 @@ impl<'a> UnverifiedFost<'a> {
             &document(self.method, &self.path, self.timestamp, &values, self.body),
             &tag,
         )?;
+        if let Some(store) = &policy.seen {
+            let until = UnixTime::from_secs(
+                self.claimed_signed_at()
+                    .secs()
+                    .saturating_add(i64::try_from(policy.max_skew.as_secs()).unwrap_or(i64::MAX))
+                    .saturating_add(1),
+            );
+            let value = format!("fost:{}:{}:{}", self.key.len(), self.key, self.signature);
+            store.check_and_insert(value.as_bytes(), until, policy.clock.now())?;
+        }
         Ok(VerifiedFost {
             key: self.key.to_string(),
             user: self.claimed_user().into_owned(),

@@ -100,6 +100,7 @@ use crate::clock::{Clock, SystemClock, UnixTime};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::Request;
 use crate::key::HmacKey;
+use crate::replay::NonceStore;
 
 /// How old a request may be by default (`HMAC_AUTH_REQUEST_TIMEOUT`): 5 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -330,11 +331,12 @@ impl SignedHmacHeader {
     }
 }
 
-/// What the server accepts: the clock and how old a request may be.
+/// What the server accepts: the clock, how old a request may be and, optionally, a store of seen signatures.
 #[derive(Clone)]
 pub struct Policy {
     clock: Arc<dyn Clock>,
     timeout: Duration,
+    seen: Option<Arc<dyn NonceStore>>,
 }
 
 impl Policy {
@@ -343,7 +345,17 @@ impl Policy {
         Policy {
             clock,
             timeout: DEFAULT_TIMEOUT,
+            seen: None,
         }
+    }
+
+    /// Seen-signature mode (off by default, as in the reference): every accepted signature is recorded in `store`
+    /// until it leaves the timeout window, and a second presentation is [`ErrorKind::Replayed`]. The format has no
+    /// nonce, so this is the only replay protection it allows; clients must sign each request afresh (the
+    /// timestamp has microseconds, so two signings differ).
+    pub fn with_seen_signatures(mut self, store: Arc<dyn NonceStore>) -> Self {
+        self.seen = Some(store);
+        self
     }
 
     /// Accepts requests up to `timeout` old (`HMAC_AUTH_REQUEST_TIMEOUT`).
@@ -369,6 +381,7 @@ impl fmt::Debug for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Policy")
             .field("timeout", &self.timeout)
+            .field("seen_signatures", &self.seen.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -491,7 +504,9 @@ impl<'a> UnverifiedHmacHeader<'a> {
     ///
     /// # Errors
     /// As [`UnverifiedHmacHeader::check_time`]; the body's errors as [`Body::from_request`] and
-    /// [`Body::canonical`]; [`ErrorKind::BadSignature`] when the signature does not match.
+    /// [`Body::canonical`]; [`ErrorKind::BadSignature`] when the signature does not match; in seen-signature
+    /// mode ([`Policy::with_seen_signatures`]) [`ErrorKind::Replayed`] for a second presentation, and the store's
+    /// own errors ([`ErrorKind::Unavailable`]), which refuse the request.
     pub fn verify(&self, secret: &ApiSecret, policy: &Policy) -> Result<VerifiedHmacHeader> {
         self.check_time(policy)?;
         let key = secret.key(self.algorithm)?;
@@ -504,6 +519,21 @@ impl<'a> UnverifiedHmacHeader<'a> {
             .decode(self.signature)
             .map_err(|_| Error::bad_signature())?;
         key.verify(string_to_sign.as_bytes(), &tag)?;
+        if let Some(store) = &policy.seen {
+            let until = UnixTime::from_secs(
+                self.claimed_signed_at()
+                    .secs()
+                    .saturating_add(i64::try_from(policy.timeout.as_secs()).unwrap_or(i64::MAX))
+                    .saturating_add(2),
+            );
+            let value = format!(
+                "hmac-header:{}:{}:{}",
+                self.api_key.len(),
+                self.api_key,
+                self.signature
+            );
+            store.check_and_insert(value.as_bytes(), until, policy.clock.now())?;
+        }
         Ok(VerifiedHmacHeader {
             api_key: self.api_key.to_string(),
             algorithm: self.algorithm,

@@ -94,8 +94,11 @@
 //!    from the message is [`ErrorKind::Malformed`]);
 //! 5. with [`MessagePolicy::check_content_digest`], the body against the covered `Content-Digest` —
 //!    [`ErrorKind::BadSignature`] on a mismatch (see [`verify_content_digest`]);
-//! 6. with a nonce store, `rfc9421:<keyid>:<nonce>` is recorded until the signature could no longer pass the
-//!    time checks; a second use is [`ErrorKind::Replayed`].
+//! 6. replay: a signature's nonce, when it has one, is recorded in the policy's nonce store (by default an
+//!    in-memory store of its own; a shared one such as Redis for a fleet) as `rfc9421:<len(keyid)>:<keyid>:<nonce>`
+//!    until the signature could no longer pass the time checks; a second use is [`ErrorKind::Replayed`]. In
+//!    seen-signature mode ([`MessagePolicy::remember_signatures`]) signatures without a nonce are remembered by
+//!    their bytes.
 //!
 //! # Limits
 //! | limit | value | error |
@@ -137,7 +140,7 @@ use crate::clock::{Clock, SystemClock, UnixTime};
 use crate::error::{Error, ErrorKind, Result};
 use crate::key::{HmacKey, SigningKey, VerifyingKey};
 use crate::random::{OsRandom, RandomSource};
-use crate::replay::NonceStore;
+use crate::replay::{MemoryNonceStore, NonceStore};
 
 mod components;
 mod digest;
@@ -153,6 +156,10 @@ pub const MAX_SIGNATURE_HEADER_LEN: usize = 16 * 1024;
 pub const MAX_LABELS: usize = 16;
 /// Most covered components in one signature.
 pub const MAX_COMPONENTS: usize = 64;
+/// How long a nonce is remembered when neither the policy's max age nor the signature's `expires` bounds the
+/// signature's life (24 hours): replay protection is then complete only within that day.
+pub const UNBOUNDED_REPLAY_RETENTION: i64 = 86_400;
+
 /// Longest label, `keyid`, `nonce`, `tag`, `alg`, component name and component `key`/`name` parameter, in bytes.
 pub const MAX_PARAM_LEN: usize = 256;
 /// Longest decoded signature, in bytes (an RSA-8192 signature is 1024 bytes).
@@ -842,12 +849,13 @@ impl SignatureHeaders {
 /// | max age (`created + max_age` must not be more than the skew in the past) | 300 s |
 /// | `created` required | yes |
 /// | `keyid` required | yes |
-/// | `nonce` required | no (yes when a nonce store is set) |
+/// | `nonce` required | no |
 /// | required covered components | none |
 /// | parameters other than `alg`, `created`, `expires`, `keyid`, `nonce`, `tag` | refused |
 /// | label | any |
 /// | body checked against `Content-Digest` | no |
-/// | nonce store | none |
+/// | nonce store | a [`MemoryNonceStore`] of its own (shared by clones): a nonce, when present, is single-use |
+/// | seen-signature mode (replay check of signatures without a nonce) | off |
 #[derive(Clone)]
 pub struct MessagePolicy {
     clock: Arc<dyn Clock>,
@@ -861,6 +869,7 @@ pub struct MessagePolicy {
     label: Option<String>,
     check_content_digest: bool,
     nonce_store: Option<Arc<dyn NonceStore>>,
+    remember_signatures: bool,
 }
 
 impl fmt::Debug for MessagePolicy {
@@ -876,6 +885,7 @@ impl fmt::Debug for MessagePolicy {
             .field("label", &self.label)
             .field("check_content_digest", &self.check_content_digest)
             .field("nonce_store", &self.nonce_store.is_some())
+            .field("remember_signatures", &self.remember_signatures)
             .finish_non_exhaustive()
     }
 }
@@ -893,7 +903,8 @@ impl Default for MessagePolicy {
             allow_unknown_params: false,
             label: None,
             check_content_digest: false,
-            nonce_store: None,
+            nonce_store: Some(Arc::new(MemoryNonceStore::default())),
+            remember_signatures: false,
         }
     }
 }
@@ -940,7 +951,7 @@ impl MessagePolicy {
         self
     }
 
-    /// Whether `nonce` must be present (always, when a nonce store is set).
+    /// Whether `nonce` must be present.
     pub fn require_nonce(mut self, required: bool) -> Self {
         self.require_nonce = required;
         self
@@ -975,10 +986,27 @@ impl MessagePolicy {
         self
     }
 
-    /// Records every accepted `(keyid, nonce)` in `store` and refuses a second use ([`ErrorKind::Replayed`]).
-    /// Signatures must then carry a nonce, and their life must be bounded by `expires` or the max age.
+    /// Records every accepted `(keyid, nonce)` in `store` (instead of the policy's own in-memory store) and
+    /// refuses a second use ([`ErrorKind::Replayed`]). Use a shared store (Redis) when several processes verify.
+    /// A nonce is remembered until the signature's life ends (`expires`, or `created` + max age, plus the skew),
+    /// or for [`UNBOUNDED_REPLAY_RETENTION`] when neither bounds it.
     pub fn with_nonce_store(mut self, store: Arc<dyn NonceStore>) -> Self {
         self.nonce_store = Some(store);
+        self
+    }
+
+    /// No replay check at all: nonces are signed but not remembered. Only for verifiers that check replays
+    /// elsewhere.
+    pub fn without_nonce_store(mut self) -> Self {
+        self.nonce_store = None;
+        self
+    }
+
+    /// Seen-signature mode: a signature *without* a nonce is remembered too (by its bytes) for its life, so the
+    /// same signed message is accepted once. Messages signed twice with identical content and `created` then
+    /// collide; give such senders nonces instead.
+    pub fn remember_signatures(mut self, remember: bool) -> Self {
+        self.remember_signatures = remember;
         self
     }
 
@@ -1273,8 +1301,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
     /// from the message), [`ErrorKind::UnsupportedAlgorithm`] (`alg` differs from the key's algorithm),
     /// [`ErrorKind::NotYetValid`], [`ErrorKind::Expired`], [`ErrorKind::BadSignature`] (signature, or body against
     /// `Content-Digest`), [`ErrorKind::Replayed`]; a nonce store's own errors ([`ErrorKind::Unavailable`]) are
-    /// passed on, refusing the signature; [`ErrorKind::InvalidValue`] when a nonce store is set but neither the
-    /// policy's max age nor the signature's `expires` bounds how long to remember the nonce.
+    /// passed on, refusing the signature.
     pub fn verify(
         &self,
         key: &MessageVerifyingKey,
@@ -1302,7 +1329,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
         if policy.require_created && p.created.is_none() {
             return Err(Error::malformed("the signature has no created parameter"));
         }
-        if (policy.require_nonce || policy.nonce_store.is_some()) && p.nonce.is_none() {
+        if policy.require_nonce && p.nonce.is_none() {
             return Err(Error::malformed("the signature has no nonce parameter"));
         }
         for required in &policy.required {
@@ -1376,20 +1403,32 @@ impl<'m> UnverifiedMessageSignature<'m> {
             false
         };
 
-        if let (Some(store), Some(nonce)) = (&policy.nonce_store, &p.nonce) {
+        let replay_value = match (&p.nonce, policy.remember_signatures) {
+            (Some(nonce), _) => Some(format!(
+                "rfc9421:{keyid_len}:{keyid}:{nonce}",
+                keyid_len = p.keyid.as_deref().unwrap_or("").len(),
+                keyid = p.keyid.as_deref().unwrap_or("")
+            )),
+            (None, true) => Some(format!(
+                "rfc9421-sig:{}",
+                crate::encoding::hex_lower(&{
+                    use sha2::Digest as _;
+                    sha2::Sha256::digest(&self.signature)
+                })
+            )),
+            (None, false) => None,
+        };
+        if let (Some(store), Some(value)) = (&policy.nonce_store, replay_value) {
             let bound_by_age = p.created.zip(max_age).map(|(c, a)| c.saturating_add(a));
             let until = match (p.expires, bound_by_age) {
                 (Some(e), Some(a)) => e.min(a),
                 (Some(e), None) => e,
                 (None, Some(a)) => a,
-                (None, None) => {
-                    return Err(Error::invalid_value(
-                        "a nonce store needs a max age in the policy or an expires parameter in the signature",
-                    ))
-                }
+                // No age limit and no expires: the signature never stops passing the time checks, so no
+                // retention is complete; remember the value for a bounded day rather than forever.
+                (None, None) => now.saturating_add(UNBOUNDED_REPLAY_RETENTION),
             };
             let until = UnixTime::from_secs(until.saturating_add(skew).saturating_add(1));
-            let value = format!("rfc9421:{}:{nonce}", p.keyid.as_deref().unwrap_or(""));
             store.check_and_insert(value.as_bytes(), until, UnixTime::from_secs(now))?;
         }
 
