@@ -64,6 +64,21 @@ pub(crate) fn check_len(value: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Seen-signature mode of the nonce-less schemes: records `signature` of `scheme` under `key_id` until `until`, so
+/// the same signed request is accepted once. The key id is length-prefixed, so no two (key id, signature) pairs
+/// share a value.
+pub(crate) fn remember_signature(
+    store: &dyn NonceStore,
+    scheme: &str,
+    key_id: &str,
+    signature: &str,
+    until: UnixTime,
+    now: UnixTime,
+) -> Result<()> {
+    let value = format!("{scheme}:{}:{key_id}:{signature}", key_id.len());
+    store.check_and_insert(value.as_bytes(), until, now)
+}
+
 const SHARDS: usize = 16;
 
 /// One shard: value -> expiry (Unix seconds).

@@ -107,7 +107,7 @@ use crate::http::hmac_header::{
 };
 use crate::http::{percent_decode, Request};
 use crate::key::{HmacKey, Secret};
-use crate::replay::NonceStore;
+use crate::replay::{remember_signature, NonceStore};
 
 /// The default maximum clock skew (`FOST_AUTHN_MAXIMUM_CLOCK_SKEW`): 300 seconds.
 pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(300);
@@ -589,14 +589,21 @@ impl<'a> UnverifiedFost<'a> {
             &tag,
         )?;
         if let Some(store) = &policy.seen {
+            let window = i64::try_from(policy.max_skew.as_secs()).unwrap_or(i64::MAX);
             let until = UnixTime::from_secs(
                 self.claimed_signed_at()
                     .secs()
-                    .saturating_add(i64::try_from(policy.max_skew.as_secs()).unwrap_or(i64::MAX))
+                    .saturating_add(window)
                     .saturating_add(1),
             );
-            let value = format!("fost:{}:{}:{}", self.key.len(), self.key, self.signature);
-            store.check_and_insert(value.as_bytes(), until, policy.clock.now())?;
+            remember_signature(
+                store.as_ref(),
+                "fost",
+                self.key,
+                self.signature,
+                until,
+                policy.clock.now(),
+            )?;
         }
         Ok(VerifiedFost {
             key: self.key.to_string(),

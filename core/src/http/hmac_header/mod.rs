@@ -100,7 +100,7 @@ use crate::clock::{Clock, SystemClock, UnixTime};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::Request;
 use crate::key::HmacKey;
-use crate::replay::NonceStore;
+use crate::replay::{remember_signature, NonceStore};
 
 /// How old a request may be by default (`HMAC_AUTH_REQUEST_TIMEOUT`): 5 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -520,19 +520,21 @@ impl<'a> UnverifiedHmacHeader<'a> {
             .map_err(|_| Error::bad_signature())?;
         key.verify(string_to_sign.as_bytes(), &tag)?;
         if let Some(store) = &policy.seen {
+            let window = i64::try_from(policy.timeout.as_secs()).unwrap_or(i64::MAX);
             let until = UnixTime::from_secs(
                 self.claimed_signed_at()
                     .secs()
-                    .saturating_add(i64::try_from(policy.timeout.as_secs()).unwrap_or(i64::MAX))
+                    .saturating_add(window)
                     .saturating_add(2),
             );
-            let value = format!(
-                "hmac-header:{}:{}:{}",
-                self.api_key.len(),
+            remember_signature(
+                store.as_ref(),
+                "hmac-header",
                 self.api_key,
-                self.signature
-            );
-            store.check_and_insert(value.as_bytes(), until, policy.clock.now())?;
+                self.signature,
+                until,
+                policy.clock.now(),
+            )?;
         }
         Ok(VerifiedHmacHeader {
             api_key: self.api_key.to_string(),
