@@ -8,19 +8,15 @@
 use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use base64::Engine as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use countermark::{
-    Algorithm, Error, Expiry, Extra, HmacKey, Secret, SystemClock, Tokens, UrlSigner, ValidUntil,
-};
+use countermark::{Algorithm, Expiry, Extra, HmacKey, Secret, Tokens, UrlSigner, ValidUntil};
 use zeroize::Zeroizing;
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
-  countermark keygen --format hex > secret
-  countermark token create --secret-file secret user 42 \\
+  countermark keygen > secret && countermark token create --secret-file secret user 42 \\
     | countermark token verify --secret-file secret --max-age 300 -
   countermark url sign --secret-file secret --user alice --lifetime 600 --extra scope=read https://e.com/file
   countermark url verify --secret-file secret 'https://e.com/file?signature=...'
@@ -28,13 +24,65 @@ Examples:
 Secrets are read from --secret-file (the file's bytes, exactly) or --secret-env (a variable's bytes), never
 from the command line. Exit codes: 0 valid, 1 refused (stderr names why), 2 usage or configuration error.";
 
+const KEYGEN_HELP: &str = "\
+The printed text itself is the secret: the other commands use a secret file's bytes exactly, so the 64 hex
+characters of `countermark keygen > secret` are the key, used as they are. A trailing newline is printed only
+when stdout is a terminal, so a redirected secret never ends with one.
+
+Examples:
+  countermark keygen > secret                     # 32 random bytes as hex: a 64-byte secret file
+  countermark keygen --bytes 64 --format base64 > secret";
+
+const TOKEN_HELP: &str = "\
+Examples:
+  countermark token create --secret-file secret user 42
+  countermark token create --secret-file secret user 42 | countermark token verify --secret-file secret -";
+
+const TOKEN_CREATE_HELP: &str = "\
+Examples:
+  countermark token create --secret-file secret user 42          # user:42:<timestamp>:<random>:<hmac>
+  countermark token create --secret-env API_SECRET --alg sha512 service-a";
+
+const TOKEN_VERIFY_HELP: &str = "\
+Exit status 1 when the token is refused; stderr names the failure kind (bad_signature, expired, not_yet_valid,
+malformed, too_large).
+
+Examples:
+  countermark token verify --secret-file secret --max-age 300 TOKEN
+  countermark token create --secret-file secret user 42 | countermark token verify --secret-file secret -
+  countermark token verify --secret-file secret --json TOKEN      # [\"user\",\"42\"]";
+
+const URL_HELP: &str = "\
+Only the user, the expiry and the --extra items are signed; the URL's host, path and other query parameters
+are not (a property of the ska format).
+
+Examples:
+  countermark url sign --secret-file secret --user alice --extra scope=read https://e.com/report.pdf
+  countermark url verify --secret-file secret 'https://e.com/report.pdf?signature=...'";
+
+const URL_SIGN_HELP: &str = "\
+Only the user, the expiry and the --extra items are signed; the URL's host, path and other query parameters
+are not (a property of the ska format). Secrets shorter than 16 bytes are accepted for existing ska deployments,
+with a warning.
+
+Examples:
+  countermark url sign --secret-file secret --user alice --lifetime 600 --extra scope=read https://e.com/report.pdf
+  countermark url sign --secret-file secret --user bob --valid-until 1700000600.0 https://e.com/api/";
+
+const URL_VERIFY_HELP: &str = "\
+Exit status 1 when the URL is refused; stderr gives every reason (bad_signature, expired, malformed).
+
+Examples:
+  countermark url verify --secret-file secret 'https://e.com/report.pdf?signature=...'
+  countermark url verify --secret-file secret --alg sha256 --json \"$URL\"";
+
 #[derive(Parser)]
 #[command(
     name = "countermark",
     version,
-    about = "Service-to-service API authentication: keys, tokens, signed URLs."
+    about = "Service-to-service API authentication: keys, tokens, signed URLs.",
+    after_help = MAIN_EXAMPLES
 )]
-#[command(after_help = MAIN_EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -43,27 +91,44 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Print a fresh random secret.
-    #[command(after_help = "\
-The printed text is the secret: the other commands use a secret file's bytes exactly, so `countermark keygen >
-secret` makes a usable secret file. A trailing newline is printed only when stdout is a terminal.
-
-Examples:
-  countermark keygen > secret                 # 32 random bytes, hex: a 64-byte secret file
-  countermark keygen --bytes 64 --format base64")]
-    Keygen {
-        /// Number of random bytes (16..=1024).
-        #[arg(long, default_value_t = 32)]
-        bytes: usize,
-        /// Encoding of the printed secret.
-        #[arg(long, value_enum, default_value_t = Format::Hex)]
-        format: Format,
-    },
+    #[command(after_help = KEYGEN_HELP)]
+    Keygen(KeygenArgs),
     /// Create and verify handshake-format tokens (`field:…:timestamp:random:signature`).
-    #[command(subcommand)]
+    #[command(subcommand, after_help = TOKEN_HELP)]
     Token(TokenCommand),
     /// Sign and verify ska-format signed URLs.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = URL_HELP)]
     Url(UrlCommand),
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token carrying FIELDs (each of a-z A-Z 0-9 _ -) and print it.
+    #[command(after_help = TOKEN_CREATE_HELP)]
+    Create(TokenCreateArgs),
+    /// Verify a token and print its fields, one per line.
+    #[command(after_help = TOKEN_VERIFY_HELP)]
+    Verify(TokenVerifyArgs),
+}
+
+#[derive(Subcommand)]
+enum UrlCommand {
+    /// Sign URL for USER and print the signed URL.
+    #[command(after_help = URL_SIGN_HELP)]
+    Sign(UrlSignArgs),
+    /// Verify a signed URL and print the signed user, expiry and extra data.
+    #[command(after_help = URL_VERIFY_HELP)]
+    Verify(UrlVerifyArgs),
+}
+
+#[derive(Args)]
+struct KeygenArgs {
+    /// Number of random bytes (16..=1024).
+    #[arg(long, default_value_t = 32)]
+    bytes: usize,
+    /// Encoding of the printed secret.
+    #[arg(long, value_enum, default_value_t = Format::Hex)]
+    format: Format,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -72,10 +137,11 @@ enum Format {
     Base64,
 }
 
+/// Where the secret comes from: exactly one of the two.
 #[derive(Args)]
 #[group(required = true, multiple = false)]
 struct SecretSource {
-    /// File holding the secret (its bytes are used exactly, newline included if there is one).
+    /// File holding the secret (its bytes are used exactly, a trailing newline included).
     #[arg(long, value_name = "FILE")]
     secret_file: Option<PathBuf>,
     /// Environment variable holding the secret.
@@ -83,222 +149,118 @@ struct SecretSource {
     secret_env: Option<String>,
 }
 
-#[derive(Subcommand)]
-enum TokenCommand {
-    /// Create a token carrying FIELDs (each of a-z A-Z 0-9 _ -) and print it.
-    #[command(after_help = "Example:\n  countermark token create --secret-file secret user 42")]
-    Create {
-        #[command(flatten)]
-        secret: SecretSource,
-        /// HMAC hash: sha256, sha384, sha512, sha224, sha1, blake2s, blake2b.
-        #[arg(long, default_value = "sha256")]
-        alg: String,
-        /// The fields the token carries.
-        fields: Vec<String>,
-    },
-    /// Verify a token and print its fields, one per line.
-    #[command(after_help = "\
-Examples:
-  countermark token verify --secret-file secret --max-age 300 TOKEN
-  countermark token create --secret-file secret user 42 | countermark token verify --secret-file secret -")]
-    Verify {
-        #[command(flatten)]
-        secret: SecretSource,
-        /// HMAC hash the token was made with.
-        #[arg(long, default_value = "sha256")]
-        alg: String,
-        /// Accept only tokens created within this many seconds of now (either side). Without it, tokens never
-        /// expire.
-        #[arg(long, value_name = "SECONDS")]
-        max_age: Option<u64>,
-        /// Print the fields as a JSON array.
-        #[arg(long)]
-        json: bool,
-        /// The token, or `-` (the default) to read it from stdin.
-        #[arg(default_value = "-")]
-        token: String,
-    },
+#[derive(Args)]
+struct TokenCreateArgs {
+    #[command(flatten)]
+    secret: SecretSource,
+    /// HMAC hash: sha256, sha384, sha512, sha224, sha1, blake2s, blake2b.
+    #[arg(long, default_value = "sha256", value_parser = parse_alg)]
+    alg: Algorithm,
+    /// The fields the token carries.
+    fields: Vec<String>,
 }
 
-#[derive(Subcommand)]
-enum UrlCommand {
-    /// Sign URL for USER and print the signed URL.
-    #[command(after_help = "\
-Example:
-  countermark url sign --secret-file secret --user alice --lifetime 600 --extra scope=read https://e.com/report.pdf
-
-Only the user, the expiry and the --extra items are signed; the URL's host, path and other query parameters
-are not (a property of the ska format).")]
-    Sign {
-        #[command(flatten)]
-        secret: SecretSource,
-        /// The user the URL is signed for (ska's auth_user).
-        #[arg(long)]
-        user: String,
-        /// HMAC hash: sha1 (ska's default), sha224, sha256, sha384, sha512.
-        #[arg(long, default_value = "sha1")]
-        alg: String,
-        /// Seconds the URL stays valid.
-        #[arg(long, default_value_t = 600, conflicts_with = "valid_until")]
-        lifetime: u64,
-        /// Exact expiry (Unix seconds, signed as written, e.g. 1700000600.0).
-        #[arg(long, value_name = "UNIX_SECONDS")]
-        valid_until: Option<String>,
-        /// Extra data to sign, as key=value (repeatable).
-        #[arg(long = "extra", value_name = "KEY=VALUE")]
-        extras: Vec<String>,
-        /// The URL to sign.
-        url: String,
-    },
-    /// Verify a signed URL and print the signed user, expiry and extra data.
-    #[command(
-        after_help = "Example:\n  countermark url verify --secret-file secret 'https://e.com/report.pdf?signature=...'"
-    )]
-    Verify {
-        #[command(flatten)]
-        secret: SecretSource,
-        /// HMAC hash the URL was signed with.
-        #[arg(long, default_value = "sha1")]
-        alg: String,
-        /// Print a JSON object.
-        #[arg(long)]
-        json: bool,
-        /// The signed URL.
-        url: String,
-    },
+#[derive(Args)]
+struct TokenVerifyArgs {
+    #[command(flatten)]
+    secret: SecretSource,
+    /// HMAC hash the token was made with.
+    #[arg(long, default_value = "sha256", value_parser = parse_alg)]
+    alg: Algorithm,
+    /// Accept only tokens created within this many seconds of now (either side). Without it, tokens never
+    /// expire.
+    #[arg(long, value_name = "SECONDS")]
+    max_age: Option<u64>,
+    /// Print the fields as a JSON array.
+    #[arg(long)]
+    json: bool,
+    /// The token, or `-` (the default) to read it from stdin.
+    #[arg(default_value = "-")]
+    token: String,
 }
 
-/// Why the command did not succeed.
-enum Failure {
+#[derive(Args)]
+struct UrlSignArgs {
+    #[command(flatten)]
+    secret: SecretSource,
+    /// The user the URL is signed for (ska's auth_user).
+    #[arg(long)]
+    user: String,
+    /// HMAC hash: sha1 (ska's default), sha224, sha256, sha384, sha512, blake2s, blake2b.
+    #[arg(long, default_value = "sha1", value_parser = parse_alg)]
+    alg: Algorithm,
+    /// Seconds the URL stays valid.
+    #[arg(long, default_value_t = UrlSigner::DEFAULT_LIFETIME, conflicts_with = "valid_until")]
+    lifetime: u64,
+    /// Exact expiry (Unix seconds, signed as written, e.g. 1700000600.0).
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    valid_until: Option<String>,
+    /// Extra data to sign, as KEY=VALUE (repeatable; values are strings).
+    #[arg(long = "extra", value_name = "KEY=VALUE", value_parser = parse_extra)]
+    extras: Vec<(String, String)>,
+    /// The URL to sign.
+    url: String,
+}
+
+#[derive(Args)]
+struct UrlVerifyArgs {
+    #[command(flatten)]
+    secret: SecretSource,
+    /// HMAC hash the URL was signed with.
+    #[arg(long, default_value = "sha1", value_parser = parse_alg)]
+    alg: Algorithm,
+    /// Print a JSON object: {"auth_user": …, "valid_until": …, "extra": {…}}.
+    #[arg(long)]
+    json: bool,
+    /// The signed URL.
+    url: String,
+}
+
+fn parse_alg(s: &str) -> Result<Algorithm, String> {
+    s.parse().map_err(|e: countermark::Error| e.to_string())
+}
+
+fn parse_extra(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| "expected KEY=VALUE".to_string())
+}
+
+/// Why a command did not succeed. Messages never hold secret bytes.
+enum CliError {
     /// The credential was refused: exit 1.
     Refused(String),
     /// Usage or configuration error: exit 2.
     Config(String),
 }
 
-fn config(context: &str, e: impl std::fmt::Display) -> Failure {
-    Failure::Config(format!("{context}: {e}"))
+impl CliError {
+    fn config(context: &str, e: impl std::fmt::Display) -> Self {
+        CliError::Config(format!("{context}: {e}"))
+    }
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Refused(msg)) => {
-            eprintln!("countermark: {msg}");
-            ExitCode::from(1)
-        }
-        Err(Failure::Config(msg)) => {
-            eprintln!("countermark: {msg}");
-            ExitCode::from(2)
-        }
-    }
+    let result = match Cli::parse().command {
+        Command::Keygen(args) => keygen(&args),
+        Command::Token(TokenCommand::Create(args)) => token_create(&args),
+        Command::Token(TokenCommand::Verify(args)) => token_verify(&args),
+        Command::Url(UrlCommand::Sign(args)) => url_sign(&args),
+        Command::Url(UrlCommand::Verify(args)) => url_verify(&args),
+    };
+    // The one place errors become exit codes.
+    let (code, msg) = match result {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(CliError::Refused(msg)) => (1, msg),
+        Err(CliError::Config(msg)) => (2, msg),
+    };
+    eprintln!("countermark: {msg}");
+    ExitCode::from(code)
 }
 
-fn run(command: Command) -> Result<(), Failure> {
-    match command {
-        Command::Keygen { bytes, format } => keygen(bytes, format),
-        Command::Token(TokenCommand::Create {
-            secret,
-            alg,
-            fields,
-        }) => {
-            let tokens = Tokens::new(hmac_key(&alg, &secret, false)?);
-            let token = tokens
-                .create(&fields)
-                .map_err(|e| config("cannot create the token", e))?;
-            print_line(&token)
-        }
-        Command::Token(TokenCommand::Verify {
-            secret,
-            alg,
-            max_age,
-            json,
-            token,
-        }) => {
-            let tokens = Tokens::new(hmac_key(&alg, &secret, false)?);
-            let token = if token == "-" { read_stdin()? } else { token };
-            let verified = tokens
-                .verify(&token, max_age)
-                .map_err(|e| Failure::Refused(format!("token rejected: {e}")))?;
-            if json {
-                print_line(&serde_json::Value::from(verified.fields().to_vec()).to_string())
-            } else {
-                verified.fields().iter().try_for_each(|f| print_line(f))
-            }
-        }
-        Command::Url(UrlCommand::Sign {
-            secret,
-            user,
-            alg,
-            lifetime,
-            valid_until,
-            extras,
-            url,
-        }) => {
-            let signer =
-                UrlSigner::new(hmac_key(&alg, &secret, true)?).with_clock(Arc::new(SystemClock));
-            let mut extra = Extra::new();
-            for item in &extras {
-                let (k, v) = item.split_once('=').ok_or_else(|| {
-                    Failure::Config(format!("--extra wants KEY=VALUE, got {item:?}"))
-                })?;
-                extra.insert(k, v).map_err(|e| config("--extra", e))?;
-            }
-            let expiry = match valid_until {
-                Some(v) => Expiry::At(ValidUntil::Text(v)),
-                None => Expiry::Lifetime(lifetime),
-            };
-            let signed = signer
-                .sign_url(&url, &user, expiry, &extra)
-                .map_err(|e| config("cannot sign the URL", e))?;
-            print_line(&signed)
-        }
-        Command::Url(UrlCommand::Verify {
-            secret,
-            alg,
-            json,
-            url,
-        }) => {
-            let signer = UrlSigner::new(hmac_key(&alg, &secret, true)?);
-            let data = signer.validate_url(&url).map_err(|rejection| {
-                let kinds: Vec<&str> = rejection
-                    .failures()
-                    .iter()
-                    .map(|f| f.kind().as_str())
-                    .collect();
-                Failure::Refused(format!(
-                    "URL rejected: {}: {}",
-                    kinds.join(", "),
-                    rejection.message()
-                ))
-            })?;
-            if json {
-                let extra: serde_json::Map<String, serde_json::Value> = data
-                    .extra()
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone().into()))
-                    .collect();
-                let out = serde_json::json!({
-                    "auth_user": data.auth_user(),
-                    "valid_until": data.valid_until(),
-                    "extra": extra,
-                });
-                print_line(&out.to_string())
-            } else {
-                print_line(&format!("auth_user: {}", data.auth_user()))?;
-                print_line(&format!("valid_until: {}", data.valid_until()))?;
-                data.extra()
-                    .iter()
-                    .try_for_each(|(k, v)| print_line(&format!("{k}: {v}")))
-            }
-        }
-    }
-}
-
-fn keygen(bytes: usize, format: Format) -> Result<(), Failure> {
-    let secret = Secret::generate(bytes).map_err(|e| config("--bytes", e))?;
-    let text = Zeroizing::new(match format {
+fn keygen(args: &KeygenArgs) -> Result<(), CliError> {
+    let secret = Secret::generate(args.bytes).map_err(|e| CliError::config("--bytes", e))?;
+    let text = Zeroizing::new(match args.format {
         Format::Hex => secret
             .expose()
             .iter()
@@ -308,49 +270,165 @@ fn keygen(bytes: usize, format: Format) -> Result<(), Failure> {
     });
     let mut out = std::io::stdout().lock();
     let newline = if out.is_terminal() { "\n" } else { "" };
-    write!(out, "{}{newline}", text.as_str()).map_err(|e| config("cannot write to stdout", e))
+    write!(out, "{}{newline}", text.as_str())
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::config("cannot write to stdout", e))
+}
+
+fn token_create(args: &TokenCreateArgs) -> Result<(), CliError> {
+    let tokens = Tokens::new(hmac_key(args.alg, &args.secret, false)?);
+    let token = tokens
+        .create(&args.fields)
+        .map_err(|e| CliError::config("cannot create the token", e))?;
+    print_lines([token])
+}
+
+fn token_verify(args: &TokenVerifyArgs) -> Result<(), CliError> {
+    let tokens = Tokens::new(hmac_key(args.alg, &args.secret, false)?);
+    let stdin_token;
+    let token = if args.token == "-" {
+        stdin_token = read_stdin_token()?;
+        &stdin_token
+    } else {
+        &args.token
+    };
+    let verified = tokens
+        .verify(token, args.max_age)
+        .map_err(|e| CliError::Refused(format!("token rejected: {e}")))?;
+    if args.json {
+        print_lines([serde_json::Value::from(verified.into_fields()).to_string()])
+    } else {
+        print_lines(verified.into_fields())
+    }
+}
+
+fn url_sign(args: &UrlSignArgs) -> Result<(), CliError> {
+    let signer = UrlSigner::new(hmac_key(args.alg, &args.secret, true)?);
+    let mut extra = Extra::new();
+    for (k, v) in &args.extras {
+        if extra.get(k).is_some() {
+            return Err(CliError::Config(format!("--extra: key {k:?} given twice")));
+        }
+        extra
+            .insert(k.as_str(), v.as_str())
+            .map_err(|e| CliError::config("--extra", e))?;
+    }
+    let expiry = match &args.valid_until {
+        Some(v) => Expiry::At(ValidUntil::Text(v.clone())),
+        None => Expiry::Lifetime(args.lifetime),
+    };
+    let signed = signer
+        .sign_url(&args.url, &args.user, expiry, &extra)
+        .map_err(|e| CliError::config("cannot sign the URL", e))?;
+    print_lines([signed])
+}
+
+fn url_verify(args: &UrlVerifyArgs) -> Result<(), CliError> {
+    let signer = UrlSigner::new(hmac_key(args.alg, &args.secret, true)?);
+    let data = signer.validate_url(&args.url).map_err(|rejection| {
+        let kinds: Vec<&str> = rejection
+            .failures()
+            .iter()
+            .map(|f| f.kind().as_str())
+            .collect();
+        CliError::Refused(format!(
+            "URL rejected: {}: {}",
+            kinds.join(", "),
+            rejection.message()
+        ))
+    })?;
+    if args.json {
+        let extra: serde_json::Map<String, serde_json::Value> = data
+            .extra()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone().into()))
+            .collect();
+        let out = serde_json::json!({
+            "auth_user": data.auth_user(),
+            "valid_until": data.valid_until(),
+            "extra": extra,
+        });
+        print_lines([out.to_string()])
+    } else {
+        let head = [
+            format!("auth_user: {}", data.auth_user()),
+            format!("valid_until: {}", data.valid_until()),
+        ];
+        let extra = data.extra().iter().map(|(k, v)| format!("{k}: {v}"));
+        print_lines(head.into_iter().chain(extra))
+    }
 }
 
 /// Reads the secret and builds the key. `legacy` allows ska's short secrets (with a warning).
-fn hmac_key(alg: &str, source: &SecretSource, legacy: bool) -> Result<HmacKey, Failure> {
-    let alg: Algorithm = alg.parse().map_err(|e: Error| config("--alg", e))?;
-    let bytes = Zeroizing::new(match (&source.secret_file, &source.secret_env) {
-        (Some(path), _) => std::fs::read(path).map_err(|e| {
-            Failure::Config(format!(
-                "cannot read the secret file {}: {e}",
-                path.display()
-            ))
-        })?,
-        (None, Some(var)) => std::env::var_os(var)
-            .ok_or_else(|| Failure::Config(format!("environment variable {var} is not set")))?
-            .into_encoded_bytes(),
-        (None, None) => return Err(Failure::Config("give --secret-file or --secret-env".into())),
-    });
-    let secret = if legacy {
-        if bytes.len() < Secret::MIN_LEN {
-            eprintln!(
-                "countermark: warning: the secret is only {} bytes; use 16 or more for new deployments",
-                bytes.len()
-            );
-        }
-        Secret::legacy(bytes.to_vec())
-    } else {
-        Secret::new(bytes.to_vec())
+fn hmac_key(alg: Algorithm, source: &SecretSource, legacy: bool) -> Result<HmacKey, CliError> {
+    let bytes = read_secret(source)?;
+    if bytes.len() > Secret::MAX_LEN {
+        return Err(CliError::Config(format!(
+            "secret: longer than {} bytes",
+            Secret::MAX_LEN
+        )));
     }
-    .map_err(|e| config("secret", e))?;
+    if bytes.ends_with(b"\n") {
+        eprintln!("countermark: warning: the secret ends with a newline, which is part of the key");
+    }
+    if legacy && !bytes.is_empty() && bytes.len() < Secret::MIN_LEN {
+        eprintln!(
+            "countermark: warning: the secret is only {} bytes; use {} or more for new deployments",
+            bytes.len(),
+            Secret::MIN_LEN
+        );
+    }
+    // The buffer moves into the `Secret` (which wipes it on drop) without a copy.
+    let secret = if legacy {
+        Secret::legacy(bytes)
+    } else {
+        Secret::new(bytes)
+    }
+    .map_err(|e| CliError::config("secret", e))?;
     Ok(HmacKey::new(alg, &secret))
 }
 
-fn read_stdin() -> Result<String, Failure> {
-    let mut text = String::new();
+/// The secret's bytes, exactly; at most `Secret::MAX_LEN + 1` of them are read, so the length check fails
+/// cleanly on huge files or devices.
+fn read_secret(source: &SecretSource) -> Result<Vec<u8>, CliError> {
+    match (&source.secret_file, &source.secret_env) {
+        (Some(path), _) => {
+            let limit = Secret::MAX_LEN + 1;
+            // Wiped if reading fails half-way; moved out (not copied) when it succeeds.
+            let mut bytes = Zeroizing::new(Vec::with_capacity(limit));
+            std::fs::File::open(path)
+                .and_then(|f| f.take(limit as u64).read_to_end(&mut bytes))
+                .map_err(|e| CliError::config(&format!("cannot read {}", path.display()), e))?;
+            Ok(std::mem::take(&mut *bytes))
+        }
+        (None, Some(var)) => std::env::var_os(var)
+            .map(std::ffi::OsString::into_encoded_bytes)
+            .ok_or_else(|| CliError::Config(format!("environment variable {var} is not set"))),
+        (None, None) => Err(CliError::Config(
+            "give --secret-file or --secret-env".into(),
+        )),
+    }
+}
+
+/// The token on stdin, trailing whitespace removed. Tokens are at most 2048 characters, so 64 KiB is plenty;
+/// anything longer is refused by `verify` as too large.
+fn read_stdin_token() -> Result<String, CliError> {
+    let mut bytes = Vec::new();
     std::io::stdin()
         .take(64 * 1024)
-        .read_to_string(&mut text)
-        .map_err(|e| config("cannot read the token from stdin", e))?;
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::config("cannot read the token from stdin", e))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        CliError::Refused("token rejected: malformed: the token is not UTF-8".into())
+    })?;
     Ok(text.trim_end().to_string())
 }
 
-fn print_line(text: &str) -> Result<(), Failure> {
+fn print_lines<S: AsRef<str>>(lines: impl IntoIterator<Item = S>) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").map_err(|e| config("cannot write to stdout", e))
+    lines
+        .into_iter()
+        .try_for_each(|line| writeln!(out, "{}", line.as_ref()))
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::config("cannot write to stdout", e))
 }

@@ -36,6 +36,10 @@ impl Drop for TempDir {
 }
 
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    run_bytes(args, stdin.map(str::as_bytes))
+}
+
+fn run_bytes(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
         .stdin(Stdio::piped())
@@ -46,7 +50,7 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
     {
         let mut input = child.stdin.take().unwrap();
         if let Some(text) = stdin {
-            input.write_all(text.as_bytes()).unwrap();
+            input.write_all(text).unwrap();
         }
     }
     child.wait_with_output().unwrap()
@@ -426,4 +430,382 @@ fn url_round_trip_and_tampering() {
         None,
     );
     assert_eq!(wrong_alg.status.code(), Some(1));
+}
+
+#[test]
+fn keygen_output_decodes_to_the_requested_length() {
+    use base64::Engine as _;
+    let hex = stdout(&run(&["keygen", "--bytes", "16", "--format", "hex"], None));
+    assert_eq!(hex.len(), 32, "{hex:?}");
+    let b64 = stdout(&run(
+        &["keygen", "--bytes", "33", "--format", "base64"],
+        None,
+    ));
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(b64.as_bytes())
+        .unwrap();
+    assert_eq!(raw.len(), 33);
+    let big = run(&["keygen", "--bytes", "1024"], None);
+    assert_eq!(stdout(&big).len(), 2048);
+    for bad in [
+        vec!["keygen", "--bytes", "1025"],
+        vec!["keygen", "--format", "pem"],
+    ] {
+        assert_eq!(run(&bad, None).status.code(), Some(2), "{bad:?}");
+    }
+    // The output, used as a secret file as it is, is a working key.
+    let dir = TempDir::new("keygen");
+    let secret = dir.file("s", stdout(&run(&["keygen"], None)).as_bytes());
+    let secret = secret.to_str().unwrap();
+    let token = stdout(&run(
+        &["token", "create", "--secret-file", secret, "x"],
+        None,
+    ));
+    let out = run(&["token", "verify", "--secret-file", secret], Some(&token));
+    assert_eq!(stdout(&out), "x\n");
+    assert_eq!(
+        stderr(&out),
+        "",
+        "no newline warning for keygen's own output"
+    );
+}
+
+#[test]
+fn every_help_has_a_description_and_examples() {
+    for args in [
+        vec!["--help"],
+        vec!["keygen", "--help"],
+        vec!["token", "--help"],
+        vec!["token", "create", "--help"],
+        vec!["token", "verify", "--help"],
+        vec!["url", "--help"],
+        vec!["url", "sign", "--help"],
+        vec!["url", "verify", "--help"],
+        vec!["help", "token", "verify"],
+    ] {
+        let out = run(&args, None);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = stdout(&out);
+        assert!(
+            text.contains("Examples:\n  countermark "),
+            "{args:?}: {text}"
+        );
+        assert!(!text.starts_with("Usage:"), "{args:?} has no description");
+    }
+    assert!(stdout(&run(&["keygen", "--help"], None)).contains("stdout is a terminal"));
+    let version = run(&["--version"], None);
+    assert_eq!(
+        stdout(&version),
+        format!("countermark {}\n", countermark::VERSION)
+    );
+}
+
+#[test]
+fn token_from_stdin_by_default_with_trailing_whitespace() {
+    let dir = TempDir::new("stdin");
+    let secret = dir.file("s", SECRET);
+    let secret = secret.to_str().unwrap();
+    let token = stdout(&run(
+        &["token", "create", "--secret-file", secret, "a", "", "b-c_D"],
+        None,
+    ));
+    let out = run(
+        &["token", "verify", "--secret-file", secret, "--json"],
+        Some(&format!("{}\r\n \t\n", token.trim())),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "[\"a\",\"\",\"b-c_D\"]\n");
+    let none = stdout(&run(&["token", "create", "--secret-file", secret], None));
+    let out = run(
+        &["token", "verify", "--secret-file", secret, "--json", "-"],
+        Some(&none),
+    );
+    assert_eq!(stdout(&out), "[]\n");
+    let out = run_bytes(
+        &["token", "verify", "--secret-file", secret],
+        Some(b"\xff\xfe:1:2:3"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("malformed"), "{}", stderr(&out));
+    let out = run(&["token", "verify", "--secret-file", secret], Some(""));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("malformed"), "{}", stderr(&out));
+}
+
+#[test]
+fn future_tokens_and_other_algorithms() {
+    let dir = TempDir::new("future");
+    let secret = dir.file("s", SECRET);
+    let secret = secret.to_str().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let key = HmacKey::new(Algorithm::HmacSha512, &Secret::new(SECRET).unwrap());
+    let future = Tokens::new(key)
+        .with_clock(Arc::new(FixedClock::at_secs(now + 3600)))
+        .create(&["svc"])
+        .unwrap();
+    let verify = |alg: &str, max_age: &str| {
+        run(
+            &[
+                "token",
+                "verify",
+                "--secret-file",
+                secret,
+                "--alg",
+                alg,
+                "--max-age",
+                max_age,
+                &future,
+            ],
+            None,
+        )
+    };
+    let out = verify("sha512", "300");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not_yet_valid"), "{}", stderr(&out));
+    assert_eq!(verify("SHA-512", "7200").status.code(), Some(0));
+    let out = verify("sha256", "7200");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("bad_signature"));
+    assert_eq!(verify("sha512", "-1").status.code(), Some(2));
+    for alg in [
+        "sha1", "sha224", "sha256", "sha384", "sha512", "blake2s", "blake2b",
+    ] {
+        let token = stdout(&run(
+            &[
+                "token",
+                "create",
+                "--secret-file",
+                secret,
+                "--alg",
+                alg,
+                "f",
+            ],
+            None,
+        ));
+        let out = run(
+            &[
+                "token",
+                "verify",
+                "--secret-file",
+                secret,
+                "--alg",
+                alg,
+                token.trim(),
+            ],
+            None,
+        );
+        assert_eq!(stdout(&out), "f\n", "{alg}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn secret_sources_are_checked_and_never_echoed() {
+    let dir = TempDir::new("sources");
+    let secret = dir.file("s", SECRET);
+    let secret = secret.to_str().unwrap();
+    let both = Command::new(BIN)
+        .args([
+            "token",
+            "create",
+            "--secret-file",
+            secret,
+            "--secret-env",
+            "CM_X",
+            "u",
+        ])
+        .env("CM_X", "an environment secret")
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2));
+    let huge = dir.file("huge", &[b'k'; 5000]);
+    let out = run(
+        &[
+            "token",
+            "create",
+            "--secret-file",
+            huge.to_str().unwrap(),
+            "u",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("1024"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("kkkk"));
+    let empty = dir.file("empty", b"");
+    for cmd in [
+        vec![
+            "token",
+            "create",
+            "--secret-file",
+            empty.to_str().unwrap(),
+            "u",
+        ],
+        vec![
+            "url",
+            "sign",
+            "--secret-file",
+            empty.to_str().unwrap(),
+            "--user",
+            "u",
+            "http://e.com/",
+        ],
+    ] {
+        let out = run(&cmd, None);
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+        assert!(stderr(&out).contains("invalid_key"), "{}", stderr(&out));
+    }
+    let dir_as_secret = run(
+        &[
+            "token",
+            "create",
+            "--secret-file",
+            dir.0.to_str().unwrap(),
+            "u",
+        ],
+        None,
+    );
+    assert_eq!(dir_as_secret.status.code(), Some(2));
+    // A trailing newline is part of the key: used as is, with a warning.
+    let with_newline = dir.file("nl", b"0123456789abcdef0123456789abcdef\n");
+    let with_newline = with_newline.to_str().unwrap();
+    let out = run(
+        &["token", "create", "--secret-file", with_newline, "u"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("newline"), "{}", stderr(&out));
+    let token = stdout(&out);
+    let ok = run(
+        &[
+            "token",
+            "verify",
+            "--secret-file",
+            with_newline,
+            token.trim(),
+        ],
+        None,
+    );
+    assert_eq!(ok.status.code(), Some(0));
+    let trimmed = run(
+        &["token", "verify", "--secret-file", secret, token.trim()],
+        None,
+    );
+    assert_eq!(
+        trimmed.status.code(),
+        Some(1),
+        "the newline is part of the key"
+    );
+    assert!(!stderr(&trimmed).contains("0123456789abcdef"));
+}
+
+#[test]
+fn url_sign_argument_errors_exit_2() {
+    let dir = TempDir::new("urlargs");
+    let secret = dir.file("s", SECRET);
+    let secret = secret.to_str().unwrap();
+    let base = ["url", "sign", "--secret-file", secret, "--user", "u"];
+    for extra_args in [
+        vec!["--lifetime", "5", "--valid-until", "1700000000.0"],
+        vec!["--extra", "no-equals-sign"],
+        vec!["--extra", "=v"],
+        vec!["--extra", "a,b=v"],
+        vec!["--extra", "k=1", "--extra", "k=2"],
+        vec!["--extra", "signature=x"],
+        vec!["--valid-until", "tomorrow"],
+        vec!["--alg", "md5"],
+        vec!["--lifetime", "-5"],
+    ] {
+        let mut args = base.to_vec();
+        args.extend(&extra_args);
+        args.push("http://e.com/");
+        let out = run(&args, None);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{extra_args:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(stdout(&out), "");
+    }
+    let missing_user = run(
+        &["url", "sign", "--secret-file", secret, "http://e.com/"],
+        None,
+    );
+    assert_eq!(missing_user.status.code(), Some(2));
+}
+
+#[test]
+fn url_values_with_special_characters_round_trip() {
+    let dir = TempDir::new("urlchars");
+    let secret = dir.file("s", SECRET);
+    let secret = secret.to_str().unwrap();
+    let url = stdout(&run(
+        &[
+            "url",
+            "sign",
+            "--secret-file",
+            secret,
+            "--user",
+            "jöhn doe+1",
+            "--lifetime",
+            "60",
+            "--extra",
+            "q=a=b&c d",
+            "--extra",
+            "empty=",
+            "https://e.com/p?x=1#frag",
+        ],
+        None,
+    ));
+    let out = run(
+        &[
+            "url",
+            "verify",
+            "--secret-file",
+            secret,
+            "--json",
+            url.trim(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{url}: {}", stderr(&out));
+    assert!(url.starts_with("https://e.com/p?x=1&signature="), "{url}");
+    assert!(
+        url.trim().ends_with("&empty=#frag"),
+        "the fragment stays last: {url}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["auth_user"], "jöhn doe+1");
+    assert_eq!(v["extra"]["q"], "a=b&c d");
+    assert_eq!(v["extra"]["empty"], "");
+    let valid_until: f64 = v["valid_until"].as_str().unwrap().parse().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    assert!(
+        (now + 50.0..now + 61.0).contains(&valid_until),
+        "{valid_until}"
+    );
+    // The secret from the environment verifies the same URL.
+    let env = Command::new(BIN)
+        .args(["url", "verify", "--secret-env", "CM_URL_SECRET", url.trim()])
+        .env("CM_URL_SECRET", std::str::from_utf8(SECRET).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(env.status.code(), Some(0), "{}", stderr(&env));
+    assert!(stdout(&env).starts_with("auth_user: jöhn doe+1\n"));
+    // Not a signed URL at all, and a forged signature: both refused with exit 1.
+    for bad in [
+        "https://e.com/p".to_string(),
+        url.trim().replacen("signature=", "signature=A", 1),
+    ] {
+        let out = run(&["url", "verify", "--secret-file", secret, &bad], None);
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        assert!(stderr(&out).contains("bad_signature"), "{}", stderr(&out));
+        assert_eq!(stdout(&out), "");
+    }
 }

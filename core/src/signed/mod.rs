@@ -393,8 +393,9 @@ impl UrlSigner {
     }
 
     /// Signs and returns `url` with the signature parameters appended: after `?`, or after `&` when `url`
-    /// already has a query (nothing is added when it already ends with `?` or `&`). Use [`Signature::to_url`] to
-    /// choose the separator yourself as ska's `suffix` does.
+    /// already has a query (nothing is added when it already ends with `?` or `&`). A `#fragment` stays at the end,
+    /// after the parameters (ska puts them after the fragment, where no server receives them). Use
+    /// [`Signature::to_url`] to choose the separator yourself as ska's `suffix` does.
     ///
     /// # Errors
     /// As [`UrlSigner::generate`].
@@ -405,16 +406,27 @@ impl UrlSigner {
         expiry: Expiry,
         extra: &Extra,
     ) -> Result<String> {
-        let suffix = if url.ends_with('?') || url.ends_with('&') {
+        // The parameters go before any `#fragment` (ska appends them after it, where no server sees them), and a
+        // `?` inside the fragment does not count as a query.
+        let (base, fragment) = match url.split_once('#') {
+            Some((base, fragment)) => (base, Some(fragment)),
+            None => (url, None),
+        };
+        let suffix = if base.ends_with('?') || base.ends_with('&') {
             ""
-        } else if url.contains('?') {
+        } else if base.contains('?') {
             "&"
         } else {
             "?"
         };
-        Ok(self
+        let mut out = self
             .generate(auth_user, expiry, extra)?
-            .to_url(url, suffix, &self.names))
+            .to_url(base, suffix, &self.names);
+        if let Some(fragment) = fragment {
+            out.push('#');
+            out.push_str(fragment);
+        }
+        Ok(out)
     }
 
     /// Validates request parameters (query or form), as ska's `validate_signed_request_data`. When a name
@@ -495,8 +507,8 @@ impl UrlSigner {
     /// # Errors
     /// A [`Rejection`] listing every failure.
     pub fn validate_url(&self, url: &str) -> Result<SignedData, Rejection> {
+        let url = url.split_once('#').map_or(url, |(u, _)| u);
         let query = url.split_once('?').map_or("", |(_, q)| q);
-        let query = query.split_once('#').map_or(query, |(q, _)| q);
         self.validate(&py_parse_qsl(query))
     }
 }
@@ -569,6 +581,31 @@ mod tests {
             .sign_url("http://e.com/a?", "u", Expiry::default(), &e)
             .unwrap()
             .starts_with("http://e.com/a?signature="));
+    }
+
+    #[test]
+    fn sign_url_keeps_the_fragment_last() {
+        let s = signer(0);
+        let e = Extra::new();
+        let signed = s
+            .sign_url("http://e.com/a#top?x", "u", Expiry::default(), &e)
+            .unwrap();
+        assert!(signed.starts_with("http://e.com/a?signature="), "{signed}");
+        assert!(
+            signed.ends_with("#top?x") && signed.matches('#').count() == 1,
+            "{signed}"
+        );
+        let (url, _) = signed.split_once('#').unwrap();
+        let query = url.split_once('?').unwrap().1;
+        assert!(s.validate(&py_parse_qsl(query)).is_ok());
+        let signed = s
+            .sign_url("http://e.com/a?p=1#f", "u", Expiry::default(), &e)
+            .unwrap();
+        assert!(
+            signed.starts_with("http://e.com/a?p=1&signature="),
+            "{signed}"
+        );
+        assert!(signed.ends_with("#f"), "{signed}");
     }
 
     #[test]
