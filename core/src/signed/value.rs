@@ -73,6 +73,37 @@ impl Value {
     }
 }
 
+impl Value {
+    fn from_json(v: serde_json::Value) -> Result<Self> {
+        use serde_json::Value as J;
+        Ok(match v {
+            J::String(s) => Value::Str(s),
+            J::Bool(b) => Value::Bool(b),
+            J::Null => Value::None,
+            J::Number(n) => match (n.as_i64(), n.as_f64()) {
+                (Some(i), _) => Value::Int(i),
+                (None, Some(f)) if !(n.is_u64()) => Value::Float(f),
+                _ => {
+                    return Err(Error::invalid_value(format!(
+                        "extra number {n} is out of range"
+                    )))
+                }
+            },
+            J::Array(items) => Value::List(
+                items
+                    .into_iter()
+                    .map(Value::from_json)
+                    .collect::<Result<_>>()?,
+            ),
+            J::Object(map) => Value::Dict(
+                map.into_iter()
+                    .map(|(k, v)| Ok((k, Value::from_json(v)?)))
+                    .collect::<Result<_>>()?,
+            ),
+        })
+    }
+}
+
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
         Value::Str(s.to_string())
@@ -199,6 +230,42 @@ impl Extra {
         Ok(extra)
     }
 
+    /// The largest JSON text [`Extra::from_json`] reads (64 KiB).
+    pub const MAX_JSON_LEN: usize = 64 * 1024;
+
+    /// Builds extra data from a JSON object, keys in the order written: strings, integers, floats, booleans,
+    /// `null`, arrays and objects map to the [`Value`] variants (integers beyond `i64` are refused). This is how
+    /// the C ABI and Go take extra data. Nesting deeper than 128 levels is refused by the JSON reader.
+    ///
+    /// ```
+    /// # use countermark::{Extra, Value};
+    /// let extra = Extra::from_json(r#"{"email": "a@b.c", "n": 5}"#)?;
+    /// assert_eq!(extra.get("n"), Some(&Value::Int(5)));
+    /// # Ok::<(), countermark::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::TooLarge`] over [`Extra::MAX_JSON_LEN`]; [`crate::ErrorKind::Malformed`] when the text
+    /// is not a JSON object; as [`Extra::insert`] for a bad key.
+    pub fn from_json(text: &str) -> Result<Self> {
+        if text.len() > Self::MAX_JSON_LEN {
+            return Err(Error::new(
+                crate::ErrorKind::TooLarge,
+                format!("extra JSON is over {} bytes", Self::MAX_JSON_LEN),
+            ));
+        }
+        let json: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| Error::malformed(format!("extra is not valid JSON: {e}")))?;
+        let serde_json::Value::Object(map) = json else {
+            return Err(Error::malformed("extra must be a JSON object"));
+        };
+        let mut extra = Extra::new();
+        for (k, v) in map {
+            extra.insert(k, Value::from_json(v)?)?;
+        }
+        Ok(extra)
+    }
+
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
@@ -245,6 +312,38 @@ impl Extra {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn extra_from_json_keeps_order_and_types() {
+        let extra = Extra::from_json(
+            r#"{"z": "s", "a": 5, "f": 0.5, "b": true, "n": null, "l": [1, "x"], "d": {"y": 1}}"#,
+        )
+        .unwrap();
+        let keys: Vec<&str> = extra.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["z", "a", "f", "b", "n", "l", "d"]);
+        assert_eq!(extra.get("a"), Some(&Value::Int(5)));
+        assert_eq!(extra.get("f"), Some(&Value::Float(0.5)));
+        assert_eq!(extra.get("n"), Some(&Value::None));
+        assert_eq!(extra.get("d").unwrap().py_str(), "{'y': 1}");
+        for bad in [
+            "[1]",
+            "\"x\"",
+            "{",
+            "{\"a,b\": 1}",
+            "{\"\": 1}",
+            "{\"a\": 18446744073709551615}",
+        ] {
+            assert!(Extra::from_json(bad).is_err(), "{bad}");
+        }
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(Extra::from_json(&deep).is_err());
+        assert_eq!(
+            Extra::from_json(&" ".repeat(Extra::MAX_JSON_LEN + 1))
+                .unwrap_err()
+                .kind(),
+            crate::ErrorKind::TooLarge
+        );
+    }
+
     use super::*;
 
     #[test]
