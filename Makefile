@@ -7,7 +7,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 SHARED ?= $(CURDIR)/../shared
 
-.PHONY: all demo test build toolchain check-shared fmt-check clippy rust-test clean
+.PHONY: fuzz all demo test build toolchain check-shared fmt-check clippy rust-test clean
 
 all: test
 
@@ -47,6 +47,23 @@ test: fmt-check clippy rust-test
 ## demo: a walk-through of the CLI: keygen, tokens, tampering, signed URLs, expiry.
 demo: build
 	bash examples/cli-demo.sh target/release/countermark
+
+## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 600) or FUZZ_RUNS executions (default 10M), whichever
+## comes first, two at a time, on the nightly toolchain (installed with rustup when missing) with AddressSanitizer.
+## New corpus entries land in fuzz/corpus/<target>/ (replayed by `make test`); crashes in fuzz/artifacts/.
+FUZZ_SECONDS ?= 600
+FUZZ_RUNS ?= 10000000
+FUZZ_JOBS ?= 2
+FUZZ_TARGETS := token ska fost hmac_header message_signatures jwt keys
+fuzz: toolchain
+	@rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+	python3 fuzz/seeds.py "$(SHARED)/vectors" fuzz/corpus
+	cd fuzz && cargo +nightly fuzz build -O
+	mkdir -p target/fuzz-logs
+	printf '%s\n' $(FUZZ_TARGETS) | xargs -P $(FUZZ_JOBS) -I{} sh -c \
+		'cd fuzz && cargo +nightly fuzz run -O {} corpus/{} -- -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) \
+		 -rss_limit_mb=2048 -timeout=10 > ../target/fuzz-logs/{}.log 2>&1; echo "{}: exit $$?, $$(grep -o "Done [0-9]* runs in [0-9]* second" ../target/fuzz-logs/{}.log)"'
 
 clean:
 	$(CARGO) clean
