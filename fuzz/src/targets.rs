@@ -13,9 +13,9 @@ use countermark::http::message_signatures::UnverifiedMessageSignature;
 use countermark::http::{fost, hmac_header, Request, Response};
 use countermark::jwt::{self, Policy as JwtPolicy};
 use countermark::{
-    content_digest, verify_content_digest, Algorithm, ApiSecret, DigestAlgorithm, Extra, FixedClock,
-    HmacKey, MessagePolicy, MessageVerifyingKey, Secret, SigningKey, Tokens, UnverifiedJwt, UrlSigner,
-    VerifyingKey,
+    content_digest, verify_content_digest, Algorithm, ApiSecret, DigestAlgorithm, Extra,
+    FixedClock, HmacKey, MessagePolicy, MessageVerifyingKey, Secret, SigningKey, Tokens,
+    UnverifiedJwt, UrlSigner, VerifyingKey,
 };
 
 /// The instant every target's verifier lives at (inside the vectors' windows).
@@ -26,7 +26,10 @@ fn clock() -> Arc<FixedClock> {
 }
 
 fn key(alg: Algorithm) -> HmacKey {
-    HmacKey::new(alg, &Secret::legacy(b"fuzzing secret".to_vec()).expect("a valid secret"))
+    HmacKey::new(
+        alg,
+        &Secret::legacy(b"fuzzing secret".to_vec()).expect("a valid secret"),
+    )
 }
 
 /// Owned parts of a message decoded from fuzz bytes.
@@ -73,7 +76,9 @@ pub fn request<'a>(p: &Parts<'a>) -> Option<Request<'a>> {
 
 /// handshake tokens: parse, then verify with and without a window.
 pub fn token(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let tokens = Tokens::new(key(Algorithm::HmacSha256)).with_clock(clock());
     let _ = tokens.verify(text, Some(300));
     let _ = tokens.verify(text, None);
@@ -84,11 +89,18 @@ pub fn token(data: &[u8]) {
 
 /// ska: signed URLs, parameter lists and extra data given as JSON.
 pub fn ska(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let signer = UrlSigner::new(key(Algorithm::HmacSha1)).with_clock(clock());
     let _ = signer.validate_url(text);
     if let Ok(extra) = Extra::from_json(text) {
-        let _ = signer.sign_url("https://example.com/a", "user", countermark::Expiry::Lifetime(60), &extra);
+        let _ = signer.sign_url(
+            "https://example.com/a",
+            "user",
+            countermark::Expiry::Lifetime(60),
+            &extra,
+        );
     }
 }
 
@@ -99,7 +111,11 @@ pub fn fost(data: &[u8]) {
     let policy = fost::Policy::new(clock());
     let k = key(Algorithm::HmacSha1);
     if let Ok(Some(u)) = fost::parse(&r) {
-        let _ = (u.claimed_key(), u.claimed_user(), u.claimed_signed_headers());
+        let _ = (
+            u.claimed_key(),
+            u.claimed_user(),
+            u.claimed_signed_headers(),
+        );
         let _ = u.verify(&k, &policy);
     }
     if let Ok(Some(u)) = fost::parse_url(&r) {
@@ -116,7 +132,8 @@ pub fn hmac_header(data: &[u8]) {
     }
     let Some(r) = request(&p) else { return };
     let policy = hmac_header::Policy::new(clock());
-    let secret = ApiSecret::from_secret(Secret::new(b"fuzzing api secret".to_vec()).expect("valid"));
+    let secret =
+        ApiSecret::from_secret(Secret::new(b"fuzzing api secret".to_vec()).expect("valid"));
     if let Ok(Some(u)) = hmac_header::parse(&r) {
         let _ = u.check_time(&policy);
         let _ = u.verify(&secret, &policy);
@@ -126,11 +143,20 @@ pub fn hmac_header(data: &[u8]) {
 /// RFC 9421: Signature-Input / Signature parsing, signature bases, verification; Content-Digest.
 pub fn message_signatures(data: &[u8]) {
     let Some(p) = parts(data) else { return };
-    if let Some((_, v)) = p.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-digest")) {
+    if let Some((_, v)) = p
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-digest"))
+    {
         let _ = verify_content_digest(v, p.body.unwrap_or_default());
     }
-    let _ = content_digest(p.body.unwrap_or_default(), &[DigestAlgorithm::Sha256, DigestAlgorithm::Sha512]);
-    let policy = MessagePolicy::new().with_clock(clock()).check_content_digest(true);
+    let _ = content_digest(
+        p.body.unwrap_or_default(),
+        &[DigestAlgorithm::Sha256, DigestAlgorithm::Sha512],
+    );
+    let policy = MessagePolicy::new()
+        .with_clock(clock())
+        .check_content_digest(true);
     let vk = MessageVerifyingKey::hmac(key(Algorithm::HmacSha256)).expect("hmac-sha256 key");
     if let Some(r) = request(&p) {
         if let Ok(all) = UnverifiedMessageSignature::parse_all(&r) {
@@ -160,10 +186,17 @@ pub fn message_signatures(data: &[u8]) {
 
 /// Asymmetric JWTs: parse, then verify against an Ed25519 key.
 pub fn jwt(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let _ = jwt::token_from_authorization(text);
     if let Ok(u) = UnverifiedJwt::parse(text) {
-        let _ = (u.claimed_username(), u.claimed_time(), u.claimed_kid(), u.claimed_alg());
+        let _ = (
+            u.claimed_username(),
+            u.claimed_time(),
+            u.claimed_kid(),
+            u.claimed_alg(),
+        );
         let policy = JwtPolicy::new().with_clock(clock());
         let _ = u.verify(signing_key().verifying_key(), &policy);
     }
@@ -190,8 +223,11 @@ pub fn keys(data: &[u8]) {
     }
 }
 
+/// A target body.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, for the corpus replay.
-pub const ALL: [(&str, fn(&[u8])); 7] = [
+pub const ALL: [(&str, Target); 7] = [
     ("token", token),
     ("ska", ska),
     ("fost", fost),
