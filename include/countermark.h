@@ -38,9 +38,20 @@
 // past the caller's buffer. Every format has a smaller limit of its own.
 #define COUNTERMARK_MAX_INPUT_LEN ((256 * 1024) * 1024)
 
+// How far a FOST timestamp may be from the verifier's clock by default, in seconds.
+#define COUNTERMARK_FOST_DEFAULT_MAX_SKEW 300
+
 // The longest MAC any algorithm produces (HMAC-SHA512, HMAC-BLAKE2b): a buffer of this size always fits the
 // output of `countermark_hmac_key_sign`.
 #define COUNTERMARK_MAX_TAG_LEN 64
+
+// How old an HMAC-header request may be by default, in seconds (`HMAC_AUTH_REQUEST_TIMEOUT`).
+#define COUNTERMARK_HMAC_HEADER_DEFAULT_TIMEOUT 5
+
+// The default time tolerance of JWT verification, in seconds (asymmetric-jwt-auth's 20).
+#define COUNTERMARK_JWT_DEFAULT_TOLERANCE 20
+
+
 
 // ska's default lifetime of a signature, in seconds.
 #define COUNTERMARK_SKA_DEFAULT_LIFETIME 600
@@ -104,6 +115,10 @@ typedef uint32_t countermark_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The secret of one API key of the HMAC header scheme (the MAC key is its raw bytes; clients receive it as
+// base64). Wiped from memory when the last reference goes. Immutable, reference counted: thread-safe.
+typedef struct countermark_api_secret countermark_api_secret;
+
 // The claims of a verified credential, or of a parsed one not yet verified: an ordered list of (name, value)
 // text pairs. Each function that returns claims documents their names; a name may repeat (a token's fields,
 // covered components), in order. Owned by the caller, freed with `countermark_claims_free`; never modified
@@ -114,9 +129,32 @@ typedef struct countermark_claims countermark_claims;
 // system clock; objects built with a clock keep their own reference, so it may be freed right after.
 typedef struct countermark_clock countermark_clock;
 
+// What a FOST verifier accepts: the clock, the maximum clock skew, and optionally a store that remembers
+// verified signatures so each signed request is accepted once (FOST has no nonce). Immutable, reference
+// counted: thread-safe. Used for request and URL signatures.
+typedef struct countermark_fost_policy countermark_fost_policy;
+
+// Signs requests as one FOST key (client side). Immutable, reference counted: thread-safe.
+typedef struct countermark_fost_signer countermark_fost_signer;
+
+// Signs URLs as one FOST key. Immutable, reference counted: thread-safe.
+typedef struct countermark_fost_url_signer countermark_fost_url_signer;
+
+// What an HMAC-header verifier accepts: the clock, how old a request may be (requests from the future are
+// refused), and optionally a store that remembers verified signatures so each is accepted once (the format has
+// no nonce). Immutable, reference counted: thread-safe.
+typedef struct countermark_hmac_header_policy countermark_hmac_header_policy;
+
+// Signs requests for one API key (client side). Immutable, reference counted: thread-safe.
+typedef struct countermark_hmac_header_signer countermark_hmac_header_signer;
+
 // An HMAC key: an algorithm, a secret (wiped from memory when the last reference is freed) and an optional key
 // id. Immutable and reference counted: thread-safe. The secret can never be read back.
 typedef struct countermark_hmac_key countermark_hmac_key;
+
+// What a JWT verifier accepts: the clock, the time tolerance either side, and the nonce store that makes each
+// token single-use. Immutable, reference counted: thread-safe.
+typedef struct countermark_jwt_policy countermark_jwt_policy;
 
 // A set of HMAC keys: one primary key that signs, older keys that still verify (rotation). Immutable and
 // reference counted: thread-safe. Built with `countermark_key_ring_builder`.
@@ -126,6 +164,36 @@ typedef struct countermark_key_ring countermark_key_ring;
 // after which every call on it answers `BUILDER_CONSUMED`; it must still be freed with
 // `countermark_key_ring_builder_free`.
 typedef struct countermark_key_ring_builder countermark_key_ring_builder;
+
+// What a message verifier accepts. Immutable, reference counted: thread-safe.
+typedef struct countermark_message_policy countermark_message_policy;
+
+// Configures what a message verifier accepts. Mutable: one thread at a time. Consumed by
+// `countermark_message_policy_builder_build`; afterwards every call answers `BUILDER_CONSUMED`, and it must
+// still be freed. Defaults: the system clock, 5 s clock skew, 300 s maximum age, `created` required, `keyid`
+// not required, nonces not required but single-use when present (a memory nonce store of the policy's own),
+// no required components, unknown parameters refused, any label (the first signature), `Content-Digest` not
+// checked, signatures without a nonce not remembered.
+typedef struct countermark_message_policy_builder countermark_message_policy_builder;
+
+// Signs HTTP messages with a fixed key and settings. Immutable, reference counted: thread-safe.
+typedef struct countermark_message_signer countermark_message_signer;
+
+// Configures an RFC 9421 message signer. Mutable: one thread at a time. Consumed by
+// `countermark_message_signer_builder_build`; afterwards every call answers `BUILDER_CONSUMED`, and it must
+// still be freed with `countermark_message_signer_builder_free`. A setter that fails leaves the builder as it was.
+// Defaults: label `sig1`, no covered components, `created` = the clock's now, no `expires`, `keyid` = the
+// key's id when it has one, no nonce, no tag, no `alg` parameter, the system clock.
+typedef struct countermark_message_signer_builder countermark_message_signer_builder;
+
+// A verifier's key bound to one algorithm (RFC 9421 §3.2: the algorithm comes from the key, never from the
+// message). Immutable, reference counted: thread-safe.
+typedef struct countermark_message_verifying_key countermark_message_verifying_key;
+
+// A store of single-use values (nonces, seen signatures): in memory (one process) or in Redis (a fleet).
+// Immutable handle over a synchronised store, reference counted: thread-safe. Policies keep their own reference.
+// Every failure of a store refuses the credential (fail closed).
+typedef struct countermark_nonce_store countermark_nonce_store;
 
 // An HTTP request to sign or verify: method, target, scheme and authority, header lines in order, and an
 // optional body, all copied in. Mutable: one thread at a time (a signed or verified request is only read, so
@@ -142,6 +210,10 @@ typedef struct countermark_request countermark_request;
 // `countermark_response_free`.
 typedef struct countermark_response countermark_response;
 
+// A private key that signs (Ed25519, RSA, ECDSA P-256), with its public half and key id. Immutable, reference
+// counted: thread-safe.
+typedef struct countermark_signing_key countermark_signing_key;
+
 // Creates and verifies handshake-format tokens with a key ring (the primary key signs; every key verifies).
 // Immutable and reference counted: thread-safe.
 typedef struct countermark_tokens countermark_tokens;
@@ -149,6 +221,10 @@ typedef struct countermark_tokens countermark_tokens;
 // Signs and validates ska-format signatures (signed URLs and signed form data) with a key ring: the primary key
 // signs, every key validates. Immutable and reference counted: thread-safe.
 typedef struct countermark_url_signer countermark_url_signer;
+
+// A public key that verifies, with the algorithms allowed for it and its key id (by default the
+// asymmetric-jwt-auth fingerprint). Immutable, reference counted: thread-safe.
+typedef struct countermark_verifying_key countermark_verifying_key;
 
 // Bytes the library allocated and the caller owns: `len` bytes at `data`, followed by a NUL byte that is not
 // counted (so text can be printed directly). Release with `countermark_bytes_free`, never with `free()`.
@@ -245,6 +321,97 @@ int64_t countermark_clock_now(const countermark_clock *clock);
 // Releases a clock; NULL is ignored.
 void countermark_clock_free(const countermark_clock *clock);
 
+// Writes to `*out` a request signer for key id `key_id` (visible ASCII without `:` or `+`) with `key`, which
+// must be an HMAC-SHA1 key (the format's only algorithm; short legacy secrets come through
+// `countermark_hmac_key_new_legacy`). `clock` is NULL for the system clock. Errors: `UNSUPPORTED_ALGORITHM`,
+// `INVALID_VALUE`.
+countermark_result countermark_fost_signer_new(const uint8_t *key_id,
+                                               size_t key_id_len,
+                                               const countermark_hmac_key *key,
+                                               const countermark_clock *clock,
+                                               const countermark_fost_signer **out);
+
+// Signs `request` with the `n_headers` headers named in `headers` (in that order; each must be on the request
+// once) and writes to `*out` the claims `Authorization`, `X-FOST-Timestamp` and `X-FOST-Headers` (the three
+// header lines to add to the request as sent), then `signature` (base64) and `document` (the MACed text; a
+// non-UTF-8 body shows as U+FFFD). `timestamp` is signed verbatim when given (`2011-04-27 03:26:37.625618` or
+// ISO 8601 with a zone); `(NULL, 0)` stamps the signer clock's now. The body, when the request has one, is the
+// signed document; otherwise the raw query string. `INVALID_VALUE` for a bad timestamp, a missing, repeated or
+// reserved header, or an `X-FOST-User` value containing `+`. Thread-safe.
+countermark_result countermark_fost_signer_sign(const countermark_fost_signer *signer,
+                                                const countermark_request *request,
+                                                const countermark_str *headers,
+                                                size_t n_headers,
+                                                const uint8_t *timestamp,
+                                                size_t timestamp_len,
+                                                countermark_claims **out);
+
+// Releases a reference; NULL is ignored.
+void countermark_fost_signer_free(const countermark_fost_signer *signer);
+
+// Writes a policy to `*out`: `clock` NULL for the system clock; request timestamps may be up to
+// `max_skew_secs` away from it either side (`COUNTERMARK_FOST_DEFAULT_MAX_SKEW` is the reference's 300);
+// `seen_signatures` NULL to accept a valid request as often as it comes within the skew window (the
+// reference's behaviour), or a store to accept each signature once.
+countermark_result countermark_fost_policy_new(const countermark_clock *clock,
+                                               uint64_t max_skew_secs,
+                                               const countermark_nonce_store *seen_signatures,
+                                               const countermark_fost_policy **out);
+
+// Releases a reference; NULL is ignored.
+void countermark_fost_policy_free(const countermark_fost_policy *policy);
+
+// Phase one of verifying a FOST request signature: reads the claims without trusting them and writes
+// `key` (the claimed key id: look its secret up), `user` (the claimed `X-FOST-User`, possibly empty) and
+// `timestamp` to `*out`. `NO_CREDENTIALS` when the request has no `Authorization: FOST` header; `MALFORMED`
+// when it has a broken one. Thread-safe for a request no thread modifies.
+countermark_result countermark_fost_parse(const countermark_request *request,
+                                          countermark_claims **out);
+
+// Phase two: verifies the request's FOST signature with `key` (the secret of the claimed key id) under `policy`
+// and writes to `*out` the claims `key`, `user`, `signed_at` (Unix seconds) and one `header.<name>` claim per
+// signed header. Errors: `NO_CREDENTIALS`, `MALFORMED`, `BAD_SIGNATURE`, `EXPIRED`, `NOT_YET_VALID`,
+// `REPLAYED` / `UNAVAILABLE` (seen-signature mode). Thread-safe.
+countermark_result countermark_fost_verify(const countermark_request *request,
+                                           const countermark_hmac_key *key,
+                                           const countermark_fost_policy *policy,
+                                           countermark_claims **out);
+
+// Writes to `*out` a URL signer for `key_id` with the HMAC-SHA1 `key`. Errors as `countermark_fost_signer_new`.
+countermark_result countermark_fost_url_signer_new(const uint8_t *key_id,
+                                                   size_t key_id_len,
+                                                   const countermark_hmac_key *key,
+                                                   const countermark_fost_url_signer **out);
+
+// Signs the absolute `url` (`http(s)://host/path?query`, host exactly as clients send it in `Host`) and writes
+// to `*out` the claims `url` (the signed URL, with `_k`, `_e` and `_s` appended), `document` (the MACed text)
+// and `signature`. With `has_expiry`, the URL is valid up to and including Unix second `expires`; without, it
+// **never expires** (the format allows it; avoid it). `INVALID_VALUE` for a relative URL, a fragment, or query
+// items starting `_k`, `_e` or `_s`. Thread-safe.
+countermark_result countermark_fost_url_signer_sign(const countermark_fost_url_signer *signer,
+                                                    const uint8_t *url,
+                                                    size_t url_len,
+                                                    bool has_expiry,
+                                                    int64_t expires,
+                                                    countermark_claims **out);
+
+// Releases a reference; NULL is ignored.
+void countermark_fost_url_signer_free(const countermark_fost_url_signer *signer);
+
+// Phase one of verifying a FOST-signed URL (a `GET` or `HEAD` request whose query has `_k` and `_s`): writes
+// `key` (claimed key id) and, when the URL expires, `expires` (Unix seconds) to `*out`. `NO_CREDENTIALS` when
+// the request is not a signed URL. Thread-safe.
+countermark_result countermark_fost_url_parse(const countermark_request *request,
+                                              countermark_claims **out);
+
+// Phase two: verifies the signed URL with `key` under `policy` and writes `key` and (when it expires) `expires`
+// to `*out`. Errors: `NO_CREDENTIALS`, `MALFORMED`, `BAD_SIGNATURE`, `EXPIRED`, `REPLAYED` / `UNAVAILABLE`
+// (seen-signature mode). Thread-safe.
+countermark_result countermark_fost_url_verify(const countermark_request *request,
+                                               const countermark_hmac_key *key,
+                                               const countermark_fost_policy *policy,
+                                               countermark_claims **out);
+
 // Builds an HMAC key and writes it to `*out`.
 //
 // - `alg`: the algorithm name: `sha256` (or `hmac-sha256`), `sha384`, `sha512`, `sha224`, `sha1` (legacy
@@ -338,6 +505,468 @@ countermark_result countermark_key_ring_get(const countermark_key_ring *ring,
 
 // Releases a ring reference; NULL is ignored.
 void countermark_key_ring_free(const countermark_key_ring *ring);
+
+// Reads the base64 text handed to clients (standard alphabet, padded) and writes the secret to `*out`.
+// `INVALID_KEY` when it is not base64 or decodes to fewer than 16 or more than 1024 bytes.
+countermark_result countermark_api_secret_new_base64(const uint8_t *b64,
+                                                     size_t b64_len,
+                                                     const countermark_api_secret **out);
+
+// Writes a fresh 32-byte secret from the operating system to `*out` (as the reference server makes them).
+countermark_result countermark_api_secret_generate(const countermark_api_secret **out);
+
+// Decrypts a secret stored by django-hmac-authentication (its `ApiHMACKey` row: PBKDF2-HMAC-SHA256 of the
+// key-derivation password and the 24-byte salt gives the key and IV of AES-256-CBC or Camellia-256-CBC) and
+// writes it to `*out`. `cipher` is the row's column value, `AES-256` or `CAMELLIA-256`
+// (`UNSUPPORTED_ALGORITHM` otherwise); `INVALID_KEY` for a wrong salt length, a bad ciphertext, or a wrong
+// password. For migrating key stores, not for data an attacker can submit.
+countermark_result countermark_api_secret_decrypt_legacy(const uint8_t *cipher,
+                                                         size_t cipher_len,
+                                                         const uint8_t *password,
+                                                         size_t password_len,
+                                                         const uint8_t *salt,
+                                                         size_t salt_len,
+                                                         const uint8_t *ciphertext,
+                                                         size_t ciphertext_len,
+                                                         const countermark_api_secret **out);
+
+// Writes the base64 text of the secret (what clients are given) to `*out`; free it with
+// `countermark_bytes_free`, which wipes it. Thread-safe.
+countermark_result countermark_api_secret_to_base64(const countermark_api_secret *secret,
+                                                    countermark_bytes *out);
+
+// Releases a reference; NULL is ignored.
+void countermark_api_secret_free(const countermark_api_secret *secret);
+
+// Writes to `*out` a signer for `api_key` (non-empty, no whitespace or `;`) with `secret` and algorithm `alg`:
+// `sha256`, `sha384` or `sha512` (`UNSUPPORTED_ALGORITHM` otherwise). `clock` NULL for the system clock.
+countermark_result countermark_hmac_header_signer_new(const uint8_t *api_key,
+                                                      size_t api_key_len,
+                                                      const countermark_api_secret *secret,
+                                                      const uint8_t *alg,
+                                                      size_t alg_len,
+                                                      const countermark_clock *clock,
+                                                      const countermark_hmac_header_signer **out);
+
+// Signs the body of `request` (typed by its `Content-Type`: JSON and form bodies are hashed after the
+// reference's canonicalisation; no or an empty body signs no hash) and writes to `*out` the claims
+// `Authorization` (the header value to send), `signature` and `string_to_sign`. `timestamp` is signed verbatim
+// when given (`YYYY-MM-DDTHH:MM:SS[.ffffff]` with `Z` or an offset); `(NULL, 0)` stamps the clock's now.
+// `MALFORMED` for a body of another type or invalid JSON; `INVALID_VALUE` for a bad timestamp. Thread-safe.
+countermark_result countermark_hmac_header_signer_sign(const countermark_hmac_header_signer *signer,
+                                                       const countermark_request *request,
+                                                       const uint8_t *timestamp,
+                                                       size_t timestamp_len,
+                                                       countermark_claims **out);
+
+// Releases a reference; NULL is ignored.
+void countermark_hmac_header_signer_free(const countermark_hmac_header_signer *signer);
+
+// Writes a policy to `*out`: `clock` NULL for the system clock; requests older than `timeout_secs`
+// (`COUNTERMARK_HMAC_HEADER_DEFAULT_TIMEOUT` is the reference's 5) are `EXPIRED`; `seen_signatures` NULL to
+// accept a valid request as often as it comes within the timeout (the reference's behaviour), or a store to
+// accept each once.
+countermark_result countermark_hmac_header_policy_new(const countermark_clock *clock,
+                                                      uint64_t timeout_secs,
+                                                      const countermark_nonce_store *seen_signatures,
+                                                      const countermark_hmac_header_policy **out);
+
+// Releases a reference; NULL is ignored.
+void countermark_hmac_header_policy_free(const countermark_hmac_header_policy *policy);
+
+// Phase one: reads the request's `Authorization: HMAC-SHA…` header without trusting it and writes `api_key`
+// (look its secret up), `algorithm` (`hmac-sha256`…) and `timestamp` to `*out`. `NO_CREDENTIALS` without such
+// a header; `MALFORMED` for a broken one. Thread-safe for a request no thread modifies.
+countermark_result countermark_hmac_header_parse(const countermark_request *request,
+                                                 countermark_claims **out);
+
+// Phase two: checks the time window, then the signature with `secret` (of the claimed API key), then the
+// seen-signature store, and writes `api_key`, `algorithm` and `signed_at` (Unix seconds) to `*out`. Errors:
+// `NO_CREDENTIALS`, `MALFORMED` (also a timestamp without a zone), `EXPIRED`, `NOT_YET_VALID`,
+// `BAD_SIGNATURE`, `REPLAYED` / `UNAVAILABLE`. Thread-safe.
+countermark_result countermark_hmac_header_verify(const countermark_request *request,
+                                                  const countermark_api_secret *secret,
+                                                  const countermark_hmac_header_policy *policy,
+                                                  countermark_claims **out);
+
+// Reads a private key from PEM (`PRIVATE KEY` PKCS#8, `RSA PRIVATE KEY` PKCS#1, `EC PRIVATE KEY` SEC1) and writes
+// it to `*out`. `INVALID_KEY` for anything else, an encrypted key, or a weak RSA key (under 2048 bits).
+countermark_result countermark_signing_key_from_pem(const uint8_t *pem,
+                                                    size_t pem_len,
+                                                    const countermark_signing_key **out);
+
+// Reads a private key from PKCS#8 DER and writes it to `*out`. `INVALID_KEY` as `countermark_signing_key_from_pem`.
+countermark_result countermark_signing_key_from_pkcs8_der(const uint8_t *der,
+                                                          size_t der_len,
+                                                          const countermark_signing_key **out);
+
+// Writes the public half of `key` to `*out` (free with `countermark_verifying_key_free`). Thread-safe.
+countermark_result countermark_signing_key_verifying_key(const countermark_signing_key *key,
+                                                         const countermark_verifying_key **out);
+
+// Writes the key id of `key` (the JWT header `kid`) to `*out`; free with `countermark_bytes_free`. Thread-safe.
+countermark_result countermark_signing_key_kid(const countermark_signing_key *key,
+                                               countermark_bytes *out);
+
+// Releases a reference; NULL is ignored. (The key material lives in `ring`, which does not wipe it on drop.)
+void countermark_signing_key_free(const countermark_signing_key *key);
+
+// Reads a public key from PEM (`PUBLIC KEY` SPKI, `RSA PUBLIC KEY` PKCS#1) and writes it to `*out`.
+// `INVALID_KEY` for anything else or a weak RSA key.
+countermark_result countermark_verifying_key_from_pem(const uint8_t *pem,
+                                                      size_t pem_len,
+                                                      const countermark_verifying_key **out);
+
+// Reads a public key from SPKI DER and writes it to `*out`. `INVALID_KEY` as `countermark_verifying_key_from_pem`.
+countermark_result countermark_verifying_key_from_spki_der(const uint8_t *der,
+                                                           size_t der_len,
+                                                           const countermark_verifying_key **out);
+
+// Reads a public key from a JWK (JSON object: `OKP`/`Ed25519`, `RSA`, `EC`/`P-256`; its `alg` and `kid` are
+// kept) and writes it to `*out`. `INVALID_KEY` or `MALFORMED` for anything else; a JWK holding private
+// members is refused.
+countermark_result countermark_verifying_key_from_jwk(const uint8_t *jwk,
+                                                      size_t jwk_len,
+                                                      const countermark_verifying_key **out);
+
+// Writes the key id of `key` to `*out` (free with `countermark_bytes_free`). Thread-safe.
+countermark_result countermark_verifying_key_kid(const countermark_verifying_key *key,
+                                                 countermark_bytes *out);
+
+// Writes the asymmetric-jwt-auth fingerprint of `key` (SHA-256 of its PEM text, hex) to `*out` (free with
+// `countermark_bytes_free`). Thread-safe.
+countermark_result countermark_verifying_key_fingerprint(const countermark_verifying_key *key,
+                                                         countermark_bytes *out);
+
+// Writes the key as SPKI PEM text to `*out` (free with `countermark_bytes_free`). Thread-safe.
+countermark_result countermark_verifying_key_to_pem(const countermark_verifying_key *key,
+                                                    countermark_bytes *out);
+
+// Releases a reference; NULL is ignored.
+void countermark_verifying_key_free(const countermark_verifying_key *key);
+
+// Makes a JWT for `username` (claims `username`, `time` = the clock's now, `nonce` = 8 random bytes) signed by
+// `key` (EdDSA for Ed25519, RS512 for RSA keys, as the reference signs; header `kid` = the key id), and writes
+// the compact token to `*out` (free with `countermark_bytes_free`). Send it as `Authorization: JWT <token>`.
+// `clock` NULL for the system clock. `INVALID_VALUE` for an empty username; `UNSUPPORTED_ALGORITHM` for a key
+// type JWT does not use (ECDSA). Thread-safe.
+countermark_result countermark_jwt_sign(const countermark_signing_key *key,
+                                        const uint8_t *username,
+                                        size_t username_len,
+                                        const countermark_clock *clock,
+                                        countermark_bytes *out);
+
+// As `countermark_jwt_sign` with every claim given: `time` (Unix seconds, not 0) and `nonce` (not empty). For
+// reproducing recorded tokens and tests; real clients should let `countermark_jwt_sign` pick a fresh nonce.
+countermark_result countermark_jwt_sign_with(const countermark_signing_key *key,
+                                             const uint8_t *username,
+                                             size_t username_len,
+                                             int64_t time,
+                                             const uint8_t *nonce,
+                                             size_t nonce_len,
+                                             countermark_bytes *out);
+
+// Writes a policy to `*out`: `clock` NULL for the system clock; tokens whose `time` is more than
+// `tolerance_secs` from now either side are refused (`COUNTERMARK_JWT_DEFAULT_TOLERANCE` = 20; at most 3600,
+// `INVALID_VALUE` above); `nonces` is the store of used nonces, or NULL for a memory store of the policy's own
+// (use one shared store, e.g. Redis, across processes).
+countermark_result countermark_jwt_policy_new(const countermark_clock *clock,
+                                              uint64_t tolerance_secs,
+                                              const countermark_nonce_store *nonces,
+                                              const countermark_jwt_policy **out);
+
+// Releases a reference; NULL is ignored.
+void countermark_jwt_policy_free(const countermark_jwt_policy *policy);
+
+// Phase one: reads a compact JWT without trusting it and writes `username`, `time`, `nonce`, `kid` (when the
+// header has one: look the public key up by it, or by the username) and `alg` to `*out`. `MALFORMED`,
+// `TOO_LARGE` (over 8 KiB), `UNSUPPORTED_ALGORITHM` (`none`, HS*, PS*, anything but EdDSA and RS256/384/512).
+// Thread-safe.
+countermark_result countermark_jwt_parse(const uint8_t *token,
+                                         size_t token_len,
+                                         countermark_claims **out);
+
+// As `countermark_jwt_parse` for the token of the request's `Authorization: JWT <token>` header (scheme word
+// case-insensitive), adding the claim `token` (the compact token, for `countermark_jwt_verify`).
+// `NO_CREDENTIALS` when the request has no such header. Thread-safe for a request no thread modifies.
+countermark_result countermark_jwt_parse_request(const countermark_request *request,
+                                                 countermark_claims **out);
+
+// Phase two: verifies `token` against the `n_keys` public keys of `keys` (the claimed user's keys; the one
+// whose key id equals the header `kid` is tried first, as the reference does) under `policy`, then records its
+// nonce, and writes `username`, `time`, `nonce`, `kid` (when present), `alg` and `key_index` (the index in
+// `keys` of the key that verified) to `*out`. The algorithm must be allowed for the key that verifies: a token
+// claiming HS256 with a public key, `none`, or RS* with an Ed25519 key is refused. Errors: `MALFORMED`,
+// `TOO_LARGE`, `UNSUPPORTED_ALGORITHM`, `EXPIRED`, `NOT_YET_VALID`, `BAD_SIGNATURE`, `UNKNOWN_KEY` (no keys),
+// `REPLAYED`, `UNAVAILABLE`. Thread-safe.
+countermark_result countermark_jwt_verify(const uint8_t *token,
+                                          size_t token_len,
+                                          const countermark_verifying_key *const *keys,
+                                          size_t n_keys,
+                                          const countermark_jwt_policy *policy,
+                                          countermark_claims **out);
+
+// Starts a signer using `key` with `hmac-sha256` (`UNSUPPORTED_ALGORITHM` for an HMAC key of another
+// algorithm). The builder keeps its own reference to the key.
+countermark_result countermark_message_signer_builder_new_hmac(const countermark_hmac_key *key,
+                                                               countermark_message_signer_builder **out);
+
+// Starts a signer using the private `key` with algorithm `alg`: `ed25519`, `rsa-v1_5-sha256`, `rsa-pss-sha512`
+// or `ecdsa-p256-sha256` (`UNSUPPORTED_ALGORITHM` when unknown or not usable with this key type).
+countermark_result countermark_message_signer_builder_new_asymmetric(const countermark_signing_key *key,
+                                                                     const uint8_t *alg,
+                                                                     size_t alg_len,
+                                                                     countermark_message_signer_builder **out);
+
+// Sets the signature label (a lower-case structured-field key, at most 256 bytes; `INVALID_VALUE` otherwise).
+countermark_result countermark_message_signer_builder_set_label(countermark_message_signer_builder *b,
+                                                                const uint8_t *label,
+                                                                size_t label_len);
+
+// Sets the covered components, in order (replacing earlier ones). Each is written as in `Signature-Input`:
+// `"@method"`, `"content-digest"`, `"@query-param";name="id"`, `"example-dict";key="a"`, or bare (`@path`,
+// `content-type`). `INVALID_VALUE` for an unknown derived component, a bad parameter, an upper-case field name,
+// a duplicate, or more than 64 components.
+countermark_result countermark_message_signer_builder_set_components(countermark_message_signer_builder *b,
+                                                                     const countermark_str *components,
+                                                                     size_t n_components);
+
+// Signs with the fixed `created` time `created` (Unix seconds) instead of the clock's now.
+countermark_result countermark_message_signer_builder_set_created(countermark_message_signer_builder *b,
+                                                                  int64_t created);
+
+// Signs without a `created` parameter (verifiers with the default policy then refuse the signature).
+countermark_result countermark_message_signer_builder_omit_created(countermark_message_signer_builder *b);
+
+// Signs with the fixed `expires` time `expires` (Unix seconds).
+countermark_result countermark_message_signer_builder_set_expires(countermark_message_signer_builder *b,
+                                                                  int64_t expires);
+
+// Signs with `expires` = the signing time plus `secs`.
+countermark_result countermark_message_signer_builder_set_expires_in(countermark_message_signer_builder *b,
+                                                                     uint64_t secs);
+
+// Sets the `keyid` parameter (printable ASCII, at most 256 bytes; `INVALID_VALUE` otherwise).
+countermark_result countermark_message_signer_builder_set_keyid(countermark_message_signer_builder *b,
+                                                                const uint8_t *keyid,
+                                                                size_t keyid_len);
+
+// Signs without a `keyid` parameter.
+countermark_result countermark_message_signer_builder_omit_keyid(countermark_message_signer_builder *b);
+
+// Signs with the fixed `nonce` (printable ASCII, 1 to 256 bytes): the caller makes it unique per message.
+countermark_result countermark_message_signer_builder_set_nonce(countermark_message_signer_builder *b,
+                                                                const uint8_t *nonce,
+                                                                size_t nonce_len);
+
+// Signs every message with a fresh random `nonce` (16 bytes from the operating system, base64url).
+countermark_result countermark_message_signer_builder_random_nonces(countermark_message_signer_builder *b);
+
+// Sets the `tag` parameter (printable ASCII, at most 256 bytes).
+countermark_result countermark_message_signer_builder_set_tag(countermark_message_signer_builder *b,
+                                                              const uint8_t *tag,
+                                                              size_t tag_len);
+
+// Whether the `alg` parameter is included (default: not, as RFC 9421 recommends binding the algorithm to the
+// key instead).
+countermark_result countermark_message_signer_builder_include_alg(countermark_message_signer_builder *b,
+                                                                  bool include);
+
+// Uses `clock` (NULL: the system clock) for `created`, `expires_in` and nothing else.
+countermark_result countermark_message_signer_builder_set_clock(countermark_message_signer_builder *b,
+                                                                const countermark_clock *clock);
+
+// Consumes the builder and writes the signer to `*out` (free with `countermark_message_signer_free`).
+// `BUILDER_CONSUMED` if it was already built. The builder must still be freed.
+countermark_result countermark_message_signer_builder_build(countermark_message_signer_builder *b,
+                                                            const countermark_message_signer **out);
+
+// Frees a builder, consumed or not; NULL is ignored.
+void countermark_message_signer_builder_free(countermark_message_signer_builder *b);
+
+// Releases a signer reference; NULL is ignored.
+void countermark_message_signer_free(const countermark_message_signer *signer);
+
+// Signs `request` and writes to `*out` the claims `Signature-Input` and `Signature` (the header values to add:
+// `label=...`), then `label`, `signature_params` and `signature_base` (the exact signed text). `MALFORMED`
+// when a covered component is missing from the request. Add `Content-Digest` (`countermark_content_digest`)
+// before signing when it is covered. Thread-safe.
+countermark_result countermark_message_signer_sign_request(const countermark_message_signer *signer,
+                                                           const countermark_request *request,
+                                                           countermark_claims **out);
+
+// As `countermark_message_signer_sign_request`, for a response (`@status`, and `;req` components from its
+// attached request). Thread-safe.
+countermark_result countermark_message_signer_sign_response(const countermark_message_signer *signer,
+                                                            const countermark_response *response,
+                                                            countermark_claims **out);
+
+// Writes to `*out` a verifying key for `hmac-sha256` with `key` (`UNSUPPORTED_ALGORITHM` for an HMAC key of
+// another algorithm).
+countermark_result countermark_message_verifying_key_new_hmac(const countermark_hmac_key *key,
+                                                              const countermark_message_verifying_key **out);
+
+// Writes to `*out` a verifying key for the public `key` with algorithm `alg` (`ed25519`, `rsa-v1_5-sha256`,
+// `rsa-pss-sha512`, `ecdsa-p256-sha256`); `UNSUPPORTED_ALGORITHM` when the key cannot use it.
+countermark_result countermark_message_verifying_key_new_public(const countermark_verifying_key *key,
+                                                                const uint8_t *alg,
+                                                                size_t alg_len,
+                                                                const countermark_message_verifying_key **out);
+
+// Releases a reference; NULL is ignored.
+void countermark_message_verifying_key_free(const countermark_message_verifying_key *key);
+
+// Writes a policy builder with the defaults to `*out`.
+countermark_result countermark_message_policy_builder_new(countermark_message_policy_builder **out);
+
+// Uses `clock` (NULL: the system clock).
+countermark_result countermark_message_policy_builder_set_clock(countermark_message_policy_builder *b,
+                                                                const countermark_clock *clock);
+
+// Allows `created` up to `secs` in the future (default 5).
+countermark_result countermark_message_policy_builder_set_max_skew(countermark_message_policy_builder *b,
+                                                                   uint64_t secs);
+
+// Refuses signatures whose `created` is more than `secs` old; a negative value sets no maximum age (then only
+// `expires` bounds a signature; default 300).
+countermark_result countermark_message_policy_builder_set_max_age(countermark_message_policy_builder *b,
+                                                                  int64_t secs);
+
+// Whether a `created` parameter is required (default true).
+countermark_result countermark_message_policy_builder_require_created(countermark_message_policy_builder *b,
+                                                                      bool required);
+
+// Whether a `keyid` parameter is required (default false).
+countermark_result countermark_message_policy_builder_require_keyid(countermark_message_policy_builder *b,
+                                                                    bool required);
+
+// Whether a `nonce` parameter is required (default false).
+countermark_result countermark_message_policy_builder_require_nonce(countermark_message_policy_builder *b,
+                                                                    bool required);
+
+// Adds components every accepted signature must cover (written as for
+// `countermark_message_signer_builder_set_components`; `INVALID_VALUE` for a bad one, leaving the builder as
+// it was).
+countermark_result countermark_message_policy_builder_set_required_components(countermark_message_policy_builder *b,
+                                                                              const countermark_str *components,
+                                                                              size_t n_components);
+
+// Whether signature parameters other than `alg`, `created`, `expires`, `keyid`, `nonce` and `tag` are accepted
+// (default false).
+countermark_result countermark_message_policy_builder_allow_unknown_params(countermark_message_policy_builder *b,
+                                                                           bool allow);
+
+// Verifies only the signature labelled `label` (default: the first one).
+countermark_result countermark_message_policy_builder_set_label(countermark_message_policy_builder *b,
+                                                                const uint8_t *label,
+                                                                size_t label_len);
+
+// Whether the body must match a covered `Content-Digest` header (default false). With it, a signature that
+// covers `content-digest` is accepted only when the digest matches the body bytes.
+countermark_result countermark_message_policy_builder_check_content_digest(countermark_message_policy_builder *b,
+                                                                           bool check);
+
+// Uses `store` for nonces (and remembered signatures), shared with other policies or processes; NULL turns
+// replay protection off (nonces are then not single-use: avoid).
+countermark_result countermark_message_policy_builder_set_nonce_store(countermark_message_policy_builder *b,
+                                                                      const countermark_nonce_store *store);
+
+// Whether signatures without a nonce are remembered in the nonce store until they expire (or 24 h without
+// `expires`), so each is accepted once (default false).
+countermark_result countermark_message_policy_builder_remember_signatures(countermark_message_policy_builder *b,
+                                                                          bool remember);
+
+// Consumes the builder and writes the policy to `*out` (free with `countermark_message_policy_free`).
+// `BUILDER_CONSUMED` if it was already built. The builder must still be freed.
+countermark_result countermark_message_policy_builder_build(countermark_message_policy_builder *b,
+                                                            const countermark_message_policy **out);
+
+// Frees a builder, consumed or not; NULL is ignored.
+void countermark_message_policy_builder_free(countermark_message_policy_builder *b);
+
+// Releases a policy reference; NULL is ignored.
+void countermark_message_policy_free(const countermark_message_policy *policy);
+
+// Phase one: reads the signature labelled `label` (`(NULL, 0)`: the first) of `request` without trusting it and
+// writes to `*out` `label`, then `keyid`, `alg`, `created`, `expires`, `nonce`, `tag` when present (look the
+// key up by `keyid`), then one `component` claim per covered component, in order. `NO_CREDENTIALS` without
+// `Signature-Input` and `Signature` headers; `MALFORMED` / `TOO_LARGE` for broken or oversized ones.
+// Thread-safe for a request no thread modifies.
+countermark_result countermark_message_signature_parse(const countermark_request *request,
+                                                       const uint8_t *label,
+                                                       size_t label_len,
+                                                       countermark_claims **out);
+
+// As `countermark_message_signature_parse`, for a response.
+countermark_result countermark_message_signature_parse_response(const countermark_response *response,
+                                                                const uint8_t *label,
+                                                                size_t label_len,
+                                                                countermark_claims **out);
+
+// Phase two: verifies the signature of `request` selected by the policy's label with `key` under `policy` and
+// writes to `*out` `label`, `algorithm`, then `keyid`, `created`, `expires`, `nonce`, `tag` when present, one
+// `component` claim per covered component, and `body_checked` (`true` when `Content-Digest` was checked
+// against the body). Errors: `NO_CREDENTIALS`, `MALFORMED` (also a required component not covered, or a
+// covered one missing), `UNSUPPORTED_ALGORITHM` (an `alg` parameter other than the key's), `NOT_YET_VALID`,
+// `EXPIRED`, `BAD_SIGNATURE` (also a body that does not match `Content-Digest`), `REPLAYED`, `UNAVAILABLE`.
+// Thread-safe.
+countermark_result countermark_message_signature_verify(const countermark_request *request,
+                                                        const countermark_message_verifying_key *key,
+                                                        const countermark_message_policy *policy,
+                                                        countermark_claims **out);
+
+// As `countermark_message_signature_verify`, for a response.
+countermark_result countermark_message_signature_verify_response(const countermark_response *response,
+                                                                 const countermark_message_verifying_key *key,
+                                                                 const countermark_message_policy *policy,
+                                                                 countermark_claims **out);
+
+// Writes the RFC 9530 `Content-Digest` value of `body` to `*out` (free with `countermark_bytes_free`), with the
+// algorithms of `algs`: `sha-256`, `sha-512`, or both comma-separated (`(NULL, 0)`: `sha-256`).
+// `UNSUPPORTED_ALGORITHM` for another name, `INVALID_VALUE` for a repeated one. Thread-safe.
+countermark_result countermark_content_digest(const uint8_t *body,
+                                              size_t body_len,
+                                              const uint8_t *algs,
+                                              size_t algs_len,
+                                              countermark_bytes *out);
+
+// Checks a `Content-Digest` header value against `body`: `OK` when every digest of a known algorithm matches
+// (and there is at least one), `BAD_SIGNATURE` when one differs, `MALFORMED` / `TOO_LARGE` for a broken value,
+// `UNSUPPORTED_ALGORITHM` when no algorithm is known. Thread-safe.
+countermark_result countermark_content_digest_verify(const uint8_t *value,
+                                                     size_t value_len,
+                                                     const uint8_t *body,
+                                                     size_t body_len);
+
+// Writes to `*out` a new in-process store holding at most `capacity` unexpired values (0 for
+// `COUNTERMARK_MEMORY_NONCE_STORE_DEFAULT_CAPACITY`). When full of unexpired values it refuses new ones with
+// `UNAVAILABLE` rather than forget old ones. Free with `countermark_nonce_store_free`.
+countermark_result countermark_nonce_store_new_memory(size_t capacity,
+                                                      const countermark_nonce_store **out);
+
+// Writes to `*out` a store on the Redis server at `url` (`redis://[user:password@]host:port/db`), using
+// `SET key NX PX ttl` under the key prefix `prefix` (`(NULL, 0)` for `countermark:nonce:`). Nothing is sent
+// until first use; the connect, read and write timeout is 1 s, and an unreachable server makes every check
+// answer `UNAVAILABLE`. `INVALID_VALUE` for a URL the client cannot read (the URL is never repeated in a
+// message); `UNSUPPORTED_ALGORITHM` when the library was built without the `redis` feature.
+countermark_result countermark_nonce_store_new_redis(const uint8_t *url,
+                                                     size_t url_len,
+                                                     const uint8_t *prefix,
+                                                     size_t prefix_len,
+                                                     const countermark_nonce_store **out);
+
+// Records `value` (at most 1024 bytes) as used for `ttl_secs` seconds from the clock's now (`clock` NULL for the
+// system clock) if it is not recorded already: `OK` the first time, `REPLAYED` after, `UNAVAILABLE` when the
+// store cannot answer (full, unreachable), `TOO_LARGE` over 1024 bytes. Atomic across threads and, for Redis,
+// across processes. Thread-safe.
+countermark_result countermark_nonce_store_check_and_insert(const countermark_nonce_store *store,
+                                                            const uint8_t *value,
+                                                            size_t value_len,
+                                                            uint64_t ttl_secs,
+                                                            const countermark_clock *clock);
+
+// Releases a reference; NULL is ignored.
+void countermark_nonce_store_free(const countermark_nonce_store *store);
 
 // Starts a request with `method` (`GET`) to `target`: an absolute URI (`https://example.com/a?x=1`) or an
 // origin-form target (`/a?x=1`, whose scheme and authority come from `countermark_request_set_authority` or

@@ -26,8 +26,13 @@
 mod boundary;
 pub mod bytes;
 pub mod clock;
+pub mod fost;
 mod handle;
 pub mod hmac;
+pub mod hmac_header;
+pub mod jwt;
+pub mod message_signatures;
+pub mod nonce;
 pub mod request;
 pub mod result;
 pub mod signed_url;
