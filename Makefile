@@ -72,6 +72,10 @@ header-check: $(CBINDGEN)
 ## c-test: the C programs of tests/c against the header and the library, under ASan+UBSan and under valgrind.
 c-test: toolchain check-shared
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" tests/c/run.sh
+	@echo "examples/c/hello.c (the README's C example), under valgrind:"
+	gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude examples/c/hello.c target/debug/libcountermark.a \
+		-lm -ldl -pthread -o target/c-tests/hello
+	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect target/c-tests/hello
 
 ## test: every check and every test.
 test: fmt-check clippy header-check rust-test c-test
