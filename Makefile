@@ -11,7 +11,8 @@ SHARED ?= $(CURDIR)/../shared
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
-TOOLS := $(CURDIR)/.tools
+# Pinned tools are installed once per machine (outside the clone), so repeated runs and clean clones reuse them.
+TOOLS ?= $(HOME)/.cache/countermark/tools-cbindgen-$(CBINDGEN_VERSION)
 CBINDGEN := $(TOOLS)/bin/cbindgen
 
 all: test
