@@ -27,7 +27,7 @@ mkdir -p "$out"
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -I"$repo/include")
 libs=("$lib" -ljansson -lm -ldl -pthread)
 tests=("$here"/test_*.c)
-passed=0; failed=0
+passed=0; failed=0; checks=0
 
 for src in "${tests[@]}"; do
     name=$(basename "$src" .c)
@@ -35,10 +35,11 @@ for src in "${tests[@]}"; do
         "$src" "$here/util.c" "${libs[@]}" -o "$out/$name.asan"
     gcc "${cflags[@]}" -O1 "$src" "$here/util.c" "${libs[@]}" -o "$out/$name.plain"
     # Make sure the sanitizer runtime really is in the binary.
-    nm "$out/$name.asan" | grep -q __asan_init || { echo "$name: ASan is not linked" >&2; exit 1; }
+    nm "$out/$name.asan" | grep __asan_init >/dev/null || { echo "$name: ASan is not linked" >&2; exit 1; }
 
     if ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        "$out/$name.asan"; then
+        "$out/$name.asan" | tee "$out/$name.log"; then
+        checks=$((checks + $(awk '/ checks, /{n += $2} END {print n + 0}' "$out/$name.log")))
         echo "$name (asan+ubsan): ok"; passed=$((passed + 1))
     else
         echo "$name (asan+ubsan): FAILED" >&2; failed=$((failed + 1))
@@ -50,5 +51,5 @@ for src in "${tests[@]}"; do
         echo "$name (valgrind): FAILED" >&2; failed=$((failed + 1))
     fi
 done
-echo "ctests: $passed passed, $failed failed"
+echo "ctests: ${#tests[@]} programs, $checks checks each run; $passed runs passed, $failed failed (ASan+UBSan and valgrind)"
 [ "$failed" -eq 0 ]
