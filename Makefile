@@ -7,7 +7,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 SHARED ?= $(CURDIR)/../shared
 
-.PHONY: all demo test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test
+.PHONY: go-test go-bench all demo test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -79,7 +79,19 @@ c-test: toolchain check-shared
 	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect target/c-tests/hello
 
 ## test: every check and every test.
-test: fmt-check clippy header-check rust-test c-test
+## go-test: the Go binding (go/run-tests.sh: gofmt, go vet, go test -race with every vector, a GOGC=1 cgocheck run)
+## against the static library; installs Go with apt-get when it is missing.
+go-test: ffi check-shared
+	@command -v go >/dev/null 2>&1 || { echo "go not found: installing golang-go with apt-get" >&2; \
+		sudo_cmd=""; [ "$$(id -u)" -eq 0 ] || sudo_cmd="sudo"; $$sudo_cmd apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq golang-go >/dev/null; }
+	COUNTERMARK_VECTORS="$(SHARED)/vectors" go/run-tests.sh
+
+## go-bench: the Go benchmarks (token verify, signed-URL validate, RFC 9421 verify, crypto/hmac, one cgo call).
+go-bench: ffi
+	cd go && go test -run XXX -bench . -benchmem ./...
+
+test: fmt-check clippy header-check rust-test c-test go-test
 	@echo "make test: all checks passed"
 
 ## demo: a walk-through of the CLI: keygen, tokens, tampering, signed URLs, expiry.
