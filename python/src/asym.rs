@@ -13,7 +13,7 @@ use pyo3::prelude::*;
 
 use crate::common::{clock_or_system, PyClock};
 use crate::errors::IntoPy;
-use crate::http::{PyCredentials, PyRequest, PyResponse, PySigned, PyVerified};
+use crate::http::{component_name, PyCredentials, PyRequest, PyResponse, PySigned, PyVerified};
 use crate::keys::PyHmacKey;
 use crate::nonce::PyNonceStore;
 
@@ -542,7 +542,7 @@ fn message_credentials(u: &UnverifiedMessageSignature<'_>) -> PyCredentials {
         }
     }
     for comp in u.covered_components() {
-        c = c.detail("component", comp.to_string());
+        c = c.detail("component", component_name(&comp.to_string()));
     }
     c
 }
@@ -574,7 +574,7 @@ fn verify_message(
         .covered(
             v.covered_components()
                 .iter()
-                .map(|c| c.to_string())
+                .map(|c| component_name(&c.to_string()))
                 .collect(),
         )
         .detail("label", v.label())

@@ -7,6 +7,23 @@ use pyo3::types::{PyDict, PyList};
 
 use crate::errors::IntoPy;
 
+/// A Python-looking repr of an optional string: `'text'` or `None`.
+pub(crate) fn repr_opt(v: Option<&str>) -> String {
+    v.map_or_else(|| "None".to_string(), |s| format!("'{}'", s.escape_debug()))
+}
+
+/// A covered component as Python users write it: `@method`, `content-digest`, `@query-param;name="id"`
+/// (the structured-field quotes around the name dropped).
+pub(crate) fn component_name(serialized: &str) -> String {
+    match serialized
+        .strip_prefix('"')
+        .and_then(|rest| rest.split_once('"'))
+    {
+        Some((name, params)) => format!("{name}{params}"),
+        None => serialized.to_string(),
+    }
+}
+
 /// Header lines from a dict (`{name: value}`) or any iterable of `(name, value)` pairs (repeated names kept).
 pub(crate) fn header_lines(headers: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, String)>> {
     let Some(headers) = headers else {
@@ -373,8 +390,12 @@ impl PyVerified {
 impl PyVerified {
     fn __repr__(&self) -> String {
         format!(
-            "Verified(scheme={:?}, key_id={:?}, user={:?}, algorithm={:?})",
-            self.scheme, self.key_id, self.user, self.algorithm
+            "Verified(scheme='{}', key_id={}, user={}, algorithm='{}', covered={:?})",
+            self.scheme,
+            repr_opt(self.key_id.as_deref()),
+            repr_opt(self.user.as_deref()),
+            self.algorithm,
+            self.covered
         )
     }
 }
