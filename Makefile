@@ -6,8 +6,11 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 SHARED ?= $(CURDIR)/../shared
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+VPY := $(VENV)/bin/python
 
-.PHONY: go-test go-bench all demo test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test
+.PHONY: all demo test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -31,9 +34,33 @@ toolchain:
 check-shared:
 	@test -d "$(SHARED)/vectors" || { echo "missing $(SHARED)/vectors: clone the shared contract beside this repository" >&2; exit 2; }
 
-## build: release build of every crate (the CLI ends up in target/release/countermark).
-build: toolchain
+## build: release build of every crate (the CLI ends up in target/release/countermark) and the Python wheel
+## in dist/.
+build: toolchain wheel
 	$(CARGO) build --release --workspace --locked
+
+## venv: .venv with maturin, pytest, mypy and the reference libraries (python/requirements-test.txt).
+venv: $(VENV)/.installed
+$(VENV)/.installed: python/requirements-test.txt
+	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q -r python/requirements-test.txt
+	touch $@
+
+## wheel: the abi3 wheel of the countermark Python package, in dist/.
+wheel: toolchain venv
+	rm -f dist/countermark-*.whl
+	cd python && $(VPY) -m maturin build --release --locked --quiet --out ../dist
+
+## py-test: installs the wheel into .venv and into a fresh throw-away venv (where `import countermark` must
+## work with nothing else installed), then runs pytest over python/tests and mypy's stubtest.
+py-test: wheel check-shared
+	$(VPY) -m pip install -q --force-reinstall --no-deps dist/countermark-*.whl
+	rm -rf target/fresh-venv && $(PYTHON) -m venv target/fresh-venv
+	target/fresh-venv/bin/pip install -q --no-deps dist/countermark-*.whl
+	cd /tmp && $(CURDIR)/target/fresh-venv/bin/python -c "import countermark; print('fresh venv: countermark', countermark.__version__)"
+	cd python/tests && COUNTERMARK_VECTORS="$(SHARED)/vectors" $(VPY) -m pytest -q -p no:cacheprovider .
+	cd /tmp && $(VPY) -m mypy.stubtest countermark._countermark
 
 fmt-check: toolchain
 	$(CARGO) fmt --all -- --check
@@ -91,7 +118,7 @@ go-test: ffi check-shared
 go-bench: ffi
 	cd go && go test -run XXX -bench . -benchmem ./...
 
-test: fmt-check clippy header-check rust-test c-test go-test
+test: fmt-check clippy header-check rust-test c-test go-test py-test
 	@echo "make test: all checks passed"
 
 ## demo: a walk-through of the CLI: keygen, tokens, tampering, signed URLs, expiry.
