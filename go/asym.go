@@ -456,3 +456,19 @@ func VerifyContentDigest(value string, body []byte) error {
 	keepAlive(value, body)
 	return err
 }
+
+// ParseResponseSignature is ParseMessageSignature for a response.
+func ParseResponseSignature(resp *Response, label string) (Claims, error) {
+	cr, free, err := resp.cResponse()
+	if err != nil {
+		return nil, err
+	}
+	defer free()
+	var h *C.countermark_claims
+	err = check(C.countermark_message_signature_parse_response(cr, strPtr(label), C.size_t(len(label)), &h))
+	keepAlive(resp, label)
+	if err != nil {
+		return nil, err
+	}
+	return takeClaims(h), nil
+}

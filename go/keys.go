@@ -286,3 +286,25 @@ func (s *NonceStore) Close() error {
 	}
 	return nil
 }
+
+// Fingerprint is asymmetric-jwt-auth's fingerprint of the key: hex SHA-256 of its PEM text.
+func (k *VerifyingKey) Fingerprint() (string, error) {
+	var b C.countermark_bytes
+	err := check(C.countermark_verifying_key_fingerprint(k.p, &b))
+	runtime.KeepAlive(k)
+	if err != nil {
+		return "", err
+	}
+	return string(takeBytes(&b)), nil
+}
+
+// PEM is the key as SPKI PEM text.
+func (k *VerifyingKey) PEM() (string, error) {
+	var b C.countermark_bytes
+	err := check(C.countermark_verifying_key_to_pem(k.p, &b))
+	runtime.KeepAlive(k)
+	if err != nil {
+		return "", err
+	}
+	return string(takeBytes(&b)), nil
+}
