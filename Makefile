@@ -6,8 +6,17 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 SHARED ?= $(CURDIR)/../shared
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+VPY := $(VENV)/bin/python
 
-.PHONY: fuzz all demo test build toolchain check-shared fmt-check clippy rust-test clean
+.PHONY: fuzz all demo test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test
+
+# cbindgen is pinned: the committed header is byte-for-byte what this version generates.
+CBINDGEN_VERSION := 0.29.4
+# Pinned tools are installed once per machine (outside the clone), so repeated runs and clean clones reuse them.
+TOOLS ?= $(HOME)/.cache/countermark/tools-cbindgen-$(CBINDGEN_VERSION)
+CBINDGEN := $(TOOLS)/bin/cbindgen
 
 all: test
 
@@ -25,9 +34,33 @@ toolchain:
 check-shared:
 	@test -d "$(SHARED)/vectors" || { echo "missing $(SHARED)/vectors: clone the shared contract beside this repository" >&2; exit 2; }
 
-## build: release build of every crate (the CLI ends up in target/release/countermark).
-build: toolchain
+## build: release build of every crate (the CLI ends up in target/release/countermark) and the Python wheel
+## in dist/.
+build: toolchain wheel
 	$(CARGO) build --release --workspace --locked
+
+## venv: .venv with maturin, pytest, mypy and the reference libraries (python/requirements-test.txt).
+venv: $(VENV)/.installed
+$(VENV)/.installed: python/requirements-test.txt
+	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q -r python/requirements-test.txt
+	touch $@
+
+## wheel: the abi3 wheel of the countermark Python package, in dist/.
+wheel: toolchain venv
+	rm -f dist/countermark-*.whl
+	cd python && $(VPY) -m maturin build --release --locked --quiet --out ../dist
+
+## py-test: installs the wheel into .venv and into a fresh throw-away venv (where `import countermark` must
+## work with nothing else installed), then runs pytest over python/tests and mypy's stubtest.
+py-test: wheel check-shared
+	$(VPY) -m pip install -q --force-reinstall --no-deps dist/countermark-*.whl
+	rm -rf target/fresh-venv && $(PYTHON) -m venv target/fresh-venv
+	target/fresh-venv/bin/pip install -q --no-deps dist/countermark-*.whl
+	cd /tmp && $(CURDIR)/target/fresh-venv/bin/python -c "import countermark; print('fresh venv: countermark', countermark.__version__)"
+	cd python/tests && COUNTERMARK_VECTORS="$(SHARED)/vectors" $(VPY) -m pytest -q -p no:cacheprovider .
+	cd /tmp && $(VPY) -m mypy.stubtest countermark._countermark
 
 fmt-check: toolchain
 	$(CARGO) fmt --all -- --check
@@ -40,8 +73,52 @@ clippy: toolchain
 rust-test: toolchain check-shared
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" tests/with-redis.sh $(CARGO) test --workspace --all-features --locked
 
+## ffi: the C library, target/release/libcountermark.{so,a}, and countermark.pc beside them.
+ffi: toolchain
+	$(CARGO) build --release -p countermark-ffi --locked
+	sed -e 's|@PREFIX@|$(CURDIR)|' -e 's|@LIBDIR@|$(CURDIR)/target/release|' \
+		-e 's|@INCLUDEDIR@|$(CURDIR)/include|' -e "s|@VERSION@|$$(sed -n 's/^version = \"\(.*\)\"/\1/p' Cargo.toml | head -1)|" \
+		ffi/countermark.pc.in > target/release/countermark.pc
+	ln -sf libcountermark.so target/release/libcountermark.so.$$(sed -n 's/^version = \"\([0-9]*\.[0-9]*\).*/\1/p' Cargo.toml | head -1)
+
+$(CBINDGEN):
+	@echo "installing cbindgen $(CBINDGEN_VERSION) into $(TOOLS)"
+	$(CARGO) install cbindgen --version $(CBINDGEN_VERSION) --locked --root $(TOOLS) --quiet
+
+## header: regenerate include/countermark.h from ffi/src with the pinned cbindgen.
+header: $(CBINDGEN)
+	$(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate countermark-ffi --output include/countermark.h ffi
+
+## header-check: the committed header is what cbindgen generates now, every item is documented, and the version
+## macros equal Cargo.toml.
+header-check: $(CBINDGEN)
+	@mkdir -p target
+	$(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate countermark-ffi --output target/countermark.h.new ffi
+	@diff -u include/countermark.h target/countermark.h.new || { echo "include/countermark.h is stale: run 'make header' and commit it" >&2; exit 1; }
+	python3 tests/check_header.py include/countermark.h Cargo.toml
+
+## c-test: the C programs of tests/c against the header and the library, under ASan+UBSan and under valgrind.
+c-test: toolchain check-shared
+	COUNTERMARK_VECTORS="$(SHARED)/vectors" tests/c/run.sh
+	@echo "examples/c/hello.c (the README's C example), under valgrind:"
+	gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude examples/c/hello.c target/debug/libcountermark.a \
+		-lm -ldl -pthread -o target/c-tests/hello
+	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect target/c-tests/hello
+
 ## test: every check and every test.
-test: fmt-check clippy rust-test
+## go-test: the Go binding (go/run-tests.sh: gofmt, go vet, go test -race with every vector, a GOGC=1 cgocheck run)
+## against the static library; installs Go with apt-get when it is missing.
+go-test: ffi check-shared
+	@command -v go >/dev/null 2>&1 || { echo "go not found: installing golang-go with apt-get" >&2; \
+		sudo_cmd=""; [ "$$(id -u)" -eq 0 ] || sudo_cmd="sudo"; $$sudo_cmd apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq golang-go >/dev/null; }
+	COUNTERMARK_VECTORS="$(SHARED)/vectors" go/run-tests.sh
+
+## go-bench: the Go benchmarks (token verify, signed-URL validate, RFC 9421 verify, crypto/hmac, one cgo call).
+go-bench: ffi
+	cd go && go test -run XXX -bench . -benchmem ./...
+
+test: fmt-check clippy header-check rust-test c-test go-test py-test
 	@echo "make test: all checks passed"
 
 ## demo: a walk-through of the CLI: keygen, tokens, tampering, signed URLs, expiry.

@@ -22,6 +22,15 @@ impl UnixTime {
         UnixTime { secs, nanos: 0 }
     }
 
+    /// From whole seconds and nanoseconds; `None` when `nanos` is 1e9 or more.
+    pub const fn from_parts(secs: i64, nanos: u32) -> Option<Self> {
+        if nanos >= 1_000_000_000 {
+            None
+        } else {
+            Some(UnixTime { secs, nanos })
+        }
+    }
+
     /// From fractional seconds (`1700000004.75`). Non-finite or out-of-range values saturate.
     pub fn from_secs_f64(secs: f64) -> Self {
         if !secs.is_finite() {

@@ -1,0 +1,340 @@
+//! FOST request and URL signatures (django-fost-authn).
+
+use std::time::Duration;
+
+use cm::http::fost::{self, FostSigner, FostUrlSigner, Policy};
+
+use crate::boundary::{core, guard, guard_value, opt_text, out_ptr, text, write};
+use crate::bytes::{countermark_claims, countermark_str, texts, Claims};
+use crate::clock::{clock_or_system, countermark_clock};
+use crate::handle::{ArcHandle, BoxHandle};
+use crate::hmac::countermark_hmac_key;
+use crate::nonce::{countermark_nonce_store, opt_store};
+use crate::request::countermark_request;
+use crate::result::countermark_result;
+
+/// How far a FOST timestamp may be from the verifier's clock by default, in seconds.
+pub const COUNTERMARK_FOST_DEFAULT_MAX_SKEW: u64 = 300;
+
+/// Signs requests as one FOST key (client side). Immutable, reference counted: thread-safe.
+pub struct countermark_fost_signer {
+    _private: [u8; 0],
+}
+
+impl ArcHandle for countermark_fost_signer {
+    type Rust = FostSigner;
+}
+
+/// Writes to `*out` a request signer for key id `key_id` (visible ASCII without `:` or `+`) with `key`, which
+/// must be an HMAC-SHA1 key (the format's only algorithm; short legacy secrets come through
+/// `countermark_hmac_key_new_legacy`). `clock` is NULL for the system clock. Errors: `UNSUPPORTED_ALGORITHM`,
+/// `INVALID_VALUE`.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_signer_new(
+    key_id: *const u8,
+    key_id_len: usize,
+    key: *const countermark_hmac_key,
+    clock: *const countermark_clock,
+    out: *mut *const countermark_fost_signer,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (key_id, key, clock) = unsafe {
+            (
+                text(key_id, key_id_len)?,
+                countermark_hmac_key::get(key)?,
+                clock_or_system(clock)?,
+            )
+        };
+        let signer = core(FostSigner::new(key_id, key.clone()))?.with_clock(clock);
+        // SAFETY: checked above.
+        unsafe { write(out, countermark_fost_signer::into_ptr(signer)) };
+        Ok(())
+    })
+}
+
+/// Signs `request` with the `n_headers` headers named in `headers` (in that order; each must be on the request
+/// once) and writes to `*out` the claims `Authorization`, `X-FOST-Timestamp` and `X-FOST-Headers` (the three
+/// header lines to add to the request as sent), then `signature` (base64) and `document` (the MACed text; a
+/// non-UTF-8 body shows as U+FFFD). `timestamp` is signed verbatim when given (`2011-04-27 03:26:37.625618` or
+/// ISO 8601 with a zone); `(NULL, 0)` stamps the signer clock's now. The body, when the request has one, is the
+/// signed document; otherwise the raw query string. `INVALID_VALUE` for a bad timestamp, a missing, repeated or
+/// reserved header, or an `X-FOST-User` value containing `+`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_signer_sign(
+    signer: *const countermark_fost_signer,
+    request: *const countermark_request,
+    headers: *const countermark_str,
+    n_headers: usize,
+    timestamp: *const u8,
+    timestamp_len: usize,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (signer, request, headers, timestamp) = unsafe {
+            (
+                countermark_fost_signer::get(signer)?,
+                countermark_request::get(request)?,
+                texts(headers, n_headers)?,
+                opt_text(timestamp, timestamp_len)?,
+            )
+        };
+        let view = request.view()?;
+        let signed = core(match timestamp {
+            Some(ts) => signer.sign_at(&view, &headers, ts),
+            None => signer.sign(&view, &headers),
+        })?;
+        let mut claims = Claims::default();
+        for (name, value) in signed.headers() {
+            claims.push(name, value);
+        }
+        claims.push("signature", signed.signature());
+        claims.push("document", String::from_utf8_lossy(signed.document()));
+        // SAFETY: checked above.
+        unsafe { claims.write_to(out) };
+        Ok(())
+    })
+}
+
+/// Releases a reference; NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_signer_free(signer: *const countermark_fost_signer) {
+    // SAFETY: NULL or a live handle the caller gives up.
+    guard_value((), || unsafe { countermark_fost_signer::free(signer) })
+}
+
+/// What a FOST verifier accepts: the clock, the maximum clock skew, and optionally a store that remembers
+/// verified signatures so each signed request is accepted once (FOST has no nonce). Immutable, reference
+/// counted: thread-safe. Used for request and URL signatures.
+pub struct countermark_fost_policy {
+    _private: [u8; 0],
+}
+
+impl ArcHandle for countermark_fost_policy {
+    type Rust = Policy;
+}
+
+/// Writes a policy to `*out`: `clock` NULL for the system clock; request timestamps may be up to
+/// `max_skew_secs` away from it either side (`COUNTERMARK_FOST_DEFAULT_MAX_SKEW` is the reference's 300);
+/// `seen_signatures` NULL to accept a valid request as often as it comes within the skew window (the
+/// reference's behaviour), or a store to accept each signature once.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_policy_new(
+    clock: *const countermark_clock,
+    max_skew_secs: u64,
+    seen_signatures: *const countermark_nonce_store,
+    out: *mut *const countermark_fost_policy,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (clock, store) = unsafe { (clock_or_system(clock)?, opt_store(seen_signatures)?) };
+        let mut policy = Policy::new(clock).with_max_skew(Duration::from_secs(max_skew_secs));
+        if let Some(store) = store {
+            policy = policy.with_seen_signatures(store);
+        }
+        // SAFETY: checked above.
+        unsafe { write(out, countermark_fost_policy::into_ptr(policy)) };
+        Ok(())
+    })
+}
+
+/// Releases a reference; NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_policy_free(policy: *const countermark_fost_policy) {
+    // SAFETY: NULL or a live handle the caller gives up.
+    guard_value((), || unsafe { countermark_fost_policy::free(policy) })
+}
+
+/// Phase one of verifying a FOST request signature: reads the claims without trusting them and writes
+/// `key` (the claimed key id: look its secret up), `user` (the claimed `X-FOST-User`, possibly empty) and
+/// `timestamp` to `*out`. `NO_CREDENTIALS` when the request has no `Authorization: FOST` header; `MALFORMED`
+/// when it has a broken one. Thread-safe for a request no thread modifies.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_parse(
+    request: *const countermark_request,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let request = unsafe { countermark_request::get(request) }?;
+        let view = request.view()?;
+        let parsed = core(fost::parse(&view))?.ok_or(countermark_result::NoCredentials)?;
+        let claims = Claims::default()
+            .with("key", parsed.claimed_key())
+            .with("user", parsed.claimed_user())
+            .with("timestamp", parsed.claimed_timestamp());
+        // SAFETY: checked above.
+        unsafe { claims.write_to(out) };
+        Ok(())
+    })
+}
+
+/// Phase two: verifies the request's FOST signature with `key` (the secret of the claimed key id) under `policy`
+/// and writes to `*out` the claims `key`, `user`, `signed_at` (Unix seconds) and one `header.<name>` claim per
+/// signed header. Errors: `NO_CREDENTIALS`, `MALFORMED`, `BAD_SIGNATURE`, `EXPIRED`, `NOT_YET_VALID`,
+/// `REPLAYED` / `UNAVAILABLE` (seen-signature mode). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_verify(
+    request: *const countermark_request,
+    key: *const countermark_hmac_key,
+    policy: *const countermark_fost_policy,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (request, key, policy) = unsafe {
+            (
+                countermark_request::get(request)?,
+                countermark_hmac_key::get(key)?,
+                countermark_fost_policy::get(policy)?,
+            )
+        };
+        let view = request.view()?;
+        let parsed = core(fost::parse(&view))?.ok_or(countermark_result::NoCredentials)?;
+        let verified = core(parsed.verify(key, policy))?;
+        let mut claims = Claims::default()
+            .with("key", verified.key())
+            .with("user", verified.user())
+            .with("signed_at", verified.signed_at().secs().to_string());
+        for (name, value) in verified.signed_headers() {
+            claims.push(format!("header.{name}"), value.as_str());
+        }
+        // SAFETY: checked above.
+        unsafe { claims.write_to(out) };
+        Ok(())
+    })
+}
+
+/// Signs URLs as one FOST key. Immutable, reference counted: thread-safe.
+pub struct countermark_fost_url_signer {
+    _private: [u8; 0],
+}
+
+impl ArcHandle for countermark_fost_url_signer {
+    type Rust = FostUrlSigner;
+}
+
+/// Writes to `*out` a URL signer for `key_id` with the HMAC-SHA1 `key`. Errors as `countermark_fost_signer_new`.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_url_signer_new(
+    key_id: *const u8,
+    key_id_len: usize,
+    key: *const countermark_hmac_key,
+    out: *mut *const countermark_fost_url_signer,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (key_id, key) = unsafe { (text(key_id, key_id_len)?, countermark_hmac_key::get(key)?) };
+        let signer = core(FostUrlSigner::new(key_id, key.clone()))?;
+        // SAFETY: checked above.
+        unsafe { write(out, countermark_fost_url_signer::into_ptr(signer)) };
+        Ok(())
+    })
+}
+
+/// Signs the absolute `url` (`http(s)://host/path?query`, host exactly as clients send it in `Host`) and writes
+/// to `*out` the claims `url` (the signed URL, with `_k`, `_e` and `_s` appended), `document` (the MACed text)
+/// and `signature`. With `has_expiry`, the URL is valid up to and including Unix second `expires`; without, it
+/// **never expires** (the format allows it; avoid it). `INVALID_VALUE` for a relative URL, a fragment, or query
+/// items starting `_k`, `_e` or `_s`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_url_signer_sign(
+    signer: *const countermark_fost_url_signer,
+    url: *const u8,
+    url_len: usize,
+    has_expiry: bool,
+    expires: i64,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (signer, url) = unsafe {
+            (
+                countermark_fost_url_signer::get(signer)?,
+                text(url, url_len)?,
+            )
+        };
+        let signed = core(signer.sign(url, has_expiry.then_some(expires)))?;
+        let claims = Claims::default()
+            .with("url", signed.url())
+            .with("document", signed.document())
+            .with("signature", signed.signature());
+        // SAFETY: checked above.
+        unsafe { claims.write_to(out) };
+        Ok(())
+    })
+}
+
+/// Releases a reference; NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_url_signer_free(
+    signer: *const countermark_fost_url_signer,
+) {
+    // SAFETY: NULL or a live handle the caller gives up.
+    guard_value((), || unsafe { countermark_fost_url_signer::free(signer) })
+}
+
+/// Phase one of verifying a FOST-signed URL (a `GET` or `HEAD` request whose query has `_k` and `_s`): writes
+/// `key` (claimed key id) and, when the URL expires, `expires` (Unix seconds) to `*out`. `NO_CREDENTIALS` when
+/// the request is not a signed URL. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_url_parse(
+    request: *const countermark_request,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let request = unsafe { countermark_request::get(request) }?;
+        let view = request.view()?;
+        let parsed = core(fost::parse_url(&view))?.ok_or(countermark_result::NoCredentials)?;
+        let mut claims = Claims::default().with("key", parsed.claimed_key());
+        if let Some(expires) = parsed.claimed_expires() {
+            claims.push("expires", expires.to_string());
+        }
+        // SAFETY: checked above.
+        unsafe { claims.write_to(out) };
+        Ok(())
+    })
+}
+
+/// Phase two: verifies the signed URL with `key` under `policy` and writes `key` and (when it expires) `expires`
+/// to `*out`. Errors: `NO_CREDENTIALS`, `MALFORMED`, `BAD_SIGNATURE`, `EXPIRED`, `REPLAYED` / `UNAVAILABLE`
+/// (seen-signature mode). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_url_verify(
+    request: *const countermark_request,
+    key: *const countermark_hmac_key,
+    policy: *const countermark_fost_policy,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (request, key, policy) = unsafe {
+            (
+                countermark_request::get(request)?,
+                countermark_hmac_key::get(key)?,
+                countermark_fost_policy::get(policy)?,
+            )
+        };
+        let view = request.view()?;
+        let parsed = core(fost::parse_url(&view))?.ok_or(countermark_result::NoCredentials)?;
+        let verified = core(parsed.verify(key, policy))?;
+        let mut claims = Claims::default().with("key", verified.key());
+        if let Some(expires) = verified.expires() {
+            claims.push("expires", expires.to_string());
+        }
+        // SAFETY: checked above.
+        unsafe { claims.write_to(out) };
+        Ok(())
+    })
+}

@@ -1,0 +1,968 @@
+//! RFC 9421 HTTP Message Signatures and RFC 9530 Content-Digest.
+
+use std::sync::Arc;
+
+use cm::http::message_signatures::{Component, HttpMessage};
+use cm::{
+    content_digest, verify_content_digest, Clock, DigestAlgorithm, HmacKey, HttpSignatureAlgorithm,
+    MessagePolicy, MessageSigner, MessageVerifyingKey, SigningKey, UnverifiedMessageSignature,
+    VerifiedMessageSignature,
+};
+
+use crate::boundary::{bytes, core, guard, guard_value, opt_text, out_ptr, text, write, FfiResult};
+use crate::bytes::{countermark_bytes, countermark_claims, countermark_str, texts, Claims};
+use crate::clock::{clock_or_system, countermark_clock};
+use crate::handle::{builder, take_builder, ArcHandle, BoxHandle};
+use crate::hmac::countermark_hmac_key;
+use crate::jwt::{countermark_signing_key, countermark_verifying_key};
+use crate::nonce::{countermark_nonce_store, opt_store};
+use crate::request::{countermark_request, countermark_response};
+use crate::result::countermark_result;
+
+/// The key a message signer signs with.
+enum SignerKey {
+    Hmac(Arc<HmacKey>),
+    Private(Arc<SigningKey>, HttpSignatureAlgorithm),
+}
+
+/// One setting of a message signer, replayed onto a core `MessageSigner` (which borrows its key) at each use.
+enum Setting {
+    Label(String),
+    Components(Vec<Component>),
+    Created(i64),
+    OmitCreated,
+    Expires(i64),
+    ExpiresIn(u64),
+    Keyid(String),
+    OmitKeyid,
+    Nonce(String),
+    RandomNonces,
+    Tag(String),
+    AlgParam(bool),
+    Clock(Arc<dyn Clock>),
+}
+
+/// The Rust side of a message signer: its key and settings.
+pub(crate) struct SignerConfig {
+    key: SignerKey,
+    settings: Vec<Setting>,
+}
+
+impl SignerConfig {
+    fn signer(&self) -> FfiResult<MessageSigner<'_>> {
+        let mut s = core(match &self.key {
+            SignerKey::Hmac(k) => MessageSigner::hmac(k),
+            SignerKey::Private(k, alg) => MessageSigner::asymmetric(k, *alg),
+        })?;
+        for setting in &self.settings {
+            s = match setting {
+                Setting::Label(l) => core(s.with_label(l))?,
+                Setting::Components(c) => core(s.with_components(c.iter().cloned()))?,
+                Setting::Created(t) => s.with_created(*t),
+                Setting::OmitCreated => s.without_created(),
+                Setting::Expires(t) => s.with_expires(*t),
+                Setting::ExpiresIn(secs) => s.with_expires_in(*secs),
+                Setting::Keyid(k) => core(s.with_keyid(k))?,
+                Setting::OmitKeyid => s.without_keyid(),
+                Setting::Nonce(n) => core(s.with_nonce(n))?,
+                Setting::RandomNonces => s.with_random_nonces(),
+                Setting::Tag(t) => core(s.with_tag(t))?,
+                Setting::AlgParam(b) => s.with_alg_param(*b),
+                Setting::Clock(c) => s.with_clock(Arc::clone(c)),
+            };
+        }
+        Ok(s)
+    }
+
+    /// Adds a setting if the signer accepts it.
+    fn push(&mut self, setting: Setting) -> FfiResult<()> {
+        self.settings.push(setting);
+        if let Err(e) = self.signer() {
+            self.settings.pop();
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+/// Configures an RFC 9421 message signer. Mutable: one thread at a time. Consumed by
+/// `countermark_message_signer_builder_build`; afterwards every call answers `BUILDER_CONSUMED`, and it must
+/// still be freed with `countermark_message_signer_builder_free`. A setter that fails leaves the builder as it was.
+/// Defaults: label `sig1`, no covered components, `created` = the clock's now, no `expires`, `keyid` = the
+/// key's id when it has one, no nonce, no tag, no `alg` parameter, the system clock.
+pub struct countermark_message_signer_builder {
+    _private: [u8; 0],
+}
+
+impl BoxHandle for countermark_message_signer_builder {
+    type Rust = Option<SignerConfig>;
+}
+
+/// Signs HTTP messages with a fixed key and settings. Immutable, reference counted: thread-safe.
+pub struct countermark_message_signer {
+    _private: [u8; 0],
+}
+
+impl ArcHandle for countermark_message_signer {
+    type Rust = SignerConfig;
+}
+
+unsafe fn new_builder(
+    key: SignerKey,
+    out: *mut *mut countermark_message_signer_builder,
+) -> FfiResult<()> {
+    let cfg = SignerConfig {
+        key,
+        settings: Vec::new(),
+    };
+    cfg.signer()?;
+    // SAFETY: out checked by the caller.
+    unsafe { write(out, countermark_message_signer_builder::into_ptr(Some(cfg))) };
+    Ok(())
+}
+
+/// Starts a signer using `key` with `hmac-sha256` (`UNSUPPORTED_ALGORITHM` for an HMAC key of another
+/// algorithm). The builder keeps its own reference to the key.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_new_hmac(
+    key: *const countermark_hmac_key,
+    out: *mut *mut countermark_message_signer_builder,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let key = unsafe { countermark_hmac_key::clone_arc(key) }?;
+        // SAFETY: out checked.
+        unsafe { new_builder(SignerKey::Hmac(key), out) }
+    })
+}
+
+/// Starts a signer using the private `key` with algorithm `alg`: `ed25519`, `rsa-v1_5-sha256`, `rsa-pss-sha512`
+/// or `ecdsa-p256-sha256` (`UNSUPPORTED_ALGORITHM` when unknown or not usable with this key type).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_new_asymmetric(
+    key: *const countermark_signing_key,
+    alg: *const u8,
+    alg_len: usize,
+    out: *mut *mut countermark_message_signer_builder,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (key, alg) = unsafe {
+            (
+                countermark_signing_key::clone_arc(key)?,
+                text(alg, alg_len)?,
+            )
+        };
+        let alg: HttpSignatureAlgorithm = core(alg.parse())?;
+        // SAFETY: out checked.
+        unsafe { new_builder(SignerKey::Private(key, alg), out) }
+    })
+}
+
+unsafe fn set(
+    b: *mut countermark_message_signer_builder,
+    setting: impl FnOnce() -> FfiResult<Setting>,
+) -> countermark_result {
+    guard(|| {
+        // SAFETY: per the contract.
+        let cfg = builder(unsafe { countermark_message_signer_builder::get_mut(b) }?)?;
+        cfg.push(setting()?)
+    })
+}
+
+/// Sets the signature label (a lower-case structured-field key, at most 256 bytes; `INVALID_VALUE` otherwise).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_set_label(
+    b: *mut countermark_message_signer_builder,
+    label: *const u8,
+    label_len: usize,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe {
+        set(b, || {
+            Ok(Setting::Label(text(label, label_len)?.to_string()))
+        })
+    }
+}
+
+fn parse_components(items: &[&str]) -> FfiResult<Vec<Component>> {
+    items.iter().map(|c| core(Component::parse(c))).collect()
+}
+
+/// Sets the covered components, in order (replacing earlier ones). Each is written as in `Signature-Input`:
+/// `"@method"`, `"content-digest"`, `"@query-param";name="id"`, `"example-dict";key="a"`, or bare (`@path`,
+/// `content-type`). `INVALID_VALUE` for an unknown derived component, a bad parameter, an upper-case field name,
+/// a duplicate, or more than 64 components.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_set_components(
+    b: *mut countermark_message_signer_builder,
+    components: *const countermark_str,
+    n_components: usize,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe {
+        set(b, || {
+            Ok(Setting::Components(parse_components(&texts(
+                components,
+                n_components,
+            )?)?))
+        })
+    }
+}
+
+/// Signs with the fixed `created` time `created` (Unix seconds) instead of the clock's now.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_set_created(
+    b: *mut countermark_message_signer_builder,
+    created: i64,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { set(b, || Ok(Setting::Created(created))) }
+}
+
+/// Signs without a `created` parameter (verifiers with the default policy then refuse the signature).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_omit_created(
+    b: *mut countermark_message_signer_builder,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { set(b, || Ok(Setting::OmitCreated)) }
+}
+
+/// Signs with the fixed `expires` time `expires` (Unix seconds).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_set_expires(
+    b: *mut countermark_message_signer_builder,
+    expires: i64,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { set(b, || Ok(Setting::Expires(expires))) }
+}
+
+/// Signs with `expires` = the signing time plus `secs`.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_set_expires_in(
+    b: *mut countermark_message_signer_builder,
+    secs: u64,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { set(b, || Ok(Setting::ExpiresIn(secs))) }
+}
+
+/// Sets the `keyid` parameter (printable ASCII, at most 256 bytes; `INVALID_VALUE` otherwise).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_set_keyid(
+    b: *mut countermark_message_signer_builder,
+    keyid: *const u8,
+    keyid_len: usize,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe {
+        set(b, || {
+            Ok(Setting::Keyid(text(keyid, keyid_len)?.to_string()))
+        })
+    }
+}
+
+/// Signs without a `keyid` parameter.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_omit_keyid(
+    b: *mut countermark_message_signer_builder,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { set(b, || Ok(Setting::OmitKeyid)) }
+}
+
+/// Signs with the fixed `nonce` (printable ASCII, 1 to 256 bytes): the caller makes it unique per message.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_set_nonce(
+    b: *mut countermark_message_signer_builder,
+    nonce: *const u8,
+    nonce_len: usize,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe {
+        set(b, || {
+            Ok(Setting::Nonce(text(nonce, nonce_len)?.to_string()))
+        })
+    }
+}
+
+/// Signs every message with a fresh random `nonce` (16 bytes from the operating system, base64url).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_random_nonces(
+    b: *mut countermark_message_signer_builder,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { set(b, || Ok(Setting::RandomNonces)) }
+}
+
+/// Sets the `tag` parameter (printable ASCII, at most 256 bytes).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_set_tag(
+    b: *mut countermark_message_signer_builder,
+    tag: *const u8,
+    tag_len: usize,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { set(b, || Ok(Setting::Tag(text(tag, tag_len)?.to_string()))) }
+}
+
+/// Whether the `alg` parameter is included (default: not, as RFC 9421 recommends binding the algorithm to the
+/// key instead).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_include_alg(
+    b: *mut countermark_message_signer_builder,
+    include: bool,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { set(b, || Ok(Setting::AlgParam(include))) }
+}
+
+/// Uses `clock` (NULL: the system clock) for `created`, `expires_in` and nothing else.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_set_clock(
+    b: *mut countermark_message_signer_builder,
+    clock: *const countermark_clock,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { set(b, || Ok(Setting::Clock(clock_or_system(clock)?))) }
+}
+
+/// Consumes the builder and writes the signer to `*out` (free with `countermark_message_signer_free`).
+/// `BUILDER_CONSUMED` if it was already built. The builder must still be freed.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_build(
+    b: *mut countermark_message_signer_builder,
+    out: *mut *const countermark_message_signer,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let cfg = take_builder(unsafe { countermark_message_signer_builder::get_mut(b) }?)?;
+        // SAFETY: checked above.
+        unsafe { write(out, countermark_message_signer::into_ptr(cfg)) };
+        Ok(())
+    })
+}
+
+/// Frees a builder, consumed or not; NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_builder_free(
+    b: *mut countermark_message_signer_builder,
+) {
+    // SAFETY: NULL or a live handle the caller gives up.
+    guard_value((), || unsafe {
+        countermark_message_signer_builder::free(b)
+    })
+}
+
+/// Releases a signer reference; NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_free(
+    signer: *const countermark_message_signer,
+) {
+    // SAFETY: NULL or a live handle the caller gives up.
+    guard_value((), || unsafe { countermark_message_signer::free(signer) })
+}
+
+fn sign_claims(signer: &SignerConfig, message: HttpMessage<'_>) -> FfiResult<Claims> {
+    let headers = core(signer.signer()?.sign(message))?;
+    Ok(Claims::default()
+        .with("Signature-Input", headers.signature_input())
+        .with("Signature", headers.signature())
+        .with("label", headers.label())
+        .with("signature_params", headers.signature_params())
+        .with("signature_base", headers.signature_base()))
+}
+
+/// Signs `request` and writes to `*out` the claims `Signature-Input` and `Signature` (the header values to add:
+/// `label=...`), then `label`, `signature_params` and `signature_base` (the exact signed text). `MALFORMED`
+/// when a covered component is missing from the request. Add `Content-Digest` (`countermark_content_digest`)
+/// before signing when it is covered. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_sign_request(
+    signer: *const countermark_message_signer,
+    request: *const countermark_request,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (signer, request) = unsafe {
+            (
+                countermark_message_signer::get(signer)?,
+                countermark_request::get(request)?,
+            )
+        };
+        let view = request.view()?;
+        let claims = sign_claims(signer, HttpMessage::from(&view))?;
+        // SAFETY: checked above.
+        unsafe { claims.write_to(out) };
+        Ok(())
+    })
+}
+
+/// As `countermark_message_signer_sign_request`, for a response (`@status`, and `;req` components from its
+/// attached request). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signer_sign_response(
+    signer: *const countermark_message_signer,
+    response: *const countermark_response,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (signer, response) = unsafe {
+            (
+                countermark_message_signer::get(signer)?,
+                countermark_response::get(response)?,
+            )
+        };
+        let view = response.view()?;
+        let claims = sign_claims(signer, HttpMessage::from(&view))?;
+        // SAFETY: checked above.
+        unsafe { claims.write_to(out) };
+        Ok(())
+    })
+}
+
+/// A verifier's key bound to one algorithm (RFC 9421 §3.2: the algorithm comes from the key, never from the
+/// message). Immutable, reference counted: thread-safe.
+pub struct countermark_message_verifying_key {
+    _private: [u8; 0],
+}
+
+impl ArcHandle for countermark_message_verifying_key {
+    type Rust = MessageVerifyingKey;
+}
+
+/// Writes to `*out` a verifying key for `hmac-sha256` with `key` (`UNSUPPORTED_ALGORITHM` for an HMAC key of
+/// another algorithm).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_verifying_key_new_hmac(
+    key: *const countermark_hmac_key,
+    out: *mut *const countermark_message_verifying_key,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let key = unsafe { countermark_hmac_key::get(key) }?;
+        let vk = core(MessageVerifyingKey::hmac(key.clone()))?;
+        // SAFETY: checked above.
+        unsafe { write(out, countermark_message_verifying_key::into_ptr(vk)) };
+        Ok(())
+    })
+}
+
+/// Writes to `*out` a verifying key for the public `key` with algorithm `alg` (`ed25519`, `rsa-v1_5-sha256`,
+/// `rsa-pss-sha512`, `ecdsa-p256-sha256`); `UNSUPPORTED_ALGORITHM` when the key cannot use it.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_verifying_key_new_public(
+    key: *const countermark_verifying_key,
+    alg: *const u8,
+    alg_len: usize,
+    out: *mut *const countermark_message_verifying_key,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (key, alg) = unsafe { (countermark_verifying_key::get(key)?, text(alg, alg_len)?) };
+        let alg: HttpSignatureAlgorithm = core(alg.parse())?;
+        let vk = core(MessageVerifyingKey::public(key.clone(), alg))?;
+        // SAFETY: checked above.
+        unsafe { write(out, countermark_message_verifying_key::into_ptr(vk)) };
+        Ok(())
+    })
+}
+
+/// Releases a reference; NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_verifying_key_free(
+    key: *const countermark_message_verifying_key,
+) {
+    // SAFETY: NULL or a live handle the caller gives up.
+    guard_value((), || unsafe {
+        countermark_message_verifying_key::free(key)
+    })
+}
+
+/// Configures what a message verifier accepts. Mutable: one thread at a time. Consumed by
+/// `countermark_message_policy_builder_build`; afterwards every call answers `BUILDER_CONSUMED`, and it must
+/// still be freed. Defaults: the system clock, 5 s clock skew, 300 s maximum age, `created` required, `keyid`
+/// not required, nonces not required but single-use when present (a memory nonce store of the policy's own),
+/// no required components, unknown parameters refused, any label (the first signature), `Content-Digest` not
+/// checked, signatures without a nonce not remembered.
+pub struct countermark_message_policy_builder {
+    _private: [u8; 0],
+}
+
+impl BoxHandle for countermark_message_policy_builder {
+    type Rust = Option<MessagePolicy>;
+}
+
+/// What a message verifier accepts. Immutable, reference counted: thread-safe.
+pub struct countermark_message_policy {
+    _private: [u8; 0],
+}
+
+impl ArcHandle for countermark_message_policy {
+    type Rust = MessagePolicy;
+}
+
+/// Writes a policy builder with the defaults to `*out`.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_new(
+    out: *mut *mut countermark_message_policy_builder,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: checked above.
+        unsafe {
+            write(
+                out,
+                countermark_message_policy_builder::into_ptr(Some(MessagePolicy::new())),
+            )
+        };
+        Ok(())
+    })
+}
+
+unsafe fn update(
+    b: *mut countermark_message_policy_builder,
+    f: impl FnOnce(MessagePolicy) -> FfiResult<MessagePolicy>,
+) -> countermark_result {
+    guard(|| {
+        // SAFETY: per the contract.
+        let slot = unsafe { countermark_message_policy_builder::get_mut(b) }?;
+        builder(slot)?;
+        let policy = take_builder(slot)?;
+        // The update functions below fail only before touching the policy, so a failure can put it back.
+        let mut keep = None;
+        let result = f(policy).map(|p| keep = Some(p));
+        *slot = keep;
+        result
+    })
+}
+
+/// Uses `clock` (NULL: the system clock).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_set_clock(
+    b: *mut countermark_message_policy_builder,
+    clock: *const countermark_clock,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    match unsafe { clock_or_system(clock) } {
+        Ok(clock) => unsafe { update(b, |p| Ok(p.with_clock(clock))) },
+        Err(e) => e,
+    }
+}
+
+/// Allows `created` up to `secs` in the future (default 5).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_set_max_skew(
+    b: *mut countermark_message_policy_builder,
+    secs: u64,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { update(b, |p| Ok(p.with_max_skew(secs))) }
+}
+
+/// Refuses signatures whose `created` is more than `secs` old; a negative value sets no maximum age (then only
+/// `expires` bounds a signature; default 300).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_set_max_age(
+    b: *mut countermark_message_policy_builder,
+    secs: i64,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { update(b, |p| Ok(p.with_max_age(u64::try_from(secs).ok()))) }
+}
+
+/// Whether a `created` parameter is required (default true).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_require_created(
+    b: *mut countermark_message_policy_builder,
+    required: bool,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { update(b, |p| Ok(p.require_created(required))) }
+}
+
+/// Whether a `keyid` parameter is required (default false).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_require_keyid(
+    b: *mut countermark_message_policy_builder,
+    required: bool,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { update(b, |p| Ok(p.require_keyid(required))) }
+}
+
+/// Whether a `nonce` parameter is required (default false).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_require_nonce(
+    b: *mut countermark_message_policy_builder,
+    required: bool,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { update(b, |p| Ok(p.require_nonce(required))) }
+}
+
+/// Adds components every accepted signature must cover (written as for
+/// `countermark_message_signer_builder_set_components`; `INVALID_VALUE` for a bad one, leaving the builder as
+/// it was).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_set_required_components(
+    b: *mut countermark_message_policy_builder,
+    components: *const countermark_str,
+    n_components: usize,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    let components =
+        match unsafe { texts(components, n_components) }.and_then(|t| parse_components(&t)) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+    // SAFETY: per the contract.
+    unsafe { update(b, |p| Ok(p.with_required_components(components))) }
+}
+
+/// Whether signature parameters other than `alg`, `created`, `expires`, `keyid`, `nonce` and `tag` are accepted
+/// (default false).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_allow_unknown_params(
+    b: *mut countermark_message_policy_builder,
+    allow: bool,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { update(b, |p| Ok(p.allow_unknown_params(allow))) }
+}
+
+/// Verifies only the signature labelled `label` (default: the first one).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_set_label(
+    b: *mut countermark_message_policy_builder,
+    label: *const u8,
+    label_len: usize,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    let label = match unsafe { text(label, label_len) } {
+        Ok(l) => l.to_string(),
+        Err(e) => return e,
+    };
+    // SAFETY: per the contract.
+    unsafe { update(b, |p| Ok(p.with_label(label))) }
+}
+
+/// Whether the body must match a covered `Content-Digest` header (default false). With it, a signature that
+/// covers `content-digest` is accepted only when the digest matches the body bytes.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_check_content_digest(
+    b: *mut countermark_message_policy_builder,
+    check: bool,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { update(b, |p| Ok(p.check_content_digest(check))) }
+}
+
+/// Uses `store` for nonces (and remembered signatures), shared with other policies or processes; NULL turns
+/// replay protection off (nonces are then not single-use: avoid).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_set_nonce_store(
+    b: *mut countermark_message_policy_builder,
+    store: *const countermark_nonce_store,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    let store = match unsafe { opt_store(store) } {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    // SAFETY: per the contract.
+    unsafe {
+        update(b, |p| {
+            Ok(match store {
+                Some(s) => p.with_nonce_store(s),
+                None => p.without_nonce_store(),
+            })
+        })
+    }
+}
+
+/// Whether signatures without a nonce are remembered in the nonce store until they expire (or 24 h without
+/// `expires`), so each is accepted once (default false).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_remember_signatures(
+    b: *mut countermark_message_policy_builder,
+    remember: bool,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { update(b, |p| Ok(p.remember_signatures(remember))) }
+}
+
+/// Consumes the builder and writes the policy to `*out` (free with `countermark_message_policy_free`).
+/// `BUILDER_CONSUMED` if it was already built. The builder must still be freed.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_build(
+    b: *mut countermark_message_policy_builder,
+    out: *mut *const countermark_message_policy,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let policy = take_builder(unsafe { countermark_message_policy_builder::get_mut(b) }?)?;
+        // SAFETY: checked above.
+        unsafe { write(out, countermark_message_policy::into_ptr(policy)) };
+        Ok(())
+    })
+}
+
+/// Frees a builder, consumed or not; NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_free(
+    b: *mut countermark_message_policy_builder,
+) {
+    // SAFETY: NULL or a live handle the caller gives up.
+    guard_value((), || unsafe {
+        countermark_message_policy_builder::free(b)
+    })
+}
+
+/// Releases a policy reference; NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_free(
+    policy: *const countermark_message_policy,
+) {
+    // SAFETY: NULL or a live handle the caller gives up.
+    guard_value((), || unsafe { countermark_message_policy::free(policy) })
+}
+
+fn unverified_claims(u: &UnverifiedMessageSignature<'_>) -> Claims {
+    let mut claims = Claims::default().with("label", u.label());
+    let optional = [
+        ("keyid", u.claimed_keyid().map(str::to_string)),
+        ("alg", u.claimed_alg().map(str::to_string)),
+        ("created", u.claimed_created().map(|t| t.to_string())),
+        ("expires", u.claimed_expires().map(|t| t.to_string())),
+        ("nonce", u.claimed_nonce().map(str::to_string)),
+        ("tag", u.claimed_tag().map(str::to_string)),
+    ];
+    for (name, value) in optional {
+        if let Some(v) = value {
+            claims.push(name, v);
+        }
+    }
+    for c in u.covered_components() {
+        claims.push("component", c.to_string());
+    }
+    claims
+}
+
+fn verified_claims(v: &VerifiedMessageSignature) -> Claims {
+    let mut claims = Claims::default()
+        .with("label", v.label())
+        .with("algorithm", v.algorithm().name());
+    let optional = [
+        ("keyid", v.keyid().map(str::to_string)),
+        ("created", v.created().map(|t| t.to_string())),
+        ("expires", v.expires().map(|t| t.to_string())),
+        ("nonce", v.nonce().map(str::to_string)),
+        ("tag", v.tag().map(str::to_string)),
+    ];
+    for (name, value) in optional {
+        if let Some(val) = value {
+            claims.push(name, val);
+        }
+    }
+    for c in v.covered_components() {
+        claims.push("component", c.to_string());
+    }
+    claims.with(
+        "body_checked",
+        if v.body_checked() { "true" } else { "false" },
+    )
+}
+
+fn parse_message(message: HttpMessage<'_>, label: Option<&str>) -> FfiResult<Claims> {
+    if message.headers().get("signature-input").is_none()
+        && message.headers().get("signature").is_none()
+    {
+        return Err(countermark_result::NoCredentials);
+    }
+    Ok(unverified_claims(&core(
+        UnverifiedMessageSignature::parse(message, label),
+    )?))
+}
+
+/// Phase one: reads the signature labelled `label` (`(NULL, 0)`: the first) of `request` without trusting it and
+/// writes to `*out` `label`, then `keyid`, `alg`, `created`, `expires`, `nonce`, `tag` when present (look the
+/// key up by `keyid`), then one `component` claim per covered component, in order. `NO_CREDENTIALS` without
+/// `Signature-Input` and `Signature` headers; `MALFORMED` / `TOO_LARGE` for broken or oversized ones.
+/// Thread-safe for a request no thread modifies.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signature_parse(
+    request: *const countermark_request,
+    label: *const u8,
+    label_len: usize,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (request, label) = unsafe {
+            (
+                countermark_request::get(request)?,
+                opt_text(label, label_len)?,
+            )
+        };
+        let view = request.view()?;
+        let claims = parse_message(HttpMessage::from(&view), label)?;
+        // SAFETY: checked above.
+        unsafe { claims.write_to(out) };
+        Ok(())
+    })
+}
+
+/// As `countermark_message_signature_parse`, for a response.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signature_parse_response(
+    response: *const countermark_response,
+    label: *const u8,
+    label_len: usize,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (response, label) = unsafe {
+            (
+                countermark_response::get(response)?,
+                opt_text(label, label_len)?,
+            )
+        };
+        let view = response.view()?;
+        let claims = parse_message(HttpMessage::from(&view), label)?;
+        // SAFETY: checked above.
+        unsafe { claims.write_to(out) };
+        Ok(())
+    })
+}
+
+fn verify_message(
+    message: HttpMessage<'_>,
+    key: &MessageVerifyingKey,
+    policy: &MessagePolicy,
+) -> FfiResult<Claims> {
+    if message.headers().get("signature-input").is_none()
+        && message.headers().get("signature").is_none()
+    {
+        return Err(countermark_result::NoCredentials);
+    }
+    let parsed = core(UnverifiedMessageSignature::parse_for(message, policy))?;
+    Ok(verified_claims(&core(parsed.verify(key, policy))?))
+}
+
+/// Phase two: verifies the signature of `request` selected by the policy's label with `key` under `policy` and
+/// writes to `*out` `label`, `algorithm`, then `keyid`, `created`, `expires`, `nonce`, `tag` when present, one
+/// `component` claim per covered component, and `body_checked` (`true` when `Content-Digest` was checked
+/// against the body). Errors: `NO_CREDENTIALS`, `MALFORMED` (also a required component not covered, or a
+/// covered one missing), `UNSUPPORTED_ALGORITHM` (an `alg` parameter other than the key's), `NOT_YET_VALID`,
+/// `EXPIRED`, `BAD_SIGNATURE` (also a body that does not match `Content-Digest`), `REPLAYED`, `UNAVAILABLE`.
+/// Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signature_verify(
+    request: *const countermark_request,
+    key: *const countermark_message_verifying_key,
+    policy: *const countermark_message_policy,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (request, key, policy) = unsafe {
+            (
+                countermark_request::get(request)?,
+                countermark_message_verifying_key::get(key)?,
+                countermark_message_policy::get(policy)?,
+            )
+        };
+        let view = request.view()?;
+        let claims = verify_message(HttpMessage::from(&view), key, policy)?;
+        // SAFETY: checked above.
+        unsafe { claims.write_to(out) };
+        Ok(())
+    })
+}
+
+/// As `countermark_message_signature_verify`, for a response.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signature_verify_response(
+    response: *const countermark_response,
+    key: *const countermark_message_verifying_key,
+    policy: *const countermark_message_policy,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (response, key, policy) = unsafe {
+            (
+                countermark_response::get(response)?,
+                countermark_message_verifying_key::get(key)?,
+                countermark_message_policy::get(policy)?,
+            )
+        };
+        let view = response.view()?;
+        let claims = verify_message(HttpMessage::from(&view), key, policy)?;
+        // SAFETY: checked above.
+        unsafe { claims.write_to(out) };
+        Ok(())
+    })
+}
+
+/// Writes the RFC 9530 `Content-Digest` value of `body` to `*out` (free with `countermark_bytes_free`), with the
+/// algorithms of `algs`: `sha-256`, `sha-512`, or both comma-separated (`(NULL, 0)`: `sha-256`).
+/// `UNSUPPORTED_ALGORITHM` for another name, `INVALID_VALUE` for a repeated one. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_content_digest(
+    body: *const u8,
+    body_len: usize,
+    algs: *const u8,
+    algs_len: usize,
+    out: *mut countermark_bytes,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (body, algs) = unsafe { (bytes(body, body_len)?, opt_text(algs, algs_len)?) };
+        let algs: Vec<DigestAlgorithm> = algs
+            .unwrap_or("sha-256")
+            .split(',')
+            .map(|a| core(a.trim().parse()))
+            .collect::<FfiResult<_>>()?;
+        let value = core(content_digest(body, &algs))?;
+        // SAFETY: checked above.
+        unsafe { write(out, countermark_bytes::from_string(value)) };
+        Ok(())
+    })
+}
+
+/// Checks a `Content-Digest` header value against `body`: `OK` when every digest of a known algorithm matches
+/// (and there is at least one), `BAD_SIGNATURE` when one differs, `MALFORMED` / `TOO_LARGE` for a broken value,
+/// `UNSUPPORTED_ALGORITHM` when no algorithm is known. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_content_digest_verify(
+    value: *const u8,
+    value_len: usize,
+    body: *const u8,
+    body_len: usize,
+) -> countermark_result {
+    guard(|| {
+        // SAFETY: per the contract.
+        let (value, body) = unsafe { (text(value, value_len)?, bytes(body, body_len)?) };
+        core(verify_content_digest(value, body)).map(|_| ())
+    })
+}

@@ -1,0 +1,294 @@
+//! ska-format signatures and signed URLs.
+
+use cm::{Expiry, Extra, ParamNames, SignedData, UrlSigner, ValidUntil};
+
+use crate::boundary::{core, guard, guard_value, opt_text, out_ptr, text, write, FfiResult};
+use crate::bytes::{
+    countermark_bytes, countermark_claims, countermark_pair, countermark_str, pairs, Claims,
+};
+use crate::clock::{clock_or_system, countermark_clock};
+use crate::handle::ArcHandle;
+use crate::hmac::countermark_key_ring;
+use crate::result::countermark_result;
+
+/// ska's default lifetime of a signature, in seconds.
+pub const COUNTERMARK_SKA_DEFAULT_LIFETIME: u64 = 600;
+
+/// The names of the four signature parameters. Each `{NULL, 0}` member keeps ska's default: `signature`,
+/// `auth_user`, `valid_until`, `extra`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct countermark_ska_param_names {
+    /// Holds the base64 signature.
+    pub signature: countermark_str,
+    /// Holds the user.
+    pub auth_user: countermark_str,
+    /// Holds the expiry (Unix seconds as text).
+    pub valid_until: countermark_str,
+    /// Holds the comma-separated list of signed extra keys.
+    pub extra: countermark_str,
+}
+
+/// Signs and validates ska-format signatures (signed URLs and signed form data) with a key ring: the primary key
+/// signs, every key validates. Immutable and reference counted: thread-safe.
+pub struct countermark_url_signer {
+    _private: [u8; 0],
+}
+
+impl ArcHandle for countermark_url_signer {
+    type Rust = UrlSigner;
+}
+
+/// Builds a signer over `keys` and writes it to `*out` (free with `countermark_url_signer_free`). The algorithm
+/// is the keys' own (ska's default is `sha1`, a legacy algorithm: prefer `sha256` for new deployments).
+/// `clock` is NULL for the system clock; `names` is NULL for ska's parameter names. The signer keeps its own
+/// references to the ring and clock.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_url_signer_new(
+    keys: *const countermark_key_ring,
+    clock: *const countermark_clock,
+    names: *const countermark_ska_param_names,
+    out: *mut *const countermark_url_signer,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (ring, clock) = unsafe { (countermark_key_ring::get(keys)?, clock_or_system(clock)?) };
+        let mut signer = UrlSigner::new(ring.clone()).with_clock(clock);
+        if !names.is_null() {
+            // SAFETY: non-NULL and valid per the contract.
+            let n = unsafe { *names };
+            let defaults = ParamNames::default();
+            // SAFETY: the views are valid per the contract.
+            let pick = |s: countermark_str, d: String| -> FfiResult<String> {
+                Ok(unsafe { opt_text(s.data, s.len) }?.map_or(d, str::to_string))
+            };
+            let names = ParamNames {
+                signature: pick(n.signature, defaults.signature)?,
+                auth_user: pick(n.auth_user, defaults.auth_user)?,
+                valid_until: pick(n.valid_until, defaults.valid_until)?,
+                extra: pick(n.extra, defaults.extra)?,
+            };
+            let all = [
+                &names.signature,
+                &names.auth_user,
+                &names.valid_until,
+                &names.extra,
+            ];
+            if all
+                .iter()
+                .enumerate()
+                .any(|(i, a)| all[i + 1..].contains(a))
+            {
+                return Err(countermark_result::InvalidValue);
+            }
+            signer = signer.with_param_names(names);
+        }
+        // SAFETY: checked above.
+        unsafe { write(out, countermark_url_signer::into_ptr(signer)) };
+        Ok(())
+    })
+}
+
+/// Reads the expiry and extra data shared by the signing functions.
+///
+/// # Safety
+/// Inputs valid per the contract of the exported functions.
+unsafe fn expiry_and_extra(
+    lifetime_secs: u64,
+    valid_until: *const u8,
+    valid_until_len: usize,
+    extra_json: *const u8,
+    extra_json_len: usize,
+) -> FfiResult<(Expiry, Extra)> {
+    // SAFETY: per the caller.
+    let (valid_until, extra_json) = unsafe {
+        (
+            opt_text(valid_until, valid_until_len)?,
+            opt_text(extra_json, extra_json_len)?,
+        )
+    };
+    let expiry = match valid_until {
+        Some(v) => Expiry::At(ValidUntil::Text(v.to_string())),
+        None => Expiry::Lifetime(lifetime_secs),
+    };
+    let extra = match extra_json {
+        Some(j) => core(Extra::from_json(j))?,
+        None => Extra::new(),
+    };
+    Ok((expiry, extra))
+}
+
+/// Signs for `user` and writes `url` with the signature parameters appended to `*out` (free with
+/// `countermark_bytes_free`).
+///
+/// - Expiry: `valid_until` (Unix seconds as text, signed exactly as written, e.g. `"1700000600.0"`) when not
+///   empty; otherwise `lifetime_secs` from now (`COUNTERMARK_SKA_DEFAULT_LIFETIME` is ska's default).
+/// - `extra_json`: extra signed data as a JSON object (`{"scope": "read"}`; numbers, booleans, null, lists and
+///   objects are signed as Python writes them), or `(NULL, 0)` for none. At most 64 KiB.
+/// - `suffix`: the text put between `url` and the parameters, as ska's `suffix`; `(NULL, 0)` picks `?`, or `&`
+///   when `url` already has a query, and keeps a `#fragment` last.
+///
+/// Only the user, the expiry and the extra data are signed, not the URL itself (a property of the ska format).
+/// Errors: `INVALID_VALUE` (an extra key that is empty, holds `,` or is a parameter name; a bad expiry),
+/// `MALFORMED` / `TOO_LARGE` (extra JSON). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_url_signer_sign_url(
+    signer: *const countermark_url_signer,
+    url: *const u8,
+    url_len: usize,
+    user: *const u8,
+    user_len: usize,
+    lifetime_secs: u64,
+    valid_until: *const u8,
+    valid_until_len: usize,
+    extra_json: *const u8,
+    extra_json_len: usize,
+    suffix: *const u8,
+    suffix_len: usize,
+    out: *mut countermark_bytes,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (signer, url, user, suffix, (expiry, extra)) = unsafe {
+            (
+                countermark_url_signer::get(signer)?,
+                text(url, url_len)?,
+                text(user, user_len)?,
+                opt_text(suffix, suffix_len)?,
+                expiry_and_extra(
+                    lifetime_secs,
+                    valid_until,
+                    valid_until_len,
+                    extra_json,
+                    extra_json_len,
+                )?,
+            )
+        };
+        let signed = match suffix {
+            Some(suffix) => core(signer.generate(user, expiry, &extra))?.to_url(
+                url,
+                suffix,
+                signer.param_names(),
+            ),
+            None => core(signer.sign_url(url, user, expiry, &extra))?,
+        };
+        // SAFETY: checked above.
+        unsafe { write(out, countermark_bytes::from_string(signed)) };
+        Ok(())
+    })
+}
+
+/// Signs for `user` and writes the signature parameters to `*out` as claims (free with
+/// `countermark_claims_free`), in ska's `signature_to_dict` order: the signature, user and expiry parameters
+/// (under the signer's parameter names), the extra-keys parameter when there is extra data, then each extra
+/// item as text. Send them as form fields or query parameters. Expiry and extra as in
+/// `countermark_url_signer_sign_url`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_url_signer_sign_params(
+    signer: *const countermark_url_signer,
+    user: *const u8,
+    user_len: usize,
+    lifetime_secs: u64,
+    valid_until: *const u8,
+    valid_until_len: usize,
+    extra_json: *const u8,
+    extra_json_len: usize,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (signer, user, (expiry, extra)) = unsafe {
+            (
+                countermark_url_signer::get(signer)?,
+                text(user, user_len)?,
+                expiry_and_extra(
+                    lifetime_secs,
+                    valid_until,
+                    valid_until_len,
+                    extra_json,
+                    extra_json_len,
+                )?,
+            )
+        };
+        let signature = core(signer.generate(user, expiry, &extra))?;
+        let mut claims = Claims::default();
+        for (k, v) in signature.to_dict(signer.param_names()) {
+            claims.push(k, v);
+        }
+        // SAFETY: checked above.
+        unsafe { claims.write_to(out) };
+        Ok(())
+    })
+}
+
+fn signed_claims(data: SignedData) -> Claims {
+    let mut claims = Claims::default()
+        .with("auth_user", data.auth_user())
+        .with("valid_until", data.valid_until());
+    for (k, v) in data.extra() {
+        claims.push(format!("extra.{k}"), v.as_str());
+    }
+    claims
+}
+
+/// Validates the signature parameters in the query of `url` and writes the signed data to `*out` as claims
+/// (free with `countermark_claims_free`): `auth_user`, `valid_until`, then `extra.<key>` for each signed extra
+/// item (its text form), sorted by key. Parameters that are not signed are ignored, as ska does. On failure:
+/// `BAD_SIGNATURE` (tampered, wrong key, missing parameters: reported first when the URL is also expired),
+/// `EXPIRED`, `MALFORMED`. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_url_signer_validate_url(
+    signer: *const countermark_url_signer,
+    url: *const u8,
+    url_len: usize,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (signer, url) = unsafe { (countermark_url_signer::get(signer)?, text(url, url_len)?) };
+        let data = signer
+            .validate_url(url)
+            .map_err(|r| countermark_result::from(cm::Error::from(r)))?;
+        // SAFETY: checked above.
+        unsafe { signed_claims(data).write_to(out) };
+        Ok(())
+    })
+}
+
+/// As `countermark_url_signer_validate_url`, for parameters already split into `n_params` (name, value) pairs
+/// (decoded query parameters or form fields; for a repeated name the last value counts). Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_url_signer_validate(
+    signer: *const countermark_url_signer,
+    params: *const countermark_pair,
+    n_params: usize,
+    out: *mut *mut countermark_claims,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (signer, params) = unsafe {
+            (
+                countermark_url_signer::get(signer)?,
+                pairs(params, n_params)?,
+            )
+        };
+        let data = signer
+            .validate(&params)
+            .map_err(|r| countermark_result::from(cm::Error::from(r)))?;
+        // SAFETY: checked above.
+        unsafe { signed_claims(data).write_to(out) };
+        Ok(())
+    })
+}
+
+/// Releases a reference; NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_url_signer_free(signer: *const countermark_url_signer) {
+    // SAFETY: NULL or a live handle the caller gives up.
+    guard_value((), || unsafe { countermark_url_signer::free(signer) })
+}

@@ -1,0 +1,27 @@
+// Package countermark is the Go binding of countermark, one Rust implementation of service-to-service API
+// authentication: handshake-format tokens, ska signed URLs, FOST and HMAC-header request signing, RFC 9421
+// HTTP Message Signatures with RFC 9530 Content-Digest, asymmetric JWTs and replay protection.
+//
+// It calls the C ABI (include/countermark.h) through cgo and links the static library
+// target/release/libcountermark.a (build it with `make ffi` at the repository root).
+//
+//	key, _ := countermark.NewHMACKey("sha256", secret, "k1")
+//	defer key.Close()
+//	ring, _ := countermark.NewKeyRing(key)
+//	defer ring.Close()
+//	tokens, _ := countermark.NewTokens(ring, nil, 0)
+//	defer tokens.Close()
+//	token, _ := tokens.Create("alice", "42")
+//	v, err := tokens.Verify(token, 5*time.Minute)
+//	if errors.Is(err, countermark.ErrExpired) { ... }
+//
+// Ownership: every type that wraps a library handle has Close, which releases it (later calls are no-ops); a
+// finalizer does the same as a safety net, but Close early to free secrets promptly. Objects keep their own
+// references to what they were built from, so a key may be closed once the objects using it exist. Keys, rings,
+// signers, policies, verifying keys and nonce stores are immutable and safe for concurrent use; do not call Close
+// while another goroutine uses the object. Request and Response are plain Go values converted on each call.
+//
+// Errors are *Error values carrying the library's Code and message (never a secret); compare them with
+// errors.Is against the sentinels (ErrBadSignature, ErrExpired, ...). Verification results come back as Claims,
+// ordered name/value pairs named as in the C header.
+package countermark

@@ -1,0 +1,3 @@
+module github.com/countermark/countermark/go
+
+go 1.22

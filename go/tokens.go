@@ -1,0 +1,88 @@
+package countermark
+
+// #include "countermark.h"
+import "C"
+
+import (
+	"runtime"
+	"strconv"
+	"time"
+)
+
+// Tokens creates and verifies handshake tokens (field:...:timestamp:random:hmac) with a key ring.
+// Immutable; safe for concurrent use.
+type Tokens struct{ p *C.countermark_tokens }
+
+// NewTokens uses ring's primary key to sign and any of its keys to verify; clock nil means the system clock;
+// randomLen is the random bytes hashed into each token (0: handshake's 256).
+func NewTokens(ring *KeyRing, clock *Clock, randomLen int) (*Tokens, error) {
+	var out *C.countermark_tokens
+	err := check(C.countermark_tokens_new(ring.p, clock.ptr(), C.size_t(randomLen), &out))
+	keepAlive(ring, clock)
+	if err != nil {
+		return nil, err
+	}
+	t := &Tokens{p: out}
+	runtime.SetFinalizer(t, (*Tokens).Close)
+	return t, nil
+}
+
+// Create returns a token carrying fields (each of a-z A-Z 0-9 _ -).
+func (t *Tokens) Create(fields ...string) (string, error) {
+	arr, free := cstrs(fields)
+	defer free()
+	var b C.countermark_bytes
+	err := check(C.countermark_tokens_create(t.p, arr, C.size_t(len(fields)), &b))
+	runtime.KeepAlive(t)
+	if err != nil {
+		return "", err
+	}
+	return string(takeBytes(&b)), nil
+}
+
+// CreateWithRandom is Create with the random bytes given: for reproducing recorded tokens only.
+func (t *Tokens) CreateWithRandom(random []byte, fields ...string) (string, error) {
+	arr, free := cstrs(fields)
+	defer free()
+	var b C.countermark_bytes
+	err := check(C.countermark_tokens_create_with_random(t.p, arr, C.size_t(len(fields)), ptrOf(random),
+		C.size_t(len(random)), &b))
+	keepAlive(t, random)
+	if err != nil {
+		return "", err
+	}
+	return string(takeBytes(&b)), nil
+}
+
+// VerifiedToken is what a valid token carried.
+type VerifiedToken struct {
+	Fields    []string
+	Timestamp int64
+}
+
+// Verify checks token; maxAge >= 0 accepts only tokens created within that long of now (either side),
+// maxAge < 0 any age. Errors: ErrMalformed, ErrTooLarge, ErrBadSignature, ErrExpired, ErrNotYetValid.
+func (t *Tokens) Verify(token string, maxAge time.Duration) (*VerifiedToken, error) {
+	secs := int64(-1)
+	if maxAge >= 0 {
+		secs = int64(maxAge / time.Second)
+	}
+	var h *C.countermark_claims
+	err := check(C.countermark_tokens_verify(t.p, strPtr(token), C.size_t(len(token)), C.int64_t(secs), &h))
+	keepAlive(t, token)
+	if err != nil {
+		return nil, err
+	}
+	c := takeClaims(h)
+	ts, _ := strconv.ParseInt(c.Value("timestamp"), 10, 64)
+	return &VerifiedToken{Fields: c.All("field"), Timestamp: ts}, nil
+}
+
+// Close releases the object.
+func (t *Tokens) Close() error {
+	if t != nil && t.p != nil {
+		C.countermark_tokens_free(t.p)
+		t.p = nil
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+package countermark
+
+import (
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"testing"
+	"time"
+)
+
+func handshakeTokens(t *testing.T, c map[string]json.RawMessage, now float64) (*Tokens, error) {
+	t.Helper()
+	secret := []byte(text(c, "secret"))
+	if text(c, "secret_type") != "str" {
+		secret = unhex(t, text(c, "secret_hex"))
+	}
+	key, err := NewHMACKey(text(c, "hashfunc"), secret, "")
+	if err != nil {
+		return nil, err
+	}
+	defer key.Close()
+	ring, err := NewKeyRing(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ring.Close()
+	clock := fixedClock(t, now)
+	defer clock.Close()
+	randomLen := 0
+	if has(c, "random_len") {
+		randomLen = int(number(t, c, "random_len"))
+	}
+	return NewTokens(ring, clock, randomLen)
+}
+
+func maxAge(t *testing.T, c map[string]json.RawMessage) time.Duration {
+	if !has(c, "time_range") || number(t, c, "time_range") == 0 {
+		return -1 // handshake's 0: no time check
+	}
+	return time.Duration(number(t, c, "time_range")) * time.Second
+}
+
+func checkHandshakeVerify(t *testing.T, tokens *Tokens, token string, c map[string]json.RawMessage) {
+	t.Helper()
+	got, err := tokens.Verify(token, maxAge(t, c))
+	expectOutcome(t, text(c, "expect"), err)
+	if err == nil && has(c, "result") {
+		want := strings_(t, c, "result")
+		if len(want) == 0 && len(got.Fields) == 1 && got.Fields[0] == "" {
+			got.Fields = nil // handshake returns () for a token without metadata
+		}
+		if len(want) == 0 && len(got.Fields) == 0 {
+			return
+		}
+		if !reflect.DeepEqual(got.Fields, want) {
+			t.Errorf("fields %q, want %q", got.Fields, want)
+		}
+	}
+}
+
+func TestVectorsHandshake(t *testing.T) {
+	cases := rawCases(t, "handshake.json")
+	driven := 0
+	for _, c := range cases {
+		id := text(c, "id")
+		t.Run(id, func(t *testing.T) {
+			switch op := text(c, "op"); op {
+			case "config":
+				_, err := handshakeTokens(t, c, 0)
+				expectOutcome(t, text(c, "expect"), err)
+			case "create":
+				tokens, err := handshakeTokens(t, c, number(t, c, "now"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer tokens.Close()
+				_, err = tokens.Create(strings_(t, c, "metadata")...)
+				expectOutcome(t, text(c, "expect"), err)
+			case "create+verify":
+				tokens, err := handshakeTokens(t, c, number(t, c, "now"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer tokens.Close()
+				token, err := tokens.CreateWithRandom(unhex(t, text(c, "urandom_hex")), strings_(t, c, "metadata")...)
+				if err != nil || token != text(c, "token") {
+					t.Fatalf("token %q (%v), want %q", token, err, text(c, "token"))
+				}
+				var v map[string]json.RawMessage
+				if err := json.Unmarshal(c["verify"], &v); err != nil {
+					t.Fatalf("verify: %v", err)
+				}
+				later, err := handshakeTokens(t, c, number(t, v, "now"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer later.Close()
+				checkHandshakeVerify(t, later, token, v)
+				ts := strconv.FormatInt(int64(number(t, c, "now")), 10)
+				if got, _ := later.Verify(token, -1); got == nil || strconv.FormatInt(got.Timestamp, 10) != ts {
+					t.Errorf("timestamp claim, want %s", ts)
+				}
+			case "verify":
+				tokens, err := handshakeTokens(t, c, number(t, c, "now"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer tokens.Close()
+				checkHandshakeVerify(t, tokens, text(c, "token"), c)
+			default:
+				t.Fatalf("cannot drive op %q", op)
+			}
+		})
+		driven++
+	}
+	if driven != len(cases) {
+		t.Fatalf("drove %d of %d cases", driven, len(cases))
+	}
+	t.Logf("handshake.json: %d cases", driven)
+}

@@ -1,0 +1,511 @@
+"""``AbstractSignature`` and ``SignatureValidationResult``, as ``ska.base``, over the countermark core.
+
+The text that is signed (``valid_until_user[_quote(sorted extra)]``), the HMAC and its base64 encoding, the
+comparison and the expiry check of request data are all done by :class:`countermark.UrlSigner`; this module
+only adapts ska's calling conventions (argument names, defaults, return types) to it.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import time
+from datetime import datetime, timedelta
+from typing import Any, Callable, Dict, List, Mapping, Optional, Type, TypeVar, Union
+
+import countermark
+from countermark.exceptions import InvalidValue
+
+from . import error_codes
+from .defaults import (
+    DEFAULT_AUTH_USER_PARAM,
+    DEFAULT_EXTRA_PARAM,
+    DEFAULT_SIGNATURE_PARAM,
+    DEFAULT_VALID_UNTIL_PARAM,
+    SIGNATURE_LIFETIME,
+    TIMESTAMP_FORMAT,
+)
+from .error_codes import ErrorCode
+from .exceptions import MD5NotSupported, NotSupportedByCountermark
+
+__all__ = [
+    "AbstractSignature",
+    "SignatureValidationResult",
+]
+
+ExtraValue = Union[bytes, str, float, int]
+_S = TypeVar("_S", bound="AbstractSignature")
+
+#: The clock used for ``valid_until`` defaults and expiry checks; ``None`` is the system clock.
+#: Tests pin time by setting it to ``countermark.Clock.fixed(...)``.
+_clock: Optional[countermark.Clock] = None
+
+_I64_MIN = -(2**63)
+_I64_MAX = 2**63 - 1
+
+
+def _now() -> float:
+    """The current Unix time (of :data:`_clock` when set)."""
+    return _clock.now() if _clock is not None else time.time()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What the core supports
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _is_ska_default(func: Optional[Callable[..., Any]], name: str) -> bool:
+    """``func`` is ``None`` or ska's (or our copy of ska's) default helper called ``name``."""
+    if func is None:
+        return True
+    return getattr(func, "__name__", None) == name and getattr(func, "__module__", None) in (
+        "ska.helpers",
+        "countermark.compat.ska.helpers",
+    )
+
+
+def _check_codecs(value_dumper: Optional[Callable[..., Any]], quoter: Optional[Callable[..., Any]]) -> None:
+    """Refuse a ``value_dumper`` or ``quoter`` other than ska's defaults: the core would sign other bytes."""
+    if not _is_ska_default(value_dumper, "default_value_dumper"):
+        name = getattr(value_dumper, "__name__", repr(value_dumper))
+        raise NotSupportedByCountermark(
+            f"value_dumper={name} is not supported: countermark renders extra values with ska's default "
+            "value_dumper only (str() of the value, dicts sorted); pass value_dumper=None"
+        )
+    if not _is_ska_default(quoter, "default_quoter"):
+        name = getattr(quoter, "__name__", repr(quoter))
+        raise NotSupportedByCountermark(
+            f"quoter={name} is not supported: countermark quotes the extra data with ska's default quoter only "
+            "(urllib.parse.quote); pass quoter=None"
+        )
+
+
+def _nested_value(value: Any, path: str) -> Any:
+    """A value inside a dict or list of ``extra``, checked to be one the core renders exactly as ska does
+    (Python's ``repr``, dict keys sorted)."""
+    kind = type(value)
+    if value is None or kind is str or kind is bool:
+        return value
+    if kind is int:
+        if _I64_MIN <= value <= _I64_MAX:
+            return value
+    elif kind is float:
+        if math.isfinite(value):
+            return value
+    elif kind is list:
+        return [_nested_value(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    elif kind is dict:
+        out = {}
+        for k, v in value.items():
+            if type(k) is not str:
+                break
+            out[k] = _nested_value(v, f"{path}[{k!r}]")
+        else:
+            return out
+        raise NotSupportedByCountermark(
+            f"extra value {path} is a dict with a non-str key: countermark renders nested dicts with str keys only"
+        )
+    raise NotSupportedByCountermark(
+        f"extra value {path} ({kind.__name__}: {value!r}) cannot be rendered by countermark inside a dict or "
+        "list; nested values must be str, int (64-bit), finite float, bool, None, list or dict"
+    )
+
+
+def _core_extra(extra: Mapping[str, Any]) -> Dict[str, Any]:
+    """``extra`` as the core takes it, signing the same text as ska's default ``sorted_urlencode``.
+
+    Top-level str, bool, None, 64-bit int and finite float values, and lists and dicts of those, are handed to the
+    core as they are. Any other top-level value (bytes, Decimal, UUID, datetime, tuple, a big int, ``nan``, a
+    str or int subclass...) is formatted here exactly as ska formats it (its default value dumper is the
+    identity, then ``f"{key}={value}"``), and the core signs that text.
+    """
+    out: Dict[str, Any] = {}
+    for key, value in extra.items():
+        if not isinstance(key, str):
+            raise TypeError(f"extra keys must be str, got {type(key).__name__}: {key!r}")
+        kind = type(value)
+        if kind is list or kind is dict:
+            out[key] = _nested_value(value, key)
+        elif value is None or kind is str or kind is bool:
+            out[key] = value
+        elif kind is int and _I64_MIN <= value <= _I64_MAX:
+            out[key] = value
+        elif kind is float and math.isfinite(value):
+            out[key] = value
+        else:
+            out[key] = f"{value}"
+    return out
+
+
+def _param_names(extra: Mapping[str, Any]) -> Dict[str, str]:
+    """The four parameter names for the core, renamed (by appending ``_``) when an extra key uses one: ska allows
+    an extra key ``auth_user`` and signs it like any other."""
+    names = {}
+    taken = set(extra)
+    for role, name in (
+        ("signature", DEFAULT_SIGNATURE_PARAM),
+        ("auth_user", DEFAULT_AUTH_USER_PARAM),
+        ("valid_until", DEFAULT_VALID_UNTIL_PARAM),
+        ("extra", DEFAULT_EXTRA_PARAM),
+    ):
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        names[role] = name
+    return names
+
+
+def _parses_as_timestamp(valid_until: Any) -> bool:
+    """ska's own test of a ``valid_until``: ``datetime.fromtimestamp(float(valid_until))`` succeeds."""
+    try:
+        datetime.fromtimestamp(float(valid_until))
+    except Exception:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Validation result
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class SignatureValidationResult:
+    """Signature validation result, as ska's.
+
+    True when valid; ``errors`` lists :class:`~.error_codes.ErrorCode` objects (as in ska, it is an empty *dict*
+    when there is none), ``message`` joins their messages with spaces and ``reason`` maps them to ``str``.
+
+    >>> bool(SignatureValidationResult(result=True))
+    True
+    >>> SignatureValidationResult(False, [error_codes.INVALID_SIGNATURE]).message
+    'Invalid signature!'
+    """
+
+    def __init__(self, result: bool, errors: Optional[List[Union[ErrorCode, Any]]] = None) -> None:
+        self.result = result
+        self.errors: Any = errors if errors else {}
+
+    def __str__(self) -> str:
+        return str(self.result)
+
+    __repr__ = __str__
+
+    def __bool__(self) -> bool:
+        return self.result
+
+    __nonzero__ = __bool__
+
+    @property
+    def message(self) -> str:
+        """The messages of all errors, joined with spaces (``""`` when valid)."""
+        return " ".join(map(str, self.errors))
+
+    @property
+    def reason(self) -> "map[str]":
+        """The messages of all errors (a ``map`` object, as in ska; kept for backwards compatibility)."""
+        return map(str, self.errors)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Signatures
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class AbstractSignature:
+    """A ska signature: ``signature`` (base64 bytes), ``auth_user``, ``valid_until`` (as given, or a float Unix
+    timestamp when generated) and ``extra`` (the signed extra data).
+
+    Subclasses name a countermark HMAC algorithm in ``algorithm``; the HMAC is computed by the countermark core.
+    A subclass that overrides ``make_hash`` to bring its own hash is not supported (the core builds and HMACs the
+    text itself): :meth:`generate_signature` raises :class:`~.exceptions.NotSupportedByCountermark` when no
+    ``algorithm`` is set.
+
+    ``str()`` gives the signature as text and ``bool()`` is True while it has not expired.
+    """
+
+    __slots__ = ("signature", "auth_user", "valid_until", "extra")
+
+    #: The countermark algorithm name (``"sha1"``, ``"sha256"``...); ``None`` in abstract classes.
+    algorithm: Optional[str] = None
+
+    def __init__(
+        self,
+        signature: bytes,
+        auth_user: str,
+        valid_until: Union[float, str],
+        extra: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        self.signature = signature
+        self.auth_user = auth_user
+        self.valid_until = valid_until
+        self.extra: Any = extra if extra else {}
+
+    def __str__(self) -> str:
+        return self.signature.decode()
+
+    __repr__ = __str__
+
+    def __bool__(self) -> bool:
+        return not self.is_expired()
+
+    __nonzero__ = __bool__
+
+    # -- the core ------------------------------------------------------------------------------------------------
+
+    @classmethod
+    def _key(cls, secret_key: Union[str, bytes]) -> countermark.HmacKey:
+        """The countermark key for ``secret_key`` (legacy: ska secrets may be shorter than 16 bytes)."""
+        if cls.algorithm is None:
+            raise NotSupportedByCountermark(
+                f"{cls.__name__} names no countermark HMAC algorithm: custom ska signature classes that implement "
+                "make_hash themselves are not supported; use one of the HMACSHA*Signature classes"
+            )
+        cls._refuse_md5()
+        return countermark.HmacKey(secret_key, cls.algorithm, legacy=True)
+
+    @classmethod
+    def _refuse_md5(cls) -> None:
+        """Raise :class:`~.exceptions.MD5NotSupported` for an MD5 class."""
+        if cls.algorithm == "md5":
+            raise MD5NotSupported(
+                f"{cls.__name__}: HMAC-MD5 is not supported by countermark; use HMACSHA256Signature "
+                "(or HMACSHA1Signature, ska's default) on both sides"
+            )
+
+    @classmethod
+    def _signer(cls, secret_key: Union[str, bytes], param_names: Dict[str, str]) -> countermark.UrlSigner:
+        return countermark.UrlSigner(cls._key(secret_key), clock=_clock, param_names=param_names)
+
+    # -- generation ----------------------------------------------------------------------------------------------
+
+    @classmethod
+    def generate_signature(
+        cls: Type[_S],
+        auth_user: str,
+        secret_key: str,
+        valid_until: Optional[Union[float, str]] = None,
+        lifetime: int = SIGNATURE_LIFETIME,
+        extra: Optional[Mapping[str, Any]] = None,
+        value_dumper: Optional[Callable[..., Any]] = None,
+        quoter: Optional[Callable[..., Any]] = None,
+    ) -> _S:
+        """Generate the signature of ``auth_user`` (and ``extra``) valid until ``valid_until``.
+
+        When ``valid_until`` is not given (or falsy) it is ``now + lifetime`` in whole seconds, as a float
+        (``1378045287.0``), as ska computes it. ``valid_until`` is signed as ``str(valid_until)``: the float
+        ``1378045287.0`` and the int ``1378045287`` give different signatures, as in ska.
+
+        Unlike ska (which returns an object whose ``is_expired()`` raises ``TypeError``), a ``valid_until`` that
+        is not a Unix timestamp raises :class:`countermark.InvalidValue`.
+
+        >>> from countermark.compat.ska import Signature
+        >>> sig = Signature.generate_signature("user", "your-secret-key", valid_until="1378045287.0")
+        >>> sig.signature
+        b'BW4Smbg6vkteRnzJcCjVz2u8Z8s='
+        """
+        _check_codecs(value_dumper, quoter)
+        if not extra:
+            extra = {}
+        if not valid_until:
+            valid_until = time.mktime((datetime.fromtimestamp(_now()) + timedelta(seconds=lifetime)).timetuple())
+        names = _param_names(extra)
+        params = cls._signer(secret_key, names).sign_params(
+            auth_user, valid_until=valid_until, extra=_core_extra(extra)
+        )
+        return cls(
+            signature=params[names["signature"]].encode("ascii"),
+            auth_user=auth_user,
+            valid_until=valid_until,
+            extra=extra,
+        )
+
+    @classmethod
+    def make_hash(
+        cls,
+        auth_user: str,
+        secret_key: str,
+        valid_until: Optional[Union[str, float]] = None,
+        extra: Optional[Mapping[str, Any]] = None,
+        value_dumper: Optional[Callable[..., Any]] = None,
+        quoter: Optional[Callable[..., Any]] = None,
+    ) -> bytes:
+        """The raw HMAC (not base64) of the signature data, computed by the countermark core."""
+        from base64 import b64decode
+
+        sig = cls.generate_signature(
+            auth_user,
+            secret_key,
+            valid_until=valid_until,
+            extra=extra,
+            value_dumper=value_dumper,
+            quoter=quoter,
+        )
+        return b64decode(sig.signature)
+
+    @staticmethod
+    def make_secret_key(secret_key: str) -> bytes:
+        """The secret key as it is used for the HMAC: its UTF-8 bytes."""
+        return secret_key.encode()
+
+    # -- validation ----------------------------------------------------------------------------------------------
+
+    @classmethod
+    def _errors(
+        cls,
+        signature: Union[str, bytes],
+        auth_user: str,
+        secret_key: str,
+        valid_until: Union[str, float],
+        extra: Mapping[str, Any],
+    ) -> List[ErrorCode]:
+        """Every validation error, as ska lists them (``[]`` when valid)."""
+        extra = dict(extra)
+        core_path = (
+            type(auth_user) is str
+            and all(type(k) is str and k and "," not in k and type(v) is str for k, v in extra.items())
+        )
+        sig_text: Optional[str] = None
+        if isinstance(signature, (bytes, bytearray)):
+            try:
+                sig_text = bytes(signature).decode("ascii")
+            except UnicodeDecodeError:
+                core_path = False
+        elif isinstance(signature, str):
+            sig_text = signature
+        else:
+            core_path = False
+        if core_path:
+            # The request path: the core rebuilds the text, compares in constant time and checks the expiry.
+            names = _param_names(extra)
+            params: Dict[str, str] = dict(extra)
+            params[names["signature"]] = sig_text or ""
+            params[names["auth_user"]] = auth_user
+            if valid_until:  # ska replaces a missing or empty valid_until by now + lifetime
+                params[names["valid_until"]] = valid_until if isinstance(valid_until, str) else str(valid_until)
+            params[names["extra"]] = ",".join(extra)
+            _, failures = cls._signer(secret_key, names)._validate_report(params)
+            return [error_codes._from_core(code, message) for code, message in failures]
+
+        # Values the request path cannot carry (ints, dicts, lists in extra...): regenerate with the core and
+        # compare, as ska does.
+        if isinstance(signature, str):
+            signature = signature.encode()
+        try:
+            sig = cls.generate_signature(
+                auth_user=auth_user, secret_key=secret_key, valid_until=valid_until, extra=extra
+            )
+        except InvalidValue:
+            # Data the core refuses to sign (a valid_until that is no timestamp, an empty extra key a request
+            # can smuggle in as "?=x") cannot carry a valid signature: reject it rather than raise.
+            if valid_until and not _parses_as_timestamp(valid_until):
+                return [error_codes.INVALID_SIGNATURE, error_codes.INVALID_VALID_UNTIL]
+            errors = [error_codes.INVALID_SIGNATURE]
+            if valid_until and cls(b"", auth_user, valid_until).is_expired():
+                errors.append(error_codes.SIGNATURE_TIMESTAMP_EXPIRED)
+            return errors
+        errors = []
+        if not (isinstance(signature, (bytes, bytearray)) and secrets.compare_digest(sig.signature, bytes(signature))):
+            errors.append(error_codes.INVALID_SIGNATURE)
+        if sig.is_expired():
+            errors.append(error_codes.SIGNATURE_TIMESTAMP_EXPIRED)
+        return errors
+
+    @classmethod
+    def validate_signature(
+        cls,
+        signature: Union[str, bytes],
+        auth_user: str,
+        secret_key: str,
+        valid_until: Union[str, float],
+        extra: Optional[Mapping[str, Any]] = None,
+        return_object: bool = False,
+        value_dumper: Optional[Callable[..., Any]] = None,
+        quoter: Optional[Callable[..., Any]] = None,
+    ) -> Union[SignatureValidationResult, bool]:
+        """Validate a signature: True (or a true :class:`SignatureValidationResult` when ``return_object``) when
+        it is the signature of this data and ``valid_until`` is in the future.
+
+        The errors are listed as ska lists them: :data:`~.error_codes.INVALID_SIGNATURE` and/or
+        :data:`~.error_codes.SIGNATURE_TIMESTAMP_EXPIRED`; a ``valid_until`` that is not a Unix timestamp gives
+        :data:`~.error_codes.INVALID_VALID_UNTIL` (ska raises ``TypeError``).
+
+        >>> from countermark.compat.ska import Signature
+        >>> Signature.validate_signature("BW4Smbg6vkteRnzJcCjVz2u8Z8s=", "user", "your-secret-key", "1378045287.0")
+        False
+        """
+        _check_codecs(value_dumper, quoter)
+        errors = cls._errors(signature, auth_user, secret_key, valid_until, extra or {})
+        result = not errors
+        if not return_object:
+            return result
+        return SignatureValidationResult(result, errors)
+
+    def is_expired(self) -> bool:
+        """True unless ``valid_until`` is in the future (strictly), as in ska.
+
+        A ``valid_until`` that is not a Unix timestamp counts as expired (ska raises ``TypeError``).
+        """
+        try:
+            valid_until = float(self.valid_until)
+        except (TypeError, ValueError, OverflowError):
+            return True
+        if not math.isfinite(valid_until) or not _parses_as_timestamp(valid_until):
+            return True
+        return not valid_until > _now()
+
+    # -- time helpers --------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def datetime_to_timestamp(dtv: datetime) -> Optional[str]:
+        """``dtv`` formatted with :data:`~.defaults.TIMESTAMP_FORMAT` (``None`` on failure)."""
+        try:
+            return dtv.strftime(TIMESTAMP_FORMAT)
+        except Exception:
+            return None
+
+    @staticmethod
+    def datetime_to_unix_timestamp(dtv: datetime) -> Optional[float]:
+        """The Unix timestamp of a naive local ``datetime`` (``None`` on failure)."""
+        try:
+            return time.mktime(dtv.timetuple())
+        except Exception:
+            return None
+
+    @classmethod
+    def timestamp_to_date(cls, timestamp: Union[float, str], fail_silently: bool = True) -> Optional[datetime]:
+        """Parse a :data:`~.defaults.TIMESTAMP_FORMAT` text (``None`` on failure when ``fail_silently``)."""
+        try:
+            return datetime.strptime(timestamp, TIMESTAMP_FORMAT)  # type: ignore[arg-type]
+        except Exception:
+            if fail_silently is not True:
+                raise
+            return None
+
+    @classmethod
+    def unix_timestamp_to_date(cls, timestamp: Union[float, str], fail_silently: bool = True) -> Optional[datetime]:
+        """The naive local ``datetime`` of a Unix timestamp (``None`` on failure when ``fail_silently``)."""
+        try:
+            return datetime.fromtimestamp(float(timestamp))
+        except Exception:
+            if fail_silently is not True:
+                raise
+            return None
+
+
+def _resolve_signature_cls(signature_cls: Any) -> Type[AbstractSignature]:
+    """``signature_cls`` as one of our classes; the real ska's classes (``ska.HMACSHA256Signature``...) map to
+    their countermark equivalents, so code that still passes them keeps working."""
+    if isinstance(signature_cls, type) and issubclass(signature_cls, AbstractSignature):
+        return signature_cls
+    module = getattr(signature_cls, "__module__", "") or ""
+    if isinstance(signature_cls, type) and (module == "ska" or module.startswith("ska.")):
+        from . import signatures
+
+        ours = getattr(signatures, signature_cls.__name__, None)
+        if isinstance(ours, type) and issubclass(ours, AbstractSignature):
+            return ours
+    raise NotSupportedByCountermark(
+        f"signature_cls={signature_cls!r} is not supported: use one of the HMACSHA*Signature classes of "
+        "countermark.compat.ska"
+    )
+

@@ -1,0 +1,671 @@
+//! Asymmetric keys, asymmetric-jwt-auth JWTs, and RFC 9421 HTTP Message Signatures with RFC 9530 digests.
+
+use std::sync::Arc;
+
+use countermark::http::message_signatures::{Component, HttpMessage};
+use countermark::jwt::{self, Token};
+use countermark::{
+    content_digest as core_content_digest, verify_content_digest as core_verify_content_digest,
+    DigestAlgorithm, HttpSignatureAlgorithm, MessagePolicy, MessageSigner, MessageVerifyingKey,
+    SigningKey, UnverifiedJwt, UnverifiedMessageSignature, VerifyingKey,
+};
+use pyo3::prelude::*;
+
+use crate::common::{clock_or_system, PyClock};
+use crate::errors::IntoPy;
+use crate::http::{component_name, PyCredentials, PyRequest, PyResponse, PySigned, PyVerified};
+use crate::keys::PyHmacKey;
+use crate::nonce::PyNonceStore;
+
+pyo3::import_exception!(countermark.exceptions, Malformed);
+pyo3::import_exception!(countermark.exceptions, TooLarge);
+
+/// A private key (Ed25519, RSA or ECDSA P-256) that signs. Its bytes never appear in `repr` or errors.
+#[pyclass(name = "SigningKey", module = "countermark", frozen)]
+pub(crate) struct PySigningKey {
+    pub(crate) inner: Arc<SigningKey>,
+}
+
+#[pymethods]
+impl PySigningKey {
+    /// A key from PKCS#8 PEM text (`-----BEGIN PRIVATE KEY-----`, or PKCS#1 `RSA PRIVATE KEY`).
+    #[staticmethod]
+    fn from_pem(pem: &str) -> PyResult<Self> {
+        Ok(PySigningKey {
+            inner: Arc::new(SigningKey::from_pem(pem).py()?),
+        })
+    }
+
+    /// A key from PKCS#8 DER bytes.
+    #[staticmethod]
+    fn from_der(der: &[u8]) -> PyResult<Self> {
+        Ok(PySigningKey {
+            inner: Arc::new(SigningKey::from_pkcs8_der(der).py()?),
+        })
+    }
+
+    /// The matching public key.
+    #[getter]
+    fn verifying_key(&self) -> PyVerifyingKey {
+        PyVerifyingKey {
+            inner: self.inner.verifying_key().clone(),
+        }
+    }
+
+    /// The key id (asymmetric-jwt-auth's fingerprint of the public key unless set otherwise).
+    #[getter]
+    fn kid(&self) -> &str {
+        self.inner.kid()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("SigningKey(kid={:?})", self.inner.kid())
+    }
+}
+
+/// A public key that verifies, with the algorithms allowed for it and its key id.
+#[pyclass(name = "VerifyingKey", module = "countermark", frozen)]
+#[derive(Clone)]
+pub(crate) struct PyVerifyingKey {
+    pub(crate) inner: VerifyingKey,
+}
+
+#[pymethods]
+impl PyVerifyingKey {
+    /// A key from SPKI PEM text (`-----BEGIN PUBLIC KEY-----`), or an OpenSSH `ssh-ed25519`/`ssh-rsa` line.
+    #[staticmethod]
+    fn from_pem(pem: &str) -> PyResult<Self> {
+        Ok(PyVerifyingKey {
+            inner: VerifyingKey::from_pem(pem).py()?,
+        })
+    }
+
+    /// A key from SPKI DER bytes.
+    #[staticmethod]
+    fn from_der(der: &[u8]) -> PyResult<Self> {
+        Ok(PyVerifyingKey {
+            inner: VerifyingKey::from_spki_der(der).py()?,
+        })
+    }
+
+    /// A key from a JWK (JSON text).
+    #[staticmethod]
+    fn from_jwk(jwk: &str) -> PyResult<Self> {
+        Ok(PyVerifyingKey {
+            inner: VerifyingKey::from_jwk(jwk).py()?,
+        })
+    }
+
+    /// A copy with another key id.
+    fn with_kid(&self, kid: &str) -> PyResult<Self> {
+        Ok(PyVerifyingKey {
+            inner: self.inner.clone().with_kid(kid).py()?,
+        })
+    }
+
+    #[getter]
+    fn kid(&self) -> &str {
+        self.inner.kid()
+    }
+
+    /// asymmetric-jwt-auth's fingerprint: hex SHA-256 of the PEM text.
+    #[getter]
+    fn fingerprint(&self) -> String {
+        self.inner.fingerprint()
+    }
+
+    /// The SPKI PEM text.
+    fn to_pem(&self) -> String {
+        self.inner.to_pem()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("VerifyingKey(kid={:?})", self.inner.kid())
+    }
+}
+
+// ------------------------------------------------------------------------------------------------------ JWT
+
+/// A JWT for `Authorization: JWT <token>` signed by `key` (EdDSA for Ed25519, RS512 for RSA), claiming
+/// `username`, the time and a random nonce. `time`/`nonce` given: a reproducible token (tests only).
+#[pyfunction]
+#[pyo3(signature = (key, username, *, clock = None, time = None, nonce = None))]
+pub(crate) fn sign_jwt(
+    key: &PySigningKey,
+    username: &str,
+    clock: Option<&PyClock>,
+    time: Option<i64>,
+    nonce: Option<&str>,
+) -> PyResult<String> {
+    let token = match (time, nonce) {
+        (Some(t), Some(n)) => Token::from_parts(username, t, n).py()?,
+        (None, None) => Token::new(username, clock_or_system(clock).as_ref()).py()?,
+        _ => {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "give both time and nonce, or neither",
+            ))
+        }
+    };
+    token.sign(&key.inner).py()
+}
+
+/// How JWTs are checked: the clock, the time tolerance (default 20 s, the reference's), and the store of used
+/// nonces (default: a memory store of the policy's own).
+#[pyclass(name = "JwtPolicy", module = "countermark", frozen)]
+pub(crate) struct PyJwtPolicy {
+    inner: jwt::Policy,
+}
+
+#[pymethods]
+impl PyJwtPolicy {
+    #[new]
+    #[pyo3(signature = (*, clock = None, tolerance = 20, nonces = None))]
+    fn new(
+        clock: Option<&PyClock>,
+        tolerance: u64,
+        nonces: Option<&PyNonceStore>,
+    ) -> PyResult<Self> {
+        let mut p = jwt::Policy::new()
+            .with_clock(clock_or_system(clock))
+            .with_tolerance(tolerance)
+            .py()?;
+        if let Some(s) = nonces {
+            p = p.with_nonce_store(Arc::clone(&s.inner));
+        }
+        Ok(PyJwtPolicy { inner: p })
+    }
+}
+
+fn check_jwt_len(token: &str) -> PyResult<()> {
+    if token.len() > jwt::MAX_JWT_LEN {
+        return Err(TooLarge::new_err(format!(
+            "a JWT is at most {} bytes",
+            jwt::MAX_JWT_LEN
+        )));
+    }
+    Ok(())
+}
+
+fn jwt_credentials(p: &UnverifiedJwt) -> PyCredentials {
+    let mut c = PyCredentials::new("jwt")
+        .user(p.claimed_username())
+        .created(Some(p.claimed_time()))
+        .algorithm(p.claimed_alg().jws_name())
+        .detail("nonce", p.claimed_nonce());
+    if let Some(kid) = p.claimed_kid() {
+        c = c.key_id(kid);
+    }
+    c
+}
+
+/// Phase one: the claims of a compact JWT (`username`, `time`, `nonce`, `kid`, `alg`) without trusting
+/// them. Raises `Malformed`, `TooLarge` or `UnsupportedAlgorithm` (`none`, HS*, ...).
+#[pyfunction]
+pub(crate) fn parse_jwt(token: &str) -> PyResult<PyCredentials> {
+    check_jwt_len(token)?;
+    Ok(jwt_credentials(&UnverifiedJwt::parse(token).py()?))
+}
+
+/// The JWT of a request's `Authorization: JWT <token>` header and its claims, or None without one.
+#[pyfunction]
+pub(crate) fn parse_jwt_request(request: &PyRequest) -> PyResult<Option<(String, PyCredentials)>> {
+    let view = request.view()?;
+    let Some(value) = view.headers().get("authorization") else {
+        return Ok(None);
+    };
+    let Some(token) = jwt::token_from_authorization(&value) else {
+        return Ok(None);
+    };
+    check_jwt_len(token)?;
+    let parsed = UnverifiedJwt::parse(token).py()?;
+    Ok(Some((token.to_string(), jwt_credentials(&parsed))))
+}
+
+/// Phase two: verifies `token` with the first of `keys` that works (the one whose kid matches the header's is
+/// tried first) under `policy`, and records its nonce. The algorithm must be allowed for the key.
+#[pyfunction]
+#[pyo3(signature = (token, keys, policy))]
+pub(crate) fn verify_jwt(
+    py: Python<'_>,
+    token: &str,
+    keys: Vec<PyRef<'_, PyVerifyingKey>>,
+    policy: &PyJwtPolicy,
+) -> PyResult<PyVerified> {
+    check_jwt_len(token)?;
+    let keys: Vec<VerifyingKey> = keys.iter().map(|k| k.inner.clone()).collect();
+    let parsed = UnverifiedJwt::parse(token).py()?;
+    // RSA verification and a Redis nonce store take a while: let other Python threads run.
+    let v = py.detach(|| parsed.verify_any(&keys, &policy.inner)).py()?;
+    Ok(PyVerified::new("jwt", v.alg().jws_name())
+        .key_id(Some(v.key_kid().to_string()))
+        .user(v.username())
+        .created(Some(v.time()))
+        .detail("nonce", v.nonce())
+        .detail("key_index", v.key_index().to_string()))
+}
+
+// -------------------------------------------------------------------------------------------------- RFC 9421
+
+#[derive(Clone)]
+enum SignerKey {
+    Hmac(Box<countermark::HmacKey>),
+    Private(Arc<SigningKey>, HttpSignatureAlgorithm),
+}
+
+/// Signs HTTP messages with RFC 9421. Keyword options: `label` (default `sig1`), `components` (e.g.
+/// `["@method", "@authority", "@path", "content-digest"]`), `created` (Unix seconds; default now; False to
+/// omit), `expires` / `expires_in`, `keyid` (default the key's kid; False to omit), `nonce` (fixed) or
+/// `random_nonces=True`, `tag`, `include_alg`, `clock`.
+#[pyclass(name = "MessageSigner", module = "countermark", frozen)]
+pub(crate) struct PyMessageSigner {
+    key: SignerKey,
+    label: Option<String>,
+    components: Vec<Component>,
+    created: Option<Option<i64>>,
+    expires: Option<i64>,
+    expires_in: Option<u64>,
+    keyid: Option<Option<String>>,
+    nonce: Option<String>,
+    random_nonces: bool,
+    tag: Option<String>,
+    include_alg: bool,
+    clock: Option<Arc<dyn countermark::Clock>>,
+}
+
+fn parse_components(items: &[String]) -> PyResult<Vec<Component>> {
+    items.iter().map(|c| Component::parse(c).py()).collect()
+}
+
+/// `created=` / `keyid=`: absent (None) keeps the default, False omits, a value sets it.
+fn optional_setting<T: for<'a, 'py> FromPyObject<'a, 'py>>(
+    obj: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<Option<T>>> {
+    match obj {
+        None => Ok(None),
+        Some(o) if o.is_instance_of::<pyo3::types::PyBool>() => {
+            if o.extract::<bool>()? {
+                Err(pyo3::exceptions::PyValueError::new_err(
+                    "True is not a value here: give one, or False to omit",
+                ))
+            } else {
+                Ok(Some(None))
+            }
+        }
+        Some(o) => Ok(Some(Some(o.extract::<T>().map_err(Into::into)?))),
+    }
+}
+
+impl PyMessageSigner {
+    fn signer(&self) -> PyResult<MessageSigner<'_>> {
+        let mut s = match &self.key {
+            SignerKey::Hmac(k) => MessageSigner::hmac(k),
+            SignerKey::Private(k, alg) => MessageSigner::asymmetric(k, *alg),
+        }
+        .py()?;
+        if let Some(l) = &self.label {
+            s = s.with_label(l).py()?;
+        }
+        if !self.components.is_empty() {
+            s = s.with_components(self.components.iter().cloned()).py()?;
+        }
+        match self.created {
+            Some(Some(t)) => s = s.with_created(t),
+            Some(None) => s = s.without_created(),
+            None => {}
+        }
+        if let Some(t) = self.expires {
+            s = s.with_expires(t);
+        }
+        if let Some(secs) = self.expires_in {
+            s = s.with_expires_in(secs);
+        }
+        match &self.keyid {
+            Some(Some(k)) => s = s.with_keyid(k).py()?,
+            Some(None) => s = s.without_keyid(),
+            None => {}
+        }
+        if let Some(n) = &self.nonce {
+            s = s.with_nonce(n).py()?;
+        }
+        if self.random_nonces {
+            s = s.with_random_nonces();
+        }
+        if let Some(t) = &self.tag {
+            s = s.with_tag(t).py()?;
+        }
+        s = s.with_alg_param(self.include_alg);
+        if let Some(c) = &self.clock {
+            s = s.with_clock(Arc::clone(c));
+        }
+        Ok(s)
+    }
+
+    fn sign_message(&self, message: HttpMessage<'_>) -> PyResult<PySigned> {
+        let h = self.signer()?.sign(message).py()?;
+        Ok(PySigned::new(
+            vec![
+                (
+                    "Signature-Input".to_string(),
+                    h.signature_input().to_string(),
+                ),
+                ("Signature".to_string(), h.signature().to_string()),
+            ],
+            h.signature().to_string(),
+            h.signature_base().to_string(),
+        ))
+    }
+}
+
+#[pymethods]
+impl PyMessageSigner {
+    /// `key`: an `HmacKey` (hmac-sha256) or a `SigningKey` with `algorithm` (`ed25519`, `rsa-v1_5-sha256`,
+    /// `rsa-pss-sha512`, `ecdsa-p256-sha256`).
+    #[new]
+    #[pyo3(signature = (key, *, algorithm = None, label = None, components = Vec::new(), created = None,
+        expires = None, expires_in = None, keyid = None, nonce = None, random_nonces = false, tag = None,
+        include_alg = false, clock = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        key: &Bound<'_, PyAny>,
+        algorithm: Option<&str>,
+        label: Option<String>,
+        components: Vec<String>,
+        created: Option<&Bound<'_, PyAny>>,
+        expires: Option<i64>,
+        expires_in: Option<u64>,
+        keyid: Option<&Bound<'_, PyAny>>,
+        nonce: Option<String>,
+        random_nonces: bool,
+        tag: Option<String>,
+        include_alg: bool,
+        clock: Option<&PyClock>,
+    ) -> PyResult<Self> {
+        let key = if let Ok(k) = key.cast::<PyHmacKey>() {
+            if let Some(a) = algorithm {
+                let alg: HttpSignatureAlgorithm = a.parse().py()?;
+                if alg != HttpSignatureAlgorithm::HmacSha256 {
+                    return Err(crate::errors::raise(
+                        countermark::ErrorKind::UnsupportedAlgorithm,
+                        format!("an HmacKey signs with hmac-sha256, not {a}"),
+                    ));
+                }
+            }
+            SignerKey::Hmac(Box::new(k.get().inner.clone()))
+        } else if let Ok(k) = key.cast::<PySigningKey>() {
+            let a = algorithm.ok_or_else(|| {
+                pyo3::exceptions::PyValueError::new_err(
+                    "a SigningKey needs algorithm= (e.g. 'ed25519')",
+                )
+            })?;
+            SignerKey::Private(Arc::clone(&k.get().inner), a.parse().py()?)
+        } else {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "key must be an HmacKey or a SigningKey",
+            ));
+        };
+        let signer = PyMessageSigner {
+            key,
+            label,
+            components: parse_components(&components)?,
+            created: optional_setting::<i64>(created)?,
+            expires,
+            expires_in,
+            keyid: optional_setting::<String>(keyid)?,
+            nonce,
+            random_nonces,
+            tag,
+            include_alg,
+            clock: clock.map(|c| Arc::clone(&c.inner)),
+        };
+        signer.signer()?;
+        Ok(signer)
+    }
+
+    /// Signs `request`; returns the `Signature-Input` and `Signature` lines to add.
+    fn sign(&self, request: &PyRequest) -> PyResult<PySigned> {
+        let view = request.view()?;
+        self.sign_message(HttpMessage::from(&view))
+    }
+
+    /// Signs `response` (components with `;req` read its request).
+    fn sign_response(&self, response: &PyResponse) -> PyResult<PySigned> {
+        response.with_view(|r| self.sign_message(HttpMessage::from(r)))
+    }
+}
+
+/// A key that verifies RFC 9421 signatures: `MessageVerifyingKey.hmac(key)` or
+/// `MessageVerifyingKey.public(key, algorithm)`.
+#[pyclass(name = "MessageVerifyingKey", module = "countermark", frozen)]
+pub(crate) struct PyMessageVerifyingKey {
+    inner: MessageVerifyingKey,
+}
+
+#[pymethods]
+impl PyMessageVerifyingKey {
+    #[staticmethod]
+    fn hmac(key: &PyHmacKey) -> PyResult<Self> {
+        Ok(PyMessageVerifyingKey {
+            inner: MessageVerifyingKey::hmac(key.inner.clone()).py()?,
+        })
+    }
+
+    #[staticmethod]
+    fn public(key: &PyVerifyingKey, algorithm: &str) -> PyResult<Self> {
+        let alg: HttpSignatureAlgorithm = algorithm.parse().py()?;
+        Ok(PyMessageVerifyingKey {
+            inner: MessageVerifyingKey::public(key.inner.clone(), alg).py()?,
+        })
+    }
+
+    #[getter]
+    fn algorithm(&self) -> &'static str {
+        self.inner.algorithm().name()
+    }
+}
+
+/// How RFC 9421 signatures are checked. Defaults: system clock, 60 s skew for `created`, no maximum age,
+/// `created` required, `keyid` and `nonce` optional, no required components, unknown parameters refused,
+/// the first signature, `Content-Digest` not checked, nonces single-use in a memory store of its own.
+#[pyclass(name = "MessagePolicy", module = "countermark", frozen)]
+pub(crate) struct PyMessagePolicy {
+    inner: MessagePolicy,
+}
+
+#[pymethods]
+impl PyMessagePolicy {
+    #[new]
+    #[pyo3(signature = (*, clock = None, max_skew = None, max_age = None, require_created = true,
+        require_keyid = false, require_nonce = false, required_components = Vec::new(),
+        allow_unknown_params = false, label = None, check_content_digest = false, nonces = None,
+        remember_signatures = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        clock: Option<&PyClock>,
+        max_skew: Option<u64>,
+        max_age: Option<u64>,
+        require_created: bool,
+        require_keyid: bool,
+        require_nonce: bool,
+        required_components: Vec<String>,
+        allow_unknown_params: bool,
+        label: Option<String>,
+        check_content_digest: bool,
+        nonces: Option<&PyNonceStore>,
+        remember_signatures: bool,
+    ) -> PyResult<Self> {
+        let mut p = MessagePolicy::new()
+            .with_clock(clock_or_system(clock))
+            .with_max_age(max_age)
+            .require_created(require_created)
+            .require_keyid(require_keyid)
+            .require_nonce(require_nonce)
+            .with_required_components(parse_components(&required_components)?)
+            .allow_unknown_params(allow_unknown_params)
+            .check_content_digest(check_content_digest)
+            .remember_signatures(remember_signatures);
+        if let Some(s) = max_skew {
+            p = p.with_max_skew(s);
+        }
+        if let Some(l) = label {
+            p = p.with_label(l);
+        }
+        if let Some(s) = nonces {
+            p = p.with_nonce_store(Arc::clone(&s.inner));
+        }
+        Ok(PyMessagePolicy { inner: p })
+    }
+}
+
+fn has_signature(message: &HttpMessage<'_>) -> bool {
+    message.headers().get("signature-input").is_some()
+        || message.headers().get("signature").is_some()
+}
+
+fn message_credentials(u: &UnverifiedMessageSignature<'_>) -> PyCredentials {
+    let mut c = PyCredentials::new("rfc9421")
+        .created(u.claimed_created().map(|t| t as f64))
+        .detail("label", u.label());
+    if let Some(k) = u.claimed_keyid() {
+        c = c.key_id(k);
+    }
+    if let Some(a) = u.claimed_alg() {
+        c = c.algorithm(a);
+    }
+    let optional = [
+        ("expires", u.claimed_expires().map(|t| t.to_string())),
+        ("nonce", u.claimed_nonce().map(str::to_string)),
+        ("tag", u.claimed_tag().map(str::to_string)),
+    ];
+    for (name, value) in optional {
+        if let Some(v) = value {
+            c = c.detail(name, v);
+        }
+    }
+    for comp in u.covered_components() {
+        c = c.detail("component", component_name(&comp.to_string()));
+    }
+    c
+}
+
+fn parse_message(message: HttpMessage<'_>, label: Option<&str>) -> PyResult<Option<PyCredentials>> {
+    if !has_signature(&message) {
+        return Ok(None);
+    }
+    Ok(Some(message_credentials(
+        &UnverifiedMessageSignature::parse(message, label).py()?,
+    )))
+}
+
+fn verify_message(
+    message: HttpMessage<'_>,
+    key: &PyMessageVerifyingKey,
+    policy: &PyMessagePolicy,
+) -> PyResult<PyVerified> {
+    if !has_signature(&message) {
+        return Err(Malformed::new_err(
+            "the message has no Signature-Input or Signature header",
+        ));
+    }
+    let parsed = UnverifiedMessageSignature::parse_for(message, &policy.inner).py()?;
+    let v = parsed.verify(&key.inner, &policy.inner).py()?;
+    let mut out = PyVerified::new("rfc9421", v.algorithm().name())
+        .key_id(v.keyid().map(str::to_string))
+        .created(v.created().map(|t| t as f64))
+        .covered(
+            v.covered_components()
+                .iter()
+                .map(|c| component_name(&c.to_string()))
+                .collect(),
+        )
+        .detail("label", v.label())
+        .detail(
+            "body_checked",
+            if v.body_checked() { "true" } else { "false" },
+        );
+    let optional = [
+        ("expires", v.expires().map(|t| t.to_string())),
+        ("nonce", v.nonce().map(str::to_string)),
+        ("tag", v.tag().map(str::to_string)),
+    ];
+    for (name, value) in optional {
+        if let Some(val) = value {
+            out = out.detail(name, val);
+        }
+    }
+    Ok(out)
+}
+
+/// Phase one: the parameters of the request's signature `label` (default: the first), or None when it has
+/// no `Signature-Input`/`Signature`. Raises `Malformed` for broken ones.
+#[pyfunction]
+#[pyo3(signature = (request, label = None))]
+pub(crate) fn parse_message_signature(
+    request: &PyRequest,
+    label: Option<&str>,
+) -> PyResult<Option<PyCredentials>> {
+    let view = request.view()?;
+    parse_message(HttpMessage::from(&view), label)
+}
+
+/// Phase two: verifies the request's signature with `key` under `policy`, then records its nonce.
+#[pyfunction]
+pub(crate) fn verify_message_signature(
+    request: &PyRequest,
+    key: &PyMessageVerifyingKey,
+    policy: &PyMessagePolicy,
+) -> PyResult<PyVerified> {
+    let view = request.view()?;
+    verify_message(HttpMessage::from(&view), key, policy)
+}
+
+/// As `parse_message_signature`, for a response.
+#[pyfunction]
+#[pyo3(signature = (response, label = None))]
+pub(crate) fn parse_response_signature(
+    response: &PyResponse,
+    label: Option<&str>,
+) -> PyResult<Option<PyCredentials>> {
+    response.with_view(|r| parse_message(HttpMessage::from(r), label))
+}
+
+/// As `verify_message_signature`, for a response.
+#[pyfunction]
+pub(crate) fn verify_response_signature(
+    response: &PyResponse,
+    key: &PyMessageVerifyingKey,
+    policy: &PyMessagePolicy,
+) -> PyResult<PyVerified> {
+    response.with_view(|r| verify_message(HttpMessage::from(r), key, policy))
+}
+
+/// The RFC 9530 `Content-Digest` value of `body` (`algorithms`: `sha-256` and/or `sha-512`).
+#[pyfunction]
+#[pyo3(signature = (body, algorithms = vec!["sha-256".to_string()]))]
+pub(crate) fn content_digest(
+    py: Python<'_>,
+    body: &[u8],
+    algorithms: Vec<String>,
+) -> PyResult<String> {
+    let algs: Vec<DigestAlgorithm> = algorithms
+        .iter()
+        .map(|a| a.parse().py())
+        .collect::<PyResult<_>>()?;
+    if body.len() >= 2048 {
+        py.detach(|| core_content_digest(body, &algs)).py()
+    } else {
+        core_content_digest(body, &algs).py()
+    }
+}
+
+/// Checks a `Content-Digest` value against `body`; raises `BadSignature` on a mismatch, `Malformed` for a bad
+/// value or one with no supported algorithm.
+#[pyfunction]
+pub(crate) fn verify_content_digest(py: Python<'_>, value: &str, body: &[u8]) -> PyResult<()> {
+    if body.len() >= 2048 {
+        py.detach(|| core_verify_content_digest(value, body))
+            .py()
+            .map(|_| ())
+    } else {
+        core_verify_content_digest(value, body).py().map(|_| ())
+    }
+}

@@ -1,0 +1,86 @@
+//! Conversions shared by every class: secrets given as `str` or `bytes`, clocks, key rings.
+
+use std::sync::Arc;
+
+use countermark::{Clock, FixedClock, HmacKey, KeyRing, SystemClock, UnixTime};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+
+use crate::keys::{PyHmacKey, PyKeyRing};
+
+/// Bytes of a secret given as `bytes` (as is), `bytearray`/`memoryview` (copied) or `str` (its UTF-8 bytes, as
+/// the old libraries did).
+pub(crate) fn secret_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(s.to_cow()?.as_bytes().to_vec());
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    obj.extract::<Vec<u8>>()
+        .map_err(|_| PyTypeError::new_err("a secret must be str or bytes"))
+}
+
+/// A clock for the core: the system clock, or a fixed instant (Unix seconds, float allowed) for tests and
+/// recorded traffic.
+#[pyclass(name = "Clock", module = "countermark", frozen)]
+#[derive(Clone)]
+pub(crate) struct PyClock {
+    pub(crate) inner: Arc<dyn Clock>,
+    fixed: Option<f64>,
+}
+
+#[pymethods]
+impl PyClock {
+    /// The operating system's clock (what `clock=None` means everywhere).
+    #[staticmethod]
+    fn system() -> Self {
+        PyClock {
+            inner: Arc::new(SystemClock),
+            fixed: None,
+        }
+    }
+
+    /// A clock stopped at `secs` seconds after the Unix epoch.
+    #[staticmethod]
+    fn fixed(secs: f64) -> PyResult<Self> {
+        if !secs.is_finite() {
+            return Err(PyValueError::new_err("a clock needs a finite time"));
+        }
+        Ok(PyClock {
+            inner: Arc::new(FixedClock::new(UnixTime::from_secs_f64(secs))),
+            fixed: Some(secs),
+        })
+    }
+
+    /// The current time in Unix seconds.
+    fn now(&self) -> f64 {
+        self.inner.now().as_secs_f64()
+    }
+
+    fn __repr__(&self) -> String {
+        match self.fixed {
+            Some(t) => format!("Clock.fixed({t})"),
+            None => "Clock.system()".to_string(),
+        }
+    }
+}
+
+pub(crate) fn clock_or_system(clock: Option<&PyClock>) -> Arc<dyn Clock> {
+    clock.map_or_else(
+        || Arc::new(SystemClock) as Arc<dyn Clock>,
+        |c| Arc::clone(&c.inner),
+    )
+}
+
+/// A key ring from either an `HmacKey` (a ring of one) or a `KeyRing`.
+pub(crate) fn key_ring(obj: &Bound<'_, PyAny>) -> PyResult<KeyRing> {
+    if let Ok(k) = obj.cast::<PyHmacKey>() {
+        return Ok(KeyRing::from(HmacKey::clone(&k.get().inner)));
+    }
+    if let Ok(r) = obj.cast::<PyKeyRing>() {
+        return Ok(r.borrow().inner.clone());
+    }
+    Err(PyTypeError::new_err("keys must be an HmacKey or a KeyRing"))
+}

@@ -1,0 +1,146 @@
+//! HMAC keys and key rings.
+
+use countermark::{Algorithm, HmacKey, KeyId, KeyRing, Secret};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::common::secret_bytes;
+use crate::errors::IntoPy;
+
+/// An HMAC key bound to one algorithm. Immutable; the secret is wiped from memory when the key goes.
+///
+/// `secret` is `bytes` or `str` (UTF-8), 16 to 1024 bytes; `legacy=True` also accepts the 1 to 15 byte
+/// secrets of existing ska, FOST and handshake deployments. `algorithm`: `sha256` (default), `sha1`,
+/// `sha224`, `sha384`, `sha512`, `blake2s`, `blake2b`. `kid`: an optional key id (visible ASCII).
+#[pyclass(name = "HmacKey", module = "countermark", frozen)]
+pub(crate) struct PyHmacKey {
+    pub(crate) inner: HmacKey,
+}
+
+#[pymethods]
+impl PyHmacKey {
+    #[new]
+    #[pyo3(signature = (secret, algorithm = "sha256", *, kid = None, legacy = false))]
+    fn new(
+        secret: &Bound<'_, PyAny>,
+        algorithm: &str,
+        kid: Option<&str>,
+        legacy: bool,
+    ) -> PyResult<Self> {
+        let alg: Algorithm = algorithm.parse().py()?;
+        let bytes = secret_bytes(secret)?;
+        let secret = if legacy {
+            Secret::legacy(bytes)
+        } else {
+            Secret::new(bytes)
+        }
+        .py()?;
+        let mut key = HmacKey::new(alg, &secret);
+        if let Some(kid) = kid {
+            key = key.with_kid(KeyId::new(kid).py()?);
+        }
+        Ok(PyHmacKey { inner: key })
+    }
+
+    /// A key with a fresh random secret of `length` bytes from the operating system.
+    #[staticmethod]
+    #[pyo3(signature = (algorithm = "sha256", *, length = 32, kid = None))]
+    fn generate(algorithm: &str, length: usize, kid: Option<&str>) -> PyResult<Self> {
+        let alg: Algorithm = algorithm.parse().py()?;
+        let secret = Secret::generate(length).py()?;
+        let mut key = HmacKey::new(alg, &secret);
+        if let Some(kid) = kid {
+            key = key.with_kid(KeyId::new(kid).py()?);
+        }
+        Ok(PyHmacKey { inner: key })
+    }
+
+    /// The canonical algorithm name, e.g. `hmac-sha256`.
+    #[getter]
+    fn algorithm(&self) -> &'static str {
+        self.inner.algorithm().name()
+    }
+
+    /// The key id, or None.
+    #[getter]
+    fn kid(&self) -> Option<&str> {
+        self.inner.kid().map(KeyId::as_str)
+    }
+
+    /// The MAC of `message`.
+    fn sign<'py>(&self, py: Python<'py>, message: &[u8]) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.inner.sign(message).as_bytes())
+    }
+
+    /// Checks in constant time that `tag` is the MAC of `message`; raises `BadSignature` otherwise.
+    fn verify(&self, message: &[u8], tag: &[u8]) -> PyResult<()> {
+        self.inner.verify(message, tag).py()
+    }
+
+    fn __repr__(&self) -> String {
+        match self.inner.kid() {
+            Some(kid) => format!(
+                "HmacKey(algorithm={:?}, kid={:?})",
+                self.algorithm(),
+                kid.as_str()
+            ),
+            None => format!("HmacKey(algorithm={:?})", self.algorithm()),
+        }
+    }
+}
+
+/// Keys for rotation: one primary key that signs, others that still verify. Objects built from a ring
+/// (`Tokens`, `UrlSigner`) take a copy of it at construction; rotate, then build them again.
+#[pyclass(name = "KeyRing", module = "countermark")]
+pub(crate) struct PyKeyRing {
+    pub(crate) inner: KeyRing,
+}
+
+#[pymethods]
+impl PyKeyRing {
+    #[new]
+    #[pyo3(signature = (primary, *, verify_only = Vec::new()))]
+    fn new(primary: &PyHmacKey, verify_only: Vec<PyRef<'_, PyHmacKey>>) -> PyResult<Self> {
+        let mut ring = KeyRing::new(primary.inner.clone());
+        for key in verify_only {
+            ring.add_verify_only(key.inner.clone()).py()?;
+        }
+        Ok(PyKeyRing { inner: ring })
+    }
+
+    /// Makes `key` the primary; the previous primary keeps verifying.
+    fn rotate(&mut self, key: &PyHmacKey) -> PyResult<()> {
+        self.inner.rotate(key.inner.clone()).py()
+    }
+
+    /// Adds a key that verifies but never signs.
+    fn add_verify_only(&mut self, key: &PyHmacKey) -> PyResult<()> {
+        self.inner.add_verify_only(key.inner.clone()).py()
+    }
+
+    /// Removes the verify-only key `kid` (the primary cannot be retired).
+    fn retire(&mut self, kid: &str) -> PyResult<()> {
+        self.inner.retire(kid).py()
+    }
+
+    /// The key with id `kid`, or None.
+    fn get(&self, kid: &str) -> Option<PyHmacKey> {
+        self.inner.get(kid).map(|k| PyHmacKey { inner: k.clone() })
+    }
+
+    /// The key that signs.
+    #[getter]
+    fn primary(&self) -> PyHmacKey {
+        PyHmacKey {
+            inner: self.inner.primary().clone(),
+        }
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.keys().count()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("KeyRing({} keys)", self.inner.keys().count())
+    }
+}

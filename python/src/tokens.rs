@@ -1,0 +1,76 @@
+//! handshake-format tokens: `field:…:timestamp:random:hmac`.
+
+use countermark::{FixedRandom, Tokens};
+use pyo3::prelude::*;
+
+use crate::common::{clock_or_system, key_ring, PyClock};
+use crate::errors::IntoPy;
+
+/// What a valid token carried.
+#[pyclass(name = "VerifiedToken", module = "countermark", frozen, get_all)]
+pub(crate) struct PyVerifiedToken {
+    /// The metadata fields, in order.
+    fields: Vec<String>,
+    /// When the token was created (Unix seconds).
+    timestamp: i64,
+}
+
+#[pymethods]
+impl PyVerifiedToken {
+    fn __repr__(&self) -> String {
+        format!(
+            "VerifiedToken(fields={:?}, timestamp={})",
+            self.fields, self.timestamp
+        )
+    }
+}
+
+/// Creates and verifies handshake tokens with the primary key of `keys` (any key of the ring verifies).
+/// `random_len`: the random bytes hashed into each token (handshake's default 256). Thread-safe.
+#[pyclass(name = "Tokens", module = "countermark", frozen)]
+pub(crate) struct PyTokens {
+    inner: Tokens,
+}
+
+#[pymethods]
+impl PyTokens {
+    #[new]
+    #[pyo3(signature = (keys, *, clock = None, random_len = 256))]
+    fn new(keys: &Bound<'_, PyAny>, clock: Option<&PyClock>, random_len: usize) -> PyResult<Self> {
+        let tokens = Tokens::new(key_ring(keys)?)
+            .with_clock(clock_or_system(clock))
+            .with_random_len(random_len)
+            .py()?;
+        Ok(PyTokens { inner: tokens })
+    }
+
+    /// A token carrying `fields` (each of `a-z A-Z 0-9 _ -`).
+    #[pyo3(signature = (*fields))]
+    fn create(&self, fields: Vec<String>) -> PyResult<String> {
+        self.inner.create(&fields).py()
+    }
+
+    /// As `create`, with the random bytes given: for reproducing recorded tokens only.
+    fn create_with_random(&self, fields: Vec<String>, random: &[u8]) -> PyResult<String> {
+        self.inner
+            .create_with_random(&fields, &mut FixedRandom::new(random))
+            .py()
+    }
+
+    /// Verifies `token` and returns its fields and timestamp, or raises `Malformed`, `TooLarge`,
+    /// `BadSignature`, `Expired` or `NotYetValid`. `max_age` (seconds) accepts only tokens created within that
+    /// many seconds of now, either side (handshake's `time_range`); None accepts any age.
+    #[pyo3(signature = (token, max_age = None))]
+    fn verify(&self, token: &str, max_age: Option<u64>) -> PyResult<PyVerifiedToken> {
+        let v = self.inner.verify(token, max_age).py()?;
+        let timestamp = v.timestamp();
+        Ok(PyVerifiedToken {
+            fields: v.into_fields(),
+            timestamp,
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        "Tokens(...)".to_string()
+    }
+}

@@ -1,0 +1,125 @@
+"""The Pythonic surface: str or bytes secrets, keyword arguments, rotation, secrets kept out of reprs and errors,
+thread safety."""
+
+import threading
+
+import pytest
+
+import countermark
+from countermark import BadSignature, Expired, HmacKey, KeyRing, Tokens, UrlSigner
+
+SECRET = "correct horse battery staple 0123"
+
+
+def test_str_and_bytes_secrets_are_the_same_key():
+    clock = countermark.Clock.fixed(1_700_000_000)
+    a = Tokens(HmacKey(SECRET), clock=clock)
+    b = Tokens(HmacKey(SECRET.encode()), clock=clock)
+    token = a.create_with_random(["alice"], b"\x01" * 256)
+    assert b.create_with_random(["alice"], b"\x01" * 256) == token
+    assert b.verify(token).fields == ["alice"]
+
+
+def test_short_secrets_need_legacy():
+    with pytest.raises(countermark.InvalidKey):
+        HmacKey("short")
+    assert HmacKey("short", "sha1", legacy=True).algorithm == "hmac-sha1"
+
+
+def test_unknown_algorithm():
+    with pytest.raises(countermark.UnsupportedAlgorithm):
+        HmacKey(SECRET, "md5")
+
+
+def test_hmac_sign_verify():
+    key = HmacKey(SECRET)
+    tag = key.sign(b"message")
+    assert len(tag) == 32
+    key.verify(b"message", tag)
+    with pytest.raises(BadSignature):
+        key.verify(b"messagf", tag)
+    with pytest.raises(BadSignature):
+        key.verify(b"message", tag[:-1])
+
+
+def test_rotation_keeps_old_tokens_valid():
+    old = HmacKey(SECRET, kid="2025")
+    new = HmacKey.generate(kid="2026")
+    old_token = Tokens(old).create("alice")
+    ring = KeyRing(old)
+    ring.rotate(new)
+    assert ring.primary.kid == "2026" and len(ring) == 2
+    tokens = Tokens(ring)
+    assert tokens.verify(old_token).fields == ["alice"]
+    assert Tokens(new).verify(tokens.create("bob")).fields == ["bob"]
+    ring.retire("2025")
+    with pytest.raises(BadSignature):
+        Tokens(ring).verify(old_token)
+
+
+def test_token_max_age():
+    signer = Tokens(HmacKey(SECRET), clock=countermark.Clock.fixed(1_700_000_000))
+    token = signer.create("alice")
+    later = Tokens(HmacKey(SECRET), clock=countermark.Clock.fixed(1_700_000_100))
+    assert later.verify(token).timestamp == 1_700_000_000
+    with pytest.raises(Expired):
+        later.verify(token, max_age=30)
+
+
+def test_signed_url_round_trip_with_extra():
+    signer = UrlSigner(HmacKey(SECRET, "sha1", legacy=True))
+    url = signer.sign_url("https://example.com/file?x=1#frag", "alice", lifetime=60, extra={"scope": "read", "n": 3})
+    assert url.endswith("#frag")
+    data = signer.validate_url(url)
+    assert data.auth_user == "alice"
+    assert data.extra == {"n": "3", "scope": "read"}
+    with pytest.raises(BadSignature):
+        signer.validate_url(url.replace("alice", "mallory"))
+
+
+def test_secrets_never_in_repr_or_errors():
+    key = HmacKey(SECRET, kid="k1")
+    api = countermark.ApiSecret.generate()
+    texts = [repr(key), repr(KeyRing(key)), repr(Tokens(key)), repr(api), repr(UrlSigner(key))]
+    try:
+        Tokens(key).verify("a:1:" + SECRET + ":deadbeef")
+    except countermark.CountermarkError as e:
+        texts.append(str(e))
+        texts.append(repr(e))
+    for text in texts:
+        assert SECRET not in text
+        assert api.to_base64() not in text
+
+
+def test_shared_across_threads():
+    tokens = Tokens(HmacKey(SECRET))
+    token = tokens.create("alice")
+    errors = []
+
+    def work():
+        try:
+            for _ in range(500):
+                assert tokens.verify(token, max_age=60).fields == ["alice"]
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_nonce_store_single_use():
+    store = countermark.NonceStore.memory(10)
+    store.check_and_insert(b"n1", 60)
+    with pytest.raises(countermark.Replayed):
+        store.check_and_insert(b"n1", 60)
+
+
+def test_request_from_url():
+    r = countermark.Request.from_url("POST", "https://example.com:8443/a/b?x=1", headers={"Host": "example.com"},
+                                     body=b"{}")
+    assert r.method == "POST" and r.target == "/a/b?x=1" and r.body == b"{}"
+    assert r.with_headers([("X-A", "1")]).headers[-1] == ("X-A", "1")

@@ -1,0 +1,27 @@
+/* Shared helpers of the C tests: reading ../shared/vectors and counting checks. */
+#ifndef COUNTERMARK_TEST_UTIL_H
+#define COUNTERMARK_TEST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+/* Loads $COUNTERMARK_VECTORS/<file> and returns its `cases` array (the root is kept alive until util_finish). */
+json_t *util_cases(const char *file);
+
+/* The string member `key` of `obj`, or NULL. */
+const char *util_str(const json_t *obj, const char *key);
+
+/* Decodes lower- or upper-case hex into a new malloc'd buffer; *len gets its length. Aborts on bad input. */
+uint8_t *util_hex(const char *hex, size_t *len);
+
+/* Records one check; prints the message when it failed. */
+void util_check(int ok, const char *where, const char *what);
+
+/* Frees the loaded vectors, prints the counts and returns the process exit status. */
+int util_finish(const char *suite);
+
+#define CHECK(cond, where) util_check((cond) ? 1 : 0, (where), #cond)
+
+#endif
