@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 
-.PHONY: fuzz all demo test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test
+.PHONY: fuzz py-asan all demo test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -118,12 +118,29 @@ go-test: ffi check-shared
 go-bench: ffi
 	cd go && go test -run XXX -bench . -benchmem ./...
 
-test: fmt-check clippy header-check rust-test c-test go-test py-test
+test: fmt-check clippy header-check rust-test c-test go-test py-test py-asan
 	@echo "make test: all checks passed"
 
 ## demo: a walk-through of the CLI: keygen, tokens, tampering, signed URLs, expiry.
 demo: build
 	bash examples/cli-demo.sh target/release/countermark
+
+## py-asan: the Python suite against the extension built with AddressSanitizer (nightly -Zsanitizer=address,
+## loaded under the C compiler's libasan), LeakSanitizer on. Suppressed: CPython's own allocations and pyo3's type
+## objects, which live until exit (tests/lsan-python.supp). Installs the nightly toolchain when it is missing.
+py-asan: venv check-shared
+	@rustup toolchain list | grep -q nightly || rustup toolchain install nightly --profile minimal
+	RUSTFLAGS="-Zsanitizer=address" $(CARGO) +nightly build -q -p countermark-python \
+		--target x86_64-unknown-linux-gnu --target-dir target/asan
+	rm -rf target/asan-pkg && mkdir -p target/asan-pkg && cp -r python/python/countermark target/asan-pkg/
+	rm -f target/asan-pkg/countermark/*.so
+	cp target/asan/x86_64-unknown-linux-gnu/debug/lib_countermark.so target/asan-pkg/countermark/_countermark.abi3.so
+	cd python/tests && export LD_PRELOAD=$$(gcc -print-file-name=libasan.so) PYTHONPATH=$(CURDIR)/target/asan-pkg \
+		ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-python.supp \
+		COUNTERMARK_VECTORS="$(SHARED)/vectors" && \
+		$(VPY) -c "import countermark, ctypes; assert 'asan-pkg' in countermark.__file__; \
+			assert hasattr(ctypes.CDLL(None), '__asan_init'); print('py-asan: ASan-built', countermark.__file__)" && \
+		$(VPY) -m pytest -q -p no:cacheprovider .
 
 ## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 600) or FUZZ_RUNS executions (default 10M), whichever
 ## comes first, two at a time, on the nightly toolchain (installed with rustup when missing) with AddressSanitizer.

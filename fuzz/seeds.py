@@ -18,7 +18,7 @@ def message(method, target, headers, body):
 
 
 def main(vectors, out):
-    seeds = {name: [] for name in ("token", "ska", "fost", "hmac_header", "message_signatures", "jwt", "keys")}
+    seeds = {name: [] for name in ("token", "ska", "fost", "hmac_header", "message_signatures", "jwt", "keys", "c_abi")}
     load = lambda f: json.load(open(os.path.join(vectors, f), encoding="utf-8"))
 
     for c in load("handshake.json")["cases"]:
@@ -73,6 +73,18 @@ def main(vectors, out):
     for c in load("hmac_header.json")["cases"]:
         if c.get("api_secret_b64"):
             seeds["keys"].append(c["api_secret_b64"].encode())
+
+    # The C ABI target: a selector byte (see src/c_abi.rs), then NUL-separated fields.
+    seeds["c_abi"] += [b"\x00" + t for t in seeds["token"]] + [b"\x01" + u for u in seeds["ska"]]
+    seeds["c_abi"] += [b"\x03" + j for j in seeds["jwt"]] + [b"\x04" + k for k in seeds["keys"]]
+    for selector, target in ((6, "fost"), (7, "hmac_header"), (8, "message_signatures"), (10, "jwt")):
+        for raw in seeds[target]:
+            head, _, body = raw.partition(b"\n\n")
+            lines = head.split(b"\n")
+            first = lines[0].split(b" ", 1)
+            fields = first + [p for line in lines[1:] for p in line.split(b": ", 1)][:7]
+            fields += [b""] * (9 - len(fields))
+            seeds["c_abi"].append(bytes([selector]) + b"\x00".join(fields[:9] + [body]))
 
     for name, items in seeds.items():
         d = os.path.join(out, name)
