@@ -35,14 +35,25 @@ pub(crate) fn header_lines(headers: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(
             .map(|(k, v)| Ok((k.extract()?, v.extract()?)))
             .collect();
     }
-    if headers.hasattr("items")? {
-        return headers
-            .call_method0("items")?
-            .try_iter()?
-            .map(|kv| kv?.extract())
-            .collect();
+    let items = if headers.hasattr("items")? {
+        headers.call_method0("items")?
+    } else {
+        headers.clone()
+    };
+    items.try_iter()?.map(|kv| pair(&kv?)).collect()
+}
+
+/// One `(name, value)` line: a tuple, or any two-item sequence (a list from JSON).
+fn pair(kv: &Bound<'_, PyAny>) -> PyResult<(String, String)> {
+    if let Ok(t) = kv.extract::<(String, String)>() {
+        return Ok(t);
     }
-    headers.try_iter()?.map(|kv| kv?.extract()).collect()
+    match kv.extract::<Vec<String>>() {
+        Ok(v) if v.len() == 2 => Ok((v[0].clone(), v[1].clone())),
+        _ => Err(pyo3::exceptions::PyTypeError::new_err(
+            "a header line is a (name, value) pair of str",
+        )),
+    }
 }
 
 /// An HTTP request: method, request target (path and query, as sent), optional scheme and authority, header

@@ -123,3 +123,10 @@ def test_request_from_url():
                                      body=b"{}")
     assert r.method == "POST" and r.target == "/a/b?x=1" and r.body == b"{}"
     assert r.with_headers([("X-A", "1")]).headers[-1] == ("X-A", "1")
+
+
+def test_header_lines_as_lists_from_json():
+    r = countermark.Request("GET", "/", headers=[["X-A", "1"], ("X-B", "2")])
+    assert r.headers == [("X-A", "1"), ("X-B", "2")]
+    with pytest.raises(TypeError):
+        countermark.Request("GET", "/", headers=[["only-a-name"]])
