@@ -321,7 +321,7 @@ fn nonces(c: &mut Criterion) {
     let until = now.saturating_add_secs(60);
     g.bench_function("check_and_insert, 1 thread", |b| {
         b.iter_batched(
-            || rand_value(),
+            rand_value,
             |v| store.check_and_insert(&v, until, now).unwrap(),
             BatchSize::SmallInput,
         )
