@@ -51,7 +51,9 @@
 // The default time tolerance of JWT verification, in seconds (asymmetric-jwt-auth's 20).
 #define COUNTERMARK_JWT_DEFAULT_TOLERANCE 20
 
-
+// The default capacity of a memory nonce store (values remembered at once). A literal so the header can carry it;
+// a test keeps it equal to the core's `MemoryNonceStore::DEFAULT_CAPACITY`.
+#define COUNTERMARK_MEMORY_NONCE_STORE_DEFAULT_CAPACITY 100000
 
 // ska's default lifetime of a signature, in seconds.
 #define COUNTERMARK_SKA_DEFAULT_LIFETIME 600
@@ -939,8 +941,10 @@ countermark_result countermark_content_digest_verify(const uint8_t *value,
                                                      size_t body_len);
 
 // Writes to `*out` a new in-process store holding at most `capacity` unexpired values (0 for
-// `COUNTERMARK_MEMORY_NONCE_STORE_DEFAULT_CAPACITY`). When full of unexpired values it refuses new ones with
-// `UNAVAILABLE` rather than forget old ones. Free with `countermark_nonce_store_free`.
+// `COUNTERMARK_MEMORY_NONCE_STORE_DEFAULT_CAPACITY`). The store is split into 16 shards of `capacity / 16`
+// values each (rounded up), chosen by a keyed hash of the value: a shard whose share is full of unexpired values
+// refuses new ones with `UNAVAILABLE` (rather than forget old ones) even when other shards have room, so size it
+// with headroom (expected live values x 2). Free with `countermark_nonce_store_free`.
 countermark_result countermark_nonce_store_new_memory(size_t capacity,
                                                       const countermark_nonce_store **out);
 

@@ -96,7 +96,9 @@ impl MemoryNonceStore {
     /// Default capacity: entries across all shards.
     pub const DEFAULT_CAPACITY: usize = 100_000;
 
-    /// A store holding at most `capacity` live entries (rounded up to a multiple of 16, at least 16).
+    /// A store holding at most `capacity` live entries (rounded up to a multiple of 16, at least 16), in 16 shards
+    /// of `capacity / 16` each chosen by a keyed hash: a shard whose share is full refuses new values (fail closed)
+    /// even when others have room, so size it with headroom (about twice the expected live values).
     pub fn new(capacity: usize) -> Self {
         let per_shard = capacity.div_ceil(SHARDS).max(1);
         MemoryNonceStore {

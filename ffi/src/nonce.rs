@@ -9,9 +9,9 @@ use crate::clock::{clock_or_system, countermark_clock};
 use crate::handle::ArcHandle;
 use crate::result::countermark_result;
 
-/// The default capacity of a memory nonce store (values remembered at once).
-pub const COUNTERMARK_MEMORY_NONCE_STORE_DEFAULT_CAPACITY: usize =
-    MemoryNonceStore::DEFAULT_CAPACITY;
+/// The default capacity of a memory nonce store (values remembered at once). A literal so the header can carry it;
+/// a test keeps it equal to the core's `MemoryNonceStore::DEFAULT_CAPACITY`.
+pub const COUNTERMARK_MEMORY_NONCE_STORE_DEFAULT_CAPACITY: usize = 100_000;
 
 /// A store of single-use values (nonces, seen signatures): in memory (one process) or in Redis (a fleet).
 /// Immutable handle over a synchronised store, reference counted: thread-safe. Policies keep their own reference.
@@ -41,8 +41,10 @@ pub(crate) unsafe fn opt_store(
 }
 
 /// Writes to `*out` a new in-process store holding at most `capacity` unexpired values (0 for
-/// `COUNTERMARK_MEMORY_NONCE_STORE_DEFAULT_CAPACITY`). When full of unexpired values it refuses new ones with
-/// `UNAVAILABLE` rather than forget old ones. Free with `countermark_nonce_store_free`.
+/// `COUNTERMARK_MEMORY_NONCE_STORE_DEFAULT_CAPACITY`). The store is split into 16 shards of `capacity / 16`
+/// values each (rounded up), chosen by a keyed hash of the value: a shard whose share is full of unexpired values
+/// refuses new ones with `UNAVAILABLE` (rather than forget old ones) even when other shards have room, so size it
+/// with headroom (expected live values x 2). Free with `countermark_nonce_store_free`.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_nonce_store_new_memory(
     capacity: usize,
@@ -51,7 +53,7 @@ pub unsafe extern "C" fn countermark_nonce_store_new_memory(
     guard(|| {
         let out = out_ptr(out)?;
         let capacity = if capacity == 0 {
-            MemoryNonceStore::DEFAULT_CAPACITY
+            COUNTERMARK_MEMORY_NONCE_STORE_DEFAULT_CAPACITY
         } else {
             capacity
         };
@@ -131,4 +133,15 @@ pub unsafe extern "C" fn countermark_nonce_store_check_and_insert(
 pub unsafe extern "C" fn countermark_nonce_store_free(store: *const countermark_nonce_store) {
     // SAFETY: NULL or a live handle the caller gives up.
     guard_value((), || unsafe { countermark_nonce_store::free(store) })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_header_constant_is_the_core_default() {
+        assert_eq!(
+            super::COUNTERMARK_MEMORY_NONCE_STORE_DEFAULT_CAPACITY,
+            cm::MemoryNonceStore::DEFAULT_CAPACITY
+        );
+    }
 }
