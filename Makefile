@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 
-.PHONY: fuzz py-asan all demo test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test
+.PHONY: bench fuzz py-asan all demo test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -141,6 +141,19 @@ py-asan: venv check-shared
 		$(VPY) -c "import countermark, ctypes; assert 'asan-pkg' in countermark.__file__; \
 			assert hasattr(ctypes.CDLL(None), '__asan_init'); print('py-asan: ASan-built', countermark.__file__)" && \
 		$(VPY) -m pytest -q -p no:cacheprovider .
+
+## bench: every benchmark (not part of make test): criterion (Rust, with ratios to the floors of the same run),
+## the Python comparison with the reference libraries (python/bench, its own venv in target/bench-venv), and the
+## Go benchmarks beside crypto/hmac. Figures and how to read them: BENCHMARKS.md.
+bench: toolchain check-shared ffi
+	COUNTERMARK_VECTORS="$(SHARED)/vectors" $(CARGO) bench -p countermark --bench verify
+	python3 tests/bench_report.py target/criterion --json target/bench-rust.json
+	test -x target/bench-venv/bin/python || $(PYTHON) -m venv target/bench-venv
+	target/bench-venv/bin/pip install -q -r python/bench/requirements.txt
+	cd python && $(CURDIR)/target/bench-venv/bin/maturin build --release --locked --quiet --out ../target/bench-wheel
+	target/bench-venv/bin/pip install -q --force-reinstall --no-deps target/bench-wheel/countermark-*.whl
+	COUNTERMARK_VECTORS="$(SHARED)/vectors" target/bench-venv/bin/python python/bench/bench.py --json target/bench-python.json
+	cd go && go test -run XXX -bench . -benchmem ./...
 
 ## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 600) or FUZZ_RUNS executions (default 10M), whichever
 ## comes first, two at a time, on the nightly toolchain (installed with rustup when missing) with AddressSanitizer.
