@@ -11,35 +11,6 @@
 
 #define HS_EXPECTED_CASES 24
 
-static char where_buf[1024];
-
-/* "<case id>: <what>" for CHECK messages (valid until the next call). */
-static const char *at(const char *id, const char *what) {
-    snprintf(where_buf, sizeof where_buf, "%s: %s", id ? id : "?", what);
-    return where_buf;
-}
-
-/* Checks that `got` is `want`, naming both codes when it is not. */
-static void expect_code(const char *id, const char *what, countermark_result got, countermark_result want) {
-    char msg[512];
-    if (got != want) {
-        fprintf(stderr, "%s: %s: got %s (%u), want %s (%u)\n", id, what, countermark_result_name(got),
-                (unsigned)got, countermark_result_name(want), (unsigned)want);
-    }
-    snprintf(msg, sizeof msg, "%s returns %s", what, countermark_result_name(want));
-    util_check(got == want, at(id, msg), "result code");
-}
-
-/* Checks that a byte string equals a NUL-terminated text. */
-static void expect_bytes(const char *id, const char *what, const uint8_t *data, size_t len, const char *want) {
-    int ok = want != NULL && len == strlen(want) && (len == 0 || memcmp(data, want, len) == 0);
-    if (!ok) {
-        fprintf(stderr, "%s: %s:\n  got  \"%.*s\"\n  want \"%s\"\n", id, what, (int)len, data ? (const char *)data : "",
-                want ? want : "(null)");
-    }
-    util_check(ok, at(id, what), "bytes equal");
-}
-
 /* The countermark_result an `expect` value stands for; OK for "valid". *known is 0 for an unknown value. */
 static countermark_result expected_code(const char *expect, int *known) {
     static const struct {

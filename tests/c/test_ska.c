@@ -13,35 +13,6 @@
 /* A clock before every vector's valid_until: what the case signs must validate then (as in the Rust test). */
 #define SKA_EARLY_NOW 1000000000
 
-static char where_buf[1024];
-
-/* "<case id>: <what>" for CHECK messages (valid until the next call). */
-static const char *at(const char *id, const char *what) {
-    snprintf(where_buf, sizeof where_buf, "%s: %s", id ? id : "?", what);
-    return where_buf;
-}
-
-/* Checks that `got` is `want`, naming both codes when it is not. */
-static void expect_code(const char *id, const char *what, countermark_result got, countermark_result want) {
-    char msg[512];
-    if (got != want) {
-        fprintf(stderr, "%s: %s: got %s (%u), want %s (%u)\n", id, what, countermark_result_name(got),
-                (unsigned)got, countermark_result_name(want), (unsigned)want);
-    }
-    snprintf(msg, sizeof msg, "%s returns %s", what, countermark_result_name(want));
-    util_check(got == want, at(id, msg), "result code");
-}
-
-/* Checks that a byte string equals a NUL-terminated text. */
-static void expect_bytes(const char *id, const char *what, const uint8_t *data, size_t len, const char *want) {
-    int ok = want != NULL && len == strlen(want) && (len == 0 || memcmp(data, want, len) == 0);
-    if (!ok) {
-        fprintf(stderr, "%s: %s:\n  got  \"%.*s\"\n  want \"%s\"\n", id, what, (int)len, data ? (const char *)data : "",
-                want ? want : "(null)");
-    }
-    util_check(ok, at(id, what), "bytes equal");
-}
-
 /* A fixed clock at the JSON number `now` (integer or float seconds). */
 static countermark_result clock_at(const json_t *now, const countermark_clock **out) {
     int64_t secs;

@@ -84,3 +84,29 @@ int util_finish(const char *suite) {
     printf("%s: %lu checks, %lu failed\n", suite, checks, failures);
     return failures == 0 && checks > 0 ? 0 : 1;
 }
+
+static char where_buf[1024];
+
+const char *at(const char *id, const char *what) {
+    snprintf(where_buf, sizeof where_buf, "%s: %s", id ? id : "?", what);
+    return where_buf;
+}
+
+void expect_code(const char *id, const char *what, countermark_result got, countermark_result want) {
+    char msg[512];
+    if (got != want) {
+        fprintf(stderr, "%s: %s: got %s (%u), want %s (%u)\n", id, what, countermark_result_name(got),
+                (unsigned)got, countermark_result_name(want), (unsigned)want);
+    }
+    snprintf(msg, sizeof msg, "%s returns %s", what, countermark_result_name(want));
+    util_check(got == want, at(id, msg), "result code");
+}
+
+void expect_bytes(const char *id, const char *what, const uint8_t *data, size_t len, const char *want) {
+    int ok = want != NULL && len == strlen(want) && (len == 0 || memcmp(data, want, len) == 0);
+    if (!ok) {
+        fprintf(stderr, "%s: %s:\n  got  \"%.*s\"\n  want \"%s\"\n", id, what, (int)len,
+                data ? (const char *)data : "", want ? want : "(null)");
+    }
+    util_check(ok, at(id, what), "bytes equal");
+}

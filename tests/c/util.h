@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 
+#include "countermark.h"
+
 /* Loads $COUNTERMARK_VECTORS/<file> and returns its `cases` array (the root is kept alive until util_finish). */
 json_t *util_cases(const char *file);
 
@@ -21,6 +23,15 @@ void util_check(int ok, const char *where, const char *what);
 
 /* Frees the loaded vectors, prints the counts and returns the process exit status. */
 int util_finish(const char *suite);
+
+/* "<case id>: <what>" for CHECK messages (valid until the next call). */
+const char *at(const char *id, const char *what);
+
+/* Checks that `got` is `want`, naming both codes when it is not. */
+void expect_code(const char *id, const char *what, countermark_result got, countermark_result want);
+
+/* Checks that a byte string equals a NUL-terminated text. */
+void expect_bytes(const char *id, const char *what, const uint8_t *data, size_t len, const char *want);
 
 #define CHECK(cond, where) util_check((cond) ? 1 : 0, (where), #cond)
 
