@@ -151,27 +151,6 @@ static countermark_result make_request(const char *id, const char *method, const
     return rc;
 }
 
-/* The value of the first claim called `name`, or NULL (a view: not NUL-terminated, length in *len). */
-static const uint8_t *claim(const countermark_claims *claims, const char *name, size_t *len) {
-    countermark_str v = {NULL, 0};
-    if (countermark_claims_get(claims, (const uint8_t *)name, strlen(name), &v) != COUNTERMARK_RESULT_OK) {
-        *len = 0;
-        return NULL;
-    }
-    *len = v.len;
-    return v.data != NULL ? v.data : (const uint8_t *)"";
-}
-
-/* Checks claim `name` equals `want`. */
-static void expect_claim(const char *id, const countermark_claims *claims, const char *name, const char *want) {
-    size_t len = 0;
-    const uint8_t *v = claim(claims, name, &len);
-    char what[256];
-    snprintf(what, sizeof what, "claim %s", name);
-    CHECK(v != NULL, at(id, what));
-    if (v != NULL) expect_bytes(id, what, v, len, want);
-}
-
 /* The server side of a request signature: parse (phase one), then verify with the case's key. Returns the outcome;
  * *verified gets the verified claims on success (caller frees). */
 static countermark_result check_request(const char *id, const countermark_request *request,

@@ -16,9 +16,6 @@
 #define JWT_EXPECTED_CASES 21
 #define MAX_KEYS 8
 
-/* Records a failed check naming the case: for a case (or part of one) that cannot be driven. */
-static void fail(const char *id, const char *what) { util_check(0, at(id, what), "driven"); }
-
 /* Unpadded base64url of `n` bytes (malloc'd, NUL-terminated). */
 static char *b64url_encode(const uint8_t *in, size_t n) {
     static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -66,40 +63,6 @@ static countermark_result clock_at(const json_t *now, const countermark_clock **
         return COUNTERMARK_RESULT_INVALID_PARAMETER;
     }
     return countermark_clock_new_fixed(secs, nanos, out);
-}
-
-/* The value of the first claim called `name`, or NULL (a view: not NUL-terminated, length in *len). */
-static const uint8_t *claim(const countermark_claims *claims, const char *name, size_t *len) {
-    countermark_str v = {NULL, 0};
-    if (countermark_claims_get(claims, (const uint8_t *)name, strlen(name), &v) != COUNTERMARK_RESULT_OK) {
-        *len = 0;
-        return NULL;
-    }
-    *len = v.len;
-    return v.data != NULL ? v.data : (const uint8_t *)"";
-}
-
-/* Checks claim `name` equals `want`. */
-static void expect_claim(const char *id, const countermark_claims *claims, const char *name, const char *want) {
-    size_t len = 0;
-    const uint8_t *v = claim(claims, name, &len);
-    char what[256];
-    snprintf(what, sizeof what, "claim %s", name);
-    CHECK(v != NULL, at(id, what));
-    if (v != NULL) expect_bytes(id, what, v, len, want);
-}
-
-/* Copies claim `name` into a new NUL-terminated string (malloc'd), or NULL when absent. */
-static char *claim_dup(const countermark_claims *claims, const char *name) {
-    size_t len = 0;
-    const uint8_t *v = claim(claims, name, &len);
-    char *s;
-    if (v == NULL) return NULL;
-    s = malloc(len + 1);
-    if (s == NULL) exit(2);
-    if (len) memcpy(s, v, len);
-    s[len] = '\0';
-    return s;
 }
 
 /* ------------------------------------------------------------------------------------------------------------- */

@@ -149,7 +149,7 @@ static int valid_until_text(const json_t *c, char *buf, size_t cap) {
 }
 
 /* The value of the first claim called `name` (NULL-terminated copy in buf), or 0. */
-static int claim(const countermark_claims *claims, const char *name, char *buf, size_t cap) {
+static int claim_into(const countermark_claims *claims, const char *name, char *buf, size_t cap) {
     countermark_str v = {NULL, 0};
     if (countermark_claims_get(claims, (const uint8_t *)name, strlen(name), &v) != COUNTERMARK_RESULT_OK) return 0;
     if (v.len >= cap) return 0;
@@ -199,7 +199,7 @@ static void check_signed_claims(const char *id, const json_t *c, const counterma
         int is_vu = p->name.len == strlen(vu_param) && memcmp(p->name.data, vu_param, p->name.len) == 0;
         if (is_user || is_vu) {
             const char *claim_name = is_user ? "auth_user" : "valid_until";
-            int found = claim(claims, claim_name, got, sizeof got);
+            int found = claim_into(claims, claim_name, got, sizeof got);
             CHECK(found, at(id, is_user ? "auth_user claim" : "valid_until claim"));
             if (found) {
                 char want[4096];
@@ -228,7 +228,7 @@ static void check_signed_claims(const char *id, const json_t *c, const counterma
                 for (j = 0; j < n_params; j++) {
                     if (params[j].name.len == strlen(k) && memcmp(params[j].name.data, k, strlen(k)) == 0) {
                         char want[4096];
-                        int found = claim(claims, name, got, sizeof got);
+                        int found = claim_into(claims, name, got, sizeof got);
                         CHECK(found, at(id, "extra.<key> claim for a signed extra item"));
                         snprintf(want, sizeof want, "%.*s", (int)params[j].value.len,
                                  (const char *)params[j].value.data);
@@ -348,9 +348,9 @@ static int drive_generate(const char *id, const json_t *c, const char *op) {
                     expect_code(id, "countermark_url_signer_validate_url(signed_url)", rc, COUNTERMARK_RESULT_OK);
                     if (rc == COUNTERMARK_RESULT_OK) {
                         char got[256];
-                        CHECK(claim(data, "auth_user", got, sizeof got) && strcmp(got, user) == 0,
+                        CHECK(claim_into(data, "auth_user", got, sizeof got) && strcmp(got, user) == 0,
                               at(id, "validate_url auth_user"));
-                        CHECK(claim(data, "valid_until", got, sizeof got) && strcmp(got, vu) == 0,
+                        CHECK(claim_into(data, "valid_until", got, sizeof got) && strcmp(got, vu) == 0,
                               at(id, "validate_url valid_until"));
                     }
                     countermark_claims_free(data);
@@ -425,7 +425,7 @@ static int drive_validate(const char *id, const json_t *c) {
         if (rc == COUNTERMARK_RESULT_OK) {
             char got[1024];
             const char *user_param = param_name(c, "auth_user_param", "auth_user");
-            int found = claim(claims, "auth_user", got, sizeof got);
+            int found = claim_into(claims, "auth_user", got, sizeof got);
             CHECK(found, at(id, "auth_user claim"));
             if (found) {
                 const char *w = util_str(data, user_param);

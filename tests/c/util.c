@@ -110,3 +110,36 @@ void expect_bytes(const char *id, const char *what, const uint8_t *data, size_t 
     }
     util_check(ok, at(id, what), "bytes equal");
 }
+
+void fail(const char *id, const char *what) { util_check(0, at(id, what), "driven"); }
+
+const uint8_t *claim(const countermark_claims *claims, const char *name, size_t *len) {
+    countermark_str v = {NULL, 0};
+    if (countermark_claims_get(claims, (const uint8_t *)name, strlen(name), &v) != COUNTERMARK_RESULT_OK) {
+        *len = 0;
+        return NULL;
+    }
+    *len = v.len;
+    return v.data != NULL ? v.data : (const uint8_t *)"";
+}
+
+char *claim_dup(const countermark_claims *claims, const char *name) {
+    size_t len = 0;
+    const uint8_t *v = claim(claims, name, &len);
+    char *s;
+    if (v == NULL) return NULL;
+    s = malloc(len + 1);
+    if (s == NULL) exit(2);
+    if (len) memcpy(s, v, len);
+    s[len] = '\0';
+    return s;
+}
+
+void expect_claim(const char *id, const countermark_claims *claims, const char *name, const char *want) {
+    size_t len = 0;
+    const uint8_t *v = claim(claims, name, &len);
+    char what[256];
+    snprintf(what, sizeof what, "claim %s", name);
+    CHECK(v != NULL, at(id, what));
+    if (v != NULL) expect_bytes(id, what, v, len, want);
+}

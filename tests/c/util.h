@@ -33,6 +33,18 @@ void expect_code(const char *id, const char *what, countermark_result got, count
 /* Checks that a byte string equals a NUL-terminated text. */
 void expect_bytes(const char *id, const char *what, const uint8_t *data, size_t len, const char *want);
 
+/* Records a failed check naming the case: for a case (or part of one) that cannot be driven. */
+void fail(const char *id, const char *what);
+
+/* The value of the first claim called `name`, or NULL (a view: not NUL-terminated, length in *len). */
+const uint8_t *claim(const countermark_claims *claims, const char *name, size_t *len);
+
+/* Copies claim `name` into a new NUL-terminated string (malloc'd), or NULL when absent. */
+char *claim_dup(const countermark_claims *claims, const char *name);
+
+/* Checks claim `name` equals `want` (a NULL `want` is a failure: the vector lacks the expected value). */
+void expect_claim(const char *id, const countermark_claims *claims, const char *name, const char *want);
+
 #define CHECK(cond, where) util_check((cond) ? 1 : 0, (where), #cond)
 
 #endif
