@@ -605,37 +605,14 @@ static int drive_verify_url(const char *id, const json_t *c) {
     return 1;
 }
 
+static const util_op OPS[] = {
+    {"request_signature", drive_request_signature},
+    {"verify_request", drive_verify_request},
+    {"url_signature", drive_url_signature},
+    {"verify_url", drive_verify_url},
+};
+
 int main(void) {
-    json_t *cases = util_cases("fost.json");
-    size_t i;
-    size_t driven = 0;
-    size_t total = json_array_size(cases);
-    for (i = 0; i < total; i++) {
-        const json_t *c = json_array_get(cases, i);
-        const char *id = util_str(c, "id");
-        const char *op = util_str(c, "op");
-        int ran = 0;
-        if (id == NULL) id = "(case without id)";
-        if (op == NULL) {
-            ran = 0;
-        } else if (strcmp(op, "request_signature") == 0) {
-            ran = drive_request_signature(id, c);
-        } else if (strcmp(op, "verify_request") == 0) {
-            ran = drive_verify_request(id, c);
-        } else if (strcmp(op, "url_signature") == 0) {
-            ran = drive_url_signature(id, c);
-        } else if (strcmp(op, "verify_url") == 0) {
-            ran = drive_verify_url(id, c);
-        }
-        if (!ran) {
-            fprintf(stderr, "%s: case not driven (op \"%s\")\n", id, op ? op : "(null)");
-            util_check(0, at(id, "case not driven"), "driven");
-        } else {
-            driven++;
-        }
-    }
-    printf("fost: %zu of %zu cases driven\n", driven, total);
-    CHECK(driven == total, "fost: every case driven");
-    CHECK(total == FOST_EXPECTED_CASES, "fost.json holds 27 cases");
+    util_run_cases("fost", "fost.json", OPS, sizeof OPS / sizeof OPS[0], FOST_EXPECTED_CASES);
     return util_finish("fost");
 }

@@ -380,37 +380,14 @@ static int drive_config(const char *id, const json_t *c) {
     return 1;
 }
 
+static const util_op OPS[] = {
+    {"create+verify", drive_create_verify},
+    {"verify", drive_verify},
+    {"create", drive_create},
+    {"config", drive_config},
+};
+
 int main(void) {
-    json_t *cases = util_cases("handshake.json");
-    size_t i;
-    size_t driven = 0;
-    size_t total = json_array_size(cases);
-    for (i = 0; i < total; i++) {
-        const json_t *c = json_array_get(cases, i);
-        const char *id = util_str(c, "id");
-        const char *op = util_str(c, "op");
-        int ran = 0;
-        if (id == NULL) id = "(case without id)";
-        if (op == NULL) {
-            ran = 0;
-        } else if (strcmp(op, "create+verify") == 0) {
-            ran = drive_create_verify(id, c);
-        } else if (strcmp(op, "verify") == 0) {
-            ran = drive_verify(id, c);
-        } else if (strcmp(op, "create") == 0) {
-            ran = drive_create(id, c);
-        } else if (strcmp(op, "config") == 0) {
-            ran = drive_config(id, c);
-        }
-        if (!ran) {
-            fprintf(stderr, "%s: case not driven (op \"%s\")\n", id, op ? op : "(null)");
-            util_check(0, at(id, "case not driven"), "driven");
-        } else {
-            driven++;
-        }
-    }
-    printf("handshake: %zu of %zu cases driven\n", driven, total);
-    CHECK(driven == total, "handshake: every case driven");
-    CHECK(total == HS_EXPECTED_CASES, "handshake.json holds 24 cases");
+    util_run_cases("handshake", "handshake.json", OPS, sizeof OPS / sizeof OPS[0], HS_EXPECTED_CASES);
     return util_finish("handshake");
 }

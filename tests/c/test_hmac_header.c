@@ -16,72 +16,6 @@
 
 #define HMAC_HEADER_EXPECTED_CASES 28
 
-/* Standard padded base64 of `n` bytes (malloc'd, NUL-terminated). */
-static char *b64_encode(const uint8_t *in, size_t n) {
-    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char *out = malloc(4 * ((n + 2) / 3) + 1);
-    size_t i, o = 0;
-    if (out == NULL) exit(2);
-    for (i = 0; i + 2 < n; i += 3) {
-        uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8) | in[i + 2];
-        out[o++] = tbl[(v >> 18) & 63];
-        out[o++] = tbl[(v >> 12) & 63];
-        out[o++] = tbl[(v >> 6) & 63];
-        out[o++] = tbl[v & 63];
-    }
-    if (n - i == 1) {
-        uint32_t v = (uint32_t)in[i] << 16;
-        out[o++] = tbl[(v >> 18) & 63];
-        out[o++] = tbl[(v >> 12) & 63];
-        out[o++] = '=';
-        out[o++] = '=';
-    } else if (n - i == 2) {
-        uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8);
-        out[o++] = tbl[(v >> 18) & 63];
-        out[o++] = tbl[(v >> 12) & 63];
-        out[o++] = tbl[(v >> 6) & 63];
-        out[o++] = '=';
-    }
-    out[o] = '\0';
-    return out;
-}
-
-/* Decodes standard padded base64 (malloc'd; *len its length), or NULL for bad input. */
-static uint8_t *b64_decode(const char *in, size_t *len) {
-    size_t n = strlen(in);
-    size_t i, o = 0;
-    uint8_t *out;
-    if (n % 4 != 0) return NULL;
-    out = malloc(n / 4 * 3 + 1);
-    if (out == NULL) exit(2);
-    for (i = 0; i < n; i += 4) {
-        int v[4];
-        int k;
-        for (k = 0; k < 4; k++) {
-            char c = in[i + (size_t)k];
-            if (c >= 'A' && c <= 'Z') v[k] = c - 'A';
-            else if (c >= 'a' && c <= 'z') v[k] = c - 'a' + 26;
-            else if (c >= '0' && c <= '9') v[k] = c - '0' + 52;
-            else if (c == '+') v[k] = 62;
-            else if (c == '/') v[k] = 63;
-            else if (c == '=' && i + 4 == n && k >= 2) v[k] = -1;
-            else {
-                free(out);
-                return NULL;
-            }
-        }
-        if (v[2] < 0 && v[3] >= 0) {
-            free(out);
-            return NULL;
-        }
-        out[o++] = (uint8_t)((v[0] << 2) | (v[1] >> 4));
-        if (v[2] >= 0) out[o++] = (uint8_t)(((v[1] & 15) << 4) | (v[2] >> 2));
-        if (v[3] >= 0) out[o++] = (uint8_t)(((v[2] & 3) << 6) | v[3]);
-    }
-    *len = o;
-    return out;
-}
-
 /* Checks that base64 text `b64` decodes to exactly the bytes of hex text `hex`. */
 static void expect_b64_is_hex(const char *id, const char *what, const char *b64, const char *hex) {
     size_t n1 = 0, n2 = 0;
@@ -91,7 +25,7 @@ static void expect_b64_is_hex(const char *id, const char *what, const char *b64,
         fail(id, what);
         return;
     }
-    a = b64_decode(b64, &n1);
+    a = util_b64_decode(b64, strlen(b64), &n1);
     b = util_hex(hex, &n2);
     util_check(a != NULL && n1 == n2 && memcmp(a, b, n1) == 0, at(id, what), "base64 decodes to the hex bytes");
     free(a);
@@ -190,8 +124,8 @@ static countermark_result decrypt_record(const char *id, const json_t *record, c
         fail(id, "server_key record lacks fields");
         return COUNTERMARK_RESULT_NULL_PARAMETER;
     }
-    salt = b64_decode(salt_col, &salt_n);
-    ct = b64_decode(secret_col, &ct_n);
+    salt = util_b64_decode(salt_col, strlen(salt_col), &salt_n);
+    ct = util_b64_decode(secret_col, strlen(secret_col), &ct_n);
     if (salt == NULL || ct == NULL) {
         free(salt);
         free(ct);
@@ -268,7 +202,7 @@ static countermark_result api_secret(const char *id, const json_t *c, const coun
             char *enc;
             size_t n = 0;
             uint8_t *raw = util_hex(hex, &n);
-            enc = b64_encode(raw, n);
+            enc = util_b64_encode(raw, n);
             expect_bytes(id, "secret bytes are secret_hex", back.data, back.len, enc);
             free(enc);
             free(raw);
@@ -588,35 +522,13 @@ static int drive_secret_at_rest(const char *id, const json_t *c) {
     return 1;
 }
 
+static const util_op OPS[] = {
+    {"sign", drive_sign},
+    {"verify", drive_verify},
+    {"secret_at_rest", drive_secret_at_rest},
+};
+
 int main(void) {
-    json_t *cases = util_cases("hmac_header.json");
-    size_t i;
-    size_t driven = 0;
-    for (i = 0; i < json_array_size(cases); i++) {
-        const json_t *c = json_array_get(cases, i);
-        const char *id = util_str(c, "id");
-        const char *op = util_str(c, "op");
-        int ok = 0;
-        if (id == NULL) id = "(no id)";
-        if (op == NULL) {
-            fail(id, "case has no op");
-        } else if (strcmp(op, "sign") == 0) {
-            ok = drive_sign(id, c);
-        } else if (strcmp(op, "verify") == 0) {
-            ok = drive_verify(id, c);
-        } else if (strcmp(op, "secret_at_rest") == 0) {
-            ok = drive_secret_at_rest(id, c);
-        } else {
-            fprintf(stderr, "%s: unknown op %s\n", id, op);
-            fail(id, "unknown op");
-        }
-        if (ok) driven++;
-    }
-    if (driven != json_array_size(cases)) {
-        fprintf(stderr, "hmac_header: drove %zu of %zu cases\n", driven, json_array_size(cases));
-    }
-    CHECK(driven == json_array_size(cases), "hmac_header: every case driven");
-    CHECK(json_array_size(cases) == HMAC_HEADER_EXPECTED_CASES, "hmac_header.json has 28 cases (changed?)");
-    printf("hmac_header: %zu cases driven\n", driven);
+    util_run_cases("hmac_header", "hmac_header.json", OPS, sizeof OPS / sizeof OPS[0], HMAC_HEADER_EXPECTED_CASES);
     return util_finish("hmac_header");
 }

@@ -59,21 +59,13 @@ static char *read_pem(json_t *root, const char *which, const char *field) {
 }
 
 static void setup(fixture *f) {
-    const char *dir = getenv("COUNTERMARK_VECTORS");
-    char path[4096];
-    json_error_t err;
     countermark_key_ring_builder *rb = NULL;
     countermark_message_signer_builder *sb = NULL;
     countermark_message_policy_builder *pb = NULL;
     const char *pem;
     memset(f, 0, sizeof *f);
 
-    snprintf(path, sizeof path, "%s/asym_jwt.json", dir ? dir : "../shared/vectors");
-    f->jwt_root = json_load_file(path, 0, &err);
-    if (f->jwt_root == NULL) {
-        fprintf(stderr, "cannot read %s: %s\n", path, err.text);
-        exit(2);
-    }
+    f->jwt_root = util_root("asym_jwt.json");
     IS(countermark_clock_new_fixed(1700000000, 0, &f->clock), COUNTERMARK_RESULT_OK);
     IS(countermark_hmac_key_new(S("sha256"), SECRET, sizeof SECRET, S("k1"), &f->key), COUNTERMARK_RESULT_OK);
     IS(countermark_hmac_key_new(S("sha1"), SECRET, sizeof SECRET, NULL, 0, &f->sha1_key), COUNTERMARK_RESULT_OK);
@@ -129,7 +121,6 @@ static void teardown(fixture *f) {
     countermark_hmac_key_free(f->sha1_key);
     countermark_hmac_key_free(f->key);
     countermark_clock_free(f->clock);
-    json_decref(f->jwt_root);
 }
 
 /* Every required pointer argument of every function, one at a time, given NULL. */

@@ -22,71 +22,6 @@
 #define RFC9421_EXPECTED_CASES 27
 #define MAX_COMPONENTS 32
 
-/* Standard padded base64 of `n` bytes (malloc'd, NUL-terminated). */
-static char *b64_encode(const uint8_t *in, size_t n) {
-    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char *out = malloc(4 * ((n + 2) / 3) + 1);
-    size_t i, o = 0;
-    if (out == NULL) exit(2);
-    for (i = 0; i + 2 < n; i += 3) {
-        uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8) | in[i + 2];
-        out[o++] = tbl[(v >> 18) & 63];
-        out[o++] = tbl[(v >> 12) & 63];
-        out[o++] = tbl[(v >> 6) & 63];
-        out[o++] = tbl[v & 63];
-    }
-    if (n - i == 1) {
-        uint32_t v = (uint32_t)in[i] << 16;
-        out[o++] = tbl[(v >> 18) & 63];
-        out[o++] = tbl[(v >> 12) & 63];
-        out[o++] = '=';
-        out[o++] = '=';
-    } else if (n - i == 2) {
-        uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8);
-        out[o++] = tbl[(v >> 18) & 63];
-        out[o++] = tbl[(v >> 12) & 63];
-        out[o++] = tbl[(v >> 6) & 63];
-        out[o++] = '=';
-    }
-    out[o] = '\0';
-    return out;
-}
-
-/* Decodes `n` chars of standard padded base64 (malloc'd; *len its length), or NULL for bad input. */
-static uint8_t *b64_decode(const char *in, size_t n, size_t *len) {
-    size_t i, o = 0;
-    uint8_t *out;
-    if (n % 4 != 0) return NULL;
-    out = malloc(n / 4 * 3 + 1);
-    if (out == NULL) exit(2);
-    for (i = 0; i < n; i += 4) {
-        int v[4];
-        int k;
-        for (k = 0; k < 4; k++) {
-            char c = in[i + (size_t)k];
-            if (c >= 'A' && c <= 'Z') v[k] = c - 'A';
-            else if (c >= 'a' && c <= 'z') v[k] = c - 'a' + 26;
-            else if (c >= '0' && c <= '9') v[k] = c - '0' + 52;
-            else if (c == '+') v[k] = 62;
-            else if (c == '/') v[k] = 63;
-            else if (c == '=' && i + 4 == n && k >= 2) v[k] = -1;
-            else {
-                free(out);
-                return NULL;
-            }
-        }
-        if (v[2] < 0 && v[3] >= 0) {
-            free(out);
-            return NULL;
-        }
-        out[o++] = (uint8_t)((v[0] << 2) | (v[1] >> 4));
-        if (v[2] >= 0) out[o++] = (uint8_t)(((v[1] & 15) << 4) | (v[2] >> 2));
-        if (v[3] >= 0) out[o++] = (uint8_t)(((v[2] & 3) << 6) | v[3]);
-    }
-    *len = o;
-    return out;
-}
-
 /* Checks claim `name` equals `want`; with `want` NULL, checks there is no such claim. */
 static void expect_claim_opt(const char *id, const countermark_claims *claims, const char *name, const char *want) {
     size_t len = 0;
@@ -692,13 +627,13 @@ static char *flip_signature_bit(const char *h) {
     start = eq + 2;
     end = strchr(start, ':');
     if (end == NULL) return NULL;
-    sig = b64_decode(start, (size_t)(end - start), &n);
+    sig = util_b64_decode(start, (size_t)(end - start), &n);
     if (sig == NULL || n == 0) {
         free(sig);
         return NULL;
     }
     sig[0] ^= 1;
-    b64 = b64_encode(sig, n);
+    b64 = util_b64_encode(sig, n);
     free(sig);
     cap = (size_t)(eq - h) + strlen(b64) + 4;
     out = malloc(cap);
@@ -920,47 +855,18 @@ static int drive_content_digest(const char *id, const json_t *c) {
     return 1;
 }
 
+static const util_op OPS[] = {
+    {"sign", drive_sign},
+    {"verify", drive_verify},
+    {"content_digest", drive_content_digest},
+};
+
 int main(void) {
-    json_t *cases = util_cases("rfc9421.json");
-    const char *dir = getenv("COUNTERMARK_VECTORS");
-    char path[4096];
-    json_error_t err;
-    size_t i;
-    size_t driven = 0;
-    snprintf(path, sizeof path, "%s/rfc9421.json", dir ? dir : "../shared/vectors");
-    keys_root = json_load_file(path, 0, &err);
-    if (keys_root == NULL || !json_is_object(json_object_get(keys_root, "keys"))) {
-        fprintf(stderr, "cannot read the keys of %s\n", path);
-        json_decref(keys_root);
-        CHECK(0, "rfc9421.json keys");
+    keys_root = util_root("rfc9421.json");
+    if (!json_is_object(json_object_get(keys_root, "keys"))) {
+        CHECK(0, "rfc9421.json has keys");
         return util_finish("rfc9421");
     }
-    for (i = 0; i < json_array_size(cases); i++) {
-        const json_t *c = json_array_get(cases, i);
-        const char *id = util_str(c, "id");
-        const char *op = util_str(c, "op");
-        int ok = 0;
-        if (id == NULL) id = "(no id)";
-        if (op == NULL) {
-            fail(id, "case has no op");
-        } else if (strcmp(op, "sign") == 0) {
-            ok = drive_sign(id, c);
-        } else if (strcmp(op, "verify") == 0) {
-            ok = drive_verify(id, c);
-        } else if (strcmp(op, "content_digest") == 0) {
-            ok = drive_content_digest(id, c);
-        } else {
-            fprintf(stderr, "%s: unknown op %s\n", id, op);
-            fail(id, "unknown op");
-        }
-        if (ok) driven++;
-    }
-    if (driven != json_array_size(cases)) {
-        fprintf(stderr, "rfc9421: drove %zu of %zu cases\n", driven, json_array_size(cases));
-    }
-    CHECK(driven == json_array_size(cases), "rfc9421: every case driven");
-    CHECK(json_array_size(cases) == RFC9421_EXPECTED_CASES, "rfc9421.json has 27 cases (changed?)");
-    printf("rfc9421: %zu cases driven\n", driven);
-    json_decref(keys_root);
+    util_run_cases("rfc9421", "rfc9421.json", OPS, sizeof OPS / sizeof OPS[0], RFC9421_EXPECTED_CASES);
     return util_finish("rfc9421");
 }

@@ -450,34 +450,22 @@ static int drive_validate(const char *id, const json_t *c) {
     return 1;
 }
 
+static int drive_generate_signature(const char *id, const json_t *c) {
+    return drive_generate(id, c, "generate_signature");
+}
+static int drive_sign_url(const char *id, const json_t *c) { return drive_generate(id, c, "sign_url"); }
+static int drive_signature_to_dict(const char *id, const json_t *c) {
+    return drive_generate(id, c, "signature_to_dict");
+}
+
+static const util_op OPS[] = {
+    {"generate_signature", drive_generate_signature},
+    {"sign_url", drive_sign_url},
+    {"signature_to_dict", drive_signature_to_dict},
+    {"validate", drive_validate},
+};
+
 int main(void) {
-    json_t *cases = util_cases("ska.json");
-    size_t i;
-    size_t driven = 0;
-    size_t total = json_array_size(cases);
-    for (i = 0; i < total; i++) {
-        const json_t *c = json_array_get(cases, i);
-        const char *id = util_str(c, "id");
-        const char *op = util_str(c, "op");
-        int ran = 0;
-        if (id == NULL) id = "(case without id)";
-        if (op == NULL) {
-            ran = 0;
-        } else if (strcmp(op, "generate_signature") == 0 || strcmp(op, "sign_url") == 0 ||
-                   strcmp(op, "signature_to_dict") == 0) {
-            ran = drive_generate(id, c, op);
-        } else if (strcmp(op, "validate") == 0) {
-            ran = drive_validate(id, c);
-        }
-        if (!ran) {
-            fprintf(stderr, "%s: case not driven (op \"%s\")\n", id, op ? op : "(null)");
-            util_check(0, at(id, "case not driven"), "driven");
-        } else {
-            driven++;
-        }
-    }
-    printf("ska: %zu of %zu cases driven\n", driven, total);
-    CHECK(driven == total, "ska: every case driven");
-    CHECK(total == SKA_EXPECTED_CASES, "ska.json holds 26 cases");
+    util_run_cases("ska", "ska.json", OPS, sizeof OPS / sizeof OPS[0], SKA_EXPECTED_CASES);
     return util_finish("ska");
 }

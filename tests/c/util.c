@@ -8,12 +8,11 @@ static json_t *roots[16];
 static size_t n_roots;
 static unsigned long checks, failures;
 
-json_t *util_cases(const char *file) {
+json_t *util_root(const char *file) {
     const char *dir = getenv("COUNTERMARK_VECTORS");
     char path[4096];
     json_error_t err;
     json_t *root;
-    json_t *cases;
     if (dir == NULL) {
         dir = "../shared/vectors";
     }
@@ -23,12 +22,18 @@ json_t *util_cases(const char *file) {
         fprintf(stderr, "cannot read %s: %s (line %d)\n", path, err.text, err.line);
         exit(2);
     }
-    if (n_roots < sizeof roots / sizeof roots[0]) {
-        roots[n_roots++] = root;
+    if (n_roots == sizeof roots / sizeof roots[0]) {
+        fprintf(stderr, "util_root: too many vector files loaded\n");
+        exit(2);
     }
-    cases = json_object_get(root, "cases");
+    roots[n_roots++] = root;
+    return root;
+}
+
+json_t *util_cases(const char *file) {
+    json_t *cases = json_object_get(util_root(file), "cases");
     if (!json_is_array(cases) || json_array_size(cases) == 0) {
-        fprintf(stderr, "%s has no cases\n", path);
+        fprintf(stderr, "%s has no cases\n", file);
         exit(2);
     }
     return cases;
@@ -142,4 +147,102 @@ void expect_claim(const char *id, const countermark_claims *claims, const char *
     snprintf(what, sizeof what, "claim %s", name);
     CHECK(v != NULL, at(id, what));
     if (v != NULL) expect_bytes(id, what, v, len, want);
+}
+
+char *util_b64_encode(const uint8_t *in, size_t n) {
+    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *out = malloc(4 * ((n + 2) / 3) + 1);
+    size_t i, o = 0;
+    if (out == NULL) exit(2);
+    for (i = 0; i + 2 < n; i += 3) {
+        uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8) | in[i + 2];
+        out[o++] = tbl[(v >> 18) & 63];
+        out[o++] = tbl[(v >> 12) & 63];
+        out[o++] = tbl[(v >> 6) & 63];
+        out[o++] = tbl[v & 63];
+    }
+    if (n - i == 1) {
+        uint32_t v = (uint32_t)in[i] << 16;
+        out[o++] = tbl[(v >> 18) & 63];
+        out[o++] = tbl[(v >> 12) & 63];
+        out[o++] = '=';
+        out[o++] = '=';
+    } else if (n - i == 2) {
+        uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8);
+        out[o++] = tbl[(v >> 18) & 63];
+        out[o++] = tbl[(v >> 12) & 63];
+        out[o++] = tbl[(v >> 6) & 63];
+        out[o++] = '=';
+    }
+    out[o] = '\0';
+    return out;
+}
+
+
+uint8_t *util_b64_decode(const char *in, size_t n, size_t *len) {
+    size_t i, o = 0;
+    uint8_t *out;
+    if (n % 4 != 0) return NULL;
+    out = malloc(n / 4 * 3 + 1);
+    if (out == NULL) exit(2);
+    for (i = 0; i < n; i += 4) {
+        int v[4];
+        int k;
+        for (k = 0; k < 4; k++) {
+            char c = in[i + (size_t)k];
+            if (c >= 'A' && c <= 'Z') v[k] = c - 'A';
+            else if (c >= 'a' && c <= 'z') v[k] = c - 'a' + 26;
+            else if (c >= '0' && c <= '9') v[k] = c - '0' + 52;
+            else if (c == '+') v[k] = 62;
+            else if (c == '/') v[k] = 63;
+            else if (c == '=' && i + 4 == n && k >= 2) v[k] = -1;
+            else {
+                free(out);
+                return NULL;
+            }
+        }
+        if (v[2] < 0 && v[3] >= 0) {
+            free(out);
+            return NULL;
+        }
+        out[o++] = (uint8_t)((v[0] << 2) | (v[1] >> 4));
+        if (v[2] >= 0) out[o++] = (uint8_t)(((v[1] & 15) << 4) | (v[2] >> 2));
+        if (v[3] >= 0) out[o++] = (uint8_t)(((v[2] & 3) << 6) | v[3]);
+    }
+    *len = o;
+    return out;
+}
+
+
+size_t util_run_cases(const char *suite, const char *file, const util_op *ops, size_t n_ops, size_t expected) {
+    json_t *cases = util_cases(file);
+    size_t total = json_array_size(cases);
+    size_t driven = 0;
+    size_t i, k;
+    char msg[128];
+    for (i = 0; i < total; i++) {
+        const json_t *c = json_array_get(cases, i);
+        const char *id = util_str(c, "id");
+        const char *op = util_str(c, "op");
+        int ran = 0;
+        if (id == NULL) id = "(case without id)";
+        for (k = 0; op != NULL && k < n_ops; k++) {
+            if (strcmp(op, ops[k].op) == 0) {
+                ran = ops[k].drive(id, c);
+                break;
+            }
+        }
+        if (ran) {
+            driven++;
+        } else {
+            fprintf(stderr, "%s: case not driven (op \"%s\")\n", id, op ? op : "(null)");
+            util_check(0, at(id, "case not driven"), "driven");
+        }
+    }
+    printf("%s: %zu of %zu cases driven\n", suite, driven, total);
+    snprintf(msg, sizeof msg, "%s: every case driven", suite);
+    util_check(driven == total, msg, "driven == total");
+    snprintf(msg, sizeof msg, "%s holds %zu cases", file, expected);
+    util_check(total == expected, msg, "the file's case count");
+    return driven;
 }

@@ -9,6 +9,9 @@
 
 #include "countermark.h"
 
+/* Loads $COUNTERMARK_VECTORS/<file> and returns its root object (kept alive until util_finish; do not free it). */
+json_t *util_root(const char *file);
+
 /* Loads $COUNTERMARK_VECTORS/<file> and returns its `cases` array (the root is kept alive until util_finish). */
 json_t *util_cases(const char *file);
 
@@ -44,6 +47,23 @@ char *claim_dup(const countermark_claims *claims, const char *name);
 
 /* Checks claim `name` equals `want` (a NULL `want` is a failure: the vector lacks the expected value). */
 void expect_claim(const char *id, const countermark_claims *claims, const char *name, const char *want);
+
+/* Standard padded base64 of `n` bytes (malloc'd, NUL-terminated). */
+char *util_b64_encode(const uint8_t *in, size_t n);
+
+/* Decodes `n` characters of standard padded base64 into a new malloc'd buffer (*len bytes), or NULL when the text
+ * is not valid base64. */
+uint8_t *util_b64_decode(const char *in, size_t n, size_t *len);
+
+/* One `op` of a vector file and the function that drives a case of it (1 when the case was driven). */
+typedef struct {
+    const char *op;
+    int (*drive)(const char *id, const json_t *c);
+} util_op;
+
+/* Drives every case of `file` by its `op`; a case without an op, with an unknown op, or that its driver could not
+ * drive fails naming its id. Checks that all were driven and that the file holds `expected` cases. */
+size_t util_run_cases(const char *suite, const char *file, const util_op *ops, size_t n_ops, size_t expected);
 
 #define CHECK(cond, where) util_check((cond) ? 1 : 0, (where), #cond)
 
