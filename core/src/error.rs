@@ -87,8 +87,10 @@ pub struct Error {
 }
 
 impl Error {
-    /// Builds an error. Callers inside the crate pass messages that name sizes and positions, never secrets.
-    pub(crate) fn new(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
+    /// Builds an error. For implementations of this crate's extension traits (a
+    /// [`NonceStore`](crate::replay::NonceStore) kept by a host framework's cache, say): the message must
+    /// name sizes, positions and causes, never secret material or credentials.
+    pub fn new(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
         Error {
             kind,
             message: message.into(),

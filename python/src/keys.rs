@@ -144,3 +144,60 @@ impl PyKeyRing {
         format!("KeyRing({} keys)", self.inner.keys().count())
     }
 }
+
+/// Encrypts shared secrets for storage and decrypts them: AES-256-GCM under keys derived (HKDF-SHA256) from
+/// master secrets given newest first; the first seals, all open (rotation). `aad` binds a sealed value to its
+/// record (e.g. its key id): the same bytes must be given to `open`.
+#[pyclass(name = "SecretSealer", module = "countermark", frozen)]
+pub(crate) struct PySecretSealer {
+    inner: countermark::key::SecretSealer,
+}
+
+#[pymethods]
+impl PySecretSealer {
+    #[new]
+    fn new(masters: Vec<Bound<'_, PyAny>>) -> PyResult<Self> {
+        let masters = masters
+            .iter()
+            .map(|m| secret_bytes(m).map(zeroize::Zeroizing::new))
+            .collect::<PyResult<Vec<_>>>()?;
+        let inner =
+            countermark::key::SecretSealer::new(masters.iter().map(|m| m.as_slice())).py()?;
+        Ok(PySecretSealer { inner })
+    }
+
+    /// `cm1$<key id>$<base64url(nonce ‖ ciphertext ‖ tag)>`.
+    fn seal(&self, plaintext: &[u8], aad: &[u8]) -> PyResult<String> {
+        self.inner.seal(plaintext, aad).py()
+    }
+
+    /// The plaintext; raises `BadSignature` (altered or other `aad`), `UnknownKey` (master secret not held),
+    /// `Malformed`.
+    fn open<'py>(
+        &self,
+        py: Python<'py>,
+        sealed: &str,
+        aad: &[u8],
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let plain = self.inner.open(sealed, aad).py()?;
+        Ok(PyBytes::new(py, &plain))
+    }
+
+    /// Whether `sealed` is sealed under the current (first) master secret.
+    fn is_current(&self, sealed: &str) -> bool {
+        self.inner.is_current(sealed)
+    }
+
+    /// Id of the current sealing key (16 hex characters; derived, not secret).
+    #[getter]
+    fn current_key_id(&self) -> String {
+        self.inner.current_key_id()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "SecretSealer(current_key_id={:?})",
+            self.inner.current_key_id()
+        )
+    }
+}

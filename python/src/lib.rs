@@ -19,6 +19,7 @@ fn _countermark(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<common::PyClock>()?;
     m.add_class::<keys::PyHmacKey>()?;
     m.add_class::<keys::PyKeyRing>()?;
+    m.add_class::<keys::PySecretSealer>()?;
     m.add_class::<tokens::PyTokens>()?;
     m.add_class::<tokens::PyVerifiedToken>()?;
     m.add_class::<signed::PyUrlSigner>()?;

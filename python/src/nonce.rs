@@ -37,6 +37,32 @@ impl PyNonceStore {
         Self::open_redis(url, prefix)
     }
 
+    /// A store kept by Python code: `add(key, ttl)` must atomically record `key` (a `str`, at most 90 ASCII
+    /// characters: a prefix and the hex SHA-256 of the value) for `ttl` seconds (an `int` >= 1) and return `True`,
+    /// or return `False` if `key` is already recorded — the contract of Django's `cache.add`. An exception raised
+    /// by `add`, or a result that is not a `bool`, refuses the credential with `Unavailable` (fail closed).
+    #[staticmethod]
+    #[pyo3(signature = (add, *, prefix = "countermark:nonce:"))]
+    fn from_callable(add: Bound<'_, PyAny>, prefix: &str) -> PyResult<Self> {
+        if !add.is_callable() {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "NonceStore.from_callable needs a callable add(key, ttl) -> bool",
+            ));
+        }
+        if prefix.len() > 25 || !prefix.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "the prefix must be at most 25 visible ASCII characters",
+            ));
+        }
+        Ok(PyNonceStore {
+            inner: Arc::new(CallableStore {
+                add: add.unbind(),
+                prefix: prefix.to_owned(),
+            }),
+            kind: "from_callable",
+        })
+    }
+
     /// Records `value` as used for `ttl` seconds; raises `Replayed` if it already is.
     #[pyo3(signature = (value, ttl, *, clock = None))]
     fn check_and_insert(
@@ -77,5 +103,69 @@ impl PyNonceStore {
         Err(pyo3::exceptions::PyRuntimeError::new_err(
             "this build of countermark has no Redis support",
         ))
+    }
+}
+
+/// A nonce store kept by a Python callable (Django's `cache.add`): see `NonceStore.from_callable`.
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+struct CallableStore {
+    add: Py<PyAny>,
+    prefix: String,
+}
+
+impl NonceStore for CallableStore {
+    fn check_and_insert(
+        &self,
+        value: &[u8],
+        expires_at: countermark::UnixTime,
+        now: countermark::UnixTime,
+    ) -> countermark::Result<()> {
+        use countermark::{Error, ErrorKind};
+        use sha2::{Digest as _, Sha256};
+        if value.len() > countermark::replay::MAX_NONCE_LEN {
+            return Err(Error::new(
+                ErrorKind::TooLarge,
+                format!(
+                    "nonce store values are at most {} bytes",
+                    countermark::replay::MAX_NONCE_LEN
+                ),
+            ));
+        }
+        // Hashed: cache keys stay short and printable (memcached allows 250 ASCII bytes) whatever the value.
+        let digest = Sha256::digest(value);
+        let mut key = String::with_capacity(self.prefix.len() + 64);
+        key.push_str(&self.prefix);
+        for b in digest {
+            key.push(char::from(HEX[usize::from(b >> 4)]));
+            key.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        // Rounded up, so the value is never forgotten before its credential expires.
+        let ttl = expires_at
+            .secs()
+            .saturating_sub(now.secs())
+            .saturating_add(i64::from(expires_at.subsec_nanos() > now.subsec_nanos()))
+            .max(1);
+        let unavailable = |why: &str| {
+            Error::new(
+                ErrorKind::Unavailable,
+                format!("the nonce store could not answer: {why}"),
+            )
+        };
+        Python::attach(|py| {
+            // The exception itself is not carried over: its text could hold anything (a cache URL with a password).
+            let added = self.add.call1(py, (key, ttl)).map_err(|e| {
+                let class = e.get_type(py).name().map(|n| n.to_string());
+                unavailable(&format!("add() raised {}", class.unwrap_or_default()))
+            })?;
+            match added.extract::<bool>(py) {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(Error::new(
+                    ErrorKind::Replayed,
+                    "this single-use value was already used",
+                )),
+                Err(_) => Err(unavailable("add() did not return a bool")),
+            }
+        })
     }
 }

@@ -4,6 +4,7 @@
 //! * [`HmacKey`] is a secret bound to one HMAC [`Algorithm`], with the keyed hash state computed once so each
 //!   message costs only the message's own compression rounds. It signs and verifies (in constant time).
 //! * [`KeyRing`] holds one primary key that signs and older keys that still verify, each under a [`KeyId`].
+//! * [`SecretSealer`] encrypts shared secrets for storage (AES-256-GCM, rotatable master secrets).
 //!
 //! ```
 //! use countermark::{Algorithm, HmacKey, Secret};
@@ -21,8 +22,10 @@ use std::fmt;
 
 mod asym;
 mod der;
+pub mod sealed;
 
 pub use asym::{SigningKey, VerifyingKey};
+pub use sealed::SecretSealer;
 
 use hmac::{Hmac, KeyInit, Mac};
 use zeroize::Zeroizing;

@@ -35,6 +35,7 @@ from ._countermark import (
     NonceStore,
     Request,
     Response,
+    SecretSealer,
     SignedData,
     SignedRequest,
     SigningKey,
@@ -87,6 +88,7 @@ __all__ = [
     "SigningKey",
     "VerifyingKey",
     "ApiSecret",
+    "SecretSealer",
     "Clock",
     "NonceStore",
     # tokens and signed URLs
