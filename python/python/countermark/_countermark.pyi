@@ -20,6 +20,7 @@ __all__ = [
     "NonceStore",
     "Request",
     "Response",
+    "SecretSealer",
     "SignedData",
     "SignedRequest",
     "SigningKey",
