@@ -37,8 +37,8 @@ impl PyNonceStore {
         Self::open_redis(url, prefix)
     }
 
-    /// A store kept by Python code: `add(key, ttl)` must atomically record `key` (a `str`, at most 90 ASCII
-    /// characters: a prefix and the hex SHA-256 of the value) for `ttl` seconds (an `int` >= 1) and return `True`,
+    /// A store kept by Python code: `add(key, ttl)` must atomically record `key` (a `str`, at most 192 ASCII
+    /// characters, under memcached's 250: a prefix of at most 128 and the hex SHA-256 of the value) for `ttl` seconds (an `int` >= 1) and return `True`,
     /// or return `False` if `key` is already recorded — the contract of Django's `cache.add`. An exception raised
     /// by `add`, or a result that is not a `bool`, refuses the credential with `Unavailable` (fail closed).
     #[staticmethod]
@@ -49,9 +49,9 @@ impl PyNonceStore {
                 "NonceStore.from_callable needs a callable add(key, ttl) -> bool",
             ));
         }
-        if prefix.len() > 25 || !prefix.bytes().all(|b| b.is_ascii_graphic()) {
+        if prefix.len() > 128 || !prefix.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(pyo3::exceptions::PyValueError::new_err(
-                "the prefix must be at most 25 visible ASCII characters",
+                "the prefix must be at most 128 visible ASCII characters",
             ));
         }
         Ok(PyNonceStore {

@@ -1,0 +1,50 @@
+"""Admin: API keys (secrets never shown; revoke and unlock actions) and public keys (PEM validated on save)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApiKey, PublicKey
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ("key_id", "user", "comment", "created_at", "expires_at", "revoked_at", "last_used_at", "failed_attempts", "locked_until")
+    list_filter = ("revoked_at", "expires_at")
+    search_fields = ("key_id", "comment")
+    raw_id_fields = ("user",)
+    readonly_fields = ("key_id", "created_at", "revoked_at", "last_used_at", "failed_attempts", "locked_until")
+    exclude = ("sealed_secret",)
+    actions = ("revoke", "unlock")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A secret is shown once, to whoever creates it: use the obtain-key view or countermark_create_key.
+        return False
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        n = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, _("%(n)d keys revoked.") % {"n": n}, messages.SUCCESS)
+
+    @admin.action(description=_("Clear failed attempts and locks"))
+    def unlock(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        n = queryset.update(failed_attempts=0, locked_until=None)
+        self.message_user(request, _("%(n)d keys unlocked.") % {"n": n}, messages.SUCCESS)
+
+
+@admin.register(PublicKey)
+class PublicKeyAdmin(admin.ModelAdmin):
+    list_display = ("kid", "user", "comment", "created_at", "last_used_at")
+    search_fields = ("kid", "comment")
+    raw_id_fields = ("user",)
+    readonly_fields = ("kid", "created_at", "last_used_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The kid is the PEM's fingerprint: a saved key's PEM does not change (add a new key instead).
+        return (*self.readonly_fields, "pem") if obj is not None else self.readonly_fields

@@ -1,0 +1,168 @@
+"""System checks (``manage.py check``) for the ``COUNTERMARK`` settings.
+
+Errors (``countermark.E0xx``) stop ``runserver``, ``migrate`` and the test runner; warnings (``countermark.W0xx``)
+name a setting that works but is weak in production.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+
+from .conf import DEFAULTS, SCHEMES, raw_settings
+
+__all__ = ["check_settings", "THROTTLE_RATE"]
+
+#: A DRF throttle rate: ``<count>/<period>``.
+THROTTLE_RATE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+_POSITIVE_INTS = (
+    "CLOCK_SKEW",
+    "REQUEST_TIMEOUT",
+    "HTTP_SIGNATURE_MAX_AGE",
+    "JWT_TOLERANCE",
+    "TOKEN_MAX_AGE",
+    "SIGNED_URL_LIFETIME",
+    "MAX_KEYS_PER_USER",
+    "FAILED_ATTEMPTS_THRESHOLD",
+    "LOCKOUT_BASE",
+    "LOCKOUT_MAX",
+)
+_STRINGS = ("AUTHORIZATION_HEADER", "REALM", "NONCE_CACHE", "NONCE_PREFIX", "TOKEN_KEYWORD")
+_HMAC_ALGORITHMS = ("sha256", "sha384", "sha512")
+_MIN_SECRET = 16
+
+
+def _error(msg: str, hint: str, n: int) -> Error:
+    return Error(msg, hint=hint, id=f"countermark.E{n:03d}")
+
+
+@register(Tags.security, Tags.compatibility)
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Every problem of ``settings.COUNTERMARK``, each with the key it concerns."""
+    raw = raw_settings()
+    if not isinstance(raw, dict):
+        return [_error("COUNTERMARK must be a dict.", f"Got {type(raw).__name__}.", 1)]
+    out: list[CheckMessage] = []
+    unknown = sorted(set(raw) - set(DEFAULTS))
+    if unknown:
+        out.append(
+            _error(
+                f"COUNTERMARK has unknown keys: {', '.join(map(str, unknown))}.",
+                f"The keys are: {', '.join(DEFAULTS)}.",
+                2,
+            )
+        )
+    conf = {**DEFAULTS, **raw}
+
+    for name in _POSITIVE_INTS:
+        value = conf[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            out.append(_error(f"COUNTERMARK['{name}'] must be a positive int (seconds or a count).", f"Got {value!r}.", 3))
+    for name in _STRINGS:
+        value = conf[name]
+        if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+            out.append(_error(f"COUNTERMARK['{name}'] must be a non-empty string without spaces.", f"Got {value!r}.", 4))
+
+    schemes = conf["SCHEMES"]
+    if not isinstance(schemes, (list, tuple)) or not schemes or any(s not in SCHEMES for s in schemes):
+        out.append(
+            _error(
+                "COUNTERMARK['SCHEMES'] must be a non-empty list of known schemes.",
+                f"Got {schemes!r}; known: {', '.join(SCHEMES)}.",
+                5,
+            )
+        )
+    elif len(set(schemes)) != len(schemes):
+        out.append(_error("COUNTERMARK['SCHEMES'] names a scheme twice.", f"Got {schemes!r}.", 5))
+
+    algs = conf["HMAC_ALGORITHMS"]
+    if not isinstance(algs, (list, tuple)) or not algs or any(a not in _HMAC_ALGORITHMS for a in algs):
+        out.append(
+            _error(
+                "COUNTERMARK['HMAC_ALGORITHMS'] must be a non-empty list drawn from sha256, sha384, sha512.",
+                f"Got {algs!r}.",
+                6,
+            )
+        )
+
+    components = conf["HTTP_SIGNATURE_COMPONENTS"]
+    if not isinstance(components, (list, tuple)) or not all(isinstance(c, str) and c for c in components):
+        out.append(_error("COUNTERMARK['HTTP_SIGNATURE_COMPONENTS'] must be a list of component names.", f"Got {components!r}.", 7))
+    elif "@method" not in components or not ({"@path", "@target-uri", "@request-target"} & set(components)):
+        out.append(
+            _error(
+                "COUNTERMARK['HTTP_SIGNATURE_COMPONENTS'] must require @method and the path "
+                "(@path, @target-uri or @request-target).",
+                "Without them a signature made for one request authenticates another.",
+                7,
+            )
+        )
+    label = conf["HTTP_SIGNATURE_LABEL"]
+    if label is not None and (not isinstance(label, str) or not label):
+        out.append(_error("COUNTERMARK['HTTP_SIGNATURE_LABEL'] must be None or a non-empty string.", f"Got {label!r}.", 8))
+
+    for name in ("TOKEN_SECRET", "SIGNED_URL_SECRET"):
+        value = conf[name]
+        if value is not None and (not isinstance(value, str) or len(value.encode()) < _MIN_SECRET):
+            out.append(_error(f"COUNTERMARK['{name}'] must be None or a string of at least {_MIN_SECRET} bytes.", "Generate one with: countermark keygen", 9))
+    masters = conf["KEY_ENCRYPTION_KEYS"]
+    if masters is not None and (
+        not isinstance(masters, (list, tuple))
+        or not masters
+        or any(not isinstance(m, str) or len(m.encode()) < _MIN_SECRET for m in masters)
+    ):
+        out.append(
+            _error(
+                f"COUNTERMARK['KEY_ENCRYPTION_KEYS'] must be None or a non-empty list of strings of at least "
+                f"{_MIN_SECRET} bytes, newest first.",
+                "Keep the old ones after the new one until `manage.py countermark_reseal` has run.",
+                10,
+            )
+        )
+    lifetime = conf["KEY_LIFETIME"]
+    if lifetime is not None and (isinstance(lifetime, bool) or not isinstance(lifetime, int) or lifetime <= 0):
+        out.append(_error("COUNTERMARK['KEY_LIFETIME'] must be None or a positive int (seconds).", f"Got {lifetime!r}.", 11))
+    rate = conf["DEFAULT_THROTTLE_RATE"]
+    if not isinstance(rate, str) or not THROTTLE_RATE.match(rate):
+        out.append(_error("COUNTERMARK['DEFAULT_THROTTLE_RATE'] must look like '200/min'.", f"Got {rate!r}.", 12))
+    if all(isinstance(conf[k], int) for k in ("LOCKOUT_BASE", "LOCKOUT_MAX")) and conf["LOCKOUT_BASE"] > conf["LOCKOUT_MAX"]:
+        out.append(_error("COUNTERMARK['LOCKOUT_BASE'] must not exceed COUNTERMARK['LOCKOUT_MAX'].", "", 13))
+
+    out.extend(_check_nonce_cache(conf["NONCE_CACHE"]))
+    return out
+
+
+def _check_nonce_cache(alias: Any) -> list[CheckMessage]:
+    caches = getattr(django_settings, "CACHES", {}) or {}
+    if not isinstance(alias, str) or alias not in caches:
+        return [
+            _error(
+                f"COUNTERMARK['NONCE_CACHE'] names the cache {alias!r}, which is not in CACHES.",
+                f"Configured caches: {', '.join(caches) or 'none'}.",
+                14,
+            )
+        ]
+    backend = str(caches[alias].get("BACKEND", ""))
+    if backend.endswith("DummyCache"):
+        return [
+            _error(
+                f"COUNTERMARK['NONCE_CACHE'] ({alias!r}) is a DummyCache, which remembers nothing: every replayed "
+                "request would be accepted.",
+                "Use Redis (django.core.cache.backends.redis.RedisCache) or another shared cache.",
+                15,
+            )
+        ]
+    if backend.endswith(("LocMemCache", "FileBasedCache")):
+        return [
+            Warning(
+                f"COUNTERMARK['NONCE_CACHE'] ({alias!r}) is {backend.rsplit('.', 1)[-1]}: replays are only caught "
+                "inside one process (locmem) or one machine (file).",
+                hint="Use a cache every worker shares (Redis) in production.",
+                id="countermark.W001",
+            )
+        ]
+    return []

@@ -1,0 +1,146 @@
+"""Django REST framework authentication classes, one per scheme.
+
+``authenticate`` returns ``None`` when the request carries no credentials of that scheme (DRF then tries the next
+class), ``(user, Signed)`` when they verify (``request.user`` and ``request.auth``; ``request.signed`` too), and
+raises ``AuthenticationFailed`` (401) when they do not: the body is ``{"detail": <message>, "reason": <code>}`` and
+the ``WWW-Authenticate`` challenge carries the same code as ``error="<code>"``. A nonce cache that cannot be
+reached answers 503, never an accept.
+
+    REST_FRAMEWORK = {
+        "DEFAULT_AUTHENTICATION_CLASSES": [
+            "countermark.django.drf.HMACAuthentication",
+            "countermark.django.drf.HttpSignatureAuthentication",
+            "countermark.django.drf.JWTAuthentication",
+        ],
+        "DEFAULT_THROTTLE_CLASSES": ["countermark.django.drf.ApiKeyRateThrottle"],
+    }
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Optional
+
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request as DrfRequest
+from rest_framework.throttling import SimpleRateThrottle
+
+from . import schemes
+from .conf import get_settings
+from .models import ApiKey
+
+__all__ = [
+    "HMACAuthentication",
+    "FostAuthentication",
+    "HttpSignatureAuthentication",
+    "JWTAuthentication",
+    "SignedURLAuthentication",
+    "TokenAuthentication",
+    "ApiKeyRateThrottle",
+    "ServiceUnavailable",
+]
+
+
+class ServiceUnavailable(drf_exceptions.APIException):
+    status_code = 503
+    default_detail = str(schemes.MESSAGES["unavailable"])
+    default_code = "unavailable"
+
+
+class CountermarkAuthentication(BaseAuthentication):
+    """Base of the classes below: runs one :class:`~countermark.django.schemes.Scheme`."""
+
+    scheme_class: ClassVar[type[schemes.Scheme]]
+
+    def __init__(self) -> None:
+        self.scheme = self.scheme_class()
+
+    def authenticate(self, request: DrfRequest) -> Optional[tuple[Any, schemes.Signed]]:
+        http = request._request
+        try:
+            result = self.scheme.authenticate(http)
+        except schemes.AuthenticationError as e:
+            http.countermark_failure = e
+            if e.status == 503:
+                raise ServiceUnavailable() from None
+            raise drf_exceptions.AuthenticationFailed({"detail": e.message, "reason": e.reason}, code=e.reason) from None
+        if result is None:
+            return None
+        user, signed = result
+        http.signed = signed
+        # Credentials sent by a program, not a browser cookie: CSRF does not apply (as with DRF's token classes).
+        http._dont_enforce_csrf_checks = True
+        return user, signed
+
+    def authenticate_header(self, request: DrfRequest) -> str:
+        failure = getattr(request._request, "countermark_failure", None)
+        reason = failure.reason if failure is not None and failure.scheme == self.scheme.name else None
+        return self.scheme.challenge(reason)
+
+
+class HMACAuthentication(CountermarkAuthentication):
+    """``Authorization: HMAC-SHA256 <key id>;<signature>;<utc_8601>`` (django-hmac-authentication's header)."""
+
+    scheme_class = schemes.HmacScheme
+
+
+class FostAuthentication(CountermarkAuthentication):
+    """``Authorization: FOST <key id>:<signature>`` (django-fost-authn)."""
+
+    scheme_class = schemes.FostScheme
+
+
+class HttpSignatureAuthentication(CountermarkAuthentication):
+    """RFC 9421 HTTP Message Signatures with RFC 9530 ``Content-Digest``."""
+
+    scheme_class = schemes.HttpSignatureScheme
+
+
+class JWTAuthentication(CountermarkAuthentication):
+    """``Authorization: JWT <token>`` signed by the user's private key (asymmetric-jwt-auth)."""
+
+    scheme_class = schemes.JwtScheme
+
+
+class SignedURLAuthentication(CountermarkAuthentication):
+    """A ska signed URL authenticates its ``auth_user``."""
+
+    scheme_class = schemes.SignedUrlScheme
+
+
+class TokenAuthentication(CountermarkAuthentication):
+    """``Authorization: Token <handshake-format token>``; DRF's own hex tokens are left to DRF's class."""
+
+    scheme_class = schemes.TokenScheme
+
+
+class ApiKeyRateThrottle(SimpleRateThrottle):
+    """Throttles each API key at its own ``throttle_rate`` (default ``COUNTERMARK['DEFAULT_THROTTLE_RATE']``);
+    requests authenticated otherwise (public keys, tokens, signed URLs) are throttled per user at the default
+    rate. Unauthenticated requests are left to DRF's other throttles."""
+
+    scope = "countermark"
+
+    def __init__(self) -> None:  # the rate depends on the request: set in allow_request
+        pass
+
+    def get_rate(self) -> str:
+        return get_settings().DEFAULT_THROTTLE_RATE
+
+    def allow_request(self, request: DrfRequest, view: Any) -> bool:
+        signed = getattr(request._request, "signed", None)
+        if signed is None:
+            return True
+        rate = self.get_rate()
+        if signed.key_id and signed.scheme in ("hmac", "fost", "rfc9421"):
+            own = ApiKey.objects.filter(key_id=signed.key_id).values_list("throttle_rate", flat=True).first()
+            rate = own or rate
+            self.key = self.cache_format % {"scope": self.scope, "ident": f"key:{signed.key_id}"}
+        else:
+            self.key = self.cache_format % {"scope": self.scope, "ident": f"user:{request.user.pk}"}
+        self.rate = rate
+        self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request: DrfRequest, view: Any) -> Optional[str]:
+        return self.key

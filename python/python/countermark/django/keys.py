@@ -1,0 +1,80 @@
+"""Key material derived from settings: the secret sealer, the decoys, the nonce stores.
+
+Everything here is built once per process and rebuilt when the settings change (``conf._reset``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+from django.core.cache import caches
+
+import countermark
+
+from .conf import get_settings
+
+__all__ = ["sealer", "open_api_secret", "decoy_api_secret", "decoy_fost_key", "decoy_verifying_key", "nonce_store"]
+
+
+@functools.lru_cache(maxsize=1)
+def sealer() -> countermark.SecretSealer:
+    """Seals API-key secrets under ``COUNTERMARK['KEY_ENCRYPTION_KEYS']`` (default: ``SECRET_KEY``, then
+    ``SECRET_KEY_FALLBACKS``): the first master seals, all of them open."""
+    return countermark.SecretSealer(get_settings().key_encryption_keys)
+
+
+def open_api_secret(sealed: str, aad: bytes) -> countermark.ApiSecret:
+    from base64 import b64encode
+
+    raw = sealer().open(sealed, aad)
+    try:
+        return countermark.ApiSecret(b64encode(raw))
+    finally:
+        del raw
+
+
+@functools.lru_cache(maxsize=1)
+def decoy_api_secret() -> countermark.ApiSecret:
+    """A random secret that no client holds: unknown key ids are verified against it, so they cost what a
+    known key with a bad signature costs and answer the same."""
+    return countermark.ApiSecret.generate()
+
+
+@functools.lru_cache(maxsize=1)
+def decoy_fost_key() -> countermark.HmacKey:
+    return countermark.HmacKey(decoy_api_secret().to_base64(), "sha1", legacy=True)
+
+
+@functools.lru_cache(maxsize=1)
+def decoy_verifying_key() -> countermark.VerifyingKey:
+    """An Ed25519 public key whose private half was thrown away: unknown JWT users are checked against it."""
+    import secrets
+
+    # A valid Ed25519 SubjectPublicKeyInfo around 32 random bytes (a curve point with overwhelming probability
+    # is not required: parsing accepts any 32 bytes, verification then fails like a bad signature).
+    for _ in range(16):
+        spki = bytes.fromhex("302a300506032b6570032100") + secrets.token_bytes(32)
+        try:
+            return countermark.VerifyingKey.from_der(spki)
+        except countermark.CountermarkError:
+            continue
+    raise RuntimeError("could not build a decoy Ed25519 key")  # pragma: no cover
+
+
+def reset_caches() -> None:
+    for f in (sealer, decoy_api_secret, decoy_fost_key, decoy_verifying_key):
+        f.cache_clear()
+
+
+def nonce_store(scheme: str, key_id: str) -> countermark.NonceStore:
+    """A single-use store in Django's ``COUNTERMARK['NONCE_CACHE']``, scoped to one scheme and key: each value is
+    written with the cache's atomic ``add`` (Redis ``SET NX``), so of concurrent duplicates exactly one wins."""
+    conf = get_settings()
+    cache = caches[conf.NONCE_CACHE]
+    scope = hashlib.sha256(f"{scheme}\0{key_id}".encode()).hexdigest()[:24]
+
+    def add(key: str, ttl: int) -> bool:
+        return bool(cache.add(key, b"1", timeout=ttl))
+
+    return countermark.NonceStore.from_callable(add, prefix=f"{conf.NONCE_PREFIX}{scope}:")

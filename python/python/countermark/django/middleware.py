@@ -1,0 +1,60 @@
+"""``CountermarkMiddleware``: signed requests to plain Django views.
+
+Put it after ``AuthenticationMiddleware`` and add :class:`~countermark.django.backends.CountermarkBackend` to
+``AUTHENTICATION_BACKENDS``::
+
+    MIDDLEWARE = [
+        ...,
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "countermark.django.middleware.CountermarkMiddleware",
+    ]
+
+A request without credentials of any enabled scheme passes through untouched (``request.signed`` is ``None``); a
+verified one gets ``request.user`` and ``request.signed`` and skips the CSRF check (it carries no cookie); a
+refused one is answered here: 401 (503 when the nonce cache is down) with a JSON body
+``{"detail": ..., "reason": ...}`` and a ``WWW-Authenticate`` challenge.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.module_loading import import_string
+
+from .backends import CountermarkBackend
+from .schemes import SCHEME_CLASSES
+
+__all__ = ["CountermarkMiddleware"]
+
+
+class CountermarkMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        paths = [p for p in settings.AUTHENTICATION_BACKENDS if issubclass(import_string(p), CountermarkBackend)]
+        if not paths:
+            raise ImproperlyConfigured(
+                "CountermarkMiddleware needs countermark.django.backends.CountermarkBackend in AUTHENTICATION_BACKENDS"
+            )
+        self.backend_path = paths[0]
+        self.backend = import_string(paths[0])()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.signed = None  # type: ignore[attr-defined]
+        # The backend is called directly, not through auth.authenticate(): an unsigned request is not a failed
+        # login (no user_login_failed signal for every anonymous request).
+        user = self.backend.authenticate(request)
+        failure = getattr(request, "countermark_failure", None)
+        if failure is not None:
+            response = JsonResponse({"detail": failure.message, "reason": failure.reason}, status=failure.status)
+            if failure.status == 401:
+                response["WWW-Authenticate"] = SCHEME_CLASSES[failure.scheme]().challenge(failure.reason)
+            return response
+        if user is not None:
+            # No session is created: the user is this request's alone.
+            user.backend = self.backend_path
+            request.user = user
+            request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
+        return self.get_response(request)

@@ -1,0 +1,252 @@
+"""API keys (shared secrets, sealed at rest) and public keys (for JWTs and RFC 9421 asymmetric signatures)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any, Optional
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+import countermark
+
+from .checks import THROTTLE_RATE
+from .conf import get_settings
+
+__all__ = ["ApiKey", "PublicKey", "KeyLimitReached", "new_key_id"]
+
+throttle_rate_validator = RegexValidator(
+    regex=THROTTLE_RATE, message=_("A throttle rate looks like 100/second, 200/min, 5000/hour or 10000/day.")
+)
+
+
+def new_key_id() -> str:
+    """A fresh key id: a UUID, the form django-hmac-authentication hands out (so imported ids look alike)."""
+    return str(uuid.uuid4())
+
+
+class KeyLimitReached(ValidationError):
+    """The user already holds ``MAX_KEYS_PER_USER`` live API keys."""
+
+
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def live(self) -> ApiKeyQuerySet:
+        """Keys that are neither revoked nor expired."""
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class ApiKeyManager(models.Manager["ApiKey"]):
+    def get_queryset(self) -> ApiKeyQuerySet:
+        return ApiKeyQuerySet(self.model, using=self._db)
+
+    def live(self) -> ApiKeyQuerySet:
+        return self.get_queryset().live()
+
+    def create_key(
+        self,
+        user: Any,
+        *,
+        comment: str = "",
+        lifetime: Optional[int] = None,
+        throttle_rate: str = "",
+        secret: Optional[countermark.ApiSecret] = None,
+        key_id: Optional[str] = None,
+    ) -> tuple[ApiKey, str]:
+        """A new key for ``user`` and its secret as base64 text: the only time the secret is shown.
+
+        ``lifetime`` (seconds) defaults to ``COUNTERMARK['KEY_LIFETIME']``; ``secret`` and ``key_id`` are for
+        imports (``countermark_import_hmac_keys``). Raises :class:`KeyLimitReached` when the user already holds
+        ``COUNTERMARK['MAX_KEYS_PER_USER']`` live keys.
+        """
+        conf = get_settings()
+        lifetime = conf.KEY_LIFETIME if lifetime is None else lifetime
+        secret = countermark.ApiSecret.generate() if secret is None else secret
+        with transaction.atomic():
+            # Locks the user's row, so two concurrent requests cannot both take the last free slot.
+            type(user)._default_manager.select_for_update().filter(pk=user.pk).first()
+            if self.live().filter(user=user).count() >= conf.MAX_KEYS_PER_USER:
+                raise KeyLimitReached(
+                    _("This user already has %(n)d live API keys (COUNTERMARK['MAX_KEYS_PER_USER']).")
+                    % {"n": conf.MAX_KEYS_PER_USER},
+                    code="key_limit",
+                )
+            key = self.model(
+                key_id=key_id or new_key_id(),
+                user=user,
+                comment=comment,
+                throttle_rate=throttle_rate,
+                expires_at=timezone.now() + timedelta(seconds=lifetime) if lifetime else None,
+            )
+            key.set_secret(secret)
+            key.full_clean()
+            key.save()
+        return key, secret.to_base64()
+
+
+class ApiKey(models.Model):
+    """A shared secret for the ``HMAC-SHA*`` header, FOST and RFC 9421 ``hmac-sha256`` schemes.
+
+    The secret is 32 random bytes, handed to the client once as base64 text. The ``HMAC-SHA*`` header and RFC 9421
+    use the decoded bytes as the HMAC key (as django-hmac-authentication does); FOST uses the base64 text itself,
+    as django-fost-authn clients hold their secret as a string. At rest it is sealed with AES-256-GCM under a key
+    derived from ``COUNTERMARK['KEY_ENCRYPTION_KEYS']`` and bound to this key id.
+    """
+
+    key_id = models.CharField(_("key id"), max_length=64, unique=True, default=new_key_id, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="countermark_api_keys", verbose_name=_("user")
+    )
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+    sealed_secret = models.CharField(_("sealed secret"), max_length=256, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True, db_index=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    failed_attempts = models.PositiveIntegerField(_("failed attempts in a row"), default=0, editable=False)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, editable=False)
+    throttle_rate = models.CharField(
+        _("throttle rate"),
+        max_length=32,
+        blank=True,
+        validators=[throttle_rate_validator],
+        help_text=_("Empty: COUNTERMARK['DEFAULT_THROTTLE_RATE']."),
+    )
+
+    objects = ApiKeyManager()
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.key_id} ({self.user})"
+
+    def __repr__(self) -> str:
+        return f"<ApiKey {self.key_id} user={self.user_id}>"
+
+    # --- secret -------------------------------------------------------------------------------------------
+    def _aad(self) -> bytes:
+        return f"countermark.ApiKey:{self.key_id}".encode()
+
+    def set_secret(self, secret: countermark.ApiSecret) -> None:
+        from .keys import sealer
+
+        self.sealed_secret = sealer().seal(bytes(secret), self._aad())
+
+    def secret(self) -> countermark.ApiSecret:
+        """The secret, opened from its sealed form (raises ``countermark.BadSignature`` if the row was altered)."""
+        from .keys import open_api_secret
+
+        return open_api_secret(self.sealed_secret, self._aad())
+
+    def reseal(self) -> bool:
+        """Re-seals the secret under the current master secret; False when it already was."""
+        from .keys import sealer
+
+        if sealer().is_current(self.sealed_secret):
+            return False
+        self.set_secret(self.secret())
+        return True
+
+    # --- state --------------------------------------------------------------------------------------------
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    def is_locked(self, now: Optional[Any] = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+    def revoke(self) -> None:
+        """Revokes the key for good (an explicit act: failed signatures only ever lock it for a while)."""
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            ApiKey.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=self.revoked_at)
+
+    def record_failure(self) -> None:
+        """Counts one bad signature; from ``FAILED_ATTEMPTS_THRESHOLD`` on, locks the key for ``LOCKOUT_BASE``
+        seconds, doubled with every further failure up to ``LOCKOUT_MAX``: whoever only knows the key id can
+        delay its owner, never revoke the key."""
+        conf = get_settings()
+        with transaction.atomic():
+            ApiKey.objects.filter(pk=self.pk).update(failed_attempts=F("failed_attempts") + 1)
+            failures = ApiKey.objects.filter(pk=self.pk).values_list("failed_attempts", flat=True).first() or 0
+            over = failures - conf.FAILED_ATTEMPTS_THRESHOLD
+            if over >= 0:
+                seconds = min(conf.LOCKOUT_MAX, conf.LOCKOUT_BASE * 2 ** min(over, 32))
+                self.locked_until = timezone.now() + timedelta(seconds=seconds)
+                ApiKey.objects.filter(pk=self.pk).update(locked_until=self.locked_until)
+        self.failed_attempts = failures
+
+    def record_success(self) -> None:
+        """Clears the failure count and stamps ``last_used_at`` (at most one write a minute per key)."""
+        now = timezone.now()
+        stale = self.last_used_at is None or now - self.last_used_at > timedelta(seconds=60)
+        if self.failed_attempts or self.locked_until is not None or stale:
+            self.failed_attempts, self.locked_until, self.last_used_at = 0, None, now
+            ApiKey.objects.filter(pk=self.pk).update(failed_attempts=0, locked_until=None, last_used_at=now)
+
+
+class PublicKey(models.Model):
+    """A user's public key (Ed25519, RSA or ECDSA P-256 SubjectPublicKeyInfo PEM): verifies the user's JWTs
+    (asymmetric-jwt-auth) and RFC 9421 signatures whose ``keyid`` is its ``kid``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="countermark_public_keys",
+        verbose_name=_("user"),
+    )
+    pem = models.TextField(_("public key (PEM)"))
+    kid = models.CharField(
+        _("key id"),
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text=_("Lowercase hex SHA-256 of the PEM, as asymmetric-jwt-auth computes it."),
+    )
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("public key")
+        verbose_name_plural = _("public keys")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.kid[:16]}… ({self.user})"
+
+    def verifying_key(self) -> countermark.VerifyingKey:
+        return countermark.VerifyingKey.from_pem(self.pem)
+
+    def clean(self) -> None:
+        try:
+            key = countermark.VerifyingKey.from_pem(self.pem)
+        except countermark.CountermarkError as e:
+            raise ValidationError({"pem": _("Not a public key this library accepts: %(why)s") % {"why": e}}) from None
+        # Stored in canonical form, so the fingerprint is the one clients compute from their key.
+        self.pem = key.to_pem()
+        self.kid = key.fingerprint
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.kid:
+            self.clean()
+        super().save(*args, **kwargs)
+
+    def touch(self) -> None:
+        now = timezone.now()
+        if self.last_used_at is None or now - self.last_used_at > timedelta(seconds=60):
+            self.last_used_at = now
+            PublicKey.objects.filter(pk=self.pk).update(last_used_at=now)

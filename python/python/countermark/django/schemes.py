@@ -1,0 +1,473 @@
+"""One authenticator per scheme, shared by the DRF classes, the backend and the middleware.
+
+Each :class:`Scheme` answers a Django ``HttpRequest`` with ``None`` (no credentials of this scheme: leave the
+request to the next one), ``(user, Signed)`` (verified), or raises :class:`AuthenticationError` with a stable
+``reason`` (the words of :mod:`countermark.exceptions` plus ``revoked``, ``key_expired``, ``locked_out``,
+``inactive_user`` and ``user_mismatch``).
+
+Unknown key ids and unknown users are verified against a decoy key and so fail as a bad signature does: the same
+answer (``bad_signature``), the same work. The precise cause goes to the ``countermark.django`` logger.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar, Optional, TypeVar
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+import countermark
+from countermark import exceptions as cm_errors
+
+from .conf import get_settings
+from .keys import decoy_api_secret, decoy_fost_key, decoy_verifying_key, nonce_store
+from .models import ApiKey, PublicKey
+
+__all__ = [
+    "AuthenticationError",
+    "Signed",
+    "Scheme",
+    "HmacScheme",
+    "FostScheme",
+    "HttpSignatureScheme",
+    "JwtScheme",
+    "SignedUrlScheme",
+    "TokenScheme",
+    "SCHEME_CLASSES",
+    "core_request",
+    "make_token",
+    "url_signer",
+]
+
+logger = logging.getLogger("countermark.django")
+
+#: Longest key id looked up in the database; longer ones go straight to the decoy.
+MAX_KEY_ID = 64
+
+MESSAGES = {
+    "malformed": _("The credentials are malformed."),
+    "too_large": _("The credentials are too large."),
+    "expired": _("The credentials have expired."),
+    "not_yet_valid": _("The credentials are dated in the future."),
+    "bad_signature": _("Signature verification failed."),
+    "replayed": _("These credentials were already used."),
+    "unsupported_algorithm": _("This algorithm is not accepted here."),
+    "revoked": _("This key has been revoked."),
+    "key_expired": _("This key has expired."),
+    "locked_out": _("Too many bad signatures: this key is locked for a while."),
+    "inactive_user": _("This user is inactive."),
+    "user_mismatch": _("The signed user is not the key's owner."),
+    "unavailable": _("Replay protection is unavailable; try again later."),
+    "missing": _("This URL must be signed."),
+}
+
+
+class AuthenticationError(Exception):
+    """Credentials of ``scheme`` were presented and refused; ``reason`` is a stable code, ``status`` 401 (503
+    when the nonce cache could not be reached)."""
+
+    def __init__(self, scheme: str, reason: str, *, status: int = 401) -> None:
+        self.scheme = scheme
+        self.reason = reason
+        self.status = status
+        self.message = str(MESSAGES.get(reason, MESSAGES["malformed"]))
+        super().__init__(f"{scheme}: {reason}")
+
+
+@dataclass(frozen=True)
+class Signed:
+    """What was verified: set as ``request.signed`` (and DRF's ``request.auth``)."""
+
+    scheme: str
+    key_id: Optional[str]
+    user: str
+    covered: tuple[str, ...] = ()
+    algorithm: Optional[str] = None
+    created: Optional[float] = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+T = TypeVar("T")
+
+
+def _user_by_name(username: Optional[str]) -> Any:
+    if not username:
+        return None
+    User = get_user_model()
+    try:
+        return User._default_manager.get_by_natural_key(username)
+    except (User.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def core_request(request: HttpRequest) -> countermark.Request:
+    """The request as the core sees it, built once per request: method, path and raw query, the headers, the raw
+    body (read here, once; Django keeps the same bytes for the parsers), scheme and host."""
+    cached = getattr(request, "_countermark_request", None)
+    if cached is not None:
+        return cached
+    conf = get_settings()
+    headers = list(request.headers.items())
+    if conf.AUTHORIZATION_HEADER.lower() != "authorization":
+        custom = request.headers.get(conf.AUTHORIZATION_HEADER)
+        headers = [(k, v) for k, v in headers if k.lower() != "authorization"]
+        if custom is not None:
+            headers.append(("Authorization", custom))
+    try:
+        built = countermark.Request(
+            request.method or "GET",
+            request.get_full_path(),
+            headers=headers,
+            body=request.body,
+            scheme=request.scheme,
+            authority=request.get_host(),
+        )
+    except cm_errors.CountermarkError:
+        # A header the core cannot hold (control characters...): no scheme can verify this request.
+        built = countermark.Request(request.method or "GET", request.get_full_path(), body=request.body)
+    request._countermark_request = built  # type: ignore[attr-defined]
+    return built
+
+
+class Scheme:
+    """Base class: ``name`` is the scheme's code in ``COUNTERMARK['SCHEMES']`` and in ``Signed.scheme``."""
+
+    name: ClassVar[str]
+    challenge_word: ClassVar[str]
+
+    def challenge(self, reason: Optional[str] = None) -> str:
+        realm = get_settings().REALM.replace('"', "")
+        value = f'{self.challenge_word} realm="{realm}"'
+        return f'{value}, error="{reason}"' if reason else value
+
+    def authenticate(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
+        """``None`` (not this scheme), ``(user, Signed)``, or raises :class:`AuthenticationError`.
+
+        The outcome is remembered on the request: the middleware and a DRF class asking about the same request
+        share one verification (a second one would see its own nonce as a replay)."""
+        memo = request.__dict__.setdefault("_countermark_outcomes", {})
+        if self.name not in memo:
+            try:
+                memo[self.name] = self._verify(request)
+            except AuthenticationError as e:
+                memo[self.name] = e
+        outcome = memo[self.name]
+        if isinstance(outcome, AuthenticationError):
+            raise outcome
+        return outcome
+
+    def _verify(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
+        try:
+            return self._authenticate(request)
+        except AuthenticationError:
+            raise
+        except cm_errors.Unavailable:
+            logger.error("%s: the nonce cache is unavailable", self.name)
+            raise AuthenticationError(self.name, "unavailable", status=503) from None
+        except cm_errors.UnknownKey:
+            raise self.fail("bad_signature", "unknown key") from None
+        except cm_errors.InvalidToken as e:
+            raise self.fail(e.reason, str(e)) from None
+        except cm_errors.InvalidValue as e:
+            raise self.fail("malformed", str(e)) from None
+
+    def _authenticate(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
+        raise NotImplementedError
+
+    def fail(self, reason: str, detail: str = "") -> AuthenticationError:
+        logger.info("%s: refused (%s)%s", self.name, reason, f": {detail}" if detail else "")
+        return AuthenticationError(self.name, reason)
+
+    # --- shared by the schemes whose keys are ApiKey rows ----------------------------------------------------
+    @staticmethod
+    def _find_api_key(key_id: Optional[str]) -> Optional[ApiKey]:
+        if not key_id or len(key_id) > MAX_KEY_ID:
+            return None
+        return ApiKey.objects.select_related("user").filter(key_id=key_id).first()
+
+    def _with_api_key(
+        self, api_key: Optional[ApiKey], verify: Callable[[Optional[ApiKey]], T]
+    ) -> tuple[ApiKey, T]:
+        """Verifies with ``api_key``'s secret (or the decoy's when it is None), then checks the key's state."""
+        if api_key is None:
+            self._decoy(verify)
+            raise self.fail("bad_signature", "unknown key id")
+        if api_key.is_locked():
+            raise self.fail("locked_out", f"key {api_key.key_id} until {api_key.locked_until:%Y-%m-%dT%H:%M:%SZ}")
+        try:
+            verified = verify(api_key)
+        except cm_errors.BadSignature:
+            api_key.record_failure()
+            raise self.fail("bad_signature", f"key {api_key.key_id}") from None
+        self._check_key_state(api_key)
+        api_key.record_success()
+        return api_key, verified
+
+    def _decoy(self, verify: Callable[[Any], object]) -> None:
+        """Runs the verification with a key nobody holds; its error (bad signature, or the expiry or format error
+        a real key would give too) is the answer."""
+        verify(None)
+        raise self.fail("bad_signature", "decoy verified")  # pragma: no cover - 2^-256
+
+    def _check_key_state(self, api_key: ApiKey) -> None:
+        # After the signature: only the key's holder learns that it is revoked or expired.
+        if api_key.is_revoked:
+            raise self.fail("revoked", f"key {api_key.key_id}")
+        if api_key.is_expired:
+            raise self.fail("key_expired", f"key {api_key.key_id}")
+        if not api_key.user.is_active:
+            raise self.fail("inactive_user", f"key {api_key.key_id}")
+
+
+def _signed(scheme: str, verified: countermark.Verified, key_id: Optional[str], user: Any) -> Signed:
+    return Signed(
+        scheme=scheme,
+        key_id=key_id,
+        user=user.get_username(),
+        covered=tuple(verified.covered),
+        algorithm=verified.algorithm,
+        created=verified.created,
+        extra=dict(verified.details),
+    )
+
+
+class HmacScheme(Scheme):
+    """``Authorization: HMAC-SHA256 <key id>;<signature>;<utc_8601>`` (django-hmac-authentication)."""
+
+    name = "hmac"
+    challenge_word = "HMAC-SHA256"
+
+    def _authenticate(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
+        req = core_request(request)
+        creds = countermark.parse_hmac_header(req)
+        if creds is None:
+            return None
+        conf = get_settings()
+        if (creds.algorithm or "").replace("hmac-", "") not in conf.HMAC_ALGORITHMS:
+            raise self.fail("unsupported_algorithm", f"{creds.algorithm} is not in HMAC_ALGORITHMS")
+        key_id = creds.key_id
+        policy = countermark.HmacHeaderPolicy(
+            timeout=conf.REQUEST_TIMEOUT, seen_signatures=nonce_store(self.name, key_id or "")
+        )
+
+        def verify(api_key: Optional[ApiKey]) -> countermark.Verified:
+            secret = api_key.secret() if api_key is not None else decoy_api_secret()
+            return countermark.verify_hmac_header(req, secret, policy)
+
+        api_key, verified = self._with_api_key(self._find_api_key(key_id), verify)
+        return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
+
+
+class FostScheme(Scheme):
+    """``Authorization: FOST <key id>:<signature>`` with ``X-FOST-Timestamp`` and ``X-FOST-Headers``
+    (django-fost-authn). The HMAC-SHA1 key is the API secret's base64 text. ``X-FOST-User``, when signed, must
+    name the key's owner: keys do not act for other users."""
+
+    name = "fost"
+    challenge_word = "FOST"
+
+    def _authenticate(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
+        req = core_request(request)
+        creds = countermark.parse_fost(req)
+        if creds is None:
+            return None
+        conf = get_settings()
+        key_id = creds.key_id
+        policy = countermark.FostPolicy(max_skew=conf.CLOCK_SKEW, seen_signatures=nonce_store(self.name, key_id or ""))
+
+        def verify(api_key: Optional[ApiKey]) -> countermark.Verified:
+            if api_key is None:
+                key = decoy_fost_key()
+            else:
+                key = countermark.HmacKey(api_key.secret().to_base64(), "sha1", legacy=True)
+            return countermark.verify_fost(req, key, policy)
+
+        api_key, verified = self._with_api_key(self._find_api_key(key_id), verify)
+        claimed = request.headers.get("X-FOST-User")
+        if claimed is not None and claimed != api_key.user.get_username():
+            # django-fost-authn lets a key act for any X-FOST-User; here a key acts for its owner only.
+            raise self.fail("user_mismatch", f"key {api_key.key_id} sent X-FOST-User {claimed!r}")
+        return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
+
+
+#: RFC 9421 algorithms tried, in order, for a public key when the signature names none.
+_PUBLIC_ALGORITHMS = ("ed25519", "rsa-pss-sha512", "ecdsa-p256-sha256")
+
+
+class HttpSignatureScheme(Scheme):
+    """RFC 9421 ``Signature-Input``/``Signature`` (with RFC 9530 ``Content-Digest`` over any body). ``keyid`` names
+    an :class:`ApiKey` (``hmac-sha256`` over the decoded secret) or a :class:`PublicKey` by its ``kid``."""
+
+    name = "rfc9421"
+    challenge_word = "Signature"
+
+    def _authenticate(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
+        conf = get_settings()
+        req = core_request(request)
+        creds = countermark.parse_message_signature(req, conf.HTTP_SIGNATURE_LABEL)
+        if creds is None:
+            return None
+        key_id = creds.key_id
+        if not key_id:
+            raise self.fail("malformed", "the signature has no keyid")
+        has_body = bool(request.body)
+        components = list(conf.HTTP_SIGNATURE_COMPONENTS)
+        if has_body and "content-digest" not in components:
+            components.append("content-digest")
+        policy = countermark.MessagePolicy(
+            max_skew=conf.CLOCK_SKEW,
+            max_age=conf.HTTP_SIGNATURE_MAX_AGE,
+            required_components=components,
+            label=conf.HTTP_SIGNATURE_LABEL,
+            require_keyid=True,
+            check_content_digest=has_body,
+            nonces=nonce_store(self.name, key_id),
+            remember_signatures=True,
+        )
+        alg = creds.algorithm
+        api_key = self._find_api_key(key_id)
+        if api_key is None:
+            public = PublicKey.objects.select_related("user").filter(kid=key_id).first() if len(key_id) <= MAX_KEY_ID else None
+            if public is not None:
+                verified = countermark.verify_message_signature(req, self._public_key(public, alg), policy)
+                if not public.user.is_active:
+                    raise self.fail("inactive_user", f"public key {public.kid}")
+                public.touch()
+                return public.user, _signed(self.name, verified, public.kid, public.user)
+        elif alg not in (None, "hmac-sha256"):
+            # An API key is a shared secret: it verifies hmac-sha256 and nothing else (no key confusion).
+            raise self.fail("unsupported_algorithm", f"{alg} with shared-secret key {key_id}")
+
+        def verify(api_key: Optional[ApiKey]) -> countermark.Verified:
+            secret = api_key.secret() if api_key is not None else decoy_api_secret()
+            key = countermark.MessageVerifyingKey.hmac(countermark.HmacKey(bytes(secret), "sha256"))
+            return countermark.verify_message_signature(req, key, policy)
+
+        api_key, verified = self._with_api_key(api_key, verify)
+        return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
+
+    def _public_key(self, public: PublicKey, alg: Optional[str]) -> countermark.MessageVerifyingKey:
+        vk = public.verifying_key()
+        if alg is not None:
+            try:
+                return countermark.MessageVerifyingKey.public(vk, alg)
+            except (cm_errors.InvalidKey, cm_errors.UnsupportedAlgorithm):
+                raise self.fail("unsupported_algorithm", f"{alg} with public key {public.kid}") from None
+        for candidate in _PUBLIC_ALGORITHMS:
+            try:
+                return countermark.MessageVerifyingKey.public(vk, candidate)
+            except (cm_errors.InvalidKey, cm_errors.UnsupportedAlgorithm):
+                continue
+        raise self.fail("unsupported_algorithm", f"no algorithm for public key {public.kid}")
+
+
+class JwtScheme(Scheme):
+    """``Authorization: JWT <token>`` signed by one of the user's :class:`PublicKey` rows (asymmetric-jwt-auth):
+    Ed25519 (``EdDSA``) or RSA (``RS512``, ``RS384``, ``RS256``); ``none`` and HMAC algorithms are refused."""
+
+    name = "jwt"
+    challenge_word = "JWT"
+
+    def _authenticate(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
+        parsed = countermark.parse_jwt_request(core_request(request))
+        if parsed is None:
+            return None
+        token, creds = parsed
+        username = creds.user or ""
+        user = _user_by_name(username)
+        public_keys = list(user.countermark_public_keys.all()) if user is not None else []
+        policy = countermark.JwtPolicy(
+            tolerance=get_settings().JWT_TOLERANCE, nonces=nonce_store(self.name, username)
+        )
+        keys = [pk.verifying_key() for pk in public_keys] or [decoy_verifying_key()]
+        verified = countermark.verify_jwt(token, keys, policy)
+        if user is None or not public_keys:
+            raise self.fail("bad_signature", "decoy verified")  # pragma: no cover
+        if not user.is_active:
+            raise self.fail("inactive_user", f"user {username}")
+        used = next((pk for pk in public_keys if pk.kid == verified.key_id), None)
+        if used is not None:
+            used.touch()
+        return user, _signed(self.name, verified, verified.key_id, user)
+
+
+def _token_key() -> countermark.HmacKey:
+    return countermark.HmacKey(get_settings().token_secret, "sha256")
+
+
+def make_token(user: Any, *fields: str) -> str:
+    """A handshake-format token for ``user`` (``<username>:<fields…>:<ts>:<random>:<sig>``), valid for
+    ``COUNTERMARK['TOKEN_MAX_AGE']`` seconds, for ``Authorization: Token <token>``."""
+    return countermark.Tokens(_token_key()).create(user.get_username(), *fields)
+
+
+class TokenScheme(Scheme):
+    """``Authorization: Token <handshake token>`` whose first field is the username (tokens are not single-use:
+    they live ``TOKEN_MAX_AGE`` seconds). A value without ``:`` is not ours (DRF's own tokens are hex)."""
+
+    name = "token"
+    challenge_word = "Token"
+
+    def _authenticate(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
+        conf = get_settings()
+        header = core_request(request)
+        value = next((v for k, v in header.headers if k.lower() == "authorization"), "")
+        keyword, _, token = value.partition(" ")
+        if keyword.lower() != conf.TOKEN_KEYWORD.lower() or ":" not in token:
+            return None
+        verified = countermark.Tokens(_token_key()).verify(token.strip(), max_age=conf.TOKEN_MAX_AGE)
+        user = _user_by_name(verified.fields[0] if verified.fields else None)
+        if user is None:
+            raise self.fail("bad_signature", "the token names no known user")
+        if not user.is_active:
+            raise self.fail("inactive_user", f"user {user.get_username()}")
+        return user, Signed(
+            scheme=self.name,
+            key_id=None,
+            user=user.get_username(),
+            covered=(),
+            algorithm="hmac-sha256",
+            created=float(verified.timestamp),
+            extra={f"field{i}": f for i, f in enumerate(verified.fields[1:], 1)},
+        )
+
+
+def url_signer() -> countermark.UrlSigner:
+    """The signer of ska-format URLs under ``COUNTERMARK['SIGNED_URL_SECRET']`` (default ``SECRET_KEY``)."""
+    return countermark.UrlSigner(countermark.HmacKey(get_settings().signed_url_secret, "sha1", legacy=True))
+
+
+class SignedUrlScheme(Scheme):
+    """A ska signed URL (``signature``, ``auth_user``, ``valid_until``, ``extra`` query parameters): authenticates
+    its ``auth_user`` until ``valid_until``. Not single-use: anyone holding the URL may use it until then."""
+
+    name = "signed_url"
+    challenge_word = "SignedURL"
+
+    def _authenticate(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
+        if "signature" not in request.GET or "auth_user" not in request.GET:
+            return None
+        params = [(k, v) for k, values in request.GET.lists() for v in values]
+        data = url_signer().validate(params)
+        user = _user_by_name(data.auth_user)
+        if user is None:
+            raise self.fail("bad_signature", "the URL names no known user")
+        if not user.is_active:
+            raise self.fail("inactive_user", f"user {data.auth_user}")
+        return user, Signed(
+            scheme=self.name,
+            key_id=None,
+            user=user.get_username(),
+            # ska signs these parameters, not the path: the URL's other parts are not covered.
+            covered=("auth_user", "valid_until", "extra"),
+            algorithm="hmac-sha1",
+            extra={**data.extra, "valid_until": data.valid_until},
+        )
+
+
+SCHEME_CLASSES: dict[str, type[Scheme]] = {
+    cls.name: cls for cls in (HmacScheme, FostScheme, HttpSignatureScheme, JwtScheme, SignedUrlScheme, TokenScheme)
+}

@@ -1,0 +1,116 @@
+"""Views: obtain an API key with a password, and log in with a signed URL.
+
+    urlpatterns = [path("auth/", include("countermark.django.urls"))]
+
+gives ``auth/api-key/`` (:func:`obtain_api_key`) and ``auth/login/`` (:func:`signed_url_login`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from typing import Any, Optional
+
+from django.conf import settings
+from django.contrib import auth
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+import countermark
+
+from .backends import CountermarkBackend
+from .conf import get_settings
+from .decorators import _refuse, signed_url
+from .keys import nonce_store
+from .models import ApiKey, KeyLimitReached
+from .schemes import AuthenticationError, SignedUrlScheme
+
+__all__ = ["obtain_api_key", "signed_url_login", "login_url"]
+
+
+def _credentials(request: HttpRequest) -> tuple[str, str]:
+    if request.content_type == "application/json":
+        try:
+            data: Any = json.loads(request.body or b"{}")
+        except ValueError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+    else:
+        data = request.POST
+    return str(data.get("username") or ""), str(data.get("password") or "")
+
+
+@csrf_exempt
+@require_POST
+@never_cache
+def obtain_api_key(request: HttpRequest) -> HttpResponse:
+    """POST ``username`` and ``password`` (form or JSON): answers 201 with ``key_id``, ``secret`` (base64; shown
+    this once) and ``expires_at``; 401 ``bad_credentials``; 409 ``key_limit`` when the user holds
+    ``MAX_KEYS_PER_USER`` live keys. Password checks go through ``django.contrib.auth.authenticate``, so its
+    failed-login signal (and any lockout app listening to it) applies."""
+    username, password = _credentials(request)
+    user = auth.authenticate(request, username=username, password=password) if username and password else None
+    if user is None or not user.is_active:
+        return JsonResponse({"detail": "Wrong username or password.", "reason": "bad_credentials"}, status=401)
+    try:
+        key, secret = ApiKey.objects.create_key(user, comment="obtained with a password")
+    except KeyLimitReached as e:
+        return JsonResponse({"detail": " ".join(e.messages), "reason": "key_limit"}, status=409)
+    return JsonResponse(
+        {
+            "key_id": key.key_id,
+            "secret": secret,
+            "expires_at": key.expires_at.isoformat() if key.expires_at else None,
+        },
+        status=201,
+    )
+
+
+def login_url(user: Any, *, next_url: Optional[str] = None, lifetime: Optional[int] = None) -> str:
+    """A signed, single-use URL of :func:`signed_url_login` that logs ``user`` in (then goes to ``next_url``)."""
+    extra = {"next": next_url} if next_url else None
+    return signed_url(reverse("countermark-signed-url-login"), user.get_username(), lifetime=lifetime, extra=extra)
+
+
+def _backend_path() -> str:
+    for path in settings.AUTHENTICATION_BACKENDS:
+        from django.utils.module_loading import import_string
+
+        if issubclass(import_string(path), CountermarkBackend):
+            return path
+    return "countermark.django.backends.CountermarkBackend"
+
+
+@require_GET
+@never_cache
+def signed_url_login(request: HttpRequest) -> HttpResponse:
+    """Logs in the ``auth_user`` of a valid signed URL (a session, as a password login makes) and redirects to
+    the signed ``next`` extra field, else ``LOGIN_REDIRECT_URL``. Each URL logs in once: its signature is kept
+    in the nonce cache until it expires."""
+    scheme = SignedUrlScheme()
+    try:
+        result = scheme.authenticate(request)
+        if result is None:
+            raise AuthenticationError(scheme.name, "missing")
+        user, signed = result
+        ttl = max(1, math.ceil(float(signed.extra.get("valid_until", "0")) - time.time()) + 1)
+        nonce_store("signed_url_login", user.get_username()).check_and_insert(
+            request.GET["signature"].encode(), ttl
+        )
+    except countermark.Replayed:
+        return _refuse(AuthenticationError(scheme.name, "replayed"))
+    except countermark.Unavailable:
+        return _refuse(AuthenticationError(scheme.name, "unavailable", status=503))
+    except AuthenticationError as e:
+        return _refuse(e)
+    auth.login(request, user, backend=_backend_path())
+    target = signed.extra.get("next") or settings.LOGIN_REDIRECT_URL
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = settings.LOGIN_REDIRECT_URL
+    return HttpResponseRedirect(target)

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("api/whoami/", views.whoami),
+    path("api/throttled/", views.throttled),
+    path("plain/", views.plain),
+    path("download/", views.download),
+    path("report/", views.Report.as_view()),
+    path("home/", views.home),
+    path("auth/", include("countermark.django.urls")),
+]

@@ -1,0 +1,51 @@
+"""Views the suite calls: a DRF view (every class), a plain view behind the middleware, signed-URL views."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import View
+from rest_framework.decorators import api_view, throttle_classes
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from countermark.django.decorators import signed_url_required
+from countermark.django.drf import ApiKeyRateThrottle
+
+
+def _claims(request) -> dict:
+    signed = getattr(request, "signed", None)
+    return {
+        "user": request.user.get_username() if request.user.is_authenticated else None,
+        "scheme": signed.scheme if signed else None,
+        "key_id": signed.key_id if signed else None,
+        "covered": list(signed.covered) if signed else [],
+    }
+
+
+@api_view(["GET", "POST", "PUT"])
+def whoami(request: Request) -> Response:
+    body = request.data if request.method != "GET" else None
+    return Response({**_claims(request), "data": body})
+
+
+@api_view(["GET"])
+@throttle_classes([ApiKeyRateThrottle])
+def throttled(request: Request) -> Response:
+    return Response(_claims(request))
+
+
+def plain(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(_claims(request))
+
+
+@signed_url_required
+def download(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(_claims(request))
+
+
+@signed_url_required
+class Report(View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return JsonResponse(_claims(request))
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"user": request.user.get_username() if request.user.is_authenticated else None})
