@@ -15,11 +15,14 @@ use base64::Engine as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use countermark::http::fost::{self, FostSigner};
 use countermark::http::hmac_header::{ApiSecret, HmacHeaderSigner};
-use countermark::http::message_signatures::{content_digest, Component, DigestAlgorithm, MessageSigner};
+use countermark::http::message_signatures::{
+    content_digest, Component, DigestAlgorithm, MessageSigner,
+};
 use countermark::http::Request;
 use countermark::jwt::Token;
 use countermark::{
-    Algorithm, Expiry, Extra, HmacKey, Secret, SigningKey, SystemClock, Tokens, UrlSigner, ValidUntil,
+    Algorithm, Expiry, Extra, HmacKey, Secret, SigningKey, SystemClock, Tokens, UrlSigner,
+    ValidUntil,
 };
 use zeroize::Zeroizing;
 
@@ -87,8 +90,9 @@ Examples:
 
 const REQUEST_HELP: &str = "\
 Examples:
-  COUNTERMARK_SECRET=\"$(countermark keygen --format base64)\" \\
-    countermark request sign rfc9421 --key-id client-1 --method GET --url 'https://api.example.com/v1/items?page=2'";
+  countermark request sign rfc9421 --key-id client-1 --method GET --url 'https://api.example.com/v1/items?page=2'
+  countermark request sign jwt --user alice --private-key-file alice.pem --method GET --url https://e.com/me
+The shared secret comes from COUNTERMARK_SECRET only: export COUNTERMARK_SECRET=\"$(countermark keygen --format base64)\"";
 
 const REQUEST_SIGN_HELP: &str = "\
 Prints the header lines to add to the request, one `Name: value` per line, and nothing else:
@@ -113,10 +117,10 @@ for jwt and ignored otherwise. An empty or missing --body-file means no body.
 Exit codes: 0 signed, 1 the request could not be signed (stderr says why), 2 usage or configuration error.
 
 Examples:
-  export COUNTERMARK_SECRET=\"$(countermark keygen --format base64)\"
   countermark request sign hmac --key-id k1 --method POST --url https://api.example.com/items \\
     --body-file body.json --content-type application/json
-  countermark request sign jwt --user alice --private-key-file alice.pem --method GET --url https://e.com/me";
+  countermark request sign jwt --user alice --private-key-file alice.pem --method GET --url https://e.com/me
+  export COUNTERMARK_SECRET=\"$(countermark keygen --format base64)\"   # first, for hmac, fost and rfc9421";
 
 /// The environment variable `request sign` reads the shared secret from.
 const SIGNING_SECRET_ENV: &str = "COUNTERMARK_SECRET";
@@ -488,8 +492,8 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
         Scheme::Hmac => {
             let key_id = required(&args.key_id, "--key-id", "hmac")?;
             let (text, _) = signing_secret()?;
-            let secret =
-                ApiSecret::from_base64(&text).map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
+            let secret = ApiSecret::from_base64(&text)
+                .map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
             let key = secret
                 .key(Algorithm::HmacSha256)
                 .map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
@@ -502,8 +506,8 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
             let key_id = required(&args.key_id, "--key-id", "fost")?;
             // FOST's key is the base64 text itself, as django-fost-authn deployments store it.
             let (text, _) = signing_secret()?;
-            let secret =
-                Secret::new(text.as_bytes()).map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
+            let secret = Secret::new(text.as_bytes())
+                .map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
             let headers: &[&str] = if args.content_type.is_some() {
                 &["Content-Type"]
             } else {
@@ -556,10 +560,10 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
         Scheme::Jwt => {
             let user = required(&args.user, "--user", "jwt")?;
             let path = required(&args.private_key_file, "--private-key-file", "jwt")?;
-            let pem = Zeroizing::new(
-                std::fs::read_to_string(path)
-                    .map_err(|e| CliError::config(&format!("cannot read {}", path.display()), e))?,
-            );
+            let pem =
+                Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+                    CliError::config(&format!("cannot read {}", path.display()), e)
+                })?);
             let key = SigningKey::from_pem(&pem)
                 .map_err(|e| CliError::config("--private-key-file", e))?;
             let authorization = Token::new(user.as_str(), &SystemClock)
@@ -584,9 +588,9 @@ fn required<'a, T>(value: &'a Option<T>, option: &str, scheme: &str) -> Result<&
 fn signing_secret() -> Result<(Zeroizing<String>, Secret), CliError> {
     let text = Zeroizing::new(std::env::var(SIGNING_SECRET_ENV).map_err(|e| {
         CliError::Config(match e {
-            std::env::VarError::NotPresent => format!(
-                "{SIGNING_SECRET_ENV} is not set (the base64 text of 32 random bytes)"
-            ),
+            std::env::VarError::NotPresent => {
+                format!("{SIGNING_SECRET_ENV} is not set (the base64 text of 32 random bytes)")
+            }
             std::env::VarError::NotUnicode(_) => format!("{SIGNING_SECRET_ENV} is not base64 text"),
         })
     })?);
