@@ -1,7 +1,9 @@
-//! `countermark`: create and check handshake-format tokens and ska-format signed URLs from the shell.
+//! `countermark`: create and check handshake-format tokens and ska-format signed URLs, and sign HTTP requests,
+//! from the shell.
 //!
-//! Exit codes: 0 valid / done, 1 the credential was refused (stderr names the failure kind), 2 usage or
-//! configuration error (bad arguments, unreadable or unacceptable secret, unknown algorithm).
+//! Exit codes: 0 valid / done, 1 the credential was refused or a request could not be signed (stderr names the
+//! failure kind), 2 usage or configuration error (bad arguments, unreadable or unacceptable secret, unknown
+//! algorithm).
 
 #![forbid(unsafe_code)]
 
@@ -11,7 +13,17 @@ use std::process::ExitCode;
 
 use base64::Engine as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use countermark::{Algorithm, Expiry, Extra, HmacKey, Secret, Tokens, UrlSigner, ValidUntil};
+use countermark::http::fost::{self, FostSigner};
+use countermark::http::hmac_header::{ApiSecret, HmacHeaderSigner};
+use countermark::http::message_signatures::{
+    content_digest, Component, DigestAlgorithm, MessageSigner,
+};
+use countermark::http::Request;
+use countermark::jwt::Token;
+use countermark::{
+    Algorithm, Expiry, Extra, HmacKey, Secret, SigningKey, SystemClock, Tokens, UrlSigner,
+    ValidUntil,
+};
 use zeroize::Zeroizing;
 
 const MAIN_EXAMPLES: &str = "\
@@ -76,6 +88,43 @@ Examples:
   countermark url verify --secret-file secret 'https://e.com/report.pdf?signature=...'
   countermark url verify --secret-file secret --alg sha256 --json \"$URL\"";
 
+const REQUEST_HELP: &str = "\
+Examples:
+  countermark request sign rfc9421 --key-id client-1 --method GET --url 'https://api.example.com/v1/items?page=2'
+  countermark request sign jwt --user alice --private-key-file alice.pem --method GET --url https://e.com/me
+The shared secret comes from COUNTERMARK_SECRET only: export COUNTERMARK_SECRET=\"$(countermark keygen --format base64)\"";
+
+const REQUEST_SIGN_HELP: &str = "\
+Prints the header lines to add to the request, one `Name: value` per line, and nothing else:
+  hmac     Authorization: HMAC-SHA256 <key-id>;<signature>;<utc>   (django-hmac-authentication; JSON and form
+           bodies only, typed by --content-type)
+  fost     Authorization: FOST <key-id>:<signature>, X-FOST-Timestamp, X-FOST-Headers (django-fost-authn;
+           Content-Type is signed when --content-type is given)
+  rfc9421  Content-Digest (when there is a body), Signature-Input and Signature: label sig1, hmac-sha256,
+           keyid = --key-id, created = now, a random nonce, covering @method @authority @path, @query when the
+           URL has a query, and content-digest when there is a body
+  jwt      Authorization: JWT <token> (asymmetric-jwt-auth), signed with --private-key-file for --user
+The request itself must be sent with the same method, URL and body, and with `Content-Type: CT` when
+--content-type is given (it is not printed).
+
+The shared secret is read from the environment variable COUNTERMARK_SECRET only, never from the command line: the
+base64 text of 32 random bytes. hmac and rfc9421 use the decoded bytes as the HMAC key; fost uses the UTF-8
+bytes of the base64 text itself. jwt does not use it.
+
+--key-id is required for hmac, fost and rfc9421 and ignored for jwt; --user and --private-key-file are required
+for jwt and ignored otherwise. An empty or missing --body-file means no body.
+
+Exit codes: 0 signed, 1 the request could not be signed (stderr says why), 2 usage or configuration error.
+
+Examples:
+  countermark request sign hmac --key-id k1 --method POST --url https://api.example.com/items \\
+    --body-file body.json --content-type application/json
+  countermark request sign jwt --user alice --private-key-file alice.pem --method GET --url https://e.com/me
+  export COUNTERMARK_SECRET=\"$(countermark keygen --format base64)\"   # first, for hmac, fost and rfc9421";
+
+/// The environment variable `request sign` reads the shared secret from.
+const SIGNING_SECRET_ENV: &str = "COUNTERMARK_SECRET";
+
 #[derive(Parser)]
 #[command(
     name = "countermark",
@@ -99,6 +148,16 @@ enum Command {
     /// Sign and verify ska-format signed URLs.
     #[command(subcommand, after_help = URL_HELP)]
     Url(UrlCommand),
+    /// Sign HTTP requests: HMAC header, FOST, RFC 9421 message signatures, asymmetric JWTs.
+    #[command(subcommand, after_help = REQUEST_HELP)]
+    Request(RequestCommand),
+}
+
+#[derive(Subcommand)]
+enum RequestCommand {
+    /// Sign a request with SCHEME and print the header lines to add to it.
+    #[command(after_help = REQUEST_SIGN_HELP)]
+    Sign(RequestSignArgs),
 }
 
 #[derive(Subcommand)]
@@ -216,6 +275,47 @@ struct UrlVerifyArgs {
     url: String,
 }
 
+/// The request-signing schemes of `request sign`.
+#[derive(Clone, Copy, ValueEnum)]
+enum Scheme {
+    /// django-hmac-authentication: `Authorization: HMAC-SHA256 key;signature;utc`.
+    Hmac,
+    /// django-fost-authn: `Authorization: FOST key:signature`.
+    Fost,
+    /// RFC 9421 HTTP Message Signatures (hmac-sha256) with an RFC 9530 Content-Digest.
+    Rfc9421,
+    /// asymmetric-jwt-auth: `Authorization: JWT <token>`.
+    Jwt,
+}
+
+#[derive(Args)]
+struct RequestSignArgs {
+    /// The signing scheme.
+    #[arg(value_enum)]
+    scheme: Scheme,
+    /// The key id the server looks the secret up by (hmac, fost, rfc9421).
+    #[arg(long, value_name = "ID")]
+    key_id: Option<String>,
+    /// The request method.
+    #[arg(long, value_name = "M")]
+    method: String,
+    /// The absolute request URL (http:// or https://): scheme, authority, path and query.
+    #[arg(long, value_name = "URL")]
+    url: String,
+    /// File holding the request body (its bytes, exactly); without it the request has no body.
+    #[arg(long, value_name = "F")]
+    body_file: Option<PathBuf>,
+    /// The request's Content-Type (hmac reads the body by it; fost signs it).
+    #[arg(long, value_name = "CT")]
+    content_type: Option<String>,
+    /// The user the JWT is made for (jwt).
+    #[arg(long, value_name = "NAME")]
+    user: Option<String>,
+    /// PEM file with the private key (Ed25519 or RSA) that signs the JWT (jwt).
+    #[arg(long, value_name = "PEM")]
+    private_key_file: Option<PathBuf>,
+}
+
 fn parse_alg(s: &str) -> Result<Algorithm, String> {
     s.parse().map_err(|e: countermark::Error| e.to_string())
 }
@@ -232,11 +332,17 @@ enum CliError {
     Refused(String),
     /// Usage or configuration error: exit 2.
     Config(String),
+    /// The operation failed on valid arguments (a request the scheme cannot sign): exit 1.
+    Failed(String),
 }
 
 impl CliError {
     fn config(context: &str, e: impl std::fmt::Display) -> Self {
         CliError::Config(format!("{context}: {e}"))
+    }
+
+    fn failed(context: &str, e: impl std::fmt::Display) -> Self {
+        CliError::Failed(format!("{context}: {e}"))
     }
 }
 
@@ -247,11 +353,12 @@ fn main() -> ExitCode {
         Command::Token(TokenCommand::Verify(args)) => token_verify(&args),
         Command::Url(UrlCommand::Sign(args)) => url_sign(&args),
         Command::Url(UrlCommand::Verify(args)) => url_verify(&args),
+        Command::Request(RequestCommand::Sign(args)) => request_sign(&args),
     };
     // The one place errors become exit codes.
     let (code, msg) = match result {
         Ok(()) => return ExitCode::SUCCESS,
-        Err(CliError::Refused(msg)) => (1, msg),
+        Err(CliError::Refused(msg) | CliError::Failed(msg)) => (1, msg),
         Err(CliError::Config(msg)) => (2, msg),
     };
     eprintln!("countermark: {msg}");
@@ -357,6 +464,144 @@ fn url_verify(args: &UrlVerifyArgs) -> Result<(), CliError> {
         let extra = data.extra().iter().map(|(k, v)| format!("{k}: {v}"));
         print_lines(head.into_iter().chain(extra))
     }
+}
+
+fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
+    let url = args.url.as_str();
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(CliError::Config(
+            "--url: must be an absolute http:// or https:// URL".into(),
+        ));
+    }
+    let body = match &args.body_file {
+        Some(path) => std::fs::read(path)
+            .map_err(|e| CliError::config(&format!("cannot read {}", path.display()), e))?,
+        None => Vec::new(),
+    };
+    let mut request =
+        Request::new(&args.method, url).map_err(|e| CliError::config("--method/--url", e))?;
+    if let Some(content_type) = &args.content_type {
+        request = request
+            .with_header("Content-Type", content_type)
+            .map_err(|e| CliError::config("--content-type", e))?;
+    }
+    if !body.is_empty() {
+        request = request.with_body(&body);
+    }
+    let lines = match args.scheme {
+        Scheme::Hmac => {
+            let key_id = required(&args.key_id, "--key-id", "hmac")?;
+            let (text, _) = signing_secret()?;
+            let secret = ApiSecret::from_base64(&text)
+                .map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
+            let key = secret
+                .key(Algorithm::HmacSha256)
+                .map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
+            let signed = HmacHeaderSigner::new(key_id, key)
+                .and_then(|signer| signer.sign_request(&request))
+                .map_err(|e| CliError::failed("cannot sign the request", e))?;
+            vec![format!("Authorization: {}", signed.authorization())]
+        }
+        Scheme::Fost => {
+            let key_id = required(&args.key_id, "--key-id", "fost")?;
+            // FOST's key is the base64 text itself, as django-fost-authn deployments store it.
+            let (text, _) = signing_secret()?;
+            let secret = Secret::new(text.as_bytes())
+                .map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
+            let headers: &[&str] = if args.content_type.is_some() {
+                &["Content-Type"]
+            } else {
+                &[]
+            };
+            let signed = FostSigner::new(key_id, fost::hmac_key(&secret))
+                .and_then(|signer| signer.sign(&request, headers))
+                .map_err(|e| CliError::failed("cannot sign the request", e))?;
+            signed
+                .headers()
+                .iter()
+                .map(|(name, value)| format!("{name}: {value}"))
+                .collect()
+        }
+        Scheme::Rfc9421 => {
+            let key_id = required(&args.key_id, "--key-id", "rfc9421")?;
+            let key = HmacKey::new(Algorithm::HmacSha256, &signing_secret()?.1);
+            let mut lines = Vec::new();
+            let mut covered = vec!["@method", "@authority", "@path"];
+            if request.query().is_some() {
+                covered.push("@query");
+            }
+            let digest;
+            if !body.is_empty() {
+                digest = content_digest(&body, &[DigestAlgorithm::Sha256])
+                    .map_err(|e| CliError::failed("cannot compute the Content-Digest", e))?;
+                request = request
+                    .with_header("Content-Digest", &digest)
+                    .map_err(|e| CliError::failed("cannot compute the Content-Digest", e))?;
+                lines.push(format!("Content-Digest: {digest}"));
+                covered.push("content-digest");
+            }
+            let signed = covered
+                .into_iter()
+                .map(Component::parse)
+                .collect::<Result<Vec<_>, _>>()
+                .and_then(|components| {
+                    MessageSigner::hmac(&key)?
+                        .with_label("sig1")?
+                        .with_keyid(key_id)?
+                        .with_components(components)
+                })
+                .map(MessageSigner::with_random_nonces)
+                .and_then(|signer| signer.sign(&request))
+                .map_err(|e| CliError::failed("cannot sign the request", e))?;
+            lines.push(format!("Signature-Input: {}", signed.signature_input()));
+            lines.push(format!("Signature: {}", signed.signature()));
+            lines
+        }
+        Scheme::Jwt => {
+            let user = required(&args.user, "--user", "jwt")?;
+            let path = required(&args.private_key_file, "--private-key-file", "jwt")?;
+            let pem =
+                Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+                    CliError::config(&format!("cannot read {}", path.display()), e)
+                })?);
+            let key = SigningKey::from_pem(&pem)
+                .map_err(|e| CliError::config("--private-key-file", e))?;
+            let authorization = Token::new(user.as_str(), &SystemClock)
+                .and_then(|token| token.authorization(&key))
+                .map_err(|e| CliError::failed("cannot sign the JWT", e))?;
+            vec![format!("Authorization: {authorization}")]
+        }
+    };
+    print_lines(lines)
+}
+
+/// The value of an option `scheme` needs, or a usage error naming it.
+fn required<'a, T>(value: &'a Option<T>, option: &str, scheme: &str) -> Result<&'a T, CliError> {
+    value
+        .as_ref()
+        .ok_or_else(|| CliError::Config(format!("{option} is required for {scheme}")))
+}
+
+/// The shared secret of `request sign`, from `COUNTERMARK_SECRET`: its base64 text exactly as set (fost's key)
+/// and the decoded bytes (the HMAC key of hmac and rfc9421). The text must be standard padded base64 of 16 or
+/// more bytes, with no whitespace, for every scheme.
+fn signing_secret() -> Result<(Zeroizing<String>, Secret), CliError> {
+    let text = Zeroizing::new(std::env::var(SIGNING_SECRET_ENV).map_err(|e| {
+        CliError::Config(match e {
+            std::env::VarError::NotPresent => {
+                format!("{SIGNING_SECRET_ENV} is not set (the base64 text of 32 random bytes)")
+            }
+            std::env::VarError::NotUnicode(_) => format!("{SIGNING_SECRET_ENV} is not base64 text"),
+        })
+    })?);
+    let bytes = Zeroizing::new(
+        base64::engine::general_purpose::STANDARD
+            .decode(text.as_bytes())
+            .map_err(|_| CliError::Config(format!("{SIGNING_SECRET_ENV} is not base64 text")))?,
+    );
+    let secret =
+        Secret::new(bytes.as_slice()).map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
+    Ok((text, secret))
 }
 
 /// Reads the secret and builds the key. `legacy` allows ska's short secrets (with a warning).

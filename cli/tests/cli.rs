@@ -482,6 +482,8 @@ fn every_help_has_a_description_and_examples() {
         vec!["url", "sign", "--help"],
         vec!["url", "verify", "--help"],
         vec!["help", "token", "verify"],
+        vec!["request", "--help"],
+        vec!["request", "sign", "--help"],
     ] {
         let out = run(&args, None);
         assert_eq!(out.status.code(), Some(0), "{args:?}");
@@ -808,4 +810,317 @@ fn url_values_with_special_characters_round_trip() {
         assert!(stderr(&out).contains("bad_signature"), "{}", stderr(&out));
         assert_eq!(stdout(&out), "");
     }
+}
+
+/// A published Ed25519 test key (the README's): never use it for real.
+const TEST_ED25519_PEM: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIPgz7Ekv7cWzMyO1kHf/rqYkgkxqBaoPyOEzBlkIfGTO\n-----END PRIVATE KEY-----\n";
+
+/// `request sign` with COUNTERMARK_SECRET set to `secret` (and nothing else from the environment's secrets).
+fn request_sign(secret: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(BIN);
+    command.args(["request", "sign"]).args(args);
+    command.env_remove("COUNTERMARK_SECRET");
+    if let Some(secret) = secret {
+        command.env("COUNTERMARK_SECRET", secret);
+    }
+    command.output().unwrap()
+}
+
+/// Verifies the printed header lines of `scheme` with the core's verifiers (default policies, system clock) for
+/// the request as a server sees it: origin-form target, scheme and authority, Content-Type and body.
+fn verify_signed_request(
+    scheme: &str,
+    method: &str,
+    (scheme_part, authority, target): (&str, &str, &str),
+    content_type: Option<&str>,
+    body: Option<&[u8]>,
+    printed: &str,
+    secret_b64: &str,
+) -> Result<(), countermark::Error> {
+    use base64::Engine as _;
+    use countermark::http::message_signatures::{
+        Component, MessagePolicy, MessageVerifyingKey, UnverifiedMessageSignature,
+    };
+    use countermark::http::{fost, hmac_header, Request};
+    use countermark::jwt::{Policy as JwtPolicy, UnverifiedJwt};
+
+    let mut request = Request::new(method, target)?.with_authority(scheme_part, authority);
+    if let Some(ct) = content_type {
+        request = request.with_header("Content-Type", ct)?;
+    }
+    if let Some(body) = body {
+        request = request.with_body(body);
+    }
+    assert!(printed.ends_with('\n'), "{printed:?}");
+    for line in printed.lines() {
+        let (name, value) = line
+            .split_once(": ")
+            .unwrap_or_else(|| panic!("not a header line: {line:?}"));
+        request = request.with_header(name, value)?;
+    }
+    match scheme {
+        "hmac" => {
+            let unverified = hmac_header::parse(&request)?.expect("an HMAC header");
+            assert_eq!(unverified.claimed_api_key(), "client-1");
+            let secret = hmac_header::ApiSecret::from_base64(secret_b64)?;
+            unverified.verify(&secret, &hmac_header::Policy::default())?;
+        }
+        "fost" => {
+            let unverified = fost::parse(&request)?.expect("a FOST header");
+            assert_eq!(unverified.claimed_key(), "client-1");
+            let key = fost::hmac_key(&Secret::new(secret_b64.as_bytes())?);
+            let verified = unverified.verify(&key, &fost::Policy::default())?;
+            let signed: Vec<&str> = verified
+                .signed_headers()
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect();
+            assert_eq!(signed.contains(&"Content-Type"), content_type.is_some());
+        }
+        "rfc9421" => {
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(secret_b64)
+                .unwrap();
+            let key = HmacKey::new(Algorithm::HmacSha256, &Secret::new(raw)?);
+            let mut required = vec!["@method", "@authority", "@path"];
+            if target.contains('?') {
+                required.push("@query");
+            }
+            if body.is_some() {
+                required.push("content-digest");
+            }
+            let components = required
+                .iter()
+                .map(|c| Component::parse(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            let policy = MessagePolicy::new()
+                .with_label("sig1")
+                .with_required_components(components)
+                .require_keyid(true)
+                .require_nonce(true)
+                .check_content_digest(body.is_some());
+            let unverified = UnverifiedMessageSignature::parse_for(&request, &policy)?;
+            assert_eq!(unverified.claimed_keyid(), Some("client-1"));
+            let verified = unverified.verify(&MessageVerifyingKey::hmac(key)?, &policy)?;
+            assert_eq!(verified.covered_components().len(), required.len());
+            assert_eq!(verified.body_checked(), body.is_some());
+        }
+        "jwt" => {
+            let unverified = UnverifiedJwt::from_request(&request)?.expect("a JWT header");
+            let key = countermark::SigningKey::from_pem(TEST_ED25519_PEM)?;
+            let verified = unverified.verify(key.verifying_key(), &JwtPolicy::new())?;
+            assert_eq!(verified.username(), "alice");
+        }
+        other => panic!("unknown scheme {other}"),
+    }
+    Ok(())
+}
+
+#[test]
+fn request_sign_every_scheme_verifies_with_the_core() {
+    use base64::Engine as _;
+    let dir = TempDir::new("request");
+    let mut raw = [0u8; 32];
+    countermark::RandomSource::fill(&mut countermark::OsRandom, &mut raw).unwrap();
+    let secret = base64::engine::general_purpose::STANDARD.encode(raw);
+    let body = br#"{"order": {"id": 42, "items": ["tea", "scones"]}}"#;
+    let body_file = dir.file("body.json", body);
+    let pem_file = dir.file("key.pem", TEST_ED25519_PEM.as_bytes());
+    let (body_file, pem_file) = (body_file.to_str().unwrap(), pem_file.to_str().unwrap());
+    for scheme in ["hmac", "fost", "rfc9421", "jwt"] {
+        let post_url = "https://api.example.com:8443/v1/orders/";
+        let get_url = "https://api.example.com/v1/orders/?page=2&q=tea%20cake";
+        let mut post = vec![scheme, "--method", "POST", "--url", post_url];
+        post.extend([
+            "--body-file",
+            body_file,
+            "--content-type",
+            "application/json",
+        ]);
+        let mut get = vec![scheme, "--method", "GET", "--url", get_url];
+        for args in [&mut post, &mut get] {
+            if scheme == "jwt" {
+                args.extend(["--user", "alice", "--private-key-file", pem_file]);
+            } else {
+                args.extend(["--key-id", "client-1"]);
+            }
+        }
+        let signed = request_sign(Some(&secret), &post);
+        assert_eq!(
+            signed.status.code(),
+            Some(0),
+            "{scheme}: {}",
+            stderr(&signed)
+        );
+        assert!(signed.stderr.is_empty(), "{scheme}: {}", stderr(&signed));
+        let printed = stdout(&signed);
+        let server = ("https", "api.example.com:8443", "/v1/orders/");
+        let ct = Some("application/json");
+        verify_signed_request(scheme, "POST", server, ct, Some(body), &printed, &secret)
+            .unwrap_or_else(|e| panic!("{scheme} POST: {e}\n{printed}"));
+        if scheme != "jwt" {
+            // The body is signed by every scheme but jwt, and the method by fost and rfc9421.
+            let other = br#"{"order": {"id": 43, "items": ["tea", "scones"]}}"#;
+            assert!(
+                verify_signed_request(scheme, "POST", server, ct, Some(other), &printed, &secret)
+                    .is_err(),
+                "{scheme}: a changed body was accepted"
+            );
+        }
+
+        let signed = request_sign(Some(&secret), &get);
+        assert_eq!(
+            signed.status.code(),
+            Some(0),
+            "{scheme}: {}",
+            stderr(&signed)
+        );
+        let printed = stdout(&signed);
+        let server = (
+            "https",
+            "api.example.com",
+            "/v1/orders/?page=2&q=tea%20cake",
+        );
+        verify_signed_request(scheme, "GET", server, None, None, &printed, &secret)
+            .unwrap_or_else(|e| panic!("{scheme} GET: {e}\n{printed}"));
+        if scheme == "fost" || scheme == "rfc9421" {
+            assert!(
+                verify_signed_request(scheme, "DELETE", server, None, None, &printed, &secret)
+                    .is_err(),
+                "{scheme}: a changed method was accepted"
+            );
+        }
+    }
+}
+
+#[test]
+fn request_sign_errors_exit_2_or_1_and_print_nothing() {
+    let dir = TempDir::new("request-errors");
+    let text = dir.file("body.txt", b"plain text");
+    let text = text.to_str().unwrap();
+    let secret = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    for (env, args) in [
+        (
+            Some(secret),
+            vec!["hmac", "--method", "GET", "--url", "https://e.com/"],
+        ),
+        (
+            Some(secret),
+            vec![
+                "nope",
+                "--key-id",
+                "k",
+                "--method",
+                "GET",
+                "--url",
+                "https://e.com/",
+            ],
+        ),
+        (
+            Some(secret),
+            vec![
+                "fost",
+                "--key-id",
+                "k",
+                "--method",
+                "GET",
+                "--url",
+                "/relative",
+            ],
+        ),
+        (
+            None,
+            vec![
+                "fost",
+                "--key-id",
+                "k",
+                "--method",
+                "GET",
+                "--url",
+                "https://e.com/",
+            ],
+        ),
+        (
+            Some("not base64!"),
+            vec![
+                "rfc9421",
+                "--key-id",
+                "k",
+                "--method",
+                "GET",
+                "--url",
+                "https://e.com/",
+            ],
+        ),
+        (
+            Some("c2hvcnQ="),
+            vec![
+                "hmac",
+                "--key-id",
+                "k",
+                "--method",
+                "GET",
+                "--url",
+                "https://e.com/",
+            ],
+        ),
+        (
+            Some(secret),
+            vec![
+                "jwt",
+                "--user",
+                "alice",
+                "--method",
+                "GET",
+                "--url",
+                "https://e.com/",
+            ],
+        ),
+        (
+            Some(secret),
+            vec![
+                "jwt",
+                "--user",
+                "a",
+                "--private-key-file",
+                text,
+                "--method",
+                "GET",
+                "--url",
+                "https://e.com/",
+            ],
+        ),
+    ] {
+        let out = request_sign(env, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(!stderr(&out).is_empty(), "{args:?}");
+        assert!(
+            !stderr(&out).contains(secret),
+            "{args:?}: the secret was printed"
+        );
+    }
+    let refused = request_sign(
+        Some(secret),
+        &[
+            "hmac",
+            "--key-id",
+            "k",
+            "--method",
+            "POST",
+            "--url",
+            "https://e.com/",
+            "--body-file",
+            text,
+            "--content-type",
+            "text/plain",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(refused.stdout.is_empty());
+    assert!(
+        stderr(&refused).contains("malformed"),
+        "{}",
+        stderr(&refused)
+    );
 }
