@@ -53,7 +53,8 @@ wheel: toolchain venv
 	cd python && $(VPY) -m maturin build --release --locked --quiet --out ../dist
 
 ## py-test: installs the wheel into .venv and into a fresh throw-away venv (where `import countermark` must
-## work with nothing else installed), then runs pytest over python/tests and mypy's stubtest.
+## work with nothing else installed), then runs pytest over python/tests, mypy's stubtest, and the Django suite
+## (python/tests-django: pytest-django, SQLite, a real Redis as the cache).
 py-test: wheel check-shared
 	$(VPY) -m pip install -q --force-reinstall --no-deps dist/countermark-*.whl
 	rm -rf target/fresh-venv && $(PYTHON) -m venv target/fresh-venv
@@ -61,6 +62,8 @@ py-test: wheel check-shared
 	cd /tmp && $(CURDIR)/target/fresh-venv/bin/python -c "import countermark; print('fresh venv: countermark', countermark.__version__)"
 	cd python/tests && COUNTERMARK_VECTORS="$(SHARED)/vectors" $(VPY) -m pytest -q -p no:cacheprovider .
 	cd /tmp && $(VPY) -m mypy.stubtest countermark._countermark
+	@echo "countermark.django suite (python/tests-django): SQLite, and a throw-away redis-server as the cache"
+	cd python/tests-django && $(CURDIR)/tests/with-redis.sh $(VPY) -m pytest -q .
 
 fmt-check: toolchain
 	$(CARGO) fmt --all -- --check

@@ -283,3 +283,38 @@ def test_nonce_cache_down_answers_503(client: Client, signers: Signers, settings
     response = post(client, signers, "hmac")
     assert response.status_code == 503
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("scheme", ["hmac", "rfc9421"])
+def test_unknown_key_is_verified_against_the_decoy(
+    client: Client, signers: Signers, scheme: str, monkeypatch: Any
+) -> None:
+    from countermark.django import schemes as mod
+    from countermark.django.keys import decoy_api_secret
+
+    seen: list[bytes] = []
+    real_hmac, real_msg = countermark.verify_hmac_header, countermark.verify_message_signature
+
+    def spy_hmac(req: Any, secret: Any, policy: Any) -> Any:
+        seen.append(bytes(secret))
+        return real_hmac(req, secret, policy)
+
+    def spy_msg(req: Any, key: Any, policy: Any) -> Any:
+        seen.append(b"message")
+        return real_msg(req, key, policy)
+
+    monkeypatch.setattr(mod.countermark, "verify_hmac_header", spy_hmac)
+    monkeypatch.setattr(mod.countermark, "verify_message_signature", spy_msg)
+    unknown = Signers("7d0c1a52-1111-4000-8000-000000000000", signers.secret, "alice", None)
+    assert reason(post(client, unknown, scheme)) == "bad_signature"
+    assert len(seen) == 1, "one verification ran, as for a known key"
+    if scheme == "hmac":
+        assert seen == [bytes(decoy_api_secret())]
+
+
+def test_custom_authorization_header(client: Client, signers: Signers, settings: Any) -> None:
+    settings.COUNTERMARK = {"AUTHORIZATION_HEADER": "X-Api-Authorization"}
+    headers = signers.hmac("POST", WHOAMI, BODY, "application/json")
+    moved = {"X-Api-Authorization": headers.pop("Authorization")}
+    response = send(client, "POST", WHOAMI, moved, BODY)
+    assert response.status_code == 200, response.content

@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import include, path
 
 from . import views
@@ -10,4 +11,5 @@ urlpatterns = [
     path("report/", views.Report.as_view()),
     path("home/", views.home),
     path("auth/", include("countermark.django.urls")),
+    path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,78 @@
+"""The COUNTERMARK settings: defaults, overrides, and the system checks that refuse bad values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from countermark.django.checks import check_settings
+from countermark.django.conf import DEFAULTS, get_settings
+
+
+def ids(settings: Any, value: Any) -> list[str]:
+    settings.COUNTERMARK = value
+    return [m.id for m in check_settings()]
+
+
+def test_defaults_and_override(settings: Any) -> None:
+    settings.COUNTERMARK = {}
+    conf = get_settings()
+    assert conf.REQUEST_TIMEOUT == 5 and conf.CLOCK_SKEW == 300 and conf.JWT_TOLERANCE == 20
+    assert conf.SCHEMES == tuple(DEFAULTS["SCHEMES"]) and conf.NONCE_CACHE == "default"
+    assert conf.key_encryption_keys == [settings.SECRET_KEY]
+    settings.COUNTERMARK = {"REQUEST_TIMEOUT": 30, "SCHEMES": ["hmac"]}
+    assert get_settings().REQUEST_TIMEOUT == 30 and get_settings().SCHEMES == ("hmac",)
+
+
+def test_repr_hides_secrets(settings: Any) -> None:
+    settings.COUNTERMARK = {"TOKEN_SECRET": "a-token-secret-of-some-length", "KEY_ENCRYPTION_KEYS": ["m" * 20]}
+    text = repr(get_settings())
+    assert "a-token-secret" not in text and "mmmm" not in text and "<hidden>" in text
+
+
+def test_valid_settings_pass(settings: Any) -> None:
+    assert ids(settings, {}) == []
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("not a dict", "countermark.E001"),
+        ({"REQUEST_TIMEOUT_S": 5}, "countermark.E002"),
+        ({"REQUEST_TIMEOUT": 0}, "countermark.E003"),
+        ({"CLOCK_SKEW": "300"}, "countermark.E003"),
+        ({"JWT_TOLERANCE": True}, "countermark.E003"),
+        ({"TOKEN_KEYWORD": "My Token"}, "countermark.E004"),
+        ({"SCHEMES": ["hmac", "basic"]}, "countermark.E005"),
+        ({"SCHEMES": []}, "countermark.E005"),
+        ({"HMAC_ALGORITHMS": ["md5"]}, "countermark.E006"),
+        ({"HTTP_SIGNATURE_COMPONENTS": ["@authority"]}, "countermark.E007"),
+        ({"HTTP_SIGNATURE_LABEL": ""}, "countermark.E008"),
+        ({"TOKEN_SECRET": "short"}, "countermark.E009"),
+        ({"KEY_ENCRYPTION_KEYS": []}, "countermark.E010"),
+        ({"KEY_ENCRYPTION_KEYS": ["short"]}, "countermark.E010"),
+        ({"KEY_LIFETIME": -1}, "countermark.E011"),
+        ({"DEFAULT_THROTTLE_RATE": "lots"}, "countermark.E012"),
+        ({"LOCKOUT_BASE": 7200}, "countermark.E013"),
+        ({"NONCE_CACHE": "nope"}, "countermark.E014"),
+    ],
+)
+def test_bad_values_are_errors(settings: Any, value: Any, expected: str) -> None:
+    assert expected in ids(settings, value)
+
+
+def test_cache_backends(settings: Any) -> None:
+    settings.CACHES = {
+        **settings.CACHES,
+        "dummy": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    assert ids(settings, {"NONCE_CACHE": "dummy"}) == ["countermark.E015"]
+    assert ids(settings, {"NONCE_CACHE": "local"}) == ["countermark.W001"]
+
+
+def test_messages_name_the_key(settings: Any) -> None:
+    settings.COUNTERMARK = {"REQUEST_TIMEOUT": -5}
+    (message,) = check_settings()
+    assert "REQUEST_TIMEOUT" in message.msg and "-5" in (message.hint or "")
