@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("scheme", ["hmac", "fost", "rfc9421", "jwt", "token"])
-def test_middleware_authenticates_plain_views(client: Client, signers: Signers, scheme: str) -> None:
+def test_middleware_authenticates_plain_views(signers: Signers, scheme: str) -> None:
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/plain/", BODY, content_type="application/json").status_code == 403  # unsigned: CSRF
     headers = getattr(signers, scheme)("POST", "/plain/", BODY, "application/json")
     response = send(client, "POST", "/plain/", headers, BODY)  # no CSRF token: signed requests skip CSRF
     assert response.status_code == 200, response.content

@@ -76,3 +76,13 @@ def test_messages_name_the_key(settings: Any) -> None:
     settings.COUNTERMARK = {"REQUEST_TIMEOUT": -5}
     (message,) = check_settings()
     assert "REQUEST_TIMEOUT" in message.msg and "-5" in (message.hint or "")
+
+
+def test_middleware_order_and_backend(settings: Any) -> None:
+    settings.COUNTERMARK = {}
+    ours = "countermark.django.middleware.CountermarkMiddleware"
+    settings.MIDDLEWARE = [ours, *[m for m in settings.MIDDLEWARE if m != ours]]
+    assert [m.id for m in check_settings()] == ["countermark.E016"]
+    settings.MIDDLEWARE = [*[m for m in settings.MIDDLEWARE if m != ours], ours]
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+    assert [m.id for m in check_settings()] == ["countermark.E017"]

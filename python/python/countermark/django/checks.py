@@ -133,6 +133,28 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         out.append(_error("COUNTERMARK['LOCKOUT_BASE'] must not exceed COUNTERMARK['LOCKOUT_MAX'].", "", 13))
 
     out.extend(_check_nonce_cache(conf["NONCE_CACHE"]))
+    out.extend(_check_middleware())
+    return out
+
+
+def _check_middleware() -> list[CheckMessage]:
+    middleware = list(getattr(django_settings, "MIDDLEWARE", None) or [])
+    ours = "countermark.django.middleware.CountermarkMiddleware"
+    if ours not in middleware:
+        return []
+    out: list[CheckMessage] = []
+    auth = "django.contrib.auth.middleware.AuthenticationMiddleware"
+    if auth in middleware and middleware.index(auth) > middleware.index(ours):
+        out.append(_error(f"{ours} must come after {auth} in MIDDLEWARE.", "Otherwise the user it sets is replaced.", 16))
+    backends = getattr(django_settings, "AUTHENTICATION_BACKENDS", [])
+    if not any(b.startswith("countermark.django.backends.") for b in backends):
+        out.append(
+            _error(
+                f"{ours} needs countermark.django.backends.CountermarkBackend in AUTHENTICATION_BACKENDS.",
+                "Add it after ModelBackend.",
+                17,
+            )
+        )
     return out
 
 
