@@ -62,6 +62,7 @@ py-test: wheel check-shared
 	cd /tmp && $(CURDIR)/target/fresh-venv/bin/python -c "import countermark; print('fresh venv: countermark', countermark.__version__)"
 	cd python/tests && COUNTERMARK_VECTORS="$(SHARED)/vectors" $(VPY) -m pytest -q -p no:cacheprovider .
 	cd /tmp && $(VPY) -m mypy.stubtest countermark._countermark
+	cd python/python && $(VPY) -m mypy --ignore-missing-imports --disable-error-code import-untyped countermark
 	@echo "countermark.django suite (python/tests-django): SQLite, and a throw-away redis-server as the cache"
 	cd python/tests-django && $(CURDIR)/tests/with-redis.sh $(VPY) -m pytest -q .
 

@@ -47,14 +47,15 @@ def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 def signed_url_required(view: Any) -> Any:
     """``@signed_url_required`` on a view function, or on a ``View`` subclass (its ``dispatch`` is guarded)."""
     if isinstance(view, type) and issubclass(view, View):
-        original = view.dispatch
+        cls: type[View] = view
+        original = cls.dispatch
 
         @functools.wraps(original)
         def dispatch(self: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             return _guard(lambda r, *a, **k: original(self, r, *a, **k))(request, *args, **kwargs)
 
-        view.dispatch = dispatch  # type: ignore[method-assign]
-        return view
+        cls.dispatch = dispatch  # type: ignore[method-assign]
+        return cls
     return _guard(view)
 
 
