@@ -147,8 +147,9 @@ py-asan: venv check-shared
 		$(VPY) -m pytest -q -p no:cacheprovider .
 
 ## bench: every benchmark (not part of make test): criterion (Rust, with ratios to the floors of the same run),
-## the Python comparison with the reference libraries (python/bench, its own venv in target/bench-venv), and the
-## Go benchmarks beside crypto/hmac. Figures and how to read them: BENCHMARKS.md.
+## the Python comparison with the reference libraries (python/bench, its own venv in target/bench-venv), the
+## Django request overhead beside django-hmac-authentication (python/bench/bench_django.py), and the Go benchmarks
+## beside crypto/hmac. Figures and how to read them: BENCHMARKS.md.
 bench: toolchain check-shared ffi
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" $(CARGO) bench -p countermark --bench verify
 	python3 tests/bench_report.py target/criterion --json target/bench-rust.json
@@ -157,6 +158,7 @@ bench: toolchain check-shared ffi
 	cd python && $(CURDIR)/target/bench-venv/bin/maturin build --release --locked --quiet --out ../target/bench-wheel
 	target/bench-venv/bin/pip install -q --force-reinstall --no-deps target/bench-wheel/countermark-*.whl
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" target/bench-venv/bin/python python/bench/bench.py --json target/bench-python.json
+	target/bench-venv/bin/python -W ignore python/bench/bench_django.py --json target/bench-django.json
 	cd go && go test -run XXX -bench . -benchmem ./...
 
 ## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 600) or FUZZ_RUNS executions (default 10M), whichever

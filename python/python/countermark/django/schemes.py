@@ -110,7 +110,13 @@ def core_request(request: HttpRequest) -> countermark.Request:
     if cached is not None:
         return cached
     conf = get_settings()
-    headers = list(request.headers.items())
+    # Straight from the WSGI environ (what request.headers wraps): names in any case, the core compares them
+    # case-insensitively.
+    meta = request.META
+    headers = [(name[5:].replace("_", "-"), value) for name, value in meta.items() if name.startswith("HTTP_")]
+    for name, header in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+        if meta.get(name):
+            headers.append((header, meta[name]))
     if conf.AUTHORIZATION_HEADER.lower() != "authorization":
         custom = request.headers.get(conf.AUTHORIZATION_HEADER)
         headers = [(k, v) for k, v in headers if k.lower() != "authorization"]
@@ -186,7 +192,7 @@ class Scheme:
     def _find_api_key(key_id: Optional[str]) -> Optional[ApiKey]:
         if not key_id or len(key_id) > MAX_KEY_ID:
             return None
-        return ApiKey.objects.select_related("user").filter(key_id=key_id).first()
+        return ApiKey.objects.for_verification(key_id)
 
     def _with_api_key(
         self, api_key: Optional[ApiKey], verify: Callable[[Optional[ApiKey]], T]
