@@ -116,7 +116,8 @@ class Demo:
             f"print('DOWNLOAD=' + signed_url('/download/report/', {USER!r}, extra={{'format': 'csv'}}))",
             f"print('API=' + signed_url('/api/orders/', {USER!r}))",
         ]))
-        self.issued = dict(line.split("=", 1) for line in issued.splitlines() if line.startswith(("TOKEN=", "DOWNLOAD=", "API=")))
+        wanted = ("TOKEN=", "DOWNLOAD=", "API=")
+        self.issued = dict(line.split("=", 1) for line in issued.splitlines() if line.startswith(wanted))
         print(f"user {USER}: API key {self.key_id}, public key {self.kid}")
 
     def start_server(self) -> None:
@@ -174,7 +175,9 @@ class Demo:
             return JWTAuth(countermark.SigningKey.from_pem(self.private_pem.read_text()), USER, clock=clock)
         raise ValueError(scheme)
 
-    def sign_external(self, prog: str, scheme: str, url: str, body: bytes, key_id: Optional[str] = None) -> dict[str, str]:
+    def sign_external(
+        self, prog: str, scheme: str, url: str, body: bytes, key_id: Optional[str] = None
+    ) -> dict[str, str]:
         """Runs the cli, c or go signer (examples/django_service/clients) and returns its header lines."""
         command = {"cli": [self.args.cli, "request", "sign"], "c": [self.args.c], "go": [self.args.go]}[prog]
         body_file = self.work / "body.json"
@@ -185,7 +188,8 @@ class Demo:
             argv += ["--user", USER, "--private-key-file", str(self.private_pem)]
         else:
             argv += ["--key-id", key_id or self.key_id]
-        run = subprocess.run(argv, env={**self.env, "COUNTERMARK_SECRET": self.secret}, capture_output=True, text=True)
+        env = {**self.env, "COUNTERMARK_SECRET": self.secret}
+        run = subprocess.run(argv, env=env, capture_output=True, text=True)
         if run.returncode != 0:
             raise SetupError(f"{prog} {scheme}: the signer exited {run.returncode}: {run.stderr.strip()}")
         return dict(line.split(": ", 1) for line in run.stdout.splitlines() if line)
@@ -257,7 +261,8 @@ class Demo:
 
         print("\n== what must be refused, and why")
         tampered = json.dumps({"order": {"id": 1, "items": ["tea", "scones", "gold"]}}).encode()
-        self.post_external("cli", "hmac", "tampered body", lambda _: Expect(401, reason="bad_signature"), send=tampered)
+        self.post_external("cli", "hmac", "tampered body", lambda _: Expect(401, reason="bad_signature"),
+                           send=tampered)
         self.post_external("c", "rfc9421", "one request", accepted("rfc9421"), times=2)
         # Past every window: the HMAC header's 5 s, and RFC 9421's max age plus clock skew (300 + 300 s).
         old = countermark.Clock.fixed(time.time() - 900)
