@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 
-.PHONY: bench fuzz py-asan all demo test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test
+.PHONY: bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -113,9 +113,7 @@ c-test: toolchain check-shared
 ## go-test: the Go binding (go/run-tests.sh: gofmt, go vet, go test -race with every vector, a GOGC=1 cgocheck run)
 ## against the static library; installs Go with apt-get when it is missing.
 go-test: ffi check-shared
-	@command -v go >/dev/null 2>&1 || { echo "go not found: installing golang-go with apt-get" >&2; \
-		sudo_cmd=""; [ "$$(id -u)" -eq 0 ] || sudo_cmd="sudo"; $$sudo_cmd apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq golang-go >/dev/null; }
+	$(ensure-go)
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" go/run-tests.sh
 
 ## go-bench: the Go benchmarks (token verify, signed-URL validate, RFC 9421 verify, crypto/hmac, one cgo call).
@@ -125,9 +123,35 @@ go-bench: ffi
 test: fmt-check clippy header-check rust-test c-test go-test py-test py-asan
 	@echo "make test: all checks passed"
 
-## demo: a walk-through of the CLI: keygen, tokens, tampering, signed URLs, expiry.
-demo: build
+# Go for the binding's tests and the Go signer: installed with apt-get when missing.
+define ensure-go
+@command -v go >/dev/null 2>&1 || { echo "go not found: installing golang-go with apt-get" >&2; \
+	sudo_cmd=""; [ "$$(id -u)" -eq 0 ] || sudo_cmd="sudo"; $$sudo_cmd apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq golang-go >/dev/null; }
+endef
+
+## signers: the C and Go request signers of examples/django_service/clients, built into target/clients/.
+signers: ffi
+	$(ensure-go)
+	examples/django_service/clients/c/build.sh $(CURDIR) $(CURDIR)/target/clients/sign-c >/dev/null
+	cd examples/django_service/clients/go && go build -o $(CURDIR)/target/clients/sign-go .
+
+# The Django demo's steps, shared by demo and django-demo: the fresh wheel into .venv, then the driver.
+define run-django-demo
+$(VPY) -m pip install -q --force-reinstall --no-deps dist/countermark-*.whl
+$(VPY) examples/django_service/demo.py
+endef
+
+## django-demo: the example Django service (examples/django_service) on a free loopback port, sent signed
+## requests by the Python client, the CLI, C and Go in every scheme, then tampered, replayed, expired and
+## misaddressed ones; fails when any answer differs from the expected one.
+django-demo: build signers
+	$(run-django-demo)
+
+## demo: a walk-through of the CLI (keygen, tokens, tampering, signed URLs, expiry), then the Django demo.
+demo: build signers
 	bash examples/cli-demo.sh target/release/countermark
+	$(run-django-demo)
 
 ## py-asan: the Python suite against the extension built with AddressSanitizer (nightly -Zsanitizer=address,
 ## loaded under the C compiler's libasan), LeakSanitizer on. Suppressed: CPython's own allocations and pyo3's type
