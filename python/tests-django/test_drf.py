@@ -318,3 +318,13 @@ def test_custom_authorization_header(client: Client, signers: Signers, settings:
     moved = {"X-Api-Authorization": headers.pop("Authorization")}
     response = send(client, "POST", WHOAMI, moved, BODY)
     assert response.status_code == 200, response.content
+
+
+def test_rfc9421_age_limit_is_max_age_plus_its_skew(client: Client, signers: Signers) -> None:
+    # HTTP_SIGNATURE_MAX_AGE 300 + HTTP_SIGNATURE_CLOCK_SKEW 5: 290 s old passes, 320 s old does not.
+    ok = countermark.Clock.fixed(time.time() - 290)
+    assert post(client, signers, "rfc9421", clock=ok).status_code == 200
+    late = countermark.Clock.fixed(time.time() - 320)
+    assert reason(post(client, signers, "rfc9421", clock=late)) == "expired"
+    early = countermark.Clock.fixed(time.time() + 30)
+    assert reason(post(client, signers, "rfc9421", clock=early)) == "not_yet_valid"

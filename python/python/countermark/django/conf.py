@@ -18,13 +18,15 @@ Key                            Default                                     Meani
                                                                            ``token`` schemes
 ``REALM``                      ``"api"``                                   realm of the ``WWW-Authenticate``
                                                                            challenge
-``CLOCK_SKEW``                 ``300`` (s)                                 FOST and RFC 9421 timestamps may be this
-                                                                           far from the server's clock
+``CLOCK_SKEW``                 ``300`` (s)                                 FOST timestamps may be this far from the
+                                                                           server's clock (django-fost-authn's)
 ``REQUEST_TIMEOUT``            ``5`` (s)                                   age limit of an ``HMAC-SHA*`` header (as
                                                                            django-hmac-authentication's
                                                                            ``HMAC_AUTH_REQUEST_TIMEOUT``)
 ``HMAC_ALGORITHMS``            ``["sha256", "sha384", "sha512"]``          ``HMAC-SHA*`` methods accepted
 ``HTTP_SIGNATURE_MAX_AGE``     ``300`` (s)                                 RFC 9421 ``created`` at most this old
+                                                                           (plus ``HTTP_SIGNATURE_CLOCK_SKEW``)
+``HTTP_SIGNATURE_CLOCK_SKEW``  ``5`` (s)                                   RFC 9421 clock skew, either way
 ``HTTP_SIGNATURE_LABEL``       ``None`` (the only signature)               RFC 9421 signature label to verify
 ``HTTP_SIGNATURE_COMPONENTS``  ``["@method", "@authority", "@path"]``      components every RFC 9421 signature must
                                                                            cover (``content-digest`` too whenever
@@ -72,6 +74,7 @@ DEFAULTS: dict[str, Any] = {
     "REQUEST_TIMEOUT": 5,
     "HMAC_ALGORITHMS": ["sha256", "sha384", "sha512"],
     "HTTP_SIGNATURE_MAX_AGE": 300,
+    "HTTP_SIGNATURE_CLOCK_SKEW": 5,
     "HTTP_SIGNATURE_LABEL": None,
     "HTTP_SIGNATURE_COMPONENTS": ["@method", "@authority", "@path"],
     "JWT_TOLERANCE": 20,
@@ -103,6 +106,7 @@ class CountermarkSettings:
     REQUEST_TIMEOUT: int
     HMAC_ALGORITHMS: tuple[str, ...]
     HTTP_SIGNATURE_MAX_AGE: int
+    HTTP_SIGNATURE_CLOCK_SKEW: int
     HTTP_SIGNATURE_LABEL: Optional[str]
     HTTP_SIGNATURE_COMPONENTS: tuple[str, ...]
     JWT_TOLERANCE: int

@@ -324,7 +324,7 @@ class HttpSignatureScheme(Scheme):
         if has_body and "content-digest" not in components:
             components.append("content-digest")
         policy = countermark.MessagePolicy(
-            max_skew=conf.CLOCK_SKEW,
+            max_skew=conf.HTTP_SIGNATURE_CLOCK_SKEW,
             max_age=conf.HTTP_SIGNATURE_MAX_AGE,
             required_components=components,
             label=conf.HTTP_SIGNATURE_LABEL,
