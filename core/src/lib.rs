@@ -78,7 +78,7 @@ pub use signed::{
     Expiry, Extra, Failure, ParamNames, Rejection, Signature, SignedData, UrlSigner, ValidUntil,
     Value,
 };
-pub use token::{Tokens, UnverifiedToken, VerifiedToken, MAX_TOKEN_LEN};
+pub use token::{TokenFields, Tokens, UnverifiedToken, VerifiedToken, MAX_TOKEN_LEN};
 
 /// The version of this crate (the workspace version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

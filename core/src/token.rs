@@ -41,7 +41,6 @@
 //!   such variants of a valid token verify too. Only ASCII digits are accepted.
 //! * The signature must be lower-case hex of the right length; anything else is [`ErrorKind::BadSignature`].
 
-use std::io::Write as _;
 use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock};
@@ -170,10 +169,12 @@ impl Tokens {
     /// `window`: `Some(w)` accepts creation times within `w` seconds of now, either side (inclusive); `None` skips
     /// the time check (the token never expires).
     ///
+    /// The result borrows the fields from `token`: verification allocates nothing.
+    ///
     /// # Errors
     /// [`ErrorKind::TooLarge`], [`ErrorKind::Malformed`], [`ErrorKind::Expired`], [`ErrorKind::NotYetValid`],
     /// [`ErrorKind::BadSignature`].
-    pub fn verify(&self, token: &str, window: Option<u64>) -> Result<VerifiedToken> {
+    pub fn verify<'a>(&self, token: &'a str, window: Option<u64>) -> Result<VerifiedToken<'a>> {
         UnverifiedToken::parse(token)?.verify(&self.keys, window, self.clock.as_ref())
     }
 }
@@ -211,14 +212,21 @@ impl<'a> UnverifiedToken<'a> {
                 format!("token must be {MAX_TOKEN_LEN} characters or less"),
             ));
         }
-        let mut parts = token.rsplitn(4, ':');
-        let (Some(signature), Some(random), Some(ts), Some(fields)) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        // The last three `:` (as `rsplitn(4, ':')` finds them), scanning backwards eight bytes at a time.
+        let bytes = token.as_bytes();
+        let Some(colons) = rfind_colon(bytes).and_then(|c0| {
+            let c1 = rfind_colon(&bytes[..c0])?;
+            Some([c0, c1, rfind_colon(&bytes[..c1])?])
+        }) else {
             return Err(Error::malformed(
                 "a token has at least 4 parts separated by ':' (fields, timestamp, random, signature)",
             ));
         };
+        // `:` is ASCII, so every cut is on a character boundary.
+        let signature = &token[colons[0] + 1..];
+        let random = &token[colons[1] + 1..colons[0]];
+        let ts = &token[colons[2] + 1..colons[1]];
+        let fields = &token[..colons[2]];
         let timestamp = py_int(ts).ok_or_else(|| {
             Error::malformed(format!(
                 "token timestamp is not an integer: {:?}",
@@ -235,7 +243,12 @@ impl<'a> UnverifiedToken<'a> {
 
     /// The claimed fields (empty for a token without fields).
     pub fn claimed_fields(&self) -> Vec<&'a str> {
-        split_fields(&self.prefix[..self.prefix.len() - 1])
+        split_fields(self.joined_fields()).collect()
+    }
+
+    /// The fields as they are in the token, `:`-separated, without the `:` that ends them.
+    fn joined_fields(&self) -> &'a str {
+        &self.prefix[..self.prefix.len() - 1]
     }
 
     /// The claimed creation time (Unix seconds).
@@ -252,7 +265,7 @@ impl<'a> UnverifiedToken<'a> {
         keys: &KeyRing,
         window: Option<u64>,
         clock: &dyn Clock,
-    ) -> Result<VerifiedToken> {
+    ) -> Result<VerifiedToken<'a>> {
         if let Some(w) = window {
             let now = i128::from(clock.now().secs());
             let ts = i128::from(self.timestamp);
@@ -276,16 +289,11 @@ impl<'a> UnverifiedToken<'a> {
                 ));
             }
         }
-        let mut ts_buf = [0u8; 24];
-        let ts_len = {
-            let mut cursor = &mut ts_buf[..];
-            // 24 bytes hold any i64 in decimal, so this cannot fail.
-            let _ = write!(cursor, "{}", self.timestamp);
-            24 - cursor.len()
-        };
+        // The MAC covers the normalised decimal timestamp (as handshake computes it), not the text as sent.
+        let mut ts_buf = [0u8; 20];
         let parts: [&[u8]; 4] = [
             self.prefix.as_bytes(),
-            &ts_buf[..ts_len],
+            decimal(self.timestamp, &mut ts_buf),
             b":",
             self.random.as_bytes(),
         ];
@@ -295,11 +303,7 @@ impl<'a> UnverifiedToken<'a> {
         for key in keys.keys() {
             if key.verify_parts(&parts, &tag[..tag_len]).is_ok() {
                 return Ok(VerifiedToken {
-                    fields: self
-                        .claimed_fields()
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect(),
+                    fields: self.joined_fields(),
                     timestamp: self.timestamp,
                 });
             }
@@ -308,25 +312,92 @@ impl<'a> UnverifiedToken<'a> {
     }
 }
 
-fn split_fields(joined: &str) -> Vec<&str> {
+/// The index of the last `:` in `bytes`. Eight bytes at a time: in `x = word ^ ":::::::::"`, the bytes that are
+/// zero are exactly the colons, and `!(((x & 0x7f..) + 0x7f..) | x | 0x7f..)` has the high bit of those bytes
+/// set and no other bit (no carry crosses a byte).
+fn rfind_colon(bytes: &[u8]) -> Option<usize> {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const COLONS: u64 = 0x3a3a_3a3a_3a3a_3a3a;
+    let mut end = bytes.len();
+    while end >= 8 {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[end - 8..end]);
+        let x = u64::from_le_bytes(word) ^ COLONS;
+        let zero_bytes = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        if zero_bytes != 0 {
+            // The most significant flagged byte is the last colon (little-endian: byte k holds bits 8k..8k+7).
+            let k = 7 - (zero_bytes.leading_zeros() / 8) as usize;
+            return Some(end - 8 + k);
+        }
+        end -= 8;
+    }
+    bytes[..end].iter().rposition(|&b| b == b':')
+}
+
+/// The decimal text of `v`, written at the end of `buf` (20 bytes hold any `i64`, sign included).
+fn decimal(v: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut n = v.unsigned_abs();
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        // `n % 10` < 10: the cast cannot truncate.
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    &buf[i..]
+}
+
+fn split_fields(joined: &str) -> std::str::Split<'_, char> {
+    // An empty string splits into one empty piece: skip it, so that no fields read back as none.
+    let mut split = joined.split(':');
     if joined.is_empty() {
-        Vec::new()
-    } else {
-        joined.split(':').collect()
+        split.next();
+    }
+    split
+}
+
+/// The fields of a verified token, in order, borrowed from the token text.
+#[derive(Debug, Clone)]
+pub struct TokenFields<'a>(std::str::Split<'a, char>);
+
+impl<'a> Iterator for TokenFields<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        self.0.next()
     }
 }
 
-/// The fields and creation time of a token whose signature and time window were checked.
+/// The fields and creation time of a token whose signature and time window were checked. The fields are borrowed
+/// from the token text (verification allocates nothing); [`VerifiedToken::into_fields`] copies them out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifiedToken {
-    fields: Vec<String>,
+pub struct VerifiedToken<'a> {
+    /// The fields as in the token, `:`-separated (empty: no fields).
+    fields: &'a str,
     timestamp: i64,
 }
 
-impl VerifiedToken {
+impl<'a> VerifiedToken<'a> {
     /// The verified fields, in order.
-    pub fn fields(&self) -> &[String] {
-        &self.fields
+    pub fn fields(&self) -> Vec<&'a str> {
+        self.iter_fields().collect()
+    }
+
+    /// The verified fields, in order, without collecting them.
+    pub fn iter_fields(&self) -> TokenFields<'a> {
+        TokenFields(split_fields(self.fields))
+    }
+
+    /// The fields as they are in the token, `:`-separated (empty when there are none).
+    pub fn joined_fields(&self) -> &'a str {
+        self.fields
     }
 
     /// The verified creation time (Unix seconds).
@@ -334,9 +405,9 @@ impl VerifiedToken {
         self.timestamp
     }
 
-    /// The fields, by value.
+    /// The fields, copied out of the token.
     pub fn into_fields(self) -> Vec<String> {
-        self.fields
+        self.iter_fields().map(str::to_string).collect()
     }
 }
 
@@ -428,6 +499,54 @@ mod tests {
             .create_with_random(&["a"], &mut FixedRandom::new([7u8; 15]))
             .is_err());
         assert!(tokens(5).with_random_len(15).is_err());
+    }
+
+    #[test]
+    fn rfind_colon_matches_rfind() {
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push(if i % 7 == 3 || i % 11 == 0 { ':' } else { 'x' });
+            for end in 0..=text.len() {
+                assert_eq!(rfind_colon(&text.as_bytes()[..end]), text[..end].rfind(':'));
+            }
+        }
+        assert_eq!(rfind_colon("é:ü\u{3a}".as_bytes()), "é:ü\u{3a}".rfind(':'));
+        assert_eq!(rfind_colon(&[0xba; 20]), None);
+    }
+
+    #[test]
+    fn decimal_matches_to_string() {
+        for v in [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            1_700_000_000,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ] {
+            let mut buf = [0u8; 20];
+            assert_eq!(decimal(v, &mut buf), v.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn normalised_timestamps_verify_and_fields_borrow() {
+        let t = tokens(1_700_000_000);
+        let token = t.create(&["a", "b"]).unwrap();
+        let padded = token.replacen(":1700000000:", ": +1_700_000_000 :", 1);
+        let v = t.verify(&padded, Some(0)).unwrap();
+        assert_eq!(v.fields(), ["a", "b"]);
+        assert_eq!(v.iter_fields().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(v.joined_fields(), "a:b");
+        assert_eq!(v.into_fields(), ["a", "b"]);
+        let none = t.create::<&str>(&[]).unwrap();
+        let v = t.verify(&none, None).unwrap();
+        assert_eq!(v.iter_fields().count(), 0);
+        assert_eq!(v.joined_fields(), "");
     }
 
     #[test]

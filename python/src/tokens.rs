@@ -2,25 +2,44 @@
 
 use countermark::{FixedRandom, Tokens};
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
 use crate::common::{clock_or_system, key_ring, PyClock};
 use crate::errors::IntoPy;
 
 /// What a valid token carried.
-#[pyclass(name = "VerifiedToken", module = "countermark", frozen, get_all)]
+#[pyclass(name = "VerifiedToken", module = "countermark", frozen)]
 pub(crate) struct PyVerifiedToken {
-    /// The metadata fields, in order.
-    fields: Vec<String>,
+    /// The fields as in the token, `:`-separated (one copy; the list is built when `fields` is read).
+    joined_fields: String,
     /// When the token was created (Unix seconds).
+    #[pyo3(get)]
     timestamp: i64,
+}
+
+impl PyVerifiedToken {
+    fn field_list(&self) -> Vec<&str> {
+        if self.joined_fields.is_empty() {
+            Vec::new()
+        } else {
+            self.joined_fields.split(':').collect()
+        }
+    }
 }
 
 #[pymethods]
 impl PyVerifiedToken {
+    /// The metadata fields, in order.
+    #[getter]
+    fn fields(&self) -> Vec<&str> {
+        self.field_list()
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "VerifiedToken(fields={:?}, timestamp={})",
-            self.fields, self.timestamp
+            self.field_list(),
+            self.timestamp
         )
     }
 }
@@ -63,11 +82,22 @@ impl PyTokens {
     #[pyo3(signature = (token, max_age = None))]
     fn verify(&self, token: &str, max_age: Option<u64>) -> PyResult<PyVerifiedToken> {
         let v = self.inner.verify(token, max_age).py()?;
-        let timestamp = v.timestamp();
         Ok(PyVerifiedToken {
-            fields: v.into_fields(),
-            timestamp,
+            joined_fields: v.joined_fields().to_owned(),
+            timestamp: v.timestamp(),
         })
+    }
+
+    /// For `countermark.compat.handshake`: `verify`, returning the fields as a tuple (handshake's result)
+    /// without building a `VerifiedToken`.
+    fn _verify_fields<'py>(
+        &self,
+        py: Python<'py>,
+        token: &str,
+        max_age: Option<u64>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let v = self.inner.verify(token, max_age).py()?;
+        PyTuple::new(py, v.fields())
     }
 
     fn __repr__(&self) -> String {

@@ -40,6 +40,10 @@ _S = TypeVar("_S", bound="AbstractSignature")
 #: Tests pin time by setting it to ``countermark.Clock.fixed(...)``.
 _clock: Optional[countermark.Clock] = None
 
+#: Signers by (algorithm, secret type, secret, parameter names, clock): see ``AbstractSignature._signer``.
+_signers: Dict[Any, countermark.UrlSigner] = {}
+_SIGNER_CACHE_SIZE = 32
+
 _I64_MIN = -(2**63)
 _I64_MAX = 2**63 - 1
 
@@ -137,17 +141,23 @@ def _core_extra(extra: Mapping[str, Any]) -> Dict[str, Any]:
     return out
 
 
+_DEFAULT_PARAM_NAMES: Dict[str, str] = {
+    "signature": DEFAULT_SIGNATURE_PARAM,
+    "auth_user": DEFAULT_AUTH_USER_PARAM,
+    "valid_until": DEFAULT_VALID_UNTIL_PARAM,
+    "extra": DEFAULT_EXTRA_PARAM,
+}
+_DEFAULT_PARAM_VALUES = frozenset(_DEFAULT_PARAM_NAMES.values())
+
+
 def _param_names(extra: Mapping[str, Any]) -> Dict[str, str]:
     """The four parameter names for the core, renamed (by appending ``_``) when an extra key uses one: ska allows
-    an extra key ``auth_user`` and signs it like any other."""
+    an extra key ``auth_user`` and signs it like any other. The result is shared: read it, never change it."""
+    if _DEFAULT_PARAM_VALUES.isdisjoint(extra):
+        return _DEFAULT_PARAM_NAMES
     names = {}
     taken = set(extra)
-    for role, name in (
-        ("signature", DEFAULT_SIGNATURE_PARAM),
-        ("auth_user", DEFAULT_AUTH_USER_PARAM),
-        ("valid_until", DEFAULT_VALID_UNTIL_PARAM),
-        ("extra", DEFAULT_EXTRA_PARAM),
-    ):
+    for role, name in _DEFAULT_PARAM_NAMES.items():
         while name in taken:
             name += "_"
         taken.add(name)
@@ -274,7 +284,19 @@ class AbstractSignature:
 
     @classmethod
     def _signer(cls, secret_key: Union[str, bytes], param_names: Dict[str, str]) -> countermark.UrlSigner:
-        return countermark.UrlSigner(cls._key(secret_key), clock=_clock, param_names=param_names)
+        # ska takes the secret on every call; keying HMAC and building a signer each time cost more than the
+        # validation itself, so the last few signers are kept (the cache holds the caller's own secret objects,
+        # and is emptied when it reaches _SIGNER_CACHE_SIZE entries).
+        if type(secret_key) is not str and type(secret_key) is not bytes:  # unhashable or mutable: no caching
+            return countermark.UrlSigner(cls._key(secret_key), clock=_clock, param_names=param_names)
+        cache_key = (cls.algorithm, type(secret_key), secret_key, tuple(param_names.values()), _clock)
+        signer = _signers.get(cache_key)
+        if signer is None:
+            signer = countermark.UrlSigner(cls._key(secret_key), clock=_clock, param_names=param_names)
+            if len(_signers) >= _SIGNER_CACHE_SIZE:
+                _signers.clear()
+            _signers[cache_key] = signer
+        return signer
 
     # -- generation ----------------------------------------------------------------------------------------------
 
