@@ -1,46 +1,73 @@
 //! ska signatures and signed URLs.
 
-use countermark::{Expiry, Extra, ParamNames, Signature, SignedData, UrlSigner, ValidUntil};
+use countermark::{
+    Expiry, Extra, ParamNames, Rejection, Signature, SignedData, UrlSigner, ValidUntil,
+};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 use crate::common::{clock_or_system, key_ring, PyClock};
 use crate::errors::{py_err, IntoPy};
 
-/// What a valid signature carried.
-#[pyclass(name = "SignedData", module = "countermark", frozen, get_all)]
+/// What a valid signature carried. Kept as the core's data; the Python objects are made when read (the
+/// `extra` dict once, then the same dict on every access).
+#[pyclass(name = "SignedData", module = "countermark", frozen)]
 pub(crate) struct PySignedData {
-    /// The user the signature was made for.
-    auth_user: String,
-    /// The expiry as sent (Unix seconds, as text).
-    valid_until: String,
-    /// The signed extra fields, as sent.
-    extra: Py<PyDict>,
+    data: SignedData,
+    extra: PyOnceLock<Py<PyDict>>,
+}
+
+impl PySignedData {
+    fn new(data: SignedData) -> Self {
+        PySignedData {
+            data,
+            extra: PyOnceLock::new(),
+        }
+    }
+
+    fn extra_dict<'py>(&self, py: Python<'py>) -> PyResult<&Bound<'py, PyDict>> {
+        self.extra
+            .get_or_try_init(py, || {
+                let extra = PyDict::new(py);
+                for (k, v) in self.data.extra() {
+                    extra.set_item(k, v)?;
+                }
+                Ok::<_, PyErr>(extra.unbind())
+            })
+            .map(|d| d.bind(py))
+    }
 }
 
 #[pymethods]
 impl PySignedData {
+    /// The user the signature was made for.
+    #[getter]
+    fn auth_user(&self) -> &str {
+        self.data.auth_user()
+    }
+
+    /// The expiry as sent (Unix seconds, as text).
+    #[getter]
+    fn valid_until(&self) -> &str {
+        self.data.valid_until()
+    }
+
+    /// The signed extra fields, as sent.
+    #[getter]
+    fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.extra_dict(py).cloned()
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "SignedData(auth_user={:?}, valid_until={:?}, extra={})",
-            self.auth_user,
-            self.valid_until,
-            self.extra.bind(py).repr()?
+            self.data.auth_user(),
+            self.data.valid_until(),
+            self.extra_dict(py)?.repr()?
         ))
     }
-}
-
-fn signed_data(py: Python<'_>, data: SignedData) -> PyResult<PySignedData> {
-    let extra = PyDict::new(py);
-    for (k, v) in data.extra() {
-        extra.set_item(k, v)?;
-    }
-    Ok(PySignedData {
-        auth_user: data.auth_user().to_string(),
-        valid_until: data.valid_until().to_string(),
-        extra: extra.unbind(),
-    })
 }
 
 /// Signs and validates ska signatures (URLs and parameter dicts) with the primary key of `keys`.
@@ -49,6 +76,8 @@ fn signed_data(py: Python<'_>, data: SignedData) -> PyResult<PySignedData> {
 #[pyclass(name = "UrlSigner", module = "countermark", frozen)]
 pub(crate) struct PyUrlSigner {
     inner: UrlSigner,
+    /// The four parameter names as Python strings (signature, auth_user, valid_until, extra), for dict lookups.
+    keys: [Py<PyString>; 4],
 }
 
 /// What `_validate_report` returns: the data, or every failure as (ska code, ska message).
@@ -86,7 +115,84 @@ fn pairs_of(params: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
     }
 }
 
+/// The UTF-8 bytes of a Python `str` (as `bytes`: the only borrowable form under the abi3-py39 API).
+fn utf8<'py>(v: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    // A checked cast: callers have already made sure `v` is a `str`.
+    v.cast::<PyString>()?.encode_utf8()
+}
+
+fn as_str<'a>(b: &'a Bound<'_, PyBytes>) -> &'a str {
+    // `PyUnicode_AsUTF8String` produced these bytes: valid UTF-8.
+    std::str::from_utf8(b.as_bytes()).unwrap_or_default()
+}
+
 impl PyUrlSigner {
+    /// Validates a dict of `str` without copying it into Rust strings: only the four parameters and the extra
+    /// items they name are read (as UTF-8 `bytes`, borrowed). `None` when some key or value is not a `str`: the
+    /// caller then takes the general path, which raises as it always did. With `ska_request`, also `None` for
+    /// the request data `compat.ska` handles itself (an empty `valid_until`, an extra item named `""` or like a
+    /// parameter).
+    fn validate_dict(
+        &self,
+        d: &Bound<'_, PyDict>,
+        ska_request: bool,
+    ) -> PyResult<Option<Result<SignedData, Rejection>>> {
+        let py = d.py();
+        for (k, v) in d.iter() {
+            if !k.is_instance_of::<PyString>() || !v.is_instance_of::<PyString>() {
+                return Ok(None);
+            }
+        }
+        let mut found: [Option<Bound<'_, PyBytes>>; 4] = [None, None, None, None];
+        for (slot, key) in found.iter_mut().zip(&self.keys) {
+            if let Some(v) = d.get_item(key.bind(py))? {
+                *slot = Some(utf8(&v)?);
+            }
+        }
+        let names = self.inner.param_names();
+        let roles = [
+            names.signature.as_str(),
+            names.auth_user.as_str(),
+            names.valid_until.as_str(),
+            names.extra.as_str(),
+        ];
+        if ska_request && found[2].as_ref().is_some_and(|v| v.as_bytes().is_empty()) {
+            return Ok(None);
+        }
+        let extra_list = found[3].as_ref().map_or("", as_str);
+        let mut extra: Vec<(&str, Bound<'_, PyBytes>)> = Vec::new();
+        for name in extra_list.split(',') {
+            if extra.iter().any(|(k, _)| *k == name) {
+                continue;
+            }
+            if let Some(v) = d.get_item(name)? {
+                if ska_request && (name.is_empty() || roles.contains(&name)) {
+                    return Ok(None);
+                }
+                extra.push((name, utf8(&v)?));
+            }
+        }
+        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(4 + extra.len());
+        for (name, v) in roles.iter().zip(&found) {
+            if let Some(v) = v {
+                pairs.push((name, as_str(v)));
+            }
+        }
+        for (name, v) in &extra {
+            pairs.push((name, as_str(v)));
+        }
+        Ok(Some(self.inner.validate(&pairs)))
+    }
+
+    fn validate_any(&self, params: &Bound<'_, PyAny>) -> PyResult<Result<SignedData, Rejection>> {
+        if let Ok(d) = params.cast::<PyDict>() {
+            if let Some(r) = self.validate_dict(d, false)? {
+                return Ok(r);
+            }
+        }
+        Ok(self.inner.validate(&pairs_of(params)?))
+    }
+
     fn signature(
         &self,
         py: Python<'_>,
@@ -105,6 +211,7 @@ impl PyUrlSigner {
     #[new]
     #[pyo3(signature = (keys, *, clock = None, param_names = None))]
     fn new(
+        py: Python<'_>,
         keys: &Bound<'_, PyAny>,
         clock: Option<&PyClock>,
         param_names: Option<&Bound<'_, PyDict>>,
@@ -141,7 +248,13 @@ impl PyUrlSigner {
             }
             signer = signer.with_param_names(names);
         }
-        Ok(PyUrlSigner { inner: signer })
+        let n = signer.param_names();
+        let keys = [&n.signature, &n.auth_user, &n.valid_until, &n.extra]
+            .map(|name| PyString::intern(py, name).unbind());
+        Ok(PyUrlSigner {
+            inner: signer,
+            keys,
+        })
     }
 
     /// `url` with the signature parameters added (after `suffix`, by default `?` or `&` as the URL needs).
@@ -190,25 +303,22 @@ impl PyUrlSigner {
     }
 
     /// Validates a signed URL and returns what it carried, or raises (`BadSignature`, `Expired`, ...).
-    fn validate_url(&self, py: Python<'_>, url: &str) -> PyResult<PySignedData> {
+    fn validate_url(&self, url: &str) -> PyResult<PySignedData> {
         let data = self.inner.validate_url(url).map_err(|r| py_err(r.into()))?;
-        signed_data(py, data)
+        Ok(PySignedData::new(data))
     }
 
     /// Validates signature parameters (a dict, or a list of (name, value) pairs as a query string has them).
-    fn validate(&self, py: Python<'_>, params: &Bound<'_, PyAny>) -> PyResult<PySignedData> {
-        let data = self
-            .inner
-            .validate(&pairs_of(params)?)
-            .map_err(|r| py_err(r.into()))?;
-        signed_data(py, data)
+    fn validate(&self, params: &Bound<'_, PyAny>) -> PyResult<PySignedData> {
+        let data = self.validate_any(params)?.map_err(|r| py_err(r.into()))?;
+        Ok(PySignedData::new(data))
     }
 
     /// For `countermark.compat.ska`: every failure as (ska code, ska message) instead of one exception, as
     /// ska's `SignatureValidationResult` reports them; the data when there is none.
-    fn _validate_report(&self, py: Python<'_>, params: &Bound<'_, PyAny>) -> PyResult<Report> {
-        match self.inner.validate(&pairs_of(params)?) {
-            Ok(data) => Ok((Some(signed_data(py, data)?), Vec::new())),
+    fn _validate_report(&self, params: &Bound<'_, PyAny>) -> PyResult<Report> {
+        match self.validate_any(params)? {
+            Ok(data) => Ok((Some(PySignedData::new(data)), Vec::new())),
             Err(r) => Ok((
                 None,
                 r.failures()
@@ -217,5 +327,22 @@ impl PyUrlSigner {
                     .collect(),
             )),
         }
+    }
+
+    /// For `countermark.compat.ska`'s request validation: the failures (ska code, ska message) of request data
+    /// given as a dict of `str` (empty when valid), or `None` when `compat.ska` must take its general path (see
+    /// `validate_dict`).
+    fn _validate_request(
+        &self,
+        data: &Bound<'_, PyDict>,
+    ) -> PyResult<Option<Vec<(u8, &'static str)>>> {
+        Ok(self.validate_dict(data, true)?.map(|r| match r {
+            Ok(_) => Vec::new(),
+            Err(r) => r
+                .failures()
+                .iter()
+                .map(|f| (f.code(), f.message()))
+                .collect(),
+        }))
     }
 }

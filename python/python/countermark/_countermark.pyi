@@ -144,6 +144,7 @@ class UrlSigner:
     def _validate_report(
         self, params: Union[Mapping[str, str], Sequence[tuple[str, str]]]
     ) -> tuple[Optional[SignedData], list[tuple[int, str]]]: ...
+    def _validate_request(self, data: dict[str, str]) -> Optional[list[tuple[int, str]]]: ...
 
 @final
 class NonceStore:

@@ -165,6 +165,48 @@ def _param_names(extra: Mapping[str, Any]) -> Dict[str, str]:
     return names
 
 
+#: Default-named signers of the classes :func:`_request_result` handles (filled by ``signatures``: one dict per
+#: HMACSHA*Signature class, by secret), made with :data:`_request_clock`.
+_request_signers: Dict[Any, Dict[Union[str, bytes], countermark.UrlSigner]] = {}
+_request_clock: Optional[countermark.Clock] = None
+
+
+def _request_result(signature_cls: Any, data: Any, secret_key: Any) -> Optional["SignatureValidationResult"]:
+    """The validation result of request data in the common case, straight from the core: ``data`` a ``dict`` of
+    ``str`` (read with the default parameter names), ``signature_cls`` one of the HMACSHA*Signature classes (not a
+    subclass), ``secret_key`` a ``str`` or ``bytes``. ``None`` otherwise, or when the core leaves the data to the
+    general path (an empty ``valid_until``, an extra item named ``""`` or like a parameter): the caller then runs
+    ska's steps (``RequestHelper.validate_request_data``), which give the same result in the common case."""
+    global _request_clock
+    if type(data) is not dict:
+        return None
+    kind = type(secret_key)
+    if kind is not str and kind is not bytes:
+        return None
+    try:
+        signers = _request_signers.get(signature_cls)
+    except TypeError:  # unhashable: the general path refuses it
+        return None
+    if signers is None:
+        return None
+    if _request_clock is not _clock:
+        for by_secret in _request_signers.values():
+            by_secret.clear()
+        _request_clock = _clock
+    signer = signers.get(secret_key)
+    if signer is None:
+        signer = countermark.UrlSigner(signature_cls._key(secret_key), clock=_clock)
+        if len(signers) >= _SIGNER_CACHE_SIZE:
+            signers.clear()
+        signers[secret_key] = signer
+    failures = signer._validate_request(data)
+    if failures is None:
+        return None
+    if not failures:
+        return SignatureValidationResult(True)
+    return SignatureValidationResult(False, [error_codes._from_core(code, message) for code, message in failures])
+
+
 def _parses_as_timestamp(valid_until: Any) -> bool:
     """ska's own test of a ``valid_until``: ``datetime.fromtimestamp(float(valid_until))`` succeeds."""
     try:

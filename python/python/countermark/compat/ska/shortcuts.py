@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Mapping, Optional, Type, Union
 
-from .base import AbstractSignature, ExtraValue, SignatureValidationResult, _check_codecs, _resolve_signature_cls
+from .base import (
+    AbstractSignature,
+    ExtraValue,
+    SignatureValidationResult,
+    _check_codecs,
+    _request_result,
+    _resolve_signature_cls,
+)
 from .defaults import (
     DEFAULT_AUTH_USER_PARAM,
     DEFAULT_EXTRA_PARAM,
@@ -128,6 +135,18 @@ def validate_signed_request_data(
 ) -> SignatureValidationResult:
     """Validate signed request data (e.g. ``request.GET``), as ska's ``validate_signed_request_data``: a
     :class:`~.base.SignatureValidationResult`, true when valid, with ``errors`` / ``message`` / ``reason``."""
+    if (
+        value_dumper is None
+        and quoter is None
+        and signature_param == DEFAULT_SIGNATURE_PARAM
+        and auth_user_param == DEFAULT_AUTH_USER_PARAM
+        and valid_until_param == DEFAULT_VALID_UNTIL_PARAM
+        and extra_param == DEFAULT_EXTRA_PARAM
+    ):
+        # The common case in one core call; anything else takes ska's steps below.
+        result = _request_result(signature_cls, data, secret_key)
+        if result is not None:
+            return result
     helper = RequestHelper(
         signature_param=signature_param,
         auth_user_param=auth_user_param,

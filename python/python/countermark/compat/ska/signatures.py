@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Union
 
+from . import base as _base
 from .base import AbstractSignature
 
 __all__ = [
@@ -75,3 +76,14 @@ class HMACMD5Signature(AbstractSignature):
 
 #: ska's default signature class: HMAC-SHA1.
 Signature = HMACSHA1Signature
+
+_base._request_signers.update(
+    (cls, {})
+    for cls in (
+        HMACSHA1Signature,
+        HMACSHA224Signature,
+        HMACSHA256Signature,
+        HMACSHA384Signature,
+        HMACSHA512Signature,
+    )
+)

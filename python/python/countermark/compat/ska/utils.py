@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Mapping, Optional, Type, Union
 from urllib.parse import urlencode
 
-from .base import AbstractSignature, ExtraValue, SignatureValidationResult, _resolve_signature_cls
+from .base import AbstractSignature, ExtraValue, SignatureValidationResult, _request_result, _resolve_signature_cls
 from .defaults import (
     DEFAULT_AUTH_USER_PARAM,
     DEFAULT_EXTRA_PARAM,
@@ -80,6 +80,18 @@ class RequestHelper:
     ) -> SignatureValidationResult:
         """Validate request data (e.g. ``request.GET``): the signature, ``auth_user``, ``valid_until`` and the
         extra items named in the extra parameter. Parameters not named there are not signed and are ignored."""
+        if (
+            value_dumper is None
+            and quoter is None
+            and self.signature_param == DEFAULT_SIGNATURE_PARAM
+            and self.auth_user_param == DEFAULT_AUTH_USER_PARAM
+            and self.valid_until_param == DEFAULT_VALID_UNTIL_PARAM
+            and self.extra_param == DEFAULT_EXTRA_PARAM
+        ):
+            # The common case in one core call (same result as the steps below).
+            result = _request_result(self.signature_cls, data, secret_key)
+            if result is not None:
+                return result
         signature = data.get(self.signature_param, "")
         auth_user = data.get(self.auth_user_param, "")
         valid_until = data.get(self.valid_until_param, "")
