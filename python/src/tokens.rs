@@ -2,7 +2,7 @@
 
 use countermark::{FixedRandom, Tokens};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyInt, PyString, PyTuple};
 
 use crate::common::{clock_or_system, key_ring, PyClock};
 use crate::errors::IntoPy;
@@ -98,6 +98,41 @@ impl PyTokens {
     ) -> PyResult<Bound<'py, PyTuple>> {
         let v = self.inner.verify(token, max_age).py()?;
         PyTuple::new(py, v.fields())
+    }
+
+    /// For `countermark.compat.handshake`'s `verify`: `_verify_fields` with handshake's own checks done here (a
+    /// `str` token of at most `max_len` characters with at least three `:`, an `int` `time_range` from 0 (any age)
+    /// to 2**64-1). `None` when a check fails: the caller then runs them itself, to raise handshake's exceptions.
+    fn _verify_handshake<'py>(
+        &self,
+        py: Python<'py>,
+        token: &Bound<'py, PyAny>,
+        time_range: &Bound<'py, PyAny>,
+        max_len: usize,
+    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        let (Ok(token), true) = (
+            token.cast::<PyString>(),
+            time_range.is_exact_instance_of::<PyInt>(),
+        ) else {
+            return Ok(None);
+        };
+        let Ok(time_range) = time_range.extract::<u64>() else {
+            return Ok(None);
+        };
+        // Lone surrogates: the caller's path raises as it always did.
+        let Ok(utf8) = token.encode_utf8() else {
+            return Ok(None);
+        };
+        // `PyUnicode_AsUTF8String` made these bytes: valid UTF-8.
+        let token = std::str::from_utf8(utf8.as_bytes()).unwrap_or_default();
+        if (token.len() > max_len && token.chars().count() > max_len)
+            || token.bytes().filter(|&b| b == b':').count() < 3
+        {
+            return Ok(None);
+        }
+        let max_age = (time_range > 0).then_some(time_range);
+        let v = self.inner.verify(token, max_age).py()?;
+        PyTuple::new(py, v.fields()).map(Some)
     }
 
     fn __repr__(&self) -> String {

@@ -100,6 +100,18 @@ class AuthToken:
     def verify(self, token: str, time_range: int = 0) -> Tuple[str, ...]:
         """The metadata of ``token``; raises ``TokenSignatureError``, ``TokenExpiredError`` (``time_range`` > 0:
         the token's time must be within that many seconds of now) or ``InvalidTokenError``."""
+        # The common case: the core checks the token and time_range as below, and returns None when one fails
+        # (the checks below then raise handshake's exception).
+        try:
+            fields = self._tokens._verify_handshake(token, time_range, self.MAX_TOKEN_LEN)
+        except (_exc.Expired, _exc.NotYetValid) as e:
+            raise errors.TokenExpiredError(str(e)) from None
+        except _exc.BadSignature as e:
+            raise errors.TokenSignatureError(str(e)) from None
+        except _exc.CountermarkError as e:
+            raise errors.InvalidTokenError(str(e)) from None
+        if fields is not None:
+            return fields
         if not isinstance(token, str):
             raise errors.InvalidTokenError(f"token must be a str, got: {type(token)}")
         if len(token) > self.MAX_TOKEN_LEN:
