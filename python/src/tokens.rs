@@ -126,7 +126,7 @@ impl PyTokens {
         // `PyUnicode_AsUTF8String` made these bytes: valid UTF-8.
         let token = std::str::from_utf8(utf8.as_bytes()).unwrap_or_default();
         if (token.len() > max_len && token.chars().count() > max_len)
-            || token.bytes().filter(|&b| b == b':').count() < 3
+            || token.bytes().filter(|&b| b == b':').nth(2).is_none()
         {
             return Ok(None);
         }
