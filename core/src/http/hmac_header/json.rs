@@ -59,6 +59,8 @@ enum Value<'a> {
     /// An integer, as written.
     Int(&'a str),
     Float(f64),
+    /// A float written as Python's `repr` of its value prints it (see [`is_float_repr`]): copied as written.
+    FloatRepr(&'a str),
     Str(Vec<u16>),
     Array(Vec<Value<'a>>),
     Object(Vec<(Vec<u16>, Value<'a>)>),
@@ -335,6 +337,9 @@ impl<'a> Parser<'a> {
         }
         let text = self.text.get(start..self.pos).unwrap_or("0");
         if is_float {
+            if is_float_repr(text) {
+                return Ok(Value::FloatRepr(text));
+            }
             let x = text.parse::<f64>().map_err(|_| self.error("bad number"))?;
             Ok(Value::Float(x))
         } else {
@@ -345,6 +350,34 @@ impl<'a> Parser<'a> {
             Ok(Value::Int(text))
         }
     }
+}
+
+/// Whether the JSON number `text` is exactly Python's `repr` of its float value, so that it needs no formatting:
+/// `[-]int.frac` without exponent, no leading zero in `int` (other than a lone `0`), `frac` not ending in `0`, at
+/// most 15 significant digits, and a decimal exponent within -4..16 (where `repr` writes no exponent). A decimal of
+/// at most 15 significant digits survives the trip through a double (DBL_DIG), so no other decimal of as few
+/// digits reads as the same double and `repr`'s shortest round-tripping digits are these.
+fn is_float_repr(text: &str) -> bool {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let Some((int, frac)) = unsigned.split_once('.') else {
+        return false;
+    };
+    if frac.is_empty() || frac.ends_with('0') || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let significant = if int == "0" {
+        let leading_zeros = frac.len() - frac.trim_start_matches('0').len();
+        if leading_zeros > 3 {
+            return false; // below 1e-4: repr switches to exponent notation
+        }
+        frac.len() - leading_zeros
+    } else {
+        if int.is_empty() || int.starts_with('0') || !int.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        int.len() + frac.len()
+    };
+    significant <= 15
 }
 
 fn write_str(units: &[u16], out: &mut String) {
@@ -385,6 +418,7 @@ fn write_value(value: &Value<'_>, out: &mut String) {
             out.push_str(if x.is_sign_negative() { "-0.0" } else { "0.0" })
         }
         Value::Float(x) => out.push_str(&crate::encoding::py_float_repr(*x)),
+        Value::FloatRepr(text) => out.push_str(text),
         Value::Str(units) => write_str(units, out),
         Value::Array(items) => {
             out.push('[');
@@ -486,6 +520,79 @@ pub fn is_falsy(canonical: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn float_literals_taken_as_written_agree_with_the_formatted_repr() {
+        // Many decimals of 1..17 digits with the point anywhere: whenever one is taken as written, formatting
+        // its value gives the same text.
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n
+        };
+        let mut taken = 0;
+        for _ in 0..200_000 {
+            let len = 1 + next(17) as usize;
+            let mut digits: String = (0..len)
+                .map(|_| char::from(b'0' + next(10) as u8))
+                .collect();
+            let point = next(len as u64 + 1) as usize;
+            let int = if point == 0 { "0" } else { &digits[..point] };
+            let frac = &digits[point..];
+            let text = format!(
+                "{}{}.{}",
+                if next(2) == 0 { "-" } else { "" },
+                int,
+                if frac.is_empty() { "5" } else { frac }
+            );
+            digits.clear();
+            if is_float_repr(&text) {
+                taken += 1;
+                let x: f64 = text.parse().unwrap();
+                assert_eq!(crate::encoding::py_float_repr(x), text);
+            }
+        }
+        assert!(taken > 10_000, "{taken}");
+    }
+
+    #[test]
+    fn floats_written_as_their_repr_are_copied_and_equal_the_formatted_repr() {
+        for text in [
+            "10.5",
+            "-10.5",
+            "0.1",
+            "0.0001",
+            "-0.0001",
+            "123456789012.345",
+            "0.123456789012345",
+            "1.5",
+            "99999999999999.9",
+            "3.14159",
+        ] {
+            assert!(is_float_repr(text), "{text}");
+            let x: f64 = text.parse().unwrap();
+            assert_eq!(crate::encoding::py_float_repr(x), text);
+            assert_eq!(canonicalize(text.as_bytes()).unwrap(), text);
+        }
+        for (text, repr) in [
+            ("10.50", "10.5"),
+            ("0.00001", "1e-05"),
+            ("1e5", "100000.0"),
+            ("0.1234567890123456", "0.1234567890123456"),
+            ("00.5", ""),
+            ("1.0", "1.0"),
+            ("-0.0", "-0.0"),
+            ("1234567890123456.5", "1234567890123456.5"),
+            ("12345678901234567.5", "1.2345678901234568e+16"),
+        ] {
+            assert!(!is_float_repr(text), "{text}");
+            if !repr.is_empty() {
+                assert_eq!(canonicalize(text.as_bytes()).unwrap(), repr, "{text}");
+            }
+        }
+    }
+
     use super::*;
 
     // Every expected output below was produced by Python 3.11.7's json module.

@@ -509,7 +509,7 @@ impl<'a> UnverifiedHmacHeader<'a> {
     /// own errors ([`ErrorKind::Unavailable`]), which refuse the request.
     pub fn verify(&self, secret: &ApiSecret, policy: &Policy) -> Result<VerifiedHmacHeader> {
         self.check_time(policy)?;
-        let key = secret.key(self.algorithm)?;
+        let key = secret.key_ref(self.algorithm)?;
         let (_, _, string_to_sign) = string_to_sign(
             self.algorithm,
             &Body::from_request(&self.request)?,

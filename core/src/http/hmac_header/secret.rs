@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use base64::Engine as _;
 use cbc::cipher::block_padding::Pkcs7;
@@ -63,7 +64,12 @@ pub(crate) fn unsupported(alg: Algorithm) -> Error {
 /// # Ok::<(), countermark::Error>(())
 /// ```
 #[derive(Clone)]
-pub struct ApiSecret(Secret);
+pub struct ApiSecret(Secret, KeyCache);
+
+/// The keyed HMAC states of an [`ApiSecret`] (SHA-256, -384, -512), made on first use: a server verifies many
+/// requests with one secret.
+#[derive(Clone, Default)]
+struct KeyCache([OnceLock<HmacKey>; 3]);
 
 impl ApiSecret {
     /// Length of the secrets the reference server generates, in bytes.
@@ -74,7 +80,7 @@ impl ApiSecret {
     /// # Errors
     /// [`ErrorKind::InvalidKey`] when the OS generator fails.
     pub fn generate() -> Result<Self> {
-        Secret::generate(Self::LEN).map(ApiSecret)
+        Secret::generate(Self::LEN).map(Self::from_secret)
     }
 
     /// Reads the base64 text handed to clients (standard alphabet, with padding).
@@ -86,12 +92,12 @@ impl ApiSecret {
             .decode(text.trim())
             .map_err(|_| invalid_key("the API secret is not valid base64"))?;
         // `Secret::new` takes the buffer over (no copy) and wipes it on drop.
-        Secret::new(bytes).map(ApiSecret)
+        Secret::new(bytes).map(Self::from_secret)
     }
 
     /// Wraps secret bytes.
     pub fn from_secret(secret: Secret) -> Self {
-        ApiSecret(secret)
+        ApiSecret(secret, KeyCache::default())
     }
 
     /// The base64 text handed to clients, in a buffer wiped on drop.
@@ -109,8 +115,18 @@ impl ApiSecret {
     /// # Errors
     /// [`ErrorKind::UnsupportedAlgorithm`] unless `alg` is HMAC-SHA256, -SHA384 or -SHA512.
     pub fn key(&self, alg: Algorithm) -> Result<HmacKey> {
-        word_of(alg).ok_or_else(|| unsupported(alg))?;
-        Ok(HmacKey::new(alg, &self.0))
+        self.key_ref(alg).cloned()
+    }
+
+    /// The HMAC key for `alg`, keyed once per secret and algorithm.
+    pub(crate) fn key_ref(&self, alg: Algorithm) -> Result<&HmacKey> {
+        let slot = match alg {
+            Algorithm::HmacSha256 => &self.1 .0[0],
+            Algorithm::HmacSha384 => &self.1 .0[1],
+            Algorithm::HmacSha512 => &self.1 .0[2],
+            _ => return Err(unsupported(alg)),
+        };
+        Ok(slot.get_or_init(|| HmacKey::new(alg, &self.0)))
     }
 }
 
@@ -234,7 +250,7 @@ pub fn decrypt_legacy_secret(
         invalid_key("the stored secret cannot be decrypted (wrong password, salt or cipher)")
     })?;
     buf.truncate(plain_len);
-    Secret::new(std::mem::take(&mut *buf)).map(ApiSecret)
+    Secret::new(std::mem::take(&mut *buf)).map(ApiSecret::from_secret)
 }
 
 /// Encrypts `secret` the way the reference stores it (see [`decrypt_legacy_secret`]), for migrations and tests.
