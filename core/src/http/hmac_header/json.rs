@@ -242,7 +242,19 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> Result<Vec<u16>> {
         self.pos += 1;
         let rest = self.text.get(self.pos..).unwrap_or("");
-        let mut units = Vec::new();
+        // Most strings hold no escape: up to the closing quote in one go.
+        let special = rest
+            .bytes()
+            .position(|b| b == b'"' || b == b'\\' || b < 0x20);
+        if let Some(end) = special {
+            if let (Some(b'"'), Some(plain)) = (rest.as_bytes().get(end), rest.get(..end)) {
+                let mut units = Vec::with_capacity(plain.len());
+                units.extend(plain.encode_utf16());
+                self.pos += end + 1;
+                return Ok(units);
+            }
+        }
+        let mut units = Vec::with_capacity(special.unwrap_or(0) + 8);
         let mut chars = rest.char_indices();
         while let Some((i, c)) = chars.next() {
             match c {

@@ -112,6 +112,27 @@ fn is_py_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
+/// The words of `s` split as Python's `str.split()` splits, when there are exactly two.
+fn two_words(s: &str) -> Option<(&str, &str)> {
+    fn two<'a>(mut words: impl Iterator<Item = &'a str>) -> Option<(&'a str, &'a str)> {
+        match (words.next(), words.next(), words.next()) {
+            (Some(a), Some(b), None) => Some((a, b)),
+            _ => None,
+        }
+    }
+    if s.is_ascii() {
+        // The same split, byte by byte: the ASCII characters `is_py_space` accepts.
+        let space = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x1c..=0x1f);
+        two(s
+            .as_bytes()
+            .split(space)
+            .filter(|w| !w.is_empty())
+            .filter_map(|w| std::str::from_utf8(w).ok()))
+    } else {
+        two(s.split(is_py_space).filter(|w| !w.is_empty()))
+    }
+}
+
 /// The value of a header that must appear at most once (trimmed of spaces and tabs).
 pub(crate) fn single_header<'a>(request: &Request<'a>, name: &str) -> Result<Option<&'a str>> {
     let mut values = request.headers().values(name);
@@ -395,8 +416,7 @@ pub fn parse<'a>(request: &Request<'a>) -> Result<Option<UnverifiedHmacHeader<'a
     let Some(header) = single_header(request, "authorization")? else {
         return Ok(None);
     };
-    let mut words = header.split(is_py_space).filter(|w| !w.is_empty());
-    let (Some(method), Some(credentials), None) = (words.next(), words.next(), words.next()) else {
+    let Some((method, credentials)) = two_words(header) else {
         return Ok(None);
     };
     let mut parts = credentials.split(';');
@@ -566,5 +586,40 @@ impl VerifiedHmacHeader {
     /// The signing time.
     pub fn signed_at(&self) -> UnixTime {
         self.signed_at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_words_of_ascii_split_as_the_char_predicate_does() {
+        fn by_chars(s: &str) -> Option<(&str, &str)> {
+            let mut words = s.split(is_py_space).filter(|w| !w.is_empty());
+            match (words.next(), words.next(), words.next()) {
+                (Some(a), Some(b), None) => Some((a, b)),
+                _ => None,
+            }
+        }
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            for s in [
+                format!("HMAC-SHA256{c}k;s;t"),
+                format!("{c}HMAC-SHA256 {c}k;s;t{c}"),
+                format!("a{c}{c}b{c}c"),
+                format!("a{c}"),
+            ] {
+                assert_eq!(two_words(&s), by_chars(&s), "{s:?}");
+            }
+        }
+        for s in [
+            "HMAC-SHA256\u{a0}k;s;t",
+            "HMAC-SHA256\u{2003}k;s;t",
+            "é x",
+            "a\u{85}b c",
+        ] {
+            assert_eq!(two_words(s), by_chars(s), "{s:?}");
+        }
     }
 }
