@@ -83,12 +83,19 @@ pub(crate) fn py_quote(s: &str, safe: &[u8]) -> String {
 
 /// [`py_quote`], appended to `out`.
 pub(crate) fn py_quote_into(out: &mut String, s: &str, safe: &[u8]) {
-    for &b in s.as_bytes() {
-        if always_safe(b) || safe.contains(&b) {
-            out.push(char::from(b));
-        } else {
+    // Runs of kept bytes are copied whole. Kept bytes are ASCII, so a run starts and ends on char boundaries.
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if !(always_safe(b) || safe.contains(&b)) {
+            if i > start {
+                out.push_str(s.get(start..i).unwrap_or_default());
+            }
             push_escaped(out, b);
+            start = i + 1;
         }
+    }
+    if start < s.len() {
+        out.push_str(s.get(start..).unwrap_or_default());
     }
 }
 
@@ -311,6 +318,40 @@ fn py_repr(x: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn py_quote_into_copies_runs_as_the_byte_loop_did() {
+        fn byte_by_byte(s: &str, safe: &[u8]) -> String {
+            let mut out = String::new();
+            for &b in s.as_bytes() {
+                if always_safe(b) || safe.contains(&b) {
+                    out.push(char::from(b));
+                } else {
+                    push_escaped(&mut out, b);
+                }
+            }
+            out
+        }
+        let pieces = [
+            "a", "Z9", "_.-~", "/", " ", "&=", "é", "€", "😀", "%", "+", "\u{0}", "ab/cd",
+        ];
+        let mut state: u64 = 1;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..(state % 7) {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                s.push_str(pieces[((state >> 33) % pieces.len() as u64) as usize]);
+            }
+            state = state.wrapping_add(3);
+            for safe in [&b""[..], b"/", b"/&="] {
+                let mut out = String::from("x");
+                py_quote_into(&mut out, &s, safe);
+                assert_eq!(out, format!("x{}", byte_by_byte(&s, safe)), "{s:?}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
