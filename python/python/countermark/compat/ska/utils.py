@@ -89,9 +89,9 @@ class RequestHelper:
             and self.extra_param == DEFAULT_EXTRA_PARAM
         ):
             # The common case in one core call (same result as the steps below).
-            result = _request_result(self.signature_cls, data, secret_key)
-            if result is not None:
-                return result
+            fast = _request_result(self.signature_cls, data, secret_key)
+            if fast is not None:
+                return fast
         signature = data.get(self.signature_param, "")
         auth_user = data.get(self.auth_user_param, "")
         valid_until = data.get(self.valid_until_param, "")
