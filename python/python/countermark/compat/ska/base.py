@@ -177,9 +177,32 @@ def _request_result(signature_cls: Any, data: Any, secret_key: Any) -> Optional[
     subclass), ``secret_key`` a ``str`` or ``bytes``. ``None`` otherwise, or when the core leaves the data to the
     general path (an empty ``valid_until``, an extra item named ``""`` or like a parameter): the caller then runs
     ska's steps (``RequestHelper.validate_request_data``), which give the same result in the common case."""
-    global _request_clock
     if type(data) is not dict:
         return None
+    signer: Optional[countermark.UrlSigner]
+    try:
+        # Only str and bytes secrets are ever stored; an equal key is the same secret.
+        signer = _request_signers[signature_cls][secret_key]
+    except (KeyError, TypeError):  # not cached yet, or a class or secret this path does not handle
+        signer = _new_request_signer(signature_cls, secret_key)
+        if signer is None:
+            return None
+    if _request_clock is not _clock:
+        signer = _new_request_signer(signature_cls, secret_key)
+        if signer is None:
+            return None
+    failures = signer._validate_request(data)
+    if failures is None:
+        return None
+    if not failures:
+        return SignatureValidationResult(True)
+    return SignatureValidationResult(False, [error_codes._from_core(code, message) for code, message in failures])
+
+
+def _new_request_signer(signature_cls: Any, secret_key: Any) -> Optional[countermark.UrlSigner]:
+    """A default-named signer for :func:`_request_result`, kept in :data:`_request_signers` (emptied when
+    :data:`_clock` changes); ``None`` for a class or secret it does not handle."""
+    global _request_clock
     kind = type(secret_key)
     if kind is not str and kind is not bytes:
         return None
@@ -193,18 +216,11 @@ def _request_result(signature_cls: Any, data: Any, secret_key: Any) -> Optional[
         for by_secret in _request_signers.values():
             by_secret.clear()
         _request_clock = _clock
-    signer = signers.get(secret_key)
-    if signer is None:
-        signer = countermark.UrlSigner(signature_cls._key(secret_key), clock=_clock)
-        if len(signers) >= _SIGNER_CACHE_SIZE:
-            signers.clear()
-        signers[secret_key] = signer
-    failures = signer._validate_request(data)
-    if failures is None:
-        return None
-    if not failures:
-        return SignatureValidationResult(True)
-    return SignatureValidationResult(False, [error_codes._from_core(code, message) for code, message in failures])
+    signer = countermark.UrlSigner(signature_cls._key(secret_key), clock=_clock)
+    if len(signers) >= _SIGNER_CACHE_SIZE:
+        signers.clear()
+    signers[secret_key] = signer
+    return signer
 
 
 def _parses_as_timestamp(valid_until: Any) -> bool:
