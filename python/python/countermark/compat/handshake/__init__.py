@@ -33,6 +33,15 @@ _ALGORITHMS = {
 }
 
 
+def _handshake_error(e: _exc.CountermarkError) -> Exception:
+    """The core's refusal as handshake's exception (a plain ``try`` at the call: free when nothing is raised)."""
+    if isinstance(e, (_exc.Expired, _exc.NotYetValid)):
+        return errors.TokenExpiredError(str(e))
+    if isinstance(e, _exc.BadSignature):
+        return errors.TokenSignatureError(str(e))
+    return errors.InvalidTokenError(str(e))
+
+
 def _algorithm_of(hashfunc: Callable[..., Any]) -> str:
     if not callable(hashfunc):
         raise errors.ConfigError(f"hashfunc must be a callable, got: {type(hashfunc)}")
@@ -104,12 +113,8 @@ class AuthToken:
         # (the checks below then raise handshake's exception).
         try:
             fields = self._tokens._verify_handshake(token, time_range, self.MAX_TOKEN_LEN)
-        except (_exc.Expired, _exc.NotYetValid) as e:
-            raise errors.TokenExpiredError(str(e)) from None
-        except _exc.BadSignature as e:
-            raise errors.TokenSignatureError(str(e)) from None
         except _exc.CountermarkError as e:
-            raise errors.InvalidTokenError(str(e)) from None
+            raise _handshake_error(e) from None
         if fields is not None:
             return fields
         if not isinstance(token, str):
@@ -125,9 +130,5 @@ class AuthToken:
         try:
             # The core reads one empty field back as none, as handshake does.
             return self._tokens._verify_fields(token, time_range if time_range > 0 else None)
-        except (_exc.Expired, _exc.NotYetValid) as e:
-            raise errors.TokenExpiredError(str(e)) from None
-        except _exc.BadSignature as e:
-            raise errors.TokenSignatureError(str(e)) from None
         except _exc.CountermarkError as e:
-            raise errors.InvalidTokenError(str(e)) from None
+            raise _handshake_error(e) from None
