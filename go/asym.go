@@ -293,9 +293,10 @@ func (k *MessageVerifyingKey) Close() error {
 	return nil
 }
 
-// MessagePolicyOptions are the settings of an RFC 9421 policy; nil pointers keep the library defaults (skew
-// 5 s, max age 300 s, created required, keyid and nonce optional, unknown parameters refused, the first
-// signature, Content-Digest not checked, nonces single-use in a memory store of its own).
+// MessagePolicyOptions are the settings of an RFC 9421 policy; nil pointers, false and empty values keep the
+// core's defaults (PolicyDefaults and MessagePolicy.Describe show them: a bounded skew and maximum age, created
+// and keyid required, nonce optional, unknown parameters refused, the first signature, Content-Digest not
+// checked, nonces single-use in a memory store of its own). Only what is set here reaches the core.
 type MessagePolicyOptions struct {
 	Clock              *Clock
 	MaxSkew            *time.Duration
@@ -323,15 +324,21 @@ func NewMessagePolicy(o MessagePolicyOptions) (*MessagePolicy, error) {
 	defer C.countermark_message_policy_builder_free(b)
 	steps := []func() C.countermark_result{
 		func() C.countermark_result { return C.countermark_message_policy_builder_set_clock(b, o.Clock.ptr()) },
-		func() C.countermark_result {
-			return C.countermark_message_policy_builder_allow_unknown_params(b, C.bool(o.AllowUnknownParams))
-		},
-		func() C.countermark_result {
-			return C.countermark_message_policy_builder_check_content_digest(b, C.bool(o.CheckContentDigest))
-		},
-		func() C.countermark_result {
-			return C.countermark_message_policy_builder_remember_signatures(b, C.bool(o.RememberSignatures))
-		},
+	}
+	if o.AllowUnknownParams {
+		steps = append(steps, func() C.countermark_result {
+			return C.countermark_message_policy_builder_allow_unknown_params(b, C.bool(true))
+		})
+	}
+	if o.CheckContentDigest {
+		steps = append(steps, func() C.countermark_result {
+			return C.countermark_message_policy_builder_check_content_digest(b, C.bool(true))
+		})
+	}
+	if o.RememberSignatures {
+		steps = append(steps, func() C.countermark_result {
+			return C.countermark_message_policy_builder_remember_signatures(b, C.bool(true))
+		})
 	}
 	if o.MaxSkew != nil {
 		steps = append(steps, func() C.countermark_result {

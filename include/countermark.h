@@ -33,9 +33,10 @@
 // Patch version of the library this header belongs to.
 #define COUNTERMARK_VERSION_PATCH 0
 
-// The largest single input the library reads (256 MiB). A larger length is refused with
-// `COUNTERMARK_RESULT_TOO_LARGE` before any byte is read, so a wrong length cannot make the library read far
-// past the caller's buffer. Every format has a smaller limit of its own.
+// The largest single input the library reads (256 MiB). A larger length is refused before any byte is read, so a
+// wrong length cannot make the library read far past the caller's buffer: with `COUNTERMARK_RESULT_TOO_LARGE`
+// up to `SSIZE_MAX` bytes, and with `COUNTERMARK_RESULT_INVALID_PARAMETER` over it (no buffer is that long: the
+// length is wrong). Every format has a smaller limit of its own.
 #define COUNTERMARK_MAX_INPUT_LEN ((256 * 1024) * 1024)
 
 // How far a FOST timestamp may be from the verifier's clock by default, in seconds.
@@ -51,9 +52,21 @@
 // The default time tolerance of JWT verification, in seconds (asymmetric-jwt-auth's 20).
 #define COUNTERMARK_JWT_DEFAULT_TOLERANCE 20
 
+// The longest JWT read, in bytes (the core's `jwt::MAX_JWT_LEN`; a test keeps them equal).
+#define COUNTERMARK_MAX_JWT_LEN (8 * 1024)
+
 // The default capacity of a memory nonce store (values remembered at once). A literal so the header can carry it;
 // a test keeps it equal to the core's `MemoryNonceStore::DEFAULT_CAPACITY`.
 #define COUNTERMARK_MEMORY_NONCE_STORE_DEFAULT_CAPACITY 100000
+
+// The most header lines a request or response holds (the core's `http::MAX_HEADERS`; a test keeps them equal).
+#define COUNTERMARK_MAX_HEADERS 256
+
+// The longest header name or value, in bytes (the core's `http::MAX_HEADER_LEN`; a test keeps them equal).
+#define COUNTERMARK_MAX_HEADER_LEN (16 * 1024)
+
+// The longest request target, in bytes (the core's `http::MAX_TARGET_LEN`; a test keeps them equal).
+#define COUNTERMARK_MAX_TARGET_LEN (16 * 1024)
 
 // ska's default lifetime of a signature, in seconds.
 #define COUNTERMARK_SKA_DEFAULT_LIFETIME 600
@@ -682,8 +695,8 @@ void countermark_jwt_policy_free(const countermark_jwt_policy *policy);
 
 // Phase one: reads a compact JWT without trusting it and writes `username`, `time`, `nonce`, `kid` (when the
 // header has one: look the public key up by it, or by the username) and `alg` to `*out`. `MALFORMED`,
-// `TOO_LARGE` (over 8 KiB), `UNSUPPORTED_ALGORITHM` (`none`, HS*, PS*, anything but EdDSA and RS256/384/512).
-// Thread-safe.
+// `TOO_LARGE` (over `COUNTERMARK_MAX_JWT_LEN` bytes), `UNSUPPORTED_ALGORITHM` (`none`, HS*, PS*, anything but
+// EdDSA and RS256/384/512). Thread-safe.
 countermark_result countermark_jwt_parse(const uint8_t *token,
                                          size_t token_len,
                                          countermark_claims **out);
@@ -972,10 +985,36 @@ countermark_result countermark_nonce_store_check_and_insert(const countermark_no
 // Releases a reference; NULL is ignored.
 void countermark_nonce_store_free(const countermark_nonce_store *store);
 
+// Writes the policy's settings as one line of text to `*out` (free with `countermark_bytes_free`), e.g.
+// `fost max_skew=300s seen_signatures=off`. Thread-safe.
+countermark_result countermark_fost_policy_describe(const countermark_fost_policy *policy,
+                                                    countermark_bytes *out);
+
+// Writes the policy's settings as one line of text to `*out` (free with `countermark_bytes_free`), e.g.
+// `hmac_header timeout=5s seen_signatures=off`. Thread-safe.
+countermark_result countermark_hmac_header_policy_describe(const countermark_hmac_header_policy *policy,
+                                                           countermark_bytes *out);
+
+// Writes the policy's settings as one line of text to `*out` (free with `countermark_bytes_free`), e.g.
+// `jwt tolerance=20s nonce_store=on`. Thread-safe.
+countermark_result countermark_jwt_policy_describe(const countermark_jwt_policy *policy,
+                                                   countermark_bytes *out);
+
+// Writes the policy's settings as one line of text to `*out` (free with `countermark_bytes_free`), e.g.
+// `rfc9421 max_skew=5s max_age=300s require_created=on require_keyid=on ...`. Thread-safe.
+countermark_result countermark_message_policy_describe(const countermark_message_policy *policy,
+                                                       countermark_bytes *out);
+
+// Writes the core's default policy of every request scheme to `*out` (free with `countermark_bytes_free`): one
+// line each, in the form of the `_describe` functions, `\n`-separated (`fost`, `hmac_header`, `rfc9421`,
+// `jwt`). A policy built with the header's `*_DEFAULT_*` values (or, for RFC 9421, with nothing set on its
+// builder) describes itself as exactly its scheme's line. Thread-safe.
+countermark_result countermark_policy_defaults(countermark_bytes *out);
+
 // Starts a request with `method` (`GET`) to `target`: an absolute URI (`https://example.com/a?x=1`) or an
 // origin-form target (`/a?x=1`, whose scheme and authority come from `countermark_request_set_authority` or
 // the `Host` header). Writes it to `*out`. `MALFORMED` for an empty method or a target of neither form;
-// `TOO_LARGE` for a target over 8 KiB.
+// `TOO_LARGE` for a target over `COUNTERMARK_MAX_TARGET_LEN` bytes.
 countermark_result countermark_request_new(const uint8_t *method,
                                            size_t method_len,
                                            const uint8_t *target,
@@ -991,7 +1030,8 @@ countermark_result countermark_request_set_authority(countermark_request *reques
                                                      size_t authority_len);
 
 // Appends a header line. `MALFORMED` for a name that is not visible ASCII or a value holding CR, LF or NUL;
-// `TOO_LARGE` past 100 lines or 64 KiB of headers. On error the request is unchanged.
+// `TOO_LARGE` past `COUNTERMARK_MAX_HEADERS` lines or for a name or value over `COUNTERMARK_MAX_HEADER_LEN`
+// bytes. On error the request is unchanged.
 countermark_result countermark_request_add_header(countermark_request *request,
                                                   const uint8_t *name,
                                                   size_t name_len,
@@ -1054,8 +1094,10 @@ const char *countermark_result_name(uint32_t code);
 // False for success, misuse codes and unknown numbers. Thread-safe.
 bool countermark_result_is_verification_error(uint32_t code);
 
-// Whether `code` says the API was misused (codes 1-99: NULL pointers, bad lengths, small buffers, a consumed
-// builder, a caught panic): a bug in the caller or the library, not a bad credential. Thread-safe.
+// Whether `code` says the API was misused: `NULL_PARAMETER`, `INVALID_PARAMETER`, `INSUFFICIENT_SIZE`,
+// `INVALID_UTF8`, `BUILDER_CONSUMED` and `PANIC` (codes 1-6), a bug in the caller or the library, not a bad
+// credential. `NOT_FOUND` and `NO_CREDENTIALS` (7 and 8) are in the glue block but are answers, not misuse: false
+// for them, for `OK` and for unknown codes. Thread-safe.
 bool countermark_result_is_usage_error(uint32_t code);
 
 // Builds a signer over `keys` and writes it to `*out` (free with `countermark_url_signer_free`). The algorithm

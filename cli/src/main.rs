@@ -383,6 +383,13 @@ fn keygen(args: &KeygenArgs) -> Result<(), CliError> {
 }
 
 fn token_create(args: &TokenCreateArgs) -> Result<(), CliError> {
+    // handshake allows a token without fields (it starts with ':'), but on the command line no field is a
+    // forgotten argument far more often than a wish: ask for one.
+    if args.fields.is_empty() {
+        return Err(CliError::Config(
+            "give at least one FIELD (a token with no fields carries nothing but its time)".into(),
+        ));
+    }
     let tokens = Tokens::new(hmac_key(args.alg, &args.secret, false)?);
     let token = tokens
         .create(&args.fields)
@@ -498,7 +505,8 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
                 .key(Algorithm::HmacSha256)
                 .map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
             let signed = HmacHeaderSigner::new(key_id, key)
-                .and_then(|signer| signer.sign_request(&request))
+                .map_err(|e| CliError::config("--key-id", e))?
+                .sign_request(&request)
                 .map_err(|e| CliError::failed("cannot sign the request", e))?;
             vec![format!("Authorization: {}", signed.authorization())]
         }
@@ -514,7 +522,8 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
                 &[]
             };
             let signed = FostSigner::new(key_id, fost::hmac_key(&secret))
-                .and_then(|signer| signer.sign(&request, headers))
+                .map_err(|e| CliError::config("--key-id", e))?
+                .sign(&request, headers)
                 .map_err(|e| CliError::failed("cannot sign the request", e))?;
             signed
                 .headers()
@@ -540,16 +549,15 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
                 lines.push(format!("Content-Digest: {digest}"));
                 covered.push("content-digest");
             }
+            let signer = MessageSigner::hmac(&key)
+                .and_then(|signer| signer.with_label("sig1"))
+                .and_then(|signer| signer.with_keyid(key_id))
+                .map_err(|e| CliError::config("--key-id", e))?;
             let signed = covered
                 .into_iter()
                 .map(Component::parse)
                 .collect::<Result<Vec<_>, _>>()
-                .and_then(|components| {
-                    MessageSigner::hmac(&key)?
-                        .with_label("sig1")?
-                        .with_keyid(key_id)?
-                        .with_components(components)
-                })
+                .and_then(|components| signer.with_components(components))
                 .map(MessageSigner::with_random_nonces)
                 .and_then(|signer| signer.sign(&request))
                 .map_err(|e| CliError::failed("cannot sign the request", e))?;

@@ -517,7 +517,13 @@ fn token_from_stdin_by_default_with_trailing_whitespace() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "[\"a\",\"\",\"b-c_D\"]\n");
-    let none = stdout(&run(&["token", "create", "--secret-file", secret], None));
+    // A token without fields (the CLI will not make one, handshake clients may) verifies to no fields.
+    let none = countermark::Tokens::new(countermark::HmacKey::new(
+        countermark::Algorithm::HmacSha256,
+        &countermark::Secret::new(SECRET).unwrap(),
+    ))
+    .create::<&str>(&[])
+    .unwrap();
     let out = run(
         &["token", "verify", "--secret-file", secret, "--json", "-"],
         Some(&none),
@@ -1123,4 +1129,46 @@ fn request_sign_errors_exit_2_or_1_and_print_nothing() {
         "{}",
         stderr(&refused)
     );
+}
+
+#[test]
+fn a_refused_key_id_is_a_usage_error_for_every_scheme() {
+    let secret = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    for scheme in ["hmac", "fost", "rfc9421"] {
+        let args = |key_id: &'static str| {
+            vec![
+                scheme,
+                "--key-id",
+                key_id,
+                "--method",
+                "GET",
+                "--url",
+                "https://e.com/",
+            ]
+        };
+        // The same command with a good key id signs: only the key id differs.
+        let ok = request_sign(Some(secret), &args("client-1"));
+        assert_eq!(ok.status.code(), Some(0), "{scheme}: {}", stderr(&ok));
+        let out = request_sign(Some(secret), &args("bad\tkey"));
+        assert_eq!(out.status.code(), Some(2), "{scheme}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{scheme}");
+        assert!(
+            stderr(&out).contains("--key-id"),
+            "{scheme}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn token_create_without_fields_is_a_usage_error() {
+    let dir = TempDir::new("no-fields");
+    let secret = dir.file("s", SECRET);
+    let secret = secret.to_str().unwrap();
+    let out = run(&["token", "create", "--secret-file", secret], None);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "printed {:?}", stdout(&out));
+    assert!(stderr(&out).contains("FIELD"), "{}", stderr(&out));
+    let one = run(&["token", "create", "--secret-file", secret, "a"], None);
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
 }

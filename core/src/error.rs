@@ -136,3 +136,42 @@ impl std::error::Error for Error {}
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorKind;
+
+    /// `ErrorKind::ALL` is what every binding's test of its error mapping reads, so it must hold every kind once.
+    /// The match below is exhaustive: a new kind does not compile until it gets a position here, and then this
+    /// test fails until `ALL` holds it at that position.
+    #[test]
+    fn all_holds_every_kind_once_in_declaration_order() {
+        fn position(kind: ErrorKind) -> usize {
+            match kind {
+                ErrorKind::Malformed => 0,
+                ErrorKind::TooLarge => 1,
+                ErrorKind::Expired => 2,
+                ErrorKind::NotYetValid => 3,
+                ErrorKind::BadSignature => 4,
+                ErrorKind::UnknownKey => 5,
+                ErrorKind::Replayed => 6,
+                ErrorKind::UnsupportedAlgorithm => 7,
+                ErrorKind::InvalidKey => 8,
+                ErrorKind::InvalidValue => 9,
+                ErrorKind::Unavailable => 10,
+            }
+        }
+        const COUNT: usize = 11;
+        assert_eq!(ErrorKind::ALL.len(), COUNT);
+        for (i, kind) in ErrorKind::ALL.into_iter().enumerate() {
+            assert_eq!(
+                position(kind),
+                i,
+                "{kind} is out of place in ErrorKind::ALL"
+            );
+        }
+        let names: std::collections::HashSet<&str> =
+            ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), COUNT, "two kinds share a name");
+    }
+}

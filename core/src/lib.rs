@@ -56,6 +56,33 @@ pub mod signed;
 pub mod token;
 
 pub use alg::{Algorithm, KeyType, SignatureAlgorithm};
+
+/// The default policy of every request scheme, one [`describe`](http::fost::Policy::describe) line each (`fost`,
+/// `hmac_header`, `rfc9421`, `jwt`). The core alone holds defaults: every binding's test compares the policy it
+/// builds when its caller sets nothing with these lines, so a binding that restates (and so drifts from) a
+/// default fails CI.
+///
+/// ```
+/// let defaults = countermark::policy_defaults();
+/// assert!(defaults.contains(&countermark::jwt::Policy::new().describe()));
+/// assert_eq!(defaults.len(), 4);
+/// ```
+pub fn policy_defaults() -> Vec<String> {
+    vec![
+        http::fost::Policy::default().describe(),
+        http::hmac_header::Policy::default().describe(),
+        http::message_signatures::MessagePolicy::default().describe(),
+        jwt::Policy::default().describe(),
+    ]
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on {
+        "on"
+    } else {
+        "off"
+    }
+}
 pub use clock::{Clock, FixedClock, SystemClock, UnixTime};
 pub use error::{Error, ErrorKind, Result};
 pub use http::fost::{

@@ -4,9 +4,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::result::countermark_result;
 
-/// The largest single input the library reads (256 MiB). A larger length is refused with
-/// `COUNTERMARK_RESULT_TOO_LARGE` before any byte is read, so a wrong length cannot make the library read far
-/// past the caller's buffer. Every format has a smaller limit of its own.
+/// The largest single input the library reads (256 MiB). A larger length is refused before any byte is read, so a
+/// wrong length cannot make the library read far past the caller's buffer: with `COUNTERMARK_RESULT_TOO_LARGE`
+/// up to `SSIZE_MAX` bytes, and with `COUNTERMARK_RESULT_INVALID_PARAMETER` over it (no buffer is that long: the
+/// length is wrong). Every format has a smaller limit of its own.
 pub const COUNTERMARK_MAX_INPUT_LEN: usize = 256 * 1024 * 1024;
 
 pub(crate) type FfiResult<T> = Result<T, countermark_result>;
@@ -38,11 +39,23 @@ pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> FfiResult<&'a [u8]
             Err(countermark_result::NullParameter)
         };
     }
-    if len > COUNTERMARK_MAX_INPUT_LEN {
-        return Err(countermark_result::TooLarge);
-    }
+    check_len(len, 1)?;
     // SAFETY: non-NULL, len bounded (so <= isize::MAX), validity guaranteed by the caller.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// The size check of every input of `n` items of `size` bytes: over `SSIZE_MAX` bytes no buffer can have, so the
+/// caller passed a wrong length (`INVALID_PARAMETER`, a usage error); over [`COUNTERMARK_MAX_INPUT_LEN`] bytes it
+/// is more than the library reads (`TOO_LARGE`).
+pub(crate) fn check_len(n: usize, size: usize) -> FfiResult<()> {
+    let size = size.max(1);
+    if n > isize::MAX as usize / size {
+        return Err(countermark_result::InvalidParameter);
+    }
+    if n > COUNTERMARK_MAX_INPUT_LEN / size {
+        return Err(countermark_result::TooLarge);
+    }
+    Ok(())
 }
 
 /// An input text: as [`bytes`], then UTF-8.
@@ -77,9 +90,7 @@ pub(crate) unsafe fn array<'a, T>(ptr: *const T, n: usize) -> FfiResult<&'a [T]>
             Err(countermark_result::NullParameter)
         };
     }
-    if n > COUNTERMARK_MAX_INPUT_LEN / std::mem::size_of::<T>().max(1) {
-        return Err(countermark_result::TooLarge);
-    }
+    check_len(n, std::mem::size_of::<T>())?;
     // SAFETY: non-NULL, bounded, validity guaranteed by the caller.
     Ok(unsafe { std::slice::from_raw_parts(ptr, n) })
 }

@@ -17,6 +17,9 @@ use crate::result::countermark_result;
 /// The default time tolerance of JWT verification, in seconds (asymmetric-jwt-auth's 20).
 pub const COUNTERMARK_JWT_DEFAULT_TOLERANCE: u64 = 20;
 
+/// The longest JWT read, in bytes (the core's `jwt::MAX_JWT_LEN`; a test keeps them equal).
+pub const COUNTERMARK_MAX_JWT_LEN: usize = 8 * 1024;
+
 /// A private key that signs (Ed25519, RSA, ECDSA P-256), with its public half and key id. Immutable, reference
 /// counted: thread-safe.
 pub struct countermark_signing_key {
@@ -372,8 +375,8 @@ fn cm_float(t: f64) -> String {
 
 /// Phase one: reads a compact JWT without trusting it and writes `username`, `time`, `nonce`, `kid` (when the
 /// header has one: look the public key up by it, or by the username) and `alg` to `*out`. `MALFORMED`,
-/// `TOO_LARGE` (over 8 KiB), `UNSUPPORTED_ALGORITHM` (`none`, HS*, PS*, anything but EdDSA and RS256/384/512).
-/// Thread-safe.
+/// `TOO_LARGE` (over `COUNTERMARK_MAX_JWT_LEN` bytes), `UNSUPPORTED_ALGORITHM` (`none`, HS*, PS*, anything but
+/// EdDSA and RS256/384/512). Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_jwt_parse(
     token: *const u8,
@@ -382,6 +385,7 @@ pub unsafe extern "C" fn countermark_jwt_parse(
 ) -> countermark_result {
     guard(|| {
         let out = out_ptr(out)?;
+        crate::boundary::check_len(token_len, 1)?;
         if token_len > jwt::MAX_JWT_LEN {
             return Err(countermark_result::TooLarge);
         }
@@ -439,6 +443,7 @@ pub unsafe extern "C" fn countermark_jwt_verify(
 ) -> countermark_result {
     guard(|| {
         let out = out_ptr(out)?;
+        crate::boundary::check_len(token_len, 1)?;
         if token_len > jwt::MAX_JWT_LEN {
             return Err(countermark_result::TooLarge);
         }

@@ -33,6 +33,7 @@ pub mod hmac_header;
 pub mod jwt;
 pub mod message_signatures;
 pub mod nonce;
+pub mod policy;
 pub mod request;
 pub mod result;
 pub mod signed_url;

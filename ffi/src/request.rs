@@ -49,10 +49,19 @@ impl BoxHandle for countermark_request {
     type Rust = OwnedRequest;
 }
 
+/// The most header lines a request or response holds (the core's `http::MAX_HEADERS`; a test keeps them equal).
+pub const COUNTERMARK_MAX_HEADERS: usize = 256;
+
+/// The longest header name or value, in bytes (the core's `http::MAX_HEADER_LEN`; a test keeps them equal).
+pub const COUNTERMARK_MAX_HEADER_LEN: usize = 16 * 1024;
+
+/// The longest request target, in bytes (the core's `http::MAX_TARGET_LEN`; a test keeps them equal).
+pub const COUNTERMARK_MAX_TARGET_LEN: usize = 16 * 1024;
+
 /// Starts a request with `method` (`GET`) to `target`: an absolute URI (`https://example.com/a?x=1`) or an
 /// origin-form target (`/a?x=1`, whose scheme and authority come from `countermark_request_set_authority` or
 /// the `Host` header). Writes it to `*out`. `MALFORMED` for an empty method or a target of neither form;
-/// `TOO_LARGE` for a target over 8 KiB.
+/// `TOO_LARGE` for a target over `COUNTERMARK_MAX_TARGET_LEN` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_request_new(
     method: *const u8,
@@ -102,7 +111,8 @@ pub unsafe extern "C" fn countermark_request_set_authority(
 }
 
 /// Appends a header line. `MALFORMED` for a name that is not visible ASCII or a value holding CR, LF or NUL;
-/// `TOO_LARGE` past 100 lines or 64 KiB of headers. On error the request is unchanged.
+/// `TOO_LARGE` past `COUNTERMARK_MAX_HEADERS` lines or for a name or value over `COUNTERMARK_MAX_HEADER_LEN`
+/// bytes. On error the request is unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_request_add_header(
     request: *mut countermark_request,
@@ -285,4 +295,16 @@ pub unsafe extern "C" fn countermark_response_set_request(
 pub unsafe extern "C" fn countermark_response_free(response: *mut countermark_response) {
     // SAFETY: NULL or a live handle the caller gives up.
     guard_value((), || unsafe { countermark_response::free(response) })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The header states the core's limits once, as macros: they must be the core's.
+    #[test]
+    fn limit_macros_are_the_cores() {
+        assert_eq!(super::COUNTERMARK_MAX_HEADERS, cm::http::MAX_HEADERS);
+        assert_eq!(super::COUNTERMARK_MAX_HEADER_LEN, cm::http::MAX_HEADER_LEN);
+        assert_eq!(super::COUNTERMARK_MAX_TARGET_LEN, cm::http::MAX_TARGET_LEN);
+        assert_eq!(crate::jwt::COUNTERMARK_MAX_JWT_LEN, cm::jwt::MAX_JWT_LEN);
+    }
 }

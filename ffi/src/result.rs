@@ -242,13 +242,23 @@ pub extern "C" fn countermark_result_is_verification_error(code: u32) -> bool {
     })
 }
 
-/// Whether `code` says the API was misused (codes 1-99: NULL pointers, bad lengths, small buffers, a consumed
-/// builder, a caught panic): a bug in the caller or the library, not a bad credential. Thread-safe.
+/// Whether `code` says the API was misused: `NULL_PARAMETER`, `INVALID_PARAMETER`, `INSUFFICIENT_SIZE`,
+/// `INVALID_UTF8`, `BUILDER_CONSUMED` and `PANIC` (codes 1-6), a bug in the caller or the library, not a bad
+/// credential. `NOT_FOUND` and `NO_CREDENTIALS` (7 and 8) are in the glue block but are answers, not misuse: false
+/// for them, for `OK` and for unknown codes. Thread-safe.
 #[no_mangle]
 pub extern "C" fn countermark_result_is_usage_error(code: u32) -> bool {
     guard_value(false, || {
         countermark_result::from_u32(code).is_some_and(|r| {
-            (1..100).contains(&(r as u32)) && !matches!(r, R::NotFound | R::NoCredentials)
+            matches!(
+                r,
+                R::NullParameter
+                    | R::InvalidParameter
+                    | R::InsufficientSize
+                    | R::InvalidUtf8
+                    | R::BuilderConsumed
+                    | R::Panic
+            )
         })
     })
 }

@@ -113,6 +113,7 @@ pub unsafe extern "C" fn countermark_tokens_verify(
         let out = out_ptr(out)?;
         // SAFETY: per the contract.
         let tokens = unsafe { countermark_tokens::get(tokens) }?;
+        crate::boundary::check_len(token_len, 1)?;
         if token_len > cm::MAX_TOKEN_LEN {
             return Err(countermark_result::TooLarge);
         }

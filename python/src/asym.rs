@@ -149,8 +149,8 @@ pub(crate) fn sign_jwt(
     token.sign(&key.inner).py()
 }
 
-/// How JWTs are checked: the clock, the time tolerance (default 20 s, the reference's), and the store of used
-/// nonces (default: a memory store of the policy's own).
+/// How JWTs are checked: the clock, the time tolerance (default: the core's `jwt::DEFAULT_TOLERANCE_SECS`, the
+/// reference's 20 s), and the store of used nonces (default: a memory store of the policy's own).
 #[pyclass(name = "JwtPolicy", module = "countermark", frozen)]
 pub(crate) struct PyJwtPolicy {
     inner: jwt::Policy,
@@ -159,20 +159,29 @@ pub(crate) struct PyJwtPolicy {
 #[pymethods]
 impl PyJwtPolicy {
     #[new]
-    #[pyo3(signature = (*, clock = None, tolerance = 20, nonces = None))]
+    #[pyo3(signature = (*, clock = None, tolerance = None, nonces = None))]
     fn new(
         clock: Option<&PyClock>,
-        tolerance: u64,
+        tolerance: Option<u64>,
         nonces: Option<&PyNonceStore>,
     ) -> PyResult<Self> {
-        let mut p = jwt::Policy::new()
-            .with_clock(clock_or_system(clock))
-            .with_tolerance(tolerance)
-            .py()?;
+        let mut p = jwt::Policy::new().with_clock(clock_or_system(clock));
+        if let Some(secs) = tolerance {
+            p = p.with_tolerance(secs).py()?;
+        }
         if let Some(s) = nonces {
             p = p.with_nonce_store(Arc::clone(&s.inner));
         }
         Ok(PyJwtPolicy { inner: p })
+    }
+
+    /// The settings as one line of text (the core's `describe`).
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<JwtPolicy {}>", self.inner.describe())
     }
 }
 
@@ -463,9 +472,10 @@ impl PyMessageVerifyingKey {
     }
 }
 
-/// How RFC 9421 signatures are checked. Defaults: system clock, 60 s skew for `created`, no maximum age,
-/// `created` required, `keyid` and `nonce` optional, no required components, unknown parameters refused,
-/// the first signature, `Content-Digest` not checked, nonces single-use in a memory store of its own.
+/// How RFC 9421 signatures are checked. Every argument left out keeps the core's default (`MessagePolicy`'s
+/// `DEFAULT_MAX_SKEW` and `DEFAULT_MAX_AGE`, `created` and `keyid` required, `nonce` optional, no required
+/// components, unknown parameters refused, the first signature, `Content-Digest` not checked, nonces single-use
+/// in a memory store of its own); `describe()` shows them.
 #[pyclass(name = "MessagePolicy", module = "countermark", frozen)]
 pub(crate) struct PyMessagePolicy {
     inner: MessagePolicy,
@@ -474,37 +484,47 @@ pub(crate) struct PyMessagePolicy {
 #[pymethods]
 impl PyMessagePolicy {
     #[new]
-    #[pyo3(signature = (*, clock = None, max_skew = None, max_age = None, require_created = true,
-        require_keyid = false, require_nonce = false, required_components = Vec::new(),
-        allow_unknown_params = false, label = None, check_content_digest = false, nonces = None,
-        remember_signatures = false))]
+    #[pyo3(signature = (*, clock = None, max_skew = None, max_age = MaxAge::Default, require_created = None,
+        require_keyid = None, require_nonce = None, required_components = Vec::new(),
+        allow_unknown_params = None, label = None, check_content_digest = None, nonces = None,
+        remember_signatures = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         clock: Option<&PyClock>,
         max_skew: Option<u64>,
-        max_age: Option<u64>,
-        require_created: bool,
-        require_keyid: bool,
-        require_nonce: bool,
+        max_age: MaxAge,
+        require_created: Option<bool>,
+        require_keyid: Option<bool>,
+        require_nonce: Option<bool>,
         required_components: Vec<String>,
-        allow_unknown_params: bool,
+        allow_unknown_params: Option<bool>,
         label: Option<String>,
-        check_content_digest: bool,
+        check_content_digest: Option<bool>,
         nonces: Option<&PyNonceStore>,
-        remember_signatures: bool,
+        remember_signatures: Option<bool>,
     ) -> PyResult<Self> {
+        // Only what the caller gave reaches the core: every default is the core's.
         let mut p = MessagePolicy::new()
             .with_clock(clock_or_system(clock))
-            .with_max_age(max_age)
-            .require_created(require_created)
-            .require_keyid(require_keyid)
-            .require_nonce(require_nonce)
-            .with_required_components(parse_components(&required_components)?)
-            .allow_unknown_params(allow_unknown_params)
-            .check_content_digest(check_content_digest)
-            .remember_signatures(remember_signatures);
+            .with_required_components(parse_components(&required_components)?);
+        if let MaxAge::Given(age) = max_age {
+            p = p.with_max_age(age);
+        }
         if let Some(s) = max_skew {
             p = p.with_max_skew(s);
+        }
+        let flags: [(Option<bool>, fn(MessagePolicy, bool) -> MessagePolicy); 6] = [
+            (require_created, MessagePolicy::require_created),
+            (require_keyid, MessagePolicy::require_keyid),
+            (require_nonce, MessagePolicy::require_nonce),
+            (allow_unknown_params, MessagePolicy::allow_unknown_params),
+            (check_content_digest, MessagePolicy::check_content_digest),
+            (remember_signatures, MessagePolicy::remember_signatures),
+        ];
+        for (value, set) in flags {
+            if let Some(v) = value {
+                p = set(p, v);
+            }
         }
         if let Some(l) = label {
             p = p.with_label(l);
@@ -513,6 +533,30 @@ impl PyMessagePolicy {
             p = p.with_nonce_store(Arc::clone(&s.inner));
         }
         Ok(PyMessagePolicy { inner: p })
+    }
+
+    /// The settings as one line of text (the core's `describe`).
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<MessagePolicy {}>", self.inner.describe())
+    }
+}
+
+/// `max_age` as given: left out (the core's default), `None` (no age limit) or a number of seconds.
+#[derive(Clone, Copy)]
+enum MaxAge {
+    Default,
+    Given(Option<u64>),
+}
+
+impl<'py> FromPyObject<'_, 'py> for MaxAge {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        Ok(MaxAge::Given(obj.extract()?))
     }
 }
 

@@ -16,6 +16,10 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _countermark(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", countermark::VERSION)?;
+    m.add(
+        "MEMORY_NONCE_STORE_DEFAULT_CAPACITY",
+        countermark::replay::MemoryNonceStore::DEFAULT_CAPACITY,
+    )?;
     m.add_class::<common::PyClock>()?;
     m.add_class::<keys::PyHmacKey>()?;
     m.add_class::<keys::PyKeyRing>()?;
@@ -43,6 +47,7 @@ fn _countermark(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<asym::PyMessageVerifyingKey>()?;
     m.add_class::<asym::PyMessagePolicy>()?;
     for f in [
+        wrap_pyfunction!(policy_defaults, m)?,
         wrap_pyfunction!(schemes::parse_fost, m)?,
         wrap_pyfunction!(schemes::verify_fost, m)?,
         wrap_pyfunction!(schemes::parse_fost_url, m)?,
@@ -65,4 +70,11 @@ fn _countermark(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(errors::_raise_kind, m)?)?;
     m.add_function(wrap_pyfunction!(errors::_error_kinds, m)?)?;
     Ok(())
+}
+
+/// The core's default policy of every request scheme, one `describe()` line each (see the core's
+/// `policy_defaults`): a policy built here with no arguments describes itself as exactly one of these lines.
+#[pyfunction]
+fn policy_defaults() -> Vec<String> {
+    countermark::policy_defaults()
 }

@@ -16,16 +16,23 @@ use crate::errors::IntoPy;
 pub(crate) struct PyNonceStore {
     pub(crate) inner: Arc<dyn NonceStore>,
     kind: &'static str,
+    capacity: Option<usize>,
 }
 
 #[pymethods]
 impl PyNonceStore {
-    /// An in-memory store of at most `capacity` live values.
+    /// An in-memory store of at most `capacity` live values (default: the core's
+    /// `MemoryNonceStore::DEFAULT_CAPACITY`).
     #[staticmethod]
-    #[pyo3(signature = (capacity = 1_000_000))]
-    fn memory(capacity: usize) -> Self {
+    #[pyo3(signature = (capacity = None))]
+    fn memory(capacity: Option<usize>) -> Self {
+        let store = match capacity {
+            Some(n) => MemoryNonceStore::new(n),
+            None => MemoryNonceStore::default(),
+        };
         PyNonceStore {
-            inner: Arc::new(MemoryNonceStore::new(capacity)),
+            capacity: Some(store.capacity()),
+            inner: Arc::new(store),
             kind: "memory",
         }
     }
@@ -60,6 +67,7 @@ impl PyNonceStore {
                 prefix: prefix.to_owned(),
             }),
             kind: "from_callable",
+            capacity: None,
         })
     }
 
@@ -80,6 +88,12 @@ impl PyNonceStore {
             .py()
     }
 
+    /// How many live values a memory store holds at most; None for the other kinds.
+    #[getter]
+    fn capacity(&self) -> Option<usize> {
+        self.capacity
+    }
+
     fn __repr__(&self) -> String {
         format!("NonceStore.{}(...)", self.kind)
     }
@@ -95,6 +109,7 @@ impl PyNonceStore {
         Ok(PyNonceStore {
             inner: Arc::new(store),
             kind: "redis",
+            capacity: None,
         })
     }
 

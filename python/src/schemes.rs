@@ -73,8 +73,8 @@ impl PyFostSigner {
     }
 }
 
-/// How FOST requests and URLs are checked: the clock, the allowed skew (default 300 s, the reference's), and
-/// optionally a store that makes each signature single-use.
+/// How FOST requests and URLs are checked: the clock, the allowed skew (default: the core's
+/// `fost::DEFAULT_MAX_SKEW`, the reference's 300 s), and optionally a store that makes each signature single-use.
 #[pyclass(name = "FostPolicy", module = "countermark", frozen)]
 pub(crate) struct PyFostPolicy {
     inner: fost::Policy,
@@ -83,14 +83,29 @@ pub(crate) struct PyFostPolicy {
 #[pymethods]
 impl PyFostPolicy {
     #[new]
-    #[pyo3(signature = (*, clock = None, max_skew = 300, seen_signatures = None))]
-    fn new(clock: Option<&PyClock>, max_skew: u64, seen_signatures: Option<&PyNonceStore>) -> Self {
-        let mut p =
-            fost::Policy::new(clock_or_system(clock)).with_max_skew(Duration::from_secs(max_skew));
+    #[pyo3(signature = (*, clock = None, max_skew = None, seen_signatures = None))]
+    fn new(
+        clock: Option<&PyClock>,
+        max_skew: Option<u64>,
+        seen_signatures: Option<&PyNonceStore>,
+    ) -> Self {
+        let mut p = fost::Policy::new(clock_or_system(clock));
+        if let Some(secs) = max_skew {
+            p = p.with_max_skew(Duration::from_secs(secs));
+        }
         if let Some(s) = seen_signatures {
             p = p.with_seen_signatures(Arc::clone(&s.inner));
         }
         PyFostPolicy { inner: p }
+    }
+
+    /// The settings as one line of text (the core's `describe`).
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<FostPolicy {}>", self.inner.describe())
     }
 }
 
@@ -307,8 +322,9 @@ impl PyHmacHeaderSigner {
     }
 }
 
-/// How HMAC-header requests are checked: the clock, the timeout (default 5 s, `HMAC_AUTH_REQUEST_TIMEOUT`),
-/// and optionally a store that makes each signature single-use.
+/// How HMAC-header requests are checked: the clock, the timeout (default: the core's
+/// `hmac_header::DEFAULT_TIMEOUT`, the reference's `HMAC_AUTH_REQUEST_TIMEOUT` of 5 s), and optionally a store
+/// that makes each signature single-use.
 #[pyclass(name = "HmacHeaderPolicy", module = "countermark", frozen)]
 pub(crate) struct PyHmacHeaderPolicy {
     inner: hmac_header::Policy,
@@ -317,14 +333,29 @@ pub(crate) struct PyHmacHeaderPolicy {
 #[pymethods]
 impl PyHmacHeaderPolicy {
     #[new]
-    #[pyo3(signature = (*, clock = None, timeout = 5, seen_signatures = None))]
-    fn new(clock: Option<&PyClock>, timeout: u64, seen_signatures: Option<&PyNonceStore>) -> Self {
-        let mut p = hmac_header::Policy::new(clock_or_system(clock))
-            .with_timeout(Duration::from_secs(timeout));
+    #[pyo3(signature = (*, clock = None, timeout = None, seen_signatures = None))]
+    fn new(
+        clock: Option<&PyClock>,
+        timeout: Option<u64>,
+        seen_signatures: Option<&PyNonceStore>,
+    ) -> Self {
+        let mut p = hmac_header::Policy::new(clock_or_system(clock));
+        if let Some(secs) = timeout {
+            p = p.with_timeout(Duration::from_secs(secs));
+        }
         if let Some(s) = seen_signatures {
             p = p.with_seen_signatures(Arc::clone(&s.inner));
         }
         PyHmacHeaderPolicy { inner: p }
+    }
+
+    /// The settings as one line of text (the core's `describe`).
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<HmacHeaderPolicy {}>", self.inner.describe())
     }
 }
 

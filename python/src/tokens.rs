@@ -54,12 +54,16 @@ pub(crate) struct PyTokens {
 #[pymethods]
 impl PyTokens {
     #[new]
-    #[pyo3(signature = (keys, *, clock = None, random_len = 256))]
-    fn new(keys: &Bound<'_, PyAny>, clock: Option<&PyClock>, random_len: usize) -> PyResult<Self> {
-        let tokens = Tokens::new(key_ring(keys)?)
-            .with_clock(clock_or_system(clock))
-            .with_random_len(random_len)
-            .py()?;
+    #[pyo3(signature = (keys, *, clock = None, random_len = None))]
+    fn new(
+        keys: &Bound<'_, PyAny>,
+        clock: Option<&PyClock>,
+        random_len: Option<usize>,
+    ) -> PyResult<Self> {
+        let mut tokens = Tokens::new(key_ring(keys)?).with_clock(clock_or_system(clock));
+        if let Some(len) = random_len {
+            tokens = tokens.with_random_len(len).py()?;
+        }
         Ok(PyTokens { inner: tokens })
     }
 

@@ -513,11 +513,16 @@ static void lengths(const fixture *f) {
     IS(countermark_secret_generate(1025, &bytes), COUNTERMARK_RESULT_INVALID_KEY);
     CHECK(bytes.data == NULL, "no bytes written for a refused length");
 
-    /* Huge lengths, next to a one-byte buffer: refused with TOO_LARGE before anything is read. */
+    /* Huge lengths, next to a one-byte buffer: refused before anything is read, with TOO_LARGE up to SSIZE_MAX
+     * and INVALID_PARAMETER over it (no buffer is that long). */
     IS(countermark_tokens_verify(f->tokens, ONE_BYTE, HUGE_LEN, -1, &claims), COUNTERMARK_RESULT_TOO_LARGE);
-    IS(countermark_tokens_verify(f->tokens, ONE_BYTE, SIZE_MAX, -1, &claims), COUNTERMARK_RESULT_TOO_LARGE);
+    IS(countermark_tokens_verify(f->tokens, ONE_BYTE, SIZE_MAX, -1, &claims), COUNTERMARK_RESULT_INVALID_PARAMETER);
     IS(countermark_hmac_key_sign(f->key, ONE_BYTE, HUGE_LEN, tag, sizeof tag, &n), COUNTERMARK_RESULT_TOO_LARGE);
-    IS(countermark_hmac_key_verify(f->key, ONE_BYTE, 1, ONE_BYTE, SIZE_MAX), COUNTERMARK_RESULT_TOO_LARGE);
+    IS(countermark_hmac_key_verify(f->key, ONE_BYTE, 1, ONE_BYTE, SIZE_MAX), COUNTERMARK_RESULT_INVALID_PARAMETER);
+    /* The boundary between the two: SSIZE_MAX is too large, one more is a wrong length. */
+    IS(countermark_hmac_key_verify(f->key, ONE_BYTE, 1, ONE_BYTE, (size_t)PTRDIFF_MAX), COUNTERMARK_RESULT_TOO_LARGE);
+    IS(countermark_hmac_key_verify(f->key, ONE_BYTE, 1, ONE_BYTE, (size_t)PTRDIFF_MAX + 1),
+       COUNTERMARK_RESULT_INVALID_PARAMETER);
     IS(countermark_hmac_key_new(S("sha256"), ONE_BYTE, HUGE_LEN, NULL, 0, &key), COUNTERMARK_RESULT_TOO_LARGE);
     IS(countermark_url_signer_validate_url(f->url_signer, ONE_BYTE, HUGE_LEN, &claims), COUNTERMARK_RESULT_TOO_LARGE);
     IS(countermark_jwt_parse(ONE_BYTE, SIZE_MAX / 2, &claims), COUNTERMARK_RESULT_TOO_LARGE);
@@ -525,7 +530,7 @@ static void lengths(const fixture *f) {
     IS(countermark_request_add_header(f->request, S("X-A"), ONE_BYTE, HUGE_LEN), COUNTERMARK_RESULT_TOO_LARGE);
     IS(countermark_request_set_body(f->request, ONE_BYTE, HUGE_LEN), COUNTERMARK_RESULT_TOO_LARGE);
     IS(countermark_content_digest(ONE_BYTE, HUGE_LEN, S("sha-256"), &bytes), COUNTERMARK_RESULT_TOO_LARGE);
-    IS(countermark_content_digest_verify(S("sha-256=:x:"), ONE_BYTE, SIZE_MAX), COUNTERMARK_RESULT_TOO_LARGE);
+    IS(countermark_content_digest_verify(S("sha-256=:x:"), ONE_BYTE, SIZE_MAX), COUNTERMARK_RESULT_INVALID_PARAMETER);
     IS(countermark_nonce_store_check_and_insert(f->store, ONE_BYTE, HUGE_LEN, 10, f->clock),
        COUNTERMARK_RESULT_TOO_LARGE);
     /* Each format's own limit, one byte over it. */
@@ -541,7 +546,8 @@ static void lengths(const fixture *f) {
     /* An array count over the limit is refused without reading the array. */
     {
         countermark_str field = {(const uint8_t *)"a", 1};
-        IS(countermark_tokens_create(f->tokens, &field, SIZE_MAX, &bytes), COUNTERMARK_RESULT_TOO_LARGE);
+        IS(countermark_tokens_create(f->tokens, &field, SIZE_MAX, &bytes), COUNTERMARK_RESULT_INVALID_PARAMETER);
+        IS(countermark_tokens_create(f->tokens, &field, COUNTERMARK_MAX_INPUT_LEN / sizeof field + 1, &bytes), COUNTERMARK_RESULT_TOO_LARGE);
         CHECK(bytes.data == NULL, "no token for a huge field count");
     }
 }
@@ -693,6 +699,16 @@ static void result_codes(void) {
     CHECK(!countermark_result_is_verification_error(COUNTERMARK_RESULT_OK), "OK is not an error");
     CHECK(!countermark_result_is_verification_error(COUNTERMARK_RESULT_INVALID_KEY), "invalid key is the caller's");
     CHECK(countermark_result_is_usage_error(COUNTERMARK_RESULT_NULL_PARAMETER), "NULL is a usage error");
+    /* As documented: codes 1-6 are misuse; NOT_FOUND and NO_CREDENTIALS (7, 8) are answers. */
+    for (i = 1; i <= 6; i++) {
+        char where[64];
+        snprintf(where, sizeof where, "code %u is a usage error", (unsigned)i);
+        CHECK(countermark_result_is_usage_error((uint32_t)i), where);
+    }
+    CHECK(!countermark_result_is_usage_error(COUNTERMARK_RESULT_NOT_FOUND), "NOT_FOUND is not misuse");
+    CHECK(!countermark_result_is_usage_error(COUNTERMARK_RESULT_NO_CREDENTIALS), "NO_CREDENTIALS is not misuse");
+    CHECK(!countermark_result_is_usage_error(COUNTERMARK_RESULT_OK), "OK is not misuse");
+    CHECK(!countermark_result_is_usage_error(COUNTERMARK_RESULT_MALFORMED), "MALFORMED is not misuse");
 }
 
 static void claims_and_bytes(const fixture *f) {

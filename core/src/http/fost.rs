@@ -239,6 +239,16 @@ impl Policy {
     pub fn max_skew(&self) -> Duration {
         self.max_skew
     }
+
+    /// Its settings as one line of text, e.g. `fost max_skew=300s seen_signatures=off`: for logs, and for the
+    /// tests that prove a binding's default policy is the core's ([`crate::policy_defaults`]).
+    pub fn describe(&self) -> String {
+        format!(
+            "fost max_skew={}s seen_signatures={}",
+            self.max_skew.as_secs(),
+            crate::on_off(self.seen.is_some())
+        )
+    }
 }
 
 impl Default for Policy {

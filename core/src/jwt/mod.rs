@@ -412,6 +412,12 @@ impl Policy {
         self.tolerance
     }
 
+    /// Its settings as one line of text, e.g. `jwt tolerance=20s nonce_store=on`: for logs, and for the tests
+    /// that prove a binding's default policy is the core's ([`crate::policy_defaults`]).
+    pub fn describe(&self) -> String {
+        format!("jwt tolerance={}s nonce_store=on", self.tolerance)
+    }
+
     /// The clock.
     pub fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock

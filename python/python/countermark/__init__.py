@@ -53,6 +53,7 @@ from ._countermark import (
     parse_jwt_request,
     parse_message_signature,
     parse_response_signature,
+    policy_defaults,
     sign_jwt,
     verify_content_digest,
     verify_fost,
@@ -82,6 +83,7 @@ from .exceptions import (
 __all__ = [
     "__version__",
     "exceptions",
+    "policy_defaults",
     # keys and time
     "HmacKey",
     "KeyRing",

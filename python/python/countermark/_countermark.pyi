@@ -30,6 +30,8 @@ __all__ = [
     "VerifiedToken",
     "VerifyingKey",
     "__version__",
+    "MEMORY_NONCE_STORE_DEFAULT_CAPACITY",
+    "policy_defaults",
     "_error_kinds",
     "_raise_kind",
     "content_digest",
@@ -51,6 +53,9 @@ __all__ = [
 ]
 
 __version__: str
+MEMORY_NONCE_STORE_DEFAULT_CAPACITY: int
+
+def policy_defaults() -> list[str]: ...
 
 _Secret = Union[str, bytes, bytearray]
 _Headers = Union[Mapping[str, str], Iterable[tuple[str, str]]]
@@ -99,7 +104,7 @@ class VerifiedToken:
 
 @final
 class Tokens:
-    def __new__(cls, keys: _Keys, *, clock: Optional[Clock] = None, random_len: int = 256) -> Tokens: ...
+    def __new__(cls, keys: _Keys, *, clock: Optional[Clock] = None, random_len: Optional[int] = None) -> Tokens: ...
     def create(self, *fields: str) -> str: ...
     def create_with_random(self, fields: Sequence[str], random: bytes) -> str: ...
     def verify(self, token: str, max_age: Optional[int] = None) -> VerifiedToken: ...
@@ -150,12 +155,14 @@ class UrlSigner:
 @final
 class NonceStore:
     @staticmethod
-    def memory(capacity: int = 1000000) -> NonceStore: ...
+    def memory(capacity: Optional[int] = None) -> NonceStore: ...
     @staticmethod
     def redis(url: str, *, prefix: Optional[str] = None) -> NonceStore: ...
     @staticmethod
     def from_callable(add: Callable[[str, int], bool], *, prefix: str = "countermark:nonce:") -> NonceStore: ...
     def check_and_insert(self, value: bytes, ttl: int, *, clock: Optional[Clock] = None) -> None: ...
+    @property
+    def capacity(self) -> Optional[int]: ...
 
 @final
 class Request:
@@ -248,8 +255,9 @@ class FostSigner:
 @final
 class FostPolicy:
     def __new__(
-        cls, *, clock: Optional[Clock] = None, max_skew: int = 300, seen_signatures: Optional[NonceStore] = None
+        cls, *, clock: Optional[Clock] = None, max_skew: Optional[int] = None, seen_signatures: Optional[NonceStore] = None
     ) -> FostPolicy: ...
+    def describe(self) -> str: ...
 
 @final
 class FostUrlSigner:
@@ -290,8 +298,9 @@ class HmacHeaderSigner:
 @final
 class HmacHeaderPolicy:
     def __new__(
-        cls, *, clock: Optional[Clock] = None, timeout: int = 5, seen_signatures: Optional[NonceStore] = None
+        cls, *, clock: Optional[Clock] = None, timeout: Optional[int] = None, seen_signatures: Optional[NonceStore] = None
     ) -> HmacHeaderPolicy: ...
+    def describe(self) -> str: ...
 
 def parse_hmac_header(request: Request) -> Optional[Credentials]: ...
 def verify_hmac_header(request: Request, secret: ApiSecret, policy: Optional[HmacHeaderPolicy] = None) -> Verified: ...
@@ -334,8 +343,9 @@ def sign_jwt(
 @final
 class JwtPolicy:
     def __new__(
-        cls, *, clock: Optional[Clock] = None, tolerance: int = 20, nonces: Optional[NonceStore] = None
+        cls, *, clock: Optional[Clock] = None, tolerance: Optional[int] = None, nonces: Optional[NonceStore] = None
     ) -> JwtPolicy: ...
+    def describe(self) -> str: ...
 
 def parse_jwt(token: str) -> Credentials: ...
 def parse_jwt_request(request: Request) -> Optional[tuple[str, Credentials]]: ...
@@ -379,17 +389,18 @@ class MessagePolicy:
         *,
         clock: Optional[Clock] = None,
         max_skew: Optional[int] = None,
-        max_age: Optional[int] = None,
-        require_created: bool = True,
-        require_keyid: bool = False,
-        require_nonce: bool = False,
+        max_age: Optional[int] = ...,
+        require_created: Optional[bool] = None,
+        require_keyid: Optional[bool] = None,
+        require_nonce: Optional[bool] = None,
         required_components: Sequence[str] = ...,
-        allow_unknown_params: bool = False,
+        allow_unknown_params: Optional[bool] = None,
         label: Optional[str] = None,
-        check_content_digest: bool = False,
+        check_content_digest: Optional[bool] = None,
         nonces: Optional[NonceStore] = None,
-        remember_signatures: bool = False,
+        remember_signatures: Optional[bool] = None,
     ) -> MessagePolicy: ...
+    def describe(self) -> str: ...
 
 def parse_message_signature(request: Request, label: Optional[str] = None) -> Optional[Credentials]: ...
 def verify_message_signature(request: Request, key: MessageVerifyingKey, policy: MessagePolicy) -> Verified: ...

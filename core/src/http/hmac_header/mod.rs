@@ -389,6 +389,16 @@ impl Policy {
     pub fn timeout(&self) -> Duration {
         self.timeout
     }
+
+    /// Its settings as one line of text, e.g. `hmac_header timeout=5s seen_signatures=off`: for logs, and for the
+    /// tests that prove a binding's default policy is the core's ([`crate::policy_defaults`]).
+    pub fn describe(&self) -> String {
+        format!(
+            "hmac_header timeout={}s seen_signatures={}",
+            self.timeout.as_secs(),
+            crate::on_off(self.seen.is_some())
+        )
+    }
 }
 
 impl Default for Policy {

@@ -1029,6 +1029,32 @@ impl MessagePolicy {
     pub fn required_components(&self) -> &[Component] {
         &self.required
     }
+
+    /// Its settings as one line of text, e.g. `rfc9421 max_skew=5s max_age=300s require_created=on ...`: for
+    /// logs, and for the tests that prove a binding's default policy is the core's ([`crate::policy_defaults`]).
+    pub fn describe(&self) -> String {
+        use crate::on_off;
+        let max_age = match self.max_age {
+            Some(secs) => format!("{secs}s"),
+            None => "none".to_string(),
+        };
+        let required: Vec<String> = self.required.iter().map(ToString::to_string).collect();
+        format!(
+            "rfc9421 max_skew={}s max_age={max_age} require_created={} require_keyid={} require_nonce={} \
+             required_components=({}) allow_unknown_params={} label={} check_content_digest={} nonce_store={} \
+             remember_signatures={}",
+            self.max_skew,
+            on_off(self.require_created),
+            on_off(self.require_keyid),
+            on_off(self.require_nonce),
+            required.join(" "),
+            on_off(self.allow_unknown_params),
+            self.label.as_deref().unwrap_or("any"),
+            on_off(self.check_content_digest),
+            on_off(self.nonce_store.is_some()),
+            on_off(self.remember_signatures),
+        )
+    }
 }
 
 /// A signature read from a message, not yet checked. Everything it returns is *claimed*.

@@ -1,0 +1,72 @@
+package countermark
+
+// #include "countermark.h"
+import "C"
+
+import (
+	"runtime"
+	"strings"
+	"time"
+)
+
+// The defaults of the policies whose constructors take a duration, read from the header (whose values a test
+// keeps equal to the core's): pass them to get the core's default policy.
+const (
+	// DefaultFostMaxSkew is how far a FOST timestamp may be from the clock (the reference's).
+	DefaultFostMaxSkew = time.Duration(C.COUNTERMARK_FOST_DEFAULT_MAX_SKEW) * time.Second
+	// DefaultHMACHeaderTimeout is how old an HMAC-header request may be (HMAC_AUTH_REQUEST_TIMEOUT).
+	DefaultHMACHeaderTimeout = time.Duration(C.COUNTERMARK_HMAC_HEADER_DEFAULT_TIMEOUT) * time.Second
+	// DefaultJWTTolerance is how far a JWT's time may be from the clock (asymmetric-jwt-auth's).
+	DefaultJWTTolerance = time.Duration(C.COUNTERMARK_JWT_DEFAULT_TOLERANCE) * time.Second
+)
+
+// PolicyDefaults is the core's default policy of every request scheme, one Describe line each (fost,
+// hmac_header, rfc9421, jwt): a policy built with the Default* values (or, for RFC 9421, with empty options)
+// describes itself as exactly its scheme's line.
+func PolicyDefaults() []string {
+	var out C.countermark_bytes
+	if C.countermark_policy_defaults(&out) != C.COUNTERMARK_RESULT_OK {
+		return nil
+	}
+	return strings.Split(string(takeBytes(&out)), "\n")
+}
+
+// describe reads a describe() output; "" when the handle is closed.
+func describe(rc C.countermark_result, out *C.countermark_bytes) string {
+	if rc != C.COUNTERMARK_RESULT_OK {
+		return ""
+	}
+	return string(takeBytes(out))
+}
+
+// Describe gives the policy's settings as one line, e.g. "fost max_skew=300s seen_signatures=off".
+func (p *FostPolicy) Describe() string {
+	var out C.countermark_bytes
+	s := describe(C.countermark_fost_policy_describe(p.p, &out), &out)
+	runtime.KeepAlive(p)
+	return s
+}
+
+// Describe gives the policy's settings as one line, e.g. "hmac_header timeout=5s seen_signatures=off".
+func (p *HMACHeaderPolicy) Describe() string {
+	var out C.countermark_bytes
+	s := describe(C.countermark_hmac_header_policy_describe(p.p, &out), &out)
+	runtime.KeepAlive(p)
+	return s
+}
+
+// Describe gives the policy's settings as one line, e.g. "jwt tolerance=20s nonce_store=on".
+func (p *JWTPolicy) Describe() string {
+	var out C.countermark_bytes
+	s := describe(C.countermark_jwt_policy_describe(p.p, &out), &out)
+	runtime.KeepAlive(p)
+	return s
+}
+
+// Describe gives the policy's settings as one line, e.g. "rfc9421 max_skew=5s max_age=300s ...".
+func (p *MessagePolicy) Describe() string {
+	var out C.countermark_bytes
+	s := describe(C.countermark_message_policy_describe(p.p, &out), &out)
+	runtime.KeepAlive(p)
+	return s
+}
