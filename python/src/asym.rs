@@ -513,7 +513,8 @@ impl PyMessagePolicy {
         if let Some(s) = max_skew {
             p = p.with_max_skew(s);
         }
-        let flags: [(Option<bool>, fn(MessagePolicy, bool) -> MessagePolicy); 6] = [
+        type Setter = fn(MessagePolicy, bool) -> MessagePolicy;
+        let flags: [(Option<bool>, Setter); 6] = [
             (require_created, MessagePolicy::require_created),
             (require_keyid, MessagePolicy::require_keyid),
             (require_nonce, MessagePolicy::require_nonce),
