@@ -811,3 +811,90 @@ fn no_secret_appears_in_debug_output_or_error_messages() {
         assert!(!t.contains(&pem_body[..40]), "private key in {t:?}");
     }
 }
+
+/// Other spellings of the same base64 bytes: the unused low bits of the last character set, the padding dropped.
+fn base64_respellings(b64: &str) -> Vec<String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let data = b64.trim_end_matches('=');
+    let pad = &b64[data.len()..];
+    assert!(!pad.is_empty(), "the MACs tested leave unused bits");
+    let last = data.as_bytes()[data.len() - 1];
+    let v = ALPHABET.iter().position(|&c| c == last).unwrap();
+    let flipped = char::from(ALPHABET[v ^ 1]);
+    vec![
+        format!("{}{flipped}{pad}", &data[..data.len() - 1]),
+        data.to_string(),
+        format!("{b64}="),
+    ]
+}
+
+/// The seen-signature stores of the nonce-less HMAC schemes (FOST, HMAC header) remember the signature's text.
+/// That is replay-proof only because an HMAC is deterministic and its base64 has one accepted spelling: every other
+/// spelling of the same bytes is refused before any store is asked, so a replay cannot be re-encoded past the
+/// store (issue 15 item 2; RFC 9421's store hashes the signature base instead, see the message_signatures tests).
+#[test]
+fn re_encoded_hmac_signatures_cannot_dodge_a_seen_signature_store() {
+    // FOST.
+    let key = fost::hmac_key(&Secret::new(SECRET.to_vec()).unwrap());
+    let req = Request::new("GET", "/a?b=1")
+        .unwrap()
+        .with_authority("https", "example.com");
+    let sig = countermark::FostSigner::new("k", key.clone())
+        .unwrap()
+        .with_clock(clock())
+        .sign(&req, &[])
+        .unwrap();
+    let policy =
+        fost::Policy::new(clock()).with_seen_signatures(Arc::new(MemoryNonceStore::default()));
+    let mut spellings = vec![sig.signature().to_string()];
+    spellings.extend(base64_respellings(sig.signature()));
+    for (i, spelling) in spellings.iter().enumerate() {
+        let headers: Vec<(&str, String)> = sig
+            .headers()
+            .iter()
+            .map(|(n, v)| (*n, v.replace(sig.signature(), spelling)))
+            .collect();
+        let mut r = req.clone();
+        for (n, v) in &headers {
+            r = r.with_header(n, v).unwrap();
+        }
+        let got = fost::parse(&r).and_then(|u| u.unwrap().verify(&key, &policy));
+        if i == 0 {
+            got.unwrap();
+        } else {
+            assert_eq!(
+                got.unwrap_err().kind(),
+                ErrorKind::BadSignature,
+                "{spelling}"
+            );
+        }
+    }
+
+    // HMAC header.
+    let secret = ApiSecret::from_secret(Secret::new(SECRET.to_vec()).unwrap());
+    let signed = HmacHeaderSigner::new("k", secret.key(Algorithm::HmacSha256).unwrap())
+        .unwrap()
+        .sign_at(&hmac_header::Body::Empty, "2023-11-14T22:13:20+00:00")
+        .unwrap();
+    let policy = hmac_header::Policy::new(Arc::new(FixedClock::at_secs(NOW + 1)))
+        .with_seen_signatures(Arc::new(MemoryNonceStore::default()));
+    let mut spellings = vec![signed.signature().to_string()];
+    spellings.extend(base64_respellings(signed.signature()));
+    for (i, spelling) in spellings.iter().enumerate() {
+        let auth = signed.authorization().replace(signed.signature(), spelling);
+        let r = Request::new("GET", "/")
+            .unwrap()
+            .with_header("Authorization", &auth)
+            .unwrap();
+        let got = hmac_header::parse(&r).and_then(|u| u.unwrap().verify(&secret, &policy));
+        if i == 0 {
+            got.unwrap();
+        } else {
+            assert_eq!(
+                got.unwrap_err().kind(),
+                ErrorKind::BadSignature,
+                "{spelling}"
+            );
+        }
+    }
+}

@@ -4,6 +4,19 @@
 //! (`EC PRIVATE KEY`) and SubjectPublicKeyInfo (`PUBLIC KEY`), and JWK (`OKP`/Ed25519, `RSA`, `EC`/P-256). Encrypted
 //! private keys are refused. RSA keys are 2048 to 8192 bits.
 //!
+//! Keys refused at load ([`ErrorKind::InvalidKey`]), whatever the format, so no binding or store can hold one:
+//! * Ed25519 public keys that are not canonically encoded (`y >= 2^255-19`) or that are one of the eight points of
+//!   small order (the identity, the point of order 2, those of order 4 and 8, with either sign bit): with such a
+//!   key one fixed signature verifies for every message (or about half of them), so anyone could sign as its owner;
+//! * RSA public exponents that are even or below 3 (`e = 1` makes every "signature" its own message);
+//! * RSA private keys whose two primes differ in length (see [`SigningKey`]).
+//!
+//! ECDSA P-256 signatures are malleable: for a valid `(r, s)`, `(r, n - s)` verifies too. countermark signs only
+//! the low-`s` form (`s <= n/2`) but verifies both, because RFC 9421's own example (B.2.4) and signers such as
+//! Python's `cryptography` produce high-`s` signatures; nothing here identifies a message by its signature bytes
+//! (RFC 9421's seen-signature mode remembers a hash of the key id and the signature base instead), so the second
+//! form gives an attacker nothing.
+//!
 //! Each key carries the set of [`SignatureAlgorithm`]s it may be used with, by default every algorithm of its
 //! family ([`KeyType`]); [`VerifyingKey::with_allowed`] narrows it. Verifying or signing under an algorithm outside
 //! the set is [`ErrorKind::UnsupportedAlgorithm`], so a message can never pick a weaker algorithm or another key
@@ -48,6 +61,116 @@ fn default_allowed(key_type: KeyType) -> Vec<SignatureAlgorithm> {
         .collect()
 }
 
+/// `p = 2^255 - 19`, little-endian: an Ed25519 point's `y` (the encoding without its top bit) must be below it.
+const ED25519_P: [u8; 32] = {
+    let mut p = [0xff; 32];
+    p[0] = 0xed;
+    p[31] = 0x7f;
+    p
+};
+
+/// The `y` coordinates (little-endian, sign bit clear) of the eight Ed25519 points of small order (the curve's
+/// torsion subgroup, as libsodium's `ge25519_has_small_order` lists them): `0` (order 4, two points), `1` (the
+/// identity), `p - 1` (order 2) and the two `y` of the four points of order 8. Each is refused with either sign
+/// bit; their non-canonical encodings (`y + p`) are refused as non-canonical.
+const ED25519_SMALL_ORDER_Y: [[u8; 32]; 5] = [
+    [0; 32],
+    {
+        let mut one = [0; 32];
+        one[0] = 1;
+        one
+    },
+    {
+        let mut p_minus_1 = ED25519_P;
+        p_minus_1[0] = 0xec;
+        p_minus_1
+    },
+    [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ],
+    [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
+    ],
+];
+
+/// Refuses an Ed25519 public key that is not canonically encoded (`y >= p`) or is a point of small order. A
+/// small-order key makes one signature (`R` = a small-order point, `S = 0`) verify for every message (or about
+/// half of them): anyone could sign as its owner. The key is public, so this need not run in constant time.
+fn check_ed25519_public(point: &[u8; 32]) -> Result<()> {
+    let mut y = *point;
+    y[31] &= 0x7f;
+    // Little-endian comparison: the most significant byte is the last.
+    if y.iter().rev().cmp(ED25519_P.iter().rev()) != std::cmp::Ordering::Less {
+        return Err(invalid(
+            "non-canonical Ed25519 public key (its y coordinate is not below 2^255-19)",
+        ));
+    }
+    if ED25519_SMALL_ORDER_Y.contains(&y) {
+        return Err(invalid(
+            "Ed25519 public key of small order refused (it would let anyone forge signatures)",
+        ));
+    }
+    Ok(())
+}
+
+/// The order `n` of the P-256 group, big-endian.
+const P256_N: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+/// `floor(n / 2)` of P-256, big-endian: the largest low `s`.
+const P256_HALF_N: [u8; 32] = [
+    0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xde, 0x73, 0x7d, 0x56, 0xd3, 0x8b, 0xcf, 0x42, 0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31, 0x92, 0xa8,
+];
+
+/// Whether the `s` half of a fixed-size (`r‖s`, 64-byte) P-256 ECDSA signature is above `n / 2`. For every valid
+/// `(r, s)`, `(r, n - s)` verifies too: the pair is the same signature written two ways.
+pub(crate) fn p256_is_high_s(sig: &[u8]) -> bool {
+    sig.len() == 64 && sig[32..] > P256_HALF_N[..]
+}
+
+/// Rewrites a fixed-size P-256 ECDSA signature to its low-`s` form (`s` becomes `n - s` when above `n / 2`);
+/// anything else is left alone. Signatures are public, so this need not run in constant time.
+pub(crate) fn p256_normalize_s(sig: &mut [u8]) {
+    if p256_is_high_s(sig) {
+        p256_negate_s(sig);
+    }
+}
+
+/// `(r, s)` becomes `(r, n - s)` (for `0 < s < n`): the other encoding of the same ECDSA signature.
+fn p256_negate_s(sig: &mut [u8]) {
+    let s = &mut sig[32..];
+    let mut borrow = 0u16;
+    for i in (0..32).rev() {
+        let d = u16::from(P256_N[i])
+            .wrapping_sub(u16::from(s[i]))
+            .wrapping_sub(borrow);
+        borrow = (d >> 15) & 1;
+        s[i] = (d & 0xff) as u8;
+    }
+}
+
+/// The bit lengths of the two primes of a PKCS#1 `RSAPrivateKey`, when it parses (only to explain a refusal).
+fn rsa_prime_bits(pkcs1: &[u8]) -> Option<(usize, usize)> {
+    let bits = |v: &[u8]| match v.first() {
+        Some(&first) => v.len() * 8 - first.leading_zeros() as usize,
+        None => 0,
+    };
+    let mut seq = Der::new(pkcs1).nested(der::SEQUENCE).ok()?;
+    for _ in 0..4 {
+        seq.unsigned_integer().ok()?; // version, n, e, d
+    }
+    let p = seq.unsigned_integer().ok()?;
+    let q = seq.unsigned_integer().ok()?;
+    Some((bits(p), bits(q)))
+}
+
 /// A public key that verifies signatures.
 #[derive(Clone)]
 pub struct VerifyingKey {
@@ -63,9 +186,11 @@ impl VerifyingKey {
     fn build(key_type: KeyType, public: Vec<u8>) -> Result<Self> {
         let spki = match key_type {
             KeyType::Ed25519 => {
-                if public.len() != 32 {
-                    return Err(invalid("an Ed25519 public key is 32 bytes"));
-                }
+                let point: &[u8; 32] = public
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| invalid("an Ed25519 public key is 32 bytes"))?;
+                check_ed25519_public(point)?;
                 der::spki(oid::ED25519, &[], &public)
             }
             KeyType::Rsa => {
@@ -81,6 +206,12 @@ impl VerifyingKey {
                 }
                 if e.len() > 4 {
                     return Err(invalid("RSA public exponent is too large"));
+                }
+                let e = e.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+                if e < 3 || e % 2 == 0 {
+                    return Err(invalid(format!(
+                        "RSA public exponent {e} is refused: it must be odd and at least 3"
+                    )));
                 }
                 der::spki(oid::RSA_ENCRYPTION, &der::element(der::NULL, &[]), &public)
             }
@@ -343,8 +474,12 @@ enum Private {
 /// A private key that signs. Its [`VerifyingKey`] is derived from it.
 ///
 /// The key material lives inside `ring`'s key types, which do not wipe themselves on drop; the DER and PEM
-/// buffers countermark decodes them from are wiped. `ring` refuses RSA private keys whose first prime is smaller
-/// than the second (RFC 9421's own `test-key-rsa` is one); such keys still work as [`VerifyingKey`]s.
+/// buffers countermark decodes them from are wiped.
+///
+/// RSA private keys must have two primes of the same length, each half the modulus (every common generator
+/// makes such keys): `ring`, the signing backend, signs with no other, and a key whose primes differ in length
+/// (RFC 9421's own `test-key-rsa` has 1088- and 960-bit primes) is refused with [`ErrorKind::InvalidKey`] naming
+/// that reason. Its public key still works as a [`VerifyingKey`], so signatures made with it elsewhere verify.
 pub struct SigningKey {
     private: Private,
     public: VerifyingKey,
@@ -428,10 +563,16 @@ impl SigningKey {
 
     fn rsa_from_pkcs1(pkcs1: &[u8], allowed: Option<&[SignatureAlgorithm]>) -> Result<Self> {
         let pair = RsaKeyPair::from_der(pkcs1).map_err(|e| {
+            if let Some((p_bits, q_bits)) = rsa_prime_bits(pkcs1).filter(|(p, q)| p != q) {
+                return invalid(format!(
+                    "RSA private key refused: its primes differ in length ({p_bits} and {q_bits} bits), and the \
+                     signing backend (ring) signs only with keys whose two primes are each half the modulus \
+                     length; its public key still verifies as a VerifyingKey"
+                ));
+            }
             invalid(format!(
-                "RSA private key refused ({}): keys must be 2048 to 8192 bits with consistent CRT components and \
-                 the first prime larger than the second",
-                e
+                "RSA private key refused ({e}): keys must be 2048 to 8192 bits, with two primes of half the \
+                 modulus length each (a multiple of 512 bits) and consistent CRT components"
             ))
         })?;
         let mut public = VerifyingKey::build(KeyType::Rsa, pair.public().as_ref().to_vec())?;
@@ -530,11 +671,15 @@ impl SigningKey {
         let failed = || Error::new(ErrorKind::InvalidKey, "signing failed");
         match &self.private {
             Private::Ed25519(pair) => Ok(pair.sign(msg).as_ref().to_vec()),
-            Private::Ecdsa(pair) => Ok(pair
-                .sign(&self.rng, msg)
-                .map_err(|_| failed())?
-                .as_ref()
-                .to_vec()),
+            Private::Ecdsa(pair) => {
+                let mut sig = pair
+                    .sign(&self.rng, msg)
+                    .map_err(|_| failed())?
+                    .as_ref()
+                    .to_vec();
+                p256_normalize_s(&mut sig);
+                Ok(sig)
+            }
             Private::Rsa(pair) => {
                 let padding: &dyn signature::RsaEncoding = match alg {
                     SignatureAlgorithm::RsaPkcs1Sha256 => &signature::RSA_PKCS1_SHA256,
@@ -583,9 +728,16 @@ mod tests {
                     continue;
                 };
                 if name == "test-key-rsa" {
-                    // RFC 9421's RSA test key has p < q, which ring refuses; no vector signs with it.
+                    // RFC 9421's RSA test key has primes of 1088 and 960 bits, with which ring cannot sign; the
+                    // refusal names that reason, and the public key verifies.
                     let err = SigningKey::from_pem(private).unwrap_err();
-                    assert!(err.message().contains("InconsistentComponents"), "{err}");
+                    assert_eq!(err.kind(), ErrorKind::InvalidKey);
+                    assert_eq!(
+                        err.message(),
+                        "RSA private key refused: its primes differ in length (1088 and 960 bits), and the \
+                         signing backend (ring) signs only with keys whose two primes are each half the modulus \
+                         length; its public key still verifies as a VerifyingKey"
+                    );
                     VerifyingKey::from_pem(k["public_pem"].as_str().unwrap()).unwrap();
                     continue;
                 }
@@ -650,6 +802,199 @@ mod tests {
             r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","d":"x"}"#,
         ] {
             assert!(VerifyingKey::from_jwk(jwk).is_err(), "{jwk}");
+        }
+    }
+
+    /// Every encoding of the eight small-order points (both sign bits; `y + p` where it fits) and other
+    /// non-canonical `y`.
+    fn small_order_and_non_canonical_ed25519() -> Vec<[u8; 32]> {
+        let mut out = Vec::new();
+        for y in ED25519_SMALL_ORDER_Y {
+            for sign in [0, 0x80] {
+                let mut e = y;
+                e[31] |= sign;
+                out.push(e);
+            }
+        }
+        // y + p for y = 0 (p), 1 (p + 1), and y = 2..=18 (non-canonical, whatever the point), each with both signs.
+        for low in 0xedu8..=0xff {
+            for sign in [0, 0x80] {
+                let mut e = ED25519_P;
+                e[0] = low;
+                e[31] |= sign;
+                out.push(e);
+            }
+        }
+        out
+    }
+
+    fn b64url(bytes: &[u8]) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    #[test]
+    fn small_order_and_non_canonical_ed25519_public_keys_are_refused_in_every_format() {
+        let encodings = small_order_and_non_canonical_ed25519();
+        assert_eq!(encodings.len(), 10 + 2 * 19);
+        for e in encodings {
+            let spki = der::spki(oid::ED25519, &[], &e);
+            let pem = der::pem_encode("PUBLIC KEY", &spki);
+            let jwk = format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#, b64url(&e));
+            for (format, got) in [
+                ("raw", VerifyingKey::build(KeyType::Ed25519, e.to_vec())),
+                ("spki", VerifyingKey::from_spki_der(&spki)),
+                ("pem", VerifyingKey::from_pem(&pem)),
+                ("jwk", VerifyingKey::from_jwk(&jwk)),
+            ] {
+                let err = got.unwrap_err();
+                assert_eq!(err.kind(), ErrorKind::InvalidKey, "{format} {e:02x?}");
+                assert!(
+                    err.message().contains("small order")
+                        || err.message().contains("non-canonical"),
+                    "{format}: {err}"
+                );
+            }
+        }
+        // A key next to the refused ones still loads (y = 2 is canonical; whether it is on the curve is the
+        // verifier's business), and so does a real one.
+        let mut two = [0u8; 32];
+        two[0] = 2;
+        VerifyingKey::build(KeyType::Ed25519, two.to_vec()).unwrap();
+        let real = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).unwrap();
+        let sk = SigningKey::from_pkcs8_der(real.as_ref()).unwrap();
+        let sig = sk.sign(SignatureAlgorithm::Ed25519, b"m").unwrap();
+        let pem = sk.verifying_key().to_pem();
+        VerifyingKey::from_pem(&pem)
+            .unwrap()
+            .verify(SignatureAlgorithm::Ed25519, b"m", &sig)
+            .unwrap();
+    }
+
+    #[test]
+    fn the_universal_forgery_key_is_refused_at_load() {
+        // With the identity point as public key, R = identity and S = 0 verify for every message.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let mut forged = [0u8; 64];
+        forged[0] = 1;
+        for msg in [&b"pay mallory"[..], b"anything at all", b""] {
+            UnparsedPublicKey::new(&signature::ED25519, &identity)
+                .verify(msg, &forged)
+                .expect("the forgery verifies under the bare primitive");
+        }
+        let jwk = format!(
+            r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#,
+            b64url(&identity)
+        );
+        let pem = der::pem_encode("PUBLIC KEY", &der::spki(oid::ED25519, &[], &identity));
+        assert_eq!(
+            VerifyingKey::from_jwk(&jwk).unwrap_err().kind(),
+            ErrorKind::InvalidKey
+        );
+        assert_eq!(
+            VerifyingKey::from_pem(&pem).unwrap_err().kind(),
+            ErrorKind::InvalidKey
+        );
+    }
+
+    #[test]
+    fn ed25519_signatures_with_a_non_canonical_s_are_refused() {
+        // The group order L, little-endian: (R, S + L) is the same equation, and must not verify.
+        const L: [u8; 32] = [
+            0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9,
+            0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        ];
+        let real = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).unwrap();
+        let sk = SigningKey::from_pkcs8_der(real.as_ref()).unwrap();
+        let sig = sk.sign(SignatureAlgorithm::Ed25519, b"m").unwrap();
+        sk.verifying_key()
+            .verify(SignatureAlgorithm::Ed25519, b"m", &sig)
+            .unwrap();
+        let mut bumped = sig.clone();
+        let mut carry = 0u16;
+        for (i, l) in L.iter().enumerate() {
+            let t = u16::from(bumped[32 + i]) + u16::from(*l) + carry;
+            bumped[32 + i] = (t & 0xff) as u8;
+            carry = t >> 8;
+        }
+        assert_eq!(carry, 0, "S + L fits in 32 bytes");
+        assert_ne!(bumped, sig);
+        assert_eq!(
+            sk.verifying_key()
+                .verify(SignatureAlgorithm::Ed25519, b"m", &bumped)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::BadSignature
+        );
+    }
+
+    #[test]
+    fn rsa_public_exponents_must_be_odd_and_at_least_3() {
+        let keys = vectors("rfc9421.json");
+        let pk = VerifyingKey::from_pem(
+            keys["keys"]["test-key-rsa-pss"]["public_pem"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+        let mut seq = Der::new(&pk.public).nested(der::SEQUENCE).unwrap();
+        let n = seq.unsigned_integer().unwrap().to_vec();
+        let pkcs1 = |e: &[u8]| {
+            let mut n_int = vec![0u8];
+            n_int.extend_from_slice(&n);
+            let mut body = der::element(der::INTEGER, &n_int);
+            body.extend_from_slice(&der::element(der::INTEGER, e));
+            der::element(der::SEQUENCE, &body)
+        };
+        for (e, ok) in [
+            (&[0x01][..], false),
+            (&[0x02], false),
+            (&[0x01, 0x00, 0x00], false),
+            (&[0x01, 0x00, 0x01], true),
+            (&[0x03], true),
+        ] {
+            let jwk = format!(
+                r#"{{"kty":"RSA","n":"{}","e":"{}"}}"#,
+                b64url(&n),
+                b64url(e)
+            );
+            let pem = der::pem_encode("RSA PUBLIC KEY", &pkcs1(e));
+            for (format, got) in [
+                ("jwk", VerifyingKey::from_jwk(&jwk)),
+                ("pkcs1", VerifyingKey::from_pem(&pem)),
+            ] {
+                match (got, ok) {
+                    (Ok(_), true) => {}
+                    (Err(err), false) => {
+                        assert_eq!(err.kind(), ErrorKind::InvalidKey, "{format} {e:?}");
+                        assert!(
+                            err.message().contains("must be odd and at least 3"),
+                            "{err}"
+                        );
+                    }
+                    (got, _) => panic!("{format} e={e:?}: {got:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ecdsa_signatures_are_made_low_s_and_both_forms_are_one_signature() {
+        let keys = vectors("rfc9421.json");
+        let k = &keys["keys"]["test-key-ecc-p256"];
+        let sk = SigningKey::from_pem(k["private_pem"].as_str().unwrap()).unwrap();
+        let alg = SignatureAlgorithm::EcdsaP256Sha256;
+        for i in 0..64u8 {
+            let msg = [i; 3];
+            let sig = sk.sign(alg, &msg).unwrap();
+            assert!(!p256_is_high_s(&sig), "signature {i} is high-S");
+            let mut other = sig.clone();
+            p256_negate_s(&mut other);
+            assert!(p256_is_high_s(&other));
+            // RFC 9421 B.2.4 publishes a high-S signature, so the other form verifies; it normalises back.
+            sk.verifying_key().verify(alg, &msg, &other).unwrap();
+            p256_normalize_s(&mut other);
+            assert_eq!(other, sig);
         }
     }
 }

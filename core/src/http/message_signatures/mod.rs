@@ -97,8 +97,10 @@
 //! 6. replay: a signature's nonce, when it has one, is recorded in the policy's nonce store (by default an
 //!    in-memory store of its own; a shared one such as Redis for a fleet) as `rfc9421:<len(keyid)>:<keyid>:<nonce>`
 //!    until the signature could no longer pass the time checks; a second use is [`ErrorKind::Replayed`]. In
-//!    seen-signature mode ([`MessagePolicy::remember_signatures`]) signatures without a nonce are remembered by
-//!    their bytes.
+//!    seen-signature mode ([`MessagePolicy::remember_signatures`]) signatures without a nonce are remembered as
+//!    `rfc9421-sig:<hex SHA-256 of len(keyid):keyid:signature base>`: never by their bytes, which an attacker can
+//!    re-encode (ECDSA's `(r, n - s)` verifies as well as `(r, s)`), so the same signed message is accepted once
+//!    however its signature is written.
 //!
 //! # Limits
 //! | limit | value | error |
@@ -1002,9 +1004,10 @@ impl MessagePolicy {
         self
     }
 
-    /// Seen-signature mode: a signature *without* a nonce is remembered too (by its bytes) for its life, so the
-    /// same signed message is accepted once. Messages signed twice with identical content and `created` then
-    /// collide; give such senders nonces instead.
+    /// Seen-signature mode: a signature *without* a nonce is remembered too for its life (by a hash of its key id
+    /// and signature base, not its bytes, which ECDSA lets anyone re-encode), so the same signed message is
+    /// accepted once. Messages signed twice with identical content and `created` then collide, even under a
+    /// randomised algorithm; give such senders nonces instead.
     pub fn remember_signatures(mut self, remember: bool) -> Self {
         self.remember_signatures = remember;
         self
@@ -1435,12 +1438,9 @@ impl<'m> UnverifiedMessageSignature<'m> {
                 keyid_len = p.keyid.as_deref().unwrap_or("").len(),
                 keyid = p.keyid.as_deref().unwrap_or("")
             )),
-            (None, true) => Some(format!(
-                "rfc9421-sig:{}",
-                crate::encoding::hex_lower(&{
-                    use sha2::Digest as _;
-                    sha2::Sha256::digest(&self.signature)
-                })
+            (None, true) => Some(seen_signature_value(
+                p.keyid.as_deref().unwrap_or(""),
+                base.as_bytes(),
             )),
             (None, false) => None,
         };
@@ -1466,6 +1466,18 @@ impl<'m> UnverifiedMessageSignature<'m> {
             body_checked,
         })
     }
+}
+
+/// The value seen-signature mode records for a verified signature without a nonce: `rfc9421-sig:` and the hex
+/// SHA-256 of the length-prefixed key id and the signature base. Never the signature's bytes: an ECDSA signature
+/// has a second encoding (`(r, n - s)`), so a store keyed on bytes would accept a replay written the other way.
+/// The signature base is what the signer vouched for, and it has one encoding.
+fn seen_signature_value(keyid: &str, base: &[u8]) -> String {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    h.update(format!("{}:{keyid}:", keyid.len()));
+    h.update(base);
+    format!("rfc9421-sig:{}", crate::encoding::hex_lower(&h.finalize()))
 }
 
 /// A signature that verified: its label, key id, algorithm, covered components and parameters, now trusted.

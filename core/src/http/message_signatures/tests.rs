@@ -582,6 +582,113 @@ fn responses_cover_their_request() {
     );
 }
 
+/// `(r, s)` -> `(r, n - s)` of a fixed-size P-256 signature: the same signature, other bytes.
+fn malleate_p256(sig: &[u8]) -> Vec<u8> {
+    const N: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63,
+        0x25, 0x51,
+    ];
+    let mut out = sig.to_vec();
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let mut d = i16::from(N[i]) - i16::from(sig[32 + i]) - borrow;
+        borrow = i16::from(d < 0);
+        if d < 0 {
+            d += 256;
+        }
+        out[32 + i] = u8::try_from(d).unwrap();
+    }
+    out
+}
+
+/// Records every value it is given (and refuses none).
+#[derive(Default)]
+struct Recording(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl NonceStore for Recording {
+    fn check_and_insert(&self, value: &[u8], _: UnixTime, _: UnixTime) -> Result<()> {
+        self.0.lock().unwrap().push(value.to_vec());
+        Ok(())
+    }
+}
+
+#[test]
+fn seen_signature_mode_refuses_a_re_encoded_ecdsa_signature() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let req = base_request();
+    let key = SigningKey::from_pem(P256_PEM).unwrap();
+    let alg = HttpSignatureAlgorithm::EcdsaP256Sha256;
+    let h = MessageSigner::asymmetric(&key, alg)
+        .unwrap()
+        .with_created(NOW)
+        .with_components(comps(&["@method", "@authority", "@path", "content-digest"]))
+        .unwrap()
+        .sign(&req)
+        .unwrap();
+    let original = signed(&req, &h);
+    let sig = b64
+        .decode(
+            h.signature()
+                .strip_prefix("sig1=:")
+                .and_then(|s| s.strip_suffix(':'))
+                .unwrap(),
+        )
+        .unwrap();
+    let other_sig = format!("sig1=:{}:", b64.encode(malleate_p256(&sig)));
+    assert_ne!(other_sig, h.signature());
+    let malleated = req
+        .clone()
+        .with_header("Signature-Input", h.signature_input())
+        .unwrap()
+        .with_header("Signature", &other_sig)
+        .unwrap();
+    let vk = MessageVerifyingKey::public(key.verifying_key().clone(), alg).unwrap();
+    let verify = |r: &Request<'_>, policy: &MessagePolicy| {
+        UnverifiedMessageSignature::parse_for(r, policy)?.verify(&vk, policy)
+    };
+
+    // Both encodings verify on their own...
+    let fresh = || policy_at(NOW).remember_signatures(true);
+    verify(&original, &fresh()).unwrap();
+    verify(&malleated, &fresh()).unwrap();
+    // ...but once one was seen, the other is a replay, whichever comes first.
+    for (first, second) in [(&original, &malleated), (&malleated, &original)] {
+        let policy = fresh();
+        verify(first, &policy).unwrap();
+        assert_eq!(
+            verify(second, &policy).unwrap_err().kind(),
+            ErrorKind::Replayed
+        );
+    }
+
+    // The value remembered does not depend on how the signature is encoded: it is the same for both.
+    let (a, b) = (
+        Arc::new(Recording::default()),
+        Arc::new(Recording::default()),
+    );
+    verify(&original, &fresh().with_nonce_store(a.clone())).unwrap();
+    verify(&malleated, &fresh().with_nonce_store(b.clone())).unwrap();
+    let (a, b) = (a.0.lock().unwrap().clone(), b.0.lock().unwrap().clone());
+    assert_eq!(a.len(), 1);
+    assert_eq!(a, b);
+    assert!(a[0].starts_with(b"rfc9421-sig:"));
+    // It is bound to the key id: another keyid over the same message is another entry.
+    let h2 = MessageSigner::asymmetric(&key, alg)
+        .unwrap()
+        .with_keyid("other")
+        .unwrap()
+        .with_created(NOW)
+        .with_components(comps(&["@method", "@authority", "@path", "content-digest"]))
+        .unwrap()
+        .sign(&req)
+        .unwrap();
+    let c = Arc::new(Recording::default());
+    verify(&signed(&req, &h2), &fresh().with_nonce_store(c.clone())).unwrap();
+    assert_ne!(c.0.lock().unwrap()[0], a[0]);
+}
+
 #[test]
 fn nonce_store() {
     let key = hmac();
