@@ -133,17 +133,9 @@ fn two_words(s: &str) -> Option<(&str, &str)> {
     }
 }
 
-/// The value of a header that must appear at most once (trimmed of spaces and tabs).
+/// The value of a header that must appear at most once (trimmed of spaces and tabs): [`crate::http::Headers::single`].
 pub(crate) fn single_header<'a>(request: &Request<'a>, name: &str) -> Result<Option<&'a str>> {
-    let mut values = request.headers().values(name);
-    let first = values.next();
-    if values.next().is_some() {
-        return Err(Error::malformed(format!(
-            "the {} header appears more than once",
-            crate::encoding::clip(name, 64)
-        )));
-    }
-    Ok(first.map(|v| v.trim_matches([' ', '\t'])))
+    request.headers().single(name)
 }
 
 /// A request body as the server reads it.
