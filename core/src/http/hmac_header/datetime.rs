@@ -21,6 +21,8 @@ pub(crate) struct DateTime {
     pub separator: u8,
     /// Whether the text carried `Z` or an offset.
     pub has_zone: bool,
+    /// The offset from UTC, in seconds (0 without a zone).
+    pub offset_secs: i64,
 }
 
 const MICROS_PER_SEC: i64 = 1_000_000;
@@ -159,6 +161,7 @@ pub(crate) fn parse(s: &str) -> Option<DateTime> {
         micros: secs * MICROS_PER_SEC + micros,
         separator,
         has_zone: offset_secs.is_some(),
+        offset_secs: offset_secs.unwrap_or(0),
     })
 }
 
