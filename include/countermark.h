@@ -347,12 +347,13 @@ countermark_result countermark_fost_signer_new(const uint8_t *key_id,
                                                const countermark_fost_signer **out);
 
 // Signs `request` with the `n_headers` headers named in `headers` (in that order; each must be on the request
-// once) and writes to `*out` the claims `Authorization`, `X-FOST-Timestamp` and `X-FOST-Headers` (the three
-// header lines to add to the request as sent), then `signature` (base64) and `document` (the MACed text; a
-// non-UTF-8 body shows as U+FFFD). `timestamp` is signed verbatim when given (`2011-04-27 03:26:37.625618` or
-// ISO 8601 with a zone); `(NULL, 0)` stamps the signer clock's now. The body, when the request has one, is the
-// signed document; otherwise the raw query string. `INVALID_VALUE` for a bad timestamp, a missing, repeated or
-// reserved header, or an `X-FOST-User` value containing `+`. Thread-safe.
+// once) and writes to `*out` the claims `Authorization`, `X-FOST-Timestamp`, `X-FOST-Headers` and, when the
+// request's `X-FOST-User` (the user name, any Unicode) is not sent as itself in UTF-7, `X-FOST-User` with its
+// UTF-7 text (the header lines to set on the request as sent, each replacing any line of that name), then
+// `signature` (base64) and `document` (the MACed text; a non-UTF-8 body shows as U+FFFD). `timestamp` is signed
+// verbatim when given (`2011-04-27 03:26:37.625618`, or ISO 8601 with `Z` or `+00:00`); `(NULL, 0)` stamps the
+// signer clock's now. The body, when the request has one, is the signed document; otherwise the raw query
+// string. `INVALID_VALUE` for a bad timestamp or a missing, repeated or reserved header. Thread-safe.
 countermark_result countermark_fost_signer_sign(const countermark_fost_signer *signer,
                                                 const countermark_request *request,
                                                 const countermark_str *headers,
@@ -377,9 +378,10 @@ countermark_result countermark_fost_policy_new(const countermark_clock *clock,
 void countermark_fost_policy_free(const countermark_fost_policy *policy);
 
 // Phase one of verifying a FOST request signature: reads the claims without trusting them and writes
-// `key` (the claimed key id: look its secret up), `user` (the claimed `X-FOST-User`, possibly empty) and
-// `timestamp` to `*out`. `NO_CREDENTIALS` when the request has no `Authorization: FOST` header; `MALFORMED`
-// when it has a broken one. Thread-safe for a request no thread modifies.
+// `key` (the claimed key id: look its secret up), `user` (the claimed user: the UTF-7-decoded `X-FOST-User`
+// when signed, else the percent-decoded key) and `timestamp` to `*out`. `NO_CREDENTIALS` when the request has
+// no `Authorization: FOST` header; `MALFORMED` when it has a broken one. Thread-safe for a request no thread
+// modifies.
 countermark_result countermark_fost_parse(const countermark_request *request,
                                           countermark_claims **out);
 
@@ -566,7 +568,8 @@ countermark_result countermark_hmac_header_signer_new(const uint8_t *api_key,
 // Signs the body of `request` (typed by its `Content-Type`: JSON and form bodies are hashed after the
 // reference's canonicalisation; no or an empty body signs no hash) and writes to `*out` the claims
 // `Authorization` (the header value to send), `signature` and `string_to_sign`. `timestamp` is signed verbatim
-// when given (`YYYY-MM-DDTHH:MM:SS[.ffffff]` with `Z` or an offset); `(NULL, 0)` stamps the clock's now.
+// when given (any ISO 8601 text Python's `datetime.fromisoformat` reads with a zone, without `;` or whitespace);
+// `(NULL, 0)` stamps the clock's now.
 // `MALFORMED` for a body of another type or invalid JSON; `INVALID_VALUE` for a bad timestamp. Thread-safe.
 countermark_result countermark_hmac_header_signer_sign(const countermark_hmac_header_signer *signer,
                                                        const countermark_request *request,

@@ -278,9 +278,17 @@ fn api_edges() {
             "{names:?} {ts}"
         );
     }
-    // A timestamp with an offset is honoured: 12:20:30+02:00 is 10:20:30Z.
+    // A zone other than UTC is refused (the reference ignores zones: it would read 12:20:30 as UTC).
+    for ts in ["2013-11-26T12:20:30+02:00", "2013-11-26T08:20:30-02:00"] {
+        assert_eq!(
+            signer.sign_at(&request, &["X-A"], ts).unwrap_err().kind(),
+            ErrorKind::InvalidValue,
+            "{ts}"
+        );
+    }
+    // A UTC zone means what it says: 10:20:30+00:00 is 10:20:30Z.
     let signed = signer
-        .sign_at(&request, &["X-A"], "2013-11-26T12:20:30+02:00")
+        .sign_at(&request, &["X-A"], "2013-11-26T10:20:30+00:00")
         .unwrap();
     let mut request = request;
     for (n, v) in signed.headers() {
@@ -394,10 +402,19 @@ fn request_refusals() {
             ErrorKind::Malformed,
         ),
         (
+            ("X-FOST-Timestamp", "2013-11-26T12:20:30+02:00"),
+            ErrorKind::Malformed,
+        ),
+        (
             ("X-FOST-Headers", "X-FOST-Headers X-Missing"),
             ErrorKind::Malformed,
         ),
-        (("X-FOST-User", "a+AGE-"), ErrorKind::Malformed),
+        // Not UTF-7 (Python 3 raises; 2.7 would drop the '+'), non-ASCII, a lone surrogate.
+        (("X-FOST-User", "a+.b"), ErrorKind::Malformed),
+        (("X-FOST-User", "J\u{fc}rgen"), ErrorKind::Malformed),
+        (("X-FOST-User", "+2D0-"), ErrorKind::Malformed),
+        // UTF-7 that names another user than the signed one: the signature fails.
+        (("X-FOST-User", "a+AGE-"), ErrorKind::BadSignature),
         (
             ("Authorization", "FOST k+AGE-:Zvyk+79cznv2QsFVb8Nqr4TGOpQ="),
             ErrorKind::Malformed,
@@ -688,5 +705,185 @@ proptest! {
         } else {
             prop_assert!(got != Outcome::Valid, "accepted {}", changed);
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Issue 15, item 8: the reference's time arithmetic and UTF-7 user names.
+
+/// A request signed with `timestamp` (any text the signer takes), as sent.
+fn stamped(timestamp: &str) -> (Vec<(String, String)>, HmacKey) {
+    let key = fost::hmac_key(&Secret::legacy(*b"secret").unwrap());
+    let signer = FostSigner::new("key", key.clone()).unwrap();
+    let request = Request::new("GET", "/").unwrap();
+    let signed = signer.sign_at(&request, &[], timestamp).unwrap();
+    let lines = signed
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    (lines, key)
+}
+
+/// The outcome of verifying `lines` at `now` = `secs` + `nanos`.
+fn at(lines: &[(String, String)], key: &HmacKey, secs: i64, nanos: u32) -> Outcome {
+    let mut request = Request::new("GET", "/").unwrap();
+    for (n, v) in lines {
+        request = request.with_header(n, v).unwrap();
+    }
+    let clock = FixedClock::new(countermark::UnixTime::from_parts(secs, nanos).unwrap());
+    check_request(&request, key, &Policy::new(Arc::new(clock)))
+}
+
+#[test]
+fn the_signing_time_is_the_whole_second_as_the_reference_reads_it() {
+    // 2013-11-26 10:20:30 UTC; the reference: signed = strptime(ts[:19]), accepted iff abs(utcnow - signed) < 300 s.
+    const T: i64 = 1_385_461_230;
+    let ok = Outcome::Valid;
+    let expired = Outcome::Rejected(ErrorKind::Expired);
+    let early = Outcome::Rejected(ErrorKind::NotYetValid);
+    for ts in [
+        "2013-11-26 10:20:30.9",
+        "2013-11-26 10:20:30.500000",
+        "2013-11-26T10:20:30.999999Z",
+        "2013-11-26T10:20:30.999999+00:00",
+        "2013-11-26 10:20:30",
+    ] {
+        let (lines, key) = stamped(ts);
+        for (secs, nanos, want) in [
+            // +300.5 s after the written second: the reference refuses (countermark read .9 and accepted).
+            (T + 300, 500_000_000, &expired),
+            // Exactly 300 s either way: refused.
+            (T + 300, 0, &expired),
+            (T - 300, 0, &early),
+            // Just inside, either way.
+            (T + 299, 999_999_000, &ok),
+            (T - 299, 0, &ok),
+            (T - 299, 1_000, &ok),
+            // The clock 299.5 s before the written second: the reference accepts (countermark refused .9).
+            (T - 300, 500_000_000, &ok),
+            (T - 300, 1_000, &ok),
+            (T, 0, &ok),
+        ] {
+            assert_eq!(
+                &at(&lines, &key, secs, nanos),
+                want,
+                "{ts} at {secs}.{nanos:09}"
+            );
+        }
+        let unverified = {
+            let mut request = Request::new("GET", "/").unwrap();
+            for (n, v) in &lines {
+                request = request.with_header(n, v).unwrap();
+            }
+            fost::parse(&request).unwrap().unwrap().claimed_signed_at()
+        };
+        assert_eq!(unverified, countermark::UnixTime::from_secs(T), "{ts}");
+    }
+}
+
+#[test]
+fn utf7_user_names_both_ways() {
+    let key = fost::hmac_key(&Secret::legacy(*b"secret-value").unwrap());
+    let clock = Arc::new(FixedClock::at_secs(1_303_874_807));
+    let policy = Policy::new(clock.clone());
+    // The reference's own signer (django-fost-authn 0.3.8 fost_authn/signature.py under Python 2.7.18):
+    // fost_hmac_request_signature_with_headers('secret-value', 'GET', '/', '2011-04-27 03:26:37',
+    //     ['X-FOST-Headers X-FOST-User', 'J+APw-rgen'], '') -> 'OyIkPjA5Lnb9Nmue4snCWhyboxQ='
+    let wire = [
+        (
+            "Authorization",
+            "FOST key-value:OyIkPjA5Lnb9Nmue4snCWhyboxQ=",
+        ),
+        ("X-FOST-Timestamp", "2011-04-27 03:26:37"),
+        ("X-FOST-Headers", "X-FOST-Headers X-FOST-User"),
+        ("X-FOST-User", "J+APw-rgen"),
+    ];
+    let mut request = Request::new("GET", "/").unwrap();
+    for (n, v) in wire {
+        request = request.with_header(n, v).unwrap();
+    }
+    let unverified = fost::parse(&request).unwrap().unwrap();
+    assert_eq!(unverified.claimed_user(), "J\u{fc}rgen");
+    let verified = unverified.verify(&key, &policy).unwrap();
+    assert_eq!(verified.user(), "J\u{fc}rgen");
+    assert_eq!(
+        verified.signed_headers()[1],
+        ("X-FOST-User".to_string(), "J+APw-rgen".to_string())
+    );
+
+    // countermark's signer, given the Unicode name, sends and signs the same bytes.
+    let signer = FostSigner::new("key-value", key.clone())
+        .unwrap()
+        .with_clock(clock);
+    let named = Request::new("GET", "/")
+        .unwrap()
+        .with_header("X-FOST-User", "J\u{fc}rgen")
+        .unwrap();
+    let signed = signer
+        .sign_at(&named, &["X-FOST-User"], "2011-04-27 03:26:37")
+        .unwrap();
+    assert_eq!(signed.authorization(), wire[0].1);
+    assert_eq!(signed.x_fost_user(), Some("J+APw-rgen"));
+    let sent: Vec<(&str, &str)> = signed.headers();
+    assert_eq!(sent, wire);
+
+    // Reference: ('secret-value', 'POST', '/api/x', '2011-04-27 03:26:37.999999',
+    //     ['X-FOST-Headers X-FOST-User', 'a+-b+AH4-'], '{}') -> 'WLDRnR/Q1ohUyQiED71Ehn7bZh0=' ('a+b~').
+    let named = Request::new("POST", "/api/x")
+        .unwrap()
+        .with_header("X-FOST-User", "a+b~")
+        .unwrap()
+        .with_body(b"{}");
+    let signed = signer
+        .sign_at(&named, &["X-FOST-User"], "2011-04-27 03:26:37.999999")
+        .unwrap();
+    assert_eq!(signed.signature(), "WLDRnR/Q1ohUyQiED71Ehn7bZh0=");
+    assert_eq!(signed.x_fost_user(), Some("a+-b+AH4-"));
+    let mut sent = Request::new("POST", "/api/x").unwrap().with_body(b"{}");
+    for (n, v) in signed.headers() {
+        sent = sent.with_header(n, v).unwrap();
+    }
+    let v = fost::parse(&sent)
+        .unwrap()
+        .unwrap()
+        .verify(&key, &policy)
+        .unwrap();
+    assert_eq!(v.user(), "a+b~");
+
+    // An ASCII name is sent as itself: no replacement line.
+    let plain = Request::new("GET", "/")
+        .unwrap()
+        .with_header("X-FOST-User", "admin")
+        .unwrap();
+    let signed = signer.sign(&plain, &["X-FOST-User"]).unwrap();
+    assert_eq!(signed.x_fost_user(), None);
+    assert_eq!(signed.headers().len(), 3);
+
+    // Every name round-trips, non-BMP included.
+    for name in [
+        "\u{65e5}\u{672c}",
+        "\u{1f600}",
+        "Fran\u{e7}ois M\u{fc}ller",
+        "~\\+",
+        "\u{0}x",
+    ] {
+        let named = Request::new("GET", "/")
+            .unwrap()
+            .with_header("X-FOST-User", name);
+        let Ok(named) = named else {
+            continue; // NUL cannot be on a request view.
+        };
+        let signed = signer.sign(&named, &["X-FOST-User"]).unwrap();
+        let mut sent = Request::new("GET", "/").unwrap();
+        for (n, v) in signed.headers() {
+            sent = sent.with_header(n, v).unwrap();
+        }
+        let v = fost::parse(&sent)
+            .unwrap()
+            .unwrap()
+            .verify(&key, &policy)
+            .unwrap();
+        assert_eq!(v.user(), name);
     }
 }

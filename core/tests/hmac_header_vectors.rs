@@ -456,8 +456,13 @@ fn edges() {
             sig("2024-01-02T03:04:05"),
             Outcome::Rejected(ErrorKind::Malformed),
         ),
+        // Python's fromisoformat reads a 7th fraction digit (and skips it): a bad signature, not malformed.
         (
             sig("2024-01-02T03:04:05.1234567Z"),
+            Outcome::Rejected(ErrorKind::BadSignature),
+        ),
+        (
+            sig("2024-01-02T03:04:05.12a+00:00"),
             Outcome::Rejected(ErrorKind::Malformed),
         ),
         (

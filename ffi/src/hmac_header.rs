@@ -168,7 +168,8 @@ pub unsafe extern "C" fn countermark_hmac_header_signer_new(
 /// Signs the body of `request` (typed by its `Content-Type`: JSON and form bodies are hashed after the
 /// reference's canonicalisation; no or an empty body signs no hash) and writes to `*out` the claims
 /// `Authorization` (the header value to send), `signature` and `string_to_sign`. `timestamp` is signed verbatim
-/// when given (`YYYY-MM-DDTHH:MM:SS[.ffffff]` with `Z` or an offset); `(NULL, 0)` stamps the clock's now.
+/// when given (any ISO 8601 text Python's `datetime.fromisoformat` reads with a zone, without `;` or whitespace);
+/// `(NULL, 0)` stamps the clock's now.
 /// `MALFORMED` for a body of another type or invalid JSON; `INVALID_VALUE` for a bad timestamp. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_hmac_header_signer_sign(

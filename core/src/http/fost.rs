@@ -55,13 +55,49 @@
 //! * [`parse`] returns `Ok(None)` — not this scheme — unless `Authorization` splits on whitespace into exactly
 //!   `FOST` and `key:signature`, with exactly one `:` and both sides non-empty.
 //! * A missing `X-FOST-Timestamp` or `X-FOST-Headers`, a header named in `X-FOST-Headers` that is missing, a
-//!   repeated one, or a timestamp that is not `YYYY-MM-DD HH:MM:SS[.ffffff]` or
-//!   `YYYY-MM-DDTHH:MM:SS[.ffffff][Z|±HH:MM]` is [`ErrorKind::Malformed`]. A timestamp without a zone is UTC.
-//! * The timestamp must be *strictly* within [`DEFAULT_MAX_SKEW`] (300 s, configurable in [`Policy`]) of the
-//!   clock, either way: older is [`ErrorKind::Expired`], newer [`ErrorKind::NotYetValid`].
+//!   repeated one (or repeated `Authorization`, `X-FOST-Timestamp`, `X-FOST-Headers` lines: see
+//!   [`crate::http`]), or a timestamp that is not `YYYY-MM-DD HH:MM:SS[.ffffff]` or
+//!   `YYYY-MM-DDTHH:MM:SS[.ffffff][Z|+00:00|-00:00]` is [`ErrorKind::Malformed`]. A timestamp without a zone is
+//!   UTC; one with another offset is refused (the reference ignores zones, so it would read another instant).
+//! * The signing time is the **whole second** written in the timestamp: the fraction is signed but ignored for
+//!   the time check, as the reference reads the first 19 characters (`strptime(ts[:19], '%Y-%m-%d %H:%M:%S')`).
+//!   It must be *strictly* within [`DEFAULT_MAX_SKEW`] (300 s, configurable in [`Policy`]) of the clock (read to
+//!   the microsecond), either way — `abs(now - signed) < skew`, exactly 300 s is refused —: older is
+//!   [`ErrorKind::Expired`], newer [`ErrorKind::NotYetValid`]. So `10:20:30.9` is read as `10:20:30`, accepted
+//!   until the clock reaches `10:25:30` (exclusive) and from `10:15:30` (exclusive).
 //! * The signature is compared in constant time ([`HmacKey::verify_parts`]).
-//! * The user is the value of `X-FOST-User` when `X-FOST-Headers` names it (exactly so spelled, as the
-//!   reference checks), else the percent-decoded key.
+//! * The user is the UTF-7-decoded value of `X-FOST-User` (Python's `utf-7` codec, so `J+APw-rgen` is `Jürgen`)
+//!   when `X-FOST-Headers` names it (exactly so spelled, as the reference checks), else the percent-decoded key.
+//!   The signature covers the UTF-7 text as sent. A value that is not UTF-7 (a non-ASCII byte, `+` followed by
+//!   neither `-` nor base64, a broken base64 run, a lone surrogate) is [`ErrorKind::Malformed`].
+//!
+//! # User names beyond ASCII
+//! The client puts the user *name* on the request as `X-FOST-User` (any Unicode text); [`FostSigner`] signs its
+//! UTF-7 text and, when that differs from the name (non-ASCII, `+`, `\`, `~`, controls), returns an
+//! `X-FOST-User` line among [`FostSignature::headers`] that replaces the request's:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use countermark::{FixedClock, Secret};
+//! use countermark::http::Request;
+//! use countermark::http::fost::{self, FostSigner, Policy};
+//!
+//! let key = fost::hmac_key(&Secret::legacy(*b"secret-value")?);
+//! let clock = Arc::new(FixedClock::at_secs(1_303_874_807));
+//! let request = Request::new("GET", "/")?.with_header("X-FOST-User", "Jürgen")?;
+//! let signed = FostSigner::new("key-value", key.clone())?.with_clock(clock.clone())
+//!     .sign(&request, &["X-FOST-User"])?;
+//! assert_eq!(signed.x_fost_user(), Some("J+APw-rgen"));
+//!
+//! // As sent: the signer's lines, X-FOST-User replaced.
+//! let mut sent = Request::new("GET", "/")?;
+//! for (name, value) in signed.headers() {
+//!     sent = sent.with_header(name, value)?;
+//! }
+//! let verified = fost::parse(&sent)?.expect("a FOST request").verify(&key, &Policy::new(clock))?;
+//! assert_eq!(verified.user(), "Jürgen");
+//! # Ok::<(), countermark::Error>(())
+//! ```
 //!
 //! # URL signatures
 //! `GET`/`HEAD` URLs carrying `_k` (key), optional `_e` (expiry, Unix seconds) and `_s` (signature) query
@@ -79,11 +115,17 @@
 //!   `_sort=…` can be changed freely).
 //! * **A URL without `_e` never expires.** [`FostUrlSigner::sign`] takes the expiry explicitly; prefer one.
 //!
-//! # Differences from the reference, all refusing what it would mishandle
-//! * The whole timestamp is parsed strictly and its fraction and offset are honoured (the reference reads the
-//!   first 19 characters and ignores the rest, but signs all of it).
-//! * Keys and `X-FOST-User` values containing `+` are refused as [`ErrorKind::Malformed`]: the reference
-//!   UTF-7-decodes them, which could name another key or user; other values are the same in UTF-7.
+//! # Differences from the reference
+//! What the reference accepts and countermark accepts mean the same: the same signed document, the same signing
+//! second, the same window, the same user. The differences all refuse what the reference would accept,
+//! mishandle or crash on:
+//! * The whole timestamp must match the grammar above (the reference reads the first 19 characters and ignores
+//!   the rest), and a zone other than UTC is refused (the reference ignores it and reads another instant).
+//! * Keys containing `+` are refused as [`ErrorKind::Malformed`] (the reference's middleware UTF-7-decodes a key
+//!   when it can, which could name another key).
+//! * `X-FOST-User` is decoded as Python 3's `utf-7` codec does, which refuses `+` followed by a character that
+//!   is neither `-` nor base64 (`a+.b`); Python 2.7, the reference's runtime, drops that `+` and reads `a.b`.
+//!   Non-ASCII header bytes and lone surrogates are refused (the reference crashes or yields a broken name).
 //! * Repeated signed headers, an `_e` that is not an integer, repeated `_k`/`_e`/`_s` parameters and empty
 //!   `_k`/`_s` values are [`ErrorKind::Malformed`] (the reference crashes or takes the last one).
 //!
@@ -105,7 +147,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http::hmac_header::{
     format_datetime, micros_of, parse_datetime, single_header, unix_time,
 };
-use crate::http::{percent_decode, Request};
+use crate::http::{percent_decode, utf7, Request};
 use crate::key::{HmacKey, Secret};
 use crate::replay::{remember_signature, NonceStore};
 
@@ -195,11 +237,14 @@ fn body_or_query<'a>(request: &Request<'a>) -> &'a [u8] {
     }
 }
 
-/// The signing time of a timestamp text, in microseconds.
+/// The signing time of a timestamp text, in microseconds, as the reference reads it: the whole second written in
+/// the first 19 characters (`YYYY-MM-DD?HH:MM:SS`, naive UTC), the fraction ignored. The text must still match the
+/// strict grammar as a whole, and a zone, when there is one, must be UTC (`Z`, `+00:00`, `-00:00`): the reference
+/// ignores the zone, so any other offset would name another instant here than there.
 fn timestamp_micros(timestamp: &str) -> Option<i64> {
     parse_datetime(timestamp)
-        .filter(|dt| dt.separator == b'T' || !dt.has_zone)
-        .map(|dt| dt.micros)
+        .filter(|dt| (dt.separator == b'T' || !dt.has_zone) && dt.offset_secs == 0)
+        .map(|dt| dt.micros.div_euclid(1_000_000) * 1_000_000)
 }
 
 /// What the server accepts: the clock, the maximum clock skew and, optionally, a store of seen signatures.
@@ -323,8 +368,9 @@ impl FostSigner {
     /// # Errors
     /// [`ErrorKind::InvalidValue`] when the timestamp is not in a form the server reads, more than
     /// [`MAX_SIGNED_HEADERS`] - 1 headers are named, a name is not a header token or is `Authorization`,
-    /// `X-FOST-Headers` or `X-FOST-Timestamp`, a named header is missing from the request or repeated, or the
-    /// `X-FOST-User` value contains `+`.
+    /// `X-FOST-Headers` or `X-FOST-Timestamp`, or a named header is missing from the request or repeated. The
+    /// request's `X-FOST-User` is the user name: its UTF-7 text is signed and, when different, sent in its place
+    /// ([`FostSignature::headers`]).
     pub fn sign_at(
         &self,
         request: &Request<'_>,
@@ -333,7 +379,7 @@ impl FostSigner {
     ) -> Result<FostSignature> {
         if timestamp_micros(timestamp).is_none() {
             return Err(Error::invalid_value(
-                "the timestamp must be YYYY-MM-DD HH:MM:SS[.ffffff] or YYYY-MM-DDTHH:MM:SS[.ffffff][Z|+HH:MM]",
+                "the timestamp must be YYYY-MM-DD HH:MM:SS[.ffffff] or YYYY-MM-DDTHH:MM:SS[.ffffff][Z|+00:00]",
             ));
         }
         if headers.len() >= MAX_SIGNED_HEADERS {
@@ -343,7 +389,8 @@ impl FostSigner {
             )));
         }
         let mut x_fost_headers = String::from("X-FOST-Headers");
-        let mut values = Vec::with_capacity(headers.len());
+        let mut values: Vec<Cow<'_, str>> = Vec::with_capacity(headers.len());
+        let mut user_line: Option<String> = None;
         for &name in headers {
             let reserved = ["authorization", "x-fost-headers", "x-fost-timestamp"]
                 .iter()
@@ -363,11 +410,18 @@ impl FostSigner {
                     clip(name, 64)
                 ))
             })?;
-            if name == "X-FOST-User" && value.contains('+') {
-                return Err(Error::invalid_value(
-                    "X-FOST-User must not contain '+' (the server reads it as UTF-7)",
-                ));
-            }
+            let value = if name == "X-FOST-User" {
+                // The request carries the user name; what is sent and signed is its UTF-7 text.
+                let encoded = utf7::encode(value);
+                if encoded == value {
+                    Cow::Borrowed(value)
+                } else {
+                    user_line = Some(encoded.clone());
+                    Cow::Owned(encoded)
+                }
+            } else {
+                Cow::Borrowed(value)
+            };
             x_fost_headers.push(' ');
             x_fost_headers.push_str(name);
             values.push(value);
@@ -375,7 +429,7 @@ impl FostSigner {
         let path = request.decoded_path();
         let mut lines = Vec::with_capacity(values.len() + 1);
         lines.push(x_fost_headers.as_str());
-        lines.extend(values);
+        lines.extend(values.iter().map(|v| &**v));
         let document = document(
             request.method(),
             &path,
@@ -390,6 +444,7 @@ impl FostSigner {
             signature,
             timestamp: timestamp.to_string(),
             x_fost_headers,
+            user_line,
             document,
         })
     }
@@ -402,18 +457,30 @@ pub struct FostSignature {
     signature: String,
     timestamp: String,
     x_fost_headers: String,
+    user_line: Option<String>,
     document: Vec<u8>,
 }
 
 impl FostSignature {
-    /// The headers to send, besides the signed ones already on the request: `Authorization`,
-    /// `X-FOST-Timestamp` and `X-FOST-Headers`.
-    pub fn headers(&self) -> [(&'static str, &str); 3] {
-        [
-            ("Authorization", &self.authorization),
-            ("X-FOST-Timestamp", &self.timestamp),
-            ("X-FOST-Headers", &self.x_fost_headers),
-        ]
+    /// The header lines to set on the request as sent, each *replacing* any line of the same name:
+    /// `Authorization`, `X-FOST-Timestamp` and `X-FOST-Headers`, then `X-FOST-User` when the signed user name is
+    /// not sent as itself in UTF-7 (`Jürgen` is sent as `J+APw-rgen`, `a+b` as `a+-b`; an ASCII name without
+    /// `+`, `\` or `~` is sent unchanged and has no line here).
+    pub fn headers(&self) -> Vec<(&'static str, &str)> {
+        let mut lines = vec![
+            ("Authorization", self.authorization.as_str()),
+            ("X-FOST-Timestamp", self.timestamp.as_str()),
+            ("X-FOST-Headers", self.x_fost_headers.as_str()),
+        ];
+        if let Some(user) = &self.user_line {
+            lines.push(("X-FOST-User", user.as_str()));
+        }
+        lines
+    }
+
+    /// The `X-FOST-User` value to send in place of the request's, when it differs (the user's UTF-7 text).
+    pub fn x_fost_user(&self) -> Option<&str> {
+        self.user_line.as_deref()
     }
 
     /// The `Authorization` value: `FOST <key>:<signature>`.
@@ -463,7 +530,7 @@ fn authorization<'a>(request: &Request<'a>) -> Result<Option<(&'a str, &'a str)>
 fn refuse_utf7(what: &str, value: &str) -> Result<()> {
     if value.contains('+') {
         return Err(Error::malformed(format!(
-            "{what} contains '+', which the reference reads as UTF-7; refused"
+            "{what} contains '+', which the reference may read as UTF-7; refused"
         )));
     }
     Ok(())
@@ -474,7 +541,7 @@ fn refuse_utf7(what: &str, value: &str) -> Result<()> {
 /// # Errors
 /// `Ok(None)` when the request has no FOST `Authorization` header; [`ErrorKind::Malformed`] for a missing or
 /// unreadable `X-FOST-Timestamp`, a missing `X-FOST-Headers`, a missing or repeated signed header, repeated
-/// `Authorization` lines, or `+` in the key or `X-FOST-User`; [`ErrorKind::TooLarge`] over
+/// `Authorization` lines, `+` in the key, or a signed `X-FOST-User` that is not UTF-7; [`ErrorKind::TooLarge`] over
 /// [`MAX_SIGNED_HEADERS`] names.
 pub fn parse<'a>(request: &Request<'a>) -> Result<Option<UnverifiedFost<'a>>> {
     let Some((key, signature)) = authorization(request)? else {
@@ -492,6 +559,7 @@ pub fn parse<'a>(request: &Request<'a>) -> Result<Option<UnverifiedFost<'a>>> {
     let names = single_header(request, "x-fost-headers")?
         .ok_or_else(|| Error::malformed("no X-FOST-Headers header"))?;
     let mut signed = Vec::new();
+    let mut user = None;
     for name in py2_words(names) {
         if signed.len() == MAX_SIGNED_HEADERS {
             return Err(Error::new(
@@ -503,7 +571,12 @@ pub fn parse<'a>(request: &Request<'a>) -> Result<Option<UnverifiedFost<'a>>> {
             Error::malformed(format!("the signed header {} is missing", clip(name, 64)))
         })?;
         if name == "X-FOST-User" {
-            refuse_utf7("X-FOST-User", value)?;
+            user = Some(utf7::decode(value).ok_or_else(|| {
+                Error::malformed(format!(
+                    "X-FOST-User is not UTF-7 text: {:?}",
+                    clip(value, 64)
+                ))
+            })?);
         }
         signed.push((name, value));
     }
@@ -515,6 +588,7 @@ pub fn parse<'a>(request: &Request<'a>) -> Result<Option<UnverifiedFost<'a>>> {
         timestamp,
         signed_at,
         signed,
+        user,
         body: body_or_query(request),
     }))
 }
@@ -529,6 +603,8 @@ pub struct UnverifiedFost<'a> {
     timestamp: &'a str,
     signed_at: i64,
     signed: Vec<(&'a str, &'a str)>,
+    /// The UTF-7-decoded `X-FOST-User`, when signed.
+    user: Option<String>,
     body: &'a [u8],
 }
 
@@ -538,11 +614,11 @@ impl<'a> UnverifiedFost<'a> {
         self.key
     }
 
-    /// The user the request would authenticate as: the `X-FOST-User` value if signed, else the percent-decoded
-    /// key.
+    /// The user the request would authenticate as: the UTF-7-decoded `X-FOST-User` value if signed (`J+APw-rgen`
+    /// is `Jürgen`), else the percent-decoded key.
     pub fn claimed_user(&self) -> Cow<'a, str> {
-        match self.signed.iter().find(|(name, _)| *name == "X-FOST-User") {
-            Some((_, user)) => Cow::Borrowed(*user),
+        match &self.user {
+            Some(user) => Cow::Owned(user.clone()),
             None => percent_decode(self.key),
         }
     }
@@ -552,7 +628,8 @@ impl<'a> UnverifiedFost<'a> {
         self.timestamp
     }
 
-    /// The claimed signing time.
+    /// The claimed signing time: the whole second the timestamp names (its fraction is ignored, as the reference
+    /// ignores it).
     pub fn claimed_signed_at(&self) -> UnixTime {
         unix_time(self.signed_at)
     }
@@ -566,7 +643,8 @@ impl<'a> UnverifiedFost<'a> {
     ///
     /// # Errors
     /// [`ErrorKind::UnsupportedAlgorithm`] unless `key` is HMAC-SHA1; [`ErrorKind::Expired`] or
-    /// [`ErrorKind::NotYetValid`] when the timestamp is not strictly within the policy's skew of the clock;
+    /// [`ErrorKind::NotYetValid`] when the timestamp's whole second is not strictly within the policy's skew of
+    /// the clock;
     /// [`ErrorKind::BadSignature`] when the signature does not match; in seen-signature mode
     /// ([`Policy::with_seen_signatures`]) [`ErrorKind::Replayed`] for a second presentation, and the store's own
     /// errors ([`ErrorKind::Unavailable`]), which refuse the request.

@@ -19,7 +19,16 @@
 //!   kept as sent.
 //! * **Header names** compare case-insensitively (ASCII). **Repeated headers** are kept as separate field lines in
 //!   wire order; [`Headers::get`] combines them as RFC 9110 does: each value trimmed of surrounding spaces and
-//!   tabs, joined with `", "`. Names and values holding CR, LF or NUL are refused when the view is built
+//!   tabs, joined with `", "` (how RFC 9421 covers a field and how the structured dictionaries `Signature-Input`,
+//!   `Signature` and `Content-Digest` are read, RFC 8941 3.2).
+//! * **Single-valued headers are never combined.** A second `Host` line is refused when the view is built
+//!   ([`Request::with_header`], [`crate::ErrorKind::Malformed`]; RFC 9112 3.2 answers such a request 400), so
+//!   `@authority`, FOST URL signatures and [`Request::authority`] cannot read a host a front end did not route
+//!   by. Every other single-valued header a scheme reads — `Authorization`, FOST's `X-FOST-Timestamp`,
+//!   `X-FOST-Headers` and each header it signs (`X-FOST-User` included), the HMAC header scheme's
+//!   `Content-Type` — is read with [`Headers::single`], which refuses two lines as malformed. Servers that merge
+//!   repeated lines before the view is built (WSGI joins them with `,` in one `HTTP_*` variable) hand over one
+//!   line; the merged value then fails the scheme's own parsing or signature check. Names and values holding CR, LF or NUL are refused when the view is built
 //!   ([`crate::ErrorKind::Malformed`]), so no scheme can be fed a header line that smuggles another.
 //! * **Body**: `None` means the message has no body; `Some(b"")` an empty one. The schemes that sign a body treat
 //!   both the same way (FOST then signs the query string; the HMAC header scheme signs no body hash), and
@@ -36,6 +45,7 @@ use crate::error::{Error, ErrorKind, Result};
 pub mod fost;
 pub mod hmac_header;
 pub mod message_signatures;
+pub(crate) mod utf7;
 
 /// Most header field lines a [`Request`] or [`Response`] holds.
 pub const MAX_HEADERS: usize = 256;
@@ -118,6 +128,25 @@ impl<'a> Headers<'a> {
     /// Whether any line is named `name`.
     pub fn contains(&self, name: &str) -> bool {
         self.values(name).next().is_some()
+    }
+
+    /// The value of a single-valued header (RFC 9110 5.3: one that cannot be combined from several lines), trimmed
+    /// of spaces and tabs; `None` when no line has this name. Every scheme reads the single-valued headers it
+    /// relies on (`Authorization`, `X-FOST-*`, the headers FOST signs, `Content-Type`) through this method.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Malformed`] when two or more lines have this name: which one a front end or framework would
+    /// use is not defined, so the request is refused rather than read one way here and another way there.
+    pub fn single(&self, name: &str) -> Result<Option<&'a str>> {
+        let mut values = self.values(name);
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(Error::malformed(format!(
+                "the {} header appears more than once",
+                crate::encoding::clip(name, 64)
+            )));
+        }
+        Ok(first.map(|v| v.trim_matches([' ', '\t'])))
     }
 }
 
@@ -229,12 +258,18 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// Adds a header field line (kept in order; repeated names are kept as separate lines).
+    /// Adds a header field line (kept in order; repeated names are kept as separate lines, except `Host`).
     ///
     /// # Errors
-    /// [`ErrorKind::Malformed`] for a name that is not visible ASCII or a value holding CR, LF or NUL;
+    /// [`ErrorKind::Malformed`] for a name that is not visible ASCII, a value holding CR, LF or NUL, or a second
+    /// `Host` line;
     /// [`ErrorKind::TooLarge`] past [`MAX_HEADERS`] lines or [`MAX_HEADER_LEN`] bytes.
     pub fn with_header(mut self, name: &'a str, value: &'a str) -> Result<Self> {
+        if name.eq_ignore_ascii_case("host") && self.headers.contains("host") {
+            return Err(Error::malformed(
+                "the request has more than one Host header line (RFC 9112 3.2: answered 400)",
+            ));
+        }
         self.headers.push(name, value)?;
         Ok(self)
     }
@@ -258,6 +293,7 @@ impl<'a> Request<'a> {
     /// The authority from the target URI or [`Request::with_authority`], else the `Host` header, as given.
     pub fn authority(&self) -> &'a str {
         if self.authority.is_empty() {
+            // One Host line at most: `with_header` refuses a second.
             self.headers
                 .values("host")
                 .next()

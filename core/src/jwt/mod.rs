@@ -629,11 +629,12 @@ impl UnverifiedJwt {
     /// Parses the `Authorization` header of `request`; `Ok(None)` when it has none or one of another scheme.
     ///
     /// # Errors
-    /// As [`UnverifiedJwt::parse`].
+    /// [`ErrorKind::Malformed`] when the request has more than one `Authorization` line (a single-valued header:
+    /// [`crate::http::Headers::single`]); otherwise as [`UnverifiedJwt::parse`].
     pub fn from_request(request: &Request<'_>) -> Result<Option<Self>> {
-        match request.headers().get("authorization") {
+        match request.headers().single("authorization")? {
             None => Ok(None),
-            Some(value) => Self::from_authorization(&value),
+            Some(value) => Self::from_authorization(value),
         }
     }
 

@@ -1,7 +1,8 @@
 //! The ISO-8601 date-times the legacy request schemes sign, read and written at microsecond precision (crate
 //! private; FOST uses it too).
 //!
-//! Accepted grammar (strict, ASCII only):
+//! Two readers: [`parse_isoformat`], Python's `datetime.fromisoformat` (CPython 3.11+) for the HMAC header scheme
+//! (grammar in [`super`]'s module documentation), and [`parse`], the strict grammar FOST accepts:
 //!
 //! ```text
 //! YYYY-MM-DD ('T' | ' ') HH:MM:SS ['.' 1*6DIGIT] [ 'Z' | ('+' | '-') HH:MM ]
@@ -21,6 +22,8 @@ pub(crate) struct DateTime {
     pub separator: u8,
     /// Whether the text carried `Z` or an offset.
     pub has_zone: bool,
+    /// The offset from UTC, in seconds (0 without a zone).
+    pub offset_secs: i64,
 }
 
 const MICROS_PER_SEC: i64 = 1_000_000;
@@ -159,6 +162,244 @@ pub(crate) fn parse(s: &str) -> Option<DateTime> {
         micros: secs * MICROS_PER_SEC + micros,
         separator,
         has_zone: offset_secs.is_some(),
+        offset_secs: offset_secs.unwrap_or(0),
+    })
+}
+
+/// A date-time read by [`parse_isoformat`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IsoDateTime {
+    /// Microseconds since the Unix epoch (UTC) of the date and time as written, minus the offset if any.
+    pub micros: i64,
+    /// The UTC offset in microseconds; `None` for a naive date-time (no `Z` and no offset).
+    pub offset_micros: Option<i64>,
+}
+
+/// The byte at `i`, or NUL past the end (CPython reads its NUL-terminated UTF-8 buffer).
+fn at(b: &[u8], i: usize) -> u8 {
+    b.get(i).copied().unwrap_or(0)
+}
+
+/// `n` ASCII digits at `*p` (CPython's `parse_digits`; `*p` is advanced past them).
+fn iso_digits(b: &[u8], p: &mut usize, n: usize) -> Option<i64> {
+    let mut v = 0i64;
+    for _ in 0..n {
+        let c = at(b, *p);
+        *p += 1;
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(c - b'0');
+    }
+    Some(v)
+}
+
+/// Where the date ends (CPython's `_find_isoformat_datetime_separator`), over the UTF-8 bytes.
+fn iso_separator(b: &[u8]) -> Option<usize> {
+    let len = b.len();
+    if len == 7 {
+        return Some(7);
+    }
+    if at(b, 4) == b'-' {
+        if at(b, 5) != b'W' {
+            return Some(10);
+        }
+        if len > 8 && at(b, 8) == b'-' {
+            if len == 9 {
+                return None;
+            }
+            if len > 10 && at(b, 10).is_ascii_digit() {
+                return Some(8);
+            }
+            return Some(10);
+        }
+        return Some(8);
+    }
+    if at(b, 4) == b'W' {
+        let mut idx = 7;
+        while idx < len && at(b, idx).is_ascii_digit() {
+            idx += 1;
+        }
+        if idx < 9 {
+            return Some(idx);
+        }
+        return Some(if idx % 2 == 0 { 7 } else { 8 });
+    }
+    Some(8)
+}
+
+/// Days since 1970-01-01 of ISO year `year`, week `week`, weekday `day` (CPython's `iso_to_ymd`); `None` for a
+/// week or weekday out of range, or a year before 1 (CPython then fails on the month it computes).
+fn iso_week_days(year: i64, week: i64, day: i64) -> Option<i64> {
+    if year < 1 {
+        return None;
+    }
+    let jan1 = days_from_civil(year, 1, 1);
+    // 0 for Monday … 6 for Sunday (1970-01-01 was a Thursday).
+    let first_weekday = (jan1 + 3).rem_euclid(7);
+    let leap = days_in_month(year, 2) == 29;
+    if !(1..53).contains(&week)
+        && !(week == 53 && (first_weekday == 3 || (first_weekday == 2 && leap)))
+    {
+        return None;
+    }
+    if !(1..8).contains(&day) {
+        return None;
+    }
+    let week1_monday = jan1 - first_weekday + if first_weekday > 3 { 7 } else { 0 };
+    Some(week1_monday + (week - 1) * 7 + day - 1)
+}
+
+/// The date part `b[..len]` as days since the epoch (CPython's `parse_isoformat_date`, then the range checks of
+/// the `datetime` constructor).
+fn iso_date(b: &[u8], len: usize) -> Option<i64> {
+    let mut p = 0;
+    let year = iso_digits(b, &mut p, 4)?;
+    let uses_separator = at(b, p) == b'-';
+    if uses_separator {
+        p += 1;
+    }
+    let days = if at(b, p) == b'W' {
+        p += 1;
+        let week = iso_digits(b, &mut p, 2)?;
+        let day = if p < len {
+            if uses_separator {
+                if at(b, p) != b'-' {
+                    return None;
+                }
+                p += 1;
+            }
+            iso_digits(b, &mut p, 1)?
+        } else {
+            1
+        };
+        iso_week_days(year, week, day)?
+    } else {
+        let month = iso_digits(b, &mut p, 2)?;
+        if uses_separator {
+            if at(b, p) != b'-' {
+                return None;
+            }
+            p += 1;
+        }
+        let day = iso_digits(b, &mut p, 2)?;
+        if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
+            return None;
+        }
+        days_from_civil(year, month, day)
+    };
+    let (y, _, _) = civil_from_days(days);
+    (1..=9999).contains(&y).then_some(days)
+}
+
+/// `HH[:?MM[:?SS]][{.,}ffffff…]` from `p` to `end` (CPython's `parse_hh_mm_ss_ff`): the four fields and whether
+/// anything but the end of the whole text follows them.
+fn iso_hh_mm_ss_ff(b: &[u8], mut p: usize, end: usize) -> Option<([i64; 4], bool)> {
+    let mut v = [0i64; 4];
+    let mut has_separator = true;
+    for i in 0..3 {
+        v[i] = iso_digits(b, &mut p, 2)?;
+        let c = at(b, p);
+        p += 1;
+        if i == 0 {
+            has_separator = c == b':';
+        }
+        if p >= end {
+            return Some((v, c != 0));
+        } else if has_separator && c == b':' {
+            continue;
+        } else if c == b'.' || c == b',' {
+            break;
+        } else if !has_separator {
+            p -= 1;
+        } else {
+            return None;
+        }
+    }
+    let to_parse = (end - p).min(6);
+    v[3] = iso_digits(b, &mut p, to_parse)? * 10i64.pow(6 - to_parse as u32);
+    while at(b, p).is_ascii_digit() {
+        p += 1;
+    }
+    Some((v, at(b, p) != 0))
+}
+
+/// Parses `s` exactly as CPython 3.11, 3.12 and 3.13 `datetime.fromisoformat` do (the C implementation,
+/// `_datetimemodule.c`), quirks included; `None` wherever they raise `ValueError`. See the [grammar in
+/// `hmac_header`](super#timestamps).
+pub(crate) fn parse_isoformat(s: &str) -> Option<IsoDateTime> {
+    if s.chars().count() < 7 {
+        return None;
+    }
+    let b = s.as_bytes();
+    let len = b.len();
+    let separator = iso_separator(b)?;
+    let days = iso_date(b, separator)?;
+    let mut local = days * SECS_PER_DAY * MICROS_PER_SEC;
+    if len <= separator {
+        return Some(IsoDateTime {
+            micros: local,
+            offset_micros: None,
+        });
+    }
+    // The separator is any one character: skip it by its UTF-8 lead byte, as CPython does.
+    let lead = at(b, separator);
+    let start = separator
+        + if lead & 0x80 == 0 {
+            1
+        } else {
+            match lead & 0xf0 {
+                0xe0 => 3,
+                0xf0 => 4,
+                _ => 2,
+            }
+        };
+    let mut tz = start;
+    loop {
+        if matches!(at(b, tz), b'Z' | b'+' | b'-') {
+            break;
+        }
+        tz += 1;
+        if tz >= len {
+            break;
+        }
+    }
+    let (t, trailing) = iso_hh_mm_ss_ff(b, start, tz)?;
+    if t[0] > 23 || t[1] > 59 || t[2] > 59 {
+        return None;
+    }
+    local += ((t[0] * 60 + t[1]) * 60 + t[2]) * MICROS_PER_SEC + t[3];
+    let offset = if tz == len {
+        if trailing {
+            return None;
+        }
+        None
+    } else if at(b, tz) == b'Z' {
+        if tz + 1 != len {
+            return None;
+        }
+        Some(0)
+    } else {
+        let sign = if at(b, tz) == b'-' { -1 } else { 1 };
+        let (z, trailing) = iso_hh_mm_ss_ff(b, tz + 1, len)?;
+        if trailing {
+            return None;
+        }
+        let secs = z[0] * 3600 + z[1] * 60 + z[2];
+        // A zero offset in seconds is UTC whatever its fraction (CPython drops it).
+        let offset = if secs == 0 {
+            0
+        } else {
+            sign * (secs * MICROS_PER_SEC + z[3])
+        };
+        if offset.abs() >= SECS_PER_DAY * MICROS_PER_SEC {
+            return None;
+        }
+        Some(offset)
+    };
+    Some(IsoDateTime {
+        micros: local - offset.unwrap_or(0),
+        offset_micros: offset,
     })
 }
 

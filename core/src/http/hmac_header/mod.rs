@@ -51,9 +51,10 @@
 //! # Server rules
 //! * [`parse`] returns `Ok(None)` — not this scheme — when there is no `Authorization` header, or it does not
 //!   split on whitespace into exactly two words whose second splits on `;` into exactly three non-empty parts.
-//!   A scheme word other than the three is [`ErrorKind::UnsupportedAlgorithm`]; a timestamp that is not
-//!   `YYYY-MM-DD(T| )HH:MM:SS[.ffffff](Z|±HH:MM)` is [`ErrorKind::Malformed`] — including timestamps without a
-//!   zone, on which the reference server crashes. Repeated `Authorization` lines are malformed.
+//!   A scheme word other than the three is [`ErrorKind::UnsupportedAlgorithm`]; a timestamp that Python's
+//!   `datetime.fromisoformat` refuses ([Timestamps](#timestamps)) is [`ErrorKind::Malformed`], and so is one it
+//!   reads without a zone, on which the reference server crashes. Repeated `Authorization` (or `Content-Type`)
+//!   lines are malformed.
 //! * Time, at microsecond precision through the [`Policy`] clock: a request stamped at or after *now* is
 //!   [`ErrorKind::NotYetValid`] (the reference's `FutureRequestException`, so clocks must not run ahead of the
 //!   server's); one more than [`DEFAULT_TIMEOUT`] (5 s, configurable) old is [`ErrorKind::Expired`]; exactly 5 s
@@ -63,6 +64,40 @@
 //!   revoked and expired keys (the reference's `RevokedKeyException` and `ExpiredKeyException`).
 //!   [`UnverifiedHmacHeader::check_time`] lets the caller refuse stale requests before the lookup, in the
 //!   reference's order.
+//!
+//! # Timestamps
+//! The reference reads `utc_8601` with Python's `datetime.fromisoformat` and compares it with an aware "now", so
+//! countermark accepts exactly the texts that function reads as an *aware* date-time on CPython 3.11, 3.12 and
+//! 3.13 (which agree; checked against all three, 3.10 and older accepted far less), at the same instant, and
+//! refuses the rest. The grammar, as the C implementation reads it:
+//!
+//! ```text
+//! timestamp = date sep time zone
+//! date      = YYYY "-" MM "-" DD / YYYYMMDD                  ; a real calendar date, years 0001-9999
+//!           / YYYY "-W" ww [ "-" d ] / YYYY "W" ww [ d ]      ; ISO week date, d = 1-7 (default 1); week 53
+//!                                                             ; only in years that have one
+//! sep       = any one character                              ; "T", "t", " ", "x", "é", …
+//! time      = HH [ [":"] MM [ [":"] SS ] ] [ ("." / ",") 1*DIGIT ]
+//!                                                             ; HH 00-23, MM and SS 00-59; ":" all or none
+//! zone      = "Z" / ("+" / "-") HH [ [":"] MM [ [":"] SS [ ("." / ",") 1*DIGIT ] ] ]
+//! ```
+//!
+//! so `2023-05-07T14:15:37+0000`, `20230507T141537Z`, `2023-05-07t14:15:37Z`, `2023-05-07 14:15:37,5+00:00`,
+//! `2023-W18-7T14Z` and `2023-05-07T14:15:37+05:30:15.5` are accepted. The parser's quirks are kept, since the
+//! reference signs and accepts these texts:
+//! * Fractions keep their first six digits (truncated, not rounded); further digits are skipped, and so is
+//!   anything after seven or more digits up to the zone (`…37.1234567x+00:00`); `…37.+00:00` (an empty fraction
+//!   before the zone) is accepted.
+//! * Without separators, a digit after the seconds starts a fraction (`T1415375Z` is `14:15:37.5`); with them, a
+//!   fourth `:` part is a fraction (`T14:15:37:5Z`). A fraction may follow the hour or minutes (`T14.5Z`).
+//! * The zone's minutes and seconds are not range-checked (`+05:99` is `+06:39`); its magnitude must be below
+//!   24 hours. A zone of zero whole seconds is UTC, its fraction dropped (`+00:00:00.5` is `Z`).
+//! * `Z` must end the text; nothing may follow the zone.
+//!
+//! Refused: a date alone or a time without a zone (naive: the reference crashes), `24:00`, leap seconds,
+//! non-ASCII digits, and anything else `fromisoformat` refuses. The signer ([`HmacHeaderSigner`]) stamps
+//! `YYYY-MM-DDTHH:MM:SS.ffffff+00:00`; [`HmacHeaderSigner::sign_at`] takes any accepted text without `;` or
+//! whitespace.
 //!
 //! # Weaknesses of the format (kept for compatibility)
 //! * **Only the body and the timestamp are signed**: not the method, the path, the query string or any other
@@ -88,7 +123,7 @@ use std::time::Duration;
 use base64::Engine as _;
 
 pub(crate) use datetime::{
-    format as format_datetime, micros_of, parse as parse_datetime, unix_time,
+    format as format_datetime, micros_of, parse as parse_datetime, parse_isoformat, unix_time,
 };
 pub use secret::{
     decrypt_legacy_secret, encrypt_legacy_secret, ApiSecret, LegacyCipher, LEGACY_KDF_ITERATIONS,
@@ -133,17 +168,9 @@ fn two_words(s: &str) -> Option<(&str, &str)> {
     }
 }
 
-/// The value of a header that must appear at most once (trimmed of spaces and tabs).
+/// The value of a header that must appear at most once (trimmed of spaces and tabs): [`crate::http::Headers::single`].
 pub(crate) fn single_header<'a>(request: &Request<'a>, name: &str) -> Result<Option<&'a str>> {
-    let mut values = request.headers().values(name);
-    let first = values.next();
-    if values.next().is_some() {
-        return Err(Error::malformed(format!(
-            "the {} header appears more than once",
-            crate::encoding::clip(name, 64)
-        )));
-    }
-    Ok(first.map(|v| v.trim_matches([' ', '\t'])))
+    request.headers().single(name)
 }
 
 /// A request body as the server reads it.
@@ -286,16 +313,15 @@ impl HmacHeaderSigner {
     /// Signs `body` with the timestamp text `utc_8601`, signed verbatim.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidValue`] when `utc_8601` is not `YYYY-MM-DDTHH:MM:SS[.ffffff](Z|±HH:MM)` (the server would
-    /// refuse it); the body's errors as [`Body::canonical`].
+    /// [`ErrorKind::InvalidValue`] when the server would refuse `utc_8601`: not a [timestamp](self#timestamps)
+    /// with a zone, or holding `;` or whitespace (which would split the header); the body's errors as
+    /// [`Body::canonical`].
     pub fn sign_at(&self, body: &Body<'_>, utc_8601: &str) -> Result<SignedHmacHeader> {
-        match parse_datetime(utc_8601) {
-            Some(dt) if dt.has_zone && dt.separator == b'T' => {}
-            _ => {
-                return Err(Error::invalid_value(
-                    "the timestamp must be YYYY-MM-DDTHH:MM:SS[.ffffff] with Z or an offset",
-                ))
-            }
+        let aware = parse_isoformat(utc_8601).is_some_and(|dt| dt.offset_micros.is_some());
+        if !aware || utc_8601.contains(';') || utc_8601.chars().any(is_py_space) {
+            return Err(Error::invalid_value(
+                "the timestamp must be an ISO 8601 date-time with Z or an offset, as datetime.fromisoformat reads it, without ';' or whitespace",
+            ));
         }
         let alg = self.key.algorithm();
         let (canonical_body, body_hash, string_to_sign) = string_to_sign(alg, body, utc_8601)?;
@@ -447,11 +473,11 @@ pub fn parse<'a>(request: &Request<'a>) -> Result<Option<UnverifiedHmacHeader<'a
             ),
         )
     })?;
-    let signed_at = match parse_datetime(utc_8601) {
-        Some(dt) if dt.has_zone => dt.micros,
+    let signed_at = match parse_isoformat(utc_8601) {
+        Some(dt) if dt.offset_micros.is_some() => dt.micros,
         Some(_) => {
             return Err(Error::malformed(
-                "the timestamp has no UTC offset (Z or ±HH:MM)",
+                "the timestamp has no UTC offset (Z or ±HH[:MM])",
             ))
         }
         None => {
