@@ -178,8 +178,12 @@ class ApiKey(models.Model):
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True, db_index=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
-    failed_attempts = models.PositiveIntegerField(_("failed attempts in a row"), default=0, editable=False)
-    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, editable=False)
+    failed_attempts = models.PositiveIntegerField(
+        _("refused signatures"),
+        default=0,
+        editable=False,
+        help_text=_("Refused credentials that named this key id, for alerting (the key is never locked)."),
+    )
     throttle_rate = models.CharField(
         _("throttle rate"),
         max_length=32,
@@ -234,37 +238,30 @@ class ApiKey(models.Model):
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
-    def is_locked(self, now: Optional[Any] = None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or timezone.now())
-
     def revoke(self) -> None:
         """Revokes the key for good (an explicit act: failed signatures only ever lock it for a while)."""
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             ApiKey.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=self.revoked_at)
 
-    def record_failure(self) -> None:
-        """Counts one bad signature; from ``FAILED_ATTEMPTS_THRESHOLD`` on, locks the key for ``LOCKOUT_BASE``
-        seconds, doubled with every further failure up to ``LOCKOUT_MAX``: whoever only knows the key id can
-        delay its owner, never revoke the key."""
-        conf = get_settings()
-        with transaction.atomic():
-            ApiKey.objects.filter(pk=self.pk).update(failed_attempts=F("failed_attempts") + 1)
-            failures = ApiKey.objects.filter(pk=self.pk).values_list("failed_attempts", flat=True).first() or 0
-            over = failures - conf.FAILED_ATTEMPTS_THRESHOLD
-            if over >= 0:
-                seconds = min(conf.LOCKOUT_MAX, conf.LOCKOUT_BASE * 2 ** min(over, 32))
-                self.locked_until = timezone.now() + timedelta(seconds=seconds)
-                ApiKey.objects.filter(pk=self.pk).update(locked_until=self.locked_until)
-        self.failed_attempts = failures
+    def pending_failures(self) -> int:
+        """Refusals naming this key id counted in the cache and not yet added to ``failed_attempts``."""
+        from .failures import pending_key_failures
+
+        return pending_key_failures(self.key_id)
 
     def record_success(self) -> None:
-        """Clears the failure count and stamps ``last_used_at`` (at most one write a minute per key)."""
+        """Stamps ``last_used_at`` and adds the refusals counted in the cache to ``failed_attempts``, together at
+        most once a minute per key (one write; never on the path of a refused request, see
+        :mod:`~countermark.django.failures`)."""
         now = timezone.now()
-        stale = self.last_used_at is None or now - self.last_used_at > timedelta(seconds=60)
-        if self.failed_attempts or self.locked_until is not None or stale:
-            self.failed_attempts, self.locked_until, self.last_used_at = 0, None, now
-            ApiKey.objects.filter(pk=self.pk).update(failed_attempts=0, locked_until=None, last_used_at=now)
+        if self.last_used_at is None or now - self.last_used_at > timedelta(seconds=60):
+            from .failures import take_key_failures
+
+            refused = take_key_failures(self.key_id)
+            self.last_used_at = now
+            self.failed_attempts += refused
+            ApiKey.objects.filter(pk=self.pk).update(last_used_at=now, failed_attempts=F("failed_attempts") + refused)
 
 
 class PublicKey(models.Model):
