@@ -165,3 +165,16 @@ def test_behind_a_trusted_proxy_clients_are_throttled_apart(
         post(client, wrong_secret(signers.key_id), "hmac", proxy, forwarded=f"1.1.1.1, {ATTACKER}")
     assert post(client, signers, "hmac", proxy, forwarded=ATTACKER).status_code == 429
     assert post(client, signers, "hmac", proxy, forwarded=f"{ATTACKER}, {OWNER}").status_code == 200
+
+
+def test_key_lookup_reads_a_stand_in_row_for_unknown_ids_and_returns_none(user: Any, django_user_model: Any) -> None:
+    bob = django_user_model.objects.create_user("bob")
+    keys = [ApiKey.objects.create_key(owner)[0] for owner in (user, bob, bob)]
+    for key in keys:
+        found = ApiKey.objects.for_verification(key.key_id)
+        assert found is not None and found.pk == key.pk and found.user.pk == key.user_id
+    smallest = min(k.key_id for k in keys)
+    assert ApiKey.objects.for_verification(UNKNOWN_KEY_ID) is None
+    assert ApiKey.objects.for_verification(smallest[:-1]) is None  # a prefix of the stand-in's id
+    ApiKey.objects.all().delete()
+    assert ApiKey.objects.for_verification(smallest) is None

@@ -61,9 +61,9 @@ def decoy_verifying_key() -> countermark.VerifyingKey:
     """An Ed25519 public key whose private half was thrown away: unknown JWT users are checked against it."""
     import secrets
 
-    # A valid Ed25519 SubjectPublicKeyInfo around 32 random bytes (a curve point with overwhelming probability
-    # is not required: parsing accepts any 32 bytes, verification then fails like a bad signature).
-    for _ in range(16):
+    # An Ed25519 SubjectPublicKeyInfo around 32 random bytes. The core refuses encodings that are not a usable
+    # point (about half of all 32-byte strings): draw again. 128 draws: 2^-128 to run out.
+    for _ in range(128):
         spki = bytes.fromhex("302a300506032b6570032100") + secrets.token_bytes(32)
         try:
             return countermark.VerifyingKey.from_der(spki)

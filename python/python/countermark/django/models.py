@@ -38,6 +38,7 @@ class _LookupPlan(NamedTuple):
     user_names: list[str]
     user_model: Any
     converters: list[tuple[int, Any, list[Any]]]
+    key_id_index: int
 
 
 _plans: dict[tuple[str, Any], _LookupPlan] = {}
@@ -53,11 +54,17 @@ def _lookup_plan(db: str, user_model: Any) -> _LookupPlan:
         key_table, user_table = ApiKey._meta.db_table, user_model._meta.db_table
         columns = [f"{qn(key_table)}.{qn(f.column)}" for f in key_fields]
         columns += [f"{qn(user_table)}.{qn(f.column)}" for f in user_fields]
+        key_id_column = qn(ApiKey._meta.get_field("key_id").column)
+        # The row of the key id asked for or, when there is none, the row of the smallest key id: either way one
+        # row is read, joined and converted, so an unknown key id costs what a known one does (the caller tells
+        # them apart by the key id column and drops the stand-in).
         sql = (
             f"SELECT {', '.join(columns)} FROM {qn(key_table)} INNER JOIN {qn(user_table)} "
             f"ON {qn(user_table)}.{qn(user_model._meta.pk.column)} = "
             f"{qn(key_table)}.{qn(ApiKey._meta.get_field('user').column)} "
-            f"WHERE {qn(key_table)}.{qn(ApiKey._meta.get_field('key_id').column)} = %s"
+            f"WHERE {qn(key_table)}.{key_id_column} = COALESCE("
+            f"(SELECT {key_id_column} FROM {qn(key_table)} WHERE {key_id_column} = %s), "
+            f"(SELECT MIN({key_id_column}) FROM {qn(key_table)}))"
         )
         converters = []  # only the columns that have any (dates, booleans on SQLite...)
         for i, f in enumerate([*key_fields, *user_fields]):
@@ -66,7 +73,12 @@ def _lookup_plan(db: str, user_model: Any) -> _LookupPlan:
             if found:
                 converters.append((i, col, found))
         plan = _LookupPlan(
-            sql, [f.attname for f in key_fields], [f.attname for f in user_fields], user_model, converters
+            sql,
+            [f.attname for f in key_fields],
+            [f.attname for f in user_fields],
+            user_model,
+            converters,
+            [f.attname for f in key_fields].index("key_id"),
         )
         _plans[(db, user_model)] = plan
     return plan
@@ -93,7 +105,8 @@ class ApiKeyManager(models.Manager["ApiKey"]):
         One precompiled ``SELECT … JOIN`` per database connection instead of a queryset: building and compiling
         ``select_related("user").get(key_id=…)`` cost ~780 µs a request on the benchmark machine, this ~100 µs
         (python/bench/bench_django.py). Rows come back through Django's own field converters and ``from_db``, so
-        the instances are what the ORM would have built.
+        the instances are what the ORM would have built. An unknown key id reads, converts and drops another key's
+        row: it costs what a known one does (python/bench/bench_django_keyids.py).
         """
         db = router.db_for_read(self.model)
         user_model = get_user_model()
@@ -103,8 +116,9 @@ class ApiKeyManager(models.Manager["ApiKey"]):
         with connections[db].cursor() as cursor:
             cursor.execute(plan.sql, [key_id])
             row = cursor.fetchone()
-        if row is None:
+        if row is None:  # no key at all
             return None
+        found = row[plan.key_id_index] == key_id
         values = list(row)
         connection = connections[db]
         for i, col, converters in plan.converters:
@@ -113,7 +127,7 @@ class ApiKeyManager(models.Manager["ApiKey"]):
         n = len(plan.key_names)
         key = self.model.from_db(db, plan.key_names, values[:n])
         key.user = plan.user_model.from_db(db, plan.user_names, values[n:])
-        return key
+        return key if found else None
 
     def live(self) -> ApiKeyQuerySet:
         return self.get_queryset().live()
