@@ -85,3 +85,15 @@ def test_backend_sets_request_signed_to_none(rf: Any) -> None:
     request = rf.get("/")
     assert CountermarkBackend().authenticate(request) is None
     assert request.signed is None
+
+
+def test_throttled_answer_is_429_with_retry_after(client: Client, signers: Signers, settings: Any, setup: str) -> None:
+    settings.COUNTERMARK = {"FAILED_ATTEMPTS_THRESHOLD": 2, "FAILED_ATTEMPTS_WINDOW": 120}
+    assert refused(client, signers, "hmac").status_code == 401
+    assert refused(client, signers, "jwt").status_code == 401
+    for scheme in ("hmac", "token"):
+        response = refused(client, signers, scheme)
+        assert response.status_code == 429, (scheme, response.content)
+        assert response.json()["reason"] == "throttled"
+        assert response["Retry-After"] == "120"
+        assert "WWW-Authenticate" not in response
