@@ -178,3 +178,19 @@ def test_key_lookup_reads_a_stand_in_row_for_unknown_ids_and_returns_none(user: 
     assert ApiKey.objects.for_verification(smallest[:-1]) is None  # a prefix of the stand-in's id
     ApiKey.objects.all().delete()
     assert ApiKey.objects.for_verification(smallest) is None
+
+
+@pytest.mark.parametrize("alg", ["ed25519", "hmac-sha256"])
+def test_rfc9421_algorithm_answers_alike_for_real_and_unknown_key_ids(
+    client: Client, signers: Signers, ed25519_pem: str, alg: str
+) -> None:
+    # An API key verifies hmac-sha256 only: another algorithm named with a real key id must get the answer an
+    # unknown key id gets, or the algorithm parameter enumerates key ids.
+    if alg == "ed25519":
+        kw: dict[str, Any] = {"key": countermark.SigningKey.from_pem(ed25519_pem), "algorithm": alg}
+    else:
+        kw = {"key": countermark.HmacKey(bytes(countermark.ApiSecret.generate()), "sha256"), "algorithm": alg}
+    real = post(client, signers, "rfc9421", "192.0.2.1", include_alg=True, **kw)
+    unknown = post(client, signers, "rfc9421", "192.0.2.2", include_alg=True, keyid=UNKNOWN_KEY_ID, **kw)
+    assert real.status_code == 401 and real.json()["reason"] in ("unsupported_algorithm", "bad_signature")
+    assert answer(real) == answer(unknown)

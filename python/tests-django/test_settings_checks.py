@@ -107,7 +107,12 @@ def test_drf_classes_with_anonymous_default_permission_warn(settings: Any) -> No
     settings.COUNTERMARK = {}
     drf = dict(settings.REST_FRAMEWORK)
     assert [m.id for m in check_settings()] == []  # the test project requires IsAuthenticated
-    for permissions in (None, [], ["rest_framework.permissions.AllowAny"]):
+    for permissions in (
+        None,
+        [],
+        ["rest_framework.permissions.AllowAny"],
+        ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    ):
         settings.REST_FRAMEWORK = {k: v for k, v in drf.items() if k != "DEFAULT_PERMISSION_CLASSES"}
         if permissions is not None:
             settings.REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] = permissions

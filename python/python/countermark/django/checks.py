@@ -156,6 +156,14 @@ def _is_network(value: Any) -> bool:
     return isinstance(value, str)
 
 
+#: DRF permission classes that let requests without credentials through (for some methods at least).
+_ANONYMOUS_PERMISSIONS = {
+    "rest_framework.permissions.AllowAny",
+    "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+    "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
+}
+
+
 def _check_drf_permissions() -> list[CheckMessage]:
     """DRF's default permission is ``AllowAny``: with it, a request without credentials reaches every view as
     ``AnonymousUser``, whatever the authentication classes say."""
@@ -166,7 +174,7 @@ def _check_drf_permissions() -> list[CheckMessage]:
     if not any(c.startswith("countermark.django.drf.") for c in classes):
         return []
     permissions = [str(p) for p in drf.get("DEFAULT_PERMISSION_CLASSES", ["rest_framework.permissions.AllowAny"])]
-    if permissions and "rest_framework.permissions.AllowAny" not in permissions:
+    if permissions and not set(permissions) & _ANONYMOUS_PERMISSIONS:
         return []
     return [
         Warning(
