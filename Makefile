@@ -183,6 +183,7 @@ bench: toolchain check-shared ffi
 	target/bench-venv/bin/pip install -q --force-reinstall --no-deps target/bench-wheel/countermark-*.whl
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" target/bench-venv/bin/python python/bench/bench.py --json target/bench-python.json
 	target/bench-venv/bin/python -W ignore python/bench/bench_django.py --json target/bench-django.json
+	target/bench-venv/bin/python -W ignore python/bench/bench_django_keyids.py --json target/bench-django-keyids.json
 	cd go && go test -run XXX -bench . -benchmem ./...
 
 ## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 600) or FUZZ_RUNS executions (default 10M), whichever

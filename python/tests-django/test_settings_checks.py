@@ -54,7 +54,9 @@ def test_valid_settings_pass(settings: Any) -> None:
         ({"KEY_ENCRYPTION_KEYS": ["short"]}, "countermark.E010"),
         ({"KEY_LIFETIME": -1}, "countermark.E011"),
         ({"DEFAULT_THROTTLE_RATE": "lots"}, "countermark.E012"),
-        ({"LOCKOUT_BASE": 7200}, "countermark.E013"),
+        ({"FAILED_ATTEMPTS_WINDOW": 0}, "countermark.E003"),
+        ({"TRUSTED_PROXIES": "10.0.0.1"}, "countermark.E021"),
+        ({"TRUSTED_PROXIES": ["10.0.0.1", "proxy.internal"]}, "countermark.E021"),
         ({"NONCE_CACHE": "nope"}, "countermark.E014"),
     ],
 )
@@ -86,3 +88,35 @@ def test_middleware_order_and_backend(settings: Any) -> None:
     settings.MIDDLEWARE = [*[m for m in settings.MIDDLEWARE if m != ours], ours]
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
     assert [m.id for m in check_settings()] == ["countermark.E017"]
+
+
+def test_lockout_settings_name_what_replaced_them(settings: Any) -> None:
+    # Keys are no longer locked: the old keys are an error that names the new ones, not an "unknown key".
+    settings.COUNTERMARK = {"LOCKOUT_BASE": 60, "LOCKOUT_MAX": 3600}
+    messages = check_settings()
+    assert [m.id for m in messages] == ["countermark.E020", "countermark.E020"]
+    assert all("FAILED_ATTEMPTS_WINDOW" in (m.hint or "") for m in messages)
+    assert "LOCKOUT_BASE" in messages[0].msg
+
+
+def test_trusted_proxies_accept_addresses_and_networks(settings: Any) -> None:
+    assert ids(settings, {"TRUSTED_PROXIES": ["10.0.0.1", "192.168.0.0/16", "fd00::/8"]}) == []
+
+
+def test_drf_classes_with_anonymous_default_permission_warn(settings: Any) -> None:
+    settings.COUNTERMARK = {}
+    drf = dict(settings.REST_FRAMEWORK)
+    assert [m.id for m in check_settings()] == []  # the test project requires IsAuthenticated
+    for permissions in (
+        None,
+        [],
+        ["rest_framework.permissions.AllowAny"],
+        ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    ):
+        settings.REST_FRAMEWORK = {k: v for k, v in drf.items() if k != "DEFAULT_PERMISSION_CLASSES"}
+        if permissions is not None:
+            settings.REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] = permissions
+        assert [m.id for m in check_settings()] == ["countermark.W010"], permissions
+    # Without countermark's classes the check has nothing to say.
+    settings.REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"]}
+    assert [m.id for m in check_settings()] == []

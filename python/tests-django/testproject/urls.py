@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("api/whoami/", views.whoami),
     path("api/throttled/", views.throttled),
+    path("api/public/", views.public),
     path("plain/", views.plain),
     path("download/", views.download),
     path("report/", views.Report.as_view()),

@@ -2,7 +2,8 @@
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import View
-from rest_framework.decorators import api_view, throttle_classes
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -30,6 +31,13 @@ def whoami(request: Request) -> Response:
 @throttle_classes([ApiKeyRateThrottle])
 def throttled(request: Request) -> Response:
     return Response(_claims(request))
+
+
+@api_view(["GET", "POST"])
+@permission_classes([AllowAny])
+def public(request: Request) -> Response:
+    # request.signed read directly: it must exist (None) on a request without credentials.
+    return Response({"signed": request.signed.scheme if request.signed is not None else None})
 
 
 def plain(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Admin: API keys (secrets never shown; revoke and unlock actions) and public keys (PEM validated on save)."""
+"""Admin: API keys (secrets never shown; revoke and clear-count actions) and public keys (PEM validated on save)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .failures import clear_key_failures
 from .models import ApiKey, PublicKey
 
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ("key_id", "user", "comment", "created_at", "expires_at", "revoked_at", "last_used_at", "failed_attempts", "locked_until")
+    list_display = ("key_id", "user", "comment", "created_at", "expires_at", "revoked_at", "last_used_at", "refused")
     list_filter = ("revoked_at", "expires_at")
     search_fields = ("key_id", "comment")
     raw_id_fields = ("user",)
-    readonly_fields = ("key_id", "created_at", "revoked_at", "last_used_at", "failed_attempts", "locked_until")
+    readonly_fields = ("key_id", "created_at", "revoked_at", "last_used_at", "refused")
     exclude = ("sealed_secret",)
-    actions = ("revoke", "unlock")
+    actions = ("revoke", "clear_failures")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A secret is shown once, to whoever creates it: use the obtain-key view or countermark_create_key.
@@ -32,10 +33,17 @@ class ApiKeyAdmin(admin.ModelAdmin):
         n = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, _("%(n)d keys revoked.") % {"n": n}, messages.SUCCESS)
 
-    @admin.action(description=_("Clear failed attempts and locks"))
-    def unlock(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
-        n = queryset.update(failed_attempts=0, locked_until=None)
-        self.message_user(request, _("%(n)d keys unlocked.") % {"n": n}, messages.SUCCESS)
+    @admin.display(description=_("refused signatures"))
+    def refused(self, obj: ApiKey) -> int:
+        """Counted in the database plus those still in the cache (keys are never locked: this is for alerting)."""
+        return obj.failed_attempts + obj.pending_failures()
+
+    @admin.action(description=_("Clear the refused-signature counts"))
+    def clear_failures(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for key_id in queryset.values_list("key_id", flat=True):
+            clear_key_failures(key_id)
+        n = queryset.update(failed_attempts=0)
+        self.message_user(request, _("%(n)d counts cleared.") % {"n": n}, messages.SUCCESS)
 
 
 @admin.register(PublicKey)

@@ -6,7 +6,7 @@ request's signature with the schemes of ``COUNTERMARK['SCHEMES']`` (or ``schemes
         "countermark.django.backends.CountermarkBackend",
     ]
 
-On success the user is returned and ``request.signed`` is set; on failure ``None`` is returned (Django's backend
+On success the user is returned and ``request.signed`` is set (``None`` otherwise); on failure ``None`` is returned (Django's backend
 contract) and ``request.countermark_failure`` holds the :class:`~countermark.django.schemes.AuthenticationError`.
 """
 
@@ -44,6 +44,8 @@ class CountermarkBackend(ModelBackend):
     ) -> Any:
         if request is None:
             return None
+        if not hasattr(request, "signed"):
+            request.signed = None  # type: ignore[attr-defined]
         try:
             result = authenticate_request(request, schemes)
         except AuthenticationError as e:

@@ -6,13 +6,14 @@ name a setting that works but is weak in production.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 
 from django.conf import settings as django_settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from .conf import DEFAULTS, SCHEMES, raw_settings
+from .conf import DEFAULTS, REPLACED, SCHEMES, raw_settings
 
 __all__ = ["check_settings", "THROTTLE_RATE"]
 
@@ -29,8 +30,7 @@ _POSITIVE_INTS = (
     "SIGNED_URL_LIFETIME",
     "MAX_KEYS_PER_USER",
     "FAILED_ATTEMPTS_THRESHOLD",
-    "LOCKOUT_BASE",
-    "LOCKOUT_MAX",
+    "FAILED_ATTEMPTS_WINDOW",
 )
 _STRINGS = ("AUTHORIZATION_HEADER", "REALM", "NONCE_CACHE", "NONCE_PREFIX", "TOKEN_KEYWORD")
 _HMAC_ALGORITHMS = ("sha256", "sha384", "sha512")
@@ -48,7 +48,9 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     if not isinstance(raw, dict):
         return [_error("COUNTERMARK must be a dict.", f"Got {type(raw).__name__}.", 1)]
     out: list[CheckMessage] = []
-    unknown = sorted(set(raw) - set(DEFAULTS))
+    for name in sorted(set(raw) & set(REPLACED)):
+        out.append(_error(f"COUNTERMARK['{name}'] is no longer a setting.", f"Replaced by {REPLACED[name]}.", 20))
+    unknown = sorted(set(raw) - set(DEFAULTS) - set(REPLACED))
     if unknown:
         out.append(
             _error(
@@ -130,12 +132,60 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     rate = conf["DEFAULT_THROTTLE_RATE"]
     if not isinstance(rate, str) or not THROTTLE_RATE.match(rate):
         out.append(_error("COUNTERMARK['DEFAULT_THROTTLE_RATE'] must look like '200/min'.", f"Got {rate!r}.", 12))
-    if all(isinstance(conf[k], int) for k in ("LOCKOUT_BASE", "LOCKOUT_MAX")) and conf["LOCKOUT_BASE"] > conf["LOCKOUT_MAX"]:
-        out.append(_error("COUNTERMARK['LOCKOUT_BASE'] must not exceed COUNTERMARK['LOCKOUT_MAX'].", "", 13))
+    proxies = conf["TRUSTED_PROXIES"]
+    if not isinstance(proxies, (list, tuple)) or not all(_is_network(p) for p in proxies):
+        out.append(
+            _error(
+                "COUNTERMARK['TRUSTED_PROXIES'] must be a list of IP addresses or networks (\"10.0.0.0/8\").",
+                f"Got {proxies!r}. List only the reverse proxies that append to X-Forwarded-For.",
+                21,
+            )
+        )
 
     out.extend(_check_nonce_cache(conf["NONCE_CACHE"]))
     out.extend(_check_middleware())
+    out.extend(_check_drf_permissions())
     return out
+
+
+def _is_network(value: Any) -> bool:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str)
+
+
+#: DRF permission classes that let requests without credentials through (for some methods at least).
+_ANONYMOUS_PERMISSIONS = {
+    "rest_framework.permissions.AllowAny",
+    "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+    "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
+}
+
+
+def _check_drf_permissions() -> list[CheckMessage]:
+    """DRF's default permission is ``AllowAny``: with it, a request without credentials reaches every view as
+    ``AnonymousUser``, whatever the authentication classes say."""
+    drf = getattr(django_settings, "REST_FRAMEWORK", None) or {}
+    if not isinstance(drf, dict):
+        return []
+    classes = [str(c) for c in drf.get("DEFAULT_AUTHENTICATION_CLASSES", None) or []]
+    if not any(c.startswith("countermark.django.drf.") for c in classes):
+        return []
+    permissions = [str(p) for p in drf.get("DEFAULT_PERMISSION_CLASSES", ["rest_framework.permissions.AllowAny"])]
+    if permissions and not set(permissions) & _ANONYMOUS_PERMISSIONS:
+        return []
+    return [
+        Warning(
+            "REST_FRAMEWORK uses countermark's authentication classes, but its DEFAULT_PERMISSION_CLASSES let "
+            "requests without credentials through: every view that sets no permission_classes answers them as "
+            "AnonymousUser.",
+            hint='Add "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"] and open '
+            "public views one by one with permission_classes = [AllowAny].",
+            id="countermark.W010",
+        )
+    ]
 
 
 def _check_middleware() -> list[CheckMessage]:

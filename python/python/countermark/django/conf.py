@@ -45,11 +45,17 @@ Key                            Default                                     Meani
 ``KEY_LIFETIME``               ``None`` (no expiry)                        seconds new API keys live
 ``DEFAULT_THROTTLE_RATE``      ``"200/min"``                               rate of :class:`ApiKeyRateThrottle` for
                                                                            keys without their own
-``FAILED_ATTEMPTS_THRESHOLD``  ``5``                                       bad signatures in a row before a key is
-                                                                           locked
-``LOCKOUT_BASE``               ``60`` (s)                                  first lock; doubles with every further
-                                                                           bad signature
-``LOCKOUT_MAX``                ``3600`` (s)                                longest lock (a lock always ends)
+``FAILED_ATTEMPTS_THRESHOLD``  ``5``                                       refused credentials from one client
+                                                                           address within
+                                                                           ``FAILED_ATTEMPTS_WINDOW`` before that
+                                                                           address is throttled (answered 429
+                                                                           ``throttled`` until the window ends)
+``FAILED_ATTEMPTS_WINDOW``     ``300`` (s)                                 the fixed window of that count
+``TRUSTED_PROXIES``            ``[]`` (trust no ``X-Forwarded-For``)       addresses or networks (``"10.0.0.0/8"``)
+                                                                           of the reverse proxies in front of
+                                                                           Django: behind them the client address
+                                                                           is the rightmost untrusted
+                                                                           ``X-Forwarded-For`` entry
 =============================  ==========================================  ==========================================
 """
 
@@ -61,7 +67,7 @@ from typing import Any, Optional
 from django.conf import settings as django_settings
 from django.core.signals import setting_changed
 
-__all__ = ["DEFAULTS", "SCHEMES", "CountermarkSettings", "get_settings"]
+__all__ = ["DEFAULTS", "REPLACED", "SCHEMES", "CountermarkSettings", "get_settings"]
 
 #: Every scheme this app authenticates, in the default order.
 SCHEMES = ("hmac", "fost", "rfc9421", "jwt", "signed_url", "token")
@@ -90,8 +96,14 @@ DEFAULTS: dict[str, Any] = {
     "KEY_LIFETIME": None,
     "DEFAULT_THROTTLE_RATE": "200/min",
     "FAILED_ATTEMPTS_THRESHOLD": 5,
-    "LOCKOUT_BASE": 60,
-    "LOCKOUT_MAX": 3600,
+    "FAILED_ATTEMPTS_WINDOW": 300,
+    "TRUSTED_PROXIES": [],
+}
+
+#: Keys of earlier versions and what replaced them (``manage.py check`` names the replacement).
+REPLACED = {
+    "LOCKOUT_BASE": "FAILED_ATTEMPTS_WINDOW (keys are no longer locked: failing client addresses are throttled)",
+    "LOCKOUT_MAX": "FAILED_ATTEMPTS_WINDOW (keys are no longer locked: failing client addresses are throttled)",
 }
 
 
@@ -122,8 +134,8 @@ class CountermarkSettings:
     KEY_LIFETIME: Optional[int]
     DEFAULT_THROTTLE_RATE: str
     FAILED_ATTEMPTS_THRESHOLD: int
-    LOCKOUT_BASE: int
-    LOCKOUT_MAX: int
+    FAILED_ATTEMPTS_WINDOW: int
+    TRUSTED_PROXIES: tuple[str, ...]
 
     def __repr__(self) -> str:
         # Secrets stay out of reprs (and so out of tracebacks and debug pages).

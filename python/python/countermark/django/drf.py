@@ -3,8 +3,10 @@
 ``authenticate`` returns ``None`` when the request carries no credentials of that scheme (DRF then tries the next
 class), ``(user, Signed)`` when they verify (``request.user`` and ``request.auth``; ``request.signed`` too), and
 raises ``AuthenticationFailed`` (401) when they do not: the body is ``{"detail": <message>, "reason": <code>}`` and
-the ``WWW-Authenticate`` challenge carries the same code as ``error="<code>"``. A nonce cache that cannot be
-reached answers 503, never an accept.
+the ``WWW-Authenticate`` challenge names the scheme that refused them and carries the same code as
+``error="<code>"``, whichever class is listed first (DRF asks the first class only for its challenge). A client
+address with too many refusals is answered 429 ``throttled`` with ``Retry-After``; a cache that cannot be reached
+answers 503, never an accept. ``request.signed`` is ``None`` on a request that carries no credentials.
 
     REST_FRAMEWORK = {
         "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -12,8 +14,12 @@ reached answers 503, never an accept.
             "countermark.django.drf.HttpSignatureAuthentication",
             "countermark.django.drf.JWTAuthentication",
         ],
+        "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
         "DEFAULT_THROTTLE_CLASSES": ["countermark.django.drf.ApiKeyRateThrottle"],
     }
+
+List a countermark class first: a request without credentials then gets the first class's challenge (a 401); with
+another first class DRF may answer 403 without a challenge.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ __all__ = [
     "TokenAuthentication",
     "ApiKeyRateThrottle",
     "ServiceUnavailable",
+    "CredentialsThrottled",
 ]
 
 
@@ -45,6 +52,18 @@ class ServiceUnavailable(drf_exceptions.APIException):
     status_code = 503
     default_detail = str(schemes.MESSAGES["unavailable"])
     default_code = "unavailable"
+
+
+class CredentialsThrottled(drf_exceptions.APIException):
+    """429: the client address sent too many refused credentials (DRF adds ``Retry-After`` from ``wait``)."""
+
+    status_code = 429
+    default_detail = str(schemes.MESSAGES["throttled"])
+    default_code = "throttled"
+
+    def __init__(self, wait: Optional[int]) -> None:
+        super().__init__({"detail": self.default_detail, "reason": "throttled"})
+        self.wait = wait
 
 
 class CountermarkAuthentication(BaseAuthentication):
@@ -57,12 +76,16 @@ class CountermarkAuthentication(BaseAuthentication):
 
     def authenticate(self, request: DrfRequest) -> Optional[tuple[Any, schemes.Signed]]:
         http = request._request
+        if not hasattr(http, "signed"):
+            http.signed = None  # always present: None until a class verifies the request
         try:
             result = self.scheme.authenticate(http)
         except schemes.AuthenticationError as e:
             http.countermark_failure = e
             if e.status == 503:
                 raise ServiceUnavailable() from None
+            if e.status == 429:
+                raise CredentialsThrottled(e.retry_after) from None
             raise drf_exceptions.AuthenticationFailed({"detail": e.message, "reason": e.reason}, code=e.reason) from None
         if result is None:
             return None
@@ -73,9 +96,11 @@ class CountermarkAuthentication(BaseAuthentication):
         return user, signed
 
     def authenticate_header(self, request: DrfRequest) -> str:
+        # DRF asks only the first class: the challenge is the refusing scheme's, whichever class that is.
         failure = getattr(request._request, "countermark_failure", None)
-        reason = failure.reason if failure is not None and failure.scheme == self.scheme.name else None
-        return self.scheme.challenge(reason)
+        if failure is not None and failure.status == 401:
+            return schemes.SCHEME_CLASSES[failure.scheme]().challenge(failure.reason)
+        return self.scheme.challenge(None)
 
 
 class HMACAuthentication(CountermarkAuthentication):

@@ -14,7 +14,7 @@ import countermark
 
 from .conf import get_settings
 
-__all__ = ["sealer", "open_api_secret", "decoy_api_secret", "decoy_fost_key", "decoy_verifying_key", "nonce_store"]
+__all__ = ["sealer", "open_api_secret", "decoy_api_secret", "open_decoy_api_secret", "decoy_verifying_key", "nonce_store"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -41,9 +41,19 @@ def decoy_api_secret() -> countermark.ApiSecret:
     return countermark.ApiSecret.generate()
 
 
+#: Associated data of the decoy's sealed secret (no ApiKey row has this key id: they are at most 64 characters).
+_DECOY_AAD = b"countermark.ApiKey:" + b"decoy" * 13
+
+
 @functools.lru_cache(maxsize=1)
-def decoy_fost_key() -> countermark.HmacKey:
-    return countermark.HmacKey(decoy_api_secret().to_base64(), "sha1", legacy=True)
+def _decoy_sealed() -> str:
+    return sealer().seal(bytes(decoy_api_secret()), _DECOY_AAD)
+
+
+def open_decoy_api_secret() -> countermark.ApiSecret:
+    """The decoy secret, unsealed as a real key's is on every request: an unknown key id costs the same unsealing
+    (AES-256-GCM) a known one does."""
+    return open_api_secret(_decoy_sealed(), _DECOY_AAD)
 
 
 @functools.lru_cache(maxsize=1)
@@ -51,9 +61,9 @@ def decoy_verifying_key() -> countermark.VerifyingKey:
     """An Ed25519 public key whose private half was thrown away: unknown JWT users are checked against it."""
     import secrets
 
-    # A valid Ed25519 SubjectPublicKeyInfo around 32 random bytes (a curve point with overwhelming probability
-    # is not required: parsing accepts any 32 bytes, verification then fails like a bad signature).
-    for _ in range(16):
+    # An Ed25519 SubjectPublicKeyInfo around 32 random bytes. The core refuses encodings that are not a usable
+    # point (about half of all 32-byte strings): draw again. 128 draws: 2^-128 to run out.
+    for _ in range(128):
         spki = bytes.fromhex("302a300506032b6570032100") + secrets.token_bytes(32)
         try:
             return countermark.VerifyingKey.from_der(spki)
@@ -63,8 +73,11 @@ def decoy_verifying_key() -> countermark.VerifyingKey:
 
 
 def reset_caches() -> None:
-    for f in (sealer, decoy_api_secret, decoy_fost_key, decoy_verifying_key):
+    for f in (sealer, decoy_api_secret, _decoy_sealed, decoy_verifying_key):
         f.cache_clear()
+    from . import failures
+
+    failures._networks.cache_clear()
 
 
 def nonce_store(scheme: str, key_id: str) -> countermark.NonceStore:

@@ -11,8 +11,9 @@ Put it after ``AuthenticationMiddleware`` and add :class:`~countermark.django.ba
 
 A request without credentials of any enabled scheme passes through untouched (``request.signed`` is ``None``); a
 verified one gets ``request.user`` and ``request.signed`` and skips the CSRF check (it carries no cookie); a
-refused one is answered here: 401 (503 when the nonce cache is down) with a JSON body
-``{"detail": ..., "reason": ...}`` and a ``WWW-Authenticate`` challenge.
+refused one is answered here: 401 with a JSON body ``{"detail": ..., "reason": ...}`` and a ``WWW-Authenticate``
+challenge naming the refusing scheme (429 ``throttled`` with ``Retry-After`` when the client address sent too many
+refused credentials, 503 when the cache is down).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class CountermarkMiddleware:
             response = JsonResponse({"detail": failure.message, "reason": failure.reason}, status=failure.status)
             if failure.status == 401:
                 response["WWW-Authenticate"] = SCHEME_CLASSES[failure.scheme]().challenge(failure.reason)
+            if failure.retry_after is not None:
+                response["Retry-After"] = str(failure.retry_after)
             return response
         if user is not None:
             # No session is created: the user is this request's alone.

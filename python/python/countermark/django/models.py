@@ -38,6 +38,7 @@ class _LookupPlan(NamedTuple):
     user_names: list[str]
     user_model: Any
     converters: list[tuple[int, Any, list[Any]]]
+    key_id_index: int
 
 
 _plans: dict[tuple[str, Any], _LookupPlan] = {}
@@ -53,11 +54,17 @@ def _lookup_plan(db: str, user_model: Any) -> _LookupPlan:
         key_table, user_table = ApiKey._meta.db_table, user_model._meta.db_table
         columns = [f"{qn(key_table)}.{qn(f.column)}" for f in key_fields]
         columns += [f"{qn(user_table)}.{qn(f.column)}" for f in user_fields]
+        key_id_column = qn(ApiKey._meta.get_field("key_id").column)
+        # The row of the key id asked for or, when there is none, the row of the smallest key id: either way one
+        # row is read, joined and converted, so an unknown key id costs what a known one does (the caller tells
+        # them apart by the key id column and drops the stand-in).
         sql = (
             f"SELECT {', '.join(columns)} FROM {qn(key_table)} INNER JOIN {qn(user_table)} "
             f"ON {qn(user_table)}.{qn(user_model._meta.pk.column)} = "
             f"{qn(key_table)}.{qn(ApiKey._meta.get_field('user').column)} "
-            f"WHERE {qn(key_table)}.{qn(ApiKey._meta.get_field('key_id').column)} = %s"
+            f"WHERE {qn(key_table)}.{key_id_column} = COALESCE("
+            f"(SELECT {key_id_column} FROM {qn(key_table)} WHERE {key_id_column} = %s), "
+            f"(SELECT MIN({key_id_column}) FROM {qn(key_table)}))"
         )
         converters = []  # only the columns that have any (dates, booleans on SQLite...)
         for i, f in enumerate([*key_fields, *user_fields]):
@@ -66,7 +73,12 @@ def _lookup_plan(db: str, user_model: Any) -> _LookupPlan:
             if found:
                 converters.append((i, col, found))
         plan = _LookupPlan(
-            sql, [f.attname for f in key_fields], [f.attname for f in user_fields], user_model, converters
+            sql,
+            [f.attname for f in key_fields],
+            [f.attname for f in user_fields],
+            user_model,
+            converters,
+            [f.attname for f in key_fields].index("key_id"),
         )
         _plans[(db, user_model)] = plan
     return plan
@@ -93,7 +105,8 @@ class ApiKeyManager(models.Manager["ApiKey"]):
         One precompiled ``SELECT … JOIN`` per database connection instead of a queryset: building and compiling
         ``select_related("user").get(key_id=…)`` cost ~780 µs a request on the benchmark machine, this ~100 µs
         (python/bench/bench_django.py). Rows come back through Django's own field converters and ``from_db``, so
-        the instances are what the ORM would have built.
+        the instances are what the ORM would have built. An unknown key id reads, converts and drops another key's
+        row: it costs what a known one does (python/bench/bench_django_keyids.py).
         """
         db = router.db_for_read(self.model)
         user_model = get_user_model()
@@ -103,8 +116,9 @@ class ApiKeyManager(models.Manager["ApiKey"]):
         with connections[db].cursor() as cursor:
             cursor.execute(plan.sql, [key_id])
             row = cursor.fetchone()
-        if row is None:
+        if row is None:  # no key at all
             return None
+        found = row[plan.key_id_index] == key_id
         values = list(row)
         connection = connections[db]
         for i, col, converters in plan.converters:
@@ -113,7 +127,7 @@ class ApiKeyManager(models.Manager["ApiKey"]):
         n = len(plan.key_names)
         key = self.model.from_db(db, plan.key_names, values[:n])
         key.user = plan.user_model.from_db(db, plan.user_names, values[n:])
-        return key
+        return key if found else None
 
     def live(self) -> ApiKeyQuerySet:
         return self.get_queryset().live()
@@ -178,8 +192,12 @@ class ApiKey(models.Model):
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True, db_index=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
-    failed_attempts = models.PositiveIntegerField(_("failed attempts in a row"), default=0, editable=False)
-    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, editable=False)
+    failed_attempts = models.PositiveIntegerField(
+        _("refused signatures"),
+        default=0,
+        editable=False,
+        help_text=_("Refused credentials that named this key id, for alerting (the key is never locked)."),
+    )
     throttle_rate = models.CharField(
         _("throttle rate"),
         max_length=32,
@@ -234,37 +252,30 @@ class ApiKey(models.Model):
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
-    def is_locked(self, now: Optional[Any] = None) -> bool:
-        return self.locked_until is not None and self.locked_until > (now or timezone.now())
-
     def revoke(self) -> None:
         """Revokes the key for good (an explicit act: failed signatures only ever lock it for a while)."""
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             ApiKey.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=self.revoked_at)
 
-    def record_failure(self) -> None:
-        """Counts one bad signature; from ``FAILED_ATTEMPTS_THRESHOLD`` on, locks the key for ``LOCKOUT_BASE``
-        seconds, doubled with every further failure up to ``LOCKOUT_MAX``: whoever only knows the key id can
-        delay its owner, never revoke the key."""
-        conf = get_settings()
-        with transaction.atomic():
-            ApiKey.objects.filter(pk=self.pk).update(failed_attempts=F("failed_attempts") + 1)
-            failures = ApiKey.objects.filter(pk=self.pk).values_list("failed_attempts", flat=True).first() or 0
-            over = failures - conf.FAILED_ATTEMPTS_THRESHOLD
-            if over >= 0:
-                seconds = min(conf.LOCKOUT_MAX, conf.LOCKOUT_BASE * 2 ** min(over, 32))
-                self.locked_until = timezone.now() + timedelta(seconds=seconds)
-                ApiKey.objects.filter(pk=self.pk).update(locked_until=self.locked_until)
-        self.failed_attempts = failures
+    def pending_failures(self) -> int:
+        """Refusals naming this key id counted in the cache and not yet added to ``failed_attempts``."""
+        from .failures import pending_key_failures
+
+        return pending_key_failures(self.key_id)
 
     def record_success(self) -> None:
-        """Clears the failure count and stamps ``last_used_at`` (at most one write a minute per key)."""
+        """Stamps ``last_used_at`` and adds the refusals counted in the cache to ``failed_attempts``, together at
+        most once a minute per key (one write; never on the path of a refused request, see
+        :mod:`~countermark.django.failures`)."""
         now = timezone.now()
-        stale = self.last_used_at is None or now - self.last_used_at > timedelta(seconds=60)
-        if self.failed_attempts or self.locked_until is not None or stale:
-            self.failed_attempts, self.locked_until, self.last_used_at = 0, None, now
-            ApiKey.objects.filter(pk=self.pk).update(failed_attempts=0, locked_until=None, last_used_at=now)
+        if self.last_used_at is None or now - self.last_used_at > timedelta(seconds=60):
+            from .failures import take_key_failures
+
+            refused = take_key_failures(self.key_id)
+            self.last_used_at = now
+            self.failed_attempts += refused
+            ApiKey.objects.filter(pk=self.pk).update(last_used_at=now, failed_attempts=F("failed_attempts") + refused)
 
 
 class PublicKey(models.Model):

@@ -2,11 +2,15 @@
 
 Each :class:`Scheme` answers a Django ``HttpRequest`` with ``None`` (no credentials of this scheme: leave the
 request to the next one), ``(user, Signed)`` (verified), or raises :class:`AuthenticationError` with a stable
-``reason`` (the words of :mod:`countermark.exceptions` plus ``revoked``, ``key_expired``, ``locked_out``,
-``inactive_user`` and ``user_mismatch``).
+``reason`` (the words of :mod:`countermark.exceptions` plus ``revoked``, ``key_expired``, ``inactive_user``,
+``user_mismatch`` and ``throttled``).
 
 Unknown key ids and unknown users are verified against a decoy key and so fail as a bad signature does: the same
 answer (``bad_signature``), the same work. The precise cause goes to the ``countermark.django`` logger.
+
+Every refusal is counted for the client address and the claimed key id (:mod:`~countermark.django.failures`);
+an address with ``FAILED_ATTEMPTS_THRESHOLD`` refusals in ``FAILED_ATTEMPTS_WINDOW`` gets 429 ``throttled`` for
+its credentials, before any key is looked up. Keys themselves are never locked.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ import countermark
 from countermark import exceptions as cm_errors
 
 from .conf import get_settings
-from .keys import decoy_api_secret, decoy_fost_key, decoy_verifying_key, nonce_store
+from . import failures
+from .keys import decoy_verifying_key, nonce_store, open_decoy_api_secret
 from .models import ApiKey, PublicKey
 
 __all__ = [
@@ -57,7 +62,7 @@ MESSAGES = {
     "unsupported_algorithm": _("This algorithm is not accepted here."),
     "revoked": _("This key has been revoked."),
     "key_expired": _("This key has expired."),
-    "locked_out": _("Too many bad signatures: this key is locked for a while."),
+    "throttled": _("Too many refused credentials from this address: try again later."),
     "inactive_user": _("This user is inactive."),
     "user_mismatch": _("The signed user is not the key's owner."),
     "unavailable": _("Replay protection is unavailable; try again later."),
@@ -66,13 +71,14 @@ MESSAGES = {
 
 
 class AuthenticationError(Exception):
-    """Credentials of ``scheme`` were presented and refused; ``reason`` is a stable code, ``status`` 401 (503
-    when the nonce cache could not be reached)."""
+    """Credentials of ``scheme`` were presented and refused; ``reason`` is a stable code, ``status`` 401 (429
+    ``throttled`` with ``retry_after`` seconds; 503 when the cache could not be reached)."""
 
-    def __init__(self, scheme: str, reason: str, *, status: int = 401) -> None:
+    def __init__(self, scheme: str, reason: str, *, status: int = 401, retry_after: Optional[int] = None) -> None:
         self.scheme = scheme
         self.reason = reason
         self.status = status
+        self.retry_after = retry_after
         self.message = str(MESSAGES.get(reason, MESSAGES["malformed"]))
         super().__init__(f"{scheme}: {reason}")
 
@@ -167,6 +173,30 @@ class Scheme:
 
     def _verify(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
         try:
+            return self._refuse_or_verify(request)
+        except AuthenticationError as e:
+            gated = request.__dict__.get("_countermark_gated", {})
+            if e.status == 401 and self.name in gated:
+                failures.record_failure(request, self.name, gated[self.name])
+            raise
+
+    def _gate(self, request: HttpRequest, key_id: Optional[str]) -> None:
+        """Called by each scheme once it found its credentials, before it looks anything up: refuses them when
+        the client address is throttled, and remembers ``key_id`` to count a refusal under."""
+        try:
+            throttled = failures.is_throttled(request)
+        except Exception:  # noqa: BLE001 - the cache's own errors differ per backend
+            logger.exception("%s: the cache that counts refusals is unavailable", self.name)
+            raise AuthenticationError(self.name, "unavailable", status=503) from None
+        if throttled:
+            logger.info("%s: refused (throttled): %s", self.name, failures.client_address(request))
+            raise AuthenticationError(
+                self.name, "throttled", status=429, retry_after=get_settings().FAILED_ATTEMPTS_WINDOW
+            )
+        request.__dict__.setdefault("_countermark_gated", {})[self.name] = key_id
+
+    def _refuse_or_verify(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
+        try:
             return self._authenticate(request)
         except AuthenticationError:
             raise
@@ -195,28 +225,24 @@ class Scheme:
         return ApiKey.objects.for_verification(key_id)
 
     def _with_api_key(
-        self, api_key: Optional[ApiKey], verify: Callable[[Optional[ApiKey]], T]
+        self, key_id: Optional[str], api_key: Optional[ApiKey], verify: Callable[[countermark.ApiSecret], T]
     ) -> tuple[ApiKey, T]:
-        """Verifies with ``api_key``'s secret (or the decoy's when it is None), then checks the key's state."""
-        if api_key is None:
-            self._decoy(verify)
-            raise self.fail("bad_signature", "unknown key id")
-        if api_key.is_locked():
-            raise self.fail("locked_out", f"key {api_key.key_id} until {api_key.locked_until:%Y-%m-%dT%H:%M:%SZ}")
+        """Verifies with ``api_key``'s secret, or with the decoy's when it is None, then checks the key's state.
+
+        Both paths do the same work, so neither the answer nor its time tells whether a key id exists: the row is
+        read, a secret is unsealed, the signature verified, and a refusal counted (:meth:`_verify`)."""
+        secret = api_key.secret() if api_key is not None else open_decoy_api_secret()
         try:
-            verified = verify(api_key)
+            verified = verify(secret)
         except cm_errors.BadSignature:
-            api_key.record_failure()
-            raise self.fail("bad_signature", f"key {api_key.key_id}") from None
+            raise self.fail("bad_signature", f"key {key_id}" if api_key is not None else "unknown key id") from None
+        finally:
+            del secret
+        if api_key is None:
+            raise self.fail("bad_signature", "decoy verified")  # pragma: no cover - 2^-256
         self._check_key_state(api_key)
         api_key.record_success()
         return api_key, verified
-
-    def _decoy(self, verify: Callable[[Any], object]) -> None:
-        """Runs the verification with a key nobody holds; its error (bad signature, or the expiry or format error
-        a real key would give too) is the answer."""
-        verify(None)
-        raise self.fail("bad_signature", "decoy verified")  # pragma: no cover - 2^-256
 
     def _check_key_state(self, api_key: ApiKey) -> None:
         # After the signature: only the key's holder learns that it is revoked or expired.
@@ -251,6 +277,7 @@ class HmacScheme(Scheme):
         creds = countermark.parse_hmac_header(req)
         if creds is None:
             return None
+        self._gate(request, creds.key_id)
         conf = get_settings()
         if (creds.algorithm or "").replace("hmac-", "") not in conf.HMAC_ALGORITHMS:
             raise self.fail("unsupported_algorithm", f"{creds.algorithm} is not in HMAC_ALGORITHMS")
@@ -259,11 +286,10 @@ class HmacScheme(Scheme):
             timeout=conf.REQUEST_TIMEOUT, seen_signatures=nonce_store(self.name, key_id or "")
         )
 
-        def verify(api_key: Optional[ApiKey]) -> countermark.Verified:
-            secret = api_key.secret() if api_key is not None else decoy_api_secret()
+        def verify(secret: countermark.ApiSecret) -> countermark.Verified:
             return countermark.verify_hmac_header(req, secret, policy)
 
-        api_key, verified = self._with_api_key(self._find_api_key(key_id), verify)
+        api_key, verified = self._with_api_key(key_id, self._find_api_key(key_id), verify)
         return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
 
 
@@ -280,18 +306,16 @@ class FostScheme(Scheme):
         creds = countermark.parse_fost(req)
         if creds is None:
             return None
+        self._gate(request, creds.key_id)
         conf = get_settings()
         key_id = creds.key_id
         policy = countermark.FostPolicy(max_skew=conf.CLOCK_SKEW, seen_signatures=nonce_store(self.name, key_id or ""))
 
-        def verify(api_key: Optional[ApiKey]) -> countermark.Verified:
-            if api_key is None:
-                key = decoy_fost_key()
-            else:
-                key = countermark.HmacKey(api_key.secret().to_base64(), "sha1", legacy=True)
+        def verify(secret: countermark.ApiSecret) -> countermark.Verified:
+            key = countermark.HmacKey(secret.to_base64(), "sha1", legacy=True)
             return countermark.verify_fost(req, key, policy)
 
-        api_key, verified = self._with_api_key(self._find_api_key(key_id), verify)
+        api_key, verified = self._with_api_key(key_id, self._find_api_key(key_id), verify)
         claimed = request.headers.get("X-FOST-User")
         if claimed is not None and claimed != api_key.user.get_username():
             # django-fost-authn lets a key act for any X-FOST-User; here a key acts for its owner only.
@@ -317,6 +341,7 @@ class HttpSignatureScheme(Scheme):
         if creds is None:
             return None
         key_id = creds.key_id
+        self._gate(request, key_id)
         if not key_id:
             raise self.fail("malformed", "the signature has no keyid")
         has_body = bool(request.body)
@@ -335,8 +360,9 @@ class HttpSignatureScheme(Scheme):
         )
         alg = creds.algorithm
         api_key = self._find_api_key(key_id)
+        # Looked up whether or not an API key has this id: an unknown id must not cost one query more.
+        public = PublicKey.objects.select_related("user").filter(kid=key_id).first() if len(key_id) <= MAX_KEY_ID else None
         if api_key is None:
-            public = PublicKey.objects.select_related("user").filter(kid=key_id).first() if len(key_id) <= MAX_KEY_ID else None
             if public is not None:
                 verified = countermark.verify_message_signature(req, self._public_key(public, alg), policy)
                 if not public.user.is_active:
@@ -347,12 +373,11 @@ class HttpSignatureScheme(Scheme):
             # An API key is a shared secret: it verifies hmac-sha256 and nothing else (no key confusion).
             raise self.fail("unsupported_algorithm", f"{alg} with shared-secret key {key_id}")
 
-        def verify(api_key: Optional[ApiKey]) -> countermark.Verified:
-            secret = api_key.secret() if api_key is not None else decoy_api_secret()
+        def verify(secret: countermark.ApiSecret) -> countermark.Verified:
             key = countermark.MessageVerifyingKey.hmac(countermark.HmacKey(bytes(secret), "sha256"))
             return countermark.verify_message_signature(req, key, policy)
 
-        api_key, verified = self._with_api_key(api_key, verify)
+        api_key, verified = self._with_api_key(key_id, api_key, verify)
         return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
 
     def _public_key(self, public: PublicKey, alg: Optional[str]) -> countermark.MessageVerifyingKey:
@@ -383,6 +408,7 @@ class JwtScheme(Scheme):
             return None
         token, creds = parsed
         username = creds.user or ""
+        self._gate(request, username)
         user = _user_by_name(username)
         public_keys = list(user.countermark_public_keys.all()) if user is not None else []
         policy = countermark.JwtPolicy(
@@ -424,6 +450,7 @@ class TokenScheme(Scheme):
         keyword, _, token = value.partition(" ")
         if keyword.lower() != conf.TOKEN_KEYWORD.lower() or ":" not in token:
             return None
+        self._gate(request, None)
         verified = countermark.Tokens(_token_key()).verify(token.strip(), max_age=conf.TOKEN_MAX_AGE)
         user = _user_by_name(verified.fields[0] if verified.fields else None)
         if user is None:
@@ -456,6 +483,7 @@ class SignedUrlScheme(Scheme):
     def _authenticate(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
         if "signature" not in request.GET or "auth_user" not in request.GET:
             return None
+        self._gate(request, None)
         params = [(k, v) for k, values in request.GET.lists() for v in values]
         data = url_signer().validate(params)
         user = _user_by_name(data.auth_user)
