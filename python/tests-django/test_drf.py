@@ -143,6 +143,21 @@ def test_fost_user_must_be_the_key_owner(client: Client, signers: Signers, djang
     assert post(client, signers, "fost", fost_user="alice").status_code == 200
 
 
+def test_fost_user_in_utf7_names_a_non_ascii_owner(client: Client, django_user_model: Any) -> None:
+    # django-fost-authn carries non-ASCII user names in UTF-7: the signer sends X-FOST-User: J+APw-rgen.
+    owner = django_user_model.objects.create_user("Jürgen")
+    key, secret = ApiKey.objects.create_key(owner, comment="utf-7")
+    signers = Signers(key.key_id, secret, "Jürgen", None)
+    headers = signers.fost("POST", WHOAMI, BODY, "application/json", fost_user="Jürgen")
+    assert headers["X-FOST-User"] == "J+APw-rgen"
+    response = send(client, "POST", WHOAMI, headers, BODY)
+    assert response.status_code == 200, response.content
+    assert response.json()["user"] == "Jürgen"
+    # Another user's name, in UTF-7 too, is still not the owner's.
+    django_user_model.objects.create_user("Jörg")
+    assert reason(post(client, signers, "fost", fost_user="Jörg")) == "user_mismatch"
+
+
 @pytest.mark.parametrize("scheme", ["hmac", "fost", "rfc9421"])
 def test_revoked_key_is_refused(client: Client, signers: Signers, scheme: str) -> None:
     ApiKey.objects.get(key_id=signers.key_id).revoke()

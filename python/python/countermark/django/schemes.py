@@ -316,10 +316,12 @@ class FostScheme(Scheme):
             return countermark.verify_fost(req, key, policy)
 
         api_key, verified = self._with_api_key(key_id, self._find_api_key(key_id), verify)
-        claimed = request.headers.get("X-FOST-User")
-        if claimed is not None and claimed != api_key.user.get_username():
-            # django-fost-authn lets a key act for any X-FOST-User; here a key acts for its owner only.
-            raise self.fail("user_mismatch", f"key {api_key.key_id} sent X-FOST-User {claimed!r}")
+        # The core's user is the signed X-FOST-User, decoded from UTF-7 as the reference decodes it (J+APw-rgen
+        # is Jürgen), or the key id when the header is not signed. django-fost-authn lets a key act for any
+        # X-FOST-User; here a key acts for its owner only.
+        signed_user = verified.user
+        if signed_user not in (None, key_id, api_key.user.get_username()):
+            raise self.fail("user_mismatch", f"key {api_key.key_id} signed X-FOST-User {signed_user!r}")
         return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
 
 
