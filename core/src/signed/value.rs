@@ -423,6 +423,62 @@ pub enum Quoter {
     JavaScript,
 }
 
+impl ValueDumper {
+    /// The name bindings and the CLI use: `python` or `javascript`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ValueDumper::Python => "python",
+            ValueDumper::JavaScript => "javascript",
+        }
+    }
+}
+
+impl std::str::FromStr for ValueDumper {
+    type Err = Error;
+
+    /// `python` (or `default`, ska's `default_value_dumper`) or `javascript`, case-insensitively.
+    fn from_str(s: &str) -> Result<Self> {
+        match helper_name(s)?.as_str() {
+            "python" | "default" => Ok(ValueDumper::Python),
+            _ => Ok(ValueDumper::JavaScript),
+        }
+    }
+}
+
+impl Quoter {
+    /// The name bindings and the CLI use: `python` or `javascript`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Quoter::Python => "python",
+            Quoter::JavaScript => "javascript",
+        }
+    }
+}
+
+impl std::str::FromStr for Quoter {
+    type Err = Error;
+
+    /// `python` (or `default`, ska's `default_quoter`) or `javascript`, case-insensitively.
+    fn from_str(s: &str) -> Result<Self> {
+        match helper_name(s)?.as_str() {
+            "python" | "default" => Ok(Quoter::Python),
+            _ => Ok(Quoter::JavaScript),
+        }
+    }
+}
+
+/// `s` lower-cased when it names one of ska's helper families, else [`crate::ErrorKind::InvalidValue`].
+fn helper_name(s: &str) -> Result<String> {
+    let lower = s.trim().to_ascii_lowercase();
+    match lower.as_str() {
+        "python" | "default" | "javascript" => Ok(lower),
+        _ => Err(Error::invalid_value(format!(
+            "unknown ska helper {:?}; expected python (ska's default) or javascript",
+            crate::encoding::clip(s, 40)
+        ))),
+    }
+}
+
 impl Quoter {
     /// The bytes kept besides Python's always-safe letters, digits and `_.-~`.
     pub(crate) const fn safe(self) -> &'static [u8] {
@@ -495,6 +551,27 @@ mod tests {
             py_repr_str("a'b\"c\\\n\u{7}é\u{a0}"),
             "'a\\'b\"c\\\\\\n\\x07é\\xa0'"
         );
+    }
+
+    #[test]
+    fn helper_names_parse() {
+        for d in [ValueDumper::Python, ValueDumper::JavaScript] {
+            assert_eq!(d.name().parse::<ValueDumper>().unwrap(), d);
+        }
+        for q in [Quoter::Python, Quoter::JavaScript] {
+            assert_eq!(q.name().parse::<Quoter>().unwrap(), q);
+        }
+        assert_eq!("Default".parse::<Quoter>().unwrap(), Quoter::Python);
+        for bad in ["", "js", "node"] {
+            assert_eq!(
+                bad.parse::<Quoter>().unwrap_err().kind(),
+                crate::ErrorKind::InvalidValue
+            );
+            assert_eq!(
+                bad.parse::<ValueDumper>().unwrap_err().kind(),
+                crate::ErrorKind::InvalidValue
+            );
+        }
     }
 
     #[test]
