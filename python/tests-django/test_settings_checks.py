@@ -86,3 +86,37 @@ def test_middleware_order_and_backend(settings: Any) -> None:
     settings.MIDDLEWARE = [*[m for m in settings.MIDDLEWARE if m != ours], ours]
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
     assert [m.id for m in check_settings()] == ["countermark.E017"]
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ({"SIGNED_URL_ALGORITHM": "md4"}, "countermark.E020"),
+        ({"SIGNED_URL_ALGORITHM": "blake2b"}, "countermark.E020"),
+        ({"SIGNED_URL_LEGACY_ALGORITHMS": "md5"}, "countermark.E021"),
+        ({"SIGNED_URL_LEGACY_ALGORITHMS": ["md4"]}, "countermark.E021"),
+        ({"SIGNED_URL_VALUE_DUMPER": "js"}, "countermark.E022"),
+        ({"SIGNED_URL_QUOTER": "node"}, "countermark.E022"),
+        ({"SIGNED_URL_LEGACY_SHORT_SECRET": "yes"}, "countermark.E023"),
+    ],
+)
+def test_bad_signed_url_values_are_errors(settings: Any, value: Any, expected: str) -> None:
+    assert expected in ids(settings, value)
+
+
+def test_signed_url_legacy_settings(settings: Any) -> None:
+    # ska's own documentation key is 15 bytes: an error unless the legacy setting allows it, then a warning.
+    assert ids(settings, {"SIGNED_URL_SECRET": "your-secret-key"}) == ["countermark.E009"]
+    allowed = {"SIGNED_URL_SECRET": "your-secret-key", "SIGNED_URL_LEGACY_SHORT_SECRET": True}
+    assert ids(settings, allowed) == ["countermark.W010"]
+    # The flag does not let an empty secret, or a short TOKEN_SECRET, through.
+    assert ids(settings, {**allowed, "SIGNED_URL_SECRET": ""}) == ["countermark.E009"]
+    assert ids(settings, {**allowed, "TOKEN_SECRET": "short"}) == ["countermark.E009", "countermark.W010"]
+    # A 16-byte secret needs no flag and earns no warning.
+    assert ids(settings, {"SIGNED_URL_SECRET": "sixteen-byte-key", "SIGNED_URL_LEGACY_SHORT_SECRET": True}) == []
+    # MD5 validating old links is fine; MD5 signing new ones is a warning.
+    assert ids(settings, {"SIGNED_URL_ALGORITHM": "sha256", "SIGNED_URL_LEGACY_ALGORITHMS": ["md5", "sha1"]}) == []
+    assert ids(settings, {"SIGNED_URL_ALGORITHM": "md5"}) == ["countermark.W011"]
+    assert ids(settings, {"SIGNED_URL_VALUE_DUMPER": "javascript", "SIGNED_URL_QUOTER": "javascript"}) == []
+    conf = get_settings()
+    assert conf.SIGNED_URL_QUOTER == "javascript" and conf.SIGNED_URL_LEGACY_ALGORITHMS == ()
