@@ -1090,7 +1090,8 @@ countermark_result countermark_url_signer_with_helpers(const countermark_url_sig
 // - Expiry: `valid_until` (Unix seconds as text, signed exactly as written, e.g. `"1700000600.0"`) when not
 //   empty; otherwise `lifetime_secs` from now (`COUNTERMARK_SKA_DEFAULT_LIFETIME` is ska's default).
 // - `extra_json`: extra signed data as a JSON object (`{"scope": "read"}`; numbers, booleans, null, lists and
-//   objects are signed as Python writes them), or `(NULL, 0)` for none. At most 64 KiB.
+//   objects are signed as Python writes them, or as compact JSON under ska's JavaScript value dumper, see
+//   `countermark_url_signer_with_helpers`), or `(NULL, 0)` for none. At most 64 KiB.
 // - `suffix`: the text put between `url` and the parameters, as ska's `suffix`; `(NULL, 0)` picks `?`, or `&`
 //   when `url` already has a query, and keeps a `#fragment` last.
 //

@@ -66,6 +66,8 @@
 //!   the reserved parameter in the URL, producing a link that never validates).
 //! * A received signature without `valid_until` is reported as [`Failure::InvalidSignature`] without computing a
 //!   MAC (ska signs `now + 600` in its place, which can never match).
+//! * With [`ValueDumper::JavaScript`], signed URLs and signature dicts carry the JSON that was signed for `None`,
+//!   lists and dicts (`null`, `[1,"x"]`); ska writes Python's `str()` of them there, a link that never validates.
 
 mod value;
 
