@@ -46,7 +46,7 @@ func (c *Clock) Close() error {
 }
 
 // HMACKey is an HMAC key bound to one algorithm ("sha256", "sha1", "sha224", "sha384", "sha512", "blake2s",
-// "blake2b"). The library keeps its own copy of the secret and wipes it when the last user goes.
+// "blake2b", or "md5": legacy, only for links of ska's HMACMD5Signature, never a default). The library keeps its own copy of the secret and wipes it when the last user goes.
 // Immutable; safe for concurrent use.
 type HMACKey struct{ p *C.countermark_hmac_key }
 

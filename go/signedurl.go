@@ -21,7 +21,9 @@ type ParamNames struct {
 	Signature, AuthUser, ValidUntil, Extra string
 }
 
-// NewURLSigner signs with ring's primary key; names nil keeps ska's parameter names.
+// NewURLSigner signs with ring's primary key; names nil keeps ska's parameter names. The algorithm is the keys'
+// own: "md5" keys (legacy, NewLegacyHMACKey("md5", ...)) validate links of ska's HMACMD5Signature. WithHelpers
+// selects ska's JavaScript helpers.
 func NewURLSigner(ring *KeyRing, clock *Clock, names *ParamNames) (*URLSigner, error) {
 	var out *C.countermark_url_signer
 	var err error
@@ -55,6 +57,24 @@ func NewURLSigner(ring *KeyRing, clock *Clock, names *ParamNames) (*URLSigner, e
 	s := &URLSigner{p: out}
 	runtime.SetFinalizer(s, (*URLSigner).Close)
 	return s, nil
+}
+
+// WithHelpers returns a new signer like s (same keys, clock and parameter names) that uses ska's helpers named by
+// valueDumper and quoter: "python" (ska's default_value_dumper / default_quoter) or "javascript"
+// (javascript_value_dumper / javascript_quoter, what ska's JavaScript port signs with); "" keeps s's current
+// one. The quoter matters when validating links, the value dumper when signing extra values that are not text.
+// s is unchanged. Errors: ErrInvalidValue for an unknown name.
+func (s *URLSigner) WithHelpers(valueDumper, quoter string) (*URLSigner, error) {
+	var out *C.countermark_url_signer
+	err := check(C.countermark_url_signer_with_helpers(s.p, strPtr(valueDumper), C.size_t(len(valueDumper)),
+		strPtr(quoter), C.size_t(len(quoter)), &out))
+	keepAlive(s, valueDumper, quoter)
+	if err != nil {
+		return nil, err
+	}
+	n := &URLSigner{p: out}
+	runtime.SetFinalizer(n, (*URLSigner).Close)
+	return n, nil
 }
 
 // SignOptions are the optional parts of a signature: Lifetime (default 600 s) or an explicit ValidUntil (Unix

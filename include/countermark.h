@@ -432,7 +432,8 @@ countermark_result countermark_fost_url_verify(const countermark_request *reques
 // Builds an HMAC key and writes it to `*out`.
 //
 // - `alg`: the algorithm name: `sha256` (or `hmac-sha256`), `sha384`, `sha512`, `sha224`, `sha1` (legacy
-//   formats only), `blake2s`, `blake2b`; case-insensitive.
+//   formats only), `blake2s`, `blake2b`, `md5` (legacy: only for links of ska's `HMACMD5Signature`, never a
+//   default); case-insensitive.
 // - `secret`: 16 to 1024 bytes, copied (the caller may wipe its copy right after).
 // - `kid`: an optional key id (`(NULL, 0)` for none), at most 256 bytes of visible ASCII; key rings look
 //   keys up by it.
@@ -1104,7 +1105,9 @@ bool countermark_result_is_verification_error(uint32_t code);
 bool countermark_result_is_usage_error(uint32_t code);
 
 // Builds a signer over `keys` and writes it to `*out` (free with `countermark_url_signer_free`). The algorithm
-// is the keys' own (ska's default is `sha1`, a legacy algorithm: prefer `sha256` for new deployments).
+// is the keys' own (ska's default is `sha1`, a legacy algorithm: prefer `sha256` for new deployments; `md5`
+// keys, legacy too, validate links of ska's `HMACMD5Signature`). `countermark_url_signer_with_helpers` selects
+// ska's JavaScript helpers.
 // `clock` is NULL for the system clock; `names` is NULL for ska's parameter names. The signer keeps its own
 // references to the ring and clock.
 countermark_result countermark_url_signer_new(const countermark_key_ring *keys,
@@ -1112,13 +1115,28 @@ countermark_result countermark_url_signer_new(const countermark_key_ring *keys,
                                               const countermark_ska_param_names *names,
                                               const countermark_url_signer **out);
 
+// Writes to `*out` a new signer like `signer` (same keys, clock and parameter names) that uses ska's helpers named
+// by `value_dumper` and `quoter`: `python` (ska's `default_value_dumper` / `default_quoter`) or `javascript`
+// (`javascript_value_dumper` / `javascript_quoter`, what ska's JavaScript port signs with). `(NULL, 0)` keeps
+// the signer's current helper (a new signer starts with ska's defaults). The quoter matters when validating
+// links; the value dumper when signing extra values that are not text (`null`, lists, objects become compact
+// JSON). Free the new signer with `countermark_url_signer_free`; `signer` is unchanged.
+// Errors: `INVALID_VALUE` for an unknown name. Thread-safe.
+countermark_result countermark_url_signer_with_helpers(const countermark_url_signer *signer,
+                                                       const uint8_t *value_dumper,
+                                                       size_t value_dumper_len,
+                                                       const uint8_t *quoter,
+                                                       size_t quoter_len,
+                                                       const countermark_url_signer **out);
+
 // Signs for `user` and writes `url` with the signature parameters appended to `*out` (free with
 // `countermark_bytes_free`).
 //
 // - Expiry: `valid_until` (Unix seconds as text, signed exactly as written, e.g. `"1700000600.0"`) when not
 //   empty; otherwise `lifetime_secs` from now (`COUNTERMARK_SKA_DEFAULT_LIFETIME` is ska's default).
 // - `extra_json`: extra signed data as a JSON object (`{"scope": "read"}`; numbers, booleans, null, lists and
-//   objects are signed as Python writes them), or `(NULL, 0)` for none. At most 64 KiB.
+//   objects are signed as Python writes them, or as compact JSON under ska's JavaScript value dumper, see
+//   `countermark_url_signer_with_helpers`), or `(NULL, 0)` for none. At most 64 KiB.
 // - `suffix`: the text put between `url` and the parameters, as ska's `suffix`; `(NULL, 0)` picks `?`, or `&`
 //   when `url` already has a query, and keeps a `#fragment` last.
 //

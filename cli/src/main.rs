@@ -21,8 +21,8 @@ use countermark::http::message_signatures::{
 use countermark::http::Request;
 use countermark::jwt::Token;
 use countermark::{
-    Algorithm, Expiry, Extra, HmacKey, Secret, SigningKey, SystemClock, Tokens, UrlSigner,
-    ValidUntil,
+    Algorithm, Expiry, Extra, HmacKey, Quoter, Secret, SigningKey, SystemClock, Tokens, UrlSigner,
+    ValidUntil, ValueDumper,
 };
 use zeroize::Zeroizing;
 
@@ -86,7 +86,8 @@ Exit status 1 when the URL is refused; stderr gives every reason (bad_signature,
 
 Examples:
   countermark url verify --secret-file secret 'https://e.com/report.pdf?signature=...'
-  countermark url verify --secret-file secret --alg sha256 --json \"$URL\"";
+  countermark url verify --secret-file secret --alg sha256 --json \"$URL\"
+  countermark url verify --secret-file secret --alg md5 --quoter javascript \"$URL\"   # ska's JavaScript port";
 
 const REQUEST_HELP: &str = "\
 Examples:
@@ -245,9 +246,12 @@ struct UrlSignArgs {
     /// The user the URL is signed for (ska's auth_user).
     #[arg(long)]
     user: String,
-    /// HMAC hash: sha1 (ska's default), sha224, sha256, sha384, sha512, blake2s, blake2b.
+    /// HMAC hash: sha1 (ska's default), sha224, sha256, sha384, sha512, blake2s, blake2b, or md5 (legacy: ska's
+    /// HMACMD5Signature, signs only when named here; prefer sha256 for new links).
     #[arg(long, default_value = "sha1", value_parser = parse_alg)]
     alg: Algorithm,
+    #[command(flatten)]
+    helpers: SkaHelpers,
     /// Seconds the URL stays valid.
     #[arg(long, default_value_t = UrlSigner::DEFAULT_LIFETIME, conflicts_with = "valid_until")]
     lifetime: u64,
@@ -265,14 +269,49 @@ struct UrlSignArgs {
 struct UrlVerifyArgs {
     #[command(flatten)]
     secret: SecretSource,
-    /// HMAC hash the URL was signed with.
+    /// HMAC hash the URL was signed with (md5 for links of ska's legacy HMACMD5Signature).
     #[arg(long, default_value = "sha1", value_parser = parse_alg)]
     alg: Algorithm,
+    #[command(flatten)]
+    helpers: SkaHelpers,
     /// Print a JSON object: {"auth_user": …, "valid_until": …, "extra": {…}}.
     #[arg(long)]
     json: bool,
     /// The signed URL.
     url: String,
+}
+
+/// ska's value dumper and quoter: its defaults, or the JavaScript helpers its JavaScript port signs with.
+#[derive(Args)]
+struct SkaHelpers {
+    /// How extra values become text: python (ska's default_value_dumper) or javascript
+    /// (javascript_value_dumper). Without it, ska's default.
+    #[arg(long, value_name = "python|javascript", value_parser = parse_value_dumper)]
+    value_dumper: Option<ValueDumper>,
+    /// How the extra data is quoted into the signed text: python (ska's default_quoter) or javascript
+    /// (javascript_quoter, for links made by ska's JavaScript port). Without it, ska's default.
+    #[arg(long, value_name = "python|javascript", value_parser = parse_quoter)]
+    quoter: Option<Quoter>,
+}
+
+impl SkaHelpers {
+    fn apply(&self, mut signer: UrlSigner) -> UrlSigner {
+        if let Some(d) = self.value_dumper {
+            signer = signer.with_value_dumper(d);
+        }
+        if let Some(q) = self.quoter {
+            signer = signer.with_quoter(q);
+        }
+        signer
+    }
+}
+
+fn parse_value_dumper(s: &str) -> Result<ValueDumper, String> {
+    s.parse().map_err(|e: countermark::Error| e.to_string())
+}
+
+fn parse_quoter(s: &str) -> Result<Quoter, String> {
+    s.parse().map_err(|e: countermark::Error| e.to_string())
 }
 
 /// The request-signing schemes of `request sign`.
@@ -417,7 +456,15 @@ fn token_verify(args: &TokenVerifyArgs) -> Result<(), CliError> {
 }
 
 fn url_sign(args: &UrlSignArgs) -> Result<(), CliError> {
-    let signer = UrlSigner::new(hmac_key(args.alg, &args.secret, true)?);
+    if args.alg.is_legacy() {
+        eprintln!(
+            "countermark: warning: {} is a legacy algorithm, kept for existing links; sign new links with sha256",
+            args.alg
+        );
+    }
+    let signer = args
+        .helpers
+        .apply(UrlSigner::new(hmac_key(args.alg, &args.secret, true)?));
     let mut extra = Extra::new();
     for (k, v) in &args.extras {
         if extra.get(k).is_some() {
@@ -438,7 +485,9 @@ fn url_sign(args: &UrlSignArgs) -> Result<(), CliError> {
 }
 
 fn url_verify(args: &UrlVerifyArgs) -> Result<(), CliError> {
-    let signer = UrlSigner::new(hmac_key(args.alg, &args.secret, true)?);
+    let signer = args
+        .helpers
+        .apply(UrlSigner::new(hmac_key(args.alg, &args.secret, true)?));
     let data = signer.validate_url(&args.url).map_err(|rejection| {
         let kinds: Vec<&str> = rejection
             .failures()

@@ -709,6 +709,72 @@ fn secret_sources_are_checked_and_never_echoed() {
     assert!(!stderr(&trimmed).contains("0123456789abcdef"));
 }
 
+/// A link made by ska 1.11.2's HMACMD5Signature with its JavaScript helpers (ska's documentation key, 15 bytes):
+/// `RequestHelper(signature_cls=HMACMD5Signature).signature_to_url(HMACMD5Signature.generate_signature("alice",
+/// "your-secret-key", valid_until="4102444800.0", extra={"path": "/a (b)", "punct": "!*'()"},
+/// value_dumper=javascript_value_dumper, quoter=javascript_quoter), "https://e.com/file")`.
+const SKA_JS_MD5_URL: &str =
+    "https://e.com/file?signature=wjjeysRravFClOPSA0MYQw%3D%3D&auth_user=alice\
+    &valid_until=4102444800.0&extra=path%2Cpunct&path=%2Fa+%28b%29&punct=%21%2A%27%28%29";
+
+#[test]
+fn url_commands_take_ska_md5_and_javascript_helpers() {
+    let dir = TempDir::new("skajs");
+    let secret = dir.file("s", b"your-secret-key");
+    let secret = secret.to_str().unwrap();
+    let js = [
+        "--alg",
+        "md5",
+        "--quoter",
+        "javascript",
+        "--value-dumper",
+        "javascript",
+    ];
+    let mut args = vec!["url", "verify", "--secret-file", secret, "--json"];
+    args.extend(js);
+    args.push(SKA_JS_MD5_URL);
+    let ok = run(&args, None);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let data: serde_json::Value = serde_json::from_str(stdout(&ok).trim()).unwrap();
+    assert_eq!(data["auth_user"], "alice");
+    assert_eq!(data["extra"]["punct"], "!*'()");
+    // ska's default quoter signs other text for these values: the link is refused without --quoter javascript.
+    let refused = run(
+        &[
+            "url",
+            "verify",
+            "--secret-file",
+            secret,
+            "--alg",
+            "md5",
+            SKA_JS_MD5_URL,
+        ],
+        None,
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("bad_signature"),
+        "{}",
+        stderr(&refused)
+    );
+    // Signing with the same options gives ska's URL byte for byte, and warns that MD5 is legacy.
+    let mut args = vec!["url", "sign", "--secret-file", secret, "--user", "alice"];
+    args.extend(js);
+    args.extend([
+        "--valid-until",
+        "4102444800.0",
+        "--extra",
+        "path=/a (b)",
+        "--extra",
+        "punct=!*'()",
+        "https://e.com/file",
+    ]);
+    let signed = run(&args, None);
+    assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
+    assert_eq!(stdout(&signed).trim(), SKA_JS_MD5_URL);
+    assert!(stderr(&signed).contains("legacy"), "{}", stderr(&signed));
+}
+
 #[test]
 fn url_sign_argument_errors_exit_2() {
     let dir = TempDir::new("urlargs");
@@ -723,7 +789,9 @@ fn url_sign_argument_errors_exit_2() {
         vec!["--extra", "k=1", "--extra", "k=2"],
         vec!["--extra", "signature=x"],
         vec!["--valid-until", "tomorrow"],
-        vec!["--alg", "md5"],
+        vec!["--alg", "md4"],
+        vec!["--quoter", "js"],
+        vec!["--value-dumper", "php"],
         vec!["--lifetime", "-5"],
     ] {
         let mut args = base.to_vec();

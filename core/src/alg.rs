@@ -5,6 +5,7 @@
 //!
 //! | algorithm | name | use |
 //! |---|---|---|
+//! | HMAC-MD5 | `hmac-md5` | **legacy**: ska's `HMACMD5Signature` only, to validate links made with it. Never a default: a key is HMAC-MD5 only when its caller names `md5`. MD5 is broken for collisions; do not sign new links with it |
 //! | HMAC-SHA1 | `hmac-sha1` | **legacy**: ska's default and FOST only. SHA-1 is broken for collisions; HMAC-SHA1 is still unforged, but new deployments should not pick it |
 //! | HMAC-SHA224 | `hmac-sha224` | ska's `HMACSHA224Signature` |
 //! | HMAC-SHA256 | `hmac-sha256` | **the default** everywhere |
@@ -22,6 +23,8 @@ use crate::error::{Error, ErrorKind, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Algorithm {
+    /// HMAC-MD5. Legacy: kept only to validate (and, when named explicitly, sign) ska `HMACMD5Signature` links.
+    HmacMd5,
     /// HMAC-SHA1. Legacy: kept only for byte compatibility with ska and FOST.
     HmacSha1,
     /// HMAC-SHA224.
@@ -41,7 +44,8 @@ pub enum Algorithm {
 
 impl Algorithm {
     /// Every HMAC algorithm, in declaration order.
-    pub const HMAC: [Algorithm; 7] = [
+    pub const HMAC: [Algorithm; 8] = [
+        Algorithm::HmacMd5,
         Algorithm::HmacSha1,
         Algorithm::HmacSha224,
         Algorithm::HmacSha256,
@@ -54,6 +58,7 @@ impl Algorithm {
     /// The canonical lower-case name (`"hmac-sha256"`).
     pub const fn name(self) -> &'static str {
         match self {
+            Algorithm::HmacMd5 => "hmac-md5",
             Algorithm::HmacSha1 => "hmac-sha1",
             Algorithm::HmacSha224 => "hmac-sha224",
             Algorithm::HmacSha256 => "hmac-sha256",
@@ -67,6 +72,7 @@ impl Algorithm {
     /// The name of the underlying hash as Python's `hashlib` spells it (`"sha256"`, `"blake2s"`).
     pub const fn hash_name(self) -> &'static str {
         match self {
+            Algorithm::HmacMd5 => "md5",
             Algorithm::HmacSha1 => "sha1",
             Algorithm::HmacSha224 => "sha224",
             Algorithm::HmacSha256 => "sha256",
@@ -81,7 +87,8 @@ impl Algorithm {
     pub const fn is_hmac(self) -> bool {
         matches!(
             self,
-            Algorithm::HmacSha1
+            Algorithm::HmacMd5
+                | Algorithm::HmacSha1
                 | Algorithm::HmacSha224
                 | Algorithm::HmacSha256
                 | Algorithm::HmacSha384
@@ -93,7 +100,7 @@ impl Algorithm {
 
     /// Whether the algorithm exists only for compatibility with a legacy wire format.
     pub const fn is_legacy(self) -> bool {
-        matches!(self, Algorithm::HmacSha1)
+        matches!(self, Algorithm::HmacMd5 | Algorithm::HmacSha1)
     }
 
     /// Lower-case hex of the plain hash (no key) of `data`, as Python's `hashlib.<name>(data).hexdigest()`.
@@ -101,6 +108,7 @@ impl Algorithm {
         use sha2::Digest as _;
         let hex = crate::encoding::hex_lower;
         match self {
+            Algorithm::HmacMd5 => hex(&md5::Md5::digest(data)),
             Algorithm::HmacSha1 => hex(&sha1::Sha1::digest(data)),
             Algorithm::HmacSha224 => hex(&sha2::Sha224::digest(data)),
             Algorithm::HmacSha256 => hex(&sha2::Sha256::digest(data)),
@@ -114,6 +122,7 @@ impl Algorithm {
     /// Length in bytes of the MAC (the digest size of the hash).
     pub const fn output_len(self) -> usize {
         match self {
+            Algorithm::HmacMd5 => 16,
             Algorithm::HmacSha1 => 20,
             Algorithm::HmacSha224 => 28,
             Algorithm::HmacSha256 | Algorithm::HmacBlake2s => 32,
@@ -138,6 +147,7 @@ impl FromStr for Algorithm {
         let lower = s.trim().to_ascii_lowercase();
         let bare = lower.strip_prefix("hmac-").unwrap_or(&lower);
         let alg = match bare.replace("sha-", "sha").as_str() {
+            "md5" => Algorithm::HmacMd5,
             "sha1" => Algorithm::HmacSha1,
             "sha224" => Algorithm::HmacSha224,
             "sha256" => Algorithm::HmacSha256,
@@ -149,7 +159,7 @@ impl FromStr for Algorithm {
                 return Err(Error::new(
                     ErrorKind::UnsupportedAlgorithm,
                     format!(
-                        "unknown algorithm {:?}; expected one of sha1, sha224, sha256, sha384, sha512, blake2s, blake2b",
+                        "unknown algorithm {:?}; expected one of md5 (legacy), sha1, sha224, sha256, sha384, sha512, blake2s, blake2b",
                         crate::encoding::clip(s, 40)
                     ),
                 ))
@@ -179,7 +189,7 @@ mod tests {
 
     #[test]
     fn unknown_names_are_typed_errors() {
-        for bad in ["md5", "none", "", "hs256", "sha3-256"] {
+        for bad in ["md4", "none", "", "hs256", "sha3-256"] {
             let err = bad.parse::<Algorithm>().unwrap_err();
             assert_eq!(err.kind(), ErrorKind::UnsupportedAlgorithm, "{bad}");
         }

@@ -102,8 +102,8 @@ pub use key::{HmacKey, KeyId, KeyRing, Secret, SigningKey, Tag, VerifyingKey};
 pub use random::{FixedRandom, OsRandom, RandomSource};
 pub use replay::{MemoryNonceStore, NonceStore};
 pub use signed::{
-    Expiry, Extra, Failure, ParamNames, Rejection, Signature, SignedData, UrlSigner, ValidUntil,
-    Value,
+    Expiry, Extra, Failure, ParamNames, Quoter, Rejection, Signature, SignedData, UrlSigner,
+    ValidUntil, Value, ValueDumper,
 };
 pub use token::{TokenFields, Tokens, UnverifiedToken, VerifiedToken, MAX_TOKEN_LEN};
 

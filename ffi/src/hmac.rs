@@ -60,7 +60,8 @@ unsafe fn new_key(
 /// Builds an HMAC key and writes it to `*out`.
 ///
 /// - `alg`: the algorithm name: `sha256` (or `hmac-sha256`), `sha384`, `sha512`, `sha224`, `sha1` (legacy
-///   formats only), `blake2s`, `blake2b`; case-insensitive.
+///   formats only), `blake2s`, `blake2b`, `md5` (legacy: only for links of ska's `HMACMD5Signature`, never a
+///   default); case-insensitive.
 /// - `secret`: 16 to 1024 bytes, copied (the caller may wipe its copy right after).
 /// - `kid`: an optional key id (`(NULL, 0)` for none), at most 256 bytes of visible ASCII; key rings look
 ///   keys up by it.

@@ -1,6 +1,6 @@
 //! ska-format signatures and signed URLs.
 
-use cm::{Expiry, Extra, ParamNames, SignedData, UrlSigner, ValidUntil};
+use cm::{Expiry, Extra, ParamNames, Quoter, SignedData, UrlSigner, ValidUntil, ValueDumper};
 
 use crate::boundary::{core, guard, guard_value, opt_text, out_ptr, text, write, FfiResult};
 use crate::bytes::{
@@ -40,7 +40,9 @@ impl ArcHandle for countermark_url_signer {
 }
 
 /// Builds a signer over `keys` and writes it to `*out` (free with `countermark_url_signer_free`). The algorithm
-/// is the keys' own (ska's default is `sha1`, a legacy algorithm: prefer `sha256` for new deployments).
+/// is the keys' own (ska's default is `sha1`, a legacy algorithm: prefer `sha256` for new deployments; `md5`
+/// keys, legacy too, validate links of ska's `HMACMD5Signature`). `countermark_url_signer_with_helpers` selects
+/// ska's JavaScript helpers.
 /// `clock` is NULL for the system clock; `names` is NULL for ska's parameter names. The signer keeps its own
 /// references to the ring and clock.
 #[no_mangle]
@@ -90,6 +92,45 @@ pub unsafe extern "C" fn countermark_url_signer_new(
     })
 }
 
+/// Writes to `*out` a new signer like `signer` (same keys, clock and parameter names) that uses ska's helpers named
+/// by `value_dumper` and `quoter`: `python` (ska's `default_value_dumper` / `default_quoter`) or `javascript`
+/// (`javascript_value_dumper` / `javascript_quoter`, what ska's JavaScript port signs with). `(NULL, 0)` keeps
+/// the signer's current helper (a new signer starts with ska's defaults). The quoter matters when validating
+/// links; the value dumper when signing extra values that are not text (`null`, lists, objects become compact
+/// JSON). Free the new signer with `countermark_url_signer_free`; `signer` is unchanged.
+/// Errors: `INVALID_VALUE` for an unknown name. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_url_signer_with_helpers(
+    signer: *const countermark_url_signer,
+    value_dumper: *const u8,
+    value_dumper_len: usize,
+    quoter: *const u8,
+    quoter_len: usize,
+    out: *mut *const countermark_url_signer,
+) -> countermark_result {
+    guard(|| {
+        let out = out_ptr(out)?;
+        // SAFETY: per the contract.
+        let (signer, value_dumper, quoter) = unsafe {
+            (
+                countermark_url_signer::get(signer)?,
+                opt_text(value_dumper, value_dumper_len)?,
+                opt_text(quoter, quoter_len)?,
+            )
+        };
+        let mut signer = signer.clone();
+        if let Some(d) = value_dumper {
+            signer = signer.with_value_dumper(core(d.parse::<ValueDumper>())?);
+        }
+        if let Some(q) = quoter {
+            signer = signer.with_quoter(core(q.parse::<Quoter>())?);
+        }
+        // SAFETY: checked above.
+        unsafe { write(out, countermark_url_signer::into_ptr(signer)) };
+        Ok(())
+    })
+}
+
 /// Reads the expiry and extra data shared by the signing functions.
 ///
 /// # Safety
@@ -125,7 +166,8 @@ unsafe fn expiry_and_extra(
 /// - Expiry: `valid_until` (Unix seconds as text, signed exactly as written, e.g. `"1700000600.0"`) when not
 ///   empty; otherwise `lifetime_secs` from now (`COUNTERMARK_SKA_DEFAULT_LIFETIME` is ska's default).
 /// - `extra_json`: extra signed data as a JSON object (`{"scope": "read"}`; numbers, booleans, null, lists and
-///   objects are signed as Python writes them), or `(NULL, 0)` for none. At most 64 KiB.
+///   objects are signed as Python writes them, or as compact JSON under ska's JavaScript value dumper, see
+///   `countermark_url_signer_with_helpers`), or `(NULL, 0)` for none. At most 64 KiB.
 /// - `suffix`: the text put between `url` and the parameters, as ska's `suffix`; `(NULL, 0)` picks `?`, or `&`
 ///   when `url` already has a query, and keeps a `#fragment` last.
 ///

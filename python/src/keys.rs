@@ -11,7 +11,8 @@ use crate::errors::IntoPy;
 ///
 /// `secret` is `bytes` or `str` (UTF-8), 16 to 1024 bytes; `legacy=True` also accepts the 1 to 15 byte
 /// secrets of existing ska, FOST and handshake deployments. `algorithm`: `sha256` (default), `sha1`,
-/// `sha224`, `sha384`, `sha512`, `blake2s`, `blake2b`. `kid`: an optional key id (visible ASCII).
+/// `sha224`, `sha384`, `sha512`, `blake2s`, `blake2b`, or `md5` (legacy: only for links of ska's
+/// `HMACMD5Signature`, never a default). `kid`: an optional key id (visible ASCII).
 #[pyclass(name = "HmacKey", module = "countermark", frozen)]
 pub(crate) struct PyHmacKey {
     pub(crate) inner: HmacKey,

@@ -1,7 +1,8 @@
 //! ska signatures and signed URLs.
 
 use countermark::{
-    Expiry, Extra, ParamNames, Rejection, Signature, SignedData, UrlSigner, ValidUntil,
+    Expiry, Extra, ParamNames, Quoter, Rejection, Signature, SignedData, UrlSigner, ValidUntil,
+    ValueDumper,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -72,7 +73,8 @@ impl PySignedData {
 
 /// Signs and validates ska signatures (URLs and parameter dicts) with the primary key of `keys`.
 /// `param_names` renames the four parameters (keys `signature`, `auth_user`, `valid_until`, `extra`).
-/// Thread-safe.
+/// `value_dumper` and `quoter` pick ska's helpers: `"python"` (ska's defaults) or `"javascript"` (what ska's
+/// JavaScript port signs with); `None` keeps the core's default. Thread-safe.
 #[pyclass(name = "UrlSigner", module = "countermark", frozen)]
 pub(crate) struct PyUrlSigner {
     inner: UrlSigner,
@@ -209,14 +211,22 @@ impl PyUrlSigner {
 #[pymethods]
 impl PyUrlSigner {
     #[new]
-    #[pyo3(signature = (keys, *, clock = None, param_names = None))]
+    #[pyo3(signature = (keys, *, clock = None, param_names = None, value_dumper = None, quoter = None))]
     fn new(
         py: Python<'_>,
         keys: &Bound<'_, PyAny>,
         clock: Option<&PyClock>,
         param_names: Option<&Bound<'_, PyDict>>,
+        value_dumper: Option<&str>,
+        quoter: Option<&str>,
     ) -> PyResult<Self> {
         let mut signer = UrlSigner::new(key_ring(keys)?).with_clock(clock_or_system(clock));
+        if let Some(d) = value_dumper {
+            signer = signer.with_value_dumper(d.parse::<ValueDumper>().py()?);
+        }
+        if let Some(q) = quoter {
+            signer = signer.with_quoter(q.parse::<Quoter>().py()?);
+        }
         if let Some(d) = param_names {
             let mut names = ParamNames::default();
             for (k, v) in d.iter() {
@@ -300,6 +310,18 @@ impl PyUrlSigner {
             out.set_item(k, v)?;
         }
         Ok(out)
+    }
+
+    /// The value dumper in use: `"python"` or `"javascript"`.
+    #[getter]
+    fn value_dumper(&self) -> &'static str {
+        self.inner.value_dumper().name()
+    }
+
+    /// The quoter in use: `"python"` or `"javascript"`.
+    #[getter]
+    fn quoter(&self) -> &'static str {
+        self.inner.quoter().name()
     }
 
     /// Validates a signed URL and returns what it carried, or raises (`BadSignature`, `Expired`, ...).

@@ -118,3 +118,63 @@ def test_signed_url_login_refuses_foreign_redirects_and_bad_urls(client: Client,
     bad = Client().get(login_url(user).replace("auth_user=alice", "auth_user=root"))
     assert bad.status_code == 401 and bad.json()["reason"] == "bad_signature"
     assert Client().get("/auth/login/").json()["reason"] == "missing"
+
+
+# ska's legacy helpers: links a JavaScript client made with HMACMD5Signature, javascript_value_dumper and
+# javascript_quoter, signed here by the real ska 1.11.2 (the reference library of the test venv).
+JS_SECRET = "your-secret-key"  # ska's documentation key: 15 bytes
+
+
+def _ska_js_link(path: str, user: str, extra: dict[str, str], signature_cls: Any = None) -> str:
+    import ska
+    from ska.helpers import javascript_quoter, javascript_value_dumper
+
+    cls = signature_cls or ska.HMACMD5Signature
+    sig = cls.generate_signature(user, JS_SECRET, lifetime=300, extra=extra,
+                                 value_dumper=javascript_value_dumper, quoter=javascript_quoter)
+    return ska.RequestHelper(signature_cls=cls).signature_to_url(sig, path)
+
+
+def test_signed_urls_of_skas_javascript_helpers_and_md5(client: Client, user: Any, settings: Any) -> None:
+    extra = {"file": "Q3 (final)!.pdf", "path": "/reports/q3"}
+    link = _ska_js_link("/download/", "alice", extra)
+    legacy = {
+        "SIGNED_URL_SECRET": JS_SECRET,
+        "SIGNED_URL_LEGACY_SHORT_SECRET": True,
+        "SIGNED_URL_ALGORITHM": "sha256",
+        "SIGNED_URL_LEGACY_ALGORITHMS": ["md5"],
+        "SIGNED_URL_VALUE_DUMPER": "javascript",
+        "SIGNED_URL_QUOTER": "javascript",
+    }
+    settings.COUNTERMARK = {**settings.COUNTERMARK, **legacy}
+    response = client.get(link)
+    assert response.status_code == 200, response.content
+    assert response.json()["user"] == "alice"
+    # The app's own links are signed with SIGNED_URL_ALGORITHM (not MD5) and validate too.
+    own = signed_url("/download/", "alice", extra={"tags": None})
+    assert client.get(own).status_code == 200
+    assert "tags=null" in own  # the JavaScript dumper's JSON, the text that was signed
+
+    # Each legacy setting is needed: without it the same, validly signed link is refused.
+    for key, value in [
+        ("SIGNED_URL_LEGACY_ALGORITHMS", []),
+        ("SIGNED_URL_QUOTER", None),
+    ]:
+        settings.COUNTERMARK = {**settings.COUNTERMARK, **legacy, key: value}
+        refused = client.get(link)
+        assert refused.status_code == 401, key
+        assert refused.json()["reason"] == "bad_signature", key
+
+
+def test_short_ska_secret_needs_the_legacy_setting(client: Client, user: Any, settings: Any) -> None:
+    import ska
+
+    link = _ska_js_link("/download/", "alice", {"file": "a.pdf"}, signature_cls=ska.HMACSHA1Signature)
+    base = {"SIGNED_URL_SECRET": JS_SECRET, "SIGNED_URL_QUOTER": "javascript"}
+    settings.COUNTERMARK = {**settings.COUNTERMARK, **base, "SIGNED_URL_LEGACY_SHORT_SECRET": True}
+    assert client.get(link).status_code == 200
+    settings.COUNTERMARK = {**settings.COUNTERMARK, **base, "SIGNED_URL_LEGACY_SHORT_SECRET": False}
+    import countermark
+
+    with pytest.raises(countermark.InvalidKey):
+        client.get(link)

@@ -120,3 +120,37 @@ def test_drf_classes_with_anonymous_default_permission_warn(settings: Any) -> No
     # Without countermark's classes the check has nothing to say.
     settings.REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"]}
     assert [m.id for m in check_settings()] == []
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ({"SIGNED_URL_ALGORITHM": "md4"}, "countermark.E022"),
+        ({"SIGNED_URL_ALGORITHM": "blake2b"}, "countermark.E022"),
+        ({"SIGNED_URL_LEGACY_ALGORITHMS": "md5"}, "countermark.E023"),
+        ({"SIGNED_URL_LEGACY_ALGORITHMS": ["md4"]}, "countermark.E023"),
+        ({"SIGNED_URL_VALUE_DUMPER": "js"}, "countermark.E024"),
+        ({"SIGNED_URL_QUOTER": "node"}, "countermark.E024"),
+        ({"SIGNED_URL_LEGACY_SHORT_SECRET": "yes"}, "countermark.E025"),
+    ],
+)
+def test_bad_signed_url_values_are_errors(settings: Any, value: Any, expected: str) -> None:
+    assert expected in ids(settings, value)
+
+
+def test_signed_url_legacy_settings(settings: Any) -> None:
+    # ska's own documentation key is 15 bytes: an error unless the legacy setting allows it, then a warning.
+    assert ids(settings, {"SIGNED_URL_SECRET": "your-secret-key"}) == ["countermark.E009"]
+    allowed = {"SIGNED_URL_SECRET": "your-secret-key", "SIGNED_URL_LEGACY_SHORT_SECRET": True}
+    assert ids(settings, allowed) == ["countermark.W011"]
+    # The flag does not let an empty secret, or a short TOKEN_SECRET, through.
+    assert ids(settings, {**allowed, "SIGNED_URL_SECRET": ""}) == ["countermark.E009"]
+    assert ids(settings, {**allowed, "TOKEN_SECRET": "short"}) == ["countermark.E009", "countermark.W011"]
+    # A 16-byte secret needs no flag and earns no warning.
+    assert ids(settings, {"SIGNED_URL_SECRET": "sixteen-byte-key", "SIGNED_URL_LEGACY_SHORT_SECRET": True}) == []
+    # MD5 validating old links is fine; MD5 signing new ones is a warning.
+    assert ids(settings, {"SIGNED_URL_ALGORITHM": "sha256", "SIGNED_URL_LEGACY_ALGORITHMS": ["md5", "sha1"]}) == []
+    assert ids(settings, {"SIGNED_URL_ALGORITHM": "md5"}) == ["countermark.W012"]
+    assert ids(settings, {"SIGNED_URL_VALUE_DUMPER": "javascript", "SIGNED_URL_QUOTER": "javascript"}) == []
+    conf = get_settings()
+    assert conf.SIGNED_URL_QUOTER == "javascript" and conf.SIGNED_URL_LEGACY_ALGORITHMS == ()

@@ -213,6 +213,10 @@ static void null_pointers(const fixture *f) {
     /* signed URLs */
     IS_NULL(countermark_url_signer_new(NULL, NULL, NULL, &us));
     IS_NULL(countermark_url_signer_new(f->ring, NULL, NULL, NULL));
+    IS_NULL(countermark_url_signer_with_helpers(NULL, S("javascript"), S("javascript"), &us));
+    IS_NULL(countermark_url_signer_with_helpers(f->url_signer, NULL, 10, NULL, 0, &us));
+    IS_NULL(countermark_url_signer_with_helpers(f->url_signer, NULL, 0, NULL, 10, &us));
+    IS_NULL(countermark_url_signer_with_helpers(f->url_signer, NULL, 0, NULL, 0, NULL));
     IS_NULL(countermark_url_signer_sign_url(NULL, S("https://e.com/"), S("u"), 600, NULL, 0, NULL, 0, NULL, 0, &bytes));
     IS_NULL(countermark_url_signer_sign_url(f->url_signer, NULL, 5, S("u"), 600, NULL, 0, NULL, 0, NULL, 0, &bytes));
     IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), NULL, 1, 600, NULL, 0, NULL, 0, NULL, 0,

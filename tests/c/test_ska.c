@@ -1,5 +1,5 @@
 /* Every case of ../shared/vectors/ska.json (ska 1.11.2) through the C ABI: countermark_url_signer_*.
- * Mirrors core/tests/ska_vectors.rs. */
+ * Mirrors core/tests/ska_vectors.rs; then ska's legacy helpers (mirrors core/tests/ska_legacy_helpers.rs). */
 #include <countermark.h>
 
 #include <math.h>
@@ -465,7 +465,112 @@ static const util_op OPS[] = {
     {"validate", drive_validate},
 };
 
+/* ska's legacy helpers (HMAC-MD5, javascript_value_dumper, javascript_quoter): every case of
+ * core/tests/data/ska_legacy_helpers.json, computed by the real ska 1.11.2 (see gen_ska_legacy_helpers.py there),
+ * through countermark_url_signer_with_helpers. Run from the repository root (run.sh does). */
+#define SKA_LEGACY_CASES 140
+#define SKA_LEGACY_NOW 1378000000
+
+static const countermark_url_signer *legacy_signer(const char *alg, const char *secret, const char *dumper,
+                                                   const char *quoter) {
+    const countermark_hmac_key *key = NULL;
+    countermark_key_ring_builder *builder = NULL;
+    const countermark_key_ring *ring = NULL;
+    const countermark_clock *clock = NULL;
+    const countermark_url_signer *plain = NULL;
+    const countermark_url_signer *out = NULL;
+    countermark_result rc =
+        countermark_hmac_key_new_legacy((const uint8_t *)alg, strlen(alg), (const uint8_t *)secret, strlen(secret),
+                                        NULL, 0, &key);
+    if (rc == COUNTERMARK_RESULT_OK) rc = countermark_key_ring_builder_new(key, &builder);
+    if (rc == COUNTERMARK_RESULT_OK) rc = countermark_key_ring_builder_build(builder, &ring);
+    if (rc == COUNTERMARK_RESULT_OK) rc = countermark_clock_new_fixed(SKA_LEGACY_NOW, 0, &clock);
+    if (rc == COUNTERMARK_RESULT_OK) rc = countermark_url_signer_new(ring, clock, NULL, &plain);
+    if (rc == COUNTERMARK_RESULT_OK) {
+        rc = countermark_url_signer_with_helpers(plain, (const uint8_t *)dumper, dumper ? strlen(dumper) : 0,
+                                                 (const uint8_t *)quoter, quoter ? strlen(quoter) : 0, &out);
+    }
+    CHECK(rc == COUNTERMARK_RESULT_OK, "legacy signer built");
+    countermark_url_signer_free(plain);
+    countermark_clock_free(clock);
+    countermark_key_ring_free(ring);
+    countermark_key_ring_builder_free(builder);
+    countermark_hmac_key_free(key);
+    return out;
+}
+
+static void legacy_helpers(void) {
+    json_error_t err;
+    json_t *root = json_load_file("core/tests/data/ska_legacy_helpers.json", 0, &err);
+    const json_t *cases = json_object_get(root, "cases");
+    const countermark_url_signer *signer = NULL;
+    const countermark_url_signer *other = NULL;
+    size_t i;
+    CHECK(json_is_array(cases) && json_array_size(cases) == SKA_LEGACY_CASES, "ska_legacy_helpers.json loaded");
+    for (i = 0; json_is_array(cases) && i < json_array_size(cases); i++) {
+        const json_t *c = json_array_get(cases, i);
+        const char *alg = util_str(c, "algorithm");
+        const char *vu = util_str(c, "valid_until");
+        const char *want = util_str(c, "signature");
+        char id[64];
+        char *extra_json = json_dumps(json_object_get(c, "extra"), JSON_COMPACT);
+        countermark_claims *params = NULL;
+        countermark_claims *data = NULL;
+        countermark_result rc;
+        snprintf(id, sizeof id, "legacy-%zu-%s-%s-%s", i, alg, util_str(c, "value_dumper"), util_str(c, "quoter"));
+        if (extra_json == NULL) exit(2);
+        signer = legacy_signer(alg, util_str(c, "secret"), util_str(c, "value_dumper"), util_str(c, "quoter"));
+        rc = countermark_url_signer_sign_params(signer, (const uint8_t *)"user", 4, COUNTERMARK_SKA_DEFAULT_LIFETIME,
+                                                (const uint8_t *)vu, strlen(vu), (const uint8_t *)extra_json,
+                                                strlen(extra_json), &params);
+        expect_code(id, "countermark_url_signer_sign_params", rc, COUNTERMARK_RESULT_OK);
+        if (rc == COUNTERMARK_RESULT_OK) {
+            size_t n = countermark_claims_count(params);
+            size_t j;
+            countermark_pair *pairs = calloc(n + 1, sizeof *pairs);
+            if (pairs == NULL) exit(2);
+            for (j = 0; j < n; j++) countermark_claims_at(params, j, &pairs[j].name, &pairs[j].value);
+            expect_bytes(id, "signature", pairs[0].value.data, pairs[0].value.len, want);
+            /* What it signed validates, with the same helpers. */
+            rc = countermark_url_signer_validate(signer, pairs, n, &data);
+            expect_code(id, "countermark_url_signer_validate", rc, COUNTERMARK_RESULT_OK);
+            countermark_claims_free(data);
+            data = NULL;
+            /* The JavaScript quoter's link of a value the two quoters write differently: refused by ska's default
+             * quoter, which signs other text. */
+            if (json_object_get(json_object_get(c, "extra"), "punct") != NULL &&
+                strcmp(util_str(c, "quoter"), "javascript") == 0) {
+                rc = countermark_url_signer_with_helpers(signer, NULL, 0, (const uint8_t *)"python", 6, &other);
+                expect_code(id, "with_helpers(quoter=python)", rc, COUNTERMARK_RESULT_OK);
+                rc = countermark_url_signer_validate(other, pairs, n, &data);
+                expect_code(id, "default quoter refuses a JavaScript-quoted link", rc,
+                            COUNTERMARK_RESULT_BAD_SIGNATURE);
+                countermark_claims_free(data);
+                data = NULL;
+                countermark_url_signer_free(other);
+                other = NULL;
+            }
+            free(pairs);
+        }
+        countermark_claims_free(params);
+        countermark_url_signer_free(signer);
+        free(extra_json);
+    }
+    /* Unknown helper names are refused. */
+    signer = legacy_signer("md5", "your-secret-key", NULL, NULL);
+    CHECK(countermark_url_signer_with_helpers(signer, (const uint8_t *)"js", 2, NULL, 0, &other) ==
+              COUNTERMARK_RESULT_INVALID_VALUE,
+          "value_dumper \"js\" refused");
+    CHECK(countermark_url_signer_with_helpers(signer, NULL, 0, (const uint8_t *)"php", 3, &other) ==
+              COUNTERMARK_RESULT_INVALID_VALUE,
+          "quoter \"php\" refused");
+    CHECK(other == NULL, "nothing written on refusal");
+    countermark_url_signer_free(signer);
+    json_decref(root);
+}
+
 int main(void) {
+    legacy_helpers();
     util_run_cases("ska", "ska.json", OPS, sizeof OPS / sizeof OPS[0], SKA_EXPECTED_CASES);
     return util_finish("ska");
 }

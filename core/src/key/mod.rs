@@ -252,6 +252,7 @@ impl<D: blake2::Digest + blake2::digest::common::BlockSizeUser + Clone> LazyHmac
 
 #[derive(Clone)]
 enum Keyed {
+    Md5(Hmac<md5::Md5>),
     Sha1(Hmac<sha1::Sha1>),
     Sha224(Hmac<sha2::Sha224>),
     Sha256(Hmac<sha2::Sha256>),
@@ -300,6 +301,7 @@ impl HmacKey {
     pub fn new(alg: Algorithm, secret: &Secret) -> Self {
         let s = secret.expose();
         let keyed = match alg {
+            Algorithm::HmacMd5 => Keyed::Md5(eager(s)),
             Algorithm::HmacSha1 => Keyed::Sha1(eager(s)),
             Algorithm::HmacSha224 => Keyed::Sha224(eager(s)),
             Algorithm::HmacSha256 => Keyed::Sha256(eager(s)),
@@ -339,6 +341,7 @@ impl HmacKey {
     /// The MAC of the concatenation of `parts`, without building the concatenation.
     pub fn sign_parts(&self, parts: &[&[u8]]) -> Tag {
         match &self.keyed {
+            Keyed::Md5(m) => eager_mac(m, parts),
             Keyed::Sha1(m) => eager_mac(m, parts),
             Keyed::Sha224(m) => eager_mac(m, parts),
             Keyed::Sha256(m) => eager_mac(m, parts),
@@ -367,6 +370,7 @@ impl HmacKey {
             return Err(Error::bad_signature());
         }
         let ok = match &self.keyed {
+            Keyed::Md5(m) => eager_verify(m, parts, tag),
             Keyed::Sha1(m) => eager_verify(m, parts, tag),
             Keyed::Sha224(m) => eager_verify(m, parts, tag),
             Keyed::Sha256(m) => eager_verify(m, parts, tag),

@@ -26,6 +26,27 @@
 //! # Ok::<(), countermark::Error>(())
 //! ```
 //!
+//! # ska's legacy helpers
+//! ska signs with HMAC-SHA1 by default and offers other hashes; [`crate::Algorithm::HmacMd5`] (`HMACMD5Signature`)
+//! is there only to validate links made with it, and signs only when a caller builds an MD5 key by naming it: no
+//! default ever picks it. ska's JavaScript port signs with `javascript_value_dumper` and `javascript_quoter`;
+//! [`UrlSigner::with_value_dumper`] and [`UrlSigner::with_quoter`] select them ([`ValueDumper::JavaScript`],
+//! [`Quoter::JavaScript`]), byte for byte. The quoter matters when validating (it decides which characters of
+//! the received extra data are escaped in the signed text); the value dumper only when signing values that are
+//! not text (`None`, lists and dicts become compact JSON).
+//!
+//! ```
+//! use countermark::{Algorithm, Expiry, Extra, HmacKey, Quoter, Secret, UrlSigner, ValidUntil, ValueDumper};
+//!
+//! // As ska 1.11.2 signs with HMACMD5Signature, its JavaScript helpers and its documentation key (15 bytes).
+//! let key = HmacKey::new(Algorithm::HmacMd5, &Secret::legacy(*b"your-secret-key")?);
+//! let js = UrlSigner::new(key).with_value_dumper(ValueDumper::JavaScript).with_quoter(Quoter::JavaScript);
+//! let extra = Extra::from_pairs([("path", "/a (b)")])?;
+//! let sig = js.generate("user", Expiry::At(ValidUntil::Text("1378045287.0".into())), &extra)?;
+//! assert_eq!(sig.signature(), "dI/kqzyBAojmOOO8wZ2JgQ==");
+//! # Ok::<(), countermark::Error>(())
+//! ```
+//!
 //! # What is and is not covered
 //! ska signs only the user, the expiry and the extra items named in the `extra` parameter. **The URL itself
 //! (scheme, host, path) and any other query parameter are not signed**: trust only the data
@@ -45,6 +66,8 @@
 //!   the reserved parameter in the URL, producing a link that never validates).
 //! * A received signature without `valid_until` is reported as [`Failure::InvalidSignature`] without computing a
 //!   MAC (ska signs `now + 600` in its place, which can never match).
+//! * With [`ValueDumper::JavaScript`], signed URLs and signature dicts carry the JSON that was signed for `None`,
+//!   lists and dicts (`null`, `[1,"x"]`); ska writes Python's `str()` of them there, a link that never validates.
 
 mod value;
 
@@ -53,7 +76,7 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 
-pub use value::{Extra, Value};
+pub use value::{Extra, Quoter, Value, ValueDumper};
 
 use crate::clock::{Clock, SystemClock};
 use crate::encoding::{
@@ -142,6 +165,7 @@ pub struct Signature {
     auth_user: String,
     valid_until: String,
     extra: Extra,
+    value_dumper: ValueDumper,
 }
 
 impl Signature {
@@ -166,9 +190,11 @@ impl Signature {
     }
 
     /// ska's `signature_to_dict`: signature, user, expiry and the sorted extra key list under `names`, then the
-    /// extra items in their order (values as Python's `str()`). Dicts nested in a value are written with their keys
-    /// sorted, the form that was signed, so the data validates; ska writes them in insertion order, which makes
-    /// its own URLs fail validation whenever a nested dict was not already sorted.
+    /// extra items in their order (values as the signer's [`ValueDumper`] wrote them into the signed text). Dicts
+    /// nested in a value are written with their keys sorted, the form that was signed, so the data validates; ska
+    /// writes them in insertion order, which makes its own URLs fail validation whenever a nested dict was not
+    /// already sorted. Likewise, with [`ValueDumper::JavaScript`] `None`, lists and dicts are written as the JSON
+    /// that was signed (ska writes Python's `str()` of them, a link that never validates).
     pub fn to_dict(&self, names: &ParamNames) -> Vec<(String, String)> {
         let mut out = vec![
             (names.signature.clone(), self.signature.clone()),
@@ -176,7 +202,11 @@ impl Signature {
             (names.valid_until.clone(), self.valid_until.clone()),
             (names.extra.clone(), self.extra.sorted_keys()),
         ];
-        out.extend(self.extra.iter().map(|(k, v)| (k.to_string(), v.py_str())));
+        out.extend(
+            self.extra
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.dumped(self.value_dumper))),
+        );
         out
     }
 
@@ -309,6 +339,8 @@ pub struct UrlSigner {
     keys: KeyRing,
     clock: Arc<dyn Clock>,
     names: ParamNames,
+    value_dumper: ValueDumper,
+    quoter: Quoter,
 }
 
 impl fmt::Debug for UrlSigner {
@@ -316,6 +348,8 @@ impl fmt::Debug for UrlSigner {
         f.debug_struct("UrlSigner")
             .field("keys", &self.keys)
             .field("names", &self.names)
+            .field("value_dumper", &self.value_dumper)
+            .field("quoter", &self.quoter)
             .finish_non_exhaustive()
     }
 }
@@ -340,6 +374,8 @@ impl UrlSigner {
             keys: keys.into(),
             clock: Arc::new(SystemClock),
             names: ParamNames::default(),
+            value_dumper: ValueDumper::Python,
+            quoter: Quoter::Python,
         }
     }
 
@@ -358,6 +394,29 @@ impl UrlSigner {
     /// The parameter names in use.
     pub fn param_names(&self) -> &ParamNames {
         &self.names
+    }
+
+    /// Renders extra values with `dumper` when signing ([`ValueDumper::Python`] by default, as ska).
+    pub fn with_value_dumper(mut self, dumper: ValueDumper) -> Self {
+        self.value_dumper = dumper;
+        self
+    }
+
+    /// Quotes the extra data into the signed text with `quoter`, when signing and validating
+    /// ([`Quoter::Python`] by default, as ska).
+    pub fn with_quoter(mut self, quoter: Quoter) -> Self {
+        self.quoter = quoter;
+        self
+    }
+
+    /// The value dumper in use.
+    pub fn value_dumper(&self) -> ValueDumper {
+        self.value_dumper
+    }
+
+    /// The quoter in use.
+    pub fn quoter(&self) -> Quoter {
+        self.quoter
     }
 
     /// Signs `auth_user` and `extra` until `expiry`.
@@ -384,13 +443,19 @@ impl UrlSigner {
                 "extra key {k:?} is also the name of a signature parameter"
             )));
         }
-        let base = signing_base(&valid_until, auth_user, extra.sorted_urlencoded().as_str());
+        let base = signing_base(
+            &valid_until,
+            auth_user,
+            extra.sorted_urlencoded(self.value_dumper).as_str(),
+            self.quoter,
+        );
         let signature = self.keys.primary().sign(base.as_bytes()).to_base64();
         Ok(Signature {
             signature,
             auth_user: auth_user.to_string(),
             valid_until,
             extra: extra.clone(),
+            value_dumper: self.value_dumper,
         })
     }
 
@@ -476,13 +541,14 @@ impl UrlSigner {
         // Every item adds at least `=`: the urlencoded text is empty exactly when there are no items.
         if !extra.is_empty() {
             base.push('_');
+            let safe = self.quoter.safe();
             for (i, (k, v)) in extra.iter().enumerate() {
                 if i > 0 {
-                    py_quote_into(&mut base, "&", b"/");
+                    py_quote_into(&mut base, "&", safe);
                 }
-                py_quote_into(&mut base, k, b"/");
-                py_quote_into(&mut base, "=", b"/");
-                py_quote_into(&mut base, v, b"/");
+                py_quote_into(&mut base, k, safe);
+                py_quote_into(&mut base, "=", safe);
+                py_quote_into(&mut base, v, safe);
             }
         }
         let mut failures = Vec::new();
@@ -524,8 +590,13 @@ impl UrlSigner {
     }
 }
 
-/// `valid_until + "_" + auth_user [+ "_" + quote(urlencoded_extra)]`.
-fn signing_base(valid_until: &str, auth_user: &str, urlencoded_extra: &str) -> String {
+/// `valid_until + "_" + auth_user [+ "_" + quoter(urlencoded_extra)]`.
+fn signing_base(
+    valid_until: &str,
+    auth_user: &str,
+    urlencoded_extra: &str,
+    quoter: Quoter,
+) -> String {
     let mut base =
         String::with_capacity(valid_until.len() + auth_user.len() + urlencoded_extra.len() * 3 + 2);
     base.push_str(valid_until);
@@ -533,7 +604,7 @@ fn signing_base(valid_until: &str, auth_user: &str, urlencoded_extra: &str) -> S
     base.push_str(auth_user);
     if !urlencoded_extra.is_empty() {
         base.push('_');
-        base.push_str(&py_quote(urlencoded_extra, b"/"));
+        base.push_str(&py_quote(urlencoded_extra, quoter.safe()));
     }
     base
 }

@@ -74,6 +74,69 @@ impl Value {
 }
 
 impl Value {
+    /// ska's `javascript_value_dumper`, then `str()`: str, int, float and bool (a Python `int`) as with
+    /// [`Value::py_str`], anything else as compact JSON (`json.dumps(value, separators=(",", ":"))`: ASCII only,
+    /// dict keys sorted, recursively), so `None` is `null` and `[1, "x"]` is `[1,"x"]`.
+    pub(crate) fn js_str(&self) -> String {
+        match self {
+            Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) => self.py_str(),
+            other => {
+                let mut out = String::new();
+                other.write_json(&mut out);
+                out
+            }
+        }
+    }
+
+    /// Python's `json.dumps(value, separators=(",", ":"))` with the defaults `ensure_ascii=True` and
+    /// `allow_nan=True`, dict keys sorted.
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Value::Str(s) => write_json_str(out, s),
+            Value::Int(i) => out.push_str(&i.to_string()),
+            Value::Float(f) if f.is_nan() => out.push_str("NaN"),
+            Value::Float(f) if f.is_infinite() => {
+                out.push_str(if *f > 0.0 { "Infinity" } else { "-Infinity" })
+            }
+            Value::Float(f) => out.push_str(&py_float_repr(*f)),
+            Value::Bool(true) => out.push_str("true"),
+            Value::Bool(false) => out.push_str("false"),
+            Value::None => out.push_str("null"),
+            Value::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_json(out);
+                }
+                out.push(']');
+            }
+            Value::Dict(items) => {
+                let mut refs: Vec<&(String, Value)> = items.iter().collect();
+                refs.sort_by(|a, b| a.0.cmp(&b.0));
+                out.push('{');
+                for (i, (k, v)) in refs.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_json_str(out, k);
+                    out.push(':');
+                    v.write_json(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// The text `dumper` gives this value.
+    pub(crate) fn dumped(&self, dumper: ValueDumper) -> String {
+        match dumper {
+            ValueDumper::Python => self.py_str(),
+            ValueDumper::JavaScript => self.js_str(),
+        }
+    }
+
     fn from_json(v: serde_json::Value) -> Result<Self> {
         use serde_json::Value as J;
         Ok(match v {
@@ -133,6 +196,32 @@ impl From<bool> for Value {
     fn from(b: bool) -> Self {
         Value::Bool(b)
     }
+}
+
+/// A JSON string as Python's `json.dumps` writes it with `ensure_ascii=True`: `"` and `\` escaped, `\b \f \n \r \t`
+/// by name, every other character outside `' '..='~'` as `\uXXXX` (lower-case hex; UTF-16 surrogate pairs above
+/// U+FFFF).
+fn write_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            ' '..='~' => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{u:04x}"));
+                }
+            }
+        }
+    }
+    out.push('"');
 }
 
 /// Characters Python's `str.isprintable()` rejects, outside ASCII. This covers the separators, format and
@@ -293,8 +382,8 @@ impl Extra {
         keys.join(",")
     }
 
-    /// ska's `sorted_urlencode` before quoting: `k=str(v)` sorted by key, joined by `&`.
-    pub(crate) fn sorted_urlencoded(&self) -> String {
+    /// ska's `sorted_urlencode` before quoting: `k=str(dumper(v))` sorted by key, joined by `&`.
+    pub(crate) fn sorted_urlencoded(&self, dumper: ValueDumper) -> String {
         let mut items: Vec<&(String, Value)> = self.0.iter().collect();
         items.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out = String::new();
@@ -304,9 +393,99 @@ impl Extra {
             }
             out.push_str(k);
             out.push('=');
-            out.push_str(&v.py_str());
+            out.push_str(&v.dumped(dumper));
         }
         out
+    }
+}
+
+/// How extra values become text before they are signed: ska's `value_dumper`. Only values that are not text
+/// differ: a received signed URL carries text, which both dumpers sign as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ValueDumper {
+    /// ska's `default_value_dumper`: Python's `str()` (`None`, `True`, `['x', 1]`, `{'a': 1}`). The default.
+    #[default]
+    Python,
+    /// ska's `javascript_value_dumper`, what ska's JavaScript port signs with: text, numbers and booleans as with
+    /// [`ValueDumper::Python`], `None`, lists and dicts as compact ASCII JSON (`null`, `["x",1]`, `{"a":1}`).
+    JavaScript,
+}
+
+/// How the `k=v&…` text of the extra data is quoted into the signed text: ska's `quoter`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Quoter {
+    /// ska's `default_quoter`: `urllib.parse.quote(text)`, which keeps letters, digits, `_.-~` and `/`. The
+    /// default.
+    #[default]
+    Python,
+    /// ska's `javascript_quoter`, what ska's JavaScript port signs with (`encodeURIComponent`'s set):
+    /// `quote(text, safe="~()*!.'")`, which keeps letters, digits, `_.-~` and `()*!'` and escapes `/`.
+    JavaScript,
+}
+
+impl ValueDumper {
+    /// The name bindings and the CLI use: `python` or `javascript`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ValueDumper::Python => "python",
+            ValueDumper::JavaScript => "javascript",
+        }
+    }
+}
+
+impl std::str::FromStr for ValueDumper {
+    type Err = Error;
+
+    /// `python` (or `default`, ska's `default_value_dumper`) or `javascript`, case-insensitively.
+    fn from_str(s: &str) -> Result<Self> {
+        match helper_name(s)?.as_str() {
+            "python" | "default" => Ok(ValueDumper::Python),
+            _ => Ok(ValueDumper::JavaScript),
+        }
+    }
+}
+
+impl Quoter {
+    /// The name bindings and the CLI use: `python` or `javascript`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Quoter::Python => "python",
+            Quoter::JavaScript => "javascript",
+        }
+    }
+}
+
+impl std::str::FromStr for Quoter {
+    type Err = Error;
+
+    /// `python` (or `default`, ska's `default_quoter`) or `javascript`, case-insensitively.
+    fn from_str(s: &str) -> Result<Self> {
+        match helper_name(s)?.as_str() {
+            "python" | "default" => Ok(Quoter::Python),
+            _ => Ok(Quoter::JavaScript),
+        }
+    }
+}
+
+/// `s` lower-cased when it names one of ska's helper families, else [`crate::ErrorKind::InvalidValue`].
+fn helper_name(s: &str) -> Result<String> {
+    let lower = s.trim().to_ascii_lowercase();
+    match lower.as_str() {
+        "python" | "default" | "javascript" => Ok(lower),
+        _ => Err(Error::invalid_value(format!(
+            "unknown ska helper {:?}; expected python (ska's default) or javascript",
+            crate::encoding::clip(s, 40)
+        ))),
+    }
+}
+
+impl Quoter {
+    /// The bytes kept besides Python's always-safe letters, digits and `_.-~`.
+    pub(crate) const fn safe(self) -> &'static [u8] {
+        match self {
+            Quoter::Python => b"/",
+            Quoter::JavaScript => b"()*!'",
+        }
     }
 }
 
@@ -375,6 +554,27 @@ mod tests {
     }
 
     #[test]
+    fn helper_names_parse() {
+        for d in [ValueDumper::Python, ValueDumper::JavaScript] {
+            assert_eq!(d.name().parse::<ValueDumper>().unwrap(), d);
+        }
+        for q in [Quoter::Python, Quoter::JavaScript] {
+            assert_eq!(q.name().parse::<Quoter>().unwrap(), q);
+        }
+        assert_eq!("Default".parse::<Quoter>().unwrap(), Quoter::Python);
+        for bad in ["", "js", "node"] {
+            assert_eq!(
+                bad.parse::<Quoter>().unwrap_err().kind(),
+                crate::ErrorKind::InvalidValue
+            );
+            assert_eq!(
+                bad.parse::<ValueDumper>().unwrap_err().kind(),
+                crate::ErrorKind::InvalidValue
+            );
+        }
+    }
+
+    #[test]
     fn extra_behaves_like_a_dict() {
         let mut e = Extra::new();
         e.insert("b", 1).unwrap();
@@ -383,7 +583,7 @@ mod tests {
         assert_eq!(e.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["b", "a"]);
         assert_eq!(e.get("b"), Some(&Value::Int(2)));
         assert_eq!(e.sorted_keys(), "a,b");
-        assert_eq!(e.sorted_urlencoded(), "a=x&b=2");
+        assert_eq!(e.sorted_urlencoded(ValueDumper::Python), "a=x&b=2");
         assert!(e.insert("a,b", 1).is_err());
         assert!(e.insert("", 1).is_err());
     }

@@ -125,8 +125,18 @@ class SignedData:
 @final
 class UrlSigner:
     def __new__(
-        cls, keys: _Keys, *, clock: Optional[Clock] = None, param_names: Optional[Mapping[str, str]] = None
+        cls,
+        keys: _Keys,
+        *,
+        clock: Optional[Clock] = None,
+        param_names: Optional[Mapping[str, str]] = None,
+        value_dumper: Optional[str] = None,
+        quoter: Optional[str] = None,
     ) -> UrlSigner: ...
+    @property
+    def value_dumper(self) -> str: ...
+    @property
+    def quoter(self) -> str: ...
     def sign_url(
         self,
         url: str,

@@ -110,6 +110,8 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
 
     for name in ("TOKEN_SECRET", "SIGNED_URL_SECRET"):
         value = conf[name]
+        if name == "SIGNED_URL_SECRET" and _short_ska_secret_allowed(conf, value):
+            continue  # a legacy ska secret: warned about in _check_signed_urls
         if value is not None and (not isinstance(value, str) or len(value.encode()) < _MIN_SECRET):
             out.append(_error(f"COUNTERMARK['{name}'] must be None or a string of at least {_MIN_SECRET} bytes.", "Generate one with: countermark keygen", 9))
     masters = conf["KEY_ENCRYPTION_KEYS"]
@@ -145,6 +147,62 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     out.extend(_check_nonce_cache(conf["NONCE_CACHE"]))
     out.extend(_check_middleware())
     out.extend(_check_drf_permissions())
+    out.extend(_check_signed_urls(conf))
+    return out
+
+
+_SKA_ALGORITHMS = ("sha1", "sha224", "sha256", "sha384", "sha512", "md5")
+_SKA_HELPERS = (None, "python", "javascript")
+
+
+def _short_ska_secret_allowed(conf: dict[str, Any], value: Any) -> bool:
+    """``SIGNED_URL_SECRET`` is a non-empty string under 16 bytes and ``SIGNED_URL_LEGACY_SHORT_SECRET`` is True."""
+    return (
+        conf["SIGNED_URL_LEGACY_SHORT_SECRET"] is True
+        and isinstance(value, str)
+        and 0 < len(value.encode()) < _MIN_SECRET
+    )
+
+
+def _check_signed_urls(conf: dict[str, Any]) -> list[CheckMessage]:
+    """The signed-URL keys: algorithm, legacy algorithms, ska's helpers and the legacy short secret."""
+    out: list[CheckMessage] = []
+    alg = conf["SIGNED_URL_ALGORITHM"]
+    if alg not in _SKA_ALGORITHMS:
+        out.append(_error("COUNTERMARK['SIGNED_URL_ALGORITHM'] must be one of " + ", ".join(_SKA_ALGORITHMS) + ".", f"Got {alg!r}.", 22))
+    elif alg == "md5":
+        out.append(
+            Warning(
+                "COUNTERMARK['SIGNED_URL_ALGORITHM'] is md5: new signed URLs are signed with HMAC-MD5, a legacy "
+                "algorithm kept for existing ska links.",
+                hint="Sign with sha256 and list md5 in SIGNED_URL_LEGACY_ALGORITHMS to keep validating old links.",
+                id="countermark.W012",
+            )
+        )
+    legacy = conf["SIGNED_URL_LEGACY_ALGORITHMS"]
+    if not isinstance(legacy, (list, tuple)) or any(a not in _SKA_ALGORITHMS for a in legacy):
+        out.append(
+            _error(
+                "COUNTERMARK['SIGNED_URL_LEGACY_ALGORITHMS'] must be a list drawn from " + ", ".join(_SKA_ALGORITHMS) + ".",
+                f"Got {legacy!r}.",
+                23,
+            )
+        )
+    for name in ("SIGNED_URL_VALUE_DUMPER", "SIGNED_URL_QUOTER"):
+        if conf[name] not in _SKA_HELPERS:
+            out.append(_error(f"COUNTERMARK['{name}'] must be None, 'python' or 'javascript'.", f"Got {conf[name]!r}.", 24))
+    flag = conf["SIGNED_URL_LEGACY_SHORT_SECRET"]
+    if not isinstance(flag, bool):
+        out.append(_error("COUNTERMARK['SIGNED_URL_LEGACY_SHORT_SECRET'] must be True or False.", f"Got {flag!r}.", 25))
+    elif _short_ska_secret_allowed(conf, conf["SIGNED_URL_SECRET"]):
+        out.append(
+            Warning(
+                f"COUNTERMARK['SIGNED_URL_SECRET'] is shorter than {_MIN_SECRET} bytes (allowed by "
+                "SIGNED_URL_LEGACY_SHORT_SECRET for an existing ska deployment): it is easier to guess.",
+                hint="Move to a new secret of 32 bytes (countermark keygen) on both sides.",
+                id="countermark.W011",
+            )
+        )
     return out
 
 

@@ -39,6 +39,21 @@ Key                            Default                                     Meani
 ``TOKEN_KEYWORD``              ``"Token"``                                 ``Authorization: <keyword> <token>``
 ``SIGNED_URL_SECRET``          ``None`` (``SECRET_KEY``)                   secret of ska signed URLs
 ``SIGNED_URL_LIFETIME``        ``600`` (s)                                 lifetime of URLs this app signs
+``SIGNED_URL_ALGORITHM``       ``"sha1"`` (ska's ``Signature``)            HMAC hash that signs and validates signed
+                                                                           URLs: ``sha1``, ``sha224``, ``sha256``,
+                                                                           ``sha384``, ``sha512``, or ``md5``
+                                                                           (legacy, with a check warning)
+``SIGNED_URL_LEGACY_ALGORITHMS`` ``[]``                                    more hashes accepted when *validating*
+                                                                           only (e.g. ``["md5"]`` for links of
+                                                                           ska's ``HMACMD5Signature``)
+``SIGNED_URL_VALUE_DUMPER``    ``None`` (ska's default)                    ``"python"`` or ``"javascript"``: ska's
+                                                                           ``javascript_value_dumper``
+``SIGNED_URL_QUOTER``          ``None`` (ska's default)                    ``"python"`` or ``"javascript"``: ska's
+                                                                           ``javascript_quoter``, for links made by
+                                                                           ska's JavaScript port
+``SIGNED_URL_LEGACY_SHORT_SECRET`` ``False``                               allow a ``SIGNED_URL_SECRET`` under 16
+                                                                           bytes (ska has no minimum), with a check
+                                                                           warning
 ``KEY_ENCRYPTION_KEYS``        ``None`` (``SECRET_KEY`` then               master secrets, newest first, that seal
                                ``SECRET_KEY_FALLBACKS``)                   API-key secrets at rest (AES-256-GCM)
 ``MAX_KEYS_PER_USER``          ``5``                                       live (not revoked, not expired) API keys
@@ -91,6 +106,11 @@ DEFAULTS: dict[str, Any] = {
     "TOKEN_KEYWORD": "Token",
     "SIGNED_URL_SECRET": None,
     "SIGNED_URL_LIFETIME": 600,
+    "SIGNED_URL_ALGORITHM": "sha1",
+    "SIGNED_URL_LEGACY_ALGORITHMS": [],
+    "SIGNED_URL_VALUE_DUMPER": None,
+    "SIGNED_URL_QUOTER": None,
+    "SIGNED_URL_LEGACY_SHORT_SECRET": False,
     "KEY_ENCRYPTION_KEYS": None,
     "MAX_KEYS_PER_USER": 5,
     "KEY_LIFETIME": None,
@@ -129,6 +149,11 @@ class CountermarkSettings:
     TOKEN_KEYWORD: str
     SIGNED_URL_SECRET: Optional[str]
     SIGNED_URL_LIFETIME: int
+    SIGNED_URL_ALGORITHM: str
+    SIGNED_URL_LEGACY_ALGORITHMS: tuple[str, ...]
+    SIGNED_URL_VALUE_DUMPER: Optional[str]
+    SIGNED_URL_QUOTER: Optional[str]
+    SIGNED_URL_LEGACY_SHORT_SECRET: bool
     KEY_ENCRYPTION_KEYS: Optional[tuple[str, ...]]
     MAX_KEYS_PER_USER: int
     KEY_LIFETIME: Optional[int]

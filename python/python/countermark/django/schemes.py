@@ -470,9 +470,39 @@ class TokenScheme(Scheme):
         )
 
 
-def url_signer() -> countermark.UrlSigner:
-    """The signer of ska-format URLs under ``COUNTERMARK['SIGNED_URL_SECRET']`` (default ``SECRET_KEY``)."""
-    return countermark.UrlSigner(countermark.HmacKey(get_settings().signed_url_secret, "sha1", legacy=True))
+def _ska_keys(algorithms: list[str]) -> list[countermark.HmacKey]:
+    conf = get_settings()
+    legacy = conf.SIGNED_URL_LEGACY_SHORT_SECRET is True
+    return [countermark.HmacKey(conf.signed_url_secret, alg, legacy=legacy) for alg in algorithms]
+
+
+def url_signer(*, algorithm: Optional[str] = None) -> countermark.UrlSigner:
+    """The signer of ska-format URLs under ``COUNTERMARK['SIGNED_URL_SECRET']`` (default ``SECRET_KEY``): it signs
+    with ``SIGNED_URL_ALGORITHM`` and also validates ``SIGNED_URL_LEGACY_ALGORITHMS`` (only ``algorithm`` when
+    given), with ska's helpers of ``SIGNED_URL_VALUE_DUMPER`` / ``SIGNED_URL_QUOTER``. A secret under 16 bytes is
+    refused unless ``SIGNED_URL_LEGACY_SHORT_SECRET`` is True."""
+    conf = get_settings()
+    primary, *older = _ska_keys(
+        [algorithm] if algorithm else [conf.SIGNED_URL_ALGORITHM, *conf.SIGNED_URL_LEGACY_ALGORITHMS]
+    )
+    return countermark.UrlSigner(
+        countermark.KeyRing(primary, verify_only=older),
+        value_dumper=conf.SIGNED_URL_VALUE_DUMPER,
+        quoter=conf.SIGNED_URL_QUOTER,
+    )
+
+
+def _validated_algorithm(params: list[tuple[str, str]]) -> str:
+    """The algorithm of a signed URL that validated: ``SIGNED_URL_ALGORITHM``, or the legacy one that took it."""
+    conf = get_settings()
+    if conf.SIGNED_URL_LEGACY_ALGORITHMS:
+        for alg in (conf.SIGNED_URL_ALGORITHM, *conf.SIGNED_URL_LEGACY_ALGORITHMS):
+            try:
+                url_signer(algorithm=alg).validate(params)
+                return f"hmac-{alg}"
+            except cm_errors.CountermarkError:
+                continue
+    return f"hmac-{conf.SIGNED_URL_ALGORITHM}"
 
 
 class SignedUrlScheme(Scheme):
@@ -499,7 +529,7 @@ class SignedUrlScheme(Scheme):
             user=user.get_username(),
             # ska signs these parameters, not the path: the URL's other parts are not covered.
             covered=("auth_user", "valid_until", "extra"),
-            algorithm="hmac-sha1",
+            algorithm=_validated_algorithm(params),
             extra={**data.extra, "valid_until": data.valid_until},
         )
 

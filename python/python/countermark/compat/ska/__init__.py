@@ -13,15 +13,18 @@ True
 The text that is signed, the HMAC and the validation (constant-time comparison, expiry) are done by
 :class:`countermark.UrlSigner`. Differences from ska, all refusals rather than different bytes:
 
-- ``HMACMD5Signature`` raises :class:`~.exceptions.MD5NotSupported` (a :class:`countermark.UnsupportedAlgorithm`);
-- a ``value_dumper`` or ``quoter`` other than ska's defaults (including ``javascript_value_dumper`` and
-  ``javascript_quoter``), a custom signature class implementing ``make_hash`` itself, and extra values the core
-  cannot render exactly (e.g. tuples, sets or big ints *inside* a dict or list) raise
-  :class:`~.exceptions.NotSupportedByCountermark` (a ``NotImplementedError``);
+- a ``value_dumper`` or ``quoter`` other than ska's own helpers, a custom signature class implementing
+  ``make_hash`` itself, and extra values the core cannot render exactly with ska's default value dumper (e.g.
+  tuples, sets or big ints *inside* a dict or list) raise :class:`~.exceptions.NotSupportedByCountermark` (a
+  ``NotImplementedError``);
 - a ``valid_until`` that is not a Unix timestamp is refused (:class:`countermark.InvalidValue` when signing,
   :data:`~.error_codes.INVALID_VALID_UNTIL` when validating) where ska raises ``TypeError``;
 - an empty secret, an extra key that is empty or holds ``,`` are refused by the core
   (:class:`countermark.InvalidKey` / :class:`countermark.InvalidValue`).
+
+Supported byte for byte: every signature class including the legacy ``HMACMD5Signature`` (for links made with
+it; sign new ones with ``HMACSHA256Signature``), and ska's ``default_value_dumper`` / ``default_quoter`` as well as
+``javascript_value_dumper`` / ``javascript_quoter``, what ska's JavaScript port signs with.
 """
 
 from __future__ import annotations

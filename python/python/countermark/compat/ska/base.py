@@ -7,11 +7,12 @@ only adapts ska's calling conventions (argument names, defaults, return types) t
 
 from __future__ import annotations
 
+import json
 import math
 import secrets
 import time
 from datetime import datetime, timedelta
-from typing import Any, Callable, Dict, List, Mapping, Optional, Type, TypeVar, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 import countermark
 from countermark.exceptions import InvalidValue
@@ -26,7 +27,7 @@ from .defaults import (
     TIMESTAMP_FORMAT,
 )
 from .error_codes import ErrorCode
-from .exceptions import MD5NotSupported, NotSupportedByCountermark
+from .exceptions import NotSupportedByCountermark
 
 __all__ = [
     "AbstractSignature",
@@ -58,30 +59,42 @@ def _now() -> float:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _is_ska_default(func: Optional[Callable[..., Any]], name: str) -> bool:
-    """``func`` is ``None`` or ska's (or our copy of ska's) default helper called ``name``."""
-    if func is None:
-        return True
+def _is_ska_helper(func: Optional[Callable[..., Any]], name: str) -> bool:
+    """``func`` is ska's (or our copy of ska's) helper called ``name``."""
     return getattr(func, "__name__", None) == name and getattr(func, "__module__", None) in (
         "ska.helpers",
         "countermark.compat.ska.helpers",
     )
 
 
+#: The core's name of each value dumper and quoter of ska (``None`` is ska's default).
+_PYTHON, _JAVASCRIPT = "python", "javascript"
+_Codecs = Tuple[str, str]
+_DEFAULT_CODECS: _Codecs = (_PYTHON, _PYTHON)
+
+
+def _codec(func: Optional[Callable[..., Any]], role: str) -> str:
+    """The core's name (``"python"`` / ``"javascript"``) of ska's ``default_<role>`` / ``javascript_<role>``;
+    anything else would make the core sign other bytes, so it is refused."""
+    if func is None or _is_ska_helper(func, f"default_{role}"):
+        return _PYTHON
+    if _is_ska_helper(func, f"javascript_{role}"):
+        return _JAVASCRIPT
+    name = getattr(func, "__name__", repr(func))
+    raise NotSupportedByCountermark(
+        f"{role}={name} is not supported: countermark reproduces ska's default_{role} and javascript_{role} "
+        f"only; pass one of them (or None)"
+    )
+
+
+def _codecs(value_dumper: Optional[Callable[..., Any]], quoter: Optional[Callable[..., Any]]) -> _Codecs:
+    """(value dumper, quoter) as the core names them; refuses helpers other than ska's own."""
+    return _codec(value_dumper, "value_dumper"), _codec(quoter, "quoter")
+
+
 def _check_codecs(value_dumper: Optional[Callable[..., Any]], quoter: Optional[Callable[..., Any]]) -> None:
-    """Refuse a ``value_dumper`` or ``quoter`` other than ska's defaults: the core would sign other bytes."""
-    if not _is_ska_default(value_dumper, "default_value_dumper"):
-        name = getattr(value_dumper, "__name__", repr(value_dumper))
-        raise NotSupportedByCountermark(
-            f"value_dumper={name} is not supported: countermark renders extra values with ska's default "
-            "value_dumper only (str() of the value, dicts sorted); pass value_dumper=None"
-        )
-    if not _is_ska_default(quoter, "default_quoter"):
-        name = getattr(quoter, "__name__", repr(quoter))
-        raise NotSupportedByCountermark(
-            f"quoter={name} is not supported: countermark quotes the extra data with ska's default quoter only "
-            "(urllib.parse.quote); pass quoter=None"
-        )
+    """Refuse a ``value_dumper`` or ``quoter`` other than ska's own: the core would sign other bytes."""
+    _codecs(value_dumper, quoter)
 
 
 def _nested_value(value: Any, path: str) -> Any:
@@ -115,27 +128,47 @@ def _nested_value(value: Any, path: str) -> Any:
     )
 
 
-def _core_extra(extra: Mapping[str, Any]) -> Dict[str, Any]:
-    """``extra`` as the core takes it, signing the same text as ska's default ``sorted_urlencode``.
+def _ska_ordered(obj: Any) -> Any:
+    """ska's ``dict_to_ordered_dict``: dicts sorted by key, recursively through dicts and lists (a copy)."""
+    if isinstance(obj, dict):
+        return {k: _ska_ordered(v) for k, v in sorted(obj.items())}
+    if isinstance(obj, list):
+        return [_ska_ordered(v) for v in obj]
+    return obj
+
+
+def _core_extra(extra: Mapping[str, Any], value_dumper: str = _PYTHON) -> Dict[str, Any]:
+    """``extra`` as the core takes it, signing the same text as ska's ``sorted_urlencode`` with ``value_dumper``.
 
     Top-level str, bool, None, 64-bit int and finite float values, and lists and dicts of those, are handed to the
-    core as they are. Any other top-level value (bytes, Decimal, UUID, datetime, tuple, a big int, ``nan``, a
-    str or int subclass...) is formatted here exactly as ska formats it (its default value dumper is the
-    identity, then ``f"{key}={value}"``), and the core signs that text.
+    core as they are (it renders them as the dumper does). Any other top-level value (bytes, Decimal, UUID,
+    datetime, tuple, a big int, ``nan``, a str or int subclass...) is formatted here exactly as ska formats it:
+    with the default dumper (the identity, then ``f"{key}={value}"``) as text; with the JavaScript dumper, int,
+    float and str instances as text and anything else as ska's compact ``json.dumps`` (which raises ``TypeError``
+    for what JSON cannot hold, as in ska). The core signs that text.
     """
     out: Dict[str, Any] = {}
+    javascript = value_dumper == _JAVASCRIPT
     for key, value in extra.items():
         if not isinstance(key, str):
             raise TypeError(f"extra keys must be str, got {type(key).__name__}: {key!r}")
         kind = type(value)
         if kind is list or kind is dict:
-            out[key] = _nested_value(value, key)
+            if javascript:
+                try:
+                    out[key] = _nested_value(value, key)
+                except NotSupportedByCountermark:
+                    out[key] = json.dumps(_ska_ordered(value), separators=(",", ":"))
+            else:
+                out[key] = _nested_value(value, key)
         elif value is None or kind is str or kind is bool:
             out[key] = value
         elif kind is int and _I64_MIN <= value <= _I64_MAX:
             out[key] = value
         elif kind is float and math.isfinite(value):
             out[key] = value
+        elif javascript and not isinstance(value, (int, float, str)):
+            out[key] = json.dumps(value, separators=(",", ":"))
         else:
             out[key] = f"{value}"
     return out
@@ -284,6 +317,7 @@ class AbstractSignature:
     timestamp when generated) and ``extra`` (the signed extra data).
 
     Subclasses name a countermark HMAC algorithm in ``algorithm``; the HMAC is computed by the countermark core.
+    ``HMACMD5Signature`` (``"md5"``) is legacy: use it to validate links made with it, not for new ones.
     A subclass that overrides ``make_hash`` to bring its own hash is not supported (the core builds and HMACs the
     text itself): :meth:`generate_signature` raises :class:`~.exceptions.NotSupportedByCountermark` when no
     ``algorithm`` is set.
@@ -328,29 +362,26 @@ class AbstractSignature:
                 f"{cls.__name__} names no countermark HMAC algorithm: custom ska signature classes that implement "
                 "make_hash themselves are not supported; use one of the HMACSHA*Signature classes"
             )
-        cls._refuse_md5()
         return countermark.HmacKey(secret_key, cls.algorithm, legacy=True)
 
     @classmethod
-    def _refuse_md5(cls) -> None:
-        """Raise :class:`~.exceptions.MD5NotSupported` for an MD5 class."""
-        if cls.algorithm == "md5":
-            raise MD5NotSupported(
-                f"{cls.__name__}: HMAC-MD5 is not supported by countermark; use HMACSHA256Signature "
-                "(or HMACSHA1Signature, ska's default) on both sides"
-            )
-
-    @classmethod
-    def _signer(cls, secret_key: Union[str, bytes], param_names: Dict[str, str]) -> countermark.UrlSigner:
+    def _signer(
+        cls, secret_key: Union[str, bytes], param_names: Dict[str, str], codecs: _Codecs = _DEFAULT_CODECS
+    ) -> countermark.UrlSigner:
         # ska takes the secret on every call; keying HMAC and building a signer each time cost more than the
         # validation itself, so the last few signers are kept (the cache holds the caller's own secret objects,
         # and is emptied when it reaches _SIGNER_CACHE_SIZE entries).
+        dumper, quoter = codecs
         if type(secret_key) is not str and type(secret_key) is not bytes:  # unhashable or mutable: no caching
-            return countermark.UrlSigner(cls._key(secret_key), clock=_clock, param_names=param_names)
-        cache_key = (cls.algorithm, type(secret_key), secret_key, tuple(param_names.values()), _clock)
+            return countermark.UrlSigner(
+                cls._key(secret_key), clock=_clock, param_names=param_names, value_dumper=dumper, quoter=quoter
+            )
+        cache_key = (cls.algorithm, type(secret_key), secret_key, tuple(param_names.values()), _clock, codecs)
         signer = _signers.get(cache_key)
         if signer is None:
-            signer = countermark.UrlSigner(cls._key(secret_key), clock=_clock, param_names=param_names)
+            signer = countermark.UrlSigner(
+                cls._key(secret_key), clock=_clock, param_names=param_names, value_dumper=dumper, quoter=quoter
+            )
             if len(_signers) >= _SIGNER_CACHE_SIZE:
                 _signers.clear()
             _signers[cache_key] = signer
@@ -383,20 +414,43 @@ class AbstractSignature:
         >>> sig.signature
         b'BW4Smbg6vkteRnzJcCjVz2u8Z8s='
         """
-        _check_codecs(value_dumper, quoter)
+        codecs = _codecs(value_dumper, quoter)
         if not extra:
             extra = {}
         if not valid_until:
             valid_until = time.mktime((datetime.fromtimestamp(_now()) + timedelta(seconds=lifetime)).timetuple())
         names = _param_names(extra)
-        params = cls._signer(secret_key, names).sign_params(
-            auth_user, valid_until=valid_until, extra=_core_extra(extra)
+        params = cls._signer(secret_key, names, codecs).sign_params(
+            auth_user, valid_until=valid_until, extra=_core_extra(extra, codecs[0])
         )
         return cls(
             signature=params[names["signature"]].encode("ascii"),
             auth_user=auth_user,
             valid_until=valid_until,
             extra=extra,
+        )
+
+    @classmethod
+    def _generate(
+        cls: Type[_S],
+        auth_user: str,
+        secret_key: str,
+        valid_until: Union[float, str],
+        extra: Mapping[str, Any],
+        codecs: _Codecs,
+    ) -> _S:
+        """:meth:`generate_signature` with the codecs already resolved (ska's helpers for each core name)."""
+        from . import helpers
+
+        dumper = helpers.javascript_value_dumper if codecs[0] == _JAVASCRIPT else None
+        quoter = helpers.javascript_quoter if codecs[1] == _JAVASCRIPT else None
+        return cls.generate_signature(
+            auth_user=auth_user,
+            secret_key=secret_key,
+            valid_until=valid_until,
+            extra=extra,
+            value_dumper=dumper,
+            quoter=quoter,
         )
 
     @classmethod
@@ -437,6 +491,7 @@ class AbstractSignature:
         secret_key: str,
         valid_until: Union[str, float],
         extra: Mapping[str, Any],
+        codecs: _Codecs = _DEFAULT_CODECS,
     ) -> List[ErrorCode]:
         """Every validation error, as ska lists them (``[]`` when valid)."""
         extra = dict(extra)
@@ -463,7 +518,7 @@ class AbstractSignature:
             if valid_until:  # ska replaces a missing or empty valid_until by now + lifetime
                 params[names["valid_until"]] = valid_until if isinstance(valid_until, str) else str(valid_until)
             params[names["extra"]] = ",".join(extra)
-            _, failures = cls._signer(secret_key, names)._validate_report(params)
+            _, failures = cls._signer(secret_key, names, codecs)._validate_report(params)
             return [error_codes._from_core(code, message) for code, message in failures]
 
         # Values the request path cannot carry (ints, dicts, lists in extra...): regenerate with the core and
@@ -471,9 +526,7 @@ class AbstractSignature:
         if isinstance(signature, str):
             signature = signature.encode()
         try:
-            sig = cls.generate_signature(
-                auth_user=auth_user, secret_key=secret_key, valid_until=valid_until, extra=extra
-            )
+            sig = cls._generate(auth_user, secret_key, valid_until, extra, codecs)
         except InvalidValue:
             # Data the core refuses to sign (a valid_until that is no timestamp, an empty extra key a request
             # can smuggle in as "?=x") cannot carry a valid signature: reject it rather than raise.
@@ -513,8 +566,8 @@ class AbstractSignature:
         >>> Signature.validate_signature("BW4Smbg6vkteRnzJcCjVz2u8Z8s=", "user", "your-secret-key", "1378045287.0")
         False
         """
-        _check_codecs(value_dumper, quoter)
-        errors = cls._errors(signature, auth_user, secret_key, valid_until, extra or {})
+        codecs = _codecs(value_dumper, quoter)
+        errors = cls._errors(signature, auth_user, secret_key, valid_until, extra or {}, codecs)
         result = not errors
         if not return_object:
             return result

@@ -30,12 +30,12 @@ class InvalidData(BaseSkaException, InvalidToken):
 
 
 class NotSupportedByCountermark(BaseSkaException, NotImplementedError):
-    """An option of ska that countermark does not reproduce byte for byte (a custom ``value_dumper`` or
-    ``quoter``, the javascript helpers, a custom signature class, an extra value it cannot render).
+    """An option of ska that countermark does not reproduce byte for byte (a ``value_dumper`` or ``quoter`` other
+    than ska's default and JavaScript helpers, a custom signature class, an extra value it cannot render).
 
     Raised instead of silently producing a signature that ska would not accept.
     """
 
 
 class MD5NotSupported(UnsupportedAlgorithm):
-    """HMAC-MD5 (``HMACMD5Signature``) is refused: countermark does not implement MD5."""
+    """No longer raised: ``HMACMD5Signature`` is supported (legacy). Kept so that code importing it still works."""

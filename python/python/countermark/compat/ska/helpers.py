@@ -1,10 +1,10 @@
 """Helpers of ``ska.helpers`` that do not touch the signature bytes.
 
-``default_value_dumper`` and ``default_quoter`` are what ska uses when none is given; passing them (or ``None``)
-is supported. ``javascript_value_dumper`` and ``javascript_quoter`` are provided so that code importing them keeps
-working, but signing or validating with them raises :class:`~.exceptions.NotSupportedByCountermark`: the
-countermark core renders ``extra`` with ska's default rules only. ``sorted_urlencode`` (the text that is HMACed)
-is not provided: the core builds it.
+``default_value_dumper`` and ``default_quoter`` are what ska uses when none is given; ``javascript_value_dumper``
+and ``javascript_quoter`` are what ska's JavaScript port signs with. Passing any of them (ska's or these) selects
+the core's byte-for-byte equivalent (:class:`countermark.UrlSigner`'s ``value_dumper`` / ``quoter``: ``"python"``
+or ``"javascript"``); any other callable raises :class:`~.exceptions.NotSupportedByCountermark`.
+``sorted_urlencode`` (the text that is HMACed) is not provided: the core builds it.
 """
 
 from __future__ import annotations
@@ -75,10 +75,8 @@ def default_value_dumper(value: Any) -> Any:
 
 
 def javascript_value_dumper(value: Any) -> Any:
-    """ska's value dumper for the JavaScript port (compact JSON for non-scalar values).
-
-    Not supported for signing by countermark: passing it raises :class:`~.exceptions.NotSupportedByCountermark`.
-    """
+    """ska's value dumper for the JavaScript port (compact JSON for non-scalar values); passed to a signing or
+    validating function, the core signs with its ``"javascript"`` value dumper."""
     if isinstance(value, (int, float, str)):
         return value
     return json.dumps(value, separators=(",", ":"))
@@ -90,10 +88,8 @@ def default_quoter(value: str) -> str:
 
 
 def javascript_quoter(value: str) -> str:
-    """ska's quoter for the JavaScript port (``quote(value, safe="~()*!.'")``).
-
-    Not supported for signing by countermark: passing it raises :class:`~.exceptions.NotSupportedByCountermark`.
-    """
+    """ska's quoter for the JavaScript port (``quote(value, safe="~()*!.'")``); passed to a signing or validating
+    function, the core quotes with its ``"javascript"`` quoter."""
     return quote(value, safe="~()*!.'")
 
 

@@ -1,13 +1,10 @@
 """The HMAC signature classes, as ``ska.signatures``; ``Signature`` is HMAC-SHA1, ska's default.
 
-``HMACMD5Signature`` exists so that imports keep working, but constructing it or signing/validating with it
-raises :class:`~.exceptions.MD5NotSupported` (a :class:`countermark.UnsupportedAlgorithm`): countermark refuses
-MD5.
+``HMACMD5Signature`` signs and validates as ska's does. MD5 is legacy: use it to validate links that were made
+with it (e.g. by ska's JavaScript port), and sign new links with ``HMACSHA256Signature``.
 """
 
 from __future__ import annotations
-
-from typing import Any, Mapping, Optional, Union
 
 from . import base as _base
 from .base import AbstractSignature
@@ -59,19 +56,10 @@ class HMACSHA512Signature(AbstractSignature):
 
 
 class HMACMD5Signature(AbstractSignature):
-    """HMAC-MD5 signature: refused. Every use raises :class:`~.exceptions.MD5NotSupported`."""
+    """HMAC-MD5 signature. Legacy: for links made with it; sign new ones with ``HMACSHA256Signature``."""
 
     __slots__ = ()
     algorithm = "md5"
-
-    def __init__(
-        self,
-        signature: bytes,
-        auth_user: str,
-        valid_until: Union[float, str],
-        extra: Optional[Mapping[str, Any]] = None,
-    ) -> None:
-        self._refuse_md5()
 
 
 #: ska's default signature class: HMAC-SHA1.
@@ -80,6 +68,7 @@ Signature = HMACSHA1Signature
 _base._request_signers.update(
     (cls, {})
     for cls in (
+        HMACMD5Signature,
         HMACSHA1Signature,
         HMACSHA224Signature,
         HMACSHA256Signature,

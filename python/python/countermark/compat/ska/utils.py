@@ -43,7 +43,6 @@ class RequestHelper:
         self.valid_until_param = valid_until_param
         self.extra_param = extra_param
         self.signature_cls = _resolve_signature_cls(signature_cls)
-        self.signature_cls._refuse_md5()
 
     def _params(self, signature: AbstractSignature) -> Dict[str, Any]:
         params: Dict[str, Any] = {
