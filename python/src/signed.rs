@@ -87,13 +87,15 @@ type Report = (Option<PySignedData>, Vec<(u8, &'static str)>);
 
 fn expiry_extra(
     py: Python<'_>,
-    lifetime: u64,
+    lifetime: Option<u64>,
     valid_until: Option<&Bound<'_, PyAny>>,
     extra: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<(Expiry, Extra)> {
-    let expiry = match valid_until {
-        None => Expiry::Lifetime(lifetime),
-        Some(v) => Expiry::At(ValidUntil::Text(v.str()?.to_cow()?.into_owned())),
+    // Only what the caller gave reaches the core: no lifetime means the core's default expiry.
+    let expiry = match (valid_until, lifetime) {
+        (Some(v), _) => Expiry::At(ValidUntil::Text(v.str()?.to_cow()?.into_owned())),
+        (None, Some(secs)) => Expiry::Lifetime(secs),
+        (None, None) => Expiry::default(),
     };
     let extra = match extra {
         None => Extra::new(),
@@ -199,7 +201,7 @@ impl PyUrlSigner {
         &self,
         py: Python<'_>,
         user: &str,
-        lifetime: u64,
+        lifetime: Option<u64>,
         valid_until: Option<&Bound<'_, PyAny>>,
         extra: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Signature> {
@@ -268,16 +270,17 @@ impl PyUrlSigner {
     }
 
     /// `url` with the signature parameters added (after `suffix`, by default `?` or `&` as the URL needs).
-    /// The signature is valid for `lifetime` seconds, or until `valid_until` (Unix seconds) when given;
+    /// The signature is valid for `lifetime` seconds (default: the core's `UrlSigner::DEFAULT_LIFETIME`, ska's), or
+    /// until `valid_until` (Unix seconds) when given;
     /// `extra` (a dict of str, int, float, bool or None values) is signed and sent along.
-    #[pyo3(signature = (url, user, *, lifetime = 600, valid_until = None, extra = None, suffix = None))]
+    #[pyo3(signature = (url, user, *, lifetime = None, valid_until = None, extra = None, suffix = None))]
     #[allow(clippy::too_many_arguments)]
     fn sign_url(
         &self,
         py: Python<'_>,
         url: &str,
         user: &str,
-        lifetime: u64,
+        lifetime: Option<u64>,
         valid_until: Option<&Bound<'_, PyAny>>,
         extra: Option<&Bound<'_, PyDict>>,
         suffix: Option<&str>,
@@ -295,12 +298,12 @@ impl PyUrlSigner {
     }
 
     /// The signature parameters as a dict (to send as query parameters or form fields).
-    #[pyo3(signature = (user, *, lifetime = 600, valid_until = None, extra = None))]
+    #[pyo3(signature = (user, *, lifetime = None, valid_until = None, extra = None))]
     fn sign_params<'py>(
         &self,
         py: Python<'py>,
         user: &str,
-        lifetime: u64,
+        lifetime: Option<u64>,
         valid_until: Option<&Bound<'_, PyAny>>,
         extra: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Bound<'py, PyDict>> {

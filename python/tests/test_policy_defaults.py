@@ -47,3 +47,11 @@ def test_an_argument_given_reaches_the_core() -> None:
 def test_a_memory_nonce_store_has_the_cores_default_capacity() -> None:
     assert NonceStore.memory().capacity == countermark._countermark.MEMORY_NONCE_STORE_DEFAULT_CAPACITY
     assert NonceStore.memory(1600).capacity == 1600
+
+
+def test_a_signed_url_without_a_lifetime_gets_the_cores_default() -> None:
+    # The binding passes no lifetime of its own: the core's default expiry (ska's 600 s) applies.
+    signer = countermark.UrlSigner(countermark.HmacKey(b"0123456789abcdef0123456789abcdef"), clock=countermark.Clock.fixed(1_000))
+    default = signer.sign_params("alice")
+    assert default == signer.sign_params("alice", lifetime=600)
+    assert default != signer.sign_params("alice", lifetime=601)

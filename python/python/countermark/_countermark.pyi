@@ -142,7 +142,7 @@ class UrlSigner:
         url: str,
         user: str,
         *,
-        lifetime: int = 600,
+        lifetime: Optional[int] = None,
         valid_until: Optional[Union[str, float]] = None,
         extra: Optional[Mapping[str, _ExtraValue]] = None,
         suffix: Optional[str] = None,
@@ -151,7 +151,7 @@ class UrlSigner:
         self,
         user: str,
         *,
-        lifetime: int = 600,
+        lifetime: Optional[int] = None,
         valid_until: Optional[Union[str, float]] = None,
         extra: Optional[Mapping[str, _ExtraValue]] = None,
     ) -> dict[str, str]: ...
