@@ -31,42 +31,43 @@ func PolicyDefaults() []string {
 	return strings.Split(string(takeBytes(&out)), "\n")
 }
 
-// describe reads a describe() output; "" when the handle is closed.
-func describe(rc C.countermark_result, out *C.countermark_bytes) string {
-	if rc != C.COUNTERMARK_RESULT_OK {
+// describe runs one of the C describe functions; "" when the handle is closed.
+func describe(call func(out *C.countermark_bytes) C.countermark_result) string {
+	var out C.countermark_bytes
+	if call(&out) != C.COUNTERMARK_RESULT_OK {
 		return ""
 	}
-	return string(takeBytes(out))
+	return string(takeBytes(&out))
 }
 
 // Describe gives the policy's settings as one line, e.g. "fost max_skew=300s seen_signatures=off".
 func (p *FostPolicy) Describe() string {
-	var out C.countermark_bytes
-	s := describe(C.countermark_fost_policy_describe(p.p, &out), &out)
-	runtime.KeepAlive(p)
-	return s
+	defer runtime.KeepAlive(p)
+	return describe(func(out *C.countermark_bytes) C.countermark_result {
+		return C.countermark_fost_policy_describe(p.p, out)
+	})
 }
 
 // Describe gives the policy's settings as one line, e.g. "hmac_header timeout=5s seen_signatures=off".
 func (p *HMACHeaderPolicy) Describe() string {
-	var out C.countermark_bytes
-	s := describe(C.countermark_hmac_header_policy_describe(p.p, &out), &out)
-	runtime.KeepAlive(p)
-	return s
+	defer runtime.KeepAlive(p)
+	return describe(func(out *C.countermark_bytes) C.countermark_result {
+		return C.countermark_hmac_header_policy_describe(p.p, out)
+	})
 }
 
 // Describe gives the policy's settings as one line, e.g. "jwt tolerance=20s nonce_store=on".
 func (p *JWTPolicy) Describe() string {
-	var out C.countermark_bytes
-	s := describe(C.countermark_jwt_policy_describe(p.p, &out), &out)
-	runtime.KeepAlive(p)
-	return s
+	defer runtime.KeepAlive(p)
+	return describe(func(out *C.countermark_bytes) C.countermark_result {
+		return C.countermark_jwt_policy_describe(p.p, out)
+	})
 }
 
 // Describe gives the policy's settings as one line, e.g. "rfc9421 max_skew=5s max_age=300s ...".
 func (p *MessagePolicy) Describe() string {
-	var out C.countermark_bytes
-	s := describe(C.countermark_message_policy_describe(p.p, &out), &out)
-	runtime.KeepAlive(p)
-	return s
+	defer runtime.KeepAlive(p)
+	return describe(func(out *C.countermark_bytes) C.countermark_result {
+		return C.countermark_message_policy_describe(p.p, out)
+	})
 }

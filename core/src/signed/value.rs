@@ -45,30 +45,14 @@ impl Value {
             Value::Bool(true) => out.push_str("True"),
             Value::Bool(false) => out.push_str("False"),
             Value::None => out.push_str("None"),
-            Value::List(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    item.write_repr(out);
-                }
-                out.push(']');
-            }
-            Value::Dict(items) => {
-                let mut refs: Vec<&(String, Value)> = items.iter().collect();
-                refs.sort_by(|a, b| a.0.cmp(&b.0));
-                out.push('{');
-                for (i, (k, v)) in refs.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    out.push_str(&py_repr_str(k));
-                    out.push_str(": ");
-                    v.write_repr(out);
-                }
-                out.push('}');
-            }
+            Value::List(items) => write_seq(out, ['[', ']'], ", ", items, |out, item| {
+                item.write_repr(out)
+            }),
+            Value::Dict(items) => write_seq(out, ['{', '}'], ", ", sorted(items), |out, (k, v)| {
+                out.push_str(&py_repr_str(k));
+                out.push_str(": ");
+                v.write_repr(out);
+            }),
         }
     }
 }
@@ -102,30 +86,14 @@ impl Value {
             Value::Bool(true) => out.push_str("true"),
             Value::Bool(false) => out.push_str("false"),
             Value::None => out.push_str("null"),
-            Value::List(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    item.write_json(out);
-                }
-                out.push(']');
-            }
-            Value::Dict(items) => {
-                let mut refs: Vec<&(String, Value)> = items.iter().collect();
-                refs.sort_by(|a, b| a.0.cmp(&b.0));
-                out.push('{');
-                for (i, (k, v)) in refs.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write_json_str(out, k);
-                    out.push(':');
-                    v.write_json(out);
-                }
-                out.push('}');
-            }
+            Value::List(items) => write_seq(out, ['[', ']'], ",", items, |out, item| {
+                item.write_json(out)
+            }),
+            Value::Dict(items) => write_seq(out, ['{', '}'], ",", sorted(items), |out, (k, v)| {
+                write_json_str(out, k);
+                out.push(':');
+                v.write_json(out);
+            }),
         }
     }
 
@@ -487,6 +455,32 @@ impl Quoter {
             Quoter::JavaScript => b"()*!'",
         }
     }
+}
+
+/// Writes `items` between `brackets`, `sep` between them: the list and dict layout of Python's `repr` (`", "`)
+/// and of compact JSON (`","`).
+fn write_seq<T>(
+    out: &mut String,
+    brackets: [char; 2],
+    sep: &str,
+    items: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut String, T),
+) {
+    out.push(brackets[0]);
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        write(out, item);
+    }
+    out.push(brackets[1]);
+}
+
+/// A dict's items sorted by key, as ska's dumpers (`sorted(...)`, `sort_keys=True`) write them.
+fn sorted(items: &[(String, Value)]) -> Vec<&(String, Value)> {
+    let mut refs: Vec<&(String, Value)> = items.iter().collect();
+    refs.sort_by(|a, b| a.0.cmp(&b.0));
+    refs
 }
 
 #[cfg(test)]
