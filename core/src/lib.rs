@@ -39,6 +39,12 @@
 //! * Untrusted input never panics: every failure is an [`Error`] with a stable [`ErrorKind`].
 //! * No function reads the system clock directly: every time check goes through a [`Clock`].
 //! * Limits are explicit constants (token length, secret length) documented where they apply.
+//!
+//! ## One secret per scheme
+//! The legacy formats are HMACs over texts that overlap: under one key and hash, a MAC made in one format can be a
+//! valid MAC in another (a ska URL signature re-encoded from base64 to hex is a handshake token signature when the
+//! signed text also parses as a token). Never share a secret between schemes or purposes; SECURITY.md has the
+//! details, and what FOST leaves unsigned is in [`http::fost`].
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
