@@ -149,8 +149,23 @@ def test_signed_url_legacy_settings(settings: Any) -> None:
     # A 16-byte secret needs no flag and earns no warning.
     assert ids(settings, {"SIGNED_URL_SECRET": "sixteen-byte-key", "SIGNED_URL_LEGACY_SHORT_SECRET": True}) == []
     # MD5 validating old links is fine; MD5 signing new ones is a warning.
-    assert ids(settings, {"SIGNED_URL_ALGORITHM": "sha256", "SIGNED_URL_LEGACY_ALGORITHMS": ["md5", "sha1"]}) == []
+    own = {"SIGNED_URL_SECRET": "a-signed-url-secret-of-32-bytes!"}  # sha256 under SECRET_KEY would warn (W013)
+    assert ids(settings, {**own, "SIGNED_URL_ALGORITHM": "sha256", "SIGNED_URL_LEGACY_ALGORITHMS": ["md5", "sha1"]}) == []
     assert ids(settings, {"SIGNED_URL_ALGORITHM": "md5"}) == ["countermark.W012"]
     assert ids(settings, {"SIGNED_URL_VALUE_DUMPER": "javascript", "SIGNED_URL_QUOTER": "javascript"}) == []
     conf = get_settings()
     assert conf.SIGNED_URL_QUOTER == "javascript" and conf.SIGNED_URL_LEGACY_ALGORITHMS == ()
+
+
+def test_tokens_and_signed_urls_under_one_secret_and_hash_warn(settings: Any) -> None:
+    # The defaults share SECRET_KEY but not the hash (tokens sha256, signed URLs sha1): no warning.
+    assert ids(settings, {}) == []
+    # The same secret and sha256 on both sides: a MAC of one format could pass in the other.
+    assert ids(settings, {"SIGNED_URL_ALGORITHM": "sha256"}) == ["countermark.W013"]
+    assert ids(settings, {"SIGNED_URL_LEGACY_ALGORITHMS": ["sha256"]}) == ["countermark.W013"]
+    same = "a-secret-of-32-bytes-for-the-test"
+    assert ids(settings, {"TOKEN_SECRET": same, "SIGNED_URL_SECRET": same, "SIGNED_URL_ALGORITHM": "sha256"}) == [
+        "countermark.W013"
+    ]
+    # Distinct secrets: nothing to say.
+    assert ids(settings, {"SIGNED_URL_SECRET": same, "SIGNED_URL_ALGORITHM": "sha256"}) == []

@@ -203,7 +203,26 @@ def _check_signed_urls(conf: dict[str, Any]) -> list[CheckMessage]:
                 id="countermark.W011",
             )
         )
+    out.extend(_check_shared_secret(conf, {alg, *(legacy if isinstance(legacy, (list, tuple)) else ())}))
     return out
+
+
+def _check_shared_secret(conf: dict[str, Any], url_hashes: set[Any]) -> list[CheckMessage]:
+    """Tokens and signed URLs under one secret and one hash: a MAC made in one format can pass in the other
+    (SECURITY.md, "Never share one secret between schemes")."""
+    from .schemes import TOKEN_ALGORITHM
+
+    secret_key = getattr(django_settings, "SECRET_KEY", None)
+    if TOKEN_ALGORITHM not in url_hashes or (conf["TOKEN_SECRET"] or secret_key) != (conf["SIGNED_URL_SECRET"] or secret_key):
+        return []
+    return [
+        Warning(
+            f"Tokens and signed URLs share one secret and the hash {TOKEN_ALGORITHM}: a signature made in one "
+            "format can be accepted in the other.",
+            hint="Give TOKEN_SECRET and SIGNED_URL_SECRET different secrets (countermark keygen makes one).",
+            id="countermark.W013",
+        )
+    ]
 
 
 def _is_network(value: Any) -> bool:

@@ -428,8 +428,12 @@ class JwtScheme(Scheme):
         return user, _signed(self.name, verified, verified.key_id, user)
 
 
+#: The hash of handshake-format tokens made and verified here.
+TOKEN_ALGORITHM = "sha256"
+
+
 def _token_key() -> countermark.HmacKey:
-    return countermark.HmacKey(get_settings().token_secret, "sha256")
+    return countermark.HmacKey(get_settings().token_secret, TOKEN_ALGORITHM)
 
 
 def make_token(user: Any, *fields: str) -> str:
