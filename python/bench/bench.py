@@ -1007,7 +1007,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             f.write("\n")
         print(f"\nJSON written to {args.json}")
     failed = any(g.error for g in GROUPS)
-    return 1 if failed else 0
+    if PROBLEMS or failed:
+        # A missing or mis-pinned reference library leaves rows out or compares with the wrong version: the
+        # comparison is incomplete, so this is a failure (`make bench` installs python/bench/requirements.txt).
+        print(f"\nbench.py: the comparison is incomplete ({len(PROBLEMS)} problem(s)); install the pinned "
+              "reference libraries (pip install -r python/bench/requirements.txt):", file=sys.stderr)
+        for p in PROBLEMS:
+            print(f"  - {p}", file=sys.stderr)
+        for g in GROUPS:
+            if g.error:
+                print(f"  - {g.section} {g.operation}: not measured: {g.error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
