@@ -7,6 +7,9 @@ Run (after installing the countermark wheel and python/bench/requirements.txt in
     python python/bench/bench.py --quick       # fewer and shorter repeats
     python python/bench/bench.py --json out.json
 
+It exits 1 (naming what is missing on stderr) when a reference library is not installed or not at its pinned
+version, or a group could not be measured: the comparison would be incomplete.
+
 What is measured, in one process (see the notes printed under the table):
 
 1. handshake 0.2.1 ``AuthToken.create`` / ``verify`` vs ``countermark.compat.handshake.AuthToken`` vs
