@@ -62,7 +62,7 @@ func skaOptions(c map[string]json.RawMessage) *SignOptions {
 
 func TestVectorsSka(t *testing.T) {
 	cases := rawCases(t, "ska.json")
-	driven := 0
+	tally := newCaseTally("ska.json")
 	for _, c := range cases {
 		t.Run(text(c, "id"), func(t *testing.T) {
 			now := 0.0
@@ -71,7 +71,8 @@ func TestVectorsSka(t *testing.T) {
 			}
 			signer := skaSigner(t, c, now)
 			defer signer.Close()
-			switch op := text(c, "op"); op {
+			op := text(c, "op")
+			switch op {
 			case "generate_signature":
 				params, err := signer.SignParams(text(c, "auth_user"), skaOptions(c))
 				if err != nil {
@@ -124,11 +125,8 @@ func TestVectorsSka(t *testing.T) {
 			default:
 				t.Fatalf("cannot drive op %q", op)
 			}
+			tally.done(op)
 		})
-		driven++
 	}
-	if driven != len(cases) {
-		t.Fatalf("drove %d of %d cases", driven, len(cases))
-	}
-	t.Logf("ska.json: %d cases", driven)
+	tally.check(t, len(cases))
 }

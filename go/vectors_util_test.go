@@ -171,3 +171,57 @@ func expectOutcome(t *testing.T, expect string, err error) {
 		t.Errorf("expected %v, got %v", want, err)
 	}
 }
+
+// expectedCases pins every vector file's case count per op, as the C tests (tests/c/*_EXPECTED_CASES) and the
+// Rust runners do: a vector file that lost cases (or gained ops nobody drives) fails here instead of passing
+// with less coverage.
+var expectedCases = map[string]map[string]int{
+	"handshake.json":   {"config": 1, "create": 1, "create+verify": 8, "verify": 14},                        // 24
+	"ska.json":         {"generate_signature": 10, "sign_url": 3, "signature_to_dict": 2, "validate": 11},   // 26
+	"fost.json":        {"request_signature": 7, "verify_request": 12, "url_signature": 3, "verify_url": 5}, // 27
+	"hmac_header.json": {"sign": 12, "verify": 14, "secret_at_rest": 2},                                     // 28
+	"asym_jwt.json":    {"sign": 3, "verify": 13, "replay": 1, "middleware": 4},                             // 21
+	"rfc9421.json":     {"sign": 5, "verify": 17, "content_digest": 5},                                      // 27
+}
+
+// caseTally counts the vector cases that ran to the end of their assertions, per op. A case counts only when
+// its subtest calls ran as its last statement, so a case that stopped early (t.Fatal, t.Skip, a panic) or was
+// never run does not.
+type caseTally struct {
+	file string
+	ran  map[string]int
+}
+
+func newCaseTally(file string) *caseTally { return &caseTally{file: file, ran: map[string]int{}} }
+
+// done records that a case of op ran all its assertions (call it last in the case's subtest).
+func (c *caseTally) done(op string) { c.ran[op]++ }
+
+// check fails t unless the cases that ran, per op, are exactly the pinned ones.
+func (c *caseTally) check(t *testing.T, total int) {
+	t.Helper()
+	want, ok := expectedCases[c.file]
+	if !ok {
+		t.Fatalf("%s: no pinned case count", c.file)
+	}
+	wantTotal := 0
+	for _, n := range want {
+		wantTotal += n
+	}
+	if total != wantTotal {
+		t.Errorf("%s has %d cases, want %d (the vector file changed?)", c.file, total, wantTotal)
+	}
+	ran := 0
+	for op, n := range c.ran {
+		ran += n
+		if _, ok := want[op]; !ok {
+			t.Errorf("%s: %d cases of unpinned op %q ran", c.file, n, op)
+		}
+	}
+	for op, n := range want {
+		if c.ran[op] != n {
+			t.Errorf("%s: %d %q cases ran to the end, want %d", c.file, c.ran[op], op, n)
+		}
+	}
+	t.Logf("%s: %d of %d pinned cases ran (%v)", c.file, ran, wantTotal, c.ran)
+}

@@ -7,6 +7,9 @@ Run (after installing the countermark wheel and python/bench/requirements.txt in
     python python/bench/bench.py --quick       # fewer and shorter repeats
     python python/bench/bench.py --json out.json
 
+It exits 1 (naming what is missing on stderr) when a reference library is not installed or not at its pinned
+version, or a group could not be measured: the comparison would be incomplete.
+
 What is measured, in one process (see the notes printed under the table):
 
 1. handshake 0.2.1 ``AuthToken.create`` / ``verify`` vs ``countermark.compat.handshake.AuthToken`` vs
@@ -1007,7 +1010,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             f.write("\n")
         print(f"\nJSON written to {args.json}")
     failed = any(g.error for g in GROUPS)
-    return 1 if failed else 0
+    if PROBLEMS or failed:
+        # A missing or mis-pinned reference library leaves rows out or compares with the wrong version: the
+        # comparison is incomplete, so this is a failure (`make bench` installs python/bench/requirements.txt).
+        print(f"\nbench.py: the comparison is incomplete ({len(PROBLEMS)} problem(s)); install the pinned "
+              "reference libraries (pip install -r python/bench/requirements.txt):", file=sys.stderr)
+        for p in PROBLEMS:
+            print(f"  - {p}", file=sys.stderr)
+        for g in GROUPS:
+            if g.error:
+                print(f"  - {g.section} {g.operation}: not measured: {g.error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -33,10 +33,11 @@ from countermark import (
     SigningKey,
 )
 
-requests = pytest.importorskip("requests")
-httpx = pytest.importorskip("httpx")
-hms = pytest.importorskip("http_message_signatures")
-
+# Imported outright, never importorskip: these are in python/requirements-test.txt, and a missing one must fail
+# the suite rather than skip its tests silently.
+import http_message_signatures as hms  # noqa: E402
+import httpx  # noqa: E402
+import requests  # noqa: E402
 from http_message_signatures import HTTPSignatureKeyResolver  # noqa: E402
 
 from countermark.clients import httpx as cm_httpx  # noqa: E402
