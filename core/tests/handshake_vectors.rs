@@ -158,5 +158,8 @@ fn handshake_message_parts() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 8, "handshake.json should hold 8 create+verify cases");
+    assert_eq!(
+        checked, 8,
+        "handshake.json should hold 8 create+verify cases"
+    );
 }

@@ -56,7 +56,10 @@ fn policy(now: &Json) -> Policy {
 /// The exact kind of each case whose `expect` is `rejected` or `error` (the reference only says "refused").
 const REJECTED: &[(&str, ErrorKind)] = &[
     // The user's only key has another kid and does not verify the signature.
-    ("jwt-021-middleware-user-without-key", ErrorKind::BadSignature),
+    (
+        "jwt-021-middleware-user-without-key",
+        ErrorKind::BadSignature,
+    ),
 ];
 
 fn rejected_kind(case: &Json) -> ErrorKind {
