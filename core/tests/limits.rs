@@ -71,6 +71,25 @@ fn token_len_at_the_limit_is_accepted_one_over_refused() {
     let over = format!("{message}:{}", key.sign(message.as_bytes()).to_hex());
     assert_eq!(over.len(), MAX_TOKEN_LEN + 1);
     assert_eq!(kind(tokens.verify(&over, Some(300))), ErrorKind::TooLarge);
+    // The limit counts characters, as handshake does: a validly signed token of MAX_TOKEN_LEN characters with a
+    // two-byte one among them (MAX_TOKEN_LEN + 1 bytes) is read; one character more is refused.
+    let signed = |field: &str| {
+        let message = format!("{field}:{time_and_random}");
+        format!("{message}:{}", key.sign(message.as_bytes()).to_hex())
+    };
+    let wide = format!("\u{e9}{}", &field[1..]);
+    let at_chars = signed(&wide);
+    assert_eq!(
+        (at_chars.chars().count(), at_chars.len()),
+        (MAX_TOKEN_LEN, MAX_TOKEN_LEN + 1)
+    );
+    assert_eq!(
+        tokens.verify(&at_chars, Some(300)).unwrap().fields(),
+        [&wide]
+    );
+    let over_chars = signed(&format!("{wide}f"));
+    assert_eq!(over_chars.chars().count(), MAX_TOKEN_LEN + 1);
+    assert_eq!(kind(tokens.verify(&over_chars, Some(300))), ErrorKind::TooLarge);
 }
 
 #[test]
