@@ -89,7 +89,10 @@ fn token_len_at_the_limit_is_accepted_one_over_refused() {
     );
     let over_chars = signed(&format!("{wide}f"));
     assert_eq!(over_chars.chars().count(), MAX_TOKEN_LEN + 1);
-    assert_eq!(kind(tokens.verify(&over_chars, Some(300))), ErrorKind::TooLarge);
+    assert_eq!(
+        kind(tokens.verify(&over_chars, Some(300))),
+        ErrorKind::TooLarge
+    );
 }
 
 #[test]
