@@ -210,6 +210,43 @@ fn extra_json_len_at_the_limit_is_accepted_one_over_refused() {
     assert_eq!(kind(Extra::from_json(&over)), ErrorKind::TooLarge);
 }
 
+/// `valid_until` within the years 1..9999 (what Python's `datetime` holds): the last second of 9999 is signed and
+/// validates, one second later is refused at signing and, validly signed by hand, at validation.
+#[test]
+fn ska_valid_until_at_the_last_second_of_9999() {
+    const LAST: i64 = 253_402_300_799;
+    let key = HmacKey::new(
+        Algorithm::HmacSha256,
+        &Secret::new(SECRET.to_vec()).unwrap(),
+    );
+    let signer = countermark::UrlSigner::new(key.clone()).with_clock(clock());
+    let at = countermark::Expiry::At(countermark::ValidUntil::Int(LAST));
+    let sig = signer.generate("u", at, &Extra::new()).unwrap();
+    let params = sig.to_dict(signer.param_names());
+    assert_eq!(
+        signer.validate(&params).unwrap().valid_until(),
+        LAST.to_string()
+    );
+    let over = countermark::Expiry::At(countermark::ValidUntil::Int(LAST + 1));
+    assert_eq!(
+        kind(signer.generate("u", over, &Extra::new())),
+        ErrorKind::InvalidValue
+    );
+    let valid_until = (LAST + 1).to_string();
+    let signature = key.sign(format!("{valid_until}_u").as_bytes()).to_base64();
+    assert_eq!(
+        signer
+            .validate(&[
+                ("signature", signature.as_str()),
+                ("auth_user", "u"),
+                ("valid_until", valid_until.as_str()),
+            ])
+            .unwrap_err()
+            .failures(),
+        [countermark::Failure::InvalidValidUntil]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // replay stores
 
