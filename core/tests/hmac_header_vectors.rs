@@ -111,7 +111,9 @@ fn server_request<'a>(case: &'a Json, authorization: &'a str) -> Request<'a> {
     request.with_header("Authorization", authorization).unwrap()
 }
 
-/// The server: parse, check the time window, look the key up, verify — the reference's order.
+/// The server: parse, check the time window, look the key up, verify — the reference's order. When the key is
+/// found, the outcome is `verify()`'s alone (it checks the time window itself; a time failure seen by `check_time`
+/// must be the very error `verify` gives), so the time-window vectors prove that `verify` checks time.
 fn server(request: &Request<'_>, store: &KeyStore, now: f64, timeout: &Json) -> Outcome {
     let mut policy = Policy::new(Arc::new(FixedClock::at_secs_f64(now)));
     if let Some(t) = timeout.as_f64() {
@@ -122,20 +124,27 @@ fn server(request: &Request<'_>, store: &KeyStore, now: f64, timeout: &Json) -> 
         Err(e) => return Outcome::Rejected(e.kind()),
         Ok(Some(u)) => u,
     };
-    if let Err(e) = unverified.check_time(&policy) {
-        return Outcome::Rejected(e.kind());
-    }
+    let time = unverified.check_time(&policy).map_err(|e| e.kind());
     let secret = match store.lookup(unverified.claimed_api_key(), now) {
         Ok(secret) => secret,
-        Err(kind) => return Outcome::Rejected(kind),
+        // No key: the reference refuses on the time window first, then on the key.
+        Err(kind) => return Outcome::Rejected(time.err().unwrap_or(kind)),
     };
-    match unverified.verify(&secret, &policy) {
+    let got = match unverified.verify(&secret, &policy) {
         Ok(v) => {
             assert_eq!(v.api_key(), unverified.claimed_api_key());
             Outcome::Valid
         }
         Err(e) => Outcome::Rejected(e.kind()),
+    };
+    if let Err(kind) = time {
+        assert_eq!(
+            got,
+            Outcome::Rejected(kind),
+            "verify() must refuse what check_time() refuses"
+        );
     }
+    got
 }
 
 fn assert_outcome(case: &Json, got: Outcome, expect: &str) {
