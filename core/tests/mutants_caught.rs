@@ -99,3 +99,101 @@ fn unverified_token_reports_its_claims() {
         -5
     );
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// replay.rs
+// ---------------------------------------------------------------------------------------------------------------
+
+use countermark::replay::MAX_NONCE_LEN;
+use countermark::{MemoryNonceStore, NonceStore, UnixTime};
+
+const T0: UnixTime = UnixTime::from_secs(1_700_000_000);
+
+fn at(secs: u64) -> UnixTime {
+    T0.saturating_add_secs(secs)
+}
+
+/// A value of exactly MAX_NONCE_LEN bytes is stored, one byte more is TooLarge. Kills `>` -> `>=` / `==` in
+/// `check_len`.
+#[test]
+fn nonce_of_max_len_is_stored_and_one_more_byte_is_too_large() {
+    let store = MemoryNonceStore::new(100);
+    store
+        .check_and_insert(&[7u8; MAX_NONCE_LEN], at(40), T0)
+        .unwrap();
+    assert_eq!(
+        store
+            .check_and_insert(&[7u8; MAX_NONCE_LEN], at(40), T0)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Replayed
+    );
+    assert_eq!(
+        store
+            .check_and_insert(&[8u8; MAX_NONCE_LEN + 1], at(40), T0)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::TooLarge
+    );
+}
+
+/// Capacity is rounded up to whole shards of 16, and `len`/`is_empty` count the entries. Kills the constant and
+/// arithmetic mutants of `MemoryNonceStore::capacity`, `len` and `is_empty`.
+#[test]
+fn memory_store_reports_capacity_and_size() {
+    assert_eq!(MemoryNonceStore::new(100).capacity(), 112);
+    assert_eq!(MemoryNonceStore::new(0).capacity(), 16);
+    assert_eq!(MemoryNonceStore::new(64).capacity(), 64);
+    assert_eq!(
+        MemoryNonceStore::default().capacity(),
+        MemoryNonceStore::DEFAULT_CAPACITY
+    );
+    let store = MemoryNonceStore::new(1000);
+    assert!(store.is_empty());
+    assert_eq!(store.len(), 0);
+    for i in 0..5u8 {
+        store.check_and_insert(&[i], at(40), T0).unwrap();
+    }
+    assert!(!store.is_empty());
+    assert_eq!(store.len(), 5);
+}
+
+/// An entry is kept at least one second, even when its expiry is already past: the same value twice within one
+/// second is a replay. Kills `now_s + 1` -> `now_s - 1` / `now_s * 1` in `check_and_insert`.
+#[test]
+fn nonce_expiring_now_is_still_a_replay_within_the_second() {
+    let store = MemoryNonceStore::new(100);
+    store.check_and_insert(b"n", T0, T0).unwrap();
+    assert_eq!(
+        store.check_and_insert(b"n", T0, T0).unwrap_err().kind(),
+        ErrorKind::Replayed
+    );
+    // One second later it has expired.
+    store.check_and_insert(b"n", at(1), at(1)).unwrap();
+}
+
+/// A full store evicts the entries whose expiry is exactly now (they are no longer live: `until > now` keeps an
+/// entry). Kills `*until > now_s` -> `>=` / `==` in the eviction of `check_and_insert`.
+#[test]
+fn full_store_evicts_entries_expiring_exactly_now() {
+    // 16 shards of one entry each (the shard is a keyed hash of the value): insert until every shard is full.
+    let store = MemoryNonceStore::new(16);
+    let mut i = 0u32;
+    while store.len() < 16 && i < 100_000 {
+        if let Err(e) = store.check_and_insert(&i.to_be_bytes(), at(10), T0) {
+            assert_eq!(e.kind(), ErrorKind::Unavailable);
+        }
+        i += 1;
+    }
+    assert_eq!(store.len(), 16);
+    // Still live one second before: a new value is refused. At the expiry itself every entry is evicted.
+    assert_eq!(
+        store
+            .check_and_insert(b"fresh", at(20), at(9))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Unavailable
+    );
+    // `len() == 16` with one entry per shard: every shard is full, whichever one "fresh" lands in.
+    store.check_and_insert(b"fresh", at(20), at(10)).unwrap();
+}
