@@ -197,3 +197,147 @@ fn full_store_evicts_entries_expiring_exactly_now() {
     // `len() == 16` with one entry per shard: every shard is full, whichever one "fresh" lands in.
     store.check_and_insert(b"fresh", at(20), at(10)).unwrap();
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// signed/ (ska)
+// ---------------------------------------------------------------------------------------------------------------
+
+use countermark::{Expiry, Extra, Failure, KeyId, KeyRing, ParamNames, UrlSigner, ValidUntil};
+
+fn ska_key(secret: &[u8; 16]) -> HmacKey {
+    HmacKey::new(Algorithm::HmacSha1, &Secret::new(*secret).unwrap())
+}
+
+fn ska_signer(keys: impl Into<KeyRing>) -> UrlSigner {
+    UrlSigner::new(keys).with_clock(Arc::new(FixedClock::at_secs(NOW)))
+}
+
+/// Every one of the four parameter names, default or custom, is refused as an extra key; any other key is signed.
+/// Kills the `||` -> `&&` and `==` -> `!=` mutants of `ParamNames::is_reserved` (the unit test tries `signature`
+/// only).
+#[test]
+fn every_parameter_name_is_refused_as_an_extra_key() {
+    let custom = ParamNames {
+        signature: "s".into(),
+        auth_user: "u".into(),
+        valid_until: "v".into(),
+        extra: "x".into(),
+    };
+    for (signer, names) in [
+        (
+            ska_signer(ska_key(b"0123456789abcdef")),
+            ParamNames::default(),
+        ),
+        (
+            ska_signer(ska_key(b"0123456789abcdef")).with_param_names(custom.clone()),
+            custom,
+        ),
+    ] {
+        for reserved in [
+            &names.signature,
+            &names.auth_user,
+            &names.valid_until,
+            &names.extra,
+        ] {
+            let extra = Extra::from_pairs([(reserved.as_str(), "1")]).unwrap();
+            assert_eq!(
+                signer
+                    .generate("user", Expiry::Lifetime(60), &extra)
+                    .unwrap_err()
+                    .kind(),
+                ErrorKind::InvalidValue,
+                "{reserved}"
+            );
+        }
+        let extra = Extra::from_pairs([("email", "a@example.com")]).unwrap();
+        let sig = signer
+            .generate("user", Expiry::Lifetime(60), &extra)
+            .unwrap();
+        let data = signer.validate(&sig.to_dict(signer.param_names())).unwrap();
+        assert_eq!(
+            data.extra(),
+            [("email".to_string(), "a@example.com".to_string())]
+        );
+    }
+}
+
+/// A ring that holds the same secret twice (rotated to a new key id without a new secret) still validates what
+/// that secret signed: a match under any key is a match. Kills `found | ct_eq(..)` -> `found ^ ct_eq(..)` in
+/// `UrlSigner::validate` (two matches would cancel out).
+#[test]
+fn ska_ring_with_the_same_secret_twice_validates() {
+    let secret = b"0123456789abcdef";
+    let mut ring = KeyRing::new(ska_key(secret).with_kid(KeyId::new("old").unwrap()));
+    ring.rotate(ska_key(secret).with_kid(KeyId::new("new").unwrap()))
+        .unwrap();
+    let signer = ska_signer(ring);
+    let url = signer
+        .sign_url(
+            "https://e.com/x",
+            "user",
+            Expiry::Lifetime(60),
+            &Extra::new(),
+        )
+        .unwrap();
+    assert_eq!(signer.validate_url(&url).unwrap().auth_user(), "user");
+    // ... and a signature of neither is still refused.
+    let other = ska_signer(ska_key(b"fedcba9876543210"))
+        .sign_url(
+            "https://e.com/x",
+            "user",
+            Expiry::Lifetime(60),
+            &Extra::new(),
+        )
+        .unwrap();
+    assert_eq!(
+        signer.validate_url(&other).unwrap_err().failures(),
+        [Failure::InvalidSignature]
+    );
+}
+
+/// A rejection prints as ska's message, and each failure has ska's code, message and kind. Kills the constant
+/// mutants of `Failure::code`/`message`, `Rejection::message` and `Display for Rejection`.
+#[test]
+fn ska_rejections_print_as_ska_words_them() {
+    let signer = ska_signer(ska_key(b"0123456789abcdef"));
+    let sig = signer
+        .generate("user", Expiry::At(ValidUntil::Int(NOW)), &Extra::new())
+        .unwrap();
+    let mut dict = sig.to_dict(signer.param_names());
+    dict[0].1 = "AAAA".into();
+    let rejection = signer.validate(&dict).unwrap_err();
+    assert_eq!(
+        rejection.failures(),
+        [Failure::InvalidSignature, Failure::Expired]
+    );
+    assert_eq!(
+        rejection.to_string(),
+        "Invalid signature! Signature timestamp expired!"
+    );
+    assert_eq!(rejection.message(), rejection.to_string());
+    let table = [
+        (
+            Failure::InvalidSignature,
+            1,
+            "Invalid signature!",
+            ErrorKind::BadSignature,
+        ),
+        (
+            Failure::Expired,
+            2,
+            "Signature timestamp expired!",
+            ErrorKind::Expired,
+        ),
+        (
+            Failure::InvalidValidUntil,
+            3,
+            "Invalid valid_until!",
+            ErrorKind::Malformed,
+        ),
+    ];
+    for (failure, code, message, kind) in table {
+        assert_eq!(failure.code(), code);
+        assert_eq!(failure.message(), message);
+        assert_eq!(failure.kind(), kind);
+    }
+}
