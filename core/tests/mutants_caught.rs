@@ -71,6 +71,24 @@ fn token_one_character_over_max_len_is_too_large() {
     assert!(tokens().verify(&token, None).is_ok());
 }
 
+/// The 4x byte bound is only a shortcut: a text of exactly MAX_TOKEN_LEN four-byte characters (4 * MAX_TOKEN_LEN
+/// bytes) is not too large, it is malformed (no `:`); one character more is too large. Kills `len() > 4 * MAX` ->
+/// `>=` / `==` in `UnverifiedToken::parse`.
+#[test]
+fn four_byte_text_at_the_byte_bound_is_malformed_not_too_large() {
+    let at_limit = "😀".repeat(MAX_TOKEN_LEN);
+    assert_eq!(at_limit.len(), 4 * MAX_TOKEN_LEN);
+    assert_eq!(
+        UnverifiedToken::parse(&at_limit).unwrap_err().kind(),
+        ErrorKind::Malformed
+    );
+    let over = "😀".repeat(MAX_TOKEN_LEN + 1);
+    assert_eq!(
+        UnverifiedToken::parse(&over).unwrap_err().kind(),
+        ErrorKind::TooLarge
+    );
+}
+
 /// `parse` reports the claimed fields and time before any check. Kills the constant-return mutants of
 /// `UnverifiedToken::claimed_fields` and `UnverifiedToken::claimed_timestamp`.
 #[test]
