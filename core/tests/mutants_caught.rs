@@ -359,3 +359,89 @@ fn ska_rejections_print_as_ska_words_them() {
         assert_eq!(failure.kind(), kind);
     }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Policies: `describe` is the contract the bindings' tests compare their default policies with
+// (`countermark::policy_defaults`), so its text is pinned here.
+// ---------------------------------------------------------------------------------------------------------------
+
+use countermark::http::{fost, hmac_header, Request};
+use countermark::{jwt, ApiSecret, HmacHeaderSigner};
+use std::time::Duration;
+
+/// Kills the constant mutants of `describe` and of the `timeout`/`max_skew`/`tolerance` getters.
+#[test]
+fn policies_describe_their_settings() {
+    let clock = Arc::new(FixedClock::at_secs(NOW));
+    let store = Arc::new(MemoryNonceStore::default());
+
+    let hmac = hmac_header::Policy::new(clock.clone());
+    assert_eq!(hmac.timeout(), Duration::from_secs(5));
+    assert_eq!(
+        hmac.describe(),
+        "hmac_header timeout=5s seen_signatures=off"
+    );
+    let hmac = hmac
+        .with_timeout(Duration::from_secs(30))
+        .with_seen_signatures(store.clone());
+    assert_eq!(hmac.timeout(), Duration::from_secs(30));
+    assert_eq!(
+        hmac.describe(),
+        "hmac_header timeout=30s seen_signatures=on"
+    );
+
+    let f = fost::Policy::new(clock.clone());
+    assert_eq!(f.max_skew(), Duration::from_secs(300));
+    assert_eq!(f.describe(), "fost max_skew=300s seen_signatures=off");
+    let f = f
+        .with_max_skew(Duration::from_secs(7))
+        .with_seen_signatures(store);
+    assert_eq!(f.max_skew(), Duration::from_secs(7));
+    assert_eq!(f.describe(), "fost max_skew=7s seen_signatures=on");
+
+    let j = jwt::Policy::new();
+    assert_eq!(j.tolerance(), 20);
+    assert_eq!(j.describe(), "jwt tolerance=20s nonce_store=on");
+    let j = j.with_tolerance(3).unwrap();
+    assert_eq!(j.tolerance(), 3);
+    assert_eq!(j.describe(), "jwt tolerance=3s nonce_store=on");
+
+    assert_eq!(
+        countermark::policy_defaults()[..2],
+        [
+            fost::Policy::default().describe(),
+            hmac_header::Policy::default().describe()
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// http/hmac_header
+// ---------------------------------------------------------------------------------------------------------------
+
+/// The parsed header names the algorithm of its method word (the secret is looked up per algorithm). Kills
+/// `UnverifiedHmacHeader::claimed_algorithm` -> `Default::default()`.
+#[test]
+fn hmac_header_claims_the_algorithm_of_its_method_word() {
+    let api = ApiSecret::from_secret(Secret::new(b"hmac-header-secret-0123".to_vec()).unwrap());
+    let policy = hmac_header::Policy::new(Arc::new(FixedClock::at_secs(NOW)));
+    for alg in [
+        Algorithm::HmacSha256,
+        Algorithm::HmacSha384,
+        Algorithm::HmacSha512,
+    ] {
+        let signed = HmacHeaderSigner::new("k", api.key(alg).unwrap())
+            .unwrap()
+            .sign_at(&hmac_header::Body::Empty, "2023-11-14T22:13:19+00:00")
+            .unwrap();
+        let request = Request::new("GET", "/api/")
+            .unwrap()
+            .with_header("Authorization", signed.authorization())
+            .unwrap();
+        let parsed = hmac_header::parse(&request).unwrap().unwrap();
+        assert_eq!(parsed.claimed_algorithm(), alg);
+        assert_eq!(parsed.claimed_api_key(), "k");
+        let verified = parsed.verify(&api, &policy).unwrap();
+        assert_eq!(verified.algorithm(), alg);
+    }
+}
