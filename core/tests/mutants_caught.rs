@@ -445,3 +445,21 @@ fn hmac_header_claims_the_algorithm_of_its_method_word() {
         assert_eq!(verified.algorithm(), alg);
     }
 }
+
+/// A generated signature reports what it signed. Kills the constant mutants of `Signature::auth_user`,
+/// `Signature::valid_until` and `Signature::extra`.
+#[test]
+fn ska_signature_reports_what_it_signed() {
+    let signer = ska_signer(ska_key(b"0123456789abcdef"));
+    let extra = Extra::from_pairs([("b", "2"), ("a", "1")]).unwrap();
+    let sig = signer
+        .generate("alice", Expiry::At(ValidUntil::Int(NOW + 60)), &extra)
+        .unwrap();
+    assert_eq!(sig.auth_user(), "alice");
+    assert_eq!(sig.valid_until(), (NOW + 60).to_string());
+    assert_eq!(sig.extra(), &extra);
+    assert_eq!(sig.extra().len(), 2);
+    let data = signer.validate(&sig.to_dict(signer.param_names())).unwrap();
+    assert_eq!(data.auth_user(), sig.auth_user());
+    assert_eq!(data.valid_until(), sig.valid_until());
+}
