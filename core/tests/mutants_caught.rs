@@ -463,3 +463,25 @@ fn ska_signature_reports_what_it_signed() {
     assert_eq!(data.auth_user(), sig.auth_user());
     assert_eq!(data.valid_until(), sig.valid_until());
 }
+
+/// Extra data as JSON: exactly MAX_JSON_LEN bytes is read, one byte more is TooLarge. Kills `>` -> `>=` in
+/// `Extra::from_json`.
+#[test]
+fn extra_json_of_max_len_is_read_and_one_more_byte_is_too_large() {
+    let value_len = Extra::MAX_JSON_LEN - r#"{"k":""}"#.len();
+    let at_limit = format!(r#"{{"k":"{}"}}"#, "a".repeat(value_len));
+    assert_eq!(at_limit.len(), Extra::MAX_JSON_LEN);
+    let extra = Extra::from_json(&at_limit).unwrap();
+    assert_eq!(extra.len(), 1);
+    // It signs and validates.
+    let signer = ska_signer(ska_key(b"0123456789abcdef"));
+    let sig = signer.generate("u", Expiry::Lifetime(60), &extra).unwrap();
+    let data = signer.validate(&sig.to_dict(signer.param_names())).unwrap();
+    assert_eq!(data.extra()[0].1.len(), value_len);
+
+    let over = format!(r#"{{"k":"{}"}}"#, "a".repeat(value_len + 1));
+    assert_eq!(
+        Extra::from_json(&over).unwrap_err().kind(),
+        ErrorKind::TooLarge
+    );
+}
