@@ -485,3 +485,24 @@ fn extra_json_of_max_len_is_read_and_one_more_byte_is_too_large() {
         ErrorKind::TooLarge
     );
 }
+
+/// Expired entries are evicted only when a shard fills up (an insert does not sweep its shard each time, which
+/// would make every insert cost a pass over the shard): below capacity, `len` still counts them. Kills
+/// `map.len() >= per_shard && !contains` -> `||` in `MemoryNonceStore::check_and_insert`.
+#[test]
+fn memory_store_evicts_only_when_a_shard_is_full() {
+    // 16 shards of 1000: 1000 values never fill one (an even spread is ~63 a shard).
+    let store = MemoryNonceStore::new(16_000);
+    for i in 0..1000u32 {
+        store.check_and_insert(&i.to_be_bytes(), at(1), T0).unwrap();
+    }
+    // All expired at T0 + 5; a new value lands in a shard that holds some of them (odds of an empty shard:
+    // (15/16)^1000), and they stay until that shard is full.
+    store.check_and_insert(b"new", at(60), at(5)).unwrap();
+    assert_eq!(store.len(), 1001);
+    // An expired value is accepted again, in place.
+    store
+        .check_and_insert(&7u32.to_be_bytes(), at(60), at(5))
+        .unwrap();
+    assert_eq!(store.len(), 1001);
+}
