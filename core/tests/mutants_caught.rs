@@ -220,7 +220,9 @@ fn full_store_evicts_entries_expiring_exactly_now() {
 // signed/ (ska)
 // ---------------------------------------------------------------------------------------------------------------
 
-use countermark::{Expiry, Extra, Failure, KeyId, KeyRing, ParamNames, UrlSigner, ValidUntil};
+use countermark::{
+    Expiry, Extra, Failure, KeyId, KeyRing, ParamNames, Quoter, UrlSigner, ValidUntil, ValueDumper,
+};
 
 fn ska_key(secret: &[u8; 16]) -> HmacKey {
     HmacKey::new(Algorithm::HmacSha1, &Secret::new(*secret).unwrap())
@@ -505,4 +507,18 @@ fn memory_store_evicts_only_when_a_shard_is_full() {
         .check_and_insert(&7u32.to_be_bytes(), at(60), at(5))
         .unwrap();
     assert_eq!(store.len(), 1001);
+}
+
+/// The signer reports the helpers it was given (the bindings read them back). Kills `UrlSigner::value_dumper`
+/// and `UrlSigner::quoter` -> `Default::default()` (the defaults are the Python helpers).
+#[test]
+fn ska_signer_reports_its_helpers() {
+    let signer = ska_signer(ska_key(b"0123456789abcdef"));
+    assert_eq!(signer.value_dumper(), ValueDumper::Python);
+    assert_eq!(signer.quoter(), Quoter::Python);
+    let js = signer
+        .with_value_dumper(ValueDumper::JavaScript)
+        .with_quoter(Quoter::JavaScript);
+    assert_eq!(js.value_dumper(), ValueDumper::JavaScript);
+    assert_eq!(js.quoter(), Quoter::JavaScript);
 }
