@@ -522,3 +522,59 @@ fn ska_signer_reports_its_helpers() {
     assert_eq!(js.value_dumper(), ValueDumper::JavaScript);
     assert_eq!(js.quoter(), Quoter::JavaScript);
 }
+
+/// ska's JavaScript value dumper writes non-finite floats as Python's `json.dumps` does (`NaN`, `Infinity`,
+/// `-Infinity`), not as Python's `repr` (`nan`, `inf`). Kills the `is_nan()` / `is_infinite()` guards ->
+/// `false` in `Value::write_json`.
+#[test]
+fn javascript_dumper_writes_non_finite_floats_as_json_dumps() {
+    let extra = Extra::from_pairs([(
+        "v",
+        countermark::Value::List(vec![
+            countermark::Value::Float(f64::NAN),
+            countermark::Value::Float(f64::INFINITY),
+            countermark::Value::Float(f64::NEG_INFINITY),
+            countermark::Value::Float(1.5),
+        ]),
+    )])
+    .unwrap();
+    let js = ska_signer(ska_key(b"0123456789abcdef")).with_value_dumper(ValueDumper::JavaScript);
+    let sig = js.generate("u", Expiry::Lifetime(60), &extra).unwrap();
+    let dict = sig.to_dict(js.param_names());
+    assert_eq!(
+        dict.last().unwrap(),
+        &("v".to_string(), "[NaN,Infinity,-Infinity,1.5]".to_string())
+    );
+    assert!(js.validate(&dict).is_ok());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// http/fost
+// ---------------------------------------------------------------------------------------------------------------
+
+/// FOST signs the body, or the query string when the body is empty: an explicitly empty body counts as none.
+/// Kills the `!body.is_empty()` guard -> `true` in `body_or_query` (signer and verifier share it, so only the
+/// signed document shows the difference).
+#[test]
+fn fost_signs_the_query_when_the_body_is_empty() {
+    let key = fost::hmac_key(&Secret::new(b"fost-secret-0123".to_vec()).unwrap());
+    let signer = countermark::FostSigner::new("k", key).unwrap();
+    for request in [
+        Request::new("GET", "/a/?x=1&y=2").unwrap(),
+        Request::new("GET", "/a/?x=1&y=2").unwrap().with_body(b""),
+    ] {
+        let signed = signer
+            .sign_at(&request, &[], "2013-11-26T10:20:30Z")
+            .unwrap();
+        assert!(
+            signed.document().ends_with(b"\nx=1&y=2"),
+            "{:?}",
+            String::from_utf8_lossy(signed.document())
+        );
+    }
+    let with_body = Request::new("POST", "/a/?x=1").unwrap().with_body(b"{}");
+    let signed = signer
+        .sign_at(&with_body, &[], "2013-11-26T10:20:30Z")
+        .unwrap();
+    assert!(signed.document().ends_with(b"\n{}"));
+}
