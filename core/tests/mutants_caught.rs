@@ -578,3 +578,46 @@ fn fost_signs_the_query_when_the_body_is_empty() {
         .unwrap();
     assert!(signed.document().ends_with(b"\n{}"));
 }
+
+/// The FOST signer refuses to sign its own headers, even when the request carries them, and names that are not
+/// header tokens, saying so (not that the header is missing). Kills the `||` / `&&` swaps in the name check of
+/// `FostSigner::sign_at`.
+#[test]
+fn fost_signer_refuses_reserved_and_malformed_header_names() {
+    let key = fost::hmac_key(&Secret::new(b"fost-secret-0123".to_vec()).unwrap());
+    let signer = countermark::FostSigner::new("k", key).unwrap();
+    let request = Request::new("GET", "/a/")
+        .unwrap()
+        .with_header("Authorization", "FOST k:x")
+        .unwrap()
+        .with_header("X-FOST-Headers", "X-FOST-Headers")
+        .unwrap()
+        .with_header("X-FOST-Timestamp", "2013-11-26 10:20:30")
+        .unwrap()
+        .with_header("X-A", "1")
+        .unwrap();
+    // The request as it is signs fine with an ordinary header.
+    signer
+        .sign_at(&request, &["X-A"], "2013-11-26T10:20:30Z")
+        .unwrap();
+    for name in [
+        "Authorization",
+        "authorization",
+        "X-FOST-Headers",
+        "x-fost-timestamp",
+        "",
+        "X A",
+        "X:A",
+        "X-\u{e9}",
+    ] {
+        let err = signer
+            .sign_at(&request, &["X-A", name], "2013-11-26T10:20:30Z")
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidValue, "{name:?}");
+        assert!(
+            err.message().contains("cannot be a signed header name"),
+            "{name:?}: {}",
+            err.message()
+        );
+    }
+}
