@@ -554,7 +554,7 @@ fn javascript_dumper_writes_non_finite_floats_as_json_dumps() {
 
 /// FOST signs the body, or the query string when the body is empty: an explicitly empty body counts as none.
 /// Kills the `!body.is_empty()` guard -> `true` in `body_or_query` (signer and verifier share it, so only the
-/// signed document shows the difference).
+/// signed document shows the difference), and the constant mutants of `FostSignature::timestamp`.
 #[test]
 fn fost_signs_the_query_when_the_body_is_empty() {
     let key = fost::hmac_key(&Secret::new(b"fost-secret-0123".to_vec()).unwrap());
@@ -566,6 +566,10 @@ fn fost_signs_the_query_when_the_body_is_empty() {
         let signed = signer
             .sign_at(&request, &[], "2013-11-26T10:20:30Z")
             .unwrap();
+        assert_eq!(signed.timestamp(), "2013-11-26T10:20:30Z");
+        assert!(signed
+            .headers()
+            .contains(&("X-FOST-Timestamp", "2013-11-26T10:20:30Z")));
         assert!(
             signed.document().ends_with(b"\nx=1&y=2"),
             "{:?}",
