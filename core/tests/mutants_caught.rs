@@ -626,3 +626,65 @@ fn fost_signer_refuses_reserved_and_malformed_header_names() {
         );
     }
 }
+
+/// The parsed FOST request reports its claims, the verified one its key. Kills the constant mutants of
+/// `UnverifiedFost::claimed_timestamp`, `UnverifiedFost::claimed_signed_headers` and `VerifiedFost::key`.
+#[test]
+fn fost_request_reports_its_claims() {
+    let secret = Secret::new(b"fost-secret-0123".to_vec()).unwrap();
+    let signer = countermark::FostSigner::new("key-1", fost::hmac_key(&secret)).unwrap();
+    let request = Request::new("GET", "/a/")
+        .unwrap()
+        .with_header("X-A", "1")
+        .unwrap()
+        .with_header("X-B", "two")
+        .unwrap();
+    let signed = signer
+        .sign_at(&request, &["X-A", "X-B"], "2013-11-26 10:20:30")
+        .unwrap();
+    let mut request = request;
+    for (n, v) in signed.headers() {
+        request = request.with_header(n, v).unwrap();
+    }
+    let parsed = fost::parse(&request).unwrap().unwrap();
+    assert_eq!(parsed.claimed_key(), "key-1");
+    assert_eq!(parsed.claimed_timestamp(), "2013-11-26 10:20:30");
+    // X-FOST-Headers names itself first, as FOST signs it.
+    assert_eq!(
+        parsed.claimed_signed_headers(),
+        [
+            ("X-FOST-Headers", "X-FOST-Headers X-A X-B"),
+            ("X-A", "1"),
+            ("X-B", "two")
+        ]
+    );
+    let policy = fost::Policy::new(Arc::new(FixedClock::at_secs(1_385_461_230)));
+    let verified = parsed.verify(&fost::hmac_key(&secret), &policy).unwrap();
+    assert_eq!(verified.key(), "key-1");
+    assert_eq!(verified.user(), "key-1");
+
+    // With no skew allowed every request is refused; one stamped this very second is not in the past, so it is
+    // NotYetValid, not Expired. Kills `signed < now` -> `<=` in `UnverifiedFost::verify`.
+    let zero = fost::Policy::new(Arc::new(FixedClock::at_secs(1_385_461_230)))
+        .with_max_skew(Duration::ZERO);
+    assert_eq!(
+        parsed
+            .verify(&fost::hmac_key(&secret), &zero)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::NotYetValid
+    );
+}
+
+/// Kills the constant mutants of `Extra::len` and `Extra::is_empty`.
+#[test]
+fn extra_counts_its_items() {
+    let mut extra = Extra::new();
+    assert!(extra.is_empty());
+    assert_eq!(extra.len(), 0);
+    extra.insert("a", "1").unwrap();
+    extra.insert("b", "2").unwrap();
+    extra.insert("a", "3").unwrap();
+    assert!(!extra.is_empty());
+    assert_eq!(extra.len(), 2);
+}
