@@ -706,3 +706,29 @@ fn fost_url_signer_refuses_fragments_and_relative_urls() {
         );
     }
 }
+
+/// `_e` is `-?[0-9]{1,19}`: 19 digits (leading zeros included) are read, 20 are Malformed even when the number
+/// would fit. Kills the first `||` -> `&&` of `parse_expiry` (which drops the length rule with the emptiness one).
+#[test]
+fn fost_url_expiry_has_at_most_19_digits() {
+    let nineteen =
+        Request::new("GET", "https://e.com/a?_k=k&_e=0000000000000000060&_s=AAAA").unwrap();
+    let parsed = fost::parse_url(&nineteen).unwrap().unwrap();
+    assert_eq!(parsed.claimed_expires(), Some(60));
+    assert_eq!(parsed.claimed_key(), "k");
+    for e in [
+        "00000000000000000060",
+        "-00000000000000000060",
+        "",
+        "-",
+        "6O",
+    ] {
+        let target = format!("https://e.com/a?_k=k&_e={e}&_s=AAAA");
+        let request = Request::new("GET", &target).unwrap();
+        assert_eq!(
+            fost::parse_url(&request).unwrap_err().kind(),
+            ErrorKind::Malformed,
+            "{e:?}"
+        );
+    }
+}
