@@ -732,3 +732,34 @@ fn fost_url_expiry_has_at_most_19_digits() {
         );
     }
 }
+
+/// A verified FOST URL reports its key and expiry. Kills the constant mutants of `VerifiedFostUrl::key` and
+/// `VerifiedFostUrl::expires`.
+#[test]
+fn verified_fost_url_reports_key_and_expiry() {
+    let secret = Secret::new(b"fost-secret-0123".to_vec()).unwrap();
+    let signer = countermark::FostUrlSigner::new("key-1", fost::hmac_key(&secret)).unwrap();
+    let policy = fost::Policy::new(Arc::new(FixedClock::at_secs(NOW)));
+    for expires in [Some(NOW + 60), None] {
+        let signed = signer.sign("https://e.com/a?x=1", expires).unwrap();
+        let request = Request::new("GET", signed.url()).unwrap();
+        let parsed = fost::parse_url(&request).unwrap().unwrap();
+        assert_eq!(parsed.claimed_expires(), expires);
+        let verified = parsed.verify(&fost::hmac_key(&secret), &policy).unwrap();
+        assert_eq!(verified.key(), "key-1");
+        assert_eq!(verified.expires(), expires);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// jwt
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Kills `Token::username` -> `""`.
+#[test]
+fn jwt_token_reports_its_user() {
+    let token = jwt::Token::new("alice", &FixedClock::at_secs(NOW)).unwrap();
+    assert_eq!(token.username(), "alice");
+    assert_eq!(token.time(), NOW);
+    assert!(token.payload_json().contains("\"username\":\"alice\""));
+}
