@@ -690,13 +690,19 @@ fn extra_counts_its_items() {
 }
 
 /// The FOST URL signer refuses a URL with a fragment (it would never reach the server) and one that is not
-/// absolute, with the reason. Kills `authority().is_empty() || url.contains('#')` -> `&&` in `FostUrlSigner::sign`.
+/// absolute, with the reason. Kills `scheme().is_empty() || authority().is_empty()` -> `&&` in `FostUrlSigner::sign`.
 #[test]
 fn fost_url_signer_refuses_fragments_and_relative_urls() {
     let key = fost::hmac_key(&Secret::new(b"fost-secret-0123".to_vec()).unwrap());
     let signer = countermark::FostUrlSigner::new("k", key).unwrap();
     assert!(signer.sign("https://e.com/a?x=1", Some(NOW)).is_ok());
-    for url in ["https://e.com/a#frag", "https://e.com/a?x=1#f", "/a?x=1"] {
+    // `https:///a` has a scheme but no host (so `scheme.is_empty() && authority.is_empty()` would let it through).
+    for url in [
+        "https://e.com/a#frag",
+        "https://e.com/a?x=1#f",
+        "/a?x=1",
+        "https:///a?x=1",
+    ] {
         let err = signer.sign(url, Some(NOW)).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidValue, "{url}");
         assert!(
