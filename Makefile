@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 
-.PHONY: bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test
+.PHONY: bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -88,6 +88,39 @@ ffi: toolchain
 $(CBINDGEN):
 	@echo "installing cbindgen $(CBINDGEN_VERSION) into $(TOOLS)"
 	$(CARGO) install cbindgen --version $(CBINDGEN_VERSION) --locked --root $(TOOLS) --quiet
+
+# cargo-mutants is pinned too, so figures in MUTANTS.md are comparable between runs.
+CARGO_MUTANTS_VERSION := 27.1.0
+MUTANTS_TOOLS ?= $(HOME)/.cache/countermark/tools-cargo-mutants-$(CARGO_MUTANTS_VERSION)
+CARGO_MUTANTS := $(MUTANTS_TOOLS)/bin/cargo-mutants
+# What `make mutants` runs per mutant: the core's unit and integration tests, not its doctests (each doctest is a
+# separate compile; they would double the time per mutant). Narrow it for one file, e.g.
+#   make mutants MUTANTS_ARGS="-F ^core/src/token.rs" MUTANTS_TEST_ARGS="--lib --test handshake_vectors --test attacks"
+# (`-F` is a regex on the mutant names, which start with the file; `-f` would add to the globs of the config).
+MUTANTS_TEST_ARGS ?= --lib --tests
+MUTANTS_ARGS ?=
+MUTANTS_JOBS ?= 1
+# Seconds per mutant's test run (a mutant that loops forever is a timeout, not a hang); the build is separate.
+MUTANTS_TIMEOUT ?= 300
+# mutants.out is created in this directory (a previous one is renamed mutants.out.old).
+MUTANTS_OUT ?= target
+# With one job the mutants build in a target dir kept between runs (the dependencies are built once); with more,
+# each of cargo-mutants' build directories has its own (a shared one would serialise them on its lock).
+MUTANTS_TARGET_DIR ?= $(if $(filter 1,$(MUTANTS_JOBS)),$(CURDIR)/target/mutants-build)
+
+$(CARGO_MUTANTS):
+	@echo "installing cargo-mutants $(CARGO_MUTANTS_VERSION) into $(MUTANTS_TOOLS)"
+	$(CARGO) install cargo-mutants --version $(CARGO_MUTANTS_VERSION) --locked --root $(MUTANTS_TOOLS) --quiet
+
+## mutants: mutation testing of the core's parse and verify code (.cargo/mutants.toml lists the files) with the
+## pinned cargo-mutants; not part of `make test` (a full run takes hours, see MUTANTS.md). Results in
+## $(MUTANTS_OUT)/mutants.out (caught.txt, missed.txt, timeout.txt, unviable.txt, outcomes.json); the mutants build in a copy
+## of the tree (see MUTANTS_TARGET_DIR). Add `--iterate` to MUTANTS_ARGS to
+## skip the mutants a previous run caught.
+mutants: toolchain check-shared $(CARGO_MUTANTS)
+	COUNTERMARK_VECTORS="$(SHARED)/vectors" $(if $(MUTANTS_TARGET_DIR),CARGO_TARGET_DIR="$(MUTANTS_TARGET_DIR)") \
+		$(CARGO_MUTANTS) mutants --package countermark --output $(MUTANTS_OUT) --jobs $(MUTANTS_JOBS) \
+		--timeout $(MUTANTS_TIMEOUT) $(MUTANTS_ARGS) -- $(MUTANTS_TEST_ARGS)
 
 ## header: regenerate include/countermark.h from ffi/src with the pinned cbindgen.
 header: $(CBINDGEN)

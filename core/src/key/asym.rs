@@ -711,9 +711,13 @@ mod tests {
     use super::*;
 
     fn vectors(file: &str) -> serde_json::Value {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/vectors")
-            .join(file);
+        // As core/tests/common: `../shared/vectors` beside the repository, or `COUNTERMARK_VECTORS` (needed when
+        // the tree is copied elsewhere, as cargo-mutants does).
+        let dir = std::env::var_os("COUNTERMARK_VECTORS").map_or_else(
+            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
+            std::path::PathBuf::from,
+        );
+        let path = dir.join(file);
         serde_json::from_str(&std::fs::read_to_string(path).expect("vectors")).unwrap()
     }
 

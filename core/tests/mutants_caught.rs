@@ -1,0 +1,771 @@
+//! Tests written for mutants that cargo-mutants left uncaught (`make mutants`, MUTANTS.md): each pins a rule that
+//! the other suites did not, on a validly signed input, with the exact outcome. A test here names the mutant it
+//! kills, so a later refactor knows why it exists.
+
+use std::sync::Arc;
+
+use countermark::{
+    Algorithm, ErrorKind, FixedClock, HmacKey, Secret, Tokens, UnverifiedToken, MAX_TOKEN_LEN,
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// token.rs
+// ---------------------------------------------------------------------------------------------------------------
+
+const NOW: i64 = 1_700_000_000;
+
+fn token_key() -> HmacKey {
+    HmacKey::new(
+        Algorithm::HmacSha256,
+        &Secret::new(*b"0123456789abcdef").unwrap(),
+    )
+}
+
+fn tokens() -> Tokens {
+    Tokens::new(token_key()).with_clock(Arc::new(FixedClock::at_secs(NOW)))
+}
+
+/// A token signed as handshake signs one, with any `random` part (`create` only makes hex ones, but `verify`
+/// takes whatever text is there).
+fn signed_token(fields: &str, random: &str) -> String {
+    let msg = format!("{fields}:{NOW}:{random}");
+    format!("{msg}:{}", token_key().sign(msg.as_bytes()).to_hex())
+}
+
+/// `u:1700000000:` + random + `:` + 64 hex digits: the random part that makes a token of `chars` characters.
+fn random_for(chars: usize, unit: char) -> String {
+    std::iter::repeat_n(unit, chars - "u:1700000000:".len() - 1 - 64).collect()
+}
+
+/// The limit counts characters, as handshake does, not bytes: a validly signed token of exactly MAX_TOKEN_LEN
+/// characters verifies even when it is several times longer in bytes. Kills, in `UnverifiedToken::parse`:
+/// `&&` -> `||` (every token over 2048 bytes refused), `chars().count() > MAX` -> `>=` / `<`, and
+/// `len() > 4 * MAX` -> `len() > 4 + MAX` / `len() > 4 / MAX` (multi-byte tokens refused).
+#[test]
+fn token_of_max_len_characters_in_multibyte_text_verifies() {
+    for unit in ['é', '€', '😀'] {
+        let token = signed_token("u", &random_for(MAX_TOKEN_LEN, unit));
+        assert_eq!(token.chars().count(), MAX_TOKEN_LEN);
+        assert!(token.len() > MAX_TOKEN_LEN);
+        let verified = tokens().verify(&token, Some(0)).unwrap();
+        assert_eq!(verified.fields(), ["u"]);
+    }
+}
+
+/// One character over the limit is TooLarge whether the text is ASCII (bytes == characters, under the 4x byte
+/// bound) or multi-byte. Kills `||` -> `&&` and `chars().count() > MAX` -> `==` in `UnverifiedToken::parse`.
+#[test]
+fn token_one_character_over_max_len_is_too_large() {
+    for unit in ['a', 'é', '😀'] {
+        let token = signed_token("u", &random_for(MAX_TOKEN_LEN + 1, unit));
+        assert_eq!(token.chars().count(), MAX_TOKEN_LEN + 1);
+        assert!(token.len() < 4 * MAX_TOKEN_LEN);
+        assert_eq!(
+            tokens().verify(&token, None).unwrap_err().kind(),
+            ErrorKind::TooLarge,
+            "{unit}"
+        );
+    }
+    // The same characters one fewer verify: the refusal above is the length and nothing else.
+    let token = signed_token("u", &random_for(MAX_TOKEN_LEN, 'a'));
+    assert!(tokens().verify(&token, None).is_ok());
+}
+
+/// The 4x byte bound is only a shortcut: a text of exactly MAX_TOKEN_LEN four-byte characters (4 * MAX_TOKEN_LEN
+/// bytes) is not too large, it is malformed (no `:`); one character more is too large. Kills `len() > 4 * MAX` ->
+/// `>=` / `==` in `UnverifiedToken::parse`.
+#[test]
+fn four_byte_text_at_the_byte_bound_is_malformed_not_too_large() {
+    let at_limit = "😀".repeat(MAX_TOKEN_LEN);
+    assert_eq!(at_limit.len(), 4 * MAX_TOKEN_LEN);
+    assert_eq!(
+        UnverifiedToken::parse(&at_limit).unwrap_err().kind(),
+        ErrorKind::Malformed
+    );
+    let over = "😀".repeat(MAX_TOKEN_LEN + 1);
+    assert_eq!(
+        UnverifiedToken::parse(&over).unwrap_err().kind(),
+        ErrorKind::TooLarge
+    );
+}
+
+/// `parse` reports the claimed fields and time before any check. Kills the constant-return mutants of
+/// `UnverifiedToken::claimed_fields` and `UnverifiedToken::claimed_timestamp`.
+#[test]
+fn unverified_token_reports_its_claims() {
+    let token = signed_token("tenant-7:user_42", "r");
+    let parsed = UnverifiedToken::parse(&token).unwrap();
+    assert_eq!(parsed.claimed_fields(), ["tenant-7", "user_42"]);
+    assert_eq!(parsed.claimed_timestamp(), NOW);
+    // The claims are the ones that verify.
+    let verified = tokens().verify(&token, Some(0)).unwrap();
+    assert_eq!(verified.fields(), parsed.claimed_fields());
+    assert_eq!(verified.timestamp(), parsed.claimed_timestamp());
+
+    let none = signed_token("", "r");
+    let parsed = UnverifiedToken::parse(&none).unwrap();
+    assert!(parsed.claimed_fields().is_empty());
+    assert_eq!(parsed.claimed_timestamp(), NOW);
+    let before_epoch = tokens()
+        .create(&["x"])
+        .unwrap()
+        .replacen(&NOW.to_string(), "-5", 1);
+    assert_eq!(
+        UnverifiedToken::parse(&before_epoch)
+            .unwrap()
+            .claimed_timestamp(),
+        -5
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// replay.rs
+// ---------------------------------------------------------------------------------------------------------------
+
+use countermark::replay::MAX_NONCE_LEN;
+use countermark::{MemoryNonceStore, NonceStore, UnixTime};
+
+const T0: UnixTime = UnixTime::from_secs(1_700_000_000);
+
+fn at(secs: u64) -> UnixTime {
+    T0.saturating_add_secs(secs)
+}
+
+/// A value of exactly MAX_NONCE_LEN bytes is stored, one byte more is TooLarge. Kills `>` -> `>=` / `==` in
+/// `check_len`.
+#[test]
+fn nonce_of_max_len_is_stored_and_one_more_byte_is_too_large() {
+    let store = MemoryNonceStore::new(100);
+    store
+        .check_and_insert(&[7u8; MAX_NONCE_LEN], at(40), T0)
+        .unwrap();
+    assert_eq!(
+        store
+            .check_and_insert(&[7u8; MAX_NONCE_LEN], at(40), T0)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Replayed
+    );
+    assert_eq!(
+        store
+            .check_and_insert(&[8u8; MAX_NONCE_LEN + 1], at(40), T0)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::TooLarge
+    );
+}
+
+/// Capacity is rounded up to whole shards of 16, and `len`/`is_empty` count the entries. Kills the constant and
+/// arithmetic mutants of `MemoryNonceStore::capacity`, `len` and `is_empty`.
+#[test]
+fn memory_store_reports_capacity_and_size() {
+    assert_eq!(MemoryNonceStore::new(100).capacity(), 112);
+    assert_eq!(MemoryNonceStore::new(0).capacity(), 16);
+    assert_eq!(MemoryNonceStore::new(64).capacity(), 64);
+    assert_eq!(
+        MemoryNonceStore::default().capacity(),
+        MemoryNonceStore::DEFAULT_CAPACITY
+    );
+    let store = MemoryNonceStore::new(1000);
+    assert!(store.is_empty());
+    assert_eq!(store.len(), 0);
+    for i in 0..5u8 {
+        store.check_and_insert(&[i], at(40), T0).unwrap();
+    }
+    assert!(!store.is_empty());
+    assert_eq!(store.len(), 5);
+}
+
+/// An entry is kept at least one second, even when its expiry is already past: the same value twice within one
+/// second is a replay. Kills `now_s + 1` -> `now_s - 1` / `now_s * 1` in `check_and_insert`.
+#[test]
+fn nonce_expiring_now_is_still_a_replay_within_the_second() {
+    let store = MemoryNonceStore::new(100);
+    store.check_and_insert(b"n", T0, T0).unwrap();
+    assert_eq!(
+        store.check_and_insert(b"n", T0, T0).unwrap_err().kind(),
+        ErrorKind::Replayed
+    );
+    // One second later it has expired.
+    store.check_and_insert(b"n", at(1), at(1)).unwrap();
+}
+
+/// A full store evicts the entries whose expiry is exactly now (they are no longer live: `until > now` keeps an
+/// entry). Kills `*until > now_s` -> `>=` / `==` in the eviction of `check_and_insert`.
+#[test]
+fn full_store_evicts_entries_expiring_exactly_now() {
+    // 16 shards of one entry each (the shard is a keyed hash of the value): insert until every shard is full.
+    let store = MemoryNonceStore::new(16);
+    let mut i = 0u32;
+    while store.len() < 16 && i < 100_000 {
+        if let Err(e) = store.check_and_insert(&i.to_be_bytes(), at(10), T0) {
+            assert_eq!(e.kind(), ErrorKind::Unavailable);
+        }
+        i += 1;
+    }
+    assert_eq!(store.len(), 16);
+    // Still live one second before: a new value is refused. At the expiry itself every entry is evicted.
+    assert_eq!(
+        store
+            .check_and_insert(b"fresh", at(20), at(9))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Unavailable
+    );
+    // `len() == 16` with one entry per shard: every shard is full, whichever one "fresh" lands in.
+    store.check_and_insert(b"fresh", at(20), at(10)).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// signed/ (ska)
+// ---------------------------------------------------------------------------------------------------------------
+
+use countermark::{
+    Expiry, Extra, Failure, KeyId, KeyRing, ParamNames, Quoter, UrlSigner, ValidUntil, ValueDumper,
+};
+
+fn ska_key(secret: &[u8; 16]) -> HmacKey {
+    HmacKey::new(Algorithm::HmacSha1, &Secret::new(*secret).unwrap())
+}
+
+fn ska_signer(keys: impl Into<KeyRing>) -> UrlSigner {
+    UrlSigner::new(keys).with_clock(Arc::new(FixedClock::at_secs(NOW)))
+}
+
+/// Every one of the four parameter names, default or custom, is refused as an extra key; any other key is signed.
+/// Kills the `||` -> `&&` and `==` -> `!=` mutants of `ParamNames::is_reserved` (the unit test tries `signature`
+/// only).
+#[test]
+fn every_parameter_name_is_refused_as_an_extra_key() {
+    let custom = ParamNames {
+        signature: "s".into(),
+        auth_user: "u".into(),
+        valid_until: "v".into(),
+        extra: "x".into(),
+    };
+    for (signer, names) in [
+        (
+            ska_signer(ska_key(b"0123456789abcdef")),
+            ParamNames::default(),
+        ),
+        (
+            ska_signer(ska_key(b"0123456789abcdef")).with_param_names(custom.clone()),
+            custom,
+        ),
+    ] {
+        for reserved in [
+            &names.signature,
+            &names.auth_user,
+            &names.valid_until,
+            &names.extra,
+        ] {
+            let extra = Extra::from_pairs([(reserved.as_str(), "1")]).unwrap();
+            assert_eq!(
+                signer
+                    .generate("user", Expiry::Lifetime(60), &extra)
+                    .unwrap_err()
+                    .kind(),
+                ErrorKind::InvalidValue,
+                "{reserved}"
+            );
+        }
+        let extra = Extra::from_pairs([("email", "a@example.com")]).unwrap();
+        let sig = signer
+            .generate("user", Expiry::Lifetime(60), &extra)
+            .unwrap();
+        let data = signer.validate(&sig.to_dict(signer.param_names())).unwrap();
+        assert_eq!(
+            data.extra(),
+            [("email".to_string(), "a@example.com".to_string())]
+        );
+    }
+}
+
+/// A ring that holds the same secret twice (rotated to a new key id without a new secret) still validates what
+/// that secret signed: a match under any key is a match. Kills `found | ct_eq(..)` -> `found ^ ct_eq(..)` in
+/// `UrlSigner::validate` (two matches would cancel out).
+#[test]
+fn ska_ring_with_the_same_secret_twice_validates() {
+    let secret = b"0123456789abcdef";
+    let mut ring = KeyRing::new(ska_key(secret).with_kid(KeyId::new("old").unwrap()));
+    ring.rotate(ska_key(secret).with_kid(KeyId::new("new").unwrap()))
+        .unwrap();
+    let signer = ska_signer(ring);
+    let url = signer
+        .sign_url(
+            "https://e.com/x",
+            "user",
+            Expiry::Lifetime(60),
+            &Extra::new(),
+        )
+        .unwrap();
+    assert_eq!(signer.validate_url(&url).unwrap().auth_user(), "user");
+    // ... and a signature of neither is still refused.
+    let other = ska_signer(ska_key(b"fedcba9876543210"))
+        .sign_url(
+            "https://e.com/x",
+            "user",
+            Expiry::Lifetime(60),
+            &Extra::new(),
+        )
+        .unwrap();
+    assert_eq!(
+        signer.validate_url(&other).unwrap_err().failures(),
+        [Failure::InvalidSignature]
+    );
+}
+
+/// A rejection prints as ska's message, and each failure has ska's code, message and kind. Kills the constant
+/// mutants of `Failure::code`/`message`, `Rejection::message` and `Display for Rejection`.
+#[test]
+fn ska_rejections_print_as_ska_words_them() {
+    let signer = ska_signer(ska_key(b"0123456789abcdef"));
+    let sig = signer
+        .generate("user", Expiry::At(ValidUntil::Int(NOW)), &Extra::new())
+        .unwrap();
+    let mut dict = sig.to_dict(signer.param_names());
+    dict[0].1 = "AAAA".into();
+    let rejection = signer.validate(&dict).unwrap_err();
+    assert_eq!(
+        rejection.failures(),
+        [Failure::InvalidSignature, Failure::Expired]
+    );
+    assert_eq!(
+        rejection.to_string(),
+        "Invalid signature! Signature timestamp expired!"
+    );
+    assert_eq!(rejection.message(), rejection.to_string());
+    let table = [
+        (
+            Failure::InvalidSignature,
+            1,
+            "Invalid signature!",
+            ErrorKind::BadSignature,
+        ),
+        (
+            Failure::Expired,
+            2,
+            "Signature timestamp expired!",
+            ErrorKind::Expired,
+        ),
+        (
+            Failure::InvalidValidUntil,
+            3,
+            "Invalid valid_until!",
+            ErrorKind::Malformed,
+        ),
+    ];
+    for (failure, code, message, kind) in table {
+        assert_eq!(failure.code(), code);
+        assert_eq!(failure.message(), message);
+        assert_eq!(failure.kind(), kind);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Policies: `describe` is the contract the bindings' tests compare their default policies with
+// (`countermark::policy_defaults`), so its text is pinned here.
+// ---------------------------------------------------------------------------------------------------------------
+
+use countermark::http::{fost, hmac_header, Request};
+use countermark::{jwt, ApiSecret, HmacHeaderSigner};
+use std::time::Duration;
+
+/// Kills the constant mutants of `describe` and of the `timeout`/`max_skew`/`tolerance` getters.
+#[test]
+fn policies_describe_their_settings() {
+    let clock = Arc::new(FixedClock::at_secs(NOW));
+    let store = Arc::new(MemoryNonceStore::default());
+
+    let hmac = hmac_header::Policy::new(clock.clone());
+    assert_eq!(hmac.timeout(), Duration::from_secs(5));
+    assert_eq!(
+        hmac.describe(),
+        "hmac_header timeout=5s seen_signatures=off"
+    );
+    let hmac = hmac
+        .with_timeout(Duration::from_secs(30))
+        .with_seen_signatures(store.clone());
+    assert_eq!(hmac.timeout(), Duration::from_secs(30));
+    assert_eq!(
+        hmac.describe(),
+        "hmac_header timeout=30s seen_signatures=on"
+    );
+
+    let f = fost::Policy::new(clock.clone());
+    assert_eq!(f.max_skew(), Duration::from_secs(300));
+    assert_eq!(f.describe(), "fost max_skew=300s seen_signatures=off");
+    let f = f
+        .with_max_skew(Duration::from_secs(7))
+        .with_seen_signatures(store);
+    assert_eq!(f.max_skew(), Duration::from_secs(7));
+    assert_eq!(f.describe(), "fost max_skew=7s seen_signatures=on");
+
+    let j = jwt::Policy::new();
+    assert_eq!(j.tolerance(), 20);
+    assert_eq!(j.describe(), "jwt tolerance=20s nonce_store=on");
+    let j = j.with_tolerance(3).unwrap();
+    assert_eq!(j.tolerance(), 3);
+    assert_eq!(j.describe(), "jwt tolerance=3s nonce_store=on");
+
+    assert_eq!(
+        countermark::policy_defaults()[..2],
+        [
+            fost::Policy::default().describe(),
+            hmac_header::Policy::default().describe()
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// http/hmac_header
+// ---------------------------------------------------------------------------------------------------------------
+
+/// The parsed header names the algorithm of its method word (the secret is looked up per algorithm). Kills
+/// `UnverifiedHmacHeader::claimed_algorithm` -> `Default::default()`.
+#[test]
+fn hmac_header_claims_the_algorithm_of_its_method_word() {
+    let api = ApiSecret::from_secret(Secret::new(b"hmac-header-secret-0123".to_vec()).unwrap());
+    let policy = hmac_header::Policy::new(Arc::new(FixedClock::at_secs(NOW)));
+    for alg in [
+        Algorithm::HmacSha256,
+        Algorithm::HmacSha384,
+        Algorithm::HmacSha512,
+    ] {
+        let signed = HmacHeaderSigner::new("k", api.key(alg).unwrap())
+            .unwrap()
+            .sign_at(&hmac_header::Body::Empty, "2023-11-14T22:13:19+00:00")
+            .unwrap();
+        let request = Request::new("GET", "/api/")
+            .unwrap()
+            .with_header("Authorization", signed.authorization())
+            .unwrap();
+        let parsed = hmac_header::parse(&request).unwrap().unwrap();
+        assert_eq!(parsed.claimed_algorithm(), alg);
+        assert_eq!(parsed.claimed_api_key(), "k");
+        let verified = parsed.verify(&api, &policy).unwrap();
+        assert_eq!(verified.algorithm(), alg);
+    }
+}
+
+/// A generated signature reports what it signed. Kills the constant mutants of `Signature::auth_user`,
+/// `Signature::valid_until` and `Signature::extra`.
+#[test]
+fn ska_signature_reports_what_it_signed() {
+    let signer = ska_signer(ska_key(b"0123456789abcdef"));
+    let extra = Extra::from_pairs([("b", "2"), ("a", "1")]).unwrap();
+    let sig = signer
+        .generate("alice", Expiry::At(ValidUntil::Int(NOW + 60)), &extra)
+        .unwrap();
+    assert_eq!(sig.auth_user(), "alice");
+    assert_eq!(sig.valid_until(), (NOW + 60).to_string());
+    assert_eq!(sig.extra(), &extra);
+    assert_eq!(sig.extra().len(), 2);
+    let data = signer.validate(&sig.to_dict(signer.param_names())).unwrap();
+    assert_eq!(data.auth_user(), sig.auth_user());
+    assert_eq!(data.valid_until(), sig.valid_until());
+}
+
+/// Extra data as JSON: exactly 64 KiB (the documented MAX_JSON_LEN) is read, one byte more is TooLarge. Kills
+/// `>` -> `>=` in `Extra::from_json` and `64 * 1024` -> `64 + 1024` in the constant.
+#[test]
+fn extra_json_of_max_len_is_read_and_one_more_byte_is_too_large() {
+    const DOCUMENTED_LIMIT: usize = 65_536;
+    let value_len = DOCUMENTED_LIMIT - r#"{"k":""}"#.len();
+    let at_limit = format!(r#"{{"k":"{}"}}"#, "a".repeat(value_len));
+    assert_eq!(at_limit.len(), DOCUMENTED_LIMIT);
+    let extra = Extra::from_json(&at_limit).unwrap();
+    assert_eq!(extra.len(), 1);
+    // It signs and validates.
+    let signer = ska_signer(ska_key(b"0123456789abcdef"));
+    let sig = signer.generate("u", Expiry::Lifetime(60), &extra).unwrap();
+    let data = signer.validate(&sig.to_dict(signer.param_names())).unwrap();
+    assert_eq!(data.extra()[0].1.len(), value_len);
+
+    let over = format!(r#"{{"k":"{}"}}"#, "a".repeat(value_len + 1));
+    assert_eq!(
+        Extra::from_json(&over).unwrap_err().kind(),
+        ErrorKind::TooLarge
+    );
+}
+
+/// Expired entries are evicted only when a shard fills up (an insert does not sweep its shard each time, which
+/// would make every insert cost a pass over the shard): below capacity, `len` still counts them. Kills
+/// `map.len() >= per_shard && !contains` -> `||` in `MemoryNonceStore::check_and_insert`.
+#[test]
+fn memory_store_evicts_only_when_a_shard_is_full() {
+    // 16 shards of 1000: 1000 values never fill one (an even spread is ~63 a shard).
+    let store = MemoryNonceStore::new(16_000);
+    for i in 0..1000u32 {
+        store.check_and_insert(&i.to_be_bytes(), at(1), T0).unwrap();
+    }
+    // All expired at T0 + 5; a new value lands in a shard that holds some of them (odds of an empty shard:
+    // (15/16)^1000), and they stay until that shard is full.
+    store.check_and_insert(b"new", at(60), at(5)).unwrap();
+    assert_eq!(store.len(), 1001);
+    // An expired value is accepted again, in place.
+    store
+        .check_and_insert(&7u32.to_be_bytes(), at(60), at(5))
+        .unwrap();
+    assert_eq!(store.len(), 1001);
+}
+
+/// The signer reports the helpers it was given (the bindings read them back). Kills `UrlSigner::value_dumper`
+/// and `UrlSigner::quoter` -> `Default::default()` (the defaults are the Python helpers).
+#[test]
+fn ska_signer_reports_its_helpers() {
+    let signer = ska_signer(ska_key(b"0123456789abcdef"));
+    assert_eq!(signer.value_dumper(), ValueDumper::Python);
+    assert_eq!(signer.quoter(), Quoter::Python);
+    let js = signer
+        .with_value_dumper(ValueDumper::JavaScript)
+        .with_quoter(Quoter::JavaScript);
+    assert_eq!(js.value_dumper(), ValueDumper::JavaScript);
+    assert_eq!(js.quoter(), Quoter::JavaScript);
+}
+
+/// ska's JavaScript value dumper writes non-finite floats as Python's `json.dumps` does (`NaN`, `Infinity`,
+/// `-Infinity`), not as Python's `repr` (`nan`, `inf`). Kills the `is_nan()` / `is_infinite()` guards ->
+/// `false` in `Value::write_json`.
+#[test]
+fn javascript_dumper_writes_non_finite_floats_as_json_dumps() {
+    let extra = Extra::from_pairs([(
+        "v",
+        countermark::Value::List(vec![
+            countermark::Value::Float(f64::NAN),
+            countermark::Value::Float(f64::INFINITY),
+            countermark::Value::Float(f64::NEG_INFINITY),
+            countermark::Value::Float(1.5),
+        ]),
+    )])
+    .unwrap();
+    let js = ska_signer(ska_key(b"0123456789abcdef")).with_value_dumper(ValueDumper::JavaScript);
+    let sig = js.generate("u", Expiry::Lifetime(60), &extra).unwrap();
+    let dict = sig.to_dict(js.param_names());
+    assert_eq!(
+        dict.last().unwrap(),
+        &("v".to_string(), "[NaN,Infinity,-Infinity,1.5]".to_string())
+    );
+    assert!(js.validate(&dict).is_ok());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// http/fost
+// ---------------------------------------------------------------------------------------------------------------
+
+/// FOST signs the body, or the query string when the body is empty: an explicitly empty body counts as none.
+/// Kills the `!body.is_empty()` guard -> `true` in `body_or_query` (signer and verifier share it, so only the
+/// signed document shows the difference), and the constant mutants of `FostSignature::timestamp`.
+#[test]
+fn fost_signs_the_query_when_the_body_is_empty() {
+    let key = fost::hmac_key(&Secret::new(b"fost-secret-0123".to_vec()).unwrap());
+    let signer = countermark::FostSigner::new("k", key).unwrap();
+    for request in [
+        Request::new("GET", "/a/?x=1&y=2").unwrap(),
+        Request::new("GET", "/a/?x=1&y=2").unwrap().with_body(b""),
+    ] {
+        let signed = signer
+            .sign_at(&request, &[], "2013-11-26T10:20:30Z")
+            .unwrap();
+        assert_eq!(signed.timestamp(), "2013-11-26T10:20:30Z");
+        assert!(signed
+            .headers()
+            .contains(&("X-FOST-Timestamp", "2013-11-26T10:20:30Z")));
+        assert!(
+            signed.document().ends_with(b"\nx=1&y=2"),
+            "{:?}",
+            String::from_utf8_lossy(signed.document())
+        );
+    }
+    let with_body = Request::new("POST", "/a/?x=1").unwrap().with_body(b"{}");
+    let signed = signer
+        .sign_at(&with_body, &[], "2013-11-26T10:20:30Z")
+        .unwrap();
+    assert!(signed.document().ends_with(b"\n{}"));
+}
+
+/// The FOST signer refuses to sign its own headers, even when the request carries them, and names that are not
+/// header tokens, saying so (not that the header is missing). Kills the `||` / `&&` swaps in the name check of
+/// `FostSigner::sign_at`.
+#[test]
+fn fost_signer_refuses_reserved_and_malformed_header_names() {
+    let key = fost::hmac_key(&Secret::new(b"fost-secret-0123".to_vec()).unwrap());
+    let signer = countermark::FostSigner::new("k", key).unwrap();
+    let request = Request::new("GET", "/a/")
+        .unwrap()
+        .with_header("Authorization", "FOST k:x")
+        .unwrap()
+        .with_header("X-FOST-Headers", "X-FOST-Headers")
+        .unwrap()
+        .with_header("X-FOST-Timestamp", "2013-11-26 10:20:30")
+        .unwrap()
+        .with_header("X-A", "1")
+        .unwrap();
+    // The request as it is signs fine with an ordinary header.
+    signer
+        .sign_at(&request, &["X-A"], "2013-11-26T10:20:30Z")
+        .unwrap();
+    for name in [
+        "Authorization",
+        "authorization",
+        "X-FOST-Headers",
+        "x-fost-timestamp",
+        "",
+        "X A",
+        "X:A",
+        "X-\u{e9}",
+    ] {
+        let err = signer
+            .sign_at(&request, &["X-A", name], "2013-11-26T10:20:30Z")
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidValue, "{name:?}");
+        assert!(
+            err.message().contains("cannot be a signed header name"),
+            "{name:?}: {}",
+            err.message()
+        );
+    }
+}
+
+/// The parsed FOST request reports its claims, the verified one its key. Kills the constant mutants of
+/// `UnverifiedFost::claimed_timestamp`, `UnverifiedFost::claimed_signed_headers` and `VerifiedFost::key`.
+#[test]
+fn fost_request_reports_its_claims() {
+    let secret = Secret::new(b"fost-secret-0123".to_vec()).unwrap();
+    let signer = countermark::FostSigner::new("key-1", fost::hmac_key(&secret)).unwrap();
+    let request = Request::new("GET", "/a/")
+        .unwrap()
+        .with_header("X-A", "1")
+        .unwrap()
+        .with_header("X-B", "two")
+        .unwrap();
+    let signed = signer
+        .sign_at(&request, &["X-A", "X-B"], "2013-11-26 10:20:30")
+        .unwrap();
+    let mut request = request;
+    for (n, v) in signed.headers() {
+        request = request.with_header(n, v).unwrap();
+    }
+    let parsed = fost::parse(&request).unwrap().unwrap();
+    assert_eq!(parsed.claimed_key(), "key-1");
+    assert_eq!(parsed.claimed_timestamp(), "2013-11-26 10:20:30");
+    // X-FOST-Headers names itself first, as FOST signs it.
+    assert_eq!(
+        parsed.claimed_signed_headers(),
+        [
+            ("X-FOST-Headers", "X-FOST-Headers X-A X-B"),
+            ("X-A", "1"),
+            ("X-B", "two")
+        ]
+    );
+    let policy = fost::Policy::new(Arc::new(FixedClock::at_secs(1_385_461_230)));
+    let verified = parsed.verify(&fost::hmac_key(&secret), &policy).unwrap();
+    assert_eq!(verified.key(), "key-1");
+    assert_eq!(verified.user(), "key-1");
+
+    // With no skew allowed every request is refused; one stamped this very second is not in the past, so it is
+    // NotYetValid, not Expired. Kills `signed < now` -> `<=` in `UnverifiedFost::verify`.
+    let zero = fost::Policy::new(Arc::new(FixedClock::at_secs(1_385_461_230)))
+        .with_max_skew(Duration::ZERO);
+    assert_eq!(
+        parsed
+            .verify(&fost::hmac_key(&secret), &zero)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::NotYetValid
+    );
+}
+
+/// Kills the constant mutants of `Extra::len` and `Extra::is_empty`.
+#[test]
+fn extra_counts_its_items() {
+    let mut extra = Extra::new();
+    assert!(extra.is_empty());
+    assert_eq!(extra.len(), 0);
+    extra.insert("a", "1").unwrap();
+    extra.insert("b", "2").unwrap();
+    extra.insert("a", "3").unwrap();
+    assert!(!extra.is_empty());
+    assert_eq!(extra.len(), 2);
+}
+
+/// The FOST URL signer refuses a URL with a fragment (it would never reach the server) and one that is not
+/// absolute, with the reason. Kills `scheme().is_empty() || authority().is_empty()` -> `&&` in `FostUrlSigner::sign`.
+#[test]
+fn fost_url_signer_refuses_fragments_and_relative_urls() {
+    let key = fost::hmac_key(&Secret::new(b"fost-secret-0123".to_vec()).unwrap());
+    let signer = countermark::FostUrlSigner::new("k", key).unwrap();
+    assert!(signer.sign("https://e.com/a?x=1", Some(NOW)).is_ok());
+    // `https:///a` has a scheme but no host (so `scheme.is_empty() && authority.is_empty()` would let it through).
+    for url in [
+        "https://e.com/a#frag",
+        "https://e.com/a?x=1#f",
+        "/a?x=1",
+        "https:///a?x=1",
+    ] {
+        let err = signer.sign(url, Some(NOW)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidValue, "{url}");
+        assert!(
+            err.message().contains("absolute"),
+            "{url}: {}",
+            err.message()
+        );
+    }
+}
+
+/// `_e` is `-?[0-9]{1,19}`: 19 digits (leading zeros included) are read, 20 are Malformed even when the number
+/// would fit. Kills the first `||` -> `&&` of `parse_expiry` (which drops the length rule with the emptiness one).
+#[test]
+fn fost_url_expiry_has_at_most_19_digits() {
+    let nineteen =
+        Request::new("GET", "https://e.com/a?_k=k&_e=0000000000000000060&_s=AAAA").unwrap();
+    let parsed = fost::parse_url(&nineteen).unwrap().unwrap();
+    assert_eq!(parsed.claimed_expires(), Some(60));
+    assert_eq!(parsed.claimed_key(), "k");
+    for e in [
+        "00000000000000000060",
+        "-00000000000000000060",
+        "",
+        "-",
+        "6O",
+    ] {
+        let target = format!("https://e.com/a?_k=k&_e={e}&_s=AAAA");
+        let request = Request::new("GET", &target).unwrap();
+        assert_eq!(
+            fost::parse_url(&request).unwrap_err().kind(),
+            ErrorKind::Malformed,
+            "{e:?}"
+        );
+    }
+}
+
+/// A verified FOST URL reports its key and expiry. Kills the constant mutants of `VerifiedFostUrl::key` and
+/// `VerifiedFostUrl::expires`.
+#[test]
+fn verified_fost_url_reports_key_and_expiry() {
+    let secret = Secret::new(b"fost-secret-0123".to_vec()).unwrap();
+    let signer = countermark::FostUrlSigner::new("key-1", fost::hmac_key(&secret)).unwrap();
+    let policy = fost::Policy::new(Arc::new(FixedClock::at_secs(NOW)));
+    for expires in [Some(NOW + 60), None] {
+        let signed = signer.sign("https://e.com/a?x=1", expires).unwrap();
+        let request = Request::new("GET", signed.url()).unwrap();
+        let parsed = fost::parse_url(&request).unwrap().unwrap();
+        assert_eq!(parsed.claimed_expires(), expires);
+        let verified = parsed.verify(&fost::hmac_key(&secret), &policy).unwrap();
+        assert_eq!(verified.key(), "key-1");
+        assert_eq!(verified.expires(), expires);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// jwt
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Kills `Token::username` -> `""`.
+#[test]
+fn jwt_token_reports_its_user() {
+    let token = jwt::Token::new("alice", &FixedClock::at_secs(NOW)).unwrap();
+    assert_eq!(token.username(), "alice");
+    assert_eq!(token.time(), NOW);
+    assert!(token.payload_json().contains("\"username\":\"alice\""));
+}
