@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 import countermark
 from countermark.clients.requests import FostAuth, HmacHeaderAuth, HttpSignatureAuth, JWTAuth
+from demo_service.settings import DEMO_FAILED_ATTEMPTS_THRESHOLD
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -52,7 +53,7 @@ class SetupError(Exception):
 class Expect:
     status: int
     scheme: Optional[str] = None  # on 200: the scheme the server must report
-    reason: Optional[str] = None  # on 401: the reason code of the body
+    reason: Optional[str] = None  # on 401 (or 429): the reason code of the body
     data: Any = None  # on 200 to the API: the parsed body the server must echo
 
 
@@ -285,6 +286,15 @@ class Demo:
         forged = self.issued["TOKEN"].replace(f"{USER}:", "admin:", 1)
         response = requests.get(api, headers={"Authorization": f"Token {forged}"}, timeout=10)
         self.check("python", "token", "token for another user", response, Expect(401, reason="bad_signature"))
+
+        print("\n== an address that keeps failing is throttled (keys are never locked)")
+        for _ in range(DEMO_FAILED_ATTEMPTS_THRESHOLD):
+            response = requests.get(api, headers={"Authorization": f"Token {forged}"}, timeout=10)
+            if response.status_code == 429:
+                break
+        self.check("python", "token", "forged tokens, again and again", response, Expect(429, reason="throttled"))
+        response = requests.get(api, headers={"Authorization": f"Token {self.issued['TOKEN']}"}, timeout=10)
+        self.check("python", "token", "then a valid one, same address", response, Expect(429, reason="throttled"))
 
     def close(self) -> None:
         self.stop_server()

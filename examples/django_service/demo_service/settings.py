@@ -67,8 +67,11 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
-# Every key is optional (countermark/django/conf.py lists them); the defaults are what the demo shows.
-COUNTERMARK: dict = {}
+# Every key is optional (countermark/django/conf.py lists them); the defaults are what the demo shows, except that
+# the demo sends all its refusals from one address (127.0.0.1): it allows that address more of them before it is
+# throttled (default 5 in FAILED_ATTEMPTS_WINDOW), and shows the throttle at the end.
+DEMO_FAILED_ATTEMPTS_THRESHOLD = 20
+COUNTERMARK: dict = {"FAILED_ATTEMPTS_THRESHOLD": DEMO_FAILED_ATTEMPTS_THRESHOLD}
 
 LOGGING = {
     "version": 1,
