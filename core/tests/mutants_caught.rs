@@ -769,3 +769,185 @@ fn jwt_token_reports_its_user() {
     assert_eq!(token.time(), NOW);
     assert!(token.payload_json().contains("\"username\":\"alice\""));
 }
+
+mod common;
+
+use countermark::jwt::MAX_JWT_LEN;
+use countermark::{SigningKey, UnverifiedJwt, VerifyingKey};
+
+/// A key pair of `asym_jwt.json` (`ed25519` or `rsa2048`).
+fn jwt_keys(name: &str) -> (SigningKey, VerifyingKey) {
+    let text = std::fs::read_to_string(common::vectors_dir().join("asym_jwt.json")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let k = &doc["keys"][name];
+    (
+        SigningKey::from_pem(k["private_pem"].as_str().unwrap()).unwrap(),
+        VerifyingKey::from_pem(k["public_pem"].as_str().unwrap()).unwrap(),
+    )
+}
+
+/// Characters of `n` bytes in unpadded base64.
+fn b64_len(n: usize) -> usize {
+    (4 * n).div_ceil(3)
+}
+
+/// A token (username, nonce) whose signed JWT under `sk` is exactly `len` characters long, with a signature of
+/// `sig_chars` characters (86 for Ed25519, 342 for RSA-2048).
+fn jwt_token_of_len(sk: &SigningKey, sig_chars: usize, len: usize) -> jwt::Token {
+    let header = jwt::header_json(sk).unwrap();
+    for user_len in (len * 3 / 4 - 600)..(len * 3 / 4) {
+        for nonce_len in 1..4 {
+            let token =
+                jwt::Token::from_parts("u".repeat(user_len), NOW, "n".repeat(nonce_len)).unwrap();
+            let total =
+                b64_len(header.len()) + 1 + b64_len(token.payload_json().len()) + 1 + sig_chars;
+            if total == len {
+                return token;
+            }
+        }
+    }
+    panic!("no token of {len} characters");
+}
+
+/// The signer's length limit with the shortest (Ed25519) and a long (RSA-2048) signature: a token of exactly
+/// MAX_JWT_LEN (8192, the documented size) characters is made and verifies, one character more is refused with
+/// InvalidValue and the length it would have. For Ed25519 the pre-check (before signing) refuses it, for RSA the
+/// check after signing. Kills, in `Token::sign`: the pre-check's message length `token.len() + 1 + 86` with either
+/// `+` -> `-` / `*` (line 328), and the post-check `token.len() > MAX_JWT_LEN` -> `==` / `>=` (line 333: RSA at the
+/// limit, and one over, which only the post-check sees). The pre-check's own `>` -> `>=` / `==` is killed by the
+/// at-the-limit Ed25519 token (also in `limits.rs`).
+#[test]
+fn jwt_signer_limit_at_the_limit_and_one_over_with_ed25519_and_rsa() {
+    assert_eq!(MAX_JWT_LEN, 8192);
+    let policy = || jwt::Policy::new().with_clock(Arc::new(FixedClock::at_secs(NOW)));
+    for (name, sig_chars) in [("ed25519", 86), ("rsa2048", 342)] {
+        let (sk, pk) = jwt_keys(name);
+        let at = jwt_token_of_len(&sk, sig_chars, 8192);
+        let signed = at.sign(&sk).unwrap();
+        assert_eq!(signed.len(), 8192, "{name}");
+        let verified = UnverifiedJwt::parse(&signed)
+            .unwrap()
+            .verify(&pk, &policy())
+            .unwrap();
+        assert_eq!(verified.username(), at.username(), "{name}");
+
+        let over = jwt_token_of_len(&sk, sig_chars, 8193);
+        let err = over.sign(&sk).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidValue, "{name}");
+        assert!(
+            err.to_string()
+                .contains("the token would be 8193 bytes long, over the limit of 8192"),
+            "{name}: {err}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// http/message_signatures
+// ---------------------------------------------------------------------------------------------------------------
+
+use countermark::http::message_signatures::{Component, SignatureHeaders};
+use countermark::{MessagePolicy, MessageSigner, MessageVerifyingKey, UnverifiedMessageSignature};
+
+fn rfc_key() -> HmacKey {
+    HmacKey::new(
+        Algorithm::HmacSha256,
+        &Secret::new(*b"rfc9421-mutants-secret-012345678").unwrap(),
+    )
+    .with_kid(KeyId::new("k1").unwrap())
+}
+
+/// Verifies a request carrying `fields` and the given `Signature-Input` and `Signature` lines.
+fn rfc_present(
+    fields: &[(String, String)],
+    inputs: &[&str],
+    signatures: &[&str],
+) -> Result<(), ErrorKind> {
+    let mut req = Request::new("GET", "https://example.com/").unwrap();
+    for (n, v) in fields {
+        req = req.with_header(n, v).unwrap();
+    }
+    for i in inputs {
+        req = req.with_header("Signature-Input", i).unwrap();
+    }
+    for s in signatures {
+        req = req.with_header("Signature", s).unwrap();
+    }
+    let policy = MessagePolicy::new()
+        .with_clock(Arc::new(FixedClock::at_secs(NOW)))
+        .with_label("sig1");
+    let vk = MessageVerifyingKey::hmac(rfc_key()).unwrap();
+    UnverifiedMessageSignature::parse_for(&req, &policy)
+        .and_then(|u| u.verify(&vk, &policy))
+        .map(|_| ())
+        .map_err(|e| e.kind())
+}
+
+/// Signs a request carrying `fields` over all of them.
+fn rfc_sign(fields: &[(String, String)]) -> countermark::Result<SignatureHeaders> {
+    let mut req = Request::new("GET", "https://example.com/").unwrap();
+    for (n, v) in fields {
+        req = req.with_header(n, v).unwrap();
+    }
+    let key = rfc_key();
+    MessageSigner::hmac(&key)?
+        .with_components(fields.iter().map(|(n, _)| Component::field(n).unwrap()))?
+        .with_clock(Arc::new(FixedClock::at_secs(NOW)))
+        .sign(&req)
+}
+
+/// The combined `Signature-Input` (and `Signature`) value may be 16 KiB, the documented size written out (the
+/// tests of `limits.rs` use the constant, so a changed constant went unnoticed): a genuine signature with a second
+/// line that brings the combined value to exactly 16384 bytes verifies, one byte more is TooLarge. Kills
+/// `MAX_SIGNATURE_HEADER_LEN = 16 * 1024` -> `16 + 1024`.
+#[test]
+fn rfc9421_signature_headers_of_16_kib_are_parsed() {
+    let fields = vec![("x-a".to_string(), "v".to_string())];
+    let genuine = rfc_sign(&fields).unwrap();
+    let (input, signature) = (genuine.signature_input(), genuine.signature());
+    // Lines are combined with ", "; `pad="…"` is 6 bytes around its text.
+    let pad =
+        |total: usize, line: &str| format!("pad=\"{}\"", "a".repeat(total - line.len() - 2 - 6));
+    let (input_at, signature_at) = (pad(16_384, input), pad(16_384, signature));
+    let (input_over, signature_over) = (pad(16_385, input), pad(16_385, signature));
+    assert_eq!(input.len() + 2 + input_at.len(), 16_384);
+    assert_eq!(
+        rfc_present(&fields, &[input, &input_at], &[signature, &signature_at]),
+        Ok(())
+    );
+    assert_eq!(
+        rfc_present(&fields, &[input, &input_over], &[signature]),
+        Err(ErrorKind::TooLarge)
+    );
+    assert_eq!(
+        rfc_present(&fields, &[input], &[signature, &signature_over]),
+        Err(ErrorKind::TooLarge)
+    );
+}
+
+/// The signature base may be 64 KiB, the documented size written out: a request whose base is exactly 65536 bytes
+/// is signed and verifies, one byte more in a covered header and the signer refuses with TooLarge. Kills
+/// `MAX_SIGNATURE_BASE_LEN = 64 * 1024` -> `64 + 1024`.
+#[test]
+fn rfc9421_signature_base_of_64_kib_is_signed_and_verified() {
+    let with_last = |last: usize| -> Vec<(String, String)> {
+        (0..5)
+            .map(|i| {
+                (
+                    format!("x-b{i}"),
+                    "a".repeat(if i == 4 { last } else { 16_000 }),
+                )
+            })
+            .collect()
+    };
+    let probe_len = rfc_sign(&with_last(100)).unwrap().signature_base().len();
+    let at = with_last(100 + 65_536 - probe_len);
+    let signed = rfc_sign(&at).unwrap();
+    assert_eq!(signed.signature_base().len(), 65_536);
+    assert_eq!(
+        rfc_present(&at, &[signed.signature_input()], &[signed.signature()]),
+        Ok(())
+    );
+    let over = with_last(100 + 65_536 - probe_len + 1);
+    assert_eq!(rfc_sign(&over).unwrap_err().kind(), ErrorKind::TooLarge);
+}
