@@ -896,10 +896,11 @@ fn rfc_sign(fields: &[(String, String)]) -> countermark::Result<SignatureHeaders
         .sign(&req)
 }
 
-/// The combined `Signature-Input` (and `Signature`) value may be 16 KiB, the documented size written out (the
-/// tests of `limits.rs` use the constant, so a changed constant went unnoticed): a genuine signature with a second
-/// line that brings the combined value to exactly 16384 bytes verifies, one byte more is TooLarge. Kills
-/// `MAX_SIGNATURE_HEADER_LEN = 16 * 1024` -> `16 + 1024`.
+/// The combined `Signature-Input` (and `Signature`) value may be 16 KiB, the documented size written out: a genuine
+/// signature with a second line that brings the combined value to exactly 16384 bytes verifies, one byte more is
+/// TooLarge. Kills `MAX_SIGNATURE_HEADER_LEN = 16 * 1024` -> `16 + 1024`. (The tests of `limits.rs` use the
+/// constant; they kill that mutant too, but only because some of their inputs are larger than 1040 bytes. This
+/// test pins the documented size itself.)
 #[test]
 fn rfc9421_signature_headers_of_16_kib_are_parsed() {
     let fields = vec![("x-a".to_string(), "v".to_string())];
@@ -927,7 +928,8 @@ fn rfc9421_signature_headers_of_16_kib_are_parsed() {
 
 /// The signature base may be 64 KiB, the documented size written out: a request whose base is exactly 65536 bytes
 /// is signed and verifies, one byte more in a covered header and the signer refuses with TooLarge. Kills
-/// `MAX_SIGNATURE_BASE_LEN = 64 * 1024` -> `64 + 1024`.
+/// `MAX_SIGNATURE_BASE_LEN = 64 * 1024` -> `64 + 1024` (as above, `limits.rs` kills it too, through inputs larger
+/// than the mutated limit).
 #[test]
 fn rfc9421_signature_base_of_64_kib_is_signed_and_verified() {
     let with_last = |last: usize| -> Vec<(String, String)> {
@@ -950,4 +952,45 @@ fn rfc9421_signature_base_of_64_kib_is_signed_and_verified() {
     );
     let over = with_last(100 + 65_536 - probe_len + 1);
     assert_eq!(rfc_sign(&over).unwrap_err().kind(), ErrorKind::TooLarge);
+}
+
+/// A signer's label of exactly MAX_PARAM_LEN (256) bytes is used, and the signature verifies under it; one byte
+/// more is refused with InvalidValue. Kills `label.len() > MAX_PARAM_LEN` -> `>=` in `MessageSigner::with_label`.
+#[test]
+fn rfc9421_signer_label_of_max_len_is_used_one_more_byte_refused() {
+    use countermark::http::message_signatures::MAX_PARAM_LEN;
+    let fields = vec![("x-a".to_string(), "v".to_string())];
+    let mut req = Request::new("GET", "https://example.com/").unwrap();
+    req = req.with_header("x-a", "v").unwrap();
+    let key = rfc_key();
+    let signer = || {
+        MessageSigner::hmac(&key)
+            .unwrap()
+            .with_components(fields.iter().map(|(n, _)| Component::field(n).unwrap()))
+            .unwrap()
+            .with_clock(Arc::new(FixedClock::at_secs(NOW)))
+    };
+    let label = format!("l{}", "a".repeat(MAX_PARAM_LEN - 1));
+    assert_eq!(label.len(), 256);
+    let signed = signer().with_label(&label).unwrap().sign(&req).unwrap();
+    assert!(signed.signature_input().starts_with(&format!("{label}=(")));
+    let req = req
+        .with_header("Signature-Input", signed.signature_input())
+        .unwrap()
+        .with_header("Signature", signed.signature())
+        .unwrap();
+    let policy = MessagePolicy::new()
+        .with_clock(Arc::new(FixedClock::at_secs(NOW)))
+        .with_label(&label);
+    let vk = MessageVerifyingKey::hmac(rfc_key()).unwrap();
+    let verified =
+        UnverifiedMessageSignature::parse_for(&req, &policy).and_then(|u| u.verify(&vk, &policy));
+    assert!(verified.is_ok(), "{verified:?}");
+    assert_eq!(
+        signer()
+            .with_label(&format!("{label}a"))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InvalidValue
+    );
 }
