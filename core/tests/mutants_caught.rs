@@ -842,6 +842,81 @@ fn jwt_signer_limit_at_the_limit_and_one_over_with_ed25519_and_rsa() {
     }
 }
 
+/// A JWT whose `nbf` is exactly now (an integer second) is valid: PyJWT refuses only `nbf > now`. Kills
+/// `nbf.trunc() > now` -> `>=` in `UnverifiedJwt::check_time`.
+#[test]
+fn jwt_with_nbf_exactly_now_verifies() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    let (sk, pk) = jwt_keys("ed25519");
+    let policy = jwt::Policy::new().with_clock(Arc::new(FixedClock::at_secs(NOW)));
+    let by_hand = |nbf: i64| {
+        let payload =
+            format!(r#"{{"username":"alice","time":{NOW},"nonce":"n{nbf}","nbf":{nbf}}}"#);
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(jwt::header_json(&sk).unwrap()),
+            URL_SAFE_NO_PAD.encode(payload)
+        );
+        let sig = sk
+            .sign(countermark::SignatureAlgorithm::Ed25519, input.as_bytes())
+            .unwrap();
+        format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig))
+    };
+    let verify = |t: &str| UnverifiedJwt::parse(t).unwrap().verify(&pk, &policy);
+    assert_eq!(verify(&by_hand(NOW)).unwrap().username(), "alice");
+    assert_eq!(
+        verify(&by_hand(NOW + 1)).unwrap_err().kind(),
+        ErrorKind::NotYetValid
+    );
+}
+
+/// The replay key escapes `%` as well as `:` in the username, so `a:` (escaped `a%3A`) and a user literally named
+/// `a%3A` (escaped `a%253A`) with the same time and nonce are different tokens: both verify under one policy.
+/// Kills deleting the `'%'` arm of `UnverifiedJwt::replay_key`.
+#[test]
+fn jwt_replay_key_escapes_percent_so_users_do_not_collide() {
+    let (sk, pk) = jwt_keys("ed25519");
+    let policy = jwt::Policy::new().with_clock(Arc::new(FixedClock::at_secs(NOW)));
+    let verify = |user: &str| {
+        let t = jwt::Token::from_parts(user, NOW, "n")
+            .unwrap()
+            .sign(&sk)
+            .unwrap();
+        UnverifiedJwt::parse(&t)
+            .unwrap()
+            .verify(&pk, &policy)
+            .map(|v| v.username().to_string())
+    };
+    assert_eq!(verify("a:").unwrap(), "a:");
+    assert_eq!(verify("a%3A").unwrap(), "a%3A");
+    // The store is on: the same token again is a replay.
+    assert_eq!(verify("a%3A").unwrap_err().kind(), ErrorKind::Replayed);
+}
+
+/// `verify_any` reports which key verified: index 0 as well as 1. Kills `VerifiedJwt::key_index` -> `1` (and
+/// `0`).
+#[test]
+fn jwt_verify_any_reports_the_index_of_the_key() {
+    let (sk, pk) = jwt_keys("ed25519");
+    let (_, other) = jwt_keys("ed25519-other");
+    let policy = jwt::Policy::new().with_clock(Arc::new(FixedClock::at_secs(NOW)));
+    for (nonce, keys, index) in [
+        ("n0", [pk.clone(), other.clone()], 0),
+        ("n1", [other, pk], 1),
+    ] {
+        let t = jwt::Token::from_parts("alice", NOW, nonce)
+            .unwrap()
+            .sign(&sk)
+            .unwrap();
+        let verified = UnverifiedJwt::parse(&t)
+            .unwrap()
+            .verify_any(&keys, &policy)
+            .unwrap();
+        assert_eq!(verified.key_index(), index);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // http/message_signatures
 // ---------------------------------------------------------------------------------------------------------------
