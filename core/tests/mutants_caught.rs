@@ -1070,3 +1070,106 @@ fn rfc9421_signer_label_of_max_len_is_used_one_more_byte_refused() {
         ErrorKind::InvalidValue
     );
 }
+
+/// The policy reports its settings, and `describe` prints them. Kills the constant-return mutants of
+/// `MessagePolicy::max_age`, `max_skew`, `required_components` and `describe`, and `without_nonce_store` ->
+/// `Default::default()` (which would also reset the other settings).
+#[test]
+fn rfc9421_policy_reports_its_settings() {
+    let field = Component::field("x-a").unwrap();
+    let policy = MessagePolicy::new()
+        .with_max_skew(7)
+        .with_max_age(Some(60))
+        .with_required_components([field.clone()])
+        .with_label("sig1")
+        .without_nonce_store();
+    assert_eq!(policy.max_skew(), 7);
+    assert_eq!(policy.max_age(), Some(60));
+    assert_eq!(policy.required_components().len(), 1);
+    assert_eq!(
+        policy.required_components()[0].to_string(),
+        field.to_string()
+    );
+    let text = policy.describe();
+    assert!(
+        text.starts_with("rfc9421 max_skew=7s max_age=60s require_created="),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(" required_components=({field}) ")),
+        "{text}"
+    );
+    assert!(text.contains(" label=sig1 "), "{text}");
+    assert!(text.contains(" nonce_store=off "), "{text}");
+    let text = MessagePolicy::new().with_max_age(None).describe();
+    assert!(text.contains(" max_age=none "), "{text}");
+    assert!(text.contains(" nonce_store=on "), "{text}");
+}
+
+/// Without a label to look for, `parse` (and `parse_all`) require the two headers to have the same labels: a
+/// `Signature` header with a label that `Signature-Input` lacks is Malformed, even when every input label has its
+/// (genuine) signature. Kills `&&` -> `||` in `UnverifiedMessageSignature::same_labels`.
+#[test]
+fn rfc9421_signature_with_an_extra_label_is_malformed() {
+    let fields = vec![("x-a".to_string(), "v".to_string())];
+    let genuine = rfc_sign(&fields).unwrap();
+    fn request<'a>(input: &'a str, signatures: &[&'a str]) -> Request<'a> {
+        let mut req = Request::new("GET", "https://example.com/")
+            .unwrap()
+            .with_header("x-a", "v")
+            .unwrap()
+            .with_header("Signature-Input", input)
+            .unwrap();
+        for s in signatures {
+            req = req.with_header("Signature", s).unwrap();
+        }
+        req
+    }
+    let same = request(genuine.signature_input(), &[genuine.signature()]);
+    assert!(UnverifiedMessageSignature::parse(&same, None).is_ok());
+    assert_eq!(
+        UnverifiedMessageSignature::parse_all(&same).unwrap().len(),
+        1
+    );
+    let extra = request(
+        genuine.signature_input(),
+        &[genuine.signature(), "other=:AAAA:"],
+    );
+    assert_eq!(
+        UnverifiedMessageSignature::parse(&extra, None)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Malformed
+    );
+    assert_eq!(
+        UnverifiedMessageSignature::parse_all(&extra)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Malformed
+    );
+}
+
+/// A parsed signature reports the `alg` parameter it claims. Kills `UnverifiedMessageSignature::claimed_alg` ->
+/// `None`.
+#[test]
+fn rfc9421_signature_reports_its_claimed_alg() {
+    let key = rfc_key();
+    let req = Request::new("GET", "https://example.com/").unwrap();
+    let policy = MessagePolicy::new().with_clock(Arc::new(FixedClock::at_secs(NOW)));
+    for (include, alg) in [(true, Some("hmac-sha256")), (false, None)] {
+        let signed = MessageSigner::hmac(&key)
+            .unwrap()
+            .with_alg_param(include)
+            .with_clock(Arc::new(FixedClock::at_secs(NOW)))
+            .sign(&req)
+            .unwrap();
+        let req = req
+            .clone()
+            .with_header("Signature-Input", signed.signature_input())
+            .unwrap()
+            .with_header("Signature", signed.signature())
+            .unwrap();
+        let parsed = UnverifiedMessageSignature::parse_for(&req, &policy).unwrap();
+        assert_eq!(parsed.claimed_alg(), alg);
+    }
+}
