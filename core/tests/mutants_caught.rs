@@ -1149,20 +1149,23 @@ fn rfc9421_signature_with_an_extra_label_is_malformed() {
     );
 }
 
-/// A parsed signature reports the `alg` parameter it claims. Kills `UnverifiedMessageSignature::claimed_alg` ->
-/// `None`.
+/// A parsed signature reports the parameters it claims. Kills the constant-return mutants of
+/// `UnverifiedMessageSignature::claimed_alg` and `claimed_expires` (and pins `claimed_keyid`, `claimed_created`,
+/// `claimed_nonce`).
 #[test]
 fn rfc9421_signature_reports_its_claimed_alg() {
     let key = rfc_key();
     let req = Request::new("GET", "https://example.com/").unwrap();
     let policy = MessagePolicy::new().with_clock(Arc::new(FixedClock::at_secs(NOW)));
     for (include, alg) in [(true, Some("hmac-sha256")), (false, None)] {
-        let signed = MessageSigner::hmac(&key)
+        let mut signer = MessageSigner::hmac(&key)
             .unwrap()
             .with_alg_param(include)
-            .with_clock(Arc::new(FixedClock::at_secs(NOW)))
-            .sign(&req)
-            .unwrap();
+            .with_clock(Arc::new(FixedClock::at_secs(NOW)));
+        if include {
+            signer = signer.with_expires(NOW + 60).with_nonce("n-1").unwrap();
+        }
+        let signed = signer.sign(&req).unwrap();
         let req = req
             .clone()
             .with_header("Signature-Input", signed.signature_input())
@@ -1171,5 +1174,13 @@ fn rfc9421_signature_reports_its_claimed_alg() {
             .unwrap();
         let parsed = UnverifiedMessageSignature::parse_for(&req, &policy).unwrap();
         assert_eq!(parsed.claimed_alg(), alg);
+        assert_eq!(parsed.claimed_keyid(), Some("k1"));
+        assert_eq!(parsed.claimed_created(), Some(NOW));
+        if include {
+            assert_eq!(parsed.claimed_expires(), Some(NOW + 60));
+            assert_eq!(parsed.claimed_nonce(), Some("n-1"));
+        } else {
+            assert_eq!(parsed.claimed_expires(), None);
+        }
     }
 }
