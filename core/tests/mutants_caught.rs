@@ -1184,3 +1184,48 @@ fn rfc9421_signature_reports_its_claimed_alg() {
         }
     }
 }
+
+/// A policy that checks `Content-Digest` refuses (Malformed) a genuine signature that does not cover
+/// `content-digest`, even when the message carries a correct `Content-Digest`; the same message signed over it
+/// verifies. Kills both `&&` -> `||` in the search for the digest component in `UnverifiedMessageSignature::verify`
+/// (either makes any plain component count as the digest).
+#[test]
+fn rfc9421_content_digest_check_needs_the_digest_covered() {
+    let body = b"{\"hello\": \"world\"}";
+    let digest =
+        countermark::content_digest(body, &[countermark::DigestAlgorithm::Sha256]).unwrap();
+    let base = Request::new("POST", "https://example.com/")
+        .unwrap()
+        .with_body(body)
+        .with_header("x-a", "v")
+        .unwrap()
+        .with_header("content-digest", &digest)
+        .unwrap();
+    let key = rfc_key();
+    let policy = MessagePolicy::new()
+        .with_clock(Arc::new(FixedClock::at_secs(NOW)))
+        .with_label("sig1")
+        .check_content_digest(true);
+    let vk = MessageVerifyingKey::hmac(rfc_key()).unwrap();
+    let verify = |covered: &[&str]| {
+        let signed = MessageSigner::hmac(&key)
+            .unwrap()
+            .with_components(covered.iter().map(|n| Component::field(n).unwrap()))
+            .unwrap()
+            .with_clock(Arc::new(FixedClock::at_secs(NOW)))
+            .sign(&base)
+            .unwrap();
+        let req = base
+            .clone()
+            .with_header("Signature-Input", signed.signature_input())
+            .unwrap()
+            .with_header("Signature", signed.signature())
+            .unwrap();
+        UnverifiedMessageSignature::parse_for(&req, &policy)
+            .and_then(|u| u.verify(&vk, &policy))
+            .map(|_| ())
+            .map_err(|e| e.kind())
+    };
+    assert_eq!(verify(&["x-a", "content-digest"]), Ok(()));
+    assert_eq!(verify(&["x-a"]), Err(ErrorKind::Malformed));
+}
