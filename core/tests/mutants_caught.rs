@@ -1229,3 +1229,28 @@ fn rfc9421_content_digest_check_needs_the_digest_covered() {
     assert_eq!(verify(&["x-a", "content-digest"]), Ok(()));
     assert_eq!(verify(&["x-a"]), Err(ErrorKind::Malformed));
 }
+
+/// A verified signature tells which components it covers, and which it does not. Kills
+/// `VerifiedMessageSignature::covers` -> `true`.
+#[test]
+fn rfc9421_verified_signature_reports_what_it_covers() {
+    let fields = vec![("x-a".to_string(), "v".to_string())];
+    let genuine = rfc_sign(&fields).unwrap();
+    let req = Request::new("GET", "https://example.com/")
+        .unwrap()
+        .with_header("x-a", "v")
+        .unwrap()
+        .with_header("Signature-Input", genuine.signature_input())
+        .unwrap()
+        .with_header("Signature", genuine.signature())
+        .unwrap();
+    let policy = MessagePolicy::new()
+        .with_clock(Arc::new(FixedClock::at_secs(NOW)))
+        .with_label("sig1");
+    let vk = MessageVerifyingKey::hmac(rfc_key()).unwrap();
+    let verified = UnverifiedMessageSignature::parse_for(&req, &policy)
+        .and_then(|u| u.verify(&vk, &policy))
+        .unwrap();
+    assert!(verified.covers(&Component::field("x-a").unwrap()));
+    assert!(!verified.covers(&Component::field("x-b").unwrap()));
+}
