@@ -35,7 +35,7 @@ func TestFostUTF7UserBothWays(t *testing.T) {
 	for _, name := range []string{"Authorization", "X-FOST-Timestamp", "X-FOST-Headers", "X-FOST-User"} {
 		sent.AddHeader(name, claims.Value(name))
 	}
-	policy, err := NewFostPolicy(clock, 300*time.Second, nil)
+	policy, err := NewFostPolicy(clock, DefaultFostMaxSkew, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

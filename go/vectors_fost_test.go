@@ -249,7 +249,7 @@ func fostPolicy(t *testing.T, now, maxSkew any) *FostPolicy {
 	t.Helper()
 	clock := vClock(t, now)
 	defer clock.Close()
-	skew := 300 * time.Second
+	skew := DefaultFostMaxSkew
 	if n, ok := maxSkew.(json.Number); ok {
 		i, err := n.Int64()
 		if err != nil {
