@@ -107,7 +107,7 @@ class Demo:
         public_pem.write_bytes(private.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
         out = self.manage("countermark_add_public_key", USER, str(public_pem), "--comment", "demo")
-        self.kid = out.strip().removeprefix("kid: ")
+        self.public_key_id = out.strip().removeprefix("key_id: ")
         # Server-side credentials: a handshake token and signed URLs (countermark.django's own functions).
         issued = self.manage("shell", "-v", "0", "-c", "; ".join([
             "from django.contrib.auth import get_user_model",
@@ -119,7 +119,7 @@ class Demo:
         ]))
         wanted = ("TOKEN=", "DOWNLOAD=", "API=")
         self.issued = dict(line.split("=", 1) for line in issued.splitlines() if line.startswith(wanted))
-        print(f"user {USER}: API key {self.key_id}, public key {self.kid}")
+        print(f"user {USER}: API key {self.key_id}, public key {self.public_key_id}")
 
     def start_server(self) -> None:
         with socket.socket() as s:
@@ -167,11 +167,11 @@ class Demo:
             return HmacHeaderAuth(self.key_id, countermark.ApiSecret(self.secret), clock=clock)
         if scheme == "fost":
             # FOST's key is the UTF-8 text of the base64 secret (as django-fost-authn clients keep it).
-            key = countermark.HmacKey(self.secret, "sha1", legacy=True)
+            key = countermark.HmacKey(self.secret, "hmac-sha1", legacy=True)
             return FostAuth(self.key_id, key, headers=("Host", "Content-Type"), clock=clock)
         if scheme == "rfc9421":
-            key = countermark.HmacKey(bytes(countermark.ApiSecret(self.secret)), "sha256")
-            return HttpSignatureAuth(key, keyid=self.key_id, clock=clock)
+            key = countermark.HmacKey(bytes(countermark.ApiSecret(self.secret)), "hmac-sha256")
+            return HttpSignatureAuth(key, key_id=self.key_id, clock=clock)
         if scheme == "jwt":
             return JWTAuth(countermark.SigningKey.from_pem(self.private_pem.read_text()), USER, clock=clock)
         raise ValueError(scheme)
@@ -274,7 +274,7 @@ class Demo:
                            key_id=str(uuid.uuid4()))
         # An Ed25519 signature naming the shared-secret key: refused before any verification (no key confusion).
         confused = HttpSignatureAuth(countermark.SigningKey.from_pem(self.private_pem.read_text()),
-                                     algorithm="ed25519", keyid=self.key_id, include_alg=True)
+                                     algorithm="ed25519", key_id=self.key_id, include_alg=True)
         response = requests.post(api, json={"n": 1}, auth=confused, timeout=10)
         self.check("python", "rfc9421", "ed25519 alg, shared-secret key", response,
                    Expect(401, reason="unsupported_algorithm"))

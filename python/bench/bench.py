@@ -335,7 +335,7 @@ def bench_handshake(cfg: Config) -> None:
         handshake = None
 
     secret_b = TOKEN_SECRET.encode()
-    native = countermark.Tokens(countermark.HmacKey(secret_b, "sha256"))
+    native = countermark.Tokens(countermark.HmacKey(secret_b, "hmac-sha256"))
     compat = cm_handshake.AuthToken(TOKEN_SECRET)
     ref = handshake.AuthToken(TOKEN_SECRET) if handshake else None
 
@@ -445,7 +445,7 @@ def bench_ska(cfg: Config) -> None:
     except ImportError as e:
         PROBLEMS.append(f"ska not installed: {e}")
         ska = None
-    native = countermark.UrlSigner(countermark.HmacKey(SKA_SECRET, "sha256"))
+    native = countermark.UrlSigner(countermark.HmacKey(SKA_SECRET, "hmac-sha256"))
     CmSig = cm_ska.HMACSHA256Signature
 
     def params_of(url: str) -> Dict[str, str]:
@@ -526,8 +526,8 @@ def bench_hmac_header(cfg: Config) -> None:
     body = json.dumps(body_obj).encode()  # the bytes on the wire (json.dumps' default separators)
 
     cm_secret = countermark.ApiSecret(api_secret_b64)
-    signer = countermark.HmacHeaderSigner(api_key, cm_secret, "sha256")
-    policy = countermark.HmacHeaderPolicy(timeout=3600)
+    signer = countermark.HmacHeaderSigner(api_key, cm_secret, "hmac-sha256")
+    policy = countermark.HmacHeaderPolicy(max_age=3600)
     request = countermark.Request("POST", "/api/v1/resource/", headers=[("Content-Type", "application/json")],
                                   body=body)
 
@@ -609,7 +609,7 @@ def bench_hmac_header(cfg: Config) -> None:
                                                               ("Authorization", case["authorization"])],
                                        body=case["server_check"]["request_body"].encode())
         countermark.verify_hmac_header(case_req, cm_secret, countermark.HmacHeaderPolicy(
-            timeout=5, clock=countermark.Clock.fixed(case["server_check"]["now"])))
+            max_age=5, clock=countermark.Clock.fixed(case["server_check"]["now"])))
 
     def sign(g: Group) -> None:
         checks()
@@ -702,8 +702,8 @@ def bench_jwt(cfg: Config) -> None:
             claims = {"username": case["username"], "time": case["timestamp"], "nonce": case["nonce"]}
             check(pyjwt.encode(claims, crypto_priv, algorithm=alg, headers={"kid": kid}) == tok,
                   f"countermark {alg} token == PyJWT's")
-            check(sk.kid == kid and vk.kid == kid, "kid")
-            pol = countermark.JwtPolicy(tolerance=3600, nonces=countermark.NonceStore.memory(1000))
+            check(sk.key_id == kid and vk.key_id == kid, "key_id")
+            pol = countermark.JwtPolicy(clock_skew=3600, nonce_store=countermark.NonceStore.memory(1000))
             fresh_ref = Token("alice").sign(ref_priv) if Token else pyjwt_sign(None)
             check(countermark.verify_jwt(fresh_ref, [vk], pol).user == "alice",
                   f"countermark verifies the reference's {alg}")
@@ -764,7 +764,7 @@ def bench_jwt(cfg: Config) -> None:
                       note="with its Django-cache (locmem) nonce check")
             g.add("other", "PyJWT 2.15.1 jwt.decode (no time/nonce check)",
                   lambda t: pyjwt.decode(t, crypto_pub, algorithms=[alg]), sample[0])
-            pol = countermark.JwtPolicy(tolerance=3600, nonces=countermark.NonceStore.memory(1_000_000))
+            pol = countermark.JwtPolicy(clock_skew=3600, nonce_store=countermark.NonceStore.memory(1_000_000))
             for t in sample:
                 countermark.verify_jwt(t, [vk], pol)
             g.add("countermark", "countermark.verify_jwt",
@@ -802,7 +802,7 @@ def bench_rfc9421(cfg: Config) -> None:
     base_headers = [("Host", "api.example.com"), ("Content-Type", "application/json"),
                     ("Content-Length", str(len(body)))]
 
-    key = countermark.HmacKey(secret, "sha256", kid=kid)
+    key = countermark.HmacKey(secret, "hmac-sha256", key_id=kid)
     vkey = countermark.MessageVerifyingKey.hmac(key)
     cm_signer = countermark.MessageSigner(key, label="sig1", components=components, include_alg=True)
     policy = countermark.MessagePolicy(check_content_digest=True, required_components=components)

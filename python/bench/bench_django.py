@@ -56,7 +56,7 @@ settings.configure(
     },
     # Long windows: the headers are made before the timed loops.
     HMAC_AUTHENTICATION_SETTINGS={"HMAC_AUTH_REQUEST_TIMEOUT": 600},
-    COUNTERMARK={"REQUEST_TIMEOUT": 600},
+    COUNTERMARK={"HMAC_MAX_AGE": 600},
     SILENCED_SYSTEM_CHECKS=["countermark.W001"],
 )
 django.setup()

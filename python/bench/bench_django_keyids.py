@@ -105,18 +105,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     def hmac(key_id: str) -> Dict[str, str]:
         req = countermark.Request("POST", PATH, headers={"Content-Type": "application/json"}, body=BODY)
-        return dict(countermark.HmacHeaderSigner(key_id, wrong, "sha256").sign(req).headers)
+        return dict(countermark.HmacHeaderSigner(key_id, wrong, "hmac-sha256").sign(req).headers)
 
     def fost(key_id: str) -> Dict[str, str]:
         headers = {"Host": "testserver", "Content-Type": "application/json"}
         req = countermark.Request("POST", PATH, headers=headers, body=BODY)
-        signer = countermark.FostSigner(key_id, countermark.HmacKey(wrong.to_base64(), "sha1", legacy=True))
+        signer = countermark.FostSigner(key_id, countermark.HmacKey(wrong.to_base64(), "hmac-sha1", legacy=True))
         return {**headers, **dict(signer.sign(req, list(headers)).headers)}
 
     def rfc9421(key_id: str) -> Dict[str, str]:
         headers = {"Content-Type": "application/json", "Content-Digest": countermark.content_digest(BODY)}
         signer = countermark.MessageSigner(
-            countermark.HmacKey(bytes(wrong), "sha256"), keyid=key_id, random_nonces=True,
+            countermark.HmacKey(bytes(wrong), "hmac-sha256"), key_id=key_id, random_nonces=True,
             components=["@method", "@authority", "@path", "content-digest"],
         )
         req = countermark.Request("POST", PATH, headers=headers, body=BODY, scheme="http", authority="testserver")

@@ -11,7 +11,7 @@ use countermark::{
 };
 use pyo3::prelude::*;
 
-use crate::common::{clock_or_system, PyClock};
+use crate::common::{clock_or_system, opt_seconds, whole_secs, PyClock};
 use crate::errors::IntoPy;
 use crate::http::{component_name, PyCredentials, PyRequest, PyResponse, PySigned, PyVerified};
 use crate::keys::PyHmacKey;
@@ -54,12 +54,12 @@ impl PySigningKey {
 
     /// The key id (asymmetric-jwt-auth's fingerprint of the public key unless set otherwise).
     #[getter]
-    fn kid(&self) -> &str {
+    fn key_id(&self) -> &str {
         self.inner.kid()
     }
 
     fn __repr__(&self) -> String {
-        format!("SigningKey(kid={:?})", self.inner.kid())
+        format!("SigningKey(key_id={:?})", self.inner.kid())
     }
 }
 
@@ -97,14 +97,15 @@ impl PyVerifyingKey {
     }
 
     /// A copy with another key id.
-    fn with_kid(&self, kid: &str) -> PyResult<Self> {
+    fn with_key_id(&self, key_id: &str) -> PyResult<Self> {
         Ok(PyVerifyingKey {
-            inner: self.inner.clone().with_kid(kid).py()?,
+            inner: self.inner.clone().with_kid(key_id).py()?,
         })
     }
 
+    /// The key id (asymmetric-jwt-auth's fingerprint unless set otherwise).
     #[getter]
-    fn kid(&self) -> &str {
+    fn key_id(&self) -> &str {
         self.inner.kid()
     }
 
@@ -120,7 +121,7 @@ impl PyVerifyingKey {
     }
 
     fn __repr__(&self) -> String {
-        format!("VerifyingKey(kid={:?})", self.inner.kid())
+        format!("VerifyingKey(key_id={:?})", self.inner.kid())
     }
 }
 
@@ -149,8 +150,9 @@ pub(crate) fn sign_jwt(
     token.sign(&key.inner).py()
 }
 
-/// How JWTs are checked: the clock, the time tolerance (default: the core's `jwt::DEFAULT_TOLERANCE_SECS`, the
-/// reference's 20 s), and the store of used nonces (default: a memory store of the policy's own).
+/// How JWTs are checked: the clock, `clock_skew` (seconds the token's time may be ahead of or behind the clock;
+/// default: the core's JWT default clock skew), and `nonce_store`, the store of used nonces (default: a memory
+/// store of the policy's own).
 #[pyclass(name = "JwtPolicy", module = "countermark", frozen)]
 pub(crate) struct PyJwtPolicy {
     inner: jwt::Policy,
@@ -159,17 +161,17 @@ pub(crate) struct PyJwtPolicy {
 #[pymethods]
 impl PyJwtPolicy {
     #[new]
-    #[pyo3(signature = (*, clock = None, tolerance = None, nonces = None))]
+    #[pyo3(signature = (*, clock = None, clock_skew = None, nonce_store = None))]
     fn new(
         clock: Option<&PyClock>,
-        tolerance: Option<u64>,
-        nonces: Option<&PyNonceStore>,
+        clock_skew: Option<&Bound<'_, PyAny>>,
+        nonce_store: Option<&PyNonceStore>,
     ) -> PyResult<Self> {
         let mut p = jwt::Policy::new().with_clock(clock_or_system(clock));
-        if let Some(secs) = tolerance {
-            p = p.with_tolerance(secs).py()?;
+        if let Some(skew) = opt_seconds("clock_skew", clock_skew)? {
+            p = p.with_tolerance(whole_secs(skew)).py()?;
         }
-        if let Some(s) = nonces {
+        if let Some(s) = nonce_store {
             p = p.with_nonce_store(Arc::clone(&s.inner));
         }
         Ok(PyJwtPolicy { inner: p })
@@ -199,7 +201,7 @@ fn jwt_credentials(p: &UnverifiedJwt) -> PyCredentials {
     let mut c = PyCredentials::new("jwt")
         .user(p.claimed_username())
         .created(Some(p.claimed_time()))
-        .algorithm(p.claimed_alg().jws_name())
+        .algorithm(p.claimed_alg().name())
         .detail("nonce", p.claimed_nonce());
     if let Some(kid) = p.claimed_kid() {
         c = c.key_id(kid);
@@ -245,7 +247,7 @@ pub(crate) fn verify_jwt(
     let parsed = UnverifiedJwt::parse(token).py()?;
     // RSA verification and a Redis nonce store take a while: let other Python threads run.
     let v = py.detach(|| parsed.verify_any(&keys, &policy.inner)).py()?;
-    Ok(PyVerified::new("jwt", v.alg().jws_name())
+    Ok(PyVerified::new("jwt", v.alg().name())
         .key_id(Some(v.key_kid().to_string()))
         .user(v.username())
         .created(Some(v.time()))
@@ -263,7 +265,7 @@ enum SignerKey {
 
 /// Signs HTTP messages with RFC 9421. Keyword options: `label` (default `sig1`), `components` (e.g.
 /// `["@method", "@authority", "@path", "content-digest"]`), `created` (Unix seconds; default now; False to
-/// omit), `expires` / `expires_in`, `keyid` (default the key's kid; False to omit), `nonce` (fixed) or
+/// omit), `expires` / `expires_in` (seconds), `key_id` (default the key's id; False to omit), `nonce` (fixed) or
 /// `random_nonces=True`, `tag`, `include_alg`, `clock`.
 #[pyclass(name = "MessageSigner", module = "countermark", frozen)]
 pub(crate) struct PyMessageSigner {
@@ -273,7 +275,7 @@ pub(crate) struct PyMessageSigner {
     created: Option<Option<i64>>,
     expires: Option<i64>,
     expires_in: Option<u64>,
-    keyid: Option<Option<String>>,
+    key_id: Option<Option<String>>,
     nonce: Option<String>,
     random_nonces: bool,
     tag: Option<String>,
@@ -285,7 +287,7 @@ fn parse_components(items: &[String]) -> PyResult<Vec<Component>> {
     items.iter().map(|c| Component::parse(c).py()).collect()
 }
 
-/// `created=` / `keyid=`: absent (None) keeps the default, False omits, a value sets it.
+/// `created=` / `key_id=`: absent (None) keeps the default, False omits, a value sets it.
 fn optional_setting<T: for<'a, 'py> FromPyObject<'a, 'py>>(
     obj: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Option<Option<T>>> {
@@ -328,7 +330,7 @@ impl PyMessageSigner {
         if let Some(secs) = self.expires_in {
             s = s.with_expires_in(secs);
         }
-        match &self.keyid {
+        match &self.key_id {
             Some(Some(k)) => s = s.with_keyid(k).py()?,
             Some(None) => s = s.without_keyid(),
             None => {}
@@ -371,7 +373,7 @@ impl PyMessageSigner {
     /// `rsa-pss-sha512`, `ecdsa-p256-sha256`).
     #[new]
     #[pyo3(signature = (key, *, algorithm = None, label = None, components = Vec::new(), created = None,
-        expires = None, expires_in = None, keyid = None, nonce = None, random_nonces = false, tag = None,
+        expires = None, expires_in = None, key_id = None, nonce = None, random_nonces = false, tag = None,
         include_alg = false, clock = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -381,8 +383,8 @@ impl PyMessageSigner {
         components: Vec<String>,
         created: Option<&Bound<'_, PyAny>>,
         expires: Option<i64>,
-        expires_in: Option<u64>,
-        keyid: Option<&Bound<'_, PyAny>>,
+        expires_in: Option<&Bound<'_, PyAny>>,
+        key_id: Option<&Bound<'_, PyAny>>,
         nonce: Option<String>,
         random_nonces: bool,
         tag: Option<String>,
@@ -418,8 +420,8 @@ impl PyMessageSigner {
             components: parse_components(&components)?,
             created: optional_setting::<i64>(created)?,
             expires,
-            expires_in,
-            keyid: optional_setting::<String>(keyid)?,
+            expires_in: opt_seconds("expires_in", expires_in)?.map(whole_secs),
+            key_id: optional_setting::<String>(key_id)?,
             nonce,
             random_nonces,
             tag,
@@ -473,7 +475,7 @@ impl PyMessageVerifyingKey {
 }
 
 /// How RFC 9421 signatures are checked. Every argument left out keeps the core's default (`MessagePolicy`'s
-/// `DEFAULT_MAX_SKEW` and `DEFAULT_MAX_AGE`, `created` and `keyid` required, `nonce` optional, no required
+/// default clock skew and max age, `created` and the key id required, `nonce` optional, no required
 /// components, unknown parameters refused, the first signature, `Content-Digest` not checked, nonces single-use
 /// in a memory store of its own); `describe()` shows them.
 #[pyclass(name = "MessagePolicy", module = "countermark", frozen)]
@@ -484,23 +486,23 @@ pub(crate) struct PyMessagePolicy {
 #[pymethods]
 impl PyMessagePolicy {
     #[new]
-    #[pyo3(signature = (*, clock = None, max_skew = None, max_age = MaxAge::Default, require_created = None,
-        require_keyid = None, require_nonce = None, required_components = Vec::new(),
-        allow_unknown_params = None, label = None, check_content_digest = None, nonces = None,
+    #[pyo3(signature = (*, clock = None, clock_skew = None, max_age = MaxAge::Default, require_created = None,
+        require_key_id = None, require_nonce = None, required_components = Vec::new(),
+        allow_unknown_params = None, label = None, check_content_digest = None, nonce_store = None,
         remember_signatures = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         clock: Option<&PyClock>,
-        max_skew: Option<u64>,
+        clock_skew: Option<&Bound<'_, PyAny>>,
         max_age: MaxAge,
         require_created: Option<bool>,
-        require_keyid: Option<bool>,
+        require_key_id: Option<bool>,
         require_nonce: Option<bool>,
         required_components: Vec<String>,
         allow_unknown_params: Option<bool>,
         label: Option<String>,
         check_content_digest: Option<bool>,
-        nonces: Option<&PyNonceStore>,
+        nonce_store: Option<&PyNonceStore>,
         remember_signatures: Option<bool>,
     ) -> PyResult<Self> {
         // Only what the caller gave reaches the core: every default is the core's.
@@ -510,13 +512,13 @@ impl PyMessagePolicy {
         if let MaxAge::Given(age) = max_age {
             p = p.with_max_age(age);
         }
-        if let Some(s) = max_skew {
-            p = p.with_max_skew(s);
+        if let Some(skew) = opt_seconds("clock_skew", clock_skew)? {
+            p = p.with_max_skew(whole_secs(skew));
         }
         type Setter = fn(MessagePolicy, bool) -> MessagePolicy;
         let flags: [(Option<bool>, Setter); 6] = [
             (require_created, MessagePolicy::require_created),
-            (require_keyid, MessagePolicy::require_keyid),
+            (require_key_id, MessagePolicy::require_keyid),
             (require_nonce, MessagePolicy::require_nonce),
             (allow_unknown_params, MessagePolicy::allow_unknown_params),
             (check_content_digest, MessagePolicy::check_content_digest),
@@ -530,7 +532,7 @@ impl PyMessagePolicy {
         if let Some(l) = label {
             p = p.with_label(l);
         }
-        if let Some(s) = nonces {
+        if let Some(s) = nonce_store {
             p = p.with_nonce_store(Arc::clone(&s.inner));
         }
         Ok(PyMessagePolicy { inner: p })
@@ -557,7 +559,9 @@ impl<'py> FromPyObject<'_, 'py> for MaxAge {
     type Error = PyErr;
 
     fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
-        Ok(MaxAge::Given(obj.extract()?))
+        Ok(MaxAge::Given(
+            opt_seconds("max_age", Some(&obj.to_owned()))?.map(whole_secs),
+        ))
     }
 }
 

@@ -1,12 +1,16 @@
 //! Conversions shared by every class: secrets given as `str` or `bytes`, clocks, key rings.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use countermark::{Clock, FixedClock, HmacKey, KeyRing, SystemClock, UnixTime};
+use countermark::{
+    Algorithm, Clock, ErrorKind, FixedClock, HmacKey, KeyRing, SystemClock, UnixTime,
+};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
+use crate::errors::IntoPy;
 use crate::keys::{PyHmacKey, PyKeyRing};
 
 /// Bytes of a secret given as `bytes` (as is), `bytearray`/`memoryview` (copied) or `str` (its UTF-8 bytes, as
@@ -83,4 +87,61 @@ pub(crate) fn key_ring(obj: &Bound<'_, PyAny>) -> PyResult<KeyRing> {
         return Ok(r.borrow().inner.clone());
     }
     Err(PyTypeError::new_err("keys must be an HmacKey or a KeyRing"))
+}
+
+/// A duration given in seconds (`int` or `float`, as every Python duration of the API is): finite and not
+/// negative, else `InvalidValue`. `bool` is refused (`TypeError`), as `True` seconds is a mistake.
+pub(crate) fn seconds(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Duration> {
+    if obj.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} is a number of seconds (int or float), not a bool"
+        )));
+    }
+    if let Ok(i) = obj.extract::<u64>() {
+        return Ok(Duration::from_secs(i));
+    }
+    let secs = obj.extract::<f64>().map_err(|_| {
+        PyTypeError::new_err(format!("{name} is a number of seconds (int or float)"))
+    })?;
+    Duration::try_from_secs_f64(secs).map_err(|_| {
+        crate::errors::raise(
+            ErrorKind::InvalidValue,
+            format!("{name} must be a finite, non-negative number of seconds, not {secs}"),
+        )
+    })
+}
+
+/// `seconds` for an optional argument (None: not given, the core's default applies).
+pub(crate) fn opt_seconds(
+    name: &str,
+    obj: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<Duration>> {
+    obj.filter(|o| !o.is_none())
+        .map(|o| seconds(name, o))
+        .transpose()
+}
+
+/// Whole seconds for the core calls that still take `u64` seconds (a fraction is dropped, so a window is never
+/// wider than asked). Goes when the core takes `Duration` there too.
+pub(crate) fn whole_secs(d: Duration) -> u64 {
+    d.as_secs()
+}
+
+/// An HMAC algorithm from its one spelling (`Algorithm::name()`: `hmac-sha256`, ...). Another spelling of a
+/// known algorithm (`sha256`, `HMAC-SHA256`) is `InvalidValue` naming the accepted one; an unknown name is the
+/// core's `UnsupportedAlgorithm`.
+pub(crate) fn hmac_algorithm(name: &str) -> PyResult<Algorithm> {
+    let alg: Algorithm = name.parse().py()?;
+    if alg.name() != name {
+        return Err(crate::errors::raise(
+            ErrorKind::InvalidValue,
+            format!(
+                "algorithm {:?} is spelled {:?} (accepted: {})",
+                name.chars().take(40).collect::<String>(),
+                alg.name(),
+                Algorithm::HMAC.map(|a| a.name()).join(", ")
+            ),
+        ));
+    }
+    Ok(alg)
 }

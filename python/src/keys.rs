@@ -1,18 +1,19 @@
 //! HMAC keys and key rings.
 
-use countermark::{Algorithm, HmacKey, KeyId, KeyRing, Secret};
+use countermark::{HmacKey, KeyId, KeyRing, Secret};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::common::secret_bytes;
+use crate::common::{hmac_algorithm, secret_bytes};
 use crate::errors::IntoPy;
 
 /// An HMAC key bound to one algorithm. Immutable; the secret is wiped from memory when the key goes.
 ///
 /// `secret` is `bytes` or `str` (UTF-8), 16 to 1024 bytes; `legacy=True` also accepts the 1 to 15 byte
-/// secrets of existing ska, FOST and handshake deployments. `algorithm`: `sha256` (default), `sha1`,
-/// `sha224`, `sha384`, `sha512`, `blake2s`, `blake2b`, or `md5` (legacy: only for links of ska's
-/// `HMACMD5Signature`, never a default). `kid`: an optional key id (visible ASCII).
+/// secrets of existing ska, FOST and handshake deployments. `algorithm`, in its one spelling: `hmac-sha256`
+/// (default), `hmac-sha1`, `hmac-sha224`, `hmac-sha384`, `hmac-sha512`, `hmac-blake2s`, `hmac-blake2b`, or
+/// `hmac-md5` (legacy: only for links of ska's `HMACMD5Signature`, never a default); another spelling (`sha256`)
+/// raises `InvalidValue`. `key_id`: an optional key id (visible ASCII).
 #[pyclass(name = "HmacKey", module = "countermark", frozen)]
 pub(crate) struct PyHmacKey {
     pub(crate) inner: HmacKey,
@@ -21,14 +22,14 @@ pub(crate) struct PyHmacKey {
 #[pymethods]
 impl PyHmacKey {
     #[new]
-    #[pyo3(signature = (secret, algorithm = "sha256", *, kid = None, legacy = false))]
+    #[pyo3(signature = (secret, algorithm = "hmac-sha256", *, key_id = None, legacy = false))]
     fn new(
         secret: &Bound<'_, PyAny>,
         algorithm: &str,
-        kid: Option<&str>,
+        key_id: Option<&str>,
         legacy: bool,
     ) -> PyResult<Self> {
-        let alg: Algorithm = algorithm.parse().py()?;
+        let alg = hmac_algorithm(algorithm)?;
         let bytes = secret_bytes(secret)?;
         let secret = if legacy {
             Secret::legacy(bytes)
@@ -37,26 +38,26 @@ impl PyHmacKey {
         }
         .py()?;
         let mut key = HmacKey::new(alg, &secret);
-        if let Some(kid) = kid {
-            key = key.with_kid(KeyId::new(kid).py()?);
+        if let Some(id) = key_id {
+            key = key.with_kid(KeyId::new(id).py()?);
         }
         Ok(PyHmacKey { inner: key })
     }
 
     /// A key with a fresh random secret of `length` bytes from the operating system.
     #[staticmethod]
-    #[pyo3(signature = (algorithm = "sha256", *, length = 32, kid = None))]
-    fn generate(algorithm: &str, length: usize, kid: Option<&str>) -> PyResult<Self> {
-        let alg: Algorithm = algorithm.parse().py()?;
+    #[pyo3(signature = (algorithm = "hmac-sha256", *, length = 32, key_id = None))]
+    fn generate(algorithm: &str, length: usize, key_id: Option<&str>) -> PyResult<Self> {
+        let alg = hmac_algorithm(algorithm)?;
         let secret = Secret::generate(length).py()?;
         let mut key = HmacKey::new(alg, &secret);
-        if let Some(kid) = kid {
-            key = key.with_kid(KeyId::new(kid).py()?);
+        if let Some(id) = key_id {
+            key = key.with_kid(KeyId::new(id).py()?);
         }
         Ok(PyHmacKey { inner: key })
     }
 
-    /// The canonical algorithm name, e.g. `hmac-sha256`.
+    /// The algorithm's one spelling, e.g. `hmac-sha256`.
     #[getter]
     fn algorithm(&self) -> &'static str {
         self.inner.algorithm().name()
@@ -64,7 +65,7 @@ impl PyHmacKey {
 
     /// The key id, or None.
     #[getter]
-    fn kid(&self) -> Option<&str> {
+    fn key_id(&self) -> Option<&str> {
         self.inner.kid().map(KeyId::as_str)
     }
 
@@ -81,7 +82,7 @@ impl PyHmacKey {
     fn __repr__(&self) -> String {
         match self.inner.kid() {
             Some(kid) => format!(
-                "HmacKey(algorithm={:?}, kid={:?})",
+                "HmacKey(algorithm={:?}, key_id={:?})",
                 self.algorithm(),
                 kid.as_str()
             ),
@@ -119,14 +120,16 @@ impl PyKeyRing {
         self.inner.add_verify_only(key.inner.clone()).py()
     }
 
-    /// Removes the verify-only key `kid` (the primary cannot be retired).
-    fn retire(&mut self, kid: &str) -> PyResult<()> {
-        self.inner.retire(kid).py()
+    /// Removes the verify-only key `key_id` (the primary cannot be retired).
+    fn retire(&mut self, key_id: &str) -> PyResult<()> {
+        self.inner.retire(key_id).py()
     }
 
-    /// The key with id `kid`, or None.
-    fn get(&self, kid: &str) -> Option<PyHmacKey> {
-        self.inner.get(kid).map(|k| PyHmacKey { inner: k.clone() })
+    /// The key with id `key_id`, or None.
+    fn get(&self, key_id: &str) -> Option<PyHmacKey> {
+        self.inner
+            .get(key_id)
+            .map(|k| PyHmacKey { inner: k.clone() })
     }
 
     /// The key that signs.

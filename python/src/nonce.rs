@@ -5,7 +5,7 @@ use std::sync::Arc;
 use countermark::{MemoryNonceStore, NonceStore};
 use pyo3::prelude::*;
 
-use crate::common::{clock_or_system, PyClock};
+use crate::common::{clock_or_system, seconds, whole_secs, PyClock};
 use crate::errors::IntoPy;
 
 /// A store of used nonces (and remembered signatures), shared by policies. Thread-safe.
@@ -71,15 +71,16 @@ impl PyNonceStore {
         })
     }
 
-    /// Records `value` as used for `ttl` seconds; raises `Replayed` if it already is.
+    /// Records `value` as used for `ttl` seconds (int or float); raises `Replayed` if it already is.
     #[pyo3(signature = (value, ttl, *, clock = None))]
     fn check_and_insert(
         &self,
         py: Python<'_>,
         value: &[u8],
-        ttl: u64,
+        ttl: &Bound<'_, PyAny>,
         clock: Option<&PyClock>,
     ) -> PyResult<()> {
+        let ttl = whole_secs(seconds("ttl", ttl)?);
         let clock = clock_or_system(clock);
         let now = clock.now();
         let store = Arc::clone(&self.inner);

@@ -3,15 +3,13 @@
 //! `key_id`), `verify_*` checks the request with that key.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use countermark::http::fost::{self, FostSigner, FostUrlSigner};
 use countermark::http::hmac_header::{self, ApiSecret, Body, HmacHeaderSigner, LegacyCipher};
-use countermark::Algorithm;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::common::{clock_or_system, secret_bytes, PyClock};
+use crate::common::{clock_or_system, hmac_algorithm, opt_seconds, secret_bytes, PyClock};
 use crate::errors::IntoPy;
 use crate::http::{PyCredentials, PyRequest, PySigned, PyVerified};
 use crate::keys::PyHmacKey;
@@ -73,8 +71,9 @@ impl PyFostSigner {
     }
 }
 
-/// How FOST requests and URLs are checked: the clock, the allowed skew (default: the core's
-/// `fost::DEFAULT_MAX_SKEW`, the reference's 300 s), and optionally a store that makes each signature single-use.
+/// How FOST requests and URLs are checked: the clock, `clock_skew` (seconds a signed time may be ahead of or
+/// behind the clock; default: the core's FOST default clock skew), and optionally `nonce_store`, a store that makes
+/// each signature single-use.
 #[pyclass(name = "FostPolicy", module = "countermark", frozen)]
 pub(crate) struct PyFostPolicy {
     inner: fost::Policy,
@@ -83,20 +82,20 @@ pub(crate) struct PyFostPolicy {
 #[pymethods]
 impl PyFostPolicy {
     #[new]
-    #[pyo3(signature = (*, clock = None, max_skew = None, seen_signatures = None))]
+    #[pyo3(signature = (*, clock = None, clock_skew = None, nonce_store = None))]
     fn new(
         clock: Option<&PyClock>,
-        max_skew: Option<u64>,
-        seen_signatures: Option<&PyNonceStore>,
-    ) -> Self {
+        clock_skew: Option<&Bound<'_, PyAny>>,
+        nonce_store: Option<&PyNonceStore>,
+    ) -> PyResult<Self> {
         let mut p = fost::Policy::new(clock_or_system(clock));
-        if let Some(secs) = max_skew {
-            p = p.with_max_skew(Duration::from_secs(secs));
+        if let Some(skew) = opt_seconds("clock_skew", clock_skew)? {
+            p = p.with_max_skew(skew);
         }
-        if let Some(s) = seen_signatures {
+        if let Some(s) = nonce_store {
             p = p.with_seen_signatures(Arc::clone(&s.inner));
         }
-        PyFostPolicy { inner: p }
+        Ok(PyFostPolicy { inner: p })
     }
 
     /// The settings as one line of text (the core's `describe`).
@@ -281,7 +280,8 @@ impl PyApiSecret {
     }
 }
 
-/// Signs requests with the `HMAC-SHA256 api_key;signature;utc` header (`algorithm`: sha256, sha384, sha512).
+/// Signs requests with the `HMAC-SHA256 key_id;signature;utc` header as key `key_id` (`algorithm`:
+/// `hmac-sha256`, `hmac-sha384` or `hmac-sha512`).
 #[pyclass(name = "HmacHeaderSigner", module = "countermark", frozen)]
 pub(crate) struct PyHmacHeaderSigner {
     inner: HmacHeaderSigner,
@@ -290,15 +290,15 @@ pub(crate) struct PyHmacHeaderSigner {
 #[pymethods]
 impl PyHmacHeaderSigner {
     #[new]
-    #[pyo3(signature = (api_key, secret, algorithm = "sha256", *, clock = None))]
+    #[pyo3(signature = (key_id, secret, algorithm = "hmac-sha256", *, clock = None))]
     fn new(
-        api_key: &str,
+        key_id: &str,
         secret: &PyApiSecret,
         algorithm: &str,
         clock: Option<&PyClock>,
     ) -> PyResult<Self> {
-        let alg: Algorithm = algorithm.parse().py()?;
-        let inner = HmacHeaderSigner::new(api_key, secret.inner.key(alg).py()?)
+        let alg = hmac_algorithm(algorithm)?;
+        let inner = HmacHeaderSigner::new(key_id, secret.inner.key(alg).py()?)
             .py()?
             .with_clock(clock_or_system(clock));
         Ok(PyHmacHeaderSigner { inner })
@@ -322,9 +322,9 @@ impl PyHmacHeaderSigner {
     }
 }
 
-/// How HMAC-header requests are checked: the clock, the timeout (default: the core's
-/// `hmac_header::DEFAULT_TIMEOUT`, the reference's `HMAC_AUTH_REQUEST_TIMEOUT` of 5 s), and optionally a store
-/// that makes each signature single-use.
+/// How HMAC-header requests are checked: the clock, `max_age` (seconds a signed time may be old; default: the
+/// core's HMAC-header default max age), and optionally `nonce_store`, a store that makes each signature
+/// single-use.
 #[pyclass(name = "HmacHeaderPolicy", module = "countermark", frozen)]
 pub(crate) struct PyHmacHeaderPolicy {
     inner: hmac_header::Policy,
@@ -333,20 +333,20 @@ pub(crate) struct PyHmacHeaderPolicy {
 #[pymethods]
 impl PyHmacHeaderPolicy {
     #[new]
-    #[pyo3(signature = (*, clock = None, timeout = None, seen_signatures = None))]
+    #[pyo3(signature = (*, clock = None, max_age = None, nonce_store = None))]
     fn new(
         clock: Option<&PyClock>,
-        timeout: Option<u64>,
-        seen_signatures: Option<&PyNonceStore>,
-    ) -> Self {
+        max_age: Option<&Bound<'_, PyAny>>,
+        nonce_store: Option<&PyNonceStore>,
+    ) -> PyResult<Self> {
         let mut p = hmac_header::Policy::new(clock_or_system(clock));
-        if let Some(secs) = timeout {
-            p = p.with_timeout(Duration::from_secs(secs));
+        if let Some(age) = opt_seconds("max_age", max_age)? {
+            p = p.with_timeout(age);
         }
-        if let Some(s) = seen_signatures {
+        if let Some(s) = nonce_store {
             p = p.with_seen_signatures(Arc::clone(&s.inner));
         }
-        PyHmacHeaderPolicy { inner: p }
+        Ok(PyHmacHeaderPolicy { inner: p })
     }
 
     /// The settings as one line of text (the core's `describe`).
@@ -359,7 +359,7 @@ impl PyHmacHeaderPolicy {
     }
 }
 
-/// Phase one: the claims of the request's HMAC header (API key, algorithm, timestamp), or None without one.
+/// Phase one: the claims of the request's HMAC header (key id, algorithm, timestamp), or None without one.
 #[pyfunction]
 pub(crate) fn parse_hmac_header(request: &PyRequest) -> PyResult<Option<PyCredentials>> {
     let view = request.view()?;

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
-use crate::common::{clock_or_system, key_ring, PyClock};
+use crate::common::{clock_or_system, key_ring, opt_seconds, whole_secs, PyClock};
 use crate::errors::{py_err, IntoPy};
 
 /// What a valid signature carried. Kept as the core's data; the Python objects are made when read (the
@@ -270,7 +270,7 @@ impl PyUrlSigner {
     }
 
     /// `url` with the signature parameters added (after `suffix`, by default `?` or `&` as the URL needs).
-    /// The signature is valid for `lifetime` seconds (default: the core's `UrlSigner::DEFAULT_LIFETIME`, ska's), or
+    /// The signature is valid for `lifetime` seconds (int or float; default: the core's `UrlSigner::DEFAULT_LIFETIME`, ska's), or
     /// until `valid_until` (Unix seconds) when given;
     /// `extra` (a dict of str, int, float, bool or None values) is signed and sent along.
     #[pyo3(signature = (url, user, *, lifetime = None, valid_until = None, extra = None, suffix = None))]
@@ -280,11 +280,12 @@ impl PyUrlSigner {
         py: Python<'_>,
         url: &str,
         user: &str,
-        lifetime: Option<u64>,
+        lifetime: Option<&Bound<'_, PyAny>>,
         valid_until: Option<&Bound<'_, PyAny>>,
         extra: Option<&Bound<'_, PyDict>>,
         suffix: Option<&str>,
     ) -> PyResult<String> {
+        let lifetime = opt_seconds("lifetime", lifetime)?.map(whole_secs);
         match suffix {
             Some(suffix) => {
                 let sig = self.signature(py, user, lifetime, valid_until, extra)?;
@@ -303,10 +304,11 @@ impl PyUrlSigner {
         &self,
         py: Python<'py>,
         user: &str,
-        lifetime: Option<u64>,
+        lifetime: Option<&Bound<'_, PyAny>>,
         valid_until: Option<&Bound<'_, PyAny>>,
         extra: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Bound<'py, PyDict>> {
+        let lifetime = opt_seconds("lifetime", lifetime)?.map(whole_secs);
         let sig = self.signature(py, user, lifetime, valid_until, extra)?;
         let out = PyDict::new(py);
         for (k, v) in sig.to_dict(self.inner.param_names()) {

@@ -4,7 +4,7 @@ use countermark::{FixedRandom, Tokens};
 use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyString, PyTuple};
 
-use crate::common::{clock_or_system, key_ring, PyClock};
+use crate::common::{clock_or_system, key_ring, opt_seconds, whole_secs, PyClock};
 use crate::errors::IntoPy;
 
 /// What a valid token carried.
@@ -81,10 +81,11 @@ impl PyTokens {
     }
 
     /// Verifies `token` and returns its fields and timestamp, or raises `Malformed`, `TooLarge`,
-    /// `BadSignature`, `Expired` or `NotYetValid`. `max_age` (seconds) accepts only tokens created within that
-    /// many seconds of now, either side (handshake's `time_range`); None accepts any age.
+    /// `BadSignature`, `Expired` or `NotYetValid`. `max_age` (seconds, int or float) accepts only tokens created
+    /// within that many seconds of now, either side (handshake's `time_range`); None accepts any age.
     #[pyo3(signature = (token, max_age = None))]
-    fn verify(&self, token: &str, max_age: Option<u64>) -> PyResult<PyVerifiedToken> {
+    fn verify(&self, token: &str, max_age: Option<&Bound<'_, PyAny>>) -> PyResult<PyVerifiedToken> {
+        let max_age = opt_seconds("max_age", max_age)?.map(whole_secs);
         let v = self.inner.verify(token, max_age).py()?;
         Ok(PyVerifiedToken {
             joined_fields: v.joined_fields().to_owned(),

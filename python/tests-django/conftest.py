@@ -75,7 +75,7 @@ class Signers:
 
     def hmac(self, method: str, path: str, body: bytes, content_type: str, **kw: Any) -> dict[str, str]:
         req = countermark.Request(method, path, headers={"Content-Type": content_type}, body=body)
-        algorithm = kw.get("algorithm", "sha256")
+        algorithm = kw.get("algorithm", "hmac-sha256")
         signer = countermark.HmacHeaderSigner(self.key_id, countermark.ApiSecret(self.secret), algorithm, clock=kw.get("clock"))
         return dict(signer.sign(req).headers)
 
@@ -85,7 +85,7 @@ class Signers:
         if "fost_user" in kw:
             headers["X-FOST-User"] = kw["fost_user"]
         req = countermark.Request(method, path, headers=headers, body=body)
-        key = countermark.HmacKey(self.secret, "sha1", legacy=True)
+        key = countermark.HmacKey(self.secret, "hmac-sha1", legacy=True)
         signer = countermark.FostSigner(self.key_id, key, clock=kw.get("clock"))
         signed = signer.sign(req, list(headers)).headers
         return {**headers, **dict(signed)}
@@ -96,11 +96,11 @@ class Signers:
         if body:
             components.append("content-digest")
             headers["Content-Digest"] = countermark.content_digest(body)
-        key: Any = kw.get("key") or countermark.HmacKey(bytes(countermark.ApiSecret(self.secret)), "sha256")
+        key: Any = kw.get("key") or countermark.HmacKey(bytes(countermark.ApiSecret(self.secret)), "hmac-sha256")
         signer = countermark.MessageSigner(
             key,
             algorithm=kw.get("algorithm"),
-            keyid=kw.get("keyid", self.key_id),
+            key_id=kw.get("key_id", self.key_id),
             components=components,
             random_nonces=True,
             include_alg=kw.get("include_alg", False),

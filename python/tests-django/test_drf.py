@@ -181,10 +181,32 @@ def test_inactive_user_is_refused(client: Client, signers: Signers, user: Any) -
         assert reason(post(client, signers, scheme)) == "inactive_user"
 
 
+@pytest.mark.parametrize(
+    "scheme, setting, value, age",
+    [
+        ("rfc9421", "HTTP_SIGNATURE_MAX_AGE", 100, 200),  # the core's default max age accepts 200 s
+        ("hmac", "HMAC_MAX_AGE", 60, 30),                 # the core's default refuses 30 s
+        ("fost", "FOST_CLOCK_SKEW", 600.5, 450),          # the core's default refuses 450 s
+        ("jwt", "JWT_CLOCK_SKEW", 90, 60),                # the core's default refuses 60 s
+    ],
+)
+def test_duration_settings_reach_the_policy(
+    client: Client, signers: Signers, settings: Any, scheme: str, setting: str, value: float, age: float
+) -> None:
+    # Each duration key, when set, replaces the core's default; unset, the core's default decides.
+    default = post(client, signers, scheme, clock=countermark.Clock.fixed(time.time() - age))
+    settings.COUNTERMARK = {**settings.COUNTERMARK, setting: value}
+    given = post(client, signers, scheme, clock=countermark.Clock.fixed(time.time() - age))
+    if scheme == "rfc9421":  # a tighter limit than the core's
+        assert default.status_code == 200 and reason(given) == "expired", (default.content, given.content)
+    else:  # a wider one
+        assert reason(default) == "expired" and given.status_code == 200, (default.content, given.content)
+
+
 def test_wrong_algorithm_is_refused(client: Client, signers: Signers, settings: Any, rsa_pem: str) -> None:
     # HMAC-SHA512 header when the service allows SHA-256 only.
-    settings.COUNTERMARK = {"HMAC_ALGORITHMS": ["sha256"]}
-    assert reason(post(client, signers, "hmac", algorithm="sha512")) == "unsupported_algorithm"
+    settings.COUNTERMARK = {"HMAC_ALGORITHMS": ["hmac-sha256"]}
+    assert reason(post(client, signers, "hmac", algorithm="hmac-sha512")) == "unsupported_algorithm"
     # RFC 9421 naming an asymmetric algorithm for a shared-secret key (key confusion).
     signing = countermark.SigningKey.from_pem(rsa_pem)
     assert reason(post(client, signers, "rfc9421", key=signing, algorithm="rsa-pss-sha512", include_alg=True)) == "unsupported_algorithm"
@@ -211,18 +233,18 @@ def test_jwt_alg_none_and_hmac_confusion_are_refused(client: Client, signers: Si
 
 def test_rfc9421_with_a_public_key(client: Client, signers: Signers, ed25519_pem: str) -> None:
     key = countermark.SigningKey.from_pem(ed25519_pem)
-    kid = PublicKey.objects.get().kid
-    response = post(client, signers, "rfc9421", key=key, algorithm="ed25519", keyid=kid)
+    key_id = PublicKey.objects.get().key_id
+    response = post(client, signers, "rfc9421", key=key, algorithm="ed25519", key_id=key_id)
     assert response.status_code == 200, response.content
-    assert response.json()["key_id"] == kid
+    assert response.json()["key_id"] == key_id
 
 
 def test_rfc9421_body_must_be_covered(client: Client, signers: Signers) -> None:
     # A signature without content-digest over a request with a body is refused.
     req = countermark.Request("POST", WHOAMI, body=BODY, scheme="http", authority="testserver")
-    key = countermark.HmacKey(bytes(countermark.ApiSecret(signers.secret)), "sha256")
+    key = countermark.HmacKey(bytes(countermark.ApiSecret(signers.secret)), "hmac-sha256")
     headers = dict(
-        countermark.MessageSigner(key, keyid=signers.key_id, components=["@method", "@authority", "@path"]).sign(req).headers
+        countermark.MessageSigner(key, key_id=signers.key_id, components=["@method", "@authority", "@path"]).sign(req).headers
     )
     assert reason(send(client, "POST", WHOAMI, headers, BODY)) in ("malformed", "bad_signature")
 
@@ -308,7 +330,8 @@ def test_custom_authorization_header(client: Client, signers: Signers, settings:
 
 
 def test_rfc9421_age_limit_is_max_age_plus_its_skew(client: Client, signers: Signers) -> None:
-    # HTTP_SIGNATURE_MAX_AGE 300 + HTTP_SIGNATURE_CLOCK_SKEW 5: 290 s old passes, 320 s old does not.
+    # HTTP_SIGNATURE_MAX_AGE and HTTP_SIGNATURE_CLOCK_SKEW unset: the core's RFC 9421 defaults apply (max_age
+    # 300 s + clock_skew 5 s, as MessagePolicy().describe() says): 290 s old passes, 320 s old does not.
     ok = countermark.Clock.fixed(time.time() - 290)
     assert post(client, signers, "rfc9421", clock=ok).status_code == 200
     late = countermark.Clock.fixed(time.time() - 320)

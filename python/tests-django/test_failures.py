@@ -189,8 +189,8 @@ def test_rfc9421_algorithm_answers_alike_for_real_and_unknown_key_ids(
     if alg == "ed25519":
         kw: dict[str, Any] = {"key": countermark.SigningKey.from_pem(ed25519_pem), "algorithm": alg}
     else:
-        kw = {"key": countermark.HmacKey(bytes(countermark.ApiSecret.generate()), "sha256"), "algorithm": alg}
+        kw = {"key": countermark.HmacKey(bytes(countermark.ApiSecret.generate()), "hmac-sha256"), "algorithm": alg}
     real = post(client, signers, "rfc9421", "192.0.2.1", include_alg=True, **kw)
-    unknown = post(client, signers, "rfc9421", "192.0.2.2", include_alg=True, keyid=UNKNOWN_KEY_ID, **kw)
+    unknown = post(client, signers, "rfc9421", "192.0.2.2", include_alg=True, key_id=UNKNOWN_KEY_ID, **kw)
     assert real.status_code == 401 and real.json()["reason"] in ("unsupported_algorithm", "bad_signature")
     assert answer(real) == answer(unknown)

@@ -69,14 +69,14 @@ def test_rotation_of_the_master_secret(user: Any, settings: Any, client: Client)
     assert send(client, "GET", "/api/whoami/", signers.hmac("GET", "/api/whoami/", b"", "")).status_code == 200
 
 
-def test_public_key_kid_is_asymmetric_jwt_auths_fingerprint(user: Any, ed25519_pem: str) -> None:
+def test_public_key_key_id_is_asymmetric_jwt_auths_fingerprint(user: Any, ed25519_pem: str) -> None:
     from asymmetric_jwt_auth.keys import PublicKey as RefPublicKey
 
     pem = public_pem_of(ed25519_pem)
     key = PublicKey(user=user, pem=pem)
     key.full_clean()
     key.save()
-    assert key.kid == RefPublicKey.load_pem(pem.encode()).fingerprint
+    assert key.key_id == RefPublicKey.load_pem(pem.encode()).fingerprint
     bad = PublicKey(user=user, pem="-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
     with pytest.raises(Exception, match="Not a public key"):
         bad.full_clean()
@@ -106,14 +106,14 @@ def test_create_key_add_public_key_and_revoke_commands(user: Any, tmp_path: Any,
 
     pem_file = tmp_path / "client.pub.pem"
     pem_file.write_text(public_pem_of(ed25519_pem))
-    kid = run("countermark_add_public_key", "alice", str(pem_file)).split(": ")[1].strip()
-    assert PublicKey.objects.get(kid=kid).user == user
+    key_id = run("countermark_add_public_key", "alice", str(pem_file)).split(": ")[1].strip()
+    assert PublicKey.objects.get(key_id=key_id).user == user
 
     assert "revoked API key" in run("countermark_revoke", values["KEY_ID"])
     signers = Signers(values["KEY_ID"], values["SECRET"], "alice", None)
     response = send(client, "GET", "/api/whoami/", signers.hmac("GET", "/api/whoami/", b"", ""))
     assert response.status_code == 401 and response.json()["reason"] == "revoked"
-    assert "deleted public key" in run("countermark_revoke", kid)
+    assert "deleted public key" in run("countermark_revoke", key_id)
     with pytest.raises(CommandError, match="no API key or public key"):
         run("countermark_revoke", "nope")
     with pytest.raises(CommandError, match="no user"):
@@ -148,4 +148,4 @@ def test_admin_lists_keys_without_secrets(admin_client: Client, user: Any, ed255
         "/admin/countermark/publickey/add/", {"user": user.pk, "pem": public_pem_of(ed25519_pem), "comment": "laptop"}
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert PublicKey.objects.get(comment="laptop").kid
+    assert PublicKey.objects.get(comment="laptop").key_id

@@ -141,8 +141,8 @@ def test_signed_urls_of_skas_javascript_helpers_and_md5(client: Client, user: An
     legacy = {
         "SIGNED_URL_SECRET": JS_SECRET,
         "SIGNED_URL_LEGACY_SHORT_SECRET": True,
-        "SIGNED_URL_ALGORITHM": "sha256",
-        "SIGNED_URL_LEGACY_ALGORITHMS": ["md5"],
+        "SIGNED_URL_ALGORITHM": "hmac-sha256",
+        "SIGNED_URL_LEGACY_ALGORITHMS": ["hmac-md5"],
         "SIGNED_URL_VALUE_DUMPER": "javascript",
         "SIGNED_URL_QUOTER": "javascript",
     }

@@ -86,6 +86,6 @@ def test_asymmetric_jwt_auth_token_sign_is_accepted(
     token = Token("alice").sign(PrivateKey.load_pem(pem.encode()))
     response = send(client, "GET", "/api/whoami/", {"Authorization": f"JWT {token}"})
     assert response.status_code == 200, response.content
-    assert response.json()["scheme"] == "jwt" and response.json()["key_id"] == PublicKey.objects.get().kid
+    assert response.json()["scheme"] == "jwt" and response.json()["key_id"] == PublicKey.objects.get().key_id
     again = send(client, "GET", "/api/whoami/", {"Authorization": f"JWT {token}"})
     assert again.status_code == 401 and again.json()["reason"] == "replayed"

@@ -18,11 +18,34 @@ def ids(settings: Any, value: Any) -> list[str]:
 def test_defaults_and_override(settings: Any) -> None:
     settings.COUNTERMARK = {}
     conf = get_settings()
-    assert conf.REQUEST_TIMEOUT == 5 and conf.CLOCK_SKEW == 300 and conf.JWT_TOLERANCE == 20
+    # Unset durations are None: nothing is passed to the binding, so the core's defaults apply.
+    assert (conf.HMAC_MAX_AGE, conf.FOST_CLOCK_SKEW, conf.JWT_CLOCK_SKEW) == (None, None, None)
+    assert (conf.HTTP_SIGNATURE_CLOCK_SKEW, conf.HTTP_SIGNATURE_MAX_AGE, conf.SIGNED_URL_LIFETIME) == (None, None, None)
+    assert conf.HMAC_ALGORITHMS == ("hmac-sha256", "hmac-sha384", "hmac-sha512")
+    assert conf.SIGNED_URL_ALGORITHM == "hmac-sha1"
     assert conf.SCHEMES == tuple(DEFAULTS["SCHEMES"]) and conf.NONCE_CACHE == "default"
     assert conf.key_encryption_keys == [settings.SECRET_KEY]
-    settings.COUNTERMARK = {"REQUEST_TIMEOUT": 30, "SCHEMES": ["hmac"]}
-    assert get_settings().REQUEST_TIMEOUT == 30 and get_settings().SCHEMES == ("hmac",)
+    settings.COUNTERMARK = {"HMAC_MAX_AGE": 30, "FOST_CLOCK_SKEW": 2.5, "SCHEMES": ["hmac"]}
+    assert get_settings().HMAC_MAX_AGE == 30 and get_settings().SCHEMES == ("hmac",)
+    assert get_settings().FOST_CLOCK_SKEW == 2.5
+    assert ids(settings, settings.COUNTERMARK) == []
+
+
+def test_unset_durations_leave_the_core_defaults(settings: Any) -> None:
+    # The policies the schemes build from unset settings describe themselves as the core's defaults do.
+    import countermark
+
+    settings.COUNTERMARK = {}
+    conf = get_settings()
+    defaults = countermark.policy_defaults()
+    built = [
+        countermark.FostPolicy(clock_skew=conf.FOST_CLOCK_SKEW).describe(),
+        countermark.HmacHeaderPolicy(max_age=conf.HMAC_MAX_AGE).describe(),
+        countermark.JwtPolicy(clock_skew=conf.JWT_CLOCK_SKEW).describe(),
+        countermark.MessagePolicy(clock_skew=conf.HTTP_SIGNATURE_CLOCK_SKEW).describe(),
+    ]
+    for line in built:
+        assert line in defaults, line
 
 
 def test_repr_hides_secrets(settings: Any) -> None:
@@ -39,14 +62,18 @@ def test_valid_settings_pass(settings: Any) -> None:
     "value, expected",
     [
         ("not a dict", "countermark.E001"),
-        ({"REQUEST_TIMEOUT_S": 5}, "countermark.E002"),
-        ({"REQUEST_TIMEOUT": 0}, "countermark.E003"),
-        ({"CLOCK_SKEW": "300"}, "countermark.E003"),
-        ({"JWT_TOLERANCE": True}, "countermark.E003"),
+        ({"HMAC_MAX_AGE_S": 5}, "countermark.E002"),
+        ({"HMAC_MAX_AGE": 0}, "countermark.E003"),
+        ({"FOST_CLOCK_SKEW": "300"}, "countermark.E003"),
+        ({"JWT_CLOCK_SKEW": True}, "countermark.E003"),
+        ({"HTTP_SIGNATURE_CLOCK_SKEW": -1.5}, "countermark.E003"),
+        ({"HTTP_SIGNATURE_MAX_AGE": float("inf")}, "countermark.E003"),
+        ({"SIGNED_URL_LIFETIME": 0}, "countermark.E003"),
         ({"TOKEN_KEYWORD": "My Token"}, "countermark.E004"),
         ({"SCHEMES": ["hmac", "basic"]}, "countermark.E005"),
         ({"SCHEMES": []}, "countermark.E005"),
         ({"HMAC_ALGORITHMS": ["md5"]}, "countermark.E006"),
+        ({"HMAC_ALGORITHMS": ["hmac-md5"]}, "countermark.E006"),
         ({"HTTP_SIGNATURE_COMPONENTS": ["@authority"]}, "countermark.E007"),
         ({"HTTP_SIGNATURE_LABEL": ""}, "countermark.E008"),
         ({"TOKEN_SECRET": "short"}, "countermark.E009"),
@@ -75,9 +102,38 @@ def test_cache_backends(settings: Any) -> None:
 
 
 def test_messages_name_the_key(settings: Any) -> None:
-    settings.COUNTERMARK = {"REQUEST_TIMEOUT": -5}
+    settings.COUNTERMARK = {"HMAC_MAX_AGE": -5}
     (message,) = check_settings()
-    assert "REQUEST_TIMEOUT" in message.msg and "-5" in (message.hint or "")
+    assert "HMAC_MAX_AGE" in message.msg and "-5" in (message.hint or "")
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [("CLOCK_SKEW", "FOST_CLOCK_SKEW"), ("REQUEST_TIMEOUT", "HMAC_MAX_AGE"), ("JWT_TOLERANCE", "JWT_CLOCK_SKEW")],
+)
+def test_renamed_duration_keys_name_the_new_key(settings: Any, old: str, new: str) -> None:
+    # The keys of 0.1 are an error naming their replacement, not an "unknown key" (nor silently ignored).
+    settings.COUNTERMARK = {old: 30}
+    (message,) = check_settings()
+    assert message.id == "countermark.E020"
+    assert old in message.msg and new in (message.hint or "")
+
+
+@pytest.mark.parametrize(
+    "value, expected, spelled",
+    [
+        ({"HMAC_ALGORITHMS": ["sha256", "hmac-sha512"]}, "countermark.E006", "'hmac-sha256' (not 'sha256')"),
+        ({"HMAC_ALGORITHMS": ["HMAC-SHA384"]}, "countermark.E006", "'hmac-sha384' (not 'HMAC-SHA384')"),
+        ({"SIGNED_URL_ALGORITHM": "sha1"}, "countermark.E022", "'hmac-sha1' (not 'sha1')"),
+        ({"SIGNED_URL_LEGACY_ALGORITHMS": ["md5"]}, "countermark.E023", "'hmac-md5' (not 'md5')"),
+    ],
+)
+def test_old_algorithm_spellings_name_the_one_spelling(
+    settings: Any, value: Any, expected: str, spelled: str
+) -> None:
+    settings.COUNTERMARK = value
+    (message,) = check_settings()
+    assert message.id == expected and spelled in (message.hint or ""), message
 
 
 def test_middleware_order_and_backend(settings: Any) -> None:
@@ -126,9 +182,9 @@ def test_drf_classes_with_anonymous_default_permission_warn(settings: Any) -> No
     "value, expected",
     [
         ({"SIGNED_URL_ALGORITHM": "md4"}, "countermark.E022"),
-        ({"SIGNED_URL_ALGORITHM": "blake2b"}, "countermark.E022"),
-        ({"SIGNED_URL_LEGACY_ALGORITHMS": "md5"}, "countermark.E023"),
-        ({"SIGNED_URL_LEGACY_ALGORITHMS": ["md4"]}, "countermark.E023"),
+        ({"SIGNED_URL_ALGORITHM": "hmac-blake2b"}, "countermark.E022"),
+        ({"SIGNED_URL_LEGACY_ALGORITHMS": "hmac-md5"}, "countermark.E023"),
+        ({"SIGNED_URL_LEGACY_ALGORITHMS": ["hmac-md4"]}, "countermark.E023"),
         ({"SIGNED_URL_VALUE_DUMPER": "js"}, "countermark.E024"),
         ({"SIGNED_URL_QUOTER": "node"}, "countermark.E024"),
         ({"SIGNED_URL_LEGACY_SHORT_SECRET": "yes"}, "countermark.E025"),
@@ -149,23 +205,23 @@ def test_signed_url_legacy_settings(settings: Any) -> None:
     # A 16-byte secret needs no flag and earns no warning.
     assert ids(settings, {"SIGNED_URL_SECRET": "sixteen-byte-key", "SIGNED_URL_LEGACY_SHORT_SECRET": True}) == []
     # MD5 validating old links is fine; MD5 signing new ones is a warning.
-    own = {"SIGNED_URL_SECRET": "a-signed-url-secret-of-32-bytes!"}  # sha256 under SECRET_KEY would warn (W013)
-    assert ids(settings, {**own, "SIGNED_URL_ALGORITHM": "sha256", "SIGNED_URL_LEGACY_ALGORITHMS": ["md5", "sha1"]}) == []
-    assert ids(settings, {"SIGNED_URL_ALGORITHM": "md5"}) == ["countermark.W012"]
+    own = {"SIGNED_URL_SECRET": "a-signed-url-secret-of-32-bytes!"}  # hmac-sha256 under SECRET_KEY would warn (W013)
+    assert ids(settings, {**own, "SIGNED_URL_ALGORITHM": "hmac-sha256", "SIGNED_URL_LEGACY_ALGORITHMS": ["hmac-md5", "hmac-sha1"]}) == []
+    assert ids(settings, {"SIGNED_URL_ALGORITHM": "hmac-md5"}) == ["countermark.W012"]
     assert ids(settings, {"SIGNED_URL_VALUE_DUMPER": "javascript", "SIGNED_URL_QUOTER": "javascript"}) == []
     conf = get_settings()
     assert conf.SIGNED_URL_QUOTER == "javascript" and conf.SIGNED_URL_LEGACY_ALGORITHMS == ()
 
 
 def test_tokens_and_signed_urls_under_one_secret_and_hash_warn(settings: Any) -> None:
-    # The defaults share SECRET_KEY but not the hash (tokens sha256, signed URLs sha1): no warning.
+    # The defaults share SECRET_KEY but not the hash (tokens hmac-sha256, signed URLs hmac-sha1): no warning.
     assert ids(settings, {}) == []
-    # The same secret and sha256 on both sides: a MAC of one format could pass in the other.
-    assert ids(settings, {"SIGNED_URL_ALGORITHM": "sha256"}) == ["countermark.W013"]
-    assert ids(settings, {"SIGNED_URL_LEGACY_ALGORITHMS": ["sha256"]}) == ["countermark.W013"]
+    # The same secret and hmac-sha256 on both sides: a MAC of one format could pass in the other.
+    assert ids(settings, {"SIGNED_URL_ALGORITHM": "hmac-sha256"}) == ["countermark.W013"]
+    assert ids(settings, {"SIGNED_URL_LEGACY_ALGORITHMS": ["hmac-sha256"]}) == ["countermark.W013"]
     same = "a-secret-of-32-bytes-for-the-test"
-    assert ids(settings, {"TOKEN_SECRET": same, "SIGNED_URL_SECRET": same, "SIGNED_URL_ALGORITHM": "sha256"}) == [
+    assert ids(settings, {"TOKEN_SECRET": same, "SIGNED_URL_SECRET": same, "SIGNED_URL_ALGORITHM": "hmac-sha256"}) == [
         "countermark.W013"
     ]
     # Distinct secrets: nothing to say.
-    assert ids(settings, {"SIGNED_URL_SECRET": same, "SIGNED_URL_ALGORITHM": "sha256"}) == []
+    assert ids(settings, {"SIGNED_URL_SECRET": same, "SIGNED_URL_ALGORITHM": "hmac-sha256"}) == []

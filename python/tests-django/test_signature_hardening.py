@@ -54,7 +54,7 @@ def test_a_re_encoded_ecdsa_signature_is_a_replay(client: Client, user: Any) -> 
     signer = countermark.MessageSigner(
         countermark.SigningKey.from_pem(private_pem),
         algorithm="ecdsa-p256-sha256",
-        keyid=row.kid,
+        key_id=row.key_id,
         components=["@method", "@authority", "@path", "content-digest"],
         random_nonces=False,  # no nonce: the seen-signature mode is the only replay protection
     )
@@ -67,7 +67,7 @@ def test_a_re_encoded_ecdsa_signature_is_a_replay(client: Client, user: Any) -> 
 
     first = send(client, "POST", WHOAMI, signed, BODY)
     assert first.status_code == 200, first.content
-    assert first.json()["key_id"] == row.kid
+    assert first.json()["key_id"] == row.key_id
     again = send(client, "POST", WHOAMI, malleated, BODY)
     assert again.status_code == 401, again.content
     assert again.json()["reason"] == "replayed"

@@ -23,14 +23,41 @@ def test_str_and_bytes_secrets_are_the_same_key():
 def test_short_secrets_need_legacy():
     with pytest.raises(countermark.InvalidKey):
         HmacKey("short")
-    assert HmacKey("short", "sha1", legacy=True).algorithm == "hmac-sha1"
+    assert HmacKey("short", "hmac-sha1", legacy=True).algorithm == "hmac-sha1"
 
 
 def test_unknown_algorithm():
     with pytest.raises(countermark.UnsupportedAlgorithm):
         HmacKey(SECRET, "md4")
+    with pytest.raises(countermark.UnsupportedAlgorithm):
+        HmacKey(SECRET, "hmac-md4")
+
+
+@pytest.mark.parametrize("spelling", ["sha256", "HMAC-SHA256", "Hmac-Sha256", "sha-256", " hmac-sha256"])
+def test_algorithm_names_have_one_spelling(spelling):
+    # The one spelling is accepted (and returned); another spelling of the same algorithm is refused with
+    # InvalidValue naming the accepted one, everywhere an algorithm is named.
+    assert HmacKey(SECRET, "hmac-sha256").algorithm == "hmac-sha256"
+    with pytest.raises(countermark.InvalidValue, match='"hmac-sha256"'):
+        HmacKey(SECRET, spelling)
+    with pytest.raises(countermark.InvalidValue, match='"hmac-sha256"'):
+        HmacKey.generate(spelling)
+    with pytest.raises(countermark.InvalidValue, match='"hmac-sha256"'):
+        countermark.HmacHeaderSigner("k", countermark.ApiSecret.generate(), spelling)
+
+
+def test_key_ids_are_key_id_everywhere():
+    key = HmacKey(SECRET, key_id="k-1")
+    assert key.key_id == "k-1" and 'key_id="k-1"' in repr(key)
+    assert HmacKey(SECRET).key_id is None
+    ring = KeyRing(HmacKey.generate(key_id="new"), verify_only=[key])
+    assert ring.get(key_id="k-1").key_id == "k-1"
+    ring.retire(key_id="k-1")
+    assert ring.get("k-1") is None
+    with pytest.raises(TypeError):
+        HmacKey(SECRET, kid="k-1")
     # MD5 exists only when named (legacy: ska's HMACMD5Signature); no default picks it.
-    assert HmacKey(SECRET, "md5").algorithm == "hmac-md5"
+    assert HmacKey(SECRET, "hmac-md5").algorithm == "hmac-md5"
     assert HmacKey(SECRET).algorithm != "hmac-md5"
 
 
@@ -46,12 +73,12 @@ def test_hmac_sign_verify():
 
 
 def test_rotation_keeps_old_tokens_valid():
-    old = HmacKey(SECRET, kid="2025")
-    new = HmacKey.generate(kid="2026")
+    old = HmacKey(SECRET, key_id="2025")
+    new = HmacKey.generate(key_id="2026")
     old_token = Tokens(old).create("alice")
     ring = KeyRing(old)
     ring.rotate(new)
-    assert ring.primary.kid == "2026" and len(ring) == 2
+    assert ring.primary.key_id == "2026" and len(ring) == 2
     tokens = Tokens(ring)
     assert tokens.verify(old_token).fields == ["alice"]
     assert Tokens(new).verify(tokens.create("bob")).fields == ["bob"]
@@ -70,7 +97,7 @@ def test_token_max_age():
 
 
 def test_signed_url_round_trip_with_extra():
-    signer = UrlSigner(HmacKey(SECRET, "sha1", legacy=True))
+    signer = UrlSigner(HmacKey(SECRET, "hmac-sha1", legacy=True))
     url = signer.sign_url("https://example.com/file?x=1#frag", "alice", lifetime=60, extra={"scope": "read", "n": 3})
     assert url.endswith("#frag")
     data = signer.validate_url(url)
@@ -81,7 +108,7 @@ def test_signed_url_round_trip_with_extra():
 
 
 def test_secrets_never_in_repr_or_errors():
-    key = HmacKey(SECRET, kid="k1")
+    key = HmacKey(SECRET, key_id="k1")
     api = countermark.ApiSecret.generate()
     texts = [repr(key), repr(KeyRing(key)), repr(Tokens(key)), repr(api), repr(UrlSigner(key))]
     try:

@@ -546,7 +546,7 @@ def test_md5_sign_url_both_ways(extra):
 
 
 def test_url_signer_helper_names():
-    key = countermark.HmacKey(SECRET, "md5", legacy=True)
+    key = countermark.HmacKey(SECRET, "hmac-md5", legacy=True)
     assert key.algorithm == "hmac-md5"
     signer = countermark.UrlSigner(key, value_dumper="javascript", quoter="javascript")
     assert (signer.value_dumper, signer.quoter) == ("javascript", "javascript")

@@ -31,7 +31,7 @@ from countermark import (
     verify_hmac_header,
 )
 
-FOST_KEY = HmacKey(b"secret-value", "sha1", legacy=True)
+FOST_KEY = HmacKey(b"secret-value", "hmac-sha1", legacy=True)
 FOST_POLICY = FostPolicy(clock=Clock.fixed(1_303_874_807.0))
 
 

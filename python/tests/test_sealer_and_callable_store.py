@@ -108,7 +108,7 @@ def test_callable_store_failures_are_unavailable_without_the_exception_text() ->
 def test_callable_store_behind_a_policy_under_threads() -> None:
     cache = DictCache()
     store = NonceStore.from_callable(cache.add)
-    HmacHeaderPolicy(seen_signatures=store)  # accepted wherever a NonceStore is
+    HmacHeaderPolicy(nonce_store=store)  # accepted wherever a NonceStore is
     results: list[str] = []
     barrier = threading.Barrier(16)
 

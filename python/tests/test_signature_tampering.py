@@ -95,7 +95,7 @@ def ska() -> Scheme:
 
 
 def fost_request() -> Scheme:
-    key = HmacKey(b"fost-secret-value", "sha1", legacy=True)
+    key = HmacKey(b"fost-secret-value", "hmac-sha1", legacy=True)
     req = request()
     signed = FostSigner("fost-key", key, clock=Clock.fixed(NOW)).sign(req)
     policy = FostPolicy(clock=Clock.fixed(NOW))
@@ -106,7 +106,7 @@ def fost_request() -> Scheme:
 
 
 def fost_url() -> Scheme:
-    key = HmacKey(b"fost-secret-value", "sha1", legacy=True)
+    key = HmacKey(b"fost-secret-value", "hmac-sha1", legacy=True)
     url = FostUrlSigner("fost-key", key).sign("https://api.example.com/file?a=1", expires=NOW + 600)
     head, quoted = url.rsplit("&_s=", 1)
     policy = FostPolicy(clock=Clock.fixed(NOW))
@@ -124,7 +124,7 @@ def hmac_header() -> Scheme:
 
 
 def rfc9421() -> Scheme:
-    key = HmacKey(b"rfc9421-shared-secret-0123456789", kid="client-1")
+    key = HmacKey(b"rfc9421-shared-secret-0123456789", key_id="client-1")
     req = request()
     signed = MessageSigner(key, clock=Clock.fixed(NOW), random_nonces=True,
                            components=["@method", "@authority", "@path", "@query"]).sign(req)

@@ -37,12 +37,12 @@ def key(case):
     secret = bytes.fromhex(case["secret_hex"])
     if case["secret_type"] == "str":
         assert case["secret"].encode("utf-8") == secret, case["id"]
-        return HmacKey(case["secret"], "sha1", legacy=True)
-    return HmacKey(secret, "sha1", legacy=True)
+        return HmacKey(case["secret"], "hmac-sha1", legacy=True)
+    return HmacKey(secret, "hmac-sha1", legacy=True)
 
 
-def policy(now, max_skew=None):
-    kwargs = {} if max_skew is None else {"max_skew": max_skew}
+def policy(now, clock_skew=None):
+    kwargs = {} if clock_skew is None else {"clock_skew": clock_skew}
     return FostPolicy(clock=Clock.fixed(float(now)), **kwargs)
 
 

@@ -53,7 +53,7 @@ def doc_keys():
 def hmac_key(entry):
     secret = bytes.fromhex(entry["secret_hex"])
     assert base64.b64decode(entry["secret_b64"]) == secret
-    return HmacKey(secret, "sha256")
+    return HmacKey(secret, "hmac-sha256")
 
 
 def verifying_key(keyid, alg):
@@ -78,7 +78,7 @@ def policy(case, check_content_digest=None):
         check_content_digest = bool(case.get("body_check", False))
     return MessagePolicy(
         clock=Clock.fixed(float(v["now"])),
-        max_skew=v["max_clock_skew_seconds"],
+        clock_skew=v["max_clock_skew_seconds"],
         max_age=v["max_age_seconds"],
         label=case["label"],
         check_content_digest=check_content_digest,
@@ -158,7 +158,7 @@ def sign(case):
         components=case["covered_components"],
         created=params["created"],
         expires=params.get("expires"),
-        keyid=key_id,
+        key_id=key_id,
         nonce=params.get("nonce"),
         tag=params.get("tag"),
         include_alg="alg" in params,

@@ -16,12 +16,12 @@ EXPECTED_COUNT = 26
 RAN: set = set()
 
 ALGORITHMS = {
-    "Signature": "sha1",
-    "HMACSHA1Signature": "sha1",
-    "HMACSHA224Signature": "sha224",
-    "HMACSHA256Signature": "sha256",
-    "HMACSHA384Signature": "sha384",
-    "HMACSHA512Signature": "sha512",
+    "Signature": "hmac-sha1",
+    "HMACSHA1Signature": "hmac-sha1",
+    "HMACSHA224Signature": "hmac-sha224",
+    "HMACSHA256Signature": "hmac-sha256",
+    "HMACSHA384Signature": "hmac-sha384",
+    "HMACSHA512Signature": "hmac-sha512",
 }
 
 #: ska's result codes and messages (SignatureValidationResult.errors).

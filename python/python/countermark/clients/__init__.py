@@ -14,7 +14,7 @@ client you use:
 
 >>> import countermark
 >>> from countermark.clients.requests import HmacHeaderAuth  # doctest: +SKIP
->>> auth = HmacHeaderAuth("my-api-key", countermark.ApiSecret.generate())  # doctest: +SKIP
+>>> auth = HmacHeaderAuth("my-key-id", countermark.ApiSecret.generate())  # doctest: +SKIP
 >>> requests.post("https://api.example/v1/items", json={"a": 1}, auth=auth)  # doctest: +SKIP
 """
 

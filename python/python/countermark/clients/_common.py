@@ -1,11 +1,16 @@
-"""What the requests and httpx adapters share: one signing scheme per class, independent of the HTTP client.
+"""What the requests and httpx adapters share: the four auth classes and one signing scheme per class,
+independent of the HTTP client.
 
 Each scheme takes the outgoing request as plain data (method, absolute URL, header lines, body bytes), turns
 it into a :class:`countermark.Request`, lets the binding sign it, and returns the header lines the adapter must
 set on the outgoing request (replacing any line of the same name). No cryptography happens here.
 
+The auth classes (:class:`FostAuth`, :class:`HmacHeaderAuth`, :class:`HttpSignatureAuth`, :class:`JWTAuth`)
+hold their arguments, documentation and scheme here, once; :mod:`countermark.clients.requests` and
+:mod:`countermark.clients.httpx` combine each with the client's own auth protocol and nothing else.
+
 >>> import countermark
->>> scheme = HmacHeaderScheme("my-api-key", countermark.ApiSecret.generate())
+>>> scheme = HmacHeaderScheme("my-key-id", countermark.ApiSecret.generate())
 >>> lines = scheme.sign("POST", "https://api.example/v1/items", [("Content-Type", "application/json")], b'{"a": 1}')
 >>> [name for name, _ in lines]
 ['Authorization']
@@ -29,6 +34,11 @@ from countermark import (
 )
 
 __all__ = [
+    "SigningAuth",
+    "FostAuth",
+    "HmacHeaderAuth",
+    "HttpSignatureAuth",
+    "JWTAuth",
     "HeaderLines",
     "Scheme",
     "FostScheme",
@@ -178,19 +188,19 @@ class FostScheme(Scheme):
 
 
 class HmacHeaderScheme(Scheme):
-    """The ``Authorization: HMAC-SHA256 api_key;signature;utc`` header (JSON and form bodies only)."""
+    """The ``Authorization: HMAC-SHA256 key_id;signature;utc`` header (JSON and form bodies only)."""
 
     def __init__(
-        self, api_key: str, secret: ApiSecret, algorithm: str = "sha256", *, clock: Optional[Clock] = None
+        self, key_id: str, secret: ApiSecret, algorithm: str = "hmac-sha256", *, clock: Optional[Clock] = None
     ) -> None:
-        self._signer = HmacHeaderSigner(api_key, secret, algorithm, clock=clock)
-        self.api_key = api_key
+        self._signer = HmacHeaderSigner(key_id, secret, algorithm, clock=clock)
+        self.key_id = key_id
 
     def sign_request(self, request: Request) -> HeaderLines:
         return list(self._signer.sign(request).headers)
 
     def __repr__(self) -> str:
-        return f"HmacHeaderScheme(api_key={self.api_key!r})"
+        return f"HmacHeaderScheme(key_id={self.key_id!r})"
 
 
 def _component_name(component: str) -> str:
@@ -207,10 +217,10 @@ class HttpSignatureScheme(Scheme):
         *,
         algorithm: Optional[str] = None,
         components: Sequence[str] = DEFAULT_COMPONENTS,
-        keyid: Optional[str] = None,
+        key_id: Optional[str] = None,
         label: Optional[str] = None,
         random_nonces: bool = True,
-        expires_in: Optional[int] = None,
+        expires_in: Optional[float] = None,
         tag: Optional[str] = None,
         include_alg: bool = False,
         digest_algorithms: Sequence[str] = ("sha-256",),
@@ -226,14 +236,14 @@ class HttpSignatureScheme(Scheme):
             algorithm=algorithm,
             label=label,
             components=self._components,
-            keyid=keyid,
+            key_id=key_id,
             random_nonces=random_nonces,
             expires_in=expires_in,
             tag=tag,
             include_alg=include_alg,
             clock=clock,
         )
-        self.keyid = keyid
+        self.key_id = key_id
 
     def prepare(self, url: str, headers: HeaderLines, body: Optional[bytes]) -> HeaderLines:
         if body or self._covers_digest:
@@ -244,7 +254,7 @@ class HttpSignatureScheme(Scheme):
         return list(self._signer.sign(request).headers)
 
     def __repr__(self) -> str:
-        return f"HttpSignatureScheme(keyid={self.keyid!r}, components={self._components!r})"
+        return f"HttpSignatureScheme(key_id={self.key_id!r}, components={self._components!r})"
 
 
 class JwtScheme(Scheme):
@@ -264,4 +274,111 @@ class JwtScheme(Scheme):
         return [("Authorization", "JWT " + countermark.sign_jwt(self._key, self.username, clock=self._clock))]
 
     def __repr__(self) -> str:
-        return f"JwtScheme(username={self.username!r}, kid={self._key.kid!r})"
+        return f"JwtScheme(username={self.username!r}, key_id={self._key.key_id!r})"
+
+
+# ----------------------------------------------------------------------------------------- the auth classes
+# Each adapter module defines ``class FostAuth(_common.FostAuth, <its client protocol>)`` and so on: arguments,
+# documentation and the scheme live here only.
+
+
+class SigningAuth:
+    """Base of the auth classes: holds the :class:`Scheme` that signs; the adapter sends what it returns."""
+
+    _scheme: Scheme
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._scheme!r})"
+
+
+class FostAuth(SigningAuth):
+    """FOST (django-fost-authn; HMAC-SHA1, legacy) as key ``key_id``, covering ``headers`` (default ``Host``,
+    set from the URL when the request has none). ``user`` sets and signs ``X-FOST-User``.
+
+    >>> import countermark
+    >>> auth = FostAuth("key-1", countermark.HmacKey(b"secret-value", "hmac-sha1", legacy=True))
+    >>> # client.get("https://api.example/items/", auth=auth)
+    """
+
+    def __init__(
+        self,
+        key_id: str,
+        key: HmacKey,
+        headers: Sequence[str] = ("Host",),
+        *,
+        user: Optional[str] = None,
+        clock: Optional[Clock] = None,
+    ) -> None:
+        self._scheme = FostScheme(key_id, key, headers, user=user, clock=clock)
+
+
+class HmacHeaderAuth(SigningAuth):
+    """The ``Authorization: HMAC-SHA256 key_id;signature;utc`` header of django-hmac-authentication
+    (``algorithm``: ``hmac-sha256``, ``hmac-sha384`` or ``hmac-sha512``). It signs JSON and form bodies only.
+
+    >>> import countermark
+    >>> auth = HmacHeaderAuth("my-key-id", countermark.ApiSecret.generate())
+    >>> # client.post("https://api.example/v1/resource/", json={"a": 1}, auth=auth)
+    """
+
+    def __init__(
+        self, key_id: str, secret: ApiSecret, algorithm: str = "hmac-sha256", *, clock: Optional[Clock] = None
+    ) -> None:
+        self._scheme = HmacHeaderScheme(key_id, secret, algorithm, clock=clock)
+
+
+class HttpSignatureAuth(SigningAuth):
+    """RFC 9421 HTTP Message Signatures (``Signature-Input``/``Signature``) over ``components``, with an
+    RFC 9530 ``Content-Digest`` added first when the body is non-empty or ``content-digest`` is covered.
+
+    ``key``: an :class:`~countermark.HmacKey` (hmac-sha256) or a :class:`~countermark.SigningKey` with
+    ``algorithm`` (``ed25519``, ``rsa-pss-sha512``, ``rsa-v1_5-sha256``, ``ecdsa-p256-sha256``). ``key_id``
+    defaults to the key's ``key_id``; every signature carries a fresh random nonce unless ``random_nonces=False``.
+    ``expires_in`` is in seconds. The other options are :class:`countermark.MessageSigner`'s.
+
+    >>> import countermark
+    >>> auth = HttpSignatureAuth(countermark.HmacKey(b"0" * 32), key_id="client-1")
+    >>> # client.post("https://api.example/v1/items", json={"a": 1}, auth=auth)
+    """
+
+    def __init__(
+        self,
+        key: Union[HmacKey, SigningKey],
+        *,
+        algorithm: Optional[str] = None,
+        components: Sequence[str] = DEFAULT_COMPONENTS,
+        key_id: Optional[str] = None,
+        label: Optional[str] = None,
+        random_nonces: bool = True,
+        expires_in: Optional[float] = None,
+        tag: Optional[str] = None,
+        include_alg: bool = False,
+        digest_algorithms: Sequence[str] = ("sha-256",),
+        clock: Optional[Clock] = None,
+    ) -> None:
+        self._scheme = HttpSignatureScheme(
+            key,
+            algorithm=algorithm,
+            components=components,
+            key_id=key_id,
+            label=label,
+            random_nonces=random_nonces,
+            expires_in=expires_in,
+            tag=tag,
+            include_alg=include_alg,
+            digest_algorithms=digest_algorithms,
+            clock=clock,
+        )
+
+
+class JWTAuth(SigningAuth):
+    """``Authorization: JWT <token>`` (asymmetric-jwt-auth) for ``username``, signed by ``key`` (EdDSA for
+    Ed25519, RS512 for RSA); a fresh token, with its own time and nonce, for every request.
+
+    >>> import countermark
+    >>> # key = countermark.SigningKey.from_pem(open("client.pem").read())
+    >>> # client.get("https://api.example/me", auth=JWTAuth(key, "alice"))
+    """
+
+    def __init__(self, key: SigningKey, username: str, *, clock: Optional[Clock] = None) -> None:
+        self._scheme = JwtScheme(key, username, clock=clock)

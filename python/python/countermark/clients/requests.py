@@ -5,7 +5,7 @@ Pass one as ``auth=`` (per request or on a :class:`requests.Session`)::
     import countermark, requests
     from countermark.clients.requests import HttpSignatureAuth
 
-    key = countermark.HmacKey(secret_bytes, kid="client-1")
+    key = countermark.HmacKey(secret_bytes, key_id="client-1")
     requests.post("https://api.example/v1/items", json={"a": 1}, auth=HttpSignatureAuth(key))
 
 The body is signed exactly as it goes on the wire: ``PreparedRequest.body`` after preparation (``json=``,
@@ -21,8 +21,7 @@ change of host). Disable redirects or follow them yourself when the target may r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Optional, Union
+from typing import Optional
 
 try:
     import requests as _requests
@@ -31,8 +30,6 @@ except ImportError as e:  # pragma: no cover - exercised only without requests
     raise ImportError(
         "countermark.clients.requests needs the requests package: pip install requests"
     ) from e
-
-from countermark import ApiSecret, Clock, HmacKey, SigningKey
 
 from . import _common
 
@@ -57,8 +54,8 @@ def _wire_body(r: _requests.PreparedRequest) -> Optional[bytes]:
     return data
 
 
-class _SigningAuth(AuthBase):
-    """Base of the classes below: signs a prepared request with a scheme of :mod:`countermark.clients._common`."""
+class _RequestsAuth(AuthBase):
+    """requests' side of every class below: signs a prepared request with the scheme of the shared class."""
 
     _scheme: _common.Scheme
 
@@ -70,98 +67,18 @@ class _SigningAuth(AuthBase):
             r.headers[name] = value
         return r
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._scheme!r})"
+
+class FostAuth(_common.FostAuth, _RequestsAuth):
+    """:class:`countermark.clients._common.FostAuth` for requests."""
 
 
-class FostAuth(_SigningAuth):
-    """FOST (django-fost-authn; HMAC-SHA1, legacy) as key ``key_id``, covering ``headers`` (default ``Host``,
-    which is set from the URL when the request has none). ``user`` sets and signs ``X-FOST-User``.
-
-    >>> import countermark
-    >>> auth = FostAuth("key-1", countermark.HmacKey(b"secret-value", "sha1", legacy=True))
-    >>> # requests.get("https://api.example/items/", auth=auth)
-    """
-
-    def __init__(
-        self,
-        key_id: str,
-        key: HmacKey,
-        headers: Sequence[str] = ("Host",),
-        *,
-        user: Optional[str] = None,
-        clock: Optional[Clock] = None,
-    ) -> None:
-        self._scheme = _common.FostScheme(key_id, key, headers, user=user, clock=clock)
+class HmacHeaderAuth(_common.HmacHeaderAuth, _RequestsAuth):
+    """:class:`countermark.clients._common.HmacHeaderAuth` for requests."""
 
 
-class HmacHeaderAuth(_SigningAuth):
-    """The ``Authorization: HMAC-SHA256 api_key;signature;utc`` header of django-hmac-authentication
-    (``algorithm``: ``sha256``, ``sha384`` or ``sha512``). It signs JSON and form bodies only.
-
-    >>> import countermark
-    >>> auth = HmacHeaderAuth("my-api-key", countermark.ApiSecret.generate())
-    >>> # requests.post("https://api.example/v1/resource/", json={"a": 1}, auth=auth)
-    """
-
-    def __init__(
-        self, api_key: str, secret: ApiSecret, algorithm: str = "sha256", *, clock: Optional[Clock] = None
-    ) -> None:
-        self._scheme = _common.HmacHeaderScheme(api_key, secret, algorithm, clock=clock)
+class HttpSignatureAuth(_common.HttpSignatureAuth, _RequestsAuth):
+    """:class:`countermark.clients._common.HttpSignatureAuth` for requests."""
 
 
-class HttpSignatureAuth(_SigningAuth):
-    """RFC 9421 HTTP Message Signatures (``Signature-Input``/``Signature``) over ``components``, with an
-    RFC 9530 ``Content-Digest`` added first when the body is non-empty or ``content-digest`` is covered.
-
-    ``key``: an :class:`~countermark.HmacKey` (hmac-sha256) or a :class:`~countermark.SigningKey` with
-    ``algorithm`` (``ed25519``, ``rsa-pss-sha512``, ``rsa-v1_5-sha256``, ``ecdsa-p256-sha256``). ``keyid``
-    defaults to the key's kid; every signature carries a fresh random nonce unless ``random_nonces=False``.
-    The other options are :class:`countermark.MessageSigner`'s.
-
-    >>> import countermark
-    >>> auth = HttpSignatureAuth(countermark.HmacKey(b"0" * 32), keyid="client-1")
-    >>> # requests.post("https://api.example/v1/items", json={"a": 1}, auth=auth)
-    """
-
-    def __init__(
-        self,
-        key: Union[HmacKey, SigningKey],
-        *,
-        algorithm: Optional[str] = None,
-        components: Sequence[str] = _common.DEFAULT_COMPONENTS,
-        keyid: Optional[str] = None,
-        label: Optional[str] = None,
-        random_nonces: bool = True,
-        expires_in: Optional[int] = None,
-        tag: Optional[str] = None,
-        include_alg: bool = False,
-        digest_algorithms: Sequence[str] = ("sha-256",),
-        clock: Optional[Clock] = None,
-    ) -> None:
-        self._scheme = _common.HttpSignatureScheme(
-            key,
-            algorithm=algorithm,
-            components=components,
-            keyid=keyid,
-            label=label,
-            random_nonces=random_nonces,
-            expires_in=expires_in,
-            tag=tag,
-            include_alg=include_alg,
-            digest_algorithms=digest_algorithms,
-            clock=clock,
-        )
-
-
-class JWTAuth(_SigningAuth):
-    """``Authorization: JWT <token>`` (asymmetric-jwt-auth) for ``username``, signed by ``key`` (EdDSA for
-    Ed25519, RS512 for RSA); a fresh token, with its own time and nonce, for every request.
-
-    >>> import countermark
-    >>> # key = countermark.SigningKey.from_pem(open("client.pem").read())
-    >>> # requests.get("https://api.example/me", auth=JWTAuth(key, "alice"))
-    """
-
-    def __init__(self, key: SigningKey, username: str, *, clock: Optional[Clock] = None) -> None:
-        self._scheme = _common.JwtScheme(key, username, clock=clock)
+class JWTAuth(_common.JWTAuth, _RequestsAuth):
+    """:class:`countermark.clients._common.JWTAuth` for requests."""

@@ -48,11 +48,11 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 @admin.register(PublicKey)
 class PublicKeyAdmin(admin.ModelAdmin):
-    list_display = ("kid", "user", "comment", "created_at", "last_used_at")
-    search_fields = ("kid", "comment")
+    list_display = ("key_id", "user", "comment", "created_at", "last_used_at")
+    search_fields = ("key_id", "comment")
     raw_id_fields = ("user",)
-    readonly_fields = ("kid", "created_at", "last_used_at")
+    readonly_fields = ("key_id", "created_at", "last_used_at")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        # The kid is the PEM's fingerprint: a saved key's PEM does not change (add a new key instead).
+        # The key id is the PEM's fingerprint: a saved key's PEM does not change (add a new key instead).
         return (*self.readonly_fields, "pem") if obj is not None else self.readonly_fields

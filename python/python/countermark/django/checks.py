@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
-from .conf import DEFAULTS, REPLACED, SCHEMES, raw_settings
+from .conf import DEFAULTS, DURATIONS, REPLACED, SCHEMES, raw_settings
 
 __all__ = ["check_settings", "THROTTLE_RATE"]
 
@@ -21,19 +21,13 @@ __all__ = ["check_settings", "THROTTLE_RATE"]
 THROTTLE_RATE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
 
 _POSITIVE_INTS = (
-    "CLOCK_SKEW",
-    "REQUEST_TIMEOUT",
-    "HTTP_SIGNATURE_MAX_AGE",
-    "HTTP_SIGNATURE_CLOCK_SKEW",
-    "JWT_TOLERANCE",
     "TOKEN_MAX_AGE",
-    "SIGNED_URL_LIFETIME",
     "MAX_KEYS_PER_USER",
     "FAILED_ATTEMPTS_THRESHOLD",
     "FAILED_ATTEMPTS_WINDOW",
 )
 _STRINGS = ("AUTHORIZATION_HEADER", "REALM", "NONCE_CACHE", "NONCE_PREFIX", "TOKEN_KEYWORD")
-_HMAC_ALGORITHMS = ("sha256", "sha384", "sha512")
+_HMAC_ALGORITHMS = ("hmac-sha256", "hmac-sha384", "hmac-sha512")
 _MIN_SECRET = 16
 
 
@@ -65,6 +59,18 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         value = conf[name]
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             out.append(_error(f"COUNTERMARK['{name}'] must be a positive int (seconds or a count).", f"Got {value!r}.", 3))
+    for name in DURATIONS:
+        value = conf[name]
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf")
+        ):
+            out.append(
+                _error(
+                    f"COUNTERMARK['{name}'] must be None (the core's default) or a positive number of seconds.",
+                    f"Got {value!r}.",
+                    3,
+                )
+            )
     for name in _STRINGS:
         value = conf[name]
         if not isinstance(value, str) or not value or any(c.isspace() for c in value):
@@ -86,8 +92,8 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     if not isinstance(algs, (list, tuple)) or not algs or any(a not in _HMAC_ALGORITHMS for a in algs):
         out.append(
             _error(
-                "COUNTERMARK['HMAC_ALGORITHMS'] must be a non-empty list drawn from sha256, sha384, sha512.",
-                f"Got {algs!r}.",
+                "COUNTERMARK['HMAC_ALGORITHMS'] must be a non-empty list drawn from " + ", ".join(_HMAC_ALGORITHMS) + ".",
+                f"Got {algs!r}." + _respelled(algs if isinstance(algs, (list, tuple)) else [algs]),
                 6,
             )
         )
@@ -151,7 +157,21 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     return out
 
 
-_SKA_ALGORITHMS = ("sha1", "sha224", "sha256", "sha384", "sha512", "md5")
+_SKA_ALGORITHMS = ("hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512", "hmac-md5")
+#: Spellings of countermark 0.1 (``sha256``, ``HMAC-SHA256``) -> the one spelling.
+_OLD_SPELLINGS = {
+    old: new
+    for new in (*_SKA_ALGORITHMS, "hmac-blake2s", "hmac-blake2b")
+    for old in (new.removeprefix("hmac-"), new.upper(), new.removeprefix("hmac-").upper())
+}
+
+
+def _respelled(values: Any) -> str:
+    """A hint naming the one spelling of every algorithm given in an old spelling (empty when there is none)."""
+    found = [(v, _OLD_SPELLINGS[v]) for v in values if isinstance(v, str) and v in _OLD_SPELLINGS]
+    if not found:
+        return ""
+    return " Algorithm names are spelled " + ", ".join(f"{new!r} (not {old!r})" for old, new in found) + "."
 _SKA_HELPERS = (None, "python", "javascript")
 
 
@@ -169,13 +189,20 @@ def _check_signed_urls(conf: dict[str, Any]) -> list[CheckMessage]:
     out: list[CheckMessage] = []
     alg = conf["SIGNED_URL_ALGORITHM"]
     if alg not in _SKA_ALGORITHMS:
-        out.append(_error("COUNTERMARK['SIGNED_URL_ALGORITHM'] must be one of " + ", ".join(_SKA_ALGORITHMS) + ".", f"Got {alg!r}.", 22))
-    elif alg == "md5":
+        out.append(
+            _error(
+                "COUNTERMARK['SIGNED_URL_ALGORITHM'] must be one of " + ", ".join(_SKA_ALGORITHMS) + ".",
+                f"Got {alg!r}." + _respelled([alg]),
+                22,
+            )
+        )
+    elif alg == "hmac-md5":
         out.append(
             Warning(
-                "COUNTERMARK['SIGNED_URL_ALGORITHM'] is md5: new signed URLs are signed with HMAC-MD5, a legacy "
+                "COUNTERMARK['SIGNED_URL_ALGORITHM'] is hmac-md5: new signed URLs are signed with HMAC-MD5, a legacy "
                 "algorithm kept for existing ska links.",
-                hint="Sign with sha256 and list md5 in SIGNED_URL_LEGACY_ALGORITHMS to keep validating old links.",
+                hint="Sign with hmac-sha256 and list hmac-md5 in SIGNED_URL_LEGACY_ALGORITHMS to keep validating old "
+                "links.",
                 id="countermark.W012",
             )
         )
@@ -184,7 +211,7 @@ def _check_signed_urls(conf: dict[str, Any]) -> list[CheckMessage]:
         out.append(
             _error(
                 "COUNTERMARK['SIGNED_URL_LEGACY_ALGORITHMS'] must be a list drawn from " + ", ".join(_SKA_ALGORITHMS) + ".",
-                f"Got {legacy!r}.",
+                f"Got {legacy!r}." + _respelled(legacy if isinstance(legacy, (list, tuple)) else [legacy]),
                 23,
             )
         )

@@ -18,34 +18,42 @@ Key                            Default                                     Meani
                                                                            ``token`` schemes
 ``REALM``                      ``"api"``                                   realm of the ``WWW-Authenticate``
                                                                            challenge
-``CLOCK_SKEW``                 ``300`` (s)                                 FOST timestamps may be this far from the
-                                                                           server's clock (django-fost-authn's)
-``REQUEST_TIMEOUT``            ``5`` (s)                                   age limit of an ``HMAC-SHA*`` header (as
-                                                                           django-hmac-authentication's
-                                                                           ``HMAC_AUTH_REQUEST_TIMEOUT``)
-``HMAC_ALGORITHMS``            ``["sha256", "sha384", "sha512"]``          ``HMAC-SHA*`` methods accepted
-``HTTP_SIGNATURE_MAX_AGE``     ``300`` (s)                                 RFC 9421 ``created`` at most this old
-                                                                           (plus ``HTTP_SIGNATURE_CLOCK_SKEW``)
-``HTTP_SIGNATURE_CLOCK_SKEW``  ``5`` (s)                                   RFC 9421 clock skew, either way
+``FOST_CLOCK_SKEW``            ``None``: the core's                        seconds (int or float) a FOST timestamp
+                               ``fost::DEFAULT_CLOCK_SKEW``                may be ahead of or behind the server's
+                                                                           clock
+``HMAC_MAX_AGE``               ``None``: the core's                        seconds an ``HMAC-SHA*`` header may be
+                               ``hmac_header::DEFAULT_MAX_AGE``            old
+``HMAC_ALGORITHMS``            ``["hmac-sha256", "hmac-sha384",            ``HMAC-SHA*`` methods accepted, in the
+                               "hmac-sha512"]``                            one spelling of algorithm names
+``HTTP_SIGNATURE_MAX_AGE``     ``None``: the core's RFC 9421               seconds an RFC 9421 ``created`` may be
+                               ``DEFAULT_MAX_AGE``                         old
+``HTTP_SIGNATURE_CLOCK_SKEW``  ``None``: the core's RFC 9421               seconds an RFC 9421 ``created`` may be
+                               ``DEFAULT_CLOCK_SKEW``                      ahead of the server's clock
 ``HTTP_SIGNATURE_LABEL``       ``None`` (the only signature)               RFC 9421 signature label to verify
 ``HTTP_SIGNATURE_COMPONENTS``  ``["@method", "@authority", "@path"]``      components every RFC 9421 signature must
                                                                            cover (``content-digest`` too whenever
                                                                            the request has a body)
-``JWT_TOLERANCE``              ``20`` (s)                                  asymmetric JWT ``time`` claim tolerance
+``JWT_CLOCK_SKEW``             ``None``: the core's                        seconds an asymmetric JWT's ``time``
+                               ``jwt::DEFAULT_CLOCK_SKEW``                 claim may be ahead of or behind the
+                                                                           server's clock
 ``NONCE_CACHE``                ``"default"``                               Django cache alias for single-use values
 ``NONCE_PREFIX``               ``"countermark:nonce:"``                    prefix of those cache keys
 ``TOKEN_SECRET``               ``None`` (``SECRET_KEY``)                   secret of handshake-format tokens
 ``TOKEN_MAX_AGE``              ``3600`` (s)                                token lifetime
 ``TOKEN_KEYWORD``              ``"Token"``                                 ``Authorization: <keyword> <token>``
 ``SIGNED_URL_SECRET``          ``None`` (``SECRET_KEY``)                   secret of ska signed URLs
-``SIGNED_URL_LIFETIME``        ``600`` (s)                                 lifetime of URLs this app signs
-``SIGNED_URL_ALGORITHM``       ``"sha1"`` (ska's ``Signature``)            HMAC hash that signs and validates signed
-                                                                           URLs: ``sha1``, ``sha224``, ``sha256``,
-                                                                           ``sha384``, ``sha512``, or ``md5``
-                                                                           (legacy, with a check warning)
-``SIGNED_URL_LEGACY_ALGORITHMS`` ``[]``                                    more hashes accepted when *validating*
-                                                                           only (e.g. ``["md5"]`` for links of
-                                                                           ska's ``HMACMD5Signature``)
+``SIGNED_URL_LIFETIME``        ``None``: the core's                        seconds (int or float) URLs this app
+                               ``UrlSigner::DEFAULT_LIFETIME`` (ska's)     signs are valid
+``SIGNED_URL_ALGORITHM``       ``"hmac-sha1"`` (ska's ``Signature``)       HMAC algorithm that signs and validates
+                                                                           signed URLs: ``hmac-sha1``,
+                                                                           ``hmac-sha224``, ``hmac-sha256``,
+                                                                           ``hmac-sha384``, ``hmac-sha512``, or
+                                                                           ``hmac-md5`` (legacy, with a check
+                                                                           warning)
+``SIGNED_URL_LEGACY_ALGORITHMS`` ``[]``                                    more algorithms accepted when
+                                                                           *validating* only (e.g.
+                                                                           ``["hmac-md5"]`` for links of ska's
+                                                                           ``HMACMD5Signature``)
 ``SIGNED_URL_VALUE_DUMPER``    ``None`` (ska's default)                    ``"python"`` or ``"javascript"``: ska's
                                                                            ``javascript_value_dumper``
 ``SIGNED_URL_QUOTER``          ``None`` (ska's default)                    ``"python"`` or ``"javascript"``: ska's
@@ -72,6 +80,14 @@ Key                            Default                                     Meani
                                                                            is the rightmost untrusted
                                                                            ``X-Forwarded-For`` entry
 =============================  ==========================================  ==========================================
+
+Every duration is a number of seconds (``int`` or ``float``). A duration left unset (``None``) is not passed to
+countermark, so the core's default applies: ``countermark.policy_defaults()`` lists them as the policies
+describe themselves (``clock_skew=... max_age=...``).
+
+Keys of 0.1 and their replacements (``manage.py check`` errors when an old key is set): ``CLOCK_SKEW`` ->
+``FOST_CLOCK_SKEW``, ``REQUEST_TIMEOUT`` -> ``HMAC_MAX_AGE``, ``JWT_TOLERANCE`` -> ``JWT_CLOCK_SKEW``; algorithm
+names are spelled ``hmac-sha256`` (not ``sha256``) in ``HMAC_ALGORITHMS`` and the ``SIGNED_URL_*ALGORITHM*`` keys.
 """
 
 from __future__ import annotations
@@ -82,7 +98,7 @@ from typing import Any, Optional
 from django.conf import settings as django_settings
 from django.core.signals import setting_changed
 
-__all__ = ["DEFAULTS", "REPLACED", "SCHEMES", "CountermarkSettings", "get_settings"]
+__all__ = ["DEFAULTS", "DURATIONS", "REPLACED", "SCHEMES", "CountermarkSettings", "get_settings"]
 
 #: Every scheme this app authenticates, in the default order.
 SCHEMES = ("hmac", "fost", "rfc9421", "jwt", "signed_url", "token")
@@ -91,22 +107,22 @@ DEFAULTS: dict[str, Any] = {
     "SCHEMES": list(SCHEMES),
     "AUTHORIZATION_HEADER": "Authorization",
     "REALM": "api",
-    "CLOCK_SKEW": 300,
-    "REQUEST_TIMEOUT": 5,
-    "HMAC_ALGORITHMS": ["sha256", "sha384", "sha512"],
-    "HTTP_SIGNATURE_MAX_AGE": 300,
-    "HTTP_SIGNATURE_CLOCK_SKEW": 5,
+    "FOST_CLOCK_SKEW": None,
+    "HMAC_MAX_AGE": None,
+    "HMAC_ALGORITHMS": ["hmac-sha256", "hmac-sha384", "hmac-sha512"],
+    "HTTP_SIGNATURE_MAX_AGE": None,
+    "HTTP_SIGNATURE_CLOCK_SKEW": None,
     "HTTP_SIGNATURE_LABEL": None,
     "HTTP_SIGNATURE_COMPONENTS": ["@method", "@authority", "@path"],
-    "JWT_TOLERANCE": 20,
+    "JWT_CLOCK_SKEW": None,
     "NONCE_CACHE": "default",
     "NONCE_PREFIX": "countermark:nonce:",
     "TOKEN_SECRET": None,
     "TOKEN_MAX_AGE": 3600,
     "TOKEN_KEYWORD": "Token",
     "SIGNED_URL_SECRET": None,
-    "SIGNED_URL_LIFETIME": 600,
-    "SIGNED_URL_ALGORITHM": "sha1",
+    "SIGNED_URL_LIFETIME": None,
+    "SIGNED_URL_ALGORITHM": "hmac-sha1",
     "SIGNED_URL_LEGACY_ALGORITHMS": [],
     "SIGNED_URL_VALUE_DUMPER": None,
     "SIGNED_URL_QUOTER": None,
@@ -124,7 +140,20 @@ DEFAULTS: dict[str, Any] = {
 REPLACED = {
     "LOCKOUT_BASE": "FAILED_ATTEMPTS_WINDOW (keys are no longer locked: failing client addresses are throttled)",
     "LOCKOUT_MAX": "FAILED_ATTEMPTS_WINDOW (keys are no longer locked: failing client addresses are throttled)",
+    "CLOCK_SKEW": "FOST_CLOCK_SKEW (seconds; unset means the core's default)",
+    "REQUEST_TIMEOUT": "HMAC_MAX_AGE (seconds; unset means the core's default)",
+    "JWT_TOLERANCE": "JWT_CLOCK_SKEW (seconds; unset means the core's default)",
 }
+
+#: Durations: None (the core's default) or a positive number of seconds.
+DURATIONS = (
+    "FOST_CLOCK_SKEW",
+    "HMAC_MAX_AGE",
+    "HTTP_SIGNATURE_MAX_AGE",
+    "HTTP_SIGNATURE_CLOCK_SKEW",
+    "JWT_CLOCK_SKEW",
+    "SIGNED_URL_LIFETIME",
+)
 
 
 @dataclass(frozen=True)
@@ -134,21 +163,21 @@ class CountermarkSettings:
     SCHEMES: tuple[str, ...]
     AUTHORIZATION_HEADER: str
     REALM: str
-    CLOCK_SKEW: int
-    REQUEST_TIMEOUT: int
+    FOST_CLOCK_SKEW: Optional[float]
+    HMAC_MAX_AGE: Optional[float]
     HMAC_ALGORITHMS: tuple[str, ...]
-    HTTP_SIGNATURE_MAX_AGE: int
-    HTTP_SIGNATURE_CLOCK_SKEW: int
+    HTTP_SIGNATURE_MAX_AGE: Optional[float]
+    HTTP_SIGNATURE_CLOCK_SKEW: Optional[float]
     HTTP_SIGNATURE_LABEL: Optional[str]
     HTTP_SIGNATURE_COMPONENTS: tuple[str, ...]
-    JWT_TOLERANCE: int
+    JWT_CLOCK_SKEW: Optional[float]
     NONCE_CACHE: str
     NONCE_PREFIX: str
     TOKEN_SECRET: Optional[str]
     TOKEN_MAX_AGE: int
     TOKEN_KEYWORD: str
     SIGNED_URL_SECRET: Optional[str]
-    SIGNED_URL_LIFETIME: int
+    SIGNED_URL_LIFETIME: Optional[float]
     SIGNED_URL_ALGORITHM: str
     SIGNED_URL_LEGACY_ALGORITHMS: tuple[str, ...]
     SIGNED_URL_VALUE_DUMPER: Optional[str]

@@ -280,7 +280,7 @@ class ApiKey(models.Model):
 
 class PublicKey(models.Model):
     """A user's public key (Ed25519, RSA or ECDSA P-256 SubjectPublicKeyInfo PEM): verifies the user's JWTs
-    (asymmetric-jwt-auth) and RFC 9421 signatures whose ``keyid`` is its ``kid``."""
+    (asymmetric-jwt-auth) and RFC 9421 signatures whose ``keyid`` parameter is its ``key_id``."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -289,7 +289,7 @@ class PublicKey(models.Model):
         verbose_name=_("user"),
     )
     pem = models.TextField(_("public key (PEM)"))
-    kid = models.CharField(
+    key_id = models.CharField(
         _("key id"),
         max_length=64,
         unique=True,
@@ -306,7 +306,7 @@ class PublicKey(models.Model):
         ordering = ("-created_at",)
 
     def __str__(self) -> str:
-        return f"{self.kid[:16]}… ({self.user})"
+        return f"{self.key_id[:16]}… ({self.user})"
 
     def verifying_key(self) -> countermark.VerifyingKey:
         return countermark.VerifyingKey.from_pem(self.pem)
@@ -318,10 +318,10 @@ class PublicKey(models.Model):
             raise ValidationError({"pem": _("Not a public key this library accepts: %(why)s") % {"why": e}}) from None
         # Stored in canonical form, so the fingerprint is the one clients compute from their key.
         self.pem = key.to_pem()
-        self.kid = key.fingerprint
+        self.key_id = key.fingerprint
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.kid:
+        if not self.key_id:
             self.clean()
         super().save(*args, **kwargs)
 

@@ -279,11 +279,11 @@ class HmacScheme(Scheme):
             return None
         self._gate(request, creds.key_id)
         conf = get_settings()
-        if (creds.algorithm or "").replace("hmac-", "") not in conf.HMAC_ALGORITHMS:
+        if creds.algorithm not in conf.HMAC_ALGORITHMS:
             raise self.fail("unsupported_algorithm", f"{creds.algorithm} is not in HMAC_ALGORITHMS")
         key_id = creds.key_id
         policy = countermark.HmacHeaderPolicy(
-            timeout=conf.REQUEST_TIMEOUT, seen_signatures=nonce_store(self.name, key_id or "")
+            max_age=conf.HMAC_MAX_AGE, nonce_store=nonce_store(self.name, key_id or "")
         )
 
         def verify(secret: countermark.ApiSecret) -> countermark.Verified:
@@ -309,10 +309,12 @@ class FostScheme(Scheme):
         self._gate(request, creds.key_id)
         conf = get_settings()
         key_id = creds.key_id
-        policy = countermark.FostPolicy(max_skew=conf.CLOCK_SKEW, seen_signatures=nonce_store(self.name, key_id or ""))
+        policy = countermark.FostPolicy(
+            clock_skew=conf.FOST_CLOCK_SKEW, nonce_store=nonce_store(self.name, key_id or "")
+        )
 
         def verify(secret: countermark.ApiSecret) -> countermark.Verified:
-            key = countermark.HmacKey(secret.to_base64(), "sha1", legacy=True)
+            key = countermark.HmacKey(secret.to_base64(), "hmac-sha1", legacy=True)
             return countermark.verify_fost(req, key, policy)
 
         api_key, verified = self._with_api_key(key_id, self._find_api_key(key_id), verify)
@@ -331,7 +333,7 @@ _PUBLIC_ALGORITHMS = ("ed25519", "rsa-pss-sha512", "ecdsa-p256-sha256")
 
 class HttpSignatureScheme(Scheme):
     """RFC 9421 ``Signature-Input``/``Signature`` (with RFC 9530 ``Content-Digest`` over any body). ``keyid`` names
-    an :class:`ApiKey` (``hmac-sha256`` over the decoded secret) or a :class:`PublicKey` by its ``kid``."""
+    an :class:`ApiKey` (``hmac-sha256`` over the decoded secret) or a :class:`PublicKey` by its key id."""
 
     name = "rfc9421"
     challenge_word = "Signature"
@@ -345,38 +347,41 @@ class HttpSignatureScheme(Scheme):
         key_id = creds.key_id
         self._gate(request, key_id)
         if not key_id:
-            raise self.fail("malformed", "the signature has no keyid")
+            raise self.fail("malformed", "the signature has no key id (keyid parameter)")
         has_body = bool(request.body)
         components = list(conf.HTTP_SIGNATURE_COMPONENTS)
         if has_body and "content-digest" not in components:
             components.append("content-digest")
+        # MessagePolicy's max_age=None means "no age limit": an unset HTTP_SIGNATURE_MAX_AGE is left out instead,
+        # so that the core's default applies.
+        max_age: dict[str, Any] = {} if conf.HTTP_SIGNATURE_MAX_AGE is None else {"max_age": conf.HTTP_SIGNATURE_MAX_AGE}
         policy = countermark.MessagePolicy(
-            max_skew=conf.HTTP_SIGNATURE_CLOCK_SKEW,
-            max_age=conf.HTTP_SIGNATURE_MAX_AGE,
+            clock_skew=conf.HTTP_SIGNATURE_CLOCK_SKEW,
             required_components=components,
             label=conf.HTTP_SIGNATURE_LABEL,
-            require_keyid=True,
+            require_key_id=True,
             check_content_digest=has_body,
-            nonces=nonce_store(self.name, key_id),
+            nonce_store=nonce_store(self.name, key_id),
             remember_signatures=True,
+            **max_age,
         )
         alg = creds.algorithm
         api_key = self._find_api_key(key_id)
         # Looked up whether or not an API key has this id: an unknown id must not cost one query more.
-        public = PublicKey.objects.select_related("user").filter(kid=key_id).first() if len(key_id) <= MAX_KEY_ID else None
+        public = PublicKey.objects.select_related("user").filter(key_id=key_id).first() if len(key_id) <= MAX_KEY_ID else None
         if api_key is None:
             if public is not None:
                 verified = countermark.verify_message_signature(req, self._public_key(public, alg), policy)
                 if not public.user.is_active:
-                    raise self.fail("inactive_user", f"public key {public.kid}")
+                    raise self.fail("inactive_user", f"public key {public.key_id}")
                 public.touch()
-                return public.user, _signed(self.name, verified, public.kid, public.user)
+                return public.user, _signed(self.name, verified, public.key_id, public.user)
         elif alg not in (None, "hmac-sha256"):
             # An API key is a shared secret: it verifies hmac-sha256 and nothing else (no key confusion).
             raise self.fail("unsupported_algorithm", f"{alg} with shared-secret key {key_id}")
 
         def verify(secret: countermark.ApiSecret) -> countermark.Verified:
-            key = countermark.MessageVerifyingKey.hmac(countermark.HmacKey(bytes(secret), "sha256"))
+            key = countermark.MessageVerifyingKey.hmac(countermark.HmacKey(bytes(secret), "hmac-sha256"))
             return countermark.verify_message_signature(req, key, policy)
 
         api_key, verified = self._with_api_key(key_id, api_key, verify)
@@ -388,13 +393,13 @@ class HttpSignatureScheme(Scheme):
             try:
                 return countermark.MessageVerifyingKey.public(vk, alg)
             except (cm_errors.InvalidKey, cm_errors.UnsupportedAlgorithm):
-                raise self.fail("unsupported_algorithm", f"{alg} with public key {public.kid}") from None
+                raise self.fail("unsupported_algorithm", f"{alg} with public key {public.key_id}") from None
         for candidate in _PUBLIC_ALGORITHMS:
             try:
                 return countermark.MessageVerifyingKey.public(vk, candidate)
             except (cm_errors.InvalidKey, cm_errors.UnsupportedAlgorithm):
                 continue
-        raise self.fail("unsupported_algorithm", f"no algorithm for public key {public.kid}")
+        raise self.fail("unsupported_algorithm", f"no algorithm for public key {public.key_id}")
 
 
 class JwtScheme(Scheme):
@@ -414,7 +419,7 @@ class JwtScheme(Scheme):
         user = _user_by_name(username)
         public_keys = list(user.countermark_public_keys.all()) if user is not None else []
         policy = countermark.JwtPolicy(
-            tolerance=get_settings().JWT_TOLERANCE, nonces=nonce_store(self.name, username)
+            clock_skew=get_settings().JWT_CLOCK_SKEW, nonce_store=nonce_store(self.name, username)
         )
         keys = [pk.verifying_key() for pk in public_keys] or [decoy_verifying_key()]
         verified = countermark.verify_jwt(token, keys, policy)
@@ -422,14 +427,14 @@ class JwtScheme(Scheme):
             raise self.fail("bad_signature", "decoy verified")  # pragma: no cover
         if not user.is_active:
             raise self.fail("inactive_user", f"user {username}")
-        used = next((pk for pk in public_keys if pk.kid == verified.key_id), None)
+        used = next((pk for pk in public_keys if pk.key_id == verified.key_id), None)
         if used is not None:
             used.touch()
         return user, _signed(self.name, verified, verified.key_id, user)
 
 
 #: The hash of handshake-format tokens made and verified here.
-TOKEN_ALGORITHM = "sha256"
+TOKEN_ALGORITHM = "hmac-sha256"
 
 
 def _token_key() -> countermark.HmacKey:
@@ -468,7 +473,7 @@ class TokenScheme(Scheme):
             key_id=None,
             user=user.get_username(),
             covered=(),
-            algorithm="hmac-sha256",
+            algorithm=TOKEN_ALGORITHM,
             created=float(verified.timestamp),
             extra={f"field{i}": f for i, f in enumerate(verified.fields[1:], 1)},
         )
@@ -503,10 +508,10 @@ def _validated_algorithm(params: list[tuple[str, str]]) -> str:
         for alg in (conf.SIGNED_URL_ALGORITHM, *conf.SIGNED_URL_LEGACY_ALGORITHMS):
             try:
                 url_signer(algorithm=alg).validate(params)
-                return f"hmac-{alg}"
+                return alg
             except cm_errors.CountermarkError:
                 continue
-    return f"hmac-{conf.SIGNED_URL_ALGORITHM}"
+    return conf.SIGNED_URL_ALGORITHM
 
 
 class SignedUrlScheme(Scheme):

@@ -11,7 +11,7 @@ from ._util import get_user
 
 class Command(BaseCommand):
     help = (
-        "Adds the public key in FILE (PEM: Ed25519, RSA or ECDSA P-256; '-' for stdin) to USER and prints its kid, "
+        "Adds the public key in FILE (PEM: Ed25519, RSA or ECDSA P-256; '-' for stdin) to USER and prints its key id, "
         "the key id JWTs and RFC 9421 signatures name it by."
     )
 
@@ -34,4 +34,4 @@ class Command(BaseCommand):
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from None
         key.save()
-        self.stdout.write(f"kid: {key.kid}")
+        self.stdout.write(f"key_id: {key.key_id}")

@@ -8,7 +8,7 @@ from ...models import ApiKey, PublicKey
 
 
 class Command(BaseCommand):
-    help = "Revokes the API key KEY_ID for good, or deletes the public key whose kid is KEY_ID."
+    help = "Revokes the API key KEY_ID for good, or deletes the public key whose key id is KEY_ID."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("key_id")
@@ -23,7 +23,7 @@ class Command(BaseCommand):
             api_key.revoke()
             self.stdout.write(f"revoked API key {key_id}")
             return
-        deleted, _ = PublicKey.objects.filter(kid=key_id).delete()
+        deleted, _ = PublicKey.objects.filter(key_id=key_id).delete()
         if not deleted:
             raise CommandError(f"no API key or public key {key_id!r}")
         self.stdout.write(f"deleted public key {key_id}")
