@@ -63,11 +63,12 @@ def signed_url(
     url: str,
     auth_user: str,
     *,
-    lifetime: Optional[int] = None,
+    lifetime: Optional[float] = None,
     extra: Optional[Mapping[str, Union[str, int, float, bool, None]]] = None,
 ) -> str:
-    """``url`` signed for ``auth_user`` (a username), valid ``lifetime`` seconds (default
-    ``COUNTERMARK['SIGNED_URL_LIFETIME']``); ``extra`` values are signed too."""
+    """``url`` signed for ``auth_user`` (a username), valid ``lifetime`` seconds (int or float; default
+    ``COUNTERMARK['SIGNED_URL_LIFETIME']``, and when that is unset the core's signed-URL lifetime); ``extra`` values
+    are signed too."""
     life = get_settings().SIGNED_URL_LIFETIME if lifetime is None else lifetime
     return url_signer().sign_url(url, auth_user, lifetime=life, extra=dict(extra or {}))
 
@@ -75,7 +76,7 @@ def signed_url(
 def sign_url(
     auth_user: Union[str, Callable[[Any], str]],
     *,
-    lifetime: Optional[int] = None,
+    lifetime: Optional[float] = None,
     extra: Optional[Mapping[str, Union[str, int, float, bool, None]]] = None,
 ) -> Callable[[F], F]:
     """Decorates a model method returning a URL so that it returns the URL signed::

@@ -72,7 +72,7 @@ def obtain_api_key(request: HttpRequest) -> HttpResponse:
     )
 
 
-def login_url(user: Any, *, next_url: Optional[str] = None, lifetime: Optional[int] = None) -> str:
+def login_url(user: Any, *, next_url: Optional[str] = None, lifetime: Optional[float] = None) -> str:
     """A signed, single-use URL of :func:`signed_url_login` that logs ``user`` in (then goes to ``next_url``)."""
     extra = {"next": next_url} if next_url else None
     return signed_url(reverse("countermark-signed-url-login"), user.get_username(), lifetime=lifetime, extra=extra)

@@ -1,4 +1,4 @@
-"""``{% load countermark %}``: ``{% signed_url url auth_user [lifetime=600] [key=value ...] %}`` writes ``url``
+"""``{% load countermark %}``: ``{% signed_url url auth_user [lifetime=seconds] [key=value ...] %}`` writes ``url``
 signed for ``auth_user`` (a username or a user), with every other keyword signed as an extra field; ``as name``
 stores it instead."""
 
@@ -14,6 +14,6 @@ register = template.Library()
 
 
 @register.simple_tag
-def signed_url(url: str, auth_user: Any, lifetime: Optional[int] = None, **extra: Any) -> str:
+def signed_url(url: str, auth_user: Any, lifetime: Optional[float] = None, **extra: Any) -> str:
     username = auth_user.get_username() if hasattr(auth_user, "get_username") else str(auth_user)
-    return _signed_url(str(url), username, lifetime=None if lifetime is None else int(lifetime), extra=extra)
+    return _signed_url(str(url), username, lifetime=None if lifetime is None else float(lifetime), extra=extra)
