@@ -160,3 +160,16 @@ def test_header_lines_as_lists_from_json():
     assert r.headers == [("X-A", "1"), ("X-B", "2")]
     with pytest.raises(TypeError):
         countermark.Request("GET", "/", headers=[["only-a-name"]])
+
+
+def test_token_max_age_is_int_or_float_seconds():
+    made = Tokens(HmacKey(SECRET), clock=countermark.Clock.fixed(1_700_000_000)).create("alice")
+    later = Tokens(HmacKey(SECRET), clock=countermark.Clock.fixed(1_700_000_010))
+    assert later.verify(made, max_age=10).fields == ["alice"]
+    assert later.verify(made, max_age=10.5).fields == ["alice"]
+    with pytest.raises(countermark.Expired):
+        later.verify(made, max_age=9.5)
+    with pytest.raises(countermark.InvalidValue):
+        later.verify(made, max_age=-1)
+    with pytest.raises(TypeError):
+        later.verify(made, max_age="10")

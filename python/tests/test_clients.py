@@ -564,6 +564,28 @@ def test_reprs_hide_secrets():
         assert secret.to_base64() not in text
 
 
+@pytest.mark.parametrize("name", ["FostAuth", "HmacHeaderAuth", "HttpSignatureAuth", "JWTAuth"])
+def test_requests_and_httpx_classes_are_one_implementation(name):
+    # Arguments, documentation and signing scheme live once, in countermark.clients._common; each client module
+    # adds only its auth protocol (requests' AuthBase, httpx.Auth).
+    from countermark.clients import _common
+
+    shared = getattr(_common, name)
+    for module, protocol in ((cm_requests, requests.auth.AuthBase), (cm_httpx, httpx.Auth)):
+        cls = getattr(module, name)
+        assert issubclass(cls, shared) and issubclass(cls, protocol), (module.__name__, name)
+        assert "__init__" not in vars(cls) and "__repr__" not in vars(cls), (module.__name__, name)
+        assert cls.__init__ is shared.__init__
+
+
+def test_key_ids_of_asymmetric_keys():
+    sk = SigningKey.from_pem(ED25519_PEM)
+    assert sk.key_id == sk.verifying_key.key_id == sk.verifying_key.fingerprint
+    renamed = sk.verifying_key.with_key_id("ed-1")
+    assert renamed.key_id == "ed-1" and renamed.fingerprint == sk.verifying_key.fingerprint
+    assert 'key_id="ed-1"' in repr(renamed)
+
+
 def test_bad_options_fail_at_construction():
     with pytest.raises(TypeError):
         cm_requests.FostAuth("key-1", fost_key(), headers="Host")
