@@ -259,7 +259,7 @@ impl Explanation {
     }
 
     /// The explanation as text, one `name: value` step per line (multi-line values such as the string to sign
-    /// are indented by two spaces, each line shown as Rust escapes it so tabs and carriage returns are visible).
+    /// are indented by two spaces; control characters such as tabs and carriage returns are shown escaped, `\t`, `\r`).
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let mut line = |name: &str, value: &str| {
@@ -291,7 +291,14 @@ impl Explanation {
             Some(text) => {
                 let _ = writeln!(out, "string_to_sign:");
                 for l in text.split('\n') {
-                    let escaped: String = l.chars().flat_map(char::escape_debug).collect();
+                    let mut escaped = String::with_capacity(l.len());
+                    for c in l.chars() {
+                        if c.is_control() {
+                            escaped.extend(c.escape_debug());
+                        } else {
+                            escaped.push(c);
+                        }
+                    }
                     let _ = writeln!(out, "  {escaped}");
                 }
             }
