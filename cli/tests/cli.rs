@@ -1654,3 +1654,44 @@ fn algorithm_flags_take_the_one_spelling_and_name_it_when_refused() {
         );
     }
 }
+
+/// The README's `request explain` example, run as written with this binary first on PATH.
+#[test]
+fn readme_request_explain_block_runs() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let start = readme
+        .find("```sh\n# request explain:")
+        .expect("the README's request explain example");
+    let block = &readme[start + "```sh\n".len()..];
+    let block = &block[..block.find("```").unwrap()];
+    let dir = TempDir::new("readme");
+    let bin_dir = std::path::Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", block])
+        .current_dir(&dir.0)
+        .env("PATH", path)
+        .env_remove("COUNTERMARK_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(text.contains("verdict: bad_signature\n"), "{text}");
+    assert!(text.contains("\nstring_to_sign:\n"), "{text}");
+    assert_eq!(text.matches("exit 1 (refused)").count(), 2, "{text}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.0.join("explanation.json")).unwrap()).unwrap();
+    assert_eq!(json["verdict"], "bad_signature");
+    assert_eq!(json["scheme"], "hmac");
+}
