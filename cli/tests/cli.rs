@@ -1695,3 +1695,70 @@ fn readme_request_explain_block_runs() {
     assert_eq!(json["verdict"], "bad_signature");
     assert_eq!(json["scheme"], "hmac");
 }
+
+#[test]
+fn request_explain_rfc9421_with_a_public_key() {
+    use countermark::http::message_signatures::{Component, HttpSignatureAlgorithm, MessageSigner};
+    let dir = TempDir::new("explain-asym");
+    let private = countermark::SigningKey::from_pem(TEST_ED25519_PEM).unwrap();
+    let request = countermark::http::Request::new("GET", "https://api.example.com/me").unwrap();
+    let signed = MessageSigner::asymmetric(&private, HttpSignatureAlgorithm::Ed25519)
+        .and_then(|s| s.with_keyid("alice-ed"))
+        .and_then(|s| {
+            s.with_components(
+                ["@method", "@authority", "@path"]
+                    .into_iter()
+                    .map(|c| Component::parse(c).unwrap()),
+            )
+        })
+        .and_then(|s| s.sign(&request))
+        .unwrap();
+    let raw = format!(
+        "GET /me HTTP/1.1\nHost: api.example.com\nSignature-Input: {}\nSignature: {}\n\n",
+        signed.signature_input(),
+        signed.signature()
+    );
+    let file = dir.file("asym.http", raw.as_bytes());
+    let public = dir.file("alice.pub.pem", private.verifying_key().to_pem().as_bytes());
+    let out = request_explain(
+        None,
+        &[
+            "rfc9421",
+            "--json",
+            "--public-key",
+            public.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let json = explanation_json(&out);
+    assert_eq!(json["verdict"], "valid");
+    assert_eq!(json["algorithm"], "ed25519");
+    assert_eq!(json["key_id"], "alice-ed");
+    assert_eq!(json["string_to_sign"], signed.signature_base());
+    assert!(json["expected_signature"].is_null());
+    assert_eq!(json["signature_matches"], true);
+
+    let other = dir.file("other.pub.pem", other_ed25519_public_pem().as_bytes());
+    let out = request_explain(
+        None,
+        &[
+            "rfc9421",
+            "--json",
+            "--public-key",
+            other.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json = explanation_json(&out);
+    assert_eq!(
+        (
+            json["verdict"].as_str(),
+            json["signature_matches"].as_bool()
+        ),
+        (Some("bad_signature"), Some(false))
+    );
+}
