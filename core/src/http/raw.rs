@@ -22,7 +22,7 @@
 //! * A header line is `name: value` with no space before the colon (RFC 9112 5.1); surrounding spaces and tabs of
 //!   the value are dropped. Obsolete line folding (a line starting with a space or tab) is refused, and so is
 //!   every rule [`Request::with_header`] enforces (control characters, a second `Host`, more than
-//!   [`MAX_HEADERS`](super::MAX_HEADERS) lines or a line over [`MAX_HEADER_LEN`](super::MAX_HEADER_LEN) bytes).
+//!   [`MAX_HEADERS`] lines or a line over [`MAX_HEADER_LEN`] bytes).
 //! * The body is every byte after the blank line. `Transfer-Encoding` is refused (chunked bodies are not
 //!   decoded); a `Content-Length` must be one decimal number equal to the body's length. Without a body and
 //!   without `Content-Length` the request has no body ([`Request::body`] is `None`).
