@@ -13,16 +13,19 @@ use std::process::ExitCode;
 
 use base64::Engine as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::sync::Arc;
+
 use countermark::http::fost::{self, FostSigner};
-use countermark::http::hmac_header::{ApiSecret, HmacHeaderSigner};
+use countermark::http::hmac_header::{self, ApiSecret, HmacHeaderSigner};
 use countermark::http::message_signatures::{
-    content_digest, Component, DigestAlgorithm, MessageSigner,
+    content_digest, Component, DigestAlgorithm, HttpSignatureAlgorithm, MessagePolicy,
+    MessageSigner, MessageVerifyingKey, UnverifiedMessageSignature,
 };
 use countermark::http::Request;
-use countermark::jwt::Token;
+use countermark::jwt::{Token, UnverifiedJwt};
 use countermark::{
-    Algorithm, Expiry, Extra, HmacKey, Quoter, Secret, SigningKey, SystemClock, Tokens, UrlSigner,
-    ValidUntil, ValueDumper,
+    Algorithm, Clock, Expiry, Explanation, Extra, FixedClock, HmacKey, Quoter, Secret, SigningKey,
+    SystemClock, Tokens, UrlSigner, ValidUntil, ValueDumper, VerifyingKey,
 };
 use zeroize::Zeroizing;
 
@@ -53,7 +56,7 @@ Examples:
 const TOKEN_CREATE_HELP: &str = "\
 Examples:
   countermark token create --secret-file secret user 42          # user:42:<timestamp>:<random>:<hmac>
-  countermark token create --secret-env API_SECRET --alg sha512 service-a";
+  countermark token create --secret-env API_SECRET --algorithm hmac-sha512 service-a";
 
 const TOKEN_VERIFY_HELP: &str = "\
 Exit status 1 when the token is refused; stderr names the failure kind (bad_signature, expired, not_yet_valid,
@@ -86,13 +89,14 @@ Exit status 1 when the URL is refused; stderr gives every reason (bad_signature,
 
 Examples:
   countermark url verify --secret-file secret 'https://e.com/report.pdf?signature=...'
-  countermark url verify --secret-file secret --alg sha256 --json \"$URL\"
-  countermark url verify --secret-file secret --alg md5 --quoter javascript \"$URL\"   # ska's JavaScript port";
+  countermark url verify --secret-file secret --algorithm hmac-sha256 --json \"$URL\"
+  countermark url verify --secret-file secret --algorithm hmac-md5 --quoter javascript \"$URL\"   # ska's JavaScript port";
 
 const REQUEST_HELP: &str = "\
 Examples:
   countermark request sign rfc9421 --key-id client-1 --method GET --url 'https://api.example.com/v1/items?page=2'
   countermark request sign jwt --user alice --private-key-file alice.pem --method GET --url https://e.com/me
+  countermark request explain hmac captured-request.http       # why was it refused?
 The shared secret comes from COUNTERMARK_SECRET only: export COUNTERMARK_SECRET=\"$(countermark keygen --format base64)\"";
 
 const REQUEST_SIGN_HELP: &str = "\
@@ -122,6 +126,29 @@ Examples:
     --body-file body.json --content-type application/json
   countermark request sign jwt --user alice --private-key-file alice.pem --method GET --url https://e.com/me
   export COUNTERMARK_SECRET=\"$(countermark keygen --format base64)\"   # first, for hmac, fost and rfc9421";
+
+const REQUEST_EXPLAIN_HELP: &str = "\
+Reads a raw HTTP/1.1 request (request line, header lines, a blank line, then the body; lines end with CRLF or
+LF) from FILE, or from stdin with `-`, verifies it as the server does and prints each step: the verdict (valid,
+or the reason a server gives: bad_signature, expired, not_yet_valid, malformed, unsupported_algorithm, ...), the
+string to sign (signature base) built from the request as received, the headers or components it covers, the
+time-window verdict, the signature received and, for shared-secret schemes, the signature expected. The key
+itself is never printed. No nonce store is consulted, so replays are not detected.
+
+The body is every byte after the blank line (a Content-Length header must match it). An origin-form target
+(`POST /items HTTP/1.1`) takes its authority from Host and its scheme from --url-scheme.
+
+Keys: hmac, fost, fost-url and rfc9421 read the shared secret from COUNTERMARK_SECRET as `request sign` does
+(hmac and rfc9421 use the decoded bytes, fost the base64 text); jwt, and rfc9421 signed with a private key, read
+the PEM public key of --public-key instead. Policies are the core's defaults (RFC 9421: created and keyid
+required, the body checked against Content-Digest when there is one).
+
+Exit codes: 0 valid, 1 refused (the explanation says why), 2 usage or configuration error.
+
+Examples:
+  countermark request explain hmac request.http
+  countermark request explain rfc9421 --json --at 1700000000 - < request.http
+  countermark request explain jwt --public-key alice.pub.pem request.http";
 
 /// The environment variable `request sign` reads the shared secret from.
 const SIGNING_SECRET_ENV: &str = "COUNTERMARK_SECRET";
@@ -159,6 +186,9 @@ enum RequestCommand {
     /// Sign a request with SCHEME and print the header lines to add to it.
     #[command(after_help = REQUEST_SIGN_HELP)]
     Sign(RequestSignArgs),
+    /// Verify a raw HTTP request read from FILE (or `-`) with SCHEME and explain every step.
+    #[command(after_help = REQUEST_EXPLAIN_HELP)]
+    Explain(RequestExplainArgs),
 }
 
 #[derive(Subcommand)]
@@ -213,9 +243,10 @@ struct SecretSource {
 struct TokenCreateArgs {
     #[command(flatten)]
     secret: SecretSource,
-    /// HMAC hash: sha256, sha384, sha512, sha224, sha1, blake2s, blake2b.
-    #[arg(long, default_value = "sha256", value_parser = parse_alg)]
-    alg: Algorithm,
+    /// HMAC algorithm: hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224, hmac-sha1, hmac-blake2s,
+    /// hmac-blake2b.
+    #[arg(long, value_name = "ALGORITHM", default_value = "hmac-sha256", value_parser = parse_alg)]
+    algorithm: Algorithm,
     /// The fields the token carries.
     fields: Vec<String>,
 }
@@ -224,9 +255,9 @@ struct TokenCreateArgs {
 struct TokenVerifyArgs {
     #[command(flatten)]
     secret: SecretSource,
-    /// HMAC hash the token was made with.
-    #[arg(long, default_value = "sha256", value_parser = parse_alg)]
-    alg: Algorithm,
+    /// HMAC algorithm the token was made with (hmac-sha256, ...).
+    #[arg(long, value_name = "ALGORITHM", default_value = "hmac-sha256", value_parser = parse_alg)]
+    algorithm: Algorithm,
     /// Accept only tokens created within this many seconds of now (either side). Without it, tokens never
     /// expire.
     #[arg(long, value_name = "SECONDS")]
@@ -246,10 +277,11 @@ struct UrlSignArgs {
     /// The user the URL is signed for (ska's auth_user).
     #[arg(long)]
     user: String,
-    /// HMAC hash: sha1 (ska's default), sha224, sha256, sha384, sha512, blake2s, blake2b, or md5 (legacy: ska's
-    /// HMACMD5Signature, signs only when named here; prefer sha256 for new links).
-    #[arg(long, default_value = "sha1", value_parser = parse_alg)]
-    alg: Algorithm,
+    /// HMAC algorithm: hmac-sha1 (ska's default), hmac-sha224, hmac-sha256, hmac-sha384, hmac-sha512,
+    /// hmac-blake2s, hmac-blake2b, or hmac-md5 (legacy: ska's HMACMD5Signature, signs only when named here; prefer
+    /// hmac-sha256 for new links).
+    #[arg(long, value_name = "ALGORITHM", default_value = "hmac-sha1", value_parser = parse_alg)]
+    algorithm: Algorithm,
     #[command(flatten)]
     helpers: SkaHelpers,
     /// Seconds the URL stays valid.
@@ -269,9 +301,9 @@ struct UrlSignArgs {
 struct UrlVerifyArgs {
     #[command(flatten)]
     secret: SecretSource,
-    /// HMAC hash the URL was signed with (md5 for links of ska's legacy HMACMD5Signature).
-    #[arg(long, default_value = "sha1", value_parser = parse_alg)]
-    alg: Algorithm,
+    /// HMAC algorithm the URL was signed with (hmac-md5 for links of ska's legacy HMACMD5Signature).
+    #[arg(long, value_name = "ALGORITHM", default_value = "hmac-sha1", value_parser = parse_alg)]
+    algorithm: Algorithm,
     #[command(flatten)]
     helpers: SkaHelpers,
     /// Print a JSON object: {"auth_user": …, "valid_until": …, "extra": {…}}.
@@ -355,8 +387,72 @@ struct RequestSignArgs {
     private_key_file: Option<PathBuf>,
 }
 
+/// An HMAC algorithm in its one spelling (`hmac-sha256`); `sha256` and `HMAC-SHA256` are refused.
 fn parse_alg(s: &str) -> Result<Algorithm, String> {
-    s.parse().map_err(|e: countermark::Error| e.to_string())
+    Algorithm::HMAC
+        .into_iter()
+        .find(|a| a.name() == s)
+        .ok_or_else(|| {
+            let names: Vec<&str> = Algorithm::HMAC.iter().map(|a| a.name()).collect();
+            format!("unknown algorithm {s:?}: use one of {}", names.join(", "))
+        })
+}
+
+/// The schemes `request explain` explains: those of `request sign`, and FOST signed URLs.
+#[derive(Clone, Copy, ValueEnum)]
+enum ExplainScheme {
+    /// django-hmac-authentication: `Authorization: HMAC-SHA256 key;signature;utc`.
+    Hmac,
+    /// django-fost-authn: `Authorization: FOST key:signature`.
+    Fost,
+    /// django-fost-authn signed URLs (`_k`, `_e`, `_s` query parameters).
+    FostUrl,
+    /// RFC 9421 HTTP Message Signatures.
+    Rfc9421,
+    /// asymmetric-jwt-auth: `Authorization: JWT <token>`.
+    Jwt,
+}
+
+impl ExplainScheme {
+    /// The name the explanation carries (`Explanation::scheme`).
+    fn name(self) -> &'static str {
+        match self {
+            ExplainScheme::Hmac => "hmac",
+            ExplainScheme::Fost => "fost",
+            ExplainScheme::FostUrl => "fost-url",
+            ExplainScheme::Rfc9421 => "rfc9421",
+            ExplainScheme::Jwt => "jwt",
+        }
+    }
+}
+
+/// The scheme of an origin-form request target.
+#[derive(Clone, Copy, ValueEnum)]
+enum UrlScheme {
+    Https,
+    Http,
+}
+
+#[derive(Args)]
+struct RequestExplainArgs {
+    /// The scheme the request is verified with.
+    #[arg(value_enum)]
+    scheme: ExplainScheme,
+    /// File holding the raw HTTP/1.1 request, or `-` for stdin.
+    file: String,
+    /// Print one JSON object (scheme, verdict, message, algorithm, key_id, string_to_sign, components,
+    /// time_window, created, expires, received_signature, expected_signature, signature_matches, replay_checked).
+    #[arg(long)]
+    json: bool,
+    /// PEM file with the public key (jwt; rfc9421 signed with a private key).
+    #[arg(long, value_name = "PEM")]
+    public_key: Option<PathBuf>,
+    /// Verify as of this time (Unix seconds) instead of now: for a request captured earlier.
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    at: Option<i64>,
+    /// The scheme the request was received over, for an origin-form target.
+    #[arg(long, value_enum, default_value_t = UrlScheme::Https)]
+    url_scheme: UrlScheme,
 }
 
 fn parse_extra(s: &str) -> Result<(String, String), String> {
@@ -393,6 +489,7 @@ fn main() -> ExitCode {
         Command::Url(UrlCommand::Sign(args)) => url_sign(&args),
         Command::Url(UrlCommand::Verify(args)) => url_verify(&args),
         Command::Request(RequestCommand::Sign(args)) => request_sign(&args),
+        Command::Request(RequestCommand::Explain(args)) => request_explain(&args),
     };
     // The one place errors become exit codes.
     let (code, msg) = match result {
@@ -429,7 +526,7 @@ fn token_create(args: &TokenCreateArgs) -> Result<(), CliError> {
             "give at least one FIELD (a token with no fields carries nothing but its time)".into(),
         ));
     }
-    let tokens = Tokens::new(hmac_key(args.alg, &args.secret, false)?);
+    let tokens = Tokens::new(hmac_key(args.algorithm, &args.secret, false)?);
     let token = tokens
         .create(&args.fields)
         .map_err(|e| CliError::config("cannot create the token", e))?;
@@ -437,7 +534,7 @@ fn token_create(args: &TokenCreateArgs) -> Result<(), CliError> {
 }
 
 fn token_verify(args: &TokenVerifyArgs) -> Result<(), CliError> {
-    let tokens = Tokens::new(hmac_key(args.alg, &args.secret, false)?);
+    let tokens = Tokens::new(hmac_key(args.algorithm, &args.secret, false)?);
     let stdin_token;
     let token = if args.token == "-" {
         stdin_token = read_stdin_token()?;
@@ -456,15 +553,17 @@ fn token_verify(args: &TokenVerifyArgs) -> Result<(), CliError> {
 }
 
 fn url_sign(args: &UrlSignArgs) -> Result<(), CliError> {
-    if args.alg.is_legacy() {
+    if args.algorithm.is_legacy() {
         eprintln!(
-            "countermark: warning: {} is a legacy algorithm, kept for existing links; sign new links with sha256",
-            args.alg
+            "countermark: warning: {} is a legacy algorithm, kept for existing links; sign new links with hmac-sha256",
+            args.algorithm
         );
     }
-    let signer = args
-        .helpers
-        .apply(UrlSigner::new(hmac_key(args.alg, &args.secret, true)?));
+    let signer = args.helpers.apply(UrlSigner::new(hmac_key(
+        args.algorithm,
+        &args.secret,
+        true,
+    )?));
     let mut extra = Extra::new();
     for (k, v) in &args.extras {
         if extra.get(k).is_some() {
@@ -485,9 +584,11 @@ fn url_sign(args: &UrlSignArgs) -> Result<(), CliError> {
 }
 
 fn url_verify(args: &UrlVerifyArgs) -> Result<(), CliError> {
-    let signer = args
-        .helpers
-        .apply(UrlSigner::new(hmac_key(args.alg, &args.secret, true)?));
+    let signer = args.helpers.apply(UrlSigner::new(hmac_key(
+        args.algorithm,
+        &args.secret,
+        true,
+    )?));
     let data = signer.validate_url(&args.url).map_err(|rejection| {
         let kinds: Vec<&str> = rejection
             .failures()
@@ -630,6 +731,195 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
         }
     };
     print_lines(lines)
+}
+
+/// The most bytes `request explain` reads: the largest head the core accepts and a 64 MiB body.
+const MAX_RAW_REQUEST: usize = countermark::http::raw::MAX_HEAD_LEN + 64 * 1024 * 1024;
+
+fn request_explain(args: &RequestExplainArgs) -> Result<(), CliError> {
+    let raw = read_raw_request(&args.file)?;
+    let clock: Arc<dyn Clock> = match args.at {
+        Some(secs) => Arc::new(FixedClock::at_secs(secs)),
+        None => Arc::new(SystemClock),
+    };
+    let scheme = args.scheme.name();
+    // Keys come first: a missing secret is a usage error whatever the request holds.
+    let key = ExplainKey::load(args)?;
+    let explanation = match raw_request(&raw, args.url_scheme) {
+        Err(e) => Explanation::refused_at_parse(scheme, e),
+        Ok(request) => explain(args.scheme, &request, &key, clock)
+            .unwrap_or_else(|e| Explanation::refused_at_parse(scheme, e)),
+    };
+    if args.json {
+        print_lines([explanation.to_json()])?;
+    } else {
+        print_lines([explanation.to_text().trim_end()])?;
+    }
+    match explanation.error() {
+        None => Ok(()),
+        Some(e) => Err(CliError::Refused(format!("request refused: {e}"))),
+    }
+}
+
+/// The raw request from a file or stdin, at most `MAX_RAW_REQUEST` bytes.
+fn read_raw_request(file: &str) -> Result<Vec<u8>, CliError> {
+    let mut bytes = Vec::new();
+    let limit = MAX_RAW_REQUEST as u64 + 1;
+    let read = if file == "-" {
+        std::io::stdin().take(limit).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(file).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| CliError::config(&format!("cannot read {file}"), e))?;
+    if bytes.len() > MAX_RAW_REQUEST {
+        return Err(CliError::Refused(format!(
+            "request refused: too_large: more than {MAX_RAW_REQUEST} bytes"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The core's view of the raw request; an origin-form target gets `url_scheme` and its `Host`.
+fn raw_request(raw: &[u8], url_scheme: UrlScheme) -> countermark::Result<Request<'_>> {
+    let request = countermark::http::raw::parse_request(raw)?;
+    if !request.scheme().is_empty() {
+        return Ok(request);
+    }
+    let scheme = match url_scheme {
+        UrlScheme::Https => "https",
+        UrlScheme::Http => "http",
+    };
+    let host = request.authority();
+    Ok(request.with_authority(scheme, host))
+}
+
+/// The key `request explain` verifies with, built before the request is read: a key that cannot be built is a
+/// usage error (exit 2), not a refusal.
+enum ExplainKey {
+    /// hmac: the API secret (its decoded bytes).
+    ApiSecret(Box<ApiSecret>),
+    /// fost, fost-url: HMAC-SHA1 over the base64 text itself.
+    Fost(Box<HmacKey>),
+    /// rfc9421 with the shared secret: hmac-sha256 over the decoded bytes.
+    Rfc9421Hmac(MessageVerifyingKey),
+    /// jwt, rfc9421 with --public-key.
+    Public(VerifyingKey),
+}
+
+impl ExplainKey {
+    fn load(args: &RequestExplainArgs) -> Result<Self, CliError> {
+        if let Some(path) = &args.public_key {
+            if !matches!(args.scheme, ExplainScheme::Jwt | ExplainScheme::Rfc9421) {
+                return Err(CliError::Config(format!(
+                    "--public-key is for jwt and rfc9421; {} uses {SIGNING_SECRET_ENV}",
+                    args.scheme.name()
+                )));
+            }
+            let pem = std::fs::read_to_string(path)
+                .map_err(|e| CliError::config(&format!("cannot read {}", path.display()), e))?;
+            return VerifyingKey::from_pem(&pem)
+                .map(ExplainKey::Public)
+                .map_err(|e| CliError::config("--public-key", e));
+        }
+        let secret_error = |e| CliError::config(SIGNING_SECRET_ENV, e);
+        Ok(match args.scheme {
+            ExplainScheme::Jwt => {
+                return Err(CliError::Config("--public-key is required for jwt".into()))
+            }
+            ExplainScheme::Hmac => {
+                let (text, _) = signing_secret()?;
+                ExplainKey::ApiSecret(Box::new(
+                    ApiSecret::from_base64(&text).map_err(secret_error)?,
+                ))
+            }
+            ExplainScheme::Fost | ExplainScheme::FostUrl => {
+                let (text, _) = signing_secret()?;
+                let secret = Secret::new(text.as_bytes()).map_err(secret_error)?;
+                ExplainKey::Fost(Box::new(fost::hmac_key(&secret)))
+            }
+            ExplainScheme::Rfc9421 => {
+                let key = HmacKey::new(Algorithm::HmacSha256, &signing_secret()?.1);
+                ExplainKey::Rfc9421Hmac(MessageVerifyingKey::hmac(key).map_err(secret_error)?)
+            }
+        })
+    }
+}
+
+/// Reads the scheme's credentials from `request` and explains their verification with `key` (which
+/// `ExplainKey::load` built for this scheme).
+fn explain(
+    scheme: ExplainScheme,
+    request: &Request<'_>,
+    key: &ExplainKey,
+    clock: Arc<dyn Clock>,
+) -> countermark::Result<Explanation> {
+    let none = || {
+        countermark::Error::new(
+            countermark::ErrorKind::Malformed,
+            format!("the request carries no {} credentials", scheme.name()),
+        )
+    };
+    Ok(match (scheme, key) {
+        (ExplainScheme::Hmac, ExplainKey::ApiSecret(secret)) => hmac_header::parse(request)?
+            .ok_or_else(none)?
+            .explain(Some(secret), &hmac_header::Policy::new(clock)),
+        (ExplainScheme::Fost, ExplainKey::Fost(key)) => fost::parse(request)?
+            .ok_or_else(none)?
+            .explain(Some(key), &fost::Policy::new(clock)),
+        (ExplainScheme::FostUrl, ExplainKey::Fost(key)) => fost::parse_url(request)?
+            .ok_or_else(none)?
+            .explain(Some(key), &fost::Policy::new(clock)),
+        (ExplainScheme::Rfc9421, key) => {
+            let parsed = UnverifiedMessageSignature::parse(request, None)?;
+            let key = match key {
+                ExplainKey::Public(public) => rfc9421_public_key(public, parsed.claimed_alg())?,
+                ExplainKey::Rfc9421Hmac(key) => key.clone(),
+                _ => return Err(none()),
+            };
+            // As the Django app checks it: the body against Content-Digest whenever there is one.
+            let has_body = request.body().is_some_and(|b| !b.is_empty());
+            let policy = MessagePolicy::new()
+                .with_clock(clock)
+                .check_content_digest(has_body);
+            parsed.explain(Some(&key), &policy)
+        }
+        (ExplainScheme::Jwt, ExplainKey::Public(public)) => UnverifiedJwt::from_request(request)?
+            .ok_or_else(none)?
+            .explain(
+                Some(public),
+                &countermark::jwt::Policy::new().with_clock(clock),
+            ),
+        // `ExplainKey::load` builds the key of the scheme it was given.
+        _ => return Err(none()),
+    })
+}
+
+/// The RFC 9421 key for a public key: the signature's `alg` when it names one, else the first algorithm the
+/// key allows among ed25519, rsa-pss-sha512 and ecdsa-p256-sha256.
+fn rfc9421_public_key(
+    public: &VerifyingKey,
+    claimed: Option<&str>,
+) -> countermark::Result<MessageVerifyingKey> {
+    if let Some(alg) = claimed {
+        return MessageVerifyingKey::public(public.clone(), alg.parse()?);
+    }
+    let mut last = None;
+    for alg in [
+        HttpSignatureAlgorithm::Ed25519,
+        HttpSignatureAlgorithm::RsaPssSha512,
+        HttpSignatureAlgorithm::EcdsaP256Sha256,
+    ] {
+        match MessageVerifyingKey::public(public.clone(), alg) {
+            Ok(key) => return Ok(key),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        countermark::Error::new(
+            countermark::ErrorKind::UnsupportedAlgorithm,
+            "no RFC 9421 algorithm for this key",
+        )
+    }))
 }
 
 /// The value of an option `scheme` needs, or a usage error naming it.

@@ -202,8 +202,8 @@ fn secret_from_the_environment() {
             "create",
             "--secret-env",
             "CM_TEST_SECRET",
-            "--alg",
-            "blake2b",
+            "--algorithm",
+            "hmac-blake2b",
             "a",
         ])
         .env("CM_TEST_SECRET", "an environment secret")
@@ -222,8 +222,8 @@ fn secret_from_the_environment() {
             "verify",
             "--secret-env",
             "CM_TEST_SECRET",
-            "--alg",
-            "blake2b",
+            "--algorithm",
+            "hmac-blake2b",
             token.trim(),
         ])
         .env("CM_TEST_SECRET", "an environment secret")
@@ -264,8 +264,8 @@ fn configuration_errors_exit_2_and_never_print_the_secret() {
             "create",
             "--secret-file",
             short.to_str().unwrap(),
-            "--alg",
-            "md5",
+            "--algorithm",
+            "hmac-md5",
             "user",
         ],
         vec!["frobnicate"],
@@ -360,8 +360,8 @@ fn url_round_trip_and_tampering() {
             "sign",
             "--secret-file",
             secret,
-            "--alg",
-            "sha256",
+            "--algorithm",
+            "hmac-sha256",
             "--user",
             "alice",
             "--extra",
@@ -381,8 +381,8 @@ fn url_round_trip_and_tampering() {
             "verify",
             "--secret-file",
             secret,
-            "--alg",
-            "sha256",
+            "--algorithm",
+            "hmac-sha256",
             url.trim(),
         ],
         None,
@@ -400,8 +400,8 @@ fn url_round_trip_and_tampering() {
             "verify",
             "--secret-file",
             secret,
-            "--alg",
-            "sha256",
+            "--algorithm",
+            "hmac-sha256",
             "--json",
             url.trim(),
         ],
@@ -417,8 +417,8 @@ fn url_round_trip_and_tampering() {
             "verify",
             "--secret-file",
             secret,
-            "--alg",
-            "sha256",
+            "--algorithm",
+            "hmac-sha256",
             &tampered,
         ],
         None,
@@ -561,7 +561,7 @@ fn future_tokens_and_other_algorithms() {
                 "verify",
                 "--secret-file",
                 secret,
-                "--alg",
+                "--algorithm",
                 alg,
                 "--max-age",
                 max_age,
@@ -570,16 +570,24 @@ fn future_tokens_and_other_algorithms() {
             None,
         )
     };
-    let out = verify("sha512", "300");
+    let out = verify("hmac-sha512", "300");
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("not_yet_valid"), "{}", stderr(&out));
-    assert_eq!(verify("SHA-512", "7200").status.code(), Some(0));
-    let out = verify("sha256", "7200");
+    assert_eq!(verify("hmac-sha512", "7200").status.code(), Some(0));
+    // One spelling: another one is a usage error, not a second name for the same algorithm.
+    assert_eq!(verify("SHA-512", "7200").status.code(), Some(2));
+    let out = verify("hmac-sha256", "7200");
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("bad_signature"));
-    assert_eq!(verify("sha512", "-1").status.code(), Some(2));
+    assert_eq!(verify("hmac-sha512", "-1").status.code(), Some(2));
     for alg in [
-        "sha1", "sha224", "sha256", "sha384", "sha512", "blake2s", "blake2b",
+        "hmac-sha1",
+        "hmac-sha224",
+        "hmac-sha256",
+        "hmac-sha384",
+        "hmac-sha512",
+        "hmac-blake2s",
+        "hmac-blake2b",
     ] {
         let token = stdout(&run(
             &[
@@ -587,7 +595,7 @@ fn future_tokens_and_other_algorithms() {
                 "create",
                 "--secret-file",
                 secret,
-                "--alg",
+                "--algorithm",
                 alg,
                 "f",
             ],
@@ -599,7 +607,7 @@ fn future_tokens_and_other_algorithms() {
                 "verify",
                 "--secret-file",
                 secret,
-                "--alg",
+                "--algorithm",
                 alg,
                 token.trim(),
             ],
@@ -723,8 +731,8 @@ fn url_commands_take_ska_md5_and_javascript_helpers() {
     let secret = dir.file("s", b"your-secret-key");
     let secret = secret.to_str().unwrap();
     let js = [
-        "--alg",
-        "md5",
+        "--algorithm",
+        "hmac-md5",
         "--quoter",
         "javascript",
         "--value-dumper",
@@ -745,8 +753,8 @@ fn url_commands_take_ska_md5_and_javascript_helpers() {
             "verify",
             "--secret-file",
             secret,
-            "--alg",
-            "md5",
+            "--algorithm",
+            "hmac-md5",
             SKA_JS_MD5_URL,
         ],
         None,
@@ -789,7 +797,11 @@ fn url_sign_argument_errors_exit_2() {
         vec!["--extra", "k=1", "--extra", "k=2"],
         vec!["--extra", "signature=x"],
         vec!["--valid-until", "tomorrow"],
-        vec!["--alg", "md4"],
+        vec!["--algorithm", "hmac-md4"],
+        // One spelling: the hash alone, upper case and the old flag are usage errors.
+        vec!["--algorithm", "sha256"],
+        vec!["--algorithm", "HMAC-SHA256"],
+        vec!["--alg", "hmac-sha256"],
         vec!["--quoter", "js"],
         vec!["--value-dumper", "php"],
         vec!["--lifetime", "-5"],
@@ -1239,4 +1251,514 @@ fn token_create_without_fields_is_a_usage_error() {
     assert!(stderr(&out).contains("FIELD"), "{}", stderr(&out));
     let one = run(&["token", "create", "--secret-file", secret, "a"], None);
     assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+}
+
+/// `request explain` with COUNTERMARK_SECRET set to `secret` (or unset), reading `stdin` when given.
+fn request_explain(secret: Option<&str>, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut command = Command::new(BIN);
+    command
+        .args(["request", "explain"])
+        .args(args)
+        .env_remove("COUNTERMARK_SECRET")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(secret) = secret {
+        command.env("COUNTERMARK_SECRET", secret);
+    }
+    let mut child = command.spawn().unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(bytes) = stdin {
+            input.write_all(bytes).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// The raw HTTP/1.1 request a server receives: origin-form target, Host, the printed header lines, the body.
+fn raw_request(method: &str, target: &str, printed: &str, body: Option<&[u8]>) -> Vec<u8> {
+    let mut raw = format!("{method} {target} HTTP/1.1\r\nHost: api.example.com\r\n");
+    for line in printed.lines() {
+        raw.push_str(line);
+        raw.push_str("\r\n");
+    }
+    if let Some(body) = body {
+        raw.push_str("Content-Type: application/json\r\n");
+        raw.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    raw.push_str("\r\n");
+    let mut raw = raw.into_bytes();
+    raw.extend_from_slice(body.unwrap_or_default());
+    raw
+}
+
+fn explanation_json(out: &Output) -> serde_json::Value {
+    serde_json::from_str(stdout(out).trim_end()).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
+}
+
+/// A second Ed25519 key (a fixed seed, for tests only): its public key did not sign anything here.
+fn other_ed25519_public_pem() -> String {
+    let mut pkcs8 = vec![
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+        0x20,
+    ];
+    pkcs8.extend_from_slice(&[7u8; 32]);
+    countermark::SigningKey::from_pkcs8_der(&pkcs8)
+        .unwrap()
+        .verifying_key()
+        .to_pem()
+}
+
+#[test]
+fn request_explain_every_scheme_valid_then_tampered_body_is_bad_signature() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let dir = TempDir::new("explain");
+    let mut raw_secret = [0u8; 32];
+    countermark::RandomSource::fill(&mut countermark::OsRandom, &mut raw_secret).unwrap();
+    let secret = b64.encode(raw_secret);
+    let hex_secret: String = raw_secret.iter().map(|b| format!("{b:02x}")).collect();
+    let body: &[u8] = br#"{"order": 42}"#;
+    let tampered: &[u8] = br#"{"order": 43}"#;
+    let body_file = dir.file("body.json", body);
+    for scheme in ["hmac", "fost", "rfc9421"] {
+        let sign_args = [
+            scheme,
+            "--key-id",
+            "client-1",
+            "--method",
+            "POST",
+            "--url",
+            "https://api.example.com/orders",
+            "--body-file",
+            body_file.to_str().unwrap(),
+            "--content-type",
+            "application/json",
+        ];
+        let signed = request_sign(Some(&secret), &sign_args);
+        assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
+        let printed = stdout(&signed);
+
+        let good = dir.file(
+            "good.http",
+            &raw_request("POST", "/orders", &printed, Some(body)),
+        );
+        let out = request_explain(
+            Some(&secret),
+            &[scheme, "--json", good.to_str().unwrap()],
+            None,
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{scheme}: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        let json = explanation_json(&out);
+        assert_eq!(json["scheme"], scheme);
+        assert_eq!(json["verdict"], "valid");
+        assert_eq!(json["time_window"], "ok");
+        assert_eq!(json["key_id"], "client-1");
+        assert_eq!(
+            json["expected_signature"], json["received_signature"],
+            "{scheme}"
+        );
+        assert!(json["string_to_sign"].is_string());
+
+        // The same request from stdin, as text.
+        let raw = raw_request("POST", "/orders", &printed, Some(tampered));
+        let out = request_explain(Some(&secret), &[scheme, "-"], Some(&raw));
+        assert_eq!(out.status.code(), Some(1), "{scheme}: {}", stdout(&out));
+        let text = stdout(&out);
+        assert!(
+            text.starts_with(&format!("scheme: {scheme}\nverdict: bad_signature\n")),
+            "{text}"
+        );
+        assert!(text.contains("\nstring_to_sign:\n  "), "{text}");
+        assert!(stderr(&out).contains("bad_signature"), "{}", stderr(&out));
+
+        let bad = dir.file("bad.http", &raw);
+        let out = request_explain(
+            Some(&secret),
+            &[scheme, "--json", bad.to_str().unwrap()],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let json = explanation_json(&out);
+        assert_eq!(json["verdict"], "bad_signature", "{scheme}");
+        let sts = json["string_to_sign"].as_str().unwrap();
+        match scheme {
+            // The body received is signed as it is (FOST) or by the hash of its canonical JSON (HMAC header).
+            "fost" => assert!(sts.ends_with(r#"{"order": 43}"#), "{sts}"),
+            "hmac" => {
+                use countermark::http::hmac_header::{ApiSecret, Body, HmacHeaderSigner};
+                let key = ApiSecret::from_base64(&secret)
+                    .unwrap()
+                    .key(Algorithm::HmacSha256)
+                    .unwrap();
+                let hash = HmacHeaderSigner::new("client-1", key)
+                    .unwrap()
+                    .sign_at(&Body::Json(tampered), "2023-05-07T14:15:37+00:00")
+                    .unwrap()
+                    .body_hash()
+                    .unwrap()
+                    .to_string();
+                assert!(sts.starts_with(&format!("{hash};")), "{sts}");
+            }
+            // RFC 9421 signs the Content-Digest sent; the body received no longer matches it.
+            _ => {
+                assert!(sts.contains("\"content-digest\": sha-256=:"), "{sts}");
+                assert_eq!(json["signature_matches"], true);
+                assert!(
+                    json["message"].as_str().unwrap().contains("Content-Digest"),
+                    "{json}"
+                );
+            }
+        }
+        if scheme != "rfc9421" {
+            assert_eq!(json["signature_matches"], false);
+            assert_ne!(json["expected_signature"], json["received_signature"]);
+        }
+        for shown in [stdout(&out), text] {
+            assert!(
+                !shown.contains(&secret) && !shown.contains(&hex_secret),
+                "{shown}"
+            );
+        }
+
+        // An hour later the good request has expired.
+        let later = (std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 3600)
+            .to_string();
+        let out = request_explain(
+            Some(&secret),
+            &[scheme, "--json", "--at", &later, good.to_str().unwrap()],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let json = explanation_json(&out);
+        assert_eq!(
+            (json["verdict"].as_str(), json["time_window"].as_str()),
+            (Some("expired"), Some("expired"))
+        );
+    }
+
+    // JWT: the public key verifies; another one does not.
+    let private = dir.file("alice.pem", TEST_ED25519_PEM.as_bytes());
+    let signed = request_sign(
+        None,
+        &[
+            "jwt",
+            "--user",
+            "alice",
+            "--private-key-file",
+            private.to_str().unwrap(),
+            "--method",
+            "GET",
+            "--url",
+            "https://api.example.com/me",
+        ],
+    );
+    assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
+    let raw = dir.file(
+        "jwt.http",
+        &raw_request("GET", "/me", &stdout(&signed), None),
+    );
+    let public = countermark::SigningKey::from_pem(TEST_ED25519_PEM)
+        .unwrap()
+        .verifying_key()
+        .to_pem();
+    let public = dir.file("alice.pub.pem", public.as_bytes());
+    let out = request_explain(
+        None,
+        &[
+            "jwt",
+            "--json",
+            "--public-key",
+            public.to_str().unwrap(),
+            raw.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let json = explanation_json(&out);
+    assert_eq!(
+        (json["verdict"].as_str(), json["algorithm"].as_str()),
+        (Some("valid"), Some("ed25519"))
+    );
+    assert!(json["expected_signature"].is_null());
+    let other = dir.file("other.pub.pem", other_ed25519_public_pem().as_bytes());
+    let out = request_explain(
+        None,
+        &[
+            "jwt",
+            "--json",
+            "--public-key",
+            other.to_str().unwrap(),
+            raw.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(explanation_json(&out)["verdict"], "bad_signature");
+}
+
+#[test]
+fn request_explain_fost_signed_urls() {
+    use base64::Engine as _;
+    let secret = base64::engine::general_purpose::STANDARD.encode([9u8; 32]);
+    let key = countermark::http::fost::hmac_key(&Secret::new(secret.as_bytes()).unwrap());
+    let signed = countermark::FostUrlSigner::new("client-1", key)
+        .unwrap()
+        .sign("https://api.example.com/file?a=1", Some(4_000_000_000))
+        .unwrap();
+    let target = signed
+        .url()
+        .strip_prefix("https://api.example.com")
+        .unwrap();
+    let good = format!("GET {target} HTTP/1.1\nHost: api.example.com\n\n");
+    let out = request_explain(
+        Some(&secret),
+        &["fost-url", "--json", "-"],
+        Some(good.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let json = explanation_json(&out);
+    assert_eq!(
+        (json["scheme"].as_str(), json["verdict"].as_str()),
+        (Some("fost-url"), Some("valid"))
+    );
+    assert_eq!(json["string_to_sign"], signed.document());
+
+    let moved = good.replace("a=1", "a=2");
+    let out = request_explain(
+        Some(&secret),
+        &["fost-url", "--json", "-"],
+        Some(moved.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json = explanation_json(&out);
+    assert_eq!(json["verdict"], "bad_signature");
+    assert!(json["string_to_sign"].as_str().unwrap().contains("a=2"));
+}
+
+#[test]
+fn request_explain_refusals_and_usage_errors() {
+    use base64::Engine as _;
+    let dir = TempDir::new("explain-errors");
+    let secret = base64::engine::general_purpose::STANDARD.encode([5u8; 32]);
+    let plain = b"GET /me HTTP/1.1\r\nHost: api.example.com\r\n\r\n";
+
+    // A request without the scheme's credentials, and one that is not HTTP: refused (exit 1) as malformed.
+    for (scheme, raw) in [
+        ("hmac", &plain[..]),
+        ("fost", &plain[..]),
+        ("rfc9421", &plain[..]),
+        ("hmac", &b"not a request"[..]),
+        (
+            "hmac",
+            &b"POST / HTTP/1.1\r\nContent-Length: 9\r\n\r\n{}"[..],
+        ),
+    ] {
+        let out = request_explain(Some(&secret), &[scheme, "--json", "-"], Some(raw));
+        assert_eq!(out.status.code(), Some(1), "{scheme}: {}", stdout(&out));
+        let json = explanation_json(&out);
+        assert_eq!(
+            (json["scheme"].as_str(), json["verdict"].as_str()),
+            (Some(scheme), Some("malformed"))
+        );
+        assert!(stderr(&out).contains("malformed"), "{}", stderr(&out));
+    }
+
+    let file = dir.file("plain.http", plain);
+    let public = dir.file("other.pub.pem", other_ed25519_public_pem().as_bytes());
+    for (secret, args) in [
+        (None, vec!["hmac", file.to_str().unwrap()]),
+        (Some("not base64!"), vec!["fost", file.to_str().unwrap()]),
+        (None, vec!["jwt", file.to_str().unwrap()]),
+        (
+            Some(&*secret),
+            vec![
+                "hmac",
+                "--public-key",
+                public.to_str().unwrap(),
+                file.to_str().unwrap(),
+            ],
+        ),
+        (Some(&*secret), vec!["hmac", "/nonexistent/request.http"]),
+        (Some(&*secret), vec!["smtp", file.to_str().unwrap()]),
+        (Some(&*secret), vec!["hmac"]),
+    ] {
+        let out = request_explain(secret, &args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "", "{args:?}");
+    }
+}
+
+#[test]
+fn algorithm_flags_take_the_one_spelling_and_name_it_when_refused() {
+    let dir = TempDir::new("algorithm");
+    let secret = dir.file("secret", b"0123456789abcdef0123456789abcdef");
+    let secret = secret.to_str().unwrap();
+    let token = run(
+        &[
+            "token",
+            "create",
+            "--secret-file",
+            secret,
+            "--algorithm",
+            "hmac-sha512",
+            "u",
+        ],
+        None,
+    );
+    assert_eq!(token.status.code(), Some(0), "{}", stderr(&token));
+    let token = stdout(&token);
+    let verify = |alg: &str| {
+        run(
+            &[
+                "token",
+                "verify",
+                "--secret-file",
+                secret,
+                "--algorithm",
+                alg,
+                token.trim(),
+            ],
+            None,
+        )
+    };
+    assert_eq!(stdout(&verify("hmac-sha512")), "u\n");
+    // The token was made with hmac-sha512: the default (hmac-sha256) refuses it.
+    assert_eq!(
+        run(
+            &["token", "verify", "--secret-file", secret, token.trim()],
+            None
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+    for old in ["sha512", "HMAC-SHA512", "Hmac-Sha512"] {
+        let out = verify(old);
+        assert_eq!(out.status.code(), Some(2), "{old}");
+        assert!(
+            stderr(&out).contains("hmac-sha512"),
+            "{old}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+/// The README's `request explain` example, run as written with this binary first on PATH.
+#[test]
+fn readme_request_explain_block_runs() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let start = readme
+        .find("```sh\n# request explain:")
+        .expect("the README's request explain example");
+    let block = &readme[start + "```sh\n".len()..];
+    let block = &block[..block.find("```").unwrap()];
+    let dir = TempDir::new("readme");
+    let bin_dir = std::path::Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", block])
+        .current_dir(&dir.0)
+        .env("PATH", path)
+        .env_remove("COUNTERMARK_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(text.contains("verdict: bad_signature\n"), "{text}");
+    assert!(text.contains("\nstring_to_sign:\n"), "{text}");
+    assert_eq!(text.matches("exit 1 (refused)").count(), 2, "{text}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.0.join("explanation.json")).unwrap()).unwrap();
+    assert_eq!(json["verdict"], "bad_signature");
+    assert_eq!(json["scheme"], "hmac");
+}
+
+#[test]
+fn request_explain_rfc9421_with_a_public_key() {
+    use countermark::http::message_signatures::{Component, HttpSignatureAlgorithm, MessageSigner};
+    let dir = TempDir::new("explain-asym");
+    let private = countermark::SigningKey::from_pem(TEST_ED25519_PEM).unwrap();
+    let request = countermark::http::Request::new("GET", "https://api.example.com/me").unwrap();
+    let signed = MessageSigner::asymmetric(&private, HttpSignatureAlgorithm::Ed25519)
+        .and_then(|s| s.with_keyid("alice-ed"))
+        .and_then(|s| {
+            s.with_components(
+                ["@method", "@authority", "@path"]
+                    .into_iter()
+                    .map(|c| Component::parse(c).unwrap()),
+            )
+        })
+        .and_then(|s| s.sign(&request))
+        .unwrap();
+    let raw = format!(
+        "GET /me HTTP/1.1\nHost: api.example.com\nSignature-Input: {}\nSignature: {}\n\n",
+        signed.signature_input(),
+        signed.signature()
+    );
+    let file = dir.file("asym.http", raw.as_bytes());
+    let public = dir.file("alice.pub.pem", private.verifying_key().to_pem().as_bytes());
+    let out = request_explain(
+        None,
+        &[
+            "rfc9421",
+            "--json",
+            "--public-key",
+            public.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let json = explanation_json(&out);
+    assert_eq!(json["verdict"], "valid");
+    assert_eq!(json["algorithm"], "ed25519");
+    assert_eq!(json["key_id"], "alice-ed");
+    assert_eq!(json["string_to_sign"], signed.signature_base());
+    assert!(json["expected_signature"].is_null());
+    assert_eq!(json["signature_matches"], true);
+
+    let other = dir.file("other.pub.pem", other_ed25519_public_pem().as_bytes());
+    let out = request_explain(
+        None,
+        &[
+            "rfc9421",
+            "--json",
+            "--public-key",
+            other.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json = explanation_json(&out);
+    assert_eq!(
+        (
+            json["verdict"].as_str(),
+            json["signature_matches"].as_bool()
+        ),
+        (Some("bad_signature"), Some(false))
+    );
 }

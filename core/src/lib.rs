@@ -53,6 +53,7 @@ pub mod alg;
 pub mod clock;
 mod encoding;
 pub mod error;
+pub mod explain;
 pub mod http;
 pub mod jwt;
 pub mod key;
@@ -91,6 +92,7 @@ fn on_off(on: bool) -> &'static str {
 }
 pub use clock::{Clock, FixedClock, SystemClock, UnixTime};
 pub use error::{Error, ErrorKind, Result};
+pub use explain::{Explanation, TimeWindow};
 pub use http::fost::{
     FostSigner, FostUrlSigner, UnverifiedFost, UnverifiedFostUrl, VerifiedFost, VerifiedFostUrl,
 };

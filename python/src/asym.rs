@@ -11,7 +11,9 @@ use countermark::{
 };
 use pyo3::prelude::*;
 
-use crate::common::{clock_or_system, opt_seconds, whole_secs, PyClock};
+use crate::common::{
+    clock_or_system, explanation_dict, opt_seconds, refused_explanation, whole_secs, PyClock,
+};
 use crate::errors::IntoPy;
 use crate::http::{component_name, PyCredentials, PyRequest, PyResponse, PySigned, PyVerified};
 use crate::keys::PyHmacKey;
@@ -717,4 +719,73 @@ pub(crate) fn verify_content_digest(py: Python<'_>, value: &str, body: &[u8]) ->
     } else {
         core_verify_content_digest(value, body).py().map(|_| ())
     }
+}
+
+// ---------------------------------------------------------------------------------------------- explanations
+
+/// Explains what `verify_message_signature` would answer, as a dict (the core's `Explanation`: `scheme`,
+/// `verdict`, `string_to_sign` (the signature base), `expected_signature` (hmac-sha256 keys only),
+/// `received_signature`, ...). Without `key` the verdict is `unknown_key`; without `policy`, the core's default.
+/// Never raises for the request's own faults (they are the verdict) and never touches a nonce store.
+#[pyfunction]
+#[pyo3(signature = (request, key = None, policy = None))]
+pub(crate) fn explain_message_signature<'py>(
+    py: Python<'py>,
+    request: &PyRequest,
+    key: Option<&PyMessageVerifyingKey>,
+    policy: Option<&PyMessagePolicy>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let view = request.view()?;
+    let message = HttpMessage::from(&view);
+    let default;
+    let policy = match policy {
+        Some(p) => &p.inner,
+        None => {
+            default = countermark::MessagePolicy::new();
+            &default
+        }
+    };
+    let explanation = if !has_signature(&message) {
+        refused_explanation("rfc9421", Ok(()))
+    } else {
+        match UnverifiedMessageSignature::parse_for(message, policy) {
+            Ok(parsed) => parsed.explain(key.map(|k| &k.inner), policy),
+            Err(e) => refused_explanation("rfc9421", Err(e)),
+        }
+    };
+    explanation_dict(py, &explanation)
+}
+
+/// Explains what `verify_jwt` would answer for `token` with the one public `key` (None: verdict
+/// `unknown_key`), as a dict. A JWT is signed with a private key: there is no expected signature, only
+/// `signature_matches`. Never records the token's nonce.
+#[pyfunction]
+#[pyo3(signature = (token, key = None, policy = None))]
+pub(crate) fn explain_jwt<'py>(
+    py: Python<'py>,
+    token: &str,
+    key: Option<&PyVerifyingKey>,
+    policy: Option<&PyJwtPolicy>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let default;
+    let policy = match policy {
+        Some(p) => &p.inner,
+        None => {
+            default = jwt::Policy::new();
+            &default
+        }
+    };
+    let parsed = if token.len() > jwt::MAX_JWT_LEN {
+        Err(countermark::Error::new(
+            countermark::ErrorKind::TooLarge,
+            format!("a JWT is at most {} bytes", jwt::MAX_JWT_LEN),
+        ))
+    } else {
+        UnverifiedJwt::parse(token)
+    };
+    let explanation = match parsed {
+        Ok(parsed) => parsed.explain(key.map(|k| &k.inner), policy),
+        Err(e) => refused_explanation("jwt", Err(e)),
+    };
+    explanation_dict(py, &explanation)
 }

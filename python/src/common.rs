@@ -144,4 +144,26 @@ pub(crate) fn hmac_algorithm(name: &str) -> PyResult<Algorithm> {
         ));
     }
     Ok(alg)
+/// An explanation as a Python dict: the core's JSON rendering (`Explanation::to_json`) read by `json.loads`, so
+/// the dict holds exactly what the CLI's `--json` and the Django 401 body show.
+pub(crate) fn explanation_dict<'py>(
+    py: Python<'py>,
+    explanation: &countermark::Explanation,
+) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?
+        .call_method1("loads", (explanation.to_json(),))
+}
+
+/// The explanation of a request that carries no credentials of `scheme`, or whose credentials cannot be read.
+pub(crate) fn refused_explanation(
+    scheme: &'static str,
+    parsed: countermark::Result<()>,
+) -> countermark::Explanation {
+    let error = parsed.err().unwrap_or_else(|| {
+        countermark::Error::new(
+            countermark::ErrorKind::Malformed,
+            format!("the request carries no {scheme} credentials"),
+        )
+    });
+    countermark::Explanation::refused_at_parse(scheme, error)
 }

@@ -64,6 +64,11 @@ fn _countermark(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(asym::verify_response_signature, m)?,
         wrap_pyfunction!(asym::content_digest, m)?,
         wrap_pyfunction!(asym::verify_content_digest, m)?,
+        wrap_pyfunction!(schemes::explain_fost, m)?,
+        wrap_pyfunction!(schemes::explain_fost_url, m)?,
+        wrap_pyfunction!(schemes::explain_hmac_header, m)?,
+        wrap_pyfunction!(asym::explain_message_signature, m)?,
+        wrap_pyfunction!(asym::explain_jwt, m)?,
     ] {
         m.add_function(f)?;
     }

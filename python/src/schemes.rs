@@ -9,7 +9,10 @@ use countermark::http::hmac_header::{self, ApiSecret, Body, HmacHeaderSigner, Le
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::common::{clock_or_system, hmac_algorithm, opt_seconds, secret_bytes, PyClock};
+use crate::common::{
+    clock_or_system, explanation_dict, hmac_algorithm, opt_seconds, refused_explanation, secret_bytes,
+    PyClock,
+};
 use crate::errors::IntoPy;
 use crate::http::{PyCredentials, PyRequest, PySigned, PyVerified};
 use crate::keys::PyHmacKey;
@@ -396,4 +399,77 @@ pub(crate) fn verify_hmac_header(
     Ok(PyVerified::new("hmac-header", v.algorithm().name())
         .key_id(Some(v.api_key().to_string()))
         .created(Some(v.signed_at().as_secs_f64())))
+}
+
+// ---------------------------------------------------------------------------------------------- explanations
+
+fn fost_policy_or_default(policy: Option<&PyFostPolicy>) -> fost::Policy {
+    policy.map_or_else(
+        || fost::Policy::new(clock_or_system(None)),
+        |p| p.inner.clone(),
+    )
+}
+
+/// Explains what `verify_fost` would answer, as a dict (`scheme`, `verdict`, `string_to_sign`,
+/// `expected_signature`, `received_signature`, ...: the core's `Explanation`). Without `key`, the verdict is
+/// `unknown_key` and no expected signature is computed. Never raises for the request's own faults (they are
+/// the verdict) and never touches the policy's seen-signature store.
+#[pyfunction]
+#[pyo3(signature = (request, key = None, policy = None))]
+pub(crate) fn explain_fost<'py>(
+    py: Python<'py>,
+    request: &PyRequest,
+    key: Option<&PyHmacKey>,
+    policy: Option<&PyFostPolicy>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let view = request.view()?;
+    let explanation = match fost::parse(&view) {
+        Ok(Some(parsed)) => parsed.explain(key.map(|k| &k.inner), &fost_policy_or_default(policy)),
+        Ok(None) => refused_explanation("fost", Ok(())),
+        Err(e) => refused_explanation("fost", Err(e)),
+    };
+    explanation_dict(py, &explanation)
+}
+
+/// As `explain_fost`, for a FOST-signed URL (`verify_fost_url`).
+#[pyfunction]
+#[pyo3(signature = (request, key = None, policy = None))]
+pub(crate) fn explain_fost_url<'py>(
+    py: Python<'py>,
+    request: &PyRequest,
+    key: Option<&PyHmacKey>,
+    policy: Option<&PyFostPolicy>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let view = request.view()?;
+    let explanation = match fost::parse_url(&view) {
+        Ok(Some(parsed)) => parsed.explain(key.map(|k| &k.inner), &fost_policy_or_default(policy)),
+        Ok(None) => refused_explanation("fost-url", Ok(())),
+        Err(e) => refused_explanation("fost-url", Err(e)),
+    };
+    explanation_dict(py, &explanation)
+}
+
+/// As `explain_fost`, for the HMAC header (`verify_hmac_header`): the string to sign is built from the body
+/// received.
+#[pyfunction]
+#[pyo3(signature = (request, secret = None, policy = None))]
+pub(crate) fn explain_hmac_header<'py>(
+    py: Python<'py>,
+    request: &PyRequest,
+    secret: Option<&PyApiSecret>,
+    policy: Option<&PyHmacHeaderPolicy>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let view = request.view()?;
+    let explanation = match hmac_header::parse(&view) {
+        Ok(Some(parsed)) => {
+            let policy = policy.map_or_else(
+                || hmac_header::Policy::new(clock_or_system(None)),
+                |p| p.inner.clone(),
+            );
+            parsed.explain(secret.map(|s| &s.inner), &policy)
+        }
+        Ok(None) => refused_explanation("hmac", Ok(())),
+        Err(e) => refused_explanation("hmac", Err(e)),
+    };
+    explanation_dict(py, &explanation)
 }

@@ -639,6 +639,17 @@ impl<'a> UnverifiedFost<'a> {
         &self.signed
     }
 
+    /// The document the signature is checked against (for [`crate::explain`]).
+    pub(crate) fn signed_document(&self) -> Vec<u8> {
+        let values: Vec<&str> = self.signed.iter().map(|(_, v)| *v).collect();
+        document(self.method, &self.path, self.timestamp, &values, self.body).concat()
+    }
+
+    /// The claimed signature, as sent (for [`crate::explain`]).
+    pub(crate) fn claimed_signature(&self) -> &'a str {
+        self.signature
+    }
+
     /// Checks the clock skew, then the signature with `key`.
     ///
     /// # Errors
@@ -964,6 +975,16 @@ impl UnverifiedFostUrl {
     /// The claimed expiry (`_e`), Unix seconds; `None` when the URL never expires.
     pub fn claimed_expires(&self) -> Option<i64> {
         self.expires
+    }
+
+    /// The document the signature is checked against (for [`crate::explain`]).
+    pub(crate) fn signed_document(&self) -> &str {
+        &self.document
+    }
+
+    /// The claimed signature (`_s`, decoded) (for [`crate::explain`]).
+    pub(crate) fn claimed_signature(&self) -> &str {
+        &self.signature
     }
 
     /// Checks the expiry, then the signature with `key`.

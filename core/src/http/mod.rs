@@ -45,6 +45,7 @@ use crate::error::{Error, ErrorKind, Result};
 pub mod fost;
 pub mod hmac_header;
 pub mod message_signatures;
+pub mod raw;
 pub(crate) mod utf7;
 
 /// Most header field lines a [`Request`] or [`Response`] holds.

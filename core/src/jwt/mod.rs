@@ -663,6 +663,16 @@ impl UnverifiedJwt {
         self.alg
     }
 
+    /// The JWS signing input, `header.payload` as sent (for [`crate::explain`]).
+    pub(crate) fn signing_input(&self) -> &str {
+        &self.signing_input
+    }
+
+    /// The claimed signature's bytes (for [`crate::explain`]).
+    pub(crate) fn claimed_signature(&self) -> &[u8] {
+        &self.signature
+    }
+
     /// Verifies the token with one public key. See [`UnverifiedJwt::verify_any`].
     ///
     /// # Errors

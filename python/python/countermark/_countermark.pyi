@@ -1,6 +1,6 @@
 # Type stubs of the native module countermark._countermark (checked by `python -m mypy.stubtest`).
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Literal, Optional, Union, final
+from typing import Any, Literal, Optional, Union, final
 
 __all__ = [
     "ApiSecret",
@@ -35,6 +35,11 @@ __all__ = [
     "_error_kinds",
     "_raise_kind",
     "content_digest",
+    "explain_fost",
+    "explain_fost_url",
+    "explain_hmac_header",
+    "explain_jwt",
+    "explain_message_signature",
     "parse_fost",
     "parse_fost_url",
     "parse_hmac_header",
@@ -316,6 +321,20 @@ class HmacHeaderPolicy:
 def parse_hmac_header(request: Request) -> Optional[Credentials]: ...
 def verify_hmac_header(request: Request, secret: ApiSecret, policy: Optional[HmacHeaderPolicy] = None) -> Verified: ...
 
+# Explanations: the core's `Explanation` as a dict (keys `scheme`, `verdict`, `message`, `algorithm`, `key_id`,
+# `string_to_sign`, `components`, `time_window`, `created`, `expires`, `received_signature`,
+# `expected_signature`, `signature_matches`, `replay_checked`). Never raise for the request's own faults; never
+# touch a nonce store.
+def explain_fost(
+    request: Request, key: Optional[HmacKey] = None, policy: Optional[FostPolicy] = None
+) -> dict[str, Any]: ...
+def explain_fost_url(
+    request: Request, key: Optional[HmacKey] = None, policy: Optional[FostPolicy] = None
+) -> dict[str, Any]: ...
+def explain_hmac_header(
+    request: Request, secret: Optional[ApiSecret] = None, policy: Optional[HmacHeaderPolicy] = None
+) -> dict[str, Any]: ...
+
 @final
 class SigningKey:
     @staticmethod
@@ -361,6 +380,9 @@ class JwtPolicy:
 def parse_jwt(token: str) -> Credentials: ...
 def parse_jwt_request(request: Request) -> Optional[tuple[str, Credentials]]: ...
 def verify_jwt(token: str, keys: Sequence[VerifyingKey], policy: JwtPolicy) -> Verified: ...
+def explain_jwt(
+    token: str, key: Optional[VerifyingKey] = None, policy: Optional[JwtPolicy] = None
+) -> dict[str, Any]: ...
 
 @final
 class MessageSigner:
@@ -419,5 +441,8 @@ def parse_response_signature(response: Response, label: Optional[str] = None) ->
 def verify_response_signature(response: Response, key: MessageVerifyingKey, policy: MessagePolicy) -> Verified: ...
 def content_digest(body: bytes, algorithms: Sequence[str] = ...) -> str: ...
 def verify_content_digest(value: str, body: bytes) -> None: ...
+def explain_message_signature(
+    request: Request, key: Optional[MessageVerifyingKey] = None, policy: Optional[MessagePolicy] = None
+) -> dict[str, Any]: ...
 def _raise_kind(kind: str) -> None: ...
 def _error_kinds() -> list[str]: ...

@@ -528,6 +528,17 @@ impl<'a> UnverifiedHmacHeader<'a> {
         unix_time(self.signed_at)
     }
 
+    /// The string the signature is checked against, built from the body received (for [`crate::explain`]).
+    pub(crate) fn expected_string_to_sign(&self) -> Result<String> {
+        let body = Body::from_request(&self.request)?;
+        Ok(string_to_sign(self.algorithm, &body, self.utc_8601)?.2)
+    }
+
+    /// The claimed signature, as sent (for [`crate::explain`]).
+    pub(crate) fn claimed_signature(&self) -> &'a str {
+        self.signature
+    }
+
     /// Checks the time window only (before a key lookup, as the reference server does).
     ///
     /// # Errors

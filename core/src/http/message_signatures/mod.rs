@@ -344,7 +344,15 @@ impl MessageVerifyingKey {
         self.alg
     }
 
-    fn verify(&self, base: &[u8], signature: &[u8]) -> Result<()> {
+    /// The HMAC key, for a shared-secret key (for [`crate::explain`]).
+    pub(crate) fn hmac_key(&self) -> Option<&HmacKey> {
+        match &self.key {
+            VerifyWith::Hmac(k) => Some(k),
+            VerifyWith::Public(_) => None,
+        }
+    }
+
+    pub(crate) fn verify(&self, base: &[u8], signature: &[u8]) -> Result<()> {
         match (&self.key, self.alg.asymmetric()) {
             (VerifyWith::Hmac(k), _) => k.verify(base, signature),
             (VerifyWith::Public(k), Some(a)) => k.verify(a, base, signature),
@@ -1286,6 +1294,11 @@ impl<'m> UnverifiedMessageSignature<'m> {
     /// The serialised signature parameters (the `@signature-params` value).
     pub fn signature_params(&self) -> &str {
         &self.signature_params
+    }
+
+    /// The claimed signature's bytes (for [`crate::explain`]).
+    pub(crate) fn claimed_signature(&self) -> &[u8] {
+        &self.signature
     }
 
     /// The signature base this signature should have been made over.

@@ -150,6 +150,19 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
             )
         )
 
+    explain = conf["EXPLAIN"]
+    if not isinstance(explain, bool):
+        out.append(_error("COUNTERMARK['EXPLAIN'] must be True or False.", f"Got {explain!r}.", 26))
+    elif explain and not django_settings.DEBUG:
+        out.append(
+            _error(
+                "COUNTERMARK['EXPLAIN'] is on without DEBUG.",
+                "Explanations show the signature the server expected for any request sent to it: a client could "
+                "use them to forge requests. Turn EXPLAIN on in development only, with DEBUG = True.",
+                27,
+            )
+        )
+
     out.extend(_check_nonce_cache(conf["NONCE_CACHE"]))
     out.extend(_check_middleware())
     out.extend(_check_drf_permissions())

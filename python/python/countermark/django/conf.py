@@ -79,6 +79,12 @@ Key                            Default                                     Meani
                                                                            Django: behind them the client address
                                                                            is the rightmost untrusted
                                                                            ``X-Forwarded-For`` entry
+``EXPLAIN``                    ``False``                                   with ``DEBUG`` on, a refused request's
+                                                                           401 body carries ``explanation``: what
+                                                                           the server computed (the core's
+                                                                           ``Explanation``, as ``countermark
+                                                                           request explain --json`` prints it);
+                                                                           a check error without ``DEBUG``
 =============================  ==========================================  ==========================================
 
 Every duration is a number of seconds (``int`` or ``float``). A duration left unset (``None``) is not passed to
@@ -134,6 +140,7 @@ DEFAULTS: dict[str, Any] = {
     "FAILED_ATTEMPTS_THRESHOLD": 5,
     "FAILED_ATTEMPTS_WINDOW": 300,
     "TRUSTED_PROXIES": [],
+    "EXPLAIN": False,
 }
 
 #: Keys of earlier versions and what replaced them (``manage.py check`` names the replacement).
@@ -190,6 +197,7 @@ class CountermarkSettings:
     FAILED_ATTEMPTS_THRESHOLD: int
     FAILED_ATTEMPTS_WINDOW: int
     TRUSTED_PROXIES: tuple[str, ...]
+    EXPLAIN: bool
 
     def __repr__(self) -> str:
         # Secrets stay out of reprs (and so out of tracebacks and debug pages).

@@ -86,7 +86,12 @@ class CountermarkAuthentication(BaseAuthentication):
                 raise ServiceUnavailable() from None
             if e.status == 429:
                 raise CredentialsThrottled(e.retry_after) from None
-            raise drf_exceptions.AuthenticationFailed({"detail": e.message, "reason": e.reason}, code=e.reason) from None
+            failed = drf_exceptions.AuthenticationFailed({"detail": e.message, "reason": e.reason}, code=e.reason)
+            explained = schemes.explanation(http, e)
+            if explained is not None:
+                # Set after construction: DRF would turn every value of the detail into a string.
+                failed.detail = {**failed.detail, "explanation": explained}
+            raise failed from None
         if result is None:
             return None
         user, signed = result

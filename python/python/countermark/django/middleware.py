@@ -11,7 +11,8 @@ Put it after ``AuthenticationMiddleware`` and add :class:`~countermark.django.ba
 
 A request without credentials of any enabled scheme passes through untouched (``request.signed`` is ``None``); a
 verified one gets ``request.user`` and ``request.signed`` and skips the CSRF check (it carries no cookie); a
-refused one is answered here: 401 with a JSON body ``{"detail": ..., "reason": ...}`` and a ``WWW-Authenticate``
+refused one is answered here: 401 with a JSON body ``{"detail": ..., "reason": ...}`` (and ``"explanation"`` with
+``DEBUG`` and ``COUNTERMARK["EXPLAIN"]`` on: :func:`~countermark.django.schemes.explanation`) and a ``WWW-Authenticate``
 challenge naming the refusing scheme (429 ``throttled`` with ``Retry-After`` when the client address sent too many
 refused credentials, 503 when the cache is down).
 """
@@ -26,7 +27,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.module_loading import import_string
 
 from .backends import CountermarkBackend
-from .schemes import SCHEME_CLASSES
+from .schemes import SCHEME_CLASSES, explanation
 
 __all__ = ["CountermarkMiddleware"]
 
@@ -49,7 +50,11 @@ class CountermarkMiddleware:
         user = self.backend.authenticate(request)
         failure = getattr(request, "countermark_failure", None)
         if failure is not None:
-            response = JsonResponse({"detail": failure.message, "reason": failure.reason}, status=failure.status)
+            body = {"detail": failure.message, "reason": failure.reason}
+            explained = explanation(request, failure)
+            if explained is not None:
+                body["explanation"] = explained
+            response = JsonResponse(body, status=failure.status)
             if failure.status == 401:
                 response["WWW-Authenticate"] = SCHEME_CLASSES[failure.scheme]().challenge(failure.reason)
             if failure.retry_after is not None:

@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Optional, TypeVar
 
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,7 @@ __all__ = [
     "TokenScheme",
     "SCHEME_CLASSES",
     "core_request",
+    "explanation",
     "make_token",
     "url_signer",
 ]
@@ -213,6 +215,13 @@ class Scheme:
     def _authenticate(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
         raise NotImplementedError
 
+    def explain(self, request: HttpRequest) -> Optional[dict[str, Any]]:
+        """What the server computed for this request's credentials (the core's ``Explanation`` as a dict), with
+        the key its key id names (none for an unknown one: verdict ``unknown_key``); None for schemes that have
+        no explanation (signed URLs, tokens). No nonce is read or recorded. Only :func:`explanation` calls it,
+        with ``DEBUG`` and ``COUNTERMARK["EXPLAIN"]`` on."""
+        return None
+
     def fail(self, reason: str, detail: str = "") -> AuthenticationError:
         logger.info("%s: refused (%s)%s", self.name, reason, f": {detail}" if detail else "")
         return AuthenticationError(self.name, reason)
@@ -292,6 +301,13 @@ class HmacScheme(Scheme):
         api_key, verified = self._with_api_key(key_id, self._find_api_key(key_id), verify)
         return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
 
+    def explain(self, request: HttpRequest) -> Optional[dict[str, Any]]:
+        req = core_request(request)
+        api_key = self._find_api_key(_claimed_key_id(countermark.parse_hmac_header, req))
+        policy = countermark.HmacHeaderPolicy(max_age=get_settings().HMAC_MAX_AGE)
+        secret = api_key.secret() if api_key is not None else None
+        return countermark.explain_hmac_header(req, secret, policy)
+
 
 class FostScheme(Scheme):
     """``Authorization: FOST <key id>:<signature>`` with ``X-FOST-Timestamp`` and ``X-FOST-Headers``
@@ -326,6 +342,14 @@ class FostScheme(Scheme):
             raise self.fail("user_mismatch", f"key {api_key.key_id} signed X-FOST-User {signed_user!r}")
         return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
 
+    def explain(self, request: HttpRequest) -> Optional[dict[str, Any]]:
+        req = core_request(request)
+        api_key = self._find_api_key(_claimed_key_id(countermark.parse_fost, req))
+        key = None
+        if api_key is not None:
+            key = countermark.HmacKey(api_key.secret().to_base64(), "hmac-sha1", legacy=True)
+        return countermark.explain_fost(req, key, countermark.FostPolicy(clock_skew=get_settings().FOST_CLOCK_SKEW))
+
 
 #: RFC 9421 algorithms tried, in order, for a public key when the signature names none.
 _PUBLIC_ALGORITHMS = ("ed25519", "rsa-pss-sha512", "ecdsa-p256-sha256")
@@ -348,23 +372,7 @@ class HttpSignatureScheme(Scheme):
         self._gate(request, key_id)
         if not key_id:
             raise self.fail("malformed", "the signature has no key id (keyid parameter)")
-        has_body = bool(request.body)
-        components = list(conf.HTTP_SIGNATURE_COMPONENTS)
-        if has_body and "content-digest" not in components:
-            components.append("content-digest")
-        # MessagePolicy's max_age=None means "no age limit": an unset HTTP_SIGNATURE_MAX_AGE is left out instead,
-        # so that the core's default applies.
-        max_age: dict[str, Any] = {} if conf.HTTP_SIGNATURE_MAX_AGE is None else {"max_age": conf.HTTP_SIGNATURE_MAX_AGE}
-        policy = countermark.MessagePolicy(
-            clock_skew=conf.HTTP_SIGNATURE_CLOCK_SKEW,
-            required_components=components,
-            label=conf.HTTP_SIGNATURE_LABEL,
-            require_key_id=True,
-            check_content_digest=has_body,
-            nonce_store=nonce_store(self.name, key_id),
-            remember_signatures=True,
-            **max_age,
-        )
+        policy = self._policy(request, nonce_store(self.name, key_id))
         alg = creds.algorithm
         api_key = self._find_api_key(key_id)
         # Looked up whether or not an API key has this id: an unknown id must not cost one query more.
@@ -386,6 +394,49 @@ class HttpSignatureScheme(Scheme):
 
         api_key, verified = self._with_api_key(key_id, api_key, verify)
         return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
+
+    @staticmethod
+    def _policy(request: HttpRequest, nonces: Optional[countermark.NonceStore]) -> countermark.MessagePolicy:
+        """The settings' policy: ``content-digest`` required and checked whenever the request has a body."""
+        conf = get_settings()
+        has_body = bool(request.body)
+        components = list(conf.HTTP_SIGNATURE_COMPONENTS)
+        if has_body and "content-digest" not in components:
+            components.append("content-digest")
+        # MessagePolicy's max_age=None means "no age limit": an unset HTTP_SIGNATURE_MAX_AGE is left out instead,
+        # so that the core's default applies.
+        max_age: dict[str, Any] = {} if conf.HTTP_SIGNATURE_MAX_AGE is None else {"max_age": conf.HTTP_SIGNATURE_MAX_AGE}
+        return countermark.MessagePolicy(
+            clock_skew=conf.HTTP_SIGNATURE_CLOCK_SKEW,
+            required_components=components,
+            label=conf.HTTP_SIGNATURE_LABEL,
+            require_key_id=True,
+            check_content_digest=has_body,
+            nonce_store=nonces,
+            remember_signatures=True,
+            **max_age,
+        )
+
+    def explain(self, request: HttpRequest) -> Optional[dict[str, Any]]:
+        req = core_request(request)
+        try:
+            creds = countermark.parse_message_signature(req, get_settings().HTTP_SIGNATURE_LABEL)
+        except cm_errors.CountermarkError:
+            creds = None
+        key_id = creds.key_id if creds is not None else None
+        key: Optional[countermark.MessageVerifyingKey] = None
+        api_key = self._find_api_key(key_id)
+        if api_key is not None:
+            key = countermark.MessageVerifyingKey.hmac(countermark.HmacKey(bytes(api_key.secret()), "hmac-sha256"))
+        elif key_id and len(key_id) <= MAX_KEY_ID:
+            public = PublicKey.objects.filter(kid=key_id).first()
+            if public is not None:
+                try:
+                    key = self._public_key(public, creds.algorithm if creds is not None else None)
+                except AuthenticationError:
+                    key = None
+        # The explanation never touches a nonce store: the policy's own is left out of the check.
+        return countermark.explain_message_signature(req, key, self._policy(request, None))
 
     def _public_key(self, public: PublicKey, alg: Optional[str]) -> countermark.MessageVerifyingKey:
         vk = public.verifying_key()
@@ -431,6 +482,21 @@ class JwtScheme(Scheme):
         if used is not None:
             used.touch()
         return user, _signed(self.name, verified, verified.key_id, user)
+
+    def explain(self, request: HttpRequest) -> Optional[dict[str, Any]]:
+        try:
+            parsed = countermark.parse_jwt_request(core_request(request))
+        except cm_errors.CountermarkError:
+            parsed = None
+        if parsed is None:
+            return None
+        token, creds = parsed
+        user = _user_by_name(creds.user)
+        keys = list(user.countermark_public_keys.all()) if user is not None else []
+        # The key the token names, else the user's first: a JWT carries no key id when its client sets none.
+        chosen = next((pk for pk in keys if pk.key_id == creds.key_id), keys[0] if keys else None)
+        key = chosen.verifying_key() if chosen is not None else None
+        return countermark.explain_jwt(token, key, countermark.JwtPolicy(clock_skew=get_settings().JWT_CLOCK_SKEW))
 
 
 #: The hash of handshake-format tokens made and verified here.
@@ -546,3 +612,22 @@ class SignedUrlScheme(Scheme):
 SCHEME_CLASSES: dict[str, type[Scheme]] = {
     cls.name: cls for cls in (HmacScheme, FostScheme, HttpSignatureScheme, JwtScheme, SignedUrlScheme, TokenScheme)
 }
+
+
+def _claimed_key_id(parse: Callable[[countermark.Request], Optional[countermark.Credentials]], req: countermark.Request) -> Optional[str]:
+    """The key id ``parse`` reads from ``req``, or None when it reads none (the explanation then says why)."""
+    try:
+        creds = parse(req)
+    except cm_errors.CountermarkError:
+        return None
+    return creds.key_id if creds is not None else None
+
+
+def explanation(request: HttpRequest, failure: AuthenticationError) -> Optional[dict[str, Any]]:
+    """The explanation to add to the 401 body of ``failure``: only with ``settings.DEBUG`` and
+    ``COUNTERMARK["EXPLAIN"]`` both on (``manage.py check`` refuses EXPLAIN without DEBUG: an explanation holds the
+    signature the server expected, which would let a client forge requests). None otherwise, for refusals that
+    are not 401, and for schemes without explanations."""
+    if not (django_settings.DEBUG and get_settings().EXPLAIN is True) or failure.status != 401:
+        return None
+    return SCHEME_CLASSES[failure.scheme]().explain(request)
