@@ -144,6 +144,8 @@ pub(crate) fn hmac_algorithm(name: &str) -> PyResult<Algorithm> {
         ));
     }
     Ok(alg)
+}
+
 /// An explanation as a Python dict: the core's JSON rendering (`Explanation::to_json`) read by `json.loads`, so
 /// the dict holds exactly what the CLI's `--json` and the Django 401 body show.
 pub(crate) fn explanation_dict<'py>(

@@ -10,8 +10,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::common::{
-    clock_or_system, explanation_dict, hmac_algorithm, opt_seconds, refused_explanation, secret_bytes,
-    PyClock,
+    clock_or_system, explanation_dict, hmac_algorithm, opt_seconds, refused_explanation,
+    secret_bytes, PyClock,
 };
 use crate::errors::IntoPy;
 use crate::http::{PyCredentials, PyRequest, PySigned, PyVerified};
