@@ -13,11 +13,9 @@ use std::process::ExitCode;
 
 use base64::Engine as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use countermark::http::fost::{self, FostSigner};
+use countermark::http::fost::FostSigner;
 use countermark::http::hmac_header::{ApiSecret, HmacHeaderSigner};
-use countermark::http::message_signatures::{
-    content_digest, Component, DigestAlgorithm, MessageSigner,
-};
+use countermark::http::message_signatures::{sign_with_default_coverage, MessageSigner};
 use countermark::http::Request;
 use countermark::jwt::Token;
 use countermark::{
@@ -547,10 +545,7 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
     let lines = match args.scheme {
         Scheme::Hmac => {
             let key_id = required(&args.key_id, "--key-id", "hmac")?;
-            let (text, _) = signing_secret()?;
-            let secret = ApiSecret::from_base64(&text)
-                .map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
-            let key = secret
+            let key = signing_secret()?
                 .key(Algorithm::HmacSha256)
                 .map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
             let signed = HmacHeaderSigner::new(key_id, key)
@@ -561,16 +556,15 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
         }
         Scheme::Fost => {
             let key_id = required(&args.key_id, "--key-id", "fost")?;
-            // FOST's key is the base64 text itself, as django-fost-authn deployments store it.
-            let (text, _) = signing_secret()?;
-            let secret = Secret::new(text.as_bytes())
+            let key = signing_secret()?
+                .fost_key()
                 .map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
             let headers: &[&str] = if args.content_type.is_some() {
                 &["Content-Type"]
             } else {
                 &[]
             };
-            let signed = FostSigner::new(key_id, fost::hmac_key(&secret))
+            let signed = FostSigner::new(key_id, key)
                 .map_err(|e| CliError::config("--key-id", e))?
                 .sign(&request, headers)
                 .map_err(|e| CliError::failed("cannot sign the request", e))?;
@@ -582,37 +576,19 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
         }
         Scheme::Rfc9421 => {
             let key_id = required(&args.key_id, "--key-id", "rfc9421")?;
-            let key = HmacKey::new(Algorithm::HmacSha256, &signing_secret()?.1);
-            let mut lines = Vec::new();
-            let mut covered = vec!["@method", "@authority", "@path"];
-            if request.query().is_some() {
-                covered.push("@query");
-            }
-            let digest;
-            if !body.is_empty() {
-                digest = content_digest(&body, &[DigestAlgorithm::Sha256])
-                    .map_err(|e| CliError::failed("cannot compute the Content-Digest", e))?;
-                request = request
-                    .with_header("Content-Digest", &digest)
-                    .map_err(|e| CliError::failed("cannot compute the Content-Digest", e))?;
-                lines.push(format!("Content-Digest: {digest}"));
-                covered.push("content-digest");
-            }
+            let key = signing_secret()?.message_signature_key();
             let signer = MessageSigner::hmac(&key)
                 .and_then(|signer| signer.with_label("sig1"))
                 .and_then(|signer| signer.with_keyid(key_id))
-                .map_err(|e| CliError::config("--key-id", e))?;
-            let signed = covered
-                .into_iter()
-                .map(Component::parse)
-                .collect::<Result<Vec<_>, _>>()
-                .and_then(|components| signer.with_components(components))
-                .map(MessageSigner::with_random_nonces)
-                .and_then(|signer| signer.sign(&request))
+                .map_err(|e| CliError::config("--key-id", e))?
+                .with_random_nonces();
+            let signed = sign_with_default_coverage(signer, &request)
                 .map_err(|e| CliError::failed("cannot sign the request", e))?;
-            lines.push(format!("Signature-Input: {}", signed.signature_input()));
-            lines.push(format!("Signature: {}", signed.signature()));
-            lines
+            signed
+                .header_lines()
+                .into_iter()
+                .map(|(name, value)| format!("{name}: {value}"))
+                .collect()
         }
         Scheme::Jwt => {
             let user = required(&args.user, "--user", "jwt")?;
@@ -639,10 +615,10 @@ fn required<'a, T>(value: &'a Option<T>, option: &str, scheme: &str) -> Result<&
         .ok_or_else(|| CliError::Config(format!("{option} is required for {scheme}")))
 }
 
-/// The shared secret of `request sign`, from `COUNTERMARK_SECRET`: its base64 text exactly as set (fost's key)
-/// and the decoded bytes (the HMAC key of hmac and rfc9421). The text must be standard padded base64 of 16 or
-/// more bytes, with no whitespace, for every scheme.
-fn signing_secret() -> Result<(Zeroizing<String>, Secret), CliError> {
+/// The shared secret of `request sign`, from `COUNTERMARK_SECRET`, read strictly
+/// ([`ApiSecret::from_base64_strict`]: standard padded base64 of 16 to 1024 bytes, no whitespace); each scheme
+/// derives its own key from it.
+fn signing_secret() -> Result<ApiSecret, CliError> {
     let text = Zeroizing::new(std::env::var(SIGNING_SECRET_ENV).map_err(|e| {
         CliError::Config(match e {
             std::env::VarError::NotPresent => {
@@ -651,14 +627,7 @@ fn signing_secret() -> Result<(Zeroizing<String>, Secret), CliError> {
             std::env::VarError::NotUnicode(_) => format!("{SIGNING_SECRET_ENV} is not base64 text"),
         })
     })?);
-    let bytes = Zeroizing::new(
-        base64::engine::general_purpose::STANDARD
-            .decode(text.as_bytes())
-            .map_err(|_| CliError::Config(format!("{SIGNING_SECRET_ENV} is not base64 text")))?,
-    );
-    let secret =
-        Secret::new(bytes.as_slice()).map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
-    Ok((text, secret))
+    ApiSecret::from_base64_strict(&text).map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))
 }
 
 /// Reads the secret and builds the key. `legacy` allows ska's short secrets (with a warning).

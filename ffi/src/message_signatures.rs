@@ -49,7 +49,7 @@ pub(crate) struct SignerConfig {
 }
 
 impl SignerConfig {
-    fn signer(&self) -> FfiResult<MessageSigner<'_>> {
+    pub(crate) fn signer(&self) -> FfiResult<MessageSigner<'_>> {
         let mut s = core(match &self.key {
             SignerKey::Hmac(k) => MessageSigner::hmac(k),
             SignerKey::Private(k, alg) => MessageSigner::asymmetric(k, *alg),
@@ -368,7 +368,7 @@ pub unsafe extern "C" fn countermark_message_signer_free(
     guard_value((), || unsafe { countermark_message_signer::free(signer) })
 }
 
-fn sign_claims(signer: &SignerConfig, message: HttpMessage<'_>) -> FfiResult<Claims> {
+pub(crate) fn sign_claims(signer: &SignerConfig, message: HttpMessage<'_>) -> FfiResult<Claims> {
     let headers = core(signer.signer()?.sign(message))?;
     Ok(Claims::default()
         .with("Signature-Input", headers.signature_input())

@@ -80,3 +80,22 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::UnsupportedAlgorithm);
     }
 }
+
+#[cfg(test)]
+mod key_type_names {
+    use crate::alg::KeyType;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn names_read_back_exactly() {
+        for k in [KeyType::Ed25519, KeyType::Rsa, KeyType::EcdsaP256] {
+            assert_eq!(k.name().parse::<KeyType>().unwrap(), k);
+        }
+        for bad in ["Ed25519", "p256", "", "rsa "] {
+            assert_eq!(
+                bad.parse::<KeyType>().unwrap_err().kind(),
+                ErrorKind::InvalidValue
+            );
+        }
+    }
+}
