@@ -306,19 +306,20 @@ fn split_absolute(url: &str) -> Option<UrlParts<'_>> {
 /// ```
 ///
 /// # Errors
-/// [`ErrorKind::Malformed`] unless `url` is `scheme://...` with a scheme of letters, digits and `+-.`, or when it
-/// holds spaces or control characters; [`ErrorKind::TooLarge`] over [`MAX_TARGET_LEN`].
+/// [`ErrorKind::InvalidValue`] unless `url` is `scheme://...` with a scheme of letters, digits and `+-.`, or when
+/// it holds spaces or control characters (a URL is the caller's argument, not a received credential);
+/// [`ErrorKind::TooLarge`] over [`MAX_TARGET_LEN`].
 pub fn split_url(url: &str) -> Result<UrlParts<'_>> {
     if url.len() > MAX_TARGET_LEN {
         return Err(too_large("the URL", MAX_TARGET_LEN));
     }
     if url.bytes().any(|b| b.is_ascii_control() || b == b' ') {
-        return Err(Error::malformed(
+        return Err(Error::invalid_value(
             "the URL must not contain spaces or control characters",
         ));
     }
     split_absolute(url)
-        .ok_or_else(|| Error::malformed("an absolute URL (scheme://authority/path) is needed"))
+        .ok_or_else(|| Error::invalid_value("an absolute URL (scheme://authority/path) is needed"))
 }
 
 impl<'a> Request<'a> {
@@ -678,7 +679,7 @@ mod split_url_tests {
             "https://e.com/\n",
         ] {
             let err = split_url(url).unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::Malformed, "{url:?}");
+            assert_eq!(err.kind(), ErrorKind::InvalidValue, "{url:?}");
         }
         let long = format!("https://e.com/{}", "a".repeat(MAX_TARGET_LEN));
         assert_eq!(split_url(&long).unwrap_err().kind(), ErrorKind::TooLarge);
