@@ -3,15 +3,17 @@
 
 use cm::http::hmac_header::ApiSecret;
 use cm::http::message_signatures::sign_with_default_coverage;
-use cm::{KeyType, MessageVerifyingKey, VerifyingKey};
+use cm::{HmacKey, KeyType, MessageVerifyingKey, VerifyingKey};
 
 use crate::boundary::{core, guard, out_ptr, text, write};
 use crate::bytes::{countermark_claims, Claims};
 use crate::handle::{ArcHandle, BoxHandle};
 use crate::hmac::countermark_hmac_key;
-use crate::hmac_header::countermark_api_secret;
+use crate::hmac_header::{countermark_api_secret, read_secret};
 use crate::jwt::countermark_verifying_key;
-use crate::message_signatures::{countermark_message_signer, countermark_message_verifying_key};
+use crate::message_signatures::{
+    countermark_message_signer, countermark_message_verifying_key, signature_claims,
+};
 use crate::request::countermark_request;
 use crate::result::countermark_result;
 
@@ -24,13 +26,26 @@ pub unsafe extern "C" fn countermark_api_secret_new_base64_strict(
     b64_len: usize,
     out: *mut *const countermark_api_secret,
 ) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { read_secret(b64, b64_len, out, ApiSecret::from_base64_strict) }
+}
+
+/// Writes the key `derive` makes from `secret` to `*out`.
+///
+/// # Safety
+/// `secret` NULL or a live handle, `out` NULL or writable.
+unsafe fn derived_key(
+    secret: *const countermark_api_secret,
+    out: *mut *const countermark_hmac_key,
+    derive: fn(&ApiSecret) -> cm::Result<HmacKey>,
+) -> countermark_result {
     guard(|| {
         let out = out_ptr(out)?;
         // SAFETY: per the contract.
-        let b64 = unsafe { text(b64, b64_len) }?;
-        let secret = core(ApiSecret::from_base64_strict(b64))?;
+        let secret = unsafe { countermark_api_secret::get(secret) }?;
+        let key = core(derive(secret))?;
         // SAFETY: checked above.
-        unsafe { write(out, countermark_api_secret::into_ptr(secret)) };
+        unsafe { write(out, countermark_hmac_key::into_ptr(key)) };
         Ok(())
     })
 }
@@ -43,15 +58,8 @@ pub unsafe extern "C" fn countermark_api_secret_fost_key(
     secret: *const countermark_api_secret,
     out: *mut *const countermark_hmac_key,
 ) -> countermark_result {
-    guard(|| {
-        let out = out_ptr(out)?;
-        // SAFETY: per the contract.
-        let secret = unsafe { countermark_api_secret::get(secret) }?;
-        let key = core(secret.fost_key())?;
-        // SAFETY: checked above.
-        unsafe { write(out, countermark_hmac_key::into_ptr(key)) };
-        Ok(())
-    })
+    // SAFETY: per the contract.
+    unsafe { derived_key(secret, out, ApiSecret::fost_key) }
 }
 
 /// Writes to `*out` the `hmac-sha256` key RFC 9421 message signatures use for `secret`: its decoded bytes (free
@@ -61,19 +69,8 @@ pub unsafe extern "C" fn countermark_api_secret_message_signature_key(
     secret: *const countermark_api_secret,
     out: *mut *const countermark_hmac_key,
 ) -> countermark_result {
-    guard(|| {
-        let out = out_ptr(out)?;
-        // SAFETY: per the contract.
-        let secret = unsafe { countermark_api_secret::get(secret) }?;
-        // SAFETY: checked above.
-        unsafe {
-            write(
-                out,
-                countermark_hmac_key::into_ptr(secret.message_signature_key()),
-            )
-        };
-        Ok(())
-    })
+    // SAFETY: per the contract.
+    unsafe { derived_key(secret, out, |s| Ok(s.message_signature_key())) }
 }
 
 /// Signs `request` with `signer`'s key and settings over the request's default coverage, replacing the
@@ -102,13 +99,7 @@ pub unsafe extern "C" fn countermark_message_signer_sign_request_default_coverag
         if let Some(digest) = signed.content_digest() {
             claims.push("Content-Digest", digest);
         }
-        let headers = signed.headers();
-        let claims = claims
-            .with("Signature-Input", headers.signature_input())
-            .with("Signature", headers.signature())
-            .with("label", headers.label())
-            .with("signature_params", headers.signature_params())
-            .with("signature_base", headers.signature_base());
+        let claims = signature_claims(claims, signed.headers());
         // SAFETY: checked above.
         unsafe { claims.write_to(out) };
         Ok(())

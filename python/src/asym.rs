@@ -100,7 +100,6 @@ impl PyVerifyingKey {
     /// against it when a credential names an unknown key id or user, so the refusal costs what a known key's
     /// does. `UnsupportedAlgorithm` for `rsa`, `InvalidValue` for an unknown type.
     #[staticmethod]
-    #[pyo3(signature = (key_type = "ed25519"))]
     fn decoy(key_type: &str) -> PyResult<Self> {
         let key_type: countermark::KeyType = key_type.parse().py()?;
         Ok(PyVerifyingKey {

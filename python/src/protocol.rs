@@ -8,11 +8,12 @@ use pyo3::prelude::*;
 use crate::errors::IntoPy;
 use crate::http::PyRequest;
 
-/// The `Authorization` value `"<keyword> <token>"` (`InvalidValue` for a keyword that is not an HTTP token or a
-/// token that is not visible ASCII).
+/// The `Authorization` value `"<keyword> <token>"`, the keyword by default the core's `Token` (`InvalidValue` for
+/// a keyword that is not an HTTP token or a token that is not visible ASCII).
 #[pyfunction]
-#[pyo3(signature = (token, keyword = token_header::DEFAULT_TOKEN_KEYWORD))]
-pub(crate) fn token_authorization(token: &str, keyword: &str) -> PyResult<String> {
+#[pyo3(signature = (token, keyword = None))]
+pub(crate) fn token_authorization(token: &str, keyword: Option<&str>) -> PyResult<String> {
+    let keyword = keyword.unwrap_or(token_header::DEFAULT_TOKEN_KEYWORD);
     token_header::token_authorization(keyword, token).py()
 }
 
@@ -20,8 +21,9 @@ pub(crate) fn token_authorization(token: &str, keyword: &str) -> PyResult<String
 /// stripped), or None when the value is not one: another keyword, or no `:` in what follows (DRF's own hex
 /// tokens are left to DRF).
 #[pyfunction]
-#[pyo3(signature = (value, keyword = token_header::DEFAULT_TOKEN_KEYWORD))]
-pub(crate) fn parse_token_authorization(value: &str, keyword: &str) -> Option<String> {
+#[pyo3(signature = (value, keyword = None))]
+pub(crate) fn parse_token_authorization(value: &str, keyword: Option<&str>) -> Option<String> {
+    let keyword = keyword.unwrap_or(token_header::DEFAULT_TOKEN_KEYWORD);
     token_header::parse_token_authorization(keyword, value).map(str::to_string)
 }
 
