@@ -1015,6 +1015,48 @@ countermark_result countermark_message_policy_describe(const countermark_message
 // builder) describes itself as exactly its scheme's line. Thread-safe.
 countermark_result countermark_policy_defaults(countermark_bytes *out);
 
+// Reads a client's copy of an API secret strictly and writes it to `*out`: standard base64, padded, canonical,
+// nothing around it (no whitespace or line break), 16 to 1024 bytes once decoded. `INVALID_KEY` otherwise.
+// (`countermark_api_secret_new_base64` is the server's lenient reader, which trims surrounding whitespace.)
+countermark_result countermark_api_secret_new_base64_strict(const uint8_t *b64,
+                                                            size_t b64_len,
+                                                            const countermark_api_secret **out);
+
+// Writes to `*out` the HMAC-SHA1 key FOST signs and verifies with for `secret`: keyed with its base64 text, as
+// django-fost-authn deployments store it (free with `countermark_hmac_key_free`). `INVALID_KEY` for a secret
+// over 768 bytes (its text would be over the 1024-byte key limit). Thread-safe.
+countermark_result countermark_api_secret_fost_key(const countermark_api_secret *secret,
+                                                   const countermark_hmac_key **out);
+
+// Writes to `*out` the `hmac-sha256` key RFC 9421 message signatures use for `secret`: its decoded bytes (free
+// with `countermark_hmac_key_free`). Thread-safe.
+countermark_result countermark_api_secret_message_signature_key(const countermark_api_secret *secret,
+                                                                const countermark_hmac_key **out);
+
+// Signs `request` with `signer`'s key and settings over the request's default coverage, replacing the
+// signer's components: `@method @authority @path`, `@query` when the target has a `?`, and `content-digest`
+// when the body is not empty, with a `Content-Digest` (`sha-256`) added unless the request has one. Writes the
+// claims of `countermark_message_signer_sign_request` to `*out`, after a `Content-Digest` claim when one was
+// added (send the request with that header line). The request itself is not changed. Thread-safe.
+countermark_result countermark_message_signer_sign_request_default_coverage(const countermark_message_signer *signer,
+                                                                            const countermark_request *request,
+                                                                            countermark_claims **out);
+
+// Writes to `*out` a verifying key for the public `key` under its default RFC 9421 algorithm: `ed25519` for
+// Ed25519, `rsa-pss-sha512` for RSA, `ecdsa-p256-sha256` for P-256 (the first of these the key allows).
+// `UNSUPPORTED_ALGORITHM` when it allows none (an RSA key restricted to PKCS#1 v1.5: name `rsa-v1_5-sha256`
+// with `countermark_message_verifying_key_new_public`). Thread-safe.
+countermark_result countermark_message_verifying_key_new_public_default(const countermark_verifying_key *key,
+                                                                        const countermark_message_verifying_key **out);
+
+// Writes to `*out` a decoy public key of `key_type` (`ed25519` or `ecdsa-p256`): fresh, its private half thrown
+// away, to verify against when a credential names an unknown key id or user, so the refusal costs what a known
+// key's does (free with `countermark_verifying_key_free`). `INVALID_VALUE` for an unknown type,
+// `UNSUPPORTED_ALGORITHM` for `rsa` (RSA keys are not generated). Make one per process and type. Thread-safe.
+countermark_result countermark_verifying_key_decoy(const uint8_t *key_type,
+                                                   size_t key_type_len,
+                                                   const countermark_verifying_key **out);
+
 // Starts a request with `method` (`GET`) to `target`: an absolute URI (`https://example.com/a?x=1`) or an
 // origin-form target (`/a?x=1`, whose scheme and authority come from `countermark_request_set_authority` or
 // the `Host` header). Writes it to `*out`. `MALFORMED` for an empty method or a target of neither form;

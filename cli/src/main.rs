@@ -18,8 +18,8 @@ use std::sync::Arc;
 use countermark::http::fost::{self, FostSigner};
 use countermark::http::hmac_header::{self, ApiSecret, HmacHeaderSigner};
 use countermark::http::message_signatures::{
-    content_digest, Component, DigestAlgorithm, HttpSignatureAlgorithm, MessagePolicy,
-    MessageSigner, MessageVerifyingKey, UnverifiedMessageSignature,
+    sign_with_default_coverage, MessagePolicy, MessageSigner, MessageVerifyingKey,
+    UnverifiedMessageSignature,
 };
 use countermark::http::Request;
 use countermark::jwt::{Token, UnverifiedJwt};
@@ -648,10 +648,7 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
     let lines = match args.scheme {
         Scheme::Hmac => {
             let key_id = required(&args.key_id, "--key-id", "hmac")?;
-            let (text, _) = signing_secret()?;
-            let secret = ApiSecret::from_base64(&text)
-                .map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
-            let key = secret
+            let key = signing_secret()?
                 .key(Algorithm::HmacSha256)
                 .map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
             let signed = HmacHeaderSigner::new(key_id, key)
@@ -662,16 +659,15 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
         }
         Scheme::Fost => {
             let key_id = required(&args.key_id, "--key-id", "fost")?;
-            // FOST's key is the base64 text itself, as django-fost-authn deployments store it.
-            let (text, _) = signing_secret()?;
-            let secret = Secret::new(text.as_bytes())
+            let key = signing_secret()?
+                .fost_key()
                 .map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
             let headers: &[&str] = if args.content_type.is_some() {
                 &["Content-Type"]
             } else {
                 &[]
             };
-            let signed = FostSigner::new(key_id, fost::hmac_key(&secret))
+            let signed = FostSigner::new(key_id, key)
                 .map_err(|e| CliError::config("--key-id", e))?
                 .sign(&request, headers)
                 .map_err(|e| CliError::failed("cannot sign the request", e))?;
@@ -683,37 +679,19 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
         }
         Scheme::Rfc9421 => {
             let key_id = required(&args.key_id, "--key-id", "rfc9421")?;
-            let key = HmacKey::new(Algorithm::HmacSha256, &signing_secret()?.1);
-            let mut lines = Vec::new();
-            let mut covered = vec!["@method", "@authority", "@path"];
-            if request.query().is_some() {
-                covered.push("@query");
-            }
-            let digest;
-            if !body.is_empty() {
-                digest = content_digest(&body, &[DigestAlgorithm::Sha256])
-                    .map_err(|e| CliError::failed("cannot compute the Content-Digest", e))?;
-                request = request
-                    .with_header("Content-Digest", &digest)
-                    .map_err(|e| CliError::failed("cannot compute the Content-Digest", e))?;
-                lines.push(format!("Content-Digest: {digest}"));
-                covered.push("content-digest");
-            }
+            let key = signing_secret()?.message_signature_key();
             let signer = MessageSigner::hmac(&key)
                 .and_then(|signer| signer.with_label("sig1"))
                 .and_then(|signer| signer.with_keyid(key_id))
-                .map_err(|e| CliError::config("--key-id", e))?;
-            let signed = covered
-                .into_iter()
-                .map(Component::parse)
-                .collect::<Result<Vec<_>, _>>()
-                .and_then(|components| signer.with_components(components))
-                .map(MessageSigner::with_random_nonces)
-                .and_then(|signer| signer.sign(&request))
+                .map_err(|e| CliError::config("--key-id", e))?
+                .with_random_nonces();
+            let signed = sign_with_default_coverage(signer, &request)
                 .map_err(|e| CliError::failed("cannot sign the request", e))?;
-            lines.push(format!("Signature-Input: {}", signed.signature_input()));
-            lines.push(format!("Signature: {}", signed.signature()));
-            lines
+            signed
+                .header_lines()
+                .into_iter()
+                .map(|(name, value)| format!("{name}: {value}"))
+                .collect()
         }
         Scheme::Jwt => {
             let user = required(&args.user, "--user", "jwt")?;
@@ -826,21 +804,14 @@ impl ExplainKey {
             ExplainScheme::Jwt => {
                 return Err(CliError::Config("--public-key is required for jwt".into()))
             }
-            ExplainScheme::Hmac => {
-                let (text, _) = signing_secret()?;
-                ExplainKey::ApiSecret(Box::new(
-                    ApiSecret::from_base64(&text).map_err(secret_error)?,
-                ))
-            }
-            ExplainScheme::Fost | ExplainScheme::FostUrl => {
-                let (text, _) = signing_secret()?;
-                let secret = Secret::new(text.as_bytes()).map_err(secret_error)?;
-                ExplainKey::Fost(Box::new(fost::hmac_key(&secret)))
-            }
-            ExplainScheme::Rfc9421 => {
-                let key = HmacKey::new(Algorithm::HmacSha256, &signing_secret()?.1);
-                ExplainKey::Rfc9421Hmac(MessageVerifyingKey::hmac(key).map_err(secret_error)?)
-            }
+            ExplainScheme::Hmac => ExplainKey::ApiSecret(Box::new(signing_secret()?)),
+            ExplainScheme::Fost | ExplainScheme::FostUrl => ExplainKey::Fost(Box::new(
+                signing_secret()?.fost_key().map_err(secret_error)?,
+            )),
+            ExplainScheme::Rfc9421 => ExplainKey::Rfc9421Hmac(
+                MessageVerifyingKey::hmac(signing_secret()?.message_signature_key())
+                    .map_err(secret_error)?,
+            ),
         })
     }
 }
@@ -894,32 +865,16 @@ fn explain(
     })
 }
 
-/// The RFC 9421 key for a public key: the signature's `alg` when it names one, else the first algorithm the
-/// key allows among ed25519, rsa-pss-sha512 and ecdsa-p256-sha256.
+/// The RFC 9421 key for a public key: the signature's `alg` when it names one, else the core's algorithm for
+/// the key ([`MessageVerifyingKey::for_public_key`]).
 fn rfc9421_public_key(
     public: &VerifyingKey,
     claimed: Option<&str>,
 ) -> countermark::Result<MessageVerifyingKey> {
-    if let Some(alg) = claimed {
-        return MessageVerifyingKey::public(public.clone(), alg.parse()?);
+    match claimed {
+        Some(alg) => MessageVerifyingKey::public(public.clone(), alg.parse()?),
+        None => MessageVerifyingKey::for_public_key(public.clone()),
     }
-    let mut last = None;
-    for alg in [
-        HttpSignatureAlgorithm::Ed25519,
-        HttpSignatureAlgorithm::RsaPssSha512,
-        HttpSignatureAlgorithm::EcdsaP256Sha256,
-    ] {
-        match MessageVerifyingKey::public(public.clone(), alg) {
-            Ok(key) => return Ok(key),
-            Err(e) => last = Some(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| {
-        countermark::Error::new(
-            countermark::ErrorKind::UnsupportedAlgorithm,
-            "no RFC 9421 algorithm for this key",
-        )
-    }))
 }
 
 /// The value of an option `scheme` needs, or a usage error naming it.
@@ -929,10 +884,10 @@ fn required<'a, T>(value: &'a Option<T>, option: &str, scheme: &str) -> Result<&
         .ok_or_else(|| CliError::Config(format!("{option} is required for {scheme}")))
 }
 
-/// The shared secret of `request sign`, from `COUNTERMARK_SECRET`: its base64 text exactly as set (fost's key)
-/// and the decoded bytes (the HMAC key of hmac and rfc9421). The text must be standard padded base64 of 16 or
-/// more bytes, with no whitespace, for every scheme.
-fn signing_secret() -> Result<(Zeroizing<String>, Secret), CliError> {
+/// The shared secret of `request sign`, from `COUNTERMARK_SECRET`, read strictly
+/// ([`ApiSecret::from_base64_strict`]: standard padded base64 of 16 to 1024 bytes, no whitespace); each scheme
+/// derives its own key from it.
+fn signing_secret() -> Result<ApiSecret, CliError> {
     let text = Zeroizing::new(std::env::var(SIGNING_SECRET_ENV).map_err(|e| {
         CliError::Config(match e {
             std::env::VarError::NotPresent => {
@@ -941,14 +896,7 @@ fn signing_secret() -> Result<(Zeroizing<String>, Secret), CliError> {
             std::env::VarError::NotUnicode(_) => format!("{SIGNING_SECRET_ENV} is not base64 text"),
         })
     })?);
-    let bytes = Zeroizing::new(
-        base64::engine::general_purpose::STANDARD
-            .decode(text.as_bytes())
-            .map_err(|_| CliError::Config(format!("{SIGNING_SECRET_ENV} is not base64 text")))?,
-    );
-    let secret =
-        Secret::new(bytes.as_slice()).map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))?;
-    Ok((text, secret))
+    ApiSecret::from_base64_strict(&text).map_err(|e| CliError::config(SIGNING_SECRET_ENV, e))
 }
 
 /// Reads the secret and builds the key. `legacy` allows ska's short secrets (with a warning).

@@ -225,6 +225,23 @@ impl fmt::Display for KeyType {
     }
 }
 
+impl FromStr for KeyType {
+    type Err = Error;
+
+    /// Reads a [`KeyType::name`] exactly (`ed25519`, `rsa`, `ecdsa-p256`).
+    fn from_str(s: &str) -> Result<Self> {
+        [KeyType::Ed25519, KeyType::Rsa, KeyType::EcdsaP256]
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| {
+                Error::invalid_value(format!(
+                    "unknown key type {:?}; expected ed25519, rsa or ecdsa-p256",
+                    crate::encoding::clip(s, 40)
+                ))
+            })
+    }
+}
+
 /// An asymmetric signature algorithm. Each is bound to one [`KeyType`]: a key never signs or verifies under an
 /// algorithm of another family.
 ///

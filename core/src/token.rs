@@ -179,6 +179,52 @@ impl Tokens {
     }
 }
 
+/// The positions of the last three `:` of a token, after its length check: the shape handshake checks before
+/// anything else.
+fn last_three_colons(token: &str) -> Result<[usize; 3]> {
+    // Count characters (as handshake does) but never walk more than a bounded number of bytes.
+    if token.len() > MAX_TOKEN_LEN
+        && (token.len() > 4 * MAX_TOKEN_LEN || token.chars().count() > MAX_TOKEN_LEN)
+    {
+        return Err(Error::new(
+            ErrorKind::TooLarge,
+            format!("token must be {MAX_TOKEN_LEN} characters or less"),
+        ));
+    }
+    // The last three `:` (as `rsplitn(4, ':')` finds them), scanning backwards eight bytes at a time.
+    let bytes = token.as_bytes();
+    rfind_colon(bytes)
+        .and_then(|c0| {
+            let c1 = rfind_colon(&bytes[..c0])?;
+            Some([c0, c1, rfind_colon(&bytes[..c1])?])
+        })
+        .ok_or_else(|| {
+            Error::malformed(
+                "a token has at least 4 parts separated by ':' (fields, timestamp, random, signature)",
+            )
+        })
+}
+
+/// Checks a token's shape, the first thing handshake checks (before its time window argument and the
+/// timestamp): at most [`MAX_TOKEN_LEN`] characters and at least four `:`-separated parts.
+/// [`UnverifiedToken::parse`] makes the same check; compatibility layers that must refuse a badly shaped token
+/// before looking at their other arguments call this.
+///
+/// ```
+/// use countermark::token::check_token_shape;
+/// use countermark::ErrorKind;
+///
+/// assert!(check_token_shape("user:1700000000:r:s").is_ok());
+/// assert_eq!(check_token_shape("a:b:c").unwrap_err().kind(), ErrorKind::Malformed);
+/// assert_eq!(check_token_shape(&"a".repeat(2049)).unwrap_err().kind(), ErrorKind::TooLarge);
+/// ```
+///
+/// # Errors
+/// [`ErrorKind::TooLarge`] over [`MAX_TOKEN_LEN`] characters, [`ErrorKind::Malformed`] with fewer than four parts.
+pub fn check_token_shape(token: &str) -> Result<()> {
+    last_three_colons(token).map(|_| ())
+}
+
 fn is_field_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
@@ -203,25 +249,7 @@ impl<'a> UnverifiedToken<'a> {
     /// [`ErrorKind::TooLarge`] over [`MAX_TOKEN_LEN`] characters; [`ErrorKind::Malformed`] with fewer than four
     /// `:`-separated parts or a timestamp that is not an integer.
     pub fn parse(token: &'a str) -> Result<Self> {
-        // Count characters (as handshake does) but never walk more than a bounded number of bytes.
-        if token.len() > MAX_TOKEN_LEN
-            && (token.len() > 4 * MAX_TOKEN_LEN || token.chars().count() > MAX_TOKEN_LEN)
-        {
-            return Err(Error::new(
-                ErrorKind::TooLarge,
-                format!("token must be {MAX_TOKEN_LEN} characters or less"),
-            ));
-        }
-        // The last three `:` (as `rsplitn(4, ':')` finds them), scanning backwards eight bytes at a time.
-        let bytes = token.as_bytes();
-        let Some(colons) = rfind_colon(bytes).and_then(|c0| {
-            let c1 = rfind_colon(&bytes[..c0])?;
-            Some([c0, c1, rfind_colon(&bytes[..c1])?])
-        }) else {
-            return Err(Error::malformed(
-                "a token has at least 4 parts separated by ':' (fields, timestamp, random, signature)",
-            ));
-        };
+        let colons = last_three_colons(token)?;
         // `:` is ASCII, so every cut is on a character boundary.
         let signature = &token[colons[0] + 1..];
         let random = &token[colons[1] + 1..colons[0]];
@@ -570,6 +598,42 @@ mod tests {
         assert_eq!(
             t.verify(&huge, None).unwrap_err().kind(),
             ErrorKind::TooLarge
+        );
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    #[test]
+    fn shape_is_length_then_parts() {
+        assert!(check_token_shape(":1:r:s").is_ok());
+        // 2048 characters of four parts: accepted; one more: too large, even with the parts.
+        let ok = format!("{}:1:r:s", "a".repeat(MAX_TOKEN_LEN - 6));
+        assert!(check_token_shape(&ok).is_ok());
+        let long = format!("a{ok}");
+        assert_eq!(
+            check_token_shape(&long).unwrap_err().kind(),
+            ErrorKind::TooLarge
+        );
+        // Multi-byte characters count once (2048 of them pass).
+        let wide = format!("{}:1:r:s", "é".repeat(MAX_TOKEN_LEN - 6));
+        assert!(check_token_shape(&wide).is_ok());
+        for bad in ["", "a:b:c", "abc", "::"] {
+            assert_eq!(
+                check_token_shape(bad).unwrap_err().kind(),
+                ErrorKind::Malformed,
+                "{bad:?}"
+            );
+        }
+        // The timestamp is not part of the shape.
+        assert!(check_token_shape("a:notanumber:r:s").is_ok());
+        assert_eq!(
+            UnverifiedToken::parse("a:notanumber:r:s")
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Malformed
         );
     }
 }

@@ -249,7 +249,9 @@ fn every_parameter_name_is_refused_as_an_extra_key() {
             ParamNames::default(),
         ),
         (
-            ska_signer(ska_key(b"0123456789abcdef")).with_param_names(custom.clone()),
+            ska_signer(ska_key(b"0123456789abcdef"))
+                .with_param_names(custom.clone())
+                .unwrap(),
             custom,
         ),
     ] {

@@ -39,12 +39,14 @@ fn signer(case: &Json) -> UrlSigner {
     }
     if case["param_names"].is_object() {
         let p = &case["param_names"];
-        signer = signer.with_param_names(ParamNames {
-            signature: s(p, "signature_param").into(),
-            auth_user: s(p, "auth_user_param").into(),
-            valid_until: s(p, "valid_until_param").into(),
-            extra: s(p, "extra_param").into(),
-        });
+        signer = signer
+            .with_param_names(ParamNames {
+                signature: s(p, "signature_param").into(),
+                auth_user: s(p, "auth_user_param").into(),
+                valid_until: s(p, "valid_until_param").into(),
+                extra: s(p, "extra_param").into(),
+            })
+            .unwrap();
     }
     signer
 }

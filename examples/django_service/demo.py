@@ -163,15 +163,14 @@ class Demo:
         return json.dumps(order).encode()
 
     def python_auth(self, scheme: str, clock: Optional[countermark.Clock] = None) -> Any:
+        # One API secret, one key per scheme, each derived by the core.
+        secret = countermark.ApiSecret.from_base64_strict(self.secret)
         if scheme == "hmac":
-            return HmacHeaderAuth(self.key_id, countermark.ApiSecret(self.secret), clock=clock)
+            return HmacHeaderAuth(self.key_id, secret, clock=clock)
         if scheme == "fost":
-            # FOST's key is the UTF-8 text of the base64 secret (as django-fost-authn clients keep it).
-            key = countermark.HmacKey(self.secret, "hmac-sha1", legacy=True)
-            return FostAuth(self.key_id, key, headers=("Host", "Content-Type"), clock=clock)
+            return FostAuth(self.key_id, secret.fost_key(), headers=("Host", "Content-Type"), clock=clock)
         if scheme == "rfc9421":
-            key = countermark.HmacKey(bytes(countermark.ApiSecret(self.secret)), "hmac-sha256")
-            return HttpSignatureAuth(key, key_id=self.key_id, clock=clock)
+            return HttpSignatureAuth(secret.message_signature_key(), key_id=self.key_id, clock=clock)
         if scheme == "jwt":
             return JWTAuth(countermark.SigningKey.from_pem(self.private_pem.read_text()), USER, clock=clock)
         raise ValueError(scheme)
@@ -253,7 +252,8 @@ class Demo:
                 self.post_external(prog, scheme, "signed POST", accepted(scheme))
 
         print("\n== credentials the server issued: a handshake token, signed URLs")
-        response = requests.get(api, headers={"Authorization": f"Token {self.issued['TOKEN']}"}, timeout=10)
+        token_header = {"Authorization": countermark.token_authorization(self.issued["TOKEN"])}
+        response = requests.get(api, headers=token_header, timeout=10)
         self.check("python", "token", "GET with the token", response, Expect(200, scheme="token"))
         response = requests.get(self.base + self.issued["API"], timeout=10)
         self.check("python", "signed_url", "GET the signed API URL", response, Expect(200, scheme="signed_url"))
@@ -293,7 +293,8 @@ class Demo:
             if response.status_code == 429:
                 break
         self.check("python", "token", "forged tokens, again and again", response, Expect(429, reason="throttled"))
-        response = requests.get(api, headers={"Authorization": f"Token {self.issued['TOKEN']}"}, timeout=10)
+        token_header = {"Authorization": countermark.token_authorization(self.issued["TOKEN"])}
+        response = requests.get(api, headers=token_header, timeout=10)
         self.check("python", "token", "then a valid one, same address", response, Expect(429, reason="throttled"))
 
     def close(self) -> None:

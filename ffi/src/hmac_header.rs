@@ -34,11 +34,25 @@ pub unsafe extern "C" fn countermark_api_secret_new_base64(
     b64_len: usize,
     out: *mut *const countermark_api_secret,
 ) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { read_secret(b64, b64_len, out, ApiSecret::from_base64) }
+}
+
+/// Reads base64 secret text with `read` and writes the secret to `*out`.
+///
+/// # Safety
+/// As the exported readers: `(b64, b64_len)` is a valid input, `out` NULL or writable.
+pub(crate) unsafe fn read_secret(
+    b64: *const u8,
+    b64_len: usize,
+    out: *mut *const countermark_api_secret,
+    read: fn(&str) -> cm::Result<ApiSecret>,
+) -> countermark_result {
     guard(|| {
         let out = out_ptr(out)?;
         // SAFETY: per the contract.
         let b64 = unsafe { text(b64, b64_len) }?;
-        let secret = core(ApiSecret::from_base64(b64))?;
+        let secret = core(read(b64))?;
         // SAFETY: checked above.
         unsafe { write(out, countermark_api_secret::into_ptr(secret)) };
         Ok(())

@@ -34,6 +34,7 @@ pub mod jwt;
 pub mod message_signatures;
 pub mod nonce;
 pub mod policy;
+pub mod protocol;
 pub mod request;
 pub mod result;
 pub mod signed_url;

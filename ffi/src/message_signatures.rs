@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use cm::http::message_signatures::{Component, HttpMessage};
+use cm::http::message_signatures::{Component, HttpMessage, SignatureHeaders};
 use cm::{
     content_digest, verify_content_digest, Clock, DigestAlgorithm, HmacKey, HttpSignatureAlgorithm,
     MessagePolicy, MessageSigner, MessageVerifyingKey, SigningKey, UnverifiedMessageSignature,
@@ -49,7 +49,7 @@ pub(crate) struct SignerConfig {
 }
 
 impl SignerConfig {
-    fn signer(&self) -> FfiResult<MessageSigner<'_>> {
+    pub(crate) fn signer(&self) -> FfiResult<MessageSigner<'_>> {
         let mut s = core(match &self.key {
             SignerKey::Hmac(k) => MessageSigner::hmac(k),
             SignerKey::Private(k, alg) => MessageSigner::asymmetric(k, *alg),
@@ -370,12 +370,18 @@ pub unsafe extern "C" fn countermark_message_signer_free(
 
 fn sign_claims(signer: &SignerConfig, message: HttpMessage<'_>) -> FfiResult<Claims> {
     let headers = core(signer.signer()?.sign(message))?;
-    Ok(Claims::default()
+    Ok(signature_claims(Claims::default(), &headers))
+}
+
+/// `claims` followed by the claims of a signature: `Signature-Input`, `Signature`, `label`, `signature_params`,
+/// `signature_base`.
+pub(crate) fn signature_claims(claims: Claims, headers: &SignatureHeaders) -> Claims {
+    claims
         .with("Signature-Input", headers.signature_input())
         .with("Signature", headers.signature())
         .with("label", headers.label())
         .with("signature_params", headers.signature_params())
-        .with("signature_base", headers.signature_base()))
+        .with("signature_base", headers.signature_base())
 }
 
 /// Signs `request` and writes to `*out` the claims `Signature-Input` and `Signature` (the header values to add:

@@ -71,20 +71,7 @@ pub unsafe extern "C" fn countermark_url_signer_new(
                 valid_until: pick(n.valid_until, defaults.valid_until)?,
                 extra: pick(n.extra, defaults.extra)?,
             };
-            let all = [
-                &names.signature,
-                &names.auth_user,
-                &names.valid_until,
-                &names.extra,
-            ];
-            if all
-                .iter()
-                .enumerate()
-                .any(|(i, a)| all[i + 1..].contains(a))
-            {
-                return Err(countermark_result::InvalidValue);
-            }
-            signer = signer.with_param_names(names);
+            signer = core(signer.with_param_names(names))?;
         }
         // SAFETY: checked above.
         unsafe { write(out, countermark_url_signer::into_ptr(signer)) };

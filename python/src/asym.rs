@@ -98,6 +98,17 @@ impl PyVerifyingKey {
         })
     }
 
+    /// A fresh public key of `key_type` (`ed25519` or `ecdsa-p256`) whose private half was thrown away: verify
+    /// against it when a credential names an unknown key id or user, so the refusal costs what a known key's
+    /// does. `UnsupportedAlgorithm` for `rsa`, `InvalidValue` for an unknown type.
+    #[staticmethod]
+    fn decoy(key_type: &str) -> PyResult<Self> {
+        let key_type: countermark::KeyType = key_type.parse().py()?;
+        Ok(PyVerifyingKey {
+            inner: VerifyingKey::decoy(key_type).py()?,
+        })
+    }
+
     /// A copy with another key id.
     fn with_key_id(&self, key_id: &str) -> PyResult<Self> {
         Ok(PyVerifyingKey {
@@ -462,12 +473,20 @@ impl PyMessageVerifyingKey {
         })
     }
 
+    /// `key` under `algorithm`; without one, under the key's default RFC 9421 algorithm (`ed25519` for Ed25519,
+    /// `rsa-pss-sha512` for RSA, `ecdsa-p256-sha256` for P-256: the first the key allows).
     #[staticmethod]
-    fn public(key: &PyVerifyingKey, algorithm: &str) -> PyResult<Self> {
-        let alg: HttpSignatureAlgorithm = algorithm.parse().py()?;
-        Ok(PyMessageVerifyingKey {
-            inner: MessageVerifyingKey::public(key.inner.clone(), alg).py()?,
-        })
+    #[pyo3(signature = (key, algorithm = None))]
+    fn public(key: &PyVerifyingKey, algorithm: Option<&str>) -> PyResult<Self> {
+        let inner = match algorithm {
+            Some(a) => {
+                let alg: HttpSignatureAlgorithm = a.parse().py()?;
+                MessageVerifyingKey::public(key.inner.clone(), alg)
+            }
+            None => MessageVerifyingKey::for_public_key(key.inner.clone()),
+        }
+        .py()?;
+        Ok(PyMessageVerifyingKey { inner })
     }
 
     #[getter]

@@ -123,16 +123,9 @@ impl PyRequest {
         headers: Option<&Bound<'_, PyAny>>,
         body: Option<Vec<u8>>,
     ) -> PyResult<Self> {
-        let (scheme, rest) = url.split_once("://").ok_or_else(|| {
-            PyValueError::new_err("an absolute URL (scheme://authority/path) is needed")
-        })?;
-        let cut = rest.find(['/', '?']).unwrap_or(rest.len());
-        let (authority, target) = rest.split_at(cut);
-        let target = match target {
-            "" => "/".to_string(),
-            t if t.starts_with('?') => format!("/{t}"),
-            t => t.split('#').next().unwrap_or(t).to_string(),
-        };
+        // The core's one URL splitter (userinfo and fragment dropped, `/` for an empty path).
+        let u = countermark::http::split_url(url).py()?;
+        let (scheme, authority, target) = (u.scheme(), u.authority(), u.target());
         Self::new(
             method,
             target,

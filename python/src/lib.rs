@@ -7,6 +7,7 @@ mod errors;
 mod http;
 mod keys;
 mod nonce;
+mod protocol;
 mod schemes;
 mod signed;
 mod tokens;
@@ -69,6 +70,10 @@ fn _countermark(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(schemes::explain_hmac_header, m)?,
         wrap_pyfunction!(asym::explain_message_signature, m)?,
         wrap_pyfunction!(asym::explain_jwt, m)?,
+        wrap_pyfunction!(protocol::token_authorization, m)?,
+        wrap_pyfunction!(protocol::parse_token_authorization, m)?,
+        wrap_pyfunction!(protocol::split_url, m)?,
+        wrap_pyfunction!(protocol::default_coverage, m)?,
     ] {
         m.add_function(f)?;
     }

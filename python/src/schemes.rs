@@ -273,6 +273,31 @@ impl PyApiSecret {
         self.inner.to_base64().to_string()
     }
 
+    /// A client's copy of a secret, read strictly: standard base64, padded, canonical, nothing around it (no
+    /// whitespace), 16 to 1024 bytes once decoded; `InvalidKey` otherwise. (`ApiSecret(text)` is the server's
+    /// lenient reader, which trims surrounding whitespace.)
+    #[staticmethod]
+    fn from_base64_strict(text: &str) -> PyResult<Self> {
+        Ok(PyApiSecret {
+            inner: ApiSecret::from_base64_strict(text).py()?,
+        })
+    }
+
+    /// The HMAC-SHA1 key FOST signs and verifies with for this secret: keyed with its base64 text, as
+    /// django-fost-authn deployments store it.
+    fn fost_key(&self) -> PyResult<crate::keys::PyHmacKey> {
+        Ok(crate::keys::PyHmacKey {
+            inner: self.inner.fost_key().py()?,
+        })
+    }
+
+    /// The `hmac-sha256` key RFC 9421 message signatures use for this secret: its decoded bytes.
+    fn message_signature_key(&self) -> crate::keys::PyHmacKey {
+        crate::keys::PyHmacKey {
+            inner: self.inner.message_signature_key(),
+        }
+    }
+
     /// The raw secret bytes.
     fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, self.inner.secret().expose())

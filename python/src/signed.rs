@@ -245,20 +245,7 @@ impl PyUrlSigner {
                     }
                 }
             }
-            let all = [
-                &names.signature,
-                &names.auth_user,
-                &names.valid_until,
-                &names.extra,
-            ];
-            if all
-                .iter()
-                .enumerate()
-                .any(|(i, a)| all[i + 1..].contains(a))
-            {
-                return Err(PyValueError::new_err("parameter names must differ"));
-            }
-            signer = signer.with_param_names(names);
+            signer = signer.with_param_names(names).py()?;
         }
         let n = signer.param_names();
         let keys = [&n.signature, &n.auth_user, &n.valid_until, &n.extra]

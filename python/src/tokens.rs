@@ -105,15 +105,15 @@ impl PyTokens {
         PyTuple::new(py, v.fields())
     }
 
-    /// For `countermark.compat.handshake`'s `verify`: `_verify_fields` with handshake's own checks done here (a
-    /// `str` token of at most `max_len` characters with at least three `:`, an `int` `time_range` from 0 (any age)
-    /// to 2**64-1). `None` when a check fails: the caller then runs them itself, to raise handshake's exceptions.
+    /// For `countermark.compat.handshake`'s `verify`: `_verify_fields` for a `str` token and an `int` `time_range`
+    /// from 0 (any age) to 2**64-1; the token's shape is the core's to check (as `_check_token_shape`). `None`
+    /// when an argument is of another type or range: the caller then checks them itself, to raise handshake's
+    /// exceptions.
     fn _verify_handshake<'py>(
         &self,
         py: Python<'py>,
         token: &Bound<'py, PyAny>,
         time_range: &Bound<'py, PyAny>,
-        max_len: usize,
     ) -> PyResult<Option<Bound<'py, PyTuple>>> {
         let (Ok(token), true) = (
             token.cast::<PyString>(),
@@ -130,14 +130,17 @@ impl PyTokens {
         };
         // `PyUnicode_AsUTF8String` made these bytes: valid UTF-8.
         let token = std::str::from_utf8(utf8.as_bytes()).unwrap_or_default();
-        if (token.len() > max_len && token.chars().count() > max_len)
-            || token.bytes().filter(|&b| b == b':').nth(2).is_none()
-        {
-            return Ok(None);
-        }
         let max_age = (time_range > 0).then_some(time_range);
         let v = self.inner.verify(token, max_age).py()?;
         PyTuple::new(py, v.fields()).map(Some)
+    }
+
+    /// Raises the core's refusal of a badly shaped token (`TooLarge` over 2048 characters, `Malformed` with fewer
+    /// than four `:`-separated parts), the check handshake makes before any other.
+    #[staticmethod]
+    fn _check_token_shape(token: &Bound<'_, PyString>) -> PyResult<()> {
+        // A lone surrogate counts as one character, as in Python: replacing it keeps the shape.
+        countermark::token::check_token_shape(&token.to_string_lossy()).py()
     }
 
     fn __repr__(&self) -> String {

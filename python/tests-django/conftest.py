@@ -118,7 +118,8 @@ class Signers:
     def token(self, method: str, path: str, body: bytes, content_type: str, **kw: Any) -> dict[str, str]:
         from django.contrib.auth import get_user_model
 
-        return {"Authorization": f"Token {make_token(get_user_model().objects.get(username=self.username))}"}
+        token = make_token(get_user_model().objects.get(username=self.username))
+        return {"Authorization": countermark.token_authorization(token)}
 
 
 @pytest.fixture

@@ -97,3 +97,14 @@ def test_secret_not_kept_in_python():
     token = ours.AuthToken(SECRET)
     assert SECRET not in repr(token)
     assert not any(SECRET.encode() == getattr(token, s, None) for s in dir(token) if not s.startswith("__"))
+
+
+@pytest.mark.parametrize("token", ["a" * 2049, "a:b:c"])
+@pytest.mark.parametrize("time_range", [-1, "5", 2**64])
+def test_token_shape_is_checked_before_time_range(token, time_range):
+    # handshake refuses a badly shaped token before it looks at time_range; the core's shape check keeps that order.
+    mine, theirs = ours.AuthToken(SECRET), handshake.AuthToken(SECRET)
+    with pytest.raises(their_errors.InvalidTokenError):
+        theirs.verify(token, time_range=time_range)
+    with pytest.raises(errors.InvalidTokenError):
+        mine.verify(token, time_range=time_range)

@@ -46,6 +46,7 @@ pub mod fost;
 pub mod hmac_header;
 pub mod message_signatures;
 pub mod raw;
+pub mod token_header;
 pub(crate) mod utf7;
 
 /// Most header field lines a [`Request`] or [`Response`] holds.
@@ -199,36 +200,127 @@ fn split_target(target: &str) -> Result<Target<'_>> {
             "the target URI must not contain spaces or control characters",
         ));
     }
+    if let Some(url) = split_absolute(target) {
+        return Ok(Target {
+            scheme: url.scheme,
+            authority: url.authority,
+            path: url.path,
+            query: url.query,
+        });
+    }
+    // RFC 9112 3.2.1: origin-form is an absolute path, then the query (`?x` alone would name the same
+    // resource as `/?x`, so one signed request would have two spellings).
     let target = target.split_once('#').map_or(target, |(t, _)| t);
-    let (scheme, authority, rest) = match target.split_once("://") {
-        Some((scheme, rest))
-            if !scheme.is_empty()
-                && scheme
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) =>
-        {
-            let end = rest.find(['/', '?']).unwrap_or(rest.len());
-            (scheme, &rest[..end], &rest[end..])
-        }
-        // RFC 9112 3.2.1: origin-form is an absolute path, then the query (`?x` alone would name the same
-        // resource as `/?x`, so one signed request would have two spellings).
-        _ if target.starts_with('/') => ("", "", target),
-        _ => {
-            return Err(Error::malformed(
-                "the target must be an absolute URI or start with '/'",
-            ))
-        }
+    if !target.starts_with('/') {
+        return Err(Error::malformed(
+            "the target must be an absolute URI or start with '/'",
+        ));
+    }
+    let (path, query) = match target.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (target, None),
     };
+    Ok(Target {
+        scheme: "",
+        authority: "",
+        path,
+        query,
+    })
+}
+
+/// The parts of an absolute URL, as [`split_url`] splits it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UrlParts<'a> {
+    scheme: &'a str,
+    authority: &'a str,
+    path: &'a str,
+    query: Option<&'a str>,
+}
+
+impl<'a> UrlParts<'a> {
+    /// The scheme, as written (`https`).
+    pub fn scheme(&self) -> &'a str {
+        self.scheme
+    }
+
+    /// The authority (`host[:port]`) as written, without any userinfo (`user:pass@`, which a client never
+    /// sends: RFC 9110 4.2.4).
+    pub fn authority(&self) -> &'a str {
+        self.authority
+    }
+
+    /// The raw path; `/` when the URL has none.
+    pub fn path(&self) -> &'a str {
+        self.path
+    }
+
+    /// The raw query without the `?`: `None` without a `?`, `Some("")` for a bare `?`.
+    pub fn query(&self) -> Option<&'a str> {
+        self.query
+    }
+
+    /// The origin-form request target: the path, then `?` and the query when there is one (`/a?b=c`).
+    pub fn target(&self) -> String {
+        match self.query {
+            Some(q) => format!("{}?{q}", self.path),
+            None => self.path.to_string(),
+        }
+    }
+}
+
+fn split_absolute(url: &str) -> Option<UrlParts<'_>> {
+    let url = url.split_once('#').map_or(url, |(u, _)| u);
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme.is_empty()
+        || !scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    {
+        return None;
+    }
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, rest) = rest.split_at(end);
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
     let (path, query) = match rest.split_once('?') {
         Some((p, q)) => (p, Some(q)),
         None => (rest, None),
     };
-    Ok(Target {
+    Some(UrlParts {
         scheme,
         authority,
         path: if path.is_empty() { "/" } else { path },
         query,
     })
+}
+
+/// Splits an absolute URL (`https://user@Example.com:8443/a%20b?x=1#frag`) into scheme, authority (without
+/// userinfo), path (`/` when empty) and query; the fragment is dropped (it is never sent). The one URL splitter:
+/// [`Request::new`] uses it for absolute targets, and every binding's "request from a URL" calls it.
+///
+/// ```
+/// use countermark::http::split_url;
+///
+/// let url = split_url("https://user@Example.com:8443?x=1#frag")?;
+/// assert_eq!((url.scheme(), url.authority(), url.path(), url.query()), ("https", "Example.com:8443", "/", Some("x=1")));
+/// assert_eq!(url.target(), "/?x=1");
+/// # Ok::<(), countermark::Error>(())
+/// ```
+///
+/// # Errors
+/// [`ErrorKind::InvalidValue`] unless `url` is `scheme://...` with a scheme of letters, digits and `+-.`, or when
+/// it holds spaces or control characters (a URL is the caller's argument, not a received credential);
+/// [`ErrorKind::TooLarge`] over [`MAX_TARGET_LEN`].
+pub fn split_url(url: &str) -> Result<UrlParts<'_>> {
+    if url.len() > MAX_TARGET_LEN {
+        return Err(too_large("the URL", MAX_TARGET_LEN));
+    }
+    if url.bytes().any(|b| b.is_ascii_control() || b == b' ') {
+        return Err(Error::invalid_value(
+            "the URL must not contain spaces or control characters",
+        ));
+    }
+    split_absolute(url)
+        .ok_or_else(|| Error::invalid_value("an absolute URL (scheme://authority/path) is needed"))
 }
 
 impl<'a> Request<'a> {
@@ -527,5 +619,71 @@ mod tests {
             r.with_header("x", "y").unwrap_err().kind(),
             ErrorKind::TooLarge
         );
+    }
+}
+
+#[cfg(test)]
+mod split_url_tests {
+    use super::*;
+
+    fn parts(url: &str) -> (&str, &str, &str, Option<&str>) {
+        let u = split_url(url).unwrap();
+        (u.scheme(), u.authority(), u.path(), u.query())
+    }
+
+    #[test]
+    fn splits_like_the_three_copies_did() {
+        assert_eq!(parts("https://e.com"), ("https", "e.com", "/", None));
+        assert_eq!(parts("https://e.com?x"), ("https", "e.com", "/", Some("x")));
+        assert_eq!(
+            parts("https://e.com/a?"),
+            ("https", "e.com", "/a", Some(""))
+        );
+        assert_eq!(
+            parts("http://E.com:80/a/b?c=d&e"),
+            ("http", "E.com:80", "/a/b", Some("c=d&e"))
+        );
+        // The fragment is dropped before anything else: `#` ends the authority and the query.
+        assert_eq!(parts("https://e.com#f?x"), ("https", "e.com", "/", None));
+        assert_eq!(
+            parts("https://e.com/a?q#f"),
+            ("https", "e.com", "/a", Some("q"))
+        );
+        // Userinfo is never sent.
+        assert_eq!(
+            parts("https://u:p@e.com:8443/a"),
+            ("https", "e.com:8443", "/a", None)
+        );
+        assert_eq!(split_url("https://e.com/a?b").unwrap().target(), "/a?b");
+        assert_eq!(split_url("https://e.com").unwrap().target(), "/");
+    }
+
+    #[test]
+    fn request_new_uses_it() {
+        let r = Request::new("GET", "https://u@e.com:443/a?b#c").unwrap();
+        assert_eq!(
+            (r.scheme(), r.authority(), r.path(), r.query()),
+            ("https", "e.com:443", "/a", Some("b"))
+        );
+        assert_eq!(r.authority_normalized(), "e.com");
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_absolute_url() {
+        for url in [
+            "/a?b",
+            "e.com/a",
+            "://e.com/",
+            "ht tp://e.com/",
+            "h_t://e.com/",
+            "https://e.com/a b",
+            "https://e.com/\n",
+        ] {
+            let err = split_url(url).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidValue, "{url:?}");
+        }
+        let long = format!("https://e.com/{}", "a".repeat(MAX_TARGET_LEN));
+        assert_eq!(split_url(&long).unwrap_err().kind(), ErrorKind::TooLarge);
+        assert!(split_url("https://e.com/").is_ok());
     }
 }

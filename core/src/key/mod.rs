@@ -21,6 +21,7 @@
 use std::fmt;
 
 mod asym;
+mod decoy;
 mod der;
 pub mod sealed;
 

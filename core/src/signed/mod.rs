@@ -150,6 +150,29 @@ impl Default for ParamNames {
 }
 
 impl ParamNames {
+    /// Checks that the four names are distinct: with two alike, one parameter would overwrite the other in the
+    /// URL.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] naming the first repeated name.
+    pub fn check(&self) -> Result<()> {
+        let all = [
+            &self.signature,
+            &self.auth_user,
+            &self.valid_until,
+            &self.extra,
+        ];
+        for (i, name) in all.iter().enumerate() {
+            if all[i + 1..].contains(name) {
+                return Err(Error::invalid_value(format!(
+                    "parameter names must differ: {:?} is used twice",
+                    crate::encoding::clip(name, 40)
+                )));
+            }
+        }
+        Ok(())
+    }
+
     fn is_reserved(&self, key: &str) -> bool {
         key == self.signature
             || key == self.auth_user
@@ -386,9 +409,13 @@ impl UrlSigner {
     }
 
     /// Uses other parameter names.
-    pub fn with_param_names(mut self, names: ParamNames) -> Self {
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] when two names are the same ([`ParamNames::check`]).
+    pub fn with_param_names(mut self, names: ParamNames) -> Result<Self> {
+        names.check()?;
         self.names = names;
-        self
+        Ok(self)
     }
 
     /// The parameter names in use.
@@ -719,6 +746,51 @@ mod tests {
             "x?extra=,,,&valid_until=1e999",
         ] {
             assert!(s.validate_url(url).is_err(), "{url}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod param_names_tests {
+    use super::*;
+    use crate::alg::Algorithm;
+    use crate::key::{HmacKey, Secret};
+
+    fn signer() -> UrlSigner {
+        UrlSigner::new(HmacKey::new(
+            Algorithm::HmacSha1,
+            &Secret::new(*b"0123456789abcdef").unwrap(),
+        ))
+    }
+
+    #[test]
+    fn distinct_names_are_accepted_and_repeated_ones_refused() {
+        let custom = ParamNames {
+            signature: "sig".into(),
+            auth_user: "user".into(),
+            valid_until: "until".into(),
+            extra: "more".into(),
+        };
+        let s = signer().with_param_names(custom.clone()).unwrap();
+        assert_eq!(s.param_names(), &custom);
+        for twice in [
+            ParamNames {
+                auth_user: "sig".into(),
+                ..custom.clone()
+            },
+            ParamNames {
+                extra: "until".into(),
+                ..custom.clone()
+            },
+            ParamNames {
+                extra: "sig".into(),
+                ..custom.clone()
+            },
+        ] {
+            assert_eq!(twice.check().unwrap_err().kind(), ErrorKind::InvalidValue);
+            let err = signer().with_param_names(twice).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidValue);
+            assert!(err.message().contains("must differ"), "{}", err.message());
         }
     }
 }

@@ -95,6 +95,82 @@ impl ApiSecret {
         Secret::new(bytes).map(Self::from_secret)
     }
 
+    /// Reads the base64 text of a secret strictly, as a client reads the secret it was handed (the CLI's
+    /// `COUNTERMARK_SECRET`, the C and Go example signers): standard alphabet, padded, canonical (the unused
+    /// bits of the last character are zero), nothing around it (no whitespace, no line breaks).
+    ///
+    /// [`ApiSecret::from_base64`] is the server's lenient reader (it trims surrounding whitespace). For a text
+    /// this accepts, [`ApiSecret::to_base64`] gives the same text back, so [`ApiSecret::fost_key`] keys FOST with
+    /// exactly the text the client was given.
+    ///
+    /// ```
+    /// use countermark::http::hmac_header::ApiSecret;
+    ///
+    /// assert!(ApiSecret::from_base64_strict("cxqqF0m2Uel79+jSpBNQnMX/JjEjEpqdc0b4dypszaU=").is_ok());
+    /// assert!(ApiSecret::from_base64_strict("cxqqF0m2Uel79+jSpBNQnMX/JjEjEpqdc0b4dypszaU=\n").is_err());
+    /// assert!(ApiSecret::from_base64_strict("cxqqF0m2Uel79+jSpBNQnMX/JjEjEpqdc0b4dypszaU").is_err());
+    /// # Ok::<(), countermark::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidKey`] when the text is empty, is not strict base64, or decodes to fewer than
+    /// [`Secret::MIN_LEN`] or more than [`Secret::MAX_LEN`] bytes.
+    pub fn from_base64_strict(text: &str) -> Result<Self> {
+        // The engine refuses whitespace, missing padding and non-zero trailing bits.
+        let bytes = Zeroizing::new(B64.decode(text.as_bytes()).map_err(|_| {
+            invalid_key(
+                "the API secret is not strict base64 (standard alphabet, padded, no whitespace)",
+            )
+        })?);
+        if bytes.len() < Secret::MIN_LEN || bytes.len() > Secret::MAX_LEN {
+            return Err(Error::new(
+                ErrorKind::InvalidKey,
+                format!(
+                    "the API secret must be {} to {} bytes, not {}",
+                    Secret::MIN_LEN,
+                    Secret::MAX_LEN,
+                    bytes.len()
+                ),
+            ));
+        }
+        Secret::new(bytes.as_slice()).map(Self::from_secret)
+    }
+
+    /// The HMAC-SHA1 key FOST signs and verifies with for this secret: keyed with the UTF-8 bytes of its
+    /// base64 text ([`ApiSecret::to_base64`]), as django-fost-authn deployments store a secret as a string.
+    ///
+    /// One API secret, three keys: FOST uses this, the HMAC header uses [`ApiSecret::key`] (the decoded bytes
+    /// under the hash the request names), RFC 9421 uses [`ApiSecret::message_signature_key`] (the decoded bytes,
+    /// `hmac-sha256`).
+    ///
+    /// ```
+    /// use countermark::{Algorithm, HmacKey, Secret};
+    /// use countermark::http::hmac_header::ApiSecret;
+    ///
+    /// let text = "cxqqF0m2Uel79+jSpBNQnMX/JjEjEpqdc0b4dypszaU=";
+    /// let secret = ApiSecret::from_base64_strict(text)?;
+    /// let fost = secret.fost_key()?;
+    /// assert_eq!(fost.algorithm(), Algorithm::HmacSha1);
+    /// let by_hand = HmacKey::new(Algorithm::HmacSha1, &Secret::new(text.as_bytes())?);
+    /// assert_eq!(fost.sign(b"m").as_bytes(), by_hand.sign(b"m").as_bytes());
+    /// # Ok::<(), countermark::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidKey`] only if the base64 text were outside the secret length limits (it never is for
+    /// a secret of at most 768 bytes).
+    pub fn fost_key(&self) -> Result<HmacKey> {
+        let text = self.to_base64();
+        let secret = Secret::new(text.as_bytes())?;
+        Ok(HmacKey::new(Algorithm::HmacSha1, &secret))
+    }
+
+    /// The `hmac-sha256` key RFC 9421 message signatures sign and verify with for this secret: the decoded bytes
+    /// (as the HMAC header uses them), under HMAC-SHA256.
+    pub fn message_signature_key(&self) -> HmacKey {
+        HmacKey::new(Algorithm::HmacSha256, &self.0)
+    }
+
     /// Wraps secret bytes.
     pub fn from_secret(secret: Secret) -> Self {
         ApiSecret(secret, KeyCache::default())
@@ -283,4 +359,96 @@ pub fn encrypt_legacy_secret(
     };
     // The buffer always has room for the padding, so this error cannot happen.
     out.map_err(|_| Error::invalid_value("padding failed"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "cxqqF0m2Uel79+jSpBNQnMX/JjEjEpqdc0b4dypszaU=";
+
+    #[test]
+    fn strict_base64_accepts_the_text_it_gives_back() {
+        let secret = ApiSecret::from_base64_strict(TEXT).unwrap();
+        assert_eq!(secret.to_base64().as_str(), TEXT);
+        assert_eq!(secret.secret().len(), 32);
+    }
+
+    #[test]
+    fn strict_base64_refuses_what_the_lenient_reader_accepts() {
+        // Each of these is accepted by `from_base64` (surrounding whitespace is trimmed)...
+        for text in [
+            format!("{TEXT}\n"),
+            format!(" {TEXT}"),
+            format!("{TEXT}\r\n"),
+        ] {
+            assert!(ApiSecret::from_base64(&text).is_ok(), "{text:?}");
+            let err = ApiSecret::from_base64_strict(&text).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidKey, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn strict_base64_refuses_unpadded_noncanonical_empty_and_bad_lengths() {
+        let unpadded = TEXT.trim_end_matches('=');
+        // `U=` ends in bits that are not zero: `V=` decodes to the same bytes but is not the canonical spelling.
+        let noncanonical = TEXT.replace("aU=", "aV=");
+        let short = B64.encode([7u8; 15]);
+        let long = B64.encode(vec![7u8; 1025]);
+        for text in [
+            unpadded,
+            noncanonical.as_str(),
+            "",
+            "not base64!",
+            &short,
+            &long,
+        ] {
+            let err = ApiSecret::from_base64_strict(text).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidKey, "{text:?}");
+        }
+        assert!(ApiSecret::from_base64_strict(&B64.encode([7u8; 16])).is_ok());
+        assert!(ApiSecret::from_base64_strict(&B64.encode(vec![7u8; 768])).is_ok());
+    }
+
+    #[test]
+    fn each_scheme_derives_its_own_key() {
+        let secret = ApiSecret::from_base64_strict(TEXT).unwrap();
+        let raw = secret.secret().clone();
+        let fost = secret.fost_key().unwrap();
+        assert_eq!(fost.algorithm(), Algorithm::HmacSha1);
+        let text_key = HmacKey::new(Algorithm::HmacSha1, &Secret::new(TEXT.as_bytes()).unwrap());
+        assert_eq!(
+            fost.sign(b"msg").as_bytes(),
+            text_key.sign(b"msg").as_bytes()
+        );
+        // Not the decoded bytes: that is what the other two schemes key with.
+        let raw_sha1 = HmacKey::new(Algorithm::HmacSha1, &raw);
+        assert_ne!(
+            fost.sign(b"msg").as_bytes(),
+            raw_sha1.sign(b"msg").as_bytes()
+        );
+
+        let rfc = secret.message_signature_key();
+        assert_eq!(rfc.algorithm(), Algorithm::HmacSha256);
+        let raw_sha256 = HmacKey::new(Algorithm::HmacSha256, &raw);
+        assert_eq!(
+            rfc.sign(b"msg").as_bytes(),
+            raw_sha256.sign(b"msg").as_bytes()
+        );
+        assert_eq!(
+            secret
+                .key(Algorithm::HmacSha256)
+                .unwrap()
+                .sign(b"msg")
+                .as_bytes(),
+            rfc.sign(b"msg").as_bytes()
+        );
+    }
+
+    #[test]
+    fn fost_key_refuses_a_secret_whose_text_is_over_the_limit() {
+        // 769 bytes give 1028 characters of base64: over Secret::MAX_LEN.
+        let secret = ApiSecret::from_secret(Secret::new(vec![1u8; 769]).unwrap());
+        assert_eq!(secret.fost_key().unwrap_err().kind(), ErrorKind::InvalidKey);
+    }
 }

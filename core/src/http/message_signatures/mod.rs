@@ -145,11 +145,16 @@ use crate::random::{OsRandom, RandomSource};
 use crate::replay::{MemoryNonceStore, NonceStore};
 
 mod components;
+mod defaults;
 mod digest;
 #[cfg(test)]
 mod tests;
 
 pub use components::{Component, HttpMessage};
+pub use defaults::{
+    default_coverage, sign_with_default_coverage, DefaultCoverage, DefaultSigned,
+    DEFAULT_DIGEST_ALGORITHM,
+};
 pub use digest::{content_digest, verify_content_digest, DigestAlgorithm, MAX_CONTENT_DIGEST_LEN};
 
 /// Longest combined `Signature-Input` value, and likewise `Signature` value, that is parsed, in bytes.

@@ -105,51 +105,6 @@ static int read_file(const char *path, uint8_t **out, size_t *out_len) {
     return 0;
 }
 
-static int b64_value(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-/* Strict standard base64 (padded, no whitespace, zero trailing bits), as the other two clients read it.
- * Writes a malloc'd buffer (free it after wiping) and its length; 0 on success. */
-static int b64_decode(const char *text, uint8_t **out, size_t *out_len) {
-    size_t n = strlen(text), i, o = 0, pad = 0;
-    uint8_t *buf;
-    if (n == 0 || n % 4 != 0) return -1;
-    if (text[n - 1] == '=') pad++;
-    if (text[n - 2] == '=') pad++;
-    buf = malloc(n / 4 * 3);
-    if (buf == NULL) return -1;
-    for (i = 0; i < n; i += 4) {
-        int v[4], k;
-        bool last = i + 4 == n;
-        for (k = 0; k < 4; k++) {
-            bool padding_slot = last && k >= 4 - (int)pad;
-            v[k] = padding_slot ? (text[i + k] == '=' ? 0 : -1) : b64_value(text[i + k]);
-            if (v[k] < 0) {
-                wipe(buf, n / 4 * 3);
-                free(buf);
-                return -1;
-            }
-        }
-        buf[o++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
-        if (!(last && pad == 2)) buf[o++] = (uint8_t)((v[1] & 0xf) << 4 | v[2] >> 2);
-        if (!(last && pad >= 1)) buf[o++] = (uint8_t)((v[2] & 0x3) << 6 | v[3]);
-        if (last && ((pad == 2 && (v[1] & 0xf) != 0) || (pad == 1 && (v[2] & 0x3) != 0))) {
-            wipe(buf, n / 4 * 3);
-            free(buf);
-            return -1; /* non-zero trailing bits: not canonical */
-        }
-    }
-    *out = buf;
-    *out_len = o;
-    return 0;
-}
-
 /* The output: header lines collected first, printed only when every step succeeded. */
 typedef struct {
     char *text;
@@ -244,40 +199,29 @@ static int parse_args(int argc, char **argv, args_t *a) {
     return 0;
 }
 
-/* Whether the URL has a query (a '?' before any fragment). */
-static bool has_query(const char *url) {
-    size_t end = strcspn(url, "#");
-    const char *q = memchr(url, '?', end);
-    return q != NULL;
-}
-
 /* ------------------------------------------------------------------------------------------------ schemes */
 
-/* The secret text and its decoded bytes; 0 or EXIT_USAGE. */
-static int load_secret(const char **text, uint8_t **bytes, size_t *len) {
-    *text = getenv(SECRET_ENV);
-    if (*text == NULL) {
+/* The shared secret, read strictly by the library (standard padded base64 of 16 to 1024 bytes, no whitespace);
+ * 0 or EXIT_USAGE. Each scheme derives its own key from it. */
+static int load_secret(const countermark_api_secret **secret) {
+    const char *text = getenv(SECRET_ENV);
+    countermark_result r;
+    if (text == NULL) {
         fputs("sign: " SECRET_ENV " is not set (the base64 text of 32 random bytes)\n", stderr);
         return EXIT_USAGE;
     }
-    if (b64_decode(*text, bytes, len) != 0) {
-        fputs("sign: " SECRET_ENV " is not base64 text\n", stderr);
-        return EXIT_USAGE;
-    }
-    if (*len < 16 || *len > 1024) {
-        fprintf(stderr, "sign: " SECRET_ENV ": the secret must be 16 to 1024 bytes, not %zu\n", *len);
-        return EXIT_USAGE;
+    if ((r = countermark_api_secret_new_base64_strict(S(text), secret)) != COUNTERMARK_RESULT_OK) {
+        return lib_error(EXIT_USAGE, SECRET_ENV, r);
     }
     return 0;
 }
 
-static int sign_hmac(const args_t *a, const countermark_request *req, const char *secret_text, lines_t *lines) {
-    const countermark_api_secret *secret = NULL;
+static int sign_hmac(const args_t *a, const countermark_request *req, const countermark_api_secret *secret,
+                     lines_t *lines) {
     const countermark_hmac_header_signer *signer = NULL;
     countermark_claims *claims = NULL;
     int rc;
-    countermark_result r = countermark_api_secret_new_base64(S(secret_text), &secret);
-    if (r != COUNTERMARK_RESULT_OK) return lib_error(EXIT_USAGE, SECRET_ENV, r);
+    countermark_result r;
     r = countermark_hmac_header_signer_new(S(a->key_id), secret, S("sha256"), NULL, &signer);
     if (r != COUNTERMARK_RESULT_OK) {
         rc = lib_error(EXIT_SIGNING, "cannot sign the request", r);
@@ -288,19 +232,19 @@ static int sign_hmac(const args_t *a, const countermark_request *req, const char
     }
     countermark_claims_free(claims);
     countermark_hmac_header_signer_free(signer);
-    countermark_api_secret_free(secret);
     return rc;
 }
 
-static int sign_fost(const args_t *a, const countermark_request *req, const char *secret_text, lines_t *lines) {
+static int sign_fost(const args_t *a, const countermark_request *req, const countermark_api_secret *secret,
+                     lines_t *lines) {
     const countermark_hmac_key *key = NULL;
     const countermark_fost_signer *signer = NULL;
     countermark_claims *claims = NULL;
     countermark_str signed_headers[] = {{S("Content-Type")}};
     size_t n_signed = a->content_type != NULL ? 1 : 0;
     int rc = 0;
-    /* FOST's key is the base64 text itself, as django-fost-authn deployments store it. */
-    countermark_result r = countermark_hmac_key_new(S("sha1"), S(secret_text), NULL, 0, &key);
+    /* FOST's key is the base64 text itself, as django-fost-authn deployments store it: the library derives it. */
+    countermark_result r = countermark_api_secret_fost_key(secret, &key);
     if (r != COUNTERMARK_RESULT_OK) return lib_error(EXIT_USAGE, SECRET_ENV, r);
     r = countermark_fost_signer_new(S(a->key_id), key, NULL, &signer);
     if (r == COUNTERMARK_RESULT_OK) {
@@ -318,52 +262,38 @@ static int sign_fost(const args_t *a, const countermark_request *req, const char
     return rc;
 }
 
-static int sign_rfc9421(const args_t *a, countermark_request *req, const uint8_t *secret, size_t secret_len,
-                        const uint8_t *body, size_t body_len, lines_t *lines) {
+static int sign_rfc9421(const args_t *a, const countermark_request *req, const countermark_api_secret *secret,
+                        lines_t *lines) {
     const countermark_hmac_key *key = NULL;
     countermark_message_signer_builder *builder = NULL;
     const countermark_message_signer *signer = NULL;
     countermark_claims *claims = NULL;
-    countermark_bytes digest = {0};
-    countermark_str covered[5] = {{S("@method")}, {S("@authority")}, {S("@path")}};
-    size_t n_covered = 3;
+    countermark_str digest;
     int rc = 0;
-    countermark_result r = countermark_hmac_key_new(S("sha256"), secret, secret_len, NULL, 0, &key);
+    countermark_result r = countermark_api_secret_message_signature_key(secret, &key);
     if (r != COUNTERMARK_RESULT_OK) return lib_error(EXIT_USAGE, SECRET_ENV, r);
-    if (has_query(a->url)) {
-        covered[n_covered++] = (countermark_str){S("@query")};
-    }
-    if (body_len > 0) {
-        if ((r = countermark_content_digest(body, body_len, S("sha-256"), &digest)) != COUNTERMARK_RESULT_OK ||
-            (r = countermark_request_add_header(req, S("Content-Digest"), digest.data, digest.len)) !=
-                COUNTERMARK_RESULT_OK) {
-            rc = lib_error(EXIT_SIGNING, "cannot compute the Content-Digest", r);
-            goto done;
-        }
-        if ((rc = add_line(lines, "Content-Digest", digest.data, digest.len) == 0 ? 0 : EXIT_SIGNING) != 0) {
-            goto done;
-        }
-        covered[n_covered++] = (countermark_str){S("content-digest")};
-    }
+    /* The library's default coverage: @method @authority @path, @query when the URL has one, and content-digest
+     * (with the Content-Digest claim to send) when there is a body. */
     if ((r = countermark_message_signer_builder_new_hmac(key, &builder)) != COUNTERMARK_RESULT_OK ||
         (r = countermark_message_signer_builder_set_label(builder, S("sig1"))) != COUNTERMARK_RESULT_OK ||
         (r = countermark_message_signer_builder_set_keyid(builder, S(a->key_id))) != COUNTERMARK_RESULT_OK ||
-        (r = countermark_message_signer_builder_set_components(builder, covered, n_covered)) !=
-            COUNTERMARK_RESULT_OK ||
         (r = countermark_message_signer_builder_random_nonces(builder)) != COUNTERMARK_RESULT_OK ||
         (r = countermark_message_signer_builder_build(builder, &signer)) != COUNTERMARK_RESULT_OK ||
-        (r = countermark_message_signer_sign_request(signer, req, &claims)) != COUNTERMARK_RESULT_OK) {
+        (r = countermark_message_signer_sign_request_default_coverage(signer, req, &claims)) !=
+            COUNTERMARK_RESULT_OK) {
         rc = lib_error(EXIT_SIGNING, "cannot sign the request", r);
         goto done;
     }
-    if ((rc = add_claim(lines, "Signature-Input", claims, "Signature-Input")) == 0) {
+    if (countermark_claims_get(claims, S("Content-Digest"), &digest) == COUNTERMARK_RESULT_OK) {
+        rc = add_line(lines, "Content-Digest", digest.data, digest.len) == 0 ? 0 : EXIT_SIGNING;
+    }
+    if (rc == 0 && (rc = add_claim(lines, "Signature-Input", claims, "Signature-Input")) == 0) {
         rc = add_claim(lines, "Signature", claims, "Signature");
     }
 done:
     countermark_claims_free(claims);
     countermark_message_signer_free(signer);
     countermark_message_signer_builder_free(builder);
-    countermark_bytes_free(&digest);
     countermark_hmac_key_free(key);
     return rc;
 }
@@ -406,9 +336,9 @@ static int sign_jwt(const args_t *a, lines_t *lines) {
 
 int main(int argc, char **argv) {
     args_t a = {0};
-    uint8_t *body = NULL, *secret = NULL;
-    size_t body_len = 0, secret_len = 0;
-    const char *secret_text = NULL;
+    uint8_t *body = NULL;
+    size_t body_len = 0;
+    const countermark_api_secret *secret = NULL;
     countermark_request *req = NULL;
     lines_t lines = {0};
     countermark_result r;
@@ -435,13 +365,13 @@ int main(int argc, char **argv) {
 
     if (strcmp(a.scheme, "jwt") == 0) {
         rc = sign_jwt(&a, &lines);
-    } else if ((rc = load_secret(&secret_text, &secret, &secret_len)) == 0) {
+    } else if ((rc = load_secret(&secret)) == 0) {
         if (strcmp(a.scheme, "hmac") == 0) {
-            rc = sign_hmac(&a, req, secret_text, &lines);
+            rc = sign_hmac(&a, req, secret, &lines);
         } else if (strcmp(a.scheme, "fost") == 0) {
-            rc = sign_fost(&a, req, secret_text, &lines);
+            rc = sign_fost(&a, req, secret, &lines);
         } else {
-            rc = sign_rfc9421(&a, req, secret, secret_len, body, body_len, &lines);
+            rc = sign_rfc9421(&a, req, secret, &lines);
         }
     }
     if (rc == 0 && lines.len > 0 && (fwrite(lines.text, 1, lines.len, stdout) != lines.len || fflush(stdout) != 0)) {
@@ -450,8 +380,7 @@ int main(int argc, char **argv) {
     }
 
 done:
-    if (secret != NULL) wipe(secret, secret_len);
-    free(secret);
+    countermark_api_secret_free(secret);
     free(body);
     free(lines.text);
     countermark_request_free(req);

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -102,30 +101,17 @@ func parseArgs(argv []string) (args, error) {
 	return a, nil
 }
 
-// hasQuery reports whether the URL has a query (a '?' before any fragment).
-func hasQuery(url string) bool {
-	url, _, _ = strings.Cut(url, "#")
-	return strings.Contains(url, "?")
-}
-
-// decodeSecret checks the secret text (strict, padded standard base64 of 16 to 1024 bytes, no whitespace)
-// and returns its decoded bytes.
-func decodeSecret(text string, present bool) ([]byte, error) {
+// loadSecret reads the shared secret; the library reads it strictly (standard padded base64 of 16 to 1024 bytes,
+// no whitespace), and each scheme derives its own key from it.
+func loadSecret(text string, present bool) (*countermark.APISecret, error) {
 	if !present {
 		return nil, usageErr("%s is not set (the base64 text of 32 random bytes)", secretEnv)
 	}
-	// The decoder skips CR and LF; the other clients refuse them.
-	if strings.ContainsAny(text, "\r\n") {
-		return nil, usageErr("%s is not base64 text", secretEnv)
+	secret, err := countermark.APISecretFromBase64Strict(text)
+	if err != nil {
+		return nil, usageErr("%s: %v", secretEnv, err)
 	}
-	b, err := base64.StdEncoding.Strict().DecodeString(text)
-	if err != nil || len(text) == 0 {
-		return nil, usageErr("%s is not base64 text", secretEnv)
-	}
-	if len(b) < 16 || len(b) > 1024 {
-		return nil, usageErr("%s: the secret must be 16 to 1024 bytes, not %d", secretEnv, len(b))
-	}
-	return b, nil
+	return secret, nil
 }
 
 // sign returns the header lines ("Name: value") that sign the request a describes.
@@ -154,27 +140,22 @@ func sign(a args, secretText string, hasSecret bool) ([]string, error) {
 	if a.scheme == "jwt" {
 		return signJWT(a)
 	}
-	secret, err := decodeSecret(secretText, hasSecret)
+	secret, err := loadSecret(secretText, hasSecret)
 	if err != nil {
 		return nil, err
 	}
-	defer clear(secret)
+	defer secret.Close()
 	switch a.scheme {
 	case "hmac":
-		return signHMAC(a, req, secretText)
+		return signHMAC(a, req, secret)
 	case "fost":
-		return signFost(a, req, secretText)
+		return signFost(a, req, secret)
 	default:
 		return signRFC9421(a, req, secret)
 	}
 }
 
-func signHMAC(a args, req *countermark.Request, secretText string) ([]string, error) {
-	secret, err := countermark.APISecretFromBase64(secretText)
-	if err != nil {
-		return nil, usageErr("%s: %v", secretEnv, err)
-	}
-	defer secret.Close()
+func signHMAC(a args, req *countermark.Request, secret *countermark.APISecret) ([]string, error) {
 	signer, err := countermark.NewHMACHeaderSigner(*a.keyID, secret, "sha256", nil)
 	if err != nil {
 		return nil, signingErr("cannot sign the request", err)
@@ -187,9 +168,9 @@ func signHMAC(a args, req *countermark.Request, secretText string) ([]string, er
 	return []string{"Authorization: " + claims.Value("Authorization")}, nil
 }
 
-func signFost(a args, req *countermark.Request, secretText string) ([]string, error) {
-	// FOST's key is the base64 text itself, as django-fost-authn deployments store it.
-	key, err := countermark.NewHMACKey("sha1", []byte(secretText), "")
+func signFost(a args, req *countermark.Request, secret *countermark.APISecret) ([]string, error) {
+	// FOST's key is the base64 text itself, as django-fost-authn deployments store it: the library derives it.
+	key, err := secret.FostKey()
 	if err != nil {
 		return nil, usageErr("%s: %v", secretEnv, err)
 	}
@@ -214,29 +195,14 @@ func signFost(a args, req *countermark.Request, secretText string) ([]string, er
 	return lines, nil
 }
 
-func signRFC9421(a args, req *countermark.Request, secret []byte) ([]string, error) {
-	key, err := countermark.NewHMACKey("sha256", secret, "")
+func signRFC9421(a args, req *countermark.Request, secret *countermark.APISecret) ([]string, error) {
+	key, err := secret.MessageSignatureKey()
 	if err != nil {
 		return nil, usageErr("%s: %v", secretEnv, err)
 	}
 	defer key.Close()
-	var lines []string
-	components := []string{"@method", "@authority", "@path"}
-	if hasQuery(*a.url) {
-		components = append(components, "@query")
-	}
-	if len(req.Body) > 0 {
-		digest, err := countermark.ContentDigest(req.Body, "sha-256")
-		if err != nil {
-			return nil, signingErr("cannot compute the Content-Digest", err)
-		}
-		req.AddHeader("Content-Digest", digest)
-		lines = append(lines, "Content-Digest: "+digest)
-		components = append(components, "content-digest")
-	}
 	signer, err := countermark.NewMessageSigner(key, "", countermark.MessageSignerOptions{
 		Label:        "sig1",
-		Components:   components,
 		KeyID:        *a.keyID,
 		RandomNonces: true,
 	})
@@ -244,9 +210,15 @@ func signRFC9421(a args, req *countermark.Request, secret []byte) ([]string, err
 		return nil, signingErr("cannot sign the request", err)
 	}
 	defer signer.Close()
-	claims, err := signer.Sign(req)
+	// The library's default coverage: @method @authority @path, @query when the URL has one, and content-digest
+	// (with the Content-Digest to send) when there is a body.
+	claims, err := signer.SignWithDefaultCoverage(req)
 	if err != nil {
 		return nil, signingErr("cannot sign the request", err)
+	}
+	var lines []string
+	if digest := claims.Value("Content-Digest"); digest != "" {
+		lines = append(lines, "Content-Digest: "+digest)
 	}
 	return append(lines, "Signature-Input: "+claims.Value("Signature-Input"), "Signature: "+claims.Value("Signature")), nil
 }

@@ -313,3 +313,10 @@ func TestSignThenVerify(t *testing.T) {
 		t.Errorf("hmac with a text body: exit %d, stdout %q; want exit 1 and no output", code, out.String())
 	}
 }
+
+// hasQuery reports whether the URL has a query (a '?' before any fragment): the test's own reading of the
+// default coverage, independent of the library's.
+func hasQuery(url string) bool {
+	url, _, _ = strings.Cut(url, "#")
+	return strings.Contains(url, "?")
+}

@@ -88,23 +88,15 @@ def header_text(value: Union[str, bytes]) -> str:
 
 
 def split_url(url: str) -> tuple[str, str, str]:
-    """``(scheme, authority, rest)`` of an absolute URL; the authority without userinfo (never sent in a
-    request line or ``Host``), lower-cased, without the scheme's default port."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        raise countermark.InvalidValue("an absolute URL (scheme://authority/path) is needed")
-    cut = len(rest)
-    for stop in "/?#":
-        i = rest.find(stop)
-        if i != -1:
-            cut = min(cut, i)
-    authority, rest = rest[:cut], rest[cut:].partition("#")[0]  # a fragment is never sent
-    authority = authority.rpartition("@")[2].lower()
-    scheme = scheme.lower()
+    """``(scheme, authority, target)`` of an absolute URL, split by the core (:func:`countermark.split_url`: no
+    userinfo, no fragment, ``/`` for an empty path), then the scheme and authority lower-cased and the authority
+    without the scheme's default port (the ``Host`` an HTTP client sends)."""
+    scheme, authority, target = countermark.split_url(url)
+    scheme, authority = scheme.lower(), authority.lower()
     host, colon, port = authority.rpartition(":")
     if colon and "]" not in port and port in ("", _DEFAULT_PORTS.get(scheme)):
         authority = host
-    return scheme, authority, rest
+    return scheme, authority, target
 
 
 def host_header(url: str) -> str:

@@ -330,8 +330,7 @@ class FostScheme(Scheme):
         )
 
         def verify(secret: countermark.ApiSecret) -> countermark.Verified:
-            key = countermark.HmacKey(secret.to_base64(), "hmac-sha1", legacy=True)
-            return countermark.verify_fost(req, key, policy)
+            return countermark.verify_fost(req, secret.fost_key(), policy)
 
         api_key, verified = self._with_api_key(key_id, self._find_api_key(key_id), verify)
         # The core's user is the signed X-FOST-User, decoded from UTF-7 as the reference decodes it (J+APw-rgen
@@ -347,12 +346,8 @@ class FostScheme(Scheme):
         api_key = self._find_api_key(_claimed_key_id(countermark.parse_fost, req))
         key = None
         if api_key is not None:
-            key = countermark.HmacKey(api_key.secret().to_base64(), "hmac-sha1", legacy=True)
+            key = api_key.secret().fost_key()
         return countermark.explain_fost(req, key, countermark.FostPolicy(clock_skew=get_settings().FOST_CLOCK_SKEW))
-
-
-#: RFC 9421 algorithms tried, in order, for a public key when the signature names none.
-_PUBLIC_ALGORITHMS = ("ed25519", "rsa-pss-sha512", "ecdsa-p256-sha256")
 
 
 class HttpSignatureScheme(Scheme):
@@ -389,7 +384,7 @@ class HttpSignatureScheme(Scheme):
             raise self.fail("unsupported_algorithm", f"{alg} with shared-secret key {key_id}")
 
         def verify(secret: countermark.ApiSecret) -> countermark.Verified:
-            key = countermark.MessageVerifyingKey.hmac(countermark.HmacKey(bytes(secret), "hmac-sha256"))
+            key = countermark.MessageVerifyingKey.hmac(secret.message_signature_key())
             return countermark.verify_message_signature(req, key, policy)
 
         api_key, verified = self._with_api_key(key_id, api_key, verify)
@@ -427,9 +422,9 @@ class HttpSignatureScheme(Scheme):
         key: Optional[countermark.MessageVerifyingKey] = None
         api_key = self._find_api_key(key_id)
         if api_key is not None:
-            key = countermark.MessageVerifyingKey.hmac(countermark.HmacKey(bytes(api_key.secret()), "hmac-sha256"))
+            key = countermark.MessageVerifyingKey.hmac(api_key.secret().message_signature_key())
         elif key_id and len(key_id) <= MAX_KEY_ID:
-            public = PublicKey.objects.filter(kid=key_id).first()
+            public = PublicKey.objects.filter(key_id=key_id).first()
             if public is not None:
                 try:
                     key = self._public_key(public, creds.algorithm if creds is not None else None)
@@ -439,18 +434,13 @@ class HttpSignatureScheme(Scheme):
         return countermark.explain_message_signature(req, key, self._policy(request, None))
 
     def _public_key(self, public: PublicKey, alg: Optional[str]) -> countermark.MessageVerifyingKey:
-        vk = public.verifying_key()
-        if alg is not None:
-            try:
-                return countermark.MessageVerifyingKey.public(vk, alg)
-            except (cm_errors.InvalidKey, cm_errors.UnsupportedAlgorithm):
-                raise self.fail("unsupported_algorithm", f"{alg} with public key {public.key_id}") from None
-        for candidate in _PUBLIC_ALGORITHMS:
-            try:
-                return countermark.MessageVerifyingKey.public(vk, candidate)
-            except (cm_errors.InvalidKey, cm_errors.UnsupportedAlgorithm):
-                continue
-        raise self.fail("unsupported_algorithm", f"no algorithm for public key {public.key_id}")
+        """The key under the signature's ``alg``, or, when it names none, under the core's default algorithm of
+        the key's type (``MessageVerifyingKey.public`` without an algorithm)."""
+        try:
+            return countermark.MessageVerifyingKey.public(public.verifying_key(), alg)
+        except (cm_errors.InvalidKey, cm_errors.UnsupportedAlgorithm):
+            what = alg if alg is not None else "no default algorithm"
+            raise self.fail("unsupported_algorithm", f"{what} with public key {public.key_id}") from None
 
 
 class JwtScheme(Scheme):
@@ -524,11 +514,11 @@ class TokenScheme(Scheme):
         conf = get_settings()
         header = core_request(request)
         value = next((v for k, v in header.headers if k.lower() == "authorization"), "")
-        keyword, _, token = value.partition(" ")
-        if keyword.lower() != conf.TOKEN_KEYWORD.lower() or ":" not in token:
+        token = countermark.parse_token_authorization(value, conf.TOKEN_KEYWORD)
+        if token is None:
             return None
         self._gate(request, None)
-        verified = countermark.Tokens(_token_key()).verify(token.strip(), max_age=conf.TOKEN_MAX_AGE)
+        verified = countermark.Tokens(_token_key()).verify(token, max_age=conf.TOKEN_MAX_AGE)
         user = _user_by_name(verified.fields[0] if verified.fields else None)
         if user is None:
             raise self.fail("bad_signature", "the token names no known user")

@@ -109,20 +109,21 @@ class AuthToken:
     def verify(self, token: str, time_range: int = 0) -> Tuple[str, ...]:
         """The metadata of ``token``; raises ``TokenSignatureError``, ``TokenExpiredError`` (``time_range`` > 0:
         the token's time must be within that many seconds of now) or ``InvalidTokenError``."""
-        # The common case: the core checks the token and time_range as below, and returns None when one fails
-        # (the checks below then raise handshake's exception).
+        # The common case: a str token and an int time_range go straight to the core, which checks the token's
+        # shape (length, parts) itself; None when an argument's type or range is not that (the checks below then
+        # raise handshake's exception, in handshake's order: token type, token shape, time_range).
         try:
-            fields = self._tokens._verify_handshake(token, time_range, self.MAX_TOKEN_LEN)
+            fields = self._tokens._verify_handshake(token, time_range)
         except _exc.CountermarkError as e:
             raise _handshake_error(e) from None
         if fields is not None:
             return fields
         if not isinstance(token, str):
             raise errors.InvalidTokenError(f"token must be a str, got: {type(token)}")
-        if len(token) > self.MAX_TOKEN_LEN:
-            raise errors.InvalidTokenError(f"token must be {self.MAX_TOKEN_LEN} chars or less, got: {len(token)}")
-        if token.count(":") < 3:
-            raise errors.InvalidTokenError("tokens must contain at least 4 parts separated by colons (:)")
+        try:
+            self._tokens._check_token_shape(token)
+        except _exc.CountermarkError as e:
+            raise _handshake_error(e) from None
         if not isinstance(time_range, int):
             raise errors.InvalidValueError(f"time_range must be an int, got: {type(time_range)}")
         if time_range < 0:
