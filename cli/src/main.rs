@@ -10,6 +10,7 @@
 use std::io::{IsTerminal as _, Read as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use base64::Engine as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -253,7 +254,7 @@ struct UrlSignArgs {
     #[command(flatten)]
     helpers: SkaHelpers,
     /// Seconds the URL stays valid.
-    #[arg(long, default_value_t = UrlSigner::DEFAULT_LIFETIME, conflicts_with = "valid_until")]
+    #[arg(long, default_value_t = countermark::signed::DEFAULT_LIFETIME.as_secs(), conflicts_with = "valid_until")]
     lifetime: u64,
     /// Exact expiry (Unix seconds, signed as written, e.g. 1700000600.0).
     #[arg(long, value_name = "UNIX_SECONDS")]
@@ -446,7 +447,7 @@ fn token_verify(args: &TokenVerifyArgs) -> Result<(), CliError> {
         &args.token
     };
     let verified = tokens
-        .verify(token, args.max_age)
+        .verify(token, args.max_age.map(Duration::from_secs))
         .map_err(|e| CliError::Refused(format!("token rejected: {e}")))?;
     if args.json {
         print_lines([serde_json::Value::from(verified.into_fields()).to_string()])
@@ -476,7 +477,7 @@ fn url_sign(args: &UrlSignArgs) -> Result<(), CliError> {
     }
     let expiry = match &args.valid_until {
         Some(v) => Expiry::At(ValidUntil::Text(v.clone())),
-        None => Expiry::Lifetime(args.lifetime),
+        None => Expiry::Lifetime(Duration::from_secs(args.lifetime)),
     };
     let signed = signer
         .sign_url(&args.url, &args.user, expiry, &extra)

@@ -970,7 +970,7 @@ fn verify_signed_request(
             let policy = MessagePolicy::new()
                 .with_label("sig1")
                 .with_required_components(components)
-                .require_keyid(true)
+                .require_key_id(true)
                 .require_nonce(true)
                 .check_content_digest(body.is_some());
             let unverified = UnverifiedMessageSignature::parse_for(&request, &policy)?;

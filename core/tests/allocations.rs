@@ -5,6 +5,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::Arc;
+use std::time::Duration;
 
 use countermark::http::{fost, hmac_header};
 use countermark::jwt::{Policy as JwtPolicy, Token};
@@ -80,7 +81,11 @@ fn verify_paths() {
     let token = tokens.create(&["alice", "42"]).unwrap();
     report(
         "token verify",
-        allocations(|| tokens.verify(&token, Some(60)).unwrap()),
+        allocations(|| {
+            tokens
+                .verify(&token, Some(Duration::from_secs(60)))
+                .unwrap()
+        }),
         0,
     );
 
@@ -91,7 +96,7 @@ fn verify_paths() {
         .sign_url(
             "https://example.com/api/",
             "user",
-            Expiry::Lifetime(600),
+            Expiry::Lifetime(Duration::from_secs(600)),
             &extra,
         )
         .unwrap();

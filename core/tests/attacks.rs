@@ -5,6 +5,7 @@ mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
+use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -314,8 +315,7 @@ fn replay_sequential_and_concurrent_is_refused() {
     for (n, v) in sig.headers() {
         signed = signed.with_header(n, v).unwrap();
     }
-    let policy =
-        fost::Policy::new(clock()).with_seen_signatures(Arc::new(MemoryNonceStore::default()));
+    let policy = fost::Policy::new(clock()).with_nonce_store(Arc::new(MemoryNonceStore::default()));
     let u = fost::parse(&signed).unwrap().unwrap();
     assert!(u.verify(&key, &policy).is_ok());
     assert_eq!(
@@ -359,7 +359,10 @@ fn clock_abuse_future_huge_negative_zoneless_and_wrong_types_are_refused() {
         .with_clock(Arc::new(FixedClock::at_secs(NOW + 3600)));
     let t = future.create(&["u"]).unwrap();
     assert_eq!(
-        tokens.verify(&t, Some(300)).unwrap_err().kind(),
+        tokens
+            .verify(&t, Some(Duration::from_secs(300)))
+            .unwrap_err()
+            .kind(),
         ErrorKind::NotYetValid
     );
     // Each timestamp validly signed (the HMAC of everything before the last `:`), so only the time or the parse
@@ -369,7 +372,9 @@ fn clock_abuse_future_huge_negative_zoneless_and_wrong_types_are_refused() {
         let msg = format!("u:{ts}:abc");
         format!("{msg}:{}", key.sign(msg.as_bytes()).to_hex())
     };
-    assert!(tokens.verify(&signed(&NOW.to_string()), Some(300)).is_ok());
+    assert!(tokens
+        .verify(&signed(&NOW.to_string()), Some(Duration::from_secs(300)))
+        .is_ok());
     for (ts, want) in [
         ("99999999999999999999999", ErrorKind::Malformed),
         ("-1700000000", ErrorKind::Expired),
@@ -378,7 +383,10 @@ fn clock_abuse_future_huge_negative_zoneless_and_wrong_types_are_refused() {
         ("", ErrorKind::Malformed),
     ] {
         assert_eq!(
-            tokens.verify(&signed(ts), Some(300)).unwrap_err().kind(),
+            tokens
+                .verify(&signed(ts), Some(Duration::from_secs(300)))
+                .unwrap_err()
+                .kind(),
             want,
             "{ts}"
         );
@@ -502,7 +510,12 @@ fn ambiguous_strings_to_sign_do_not_transfer_signatures() {
     let extra = Extra::from_pairs([("auth_user", "mallory")]).unwrap();
     assert_eq!(
         signer
-            .sign_url("https://e.com/", "alice", Expiry::Lifetime(60), &extra)
+            .sign_url(
+                "https://e.com/",
+                "alice",
+                Expiry::Lifetime(Duration::from_secs(60)),
+                &extra
+            )
             .unwrap_err()
             .kind(),
         ErrorKind::InvalidValue
@@ -510,7 +523,12 @@ fn ambiguous_strings_to_sign_do_not_transfer_signatures() {
     // ska: extra values are percent-encoded in the URL but signed decoded, so `&`/`=` inside values are inert.
     let extra = Extra::from_pairs([("q", "a&auth_user=root")]).unwrap();
     let url = signer
-        .sign_url("https://e.com/", "alice", Expiry::Lifetime(60), &extra)
+        .sign_url(
+            "https://e.com/",
+            "alice",
+            Expiry::Lifetime(Duration::from_secs(60)),
+            &extra,
+        )
         .unwrap();
     let data = signer.validate_url(&url).unwrap();
     assert_eq!(data.auth_user(), "alice");
@@ -724,7 +742,7 @@ fn cross_scheme_confusion_is_refused() {
         .sign_url(
             "https://e.com/",
             "alice",
-            Expiry::Lifetime(60),
+            Expiry::Lifetime(Duration::from_secs(60)),
             &Extra::new(),
         )
         .unwrap();
@@ -901,7 +919,7 @@ fn substring_and_prefix_signatures_are_refused() {
         .sign_url(
             "https://e.com/",
             "alice",
-            Expiry::Lifetime(60),
+            Expiry::Lifetime(Duration::from_secs(60)),
             &Extra::new(),
         )
         .unwrap();
@@ -1013,8 +1031,7 @@ fn re_encoded_hmac_signatures_cannot_dodge_a_seen_signature_store() {
         .with_clock(clock())
         .sign(&req, &[])
         .unwrap();
-    let policy =
-        fost::Policy::new(clock()).with_seen_signatures(Arc::new(MemoryNonceStore::default()));
+    let policy = fost::Policy::new(clock()).with_nonce_store(Arc::new(MemoryNonceStore::default()));
     let mut spellings = vec![sig.signature().to_string()];
     spellings.extend(base64_respellings(sig.signature()));
     for (i, spelling) in spellings.iter().enumerate() {
@@ -1046,7 +1063,7 @@ fn re_encoded_hmac_signatures_cannot_dodge_a_seen_signature_store() {
         .sign_at(&hmac_header::Body::Empty, "2023-11-14T22:13:20+00:00")
         .unwrap();
     let policy = hmac_header::Policy::new(Arc::new(FixedClock::at_secs(NOW + 1)))
-        .with_seen_signatures(Arc::new(MemoryNonceStore::default()));
+        .with_nonce_store(Arc::new(MemoryNonceStore::default()));
     let mut spellings = vec![signed.signature().to_string()];
     spellings.extend(base64_respellings(signed.signature()));
     for (i, spelling) in spellings.iter().enumerate() {

@@ -45,12 +45,12 @@ fn key(case: &Json) -> HmacKey {
     fost::hmac_key(&Secret::legacy(hex(s(case, "secret_hex"))).unwrap())
 }
 
-fn policy(now: &Json, max_skew: &Json) -> Policy {
+fn policy(now: &Json, clock_skew: &Json) -> Policy {
     let policy = Policy::new(Arc::new(FixedClock::at_secs_f64(
         now.as_f64().expect("now"),
     )));
-    match max_skew.as_u64() {
-        Some(skew) => policy.with_max_skew(Duration::from_secs(skew)),
+    match clock_skew.as_u64() {
+        Some(skew) => policy.with_clock_skew(Duration::from_secs(skew)),
         None => policy,
     }
 }
@@ -463,7 +463,7 @@ fn seen_signature_mode_accepts_a_request_once() {
     unverified.verify(&key, &now_policy()).unwrap();
     unverified.verify(&key, &now_policy()).unwrap();
     let store = Arc::new(countermark::MemoryNonceStore::new(100));
-    let policy = now_policy().with_seen_signatures(store.clone());
+    let policy = now_policy().with_nonce_store(store.clone());
     unverified.verify(&key, &policy).unwrap();
     assert_eq!(
         unverified.verify(&key, &policy).unwrap_err().kind(),

@@ -3,6 +3,7 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use common::{hex, id, load_cases, s};
 use countermark::{Algorithm, ErrorKind, FixedClock, FixedRandom, HmacKey, Secret, Tokens};
@@ -34,10 +35,10 @@ fn expected_kind(expect: &str) -> ErrorKind {
 }
 
 /// `time_range` as handshake takes it: 0 disables the check.
-fn window(time_range: &Json) -> Option<u64> {
+fn window(time_range: &Json) -> Option<Duration> {
     match time_range.as_u64().expect("time_range") {
         0 => None,
-        n => Some(n),
+        n => Some(Duration::from_secs(n)),
     }
 }
 

@@ -117,7 +117,7 @@ fn server_request<'a>(case: &'a Json, authorization: &'a str) -> Request<'a> {
 fn server(request: &Request<'_>, store: &KeyStore, now: f64, timeout: &Json) -> Outcome {
     let mut policy = Policy::new(Arc::new(FixedClock::at_secs_f64(now)));
     if let Some(t) = timeout.as_f64() {
-        policy = policy.with_timeout(Duration::from_secs_f64(t));
+        policy = policy.with_max_age(Duration::from_secs_f64(t));
     }
     let unverified = match hmac_header::parse(request) {
         Ok(None) => return Outcome::NotApplicable,
@@ -355,7 +355,7 @@ fn seen_signature_mode_accepts_a_request_once() {
     unverified.verify(&secret, &plain).unwrap();
     unverified.verify(&secret, &plain).unwrap();
     let policy =
-        Policy::new(clock).with_seen_signatures(Arc::new(countermark::MemoryNonceStore::new(100)));
+        Policy::new(clock).with_nonce_store(Arc::new(countermark::MemoryNonceStore::new(100)));
     unverified.verify(&secret, &policy).unwrap();
     assert_eq!(
         unverified.verify(&secret, &policy).unwrap_err().kind(),

@@ -47,7 +47,9 @@ fn token_of_max_len_characters_in_multibyte_text_verifies() {
         let token = signed_token("u", &random_for(MAX_TOKEN_LEN, unit));
         assert_eq!(token.chars().count(), MAX_TOKEN_LEN);
         assert!(token.len() > MAX_TOKEN_LEN);
-        let verified = tokens().verify(&token, Some(0)).unwrap();
+        let verified = tokens()
+            .verify(&token, Some(Duration::from_secs(0)))
+            .unwrap();
         assert_eq!(verified.fields(), ["u"]);
     }
 }
@@ -98,7 +100,9 @@ fn unverified_token_reports_its_claims() {
     assert_eq!(parsed.claimed_fields(), ["tenant-7", "user_42"]);
     assert_eq!(parsed.claimed_timestamp(), NOW);
     // The claims are the ones that verify.
-    let verified = tokens().verify(&token, Some(0)).unwrap();
+    let verified = tokens()
+        .verify(&token, Some(Duration::from_secs(0)))
+        .unwrap();
     assert_eq!(verified.fields(), parsed.claimed_fields());
     assert_eq!(verified.timestamp(), parsed.claimed_timestamp());
 
@@ -262,7 +266,7 @@ fn every_parameter_name_is_refused_as_an_extra_key() {
             let extra = Extra::from_pairs([(reserved.as_str(), "1")]).unwrap();
             assert_eq!(
                 signer
-                    .generate("user", Expiry::Lifetime(60), &extra)
+                    .generate("user", Expiry::Lifetime(Duration::from_secs(60)), &extra)
                     .unwrap_err()
                     .kind(),
                 ErrorKind::InvalidValue,
@@ -271,7 +275,7 @@ fn every_parameter_name_is_refused_as_an_extra_key() {
         }
         let extra = Extra::from_pairs([("email", "a@example.com")]).unwrap();
         let sig = signer
-            .generate("user", Expiry::Lifetime(60), &extra)
+            .generate("user", Expiry::Lifetime(Duration::from_secs(60)), &extra)
             .unwrap();
         let data = signer.validate(&sig.to_dict(signer.param_names())).unwrap();
         assert_eq!(
@@ -295,7 +299,7 @@ fn ska_ring_with_the_same_secret_twice_validates() {
         .sign_url(
             "https://e.com/x",
             "user",
-            Expiry::Lifetime(60),
+            Expiry::Lifetime(Duration::from_secs(60)),
             &Extra::new(),
         )
         .unwrap();
@@ -305,7 +309,7 @@ fn ska_ring_with_the_same_secret_twice_validates() {
         .sign_url(
             "https://e.com/x",
             "user",
-            Expiry::Lifetime(60),
+            Expiry::Lifetime(Duration::from_secs(60)),
             &Extra::new(),
         )
         .unwrap();
@@ -371,42 +375,36 @@ use countermark::http::{fost, hmac_header, Request};
 use countermark::{jwt, ApiSecret, HmacHeaderSigner};
 use std::time::Duration;
 
-/// Kills the constant mutants of `describe` and of the `timeout`/`max_skew`/`tolerance` getters.
+/// Kills the constant mutants of `describe` and of the `max_age`/`clock_skew` getters.
 #[test]
 fn policies_describe_their_settings() {
     let clock = Arc::new(FixedClock::at_secs(NOW));
     let store = Arc::new(MemoryNonceStore::default());
 
     let hmac = hmac_header::Policy::new(clock.clone());
-    assert_eq!(hmac.timeout(), Duration::from_secs(5));
-    assert_eq!(
-        hmac.describe(),
-        "hmac_header timeout=5s seen_signatures=off"
-    );
+    assert_eq!(hmac.max_age(), Duration::from_secs(5));
+    assert_eq!(hmac.describe(), "hmac_header max_age=5s nonce_store=off");
     let hmac = hmac
-        .with_timeout(Duration::from_secs(30))
-        .with_seen_signatures(store.clone());
-    assert_eq!(hmac.timeout(), Duration::from_secs(30));
-    assert_eq!(
-        hmac.describe(),
-        "hmac_header timeout=30s seen_signatures=on"
-    );
+        .with_max_age(Duration::from_secs(30))
+        .with_nonce_store(store.clone());
+    assert_eq!(hmac.max_age(), Duration::from_secs(30));
+    assert_eq!(hmac.describe(), "hmac_header max_age=30s nonce_store=on");
 
     let f = fost::Policy::new(clock.clone());
-    assert_eq!(f.max_skew(), Duration::from_secs(300));
-    assert_eq!(f.describe(), "fost max_skew=300s seen_signatures=off");
+    assert_eq!(f.clock_skew(), Duration::from_secs(300));
+    assert_eq!(f.describe(), "fost clock_skew=300s nonce_store=off");
     let f = f
-        .with_max_skew(Duration::from_secs(7))
-        .with_seen_signatures(store);
-    assert_eq!(f.max_skew(), Duration::from_secs(7));
-    assert_eq!(f.describe(), "fost max_skew=7s seen_signatures=on");
+        .with_clock_skew(Duration::from_secs(7))
+        .with_nonce_store(store);
+    assert_eq!(f.clock_skew(), Duration::from_secs(7));
+    assert_eq!(f.describe(), "fost clock_skew=7s nonce_store=on");
 
     let j = jwt::Policy::new();
-    assert_eq!(j.tolerance(), 20);
-    assert_eq!(j.describe(), "jwt tolerance=20s nonce_store=on");
-    let j = j.with_tolerance(3).unwrap();
-    assert_eq!(j.tolerance(), 3);
-    assert_eq!(j.describe(), "jwt tolerance=3s nonce_store=on");
+    assert_eq!(j.clock_skew(), Duration::from_secs(20));
+    assert_eq!(j.describe(), "jwt clock_skew=20s nonce_store=on");
+    let j = j.with_clock_skew(Duration::from_secs(3)).unwrap();
+    assert_eq!(j.clock_skew(), Duration::from_secs(3));
+    assert_eq!(j.describe(), "jwt clock_skew=3s nonce_store=on");
 
     assert_eq!(
         countermark::policy_defaults()[..2],
@@ -478,7 +476,9 @@ fn extra_json_of_max_len_is_read_and_one_more_byte_is_too_large() {
     assert_eq!(extra.len(), 1);
     // It signs and validates.
     let signer = ska_signer(ska_key(b"0123456789abcdef"));
-    let sig = signer.generate("u", Expiry::Lifetime(60), &extra).unwrap();
+    let sig = signer
+        .generate("u", Expiry::Lifetime(Duration::from_secs(60)), &extra)
+        .unwrap();
     let data = signer.validate(&sig.to_dict(signer.param_names())).unwrap();
     assert_eq!(data.extra()[0].1.len(), value_len);
 
@@ -540,7 +540,9 @@ fn javascript_dumper_writes_non_finite_floats_as_json_dumps() {
     )])
     .unwrap();
     let js = ska_signer(ska_key(b"0123456789abcdef")).with_value_dumper(ValueDumper::JavaScript);
-    let sig = js.generate("u", Expiry::Lifetime(60), &extra).unwrap();
+    let sig = js
+        .generate("u", Expiry::Lifetime(Duration::from_secs(60)), &extra)
+        .unwrap();
     let dict = sig.to_dict(js.param_names());
     assert_eq!(
         dict.last().unwrap(),
@@ -666,7 +668,7 @@ fn fost_request_reports_its_claims() {
     // With no skew allowed every request is refused; one stamped this very second is not in the past, so it is
     // NotYetValid, not Expired. Kills `signed < now` -> `<=` in `UnverifiedFost::verify`.
     let zero = fost::Policy::new(Arc::new(FixedClock::at_secs(1_385_461_230)))
-        .with_max_skew(Duration::ZERO);
+        .with_clock_skew(Duration::ZERO);
     assert_eq!(
         parsed
             .verify(&fost::hmac_key(&secret), &zero)
@@ -1072,19 +1074,19 @@ fn rfc9421_signer_label_of_max_len_is_used_one_more_byte_refused() {
 }
 
 /// The policy reports its settings, and `describe` prints them. Kills the constant-return mutants of
-/// `MessagePolicy::max_age`, `max_skew`, `required_components` and `describe`, and `without_nonce_store` ->
+/// `MessagePolicy::max_age`, `clock_skew`, `required_components` and `describe`, and `without_nonce_store` ->
 /// `Default::default()` (which would also reset the other settings).
 #[test]
 fn rfc9421_policy_reports_its_settings() {
     let field = Component::field("x-a").unwrap();
     let policy = MessagePolicy::new()
-        .with_max_skew(7)
-        .with_max_age(Some(60))
+        .with_clock_skew(Duration::from_secs(7))
+        .with_max_age(Some(Duration::from_secs(60)))
         .with_required_components([field.clone()])
         .with_label("sig1")
         .without_nonce_store();
-    assert_eq!(policy.max_skew(), 7);
-    assert_eq!(policy.max_age(), Some(60));
+    assert_eq!(policy.clock_skew(), Duration::from_secs(7));
+    assert_eq!(policy.max_age(), Some(Duration::from_secs(60)));
     assert_eq!(policy.required_components().len(), 1);
     assert_eq!(
         policy.required_components()[0].to_string(),
@@ -1092,7 +1094,7 @@ fn rfc9421_policy_reports_its_settings() {
     );
     let text = policy.describe();
     assert!(
-        text.starts_with("rfc9421 max_skew=7s max_age=60s require_created="),
+        text.starts_with("rfc9421 clock_skew=7s max_age=60s require_created="),
         "{text}"
     );
     assert!(

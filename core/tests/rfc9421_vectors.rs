@@ -8,6 +8,7 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use common::{hex, id, load_cases, s};
 use countermark::http::message_signatures::{
@@ -139,8 +140,10 @@ fn policy(case: &Json) -> MessagePolicy {
         .with_clock(Arc::new(FixedClock::at_secs(
             v["now"].as_i64().expect("now"),
         )))
-        .with_max_skew(v["max_clock_skew_seconds"].as_u64().expect("skew"))
-        .with_max_age(v["max_age_seconds"].as_u64())
+        .with_clock_skew(Duration::from_secs(
+            v["max_clock_skew_seconds"].as_u64().expect("skew"),
+        ))
+        .with_max_age(v["max_age_seconds"].as_u64().map(Duration::from_secs))
         .with_label(s(case, "label"))
         .check_content_digest(case["body_check"].as_bool().unwrap_or(false))
 }

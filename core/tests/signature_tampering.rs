@@ -7,6 +7,7 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::engine::GeneralPurpose;
@@ -150,7 +151,7 @@ fn handshake_tokens() {
         let (message, sig) = token.rsplit_once(':').unwrap();
         let check = |sig: &str| {
             got(tokens
-                .verify(&format!("{message}:{sig}"), Some(300))
+                .verify(&format!("{message}:{sig}"), Some(Duration::from_secs(300)))
                 .map(Some))
         };
         assert_tampering(
@@ -183,7 +184,7 @@ fn ska_signed_data() {
     let signer = ska_signer();
     let extra = Extra::from_pairs([("email", "a@example.com"), ("n", "1")]).unwrap();
     let signature = signer
-        .generate("alice", Expiry::Lifetime(600), &extra)
+        .generate("alice", Expiry::Lifetime(Duration::from_secs(600)), &extra)
         .unwrap();
     let dict = signature.to_dict(signer.param_names());
     let genuine = signature.signature().to_string();
@@ -233,7 +234,7 @@ fn ska_signed_urls() {
         .sign_url(
             "https://e.com/download",
             "alice",
-            Expiry::Lifetime(600),
+            Expiry::Lifetime(Duration::from_secs(600)),
             &Extra::from_pairs([("file", "a b.txt")]).unwrap(),
         )
         .unwrap();

@@ -133,9 +133,9 @@ pub unsafe extern "C" fn countermark_fost_policy_new(
         let out = out_ptr(out)?;
         // SAFETY: per the contract.
         let (clock, store) = unsafe { (clock_or_system(clock)?, opt_store(seen_signatures)?) };
-        let mut policy = Policy::new(clock).with_max_skew(Duration::from_secs(max_skew_secs));
+        let mut policy = Policy::new(clock).with_clock_skew(Duration::from_secs(max_skew_secs));
         if let Some(store) = store {
-            policy = policy.with_seen_signatures(store);
+            policy = policy.with_nonce_store(store);
         }
         // SAFETY: checked above.
         unsafe { write(out, countermark_fost_policy::into_ptr(policy)) };

@@ -242,9 +242,9 @@ pub unsafe extern "C" fn countermark_hmac_header_policy_new(
         let out = out_ptr(out)?;
         // SAFETY: per the contract.
         let (clock, store) = unsafe { (clock_or_system(clock)?, opt_store(seen_signatures)?) };
-        let mut policy = Policy::new(clock).with_timeout(Duration::from_secs(timeout_secs));
+        let mut policy = Policy::new(clock).with_max_age(Duration::from_secs(timeout_secs));
         if let Some(store) = store {
-            policy = policy.with_seen_signatures(store);
+            policy = policy.with_nonce_store(store);
         }
         // SAFETY: checked above.
         unsafe { write(out, countermark_hmac_header_policy::into_ptr(policy)) };

@@ -2,6 +2,7 @@
 //! (asymmetric-jwt-auth).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use cm::jwt::{self, Policy, Token};
 use cm::{SigningKey, UnverifiedJwt, VerifyingKey};
@@ -335,7 +336,7 @@ pub unsafe extern "C" fn countermark_jwt_policy_new(
         let mut policy = core(
             Policy::new()
                 .with_clock(clock)
-                .with_tolerance(tolerance_secs),
+                .with_clock_skew(Duration::from_secs(tolerance_secs)),
         )?;
         if let Some(store) = store {
             policy = policy.with_nonce_store(store);

@@ -1,6 +1,7 @@
 //! RFC 9421 HTTP Message Signatures and RFC 9530 Content-Digest.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use cm::http::message_signatures::{Component, HttpMessage};
 use cm::{
@@ -61,7 +62,7 @@ impl SignerConfig {
                 Setting::Created(t) => s.with_created(*t),
                 Setting::OmitCreated => s.without_created(),
                 Setting::Expires(t) => s.with_expires(*t),
-                Setting::ExpiresIn(secs) => s.with_expires_in(*secs),
+                Setting::ExpiresIn(secs) => s.with_expires_in(Duration::from_secs(*secs)),
                 Setting::Keyid(k) => core(s.with_keyid(k))?,
                 Setting::OmitKeyid => s.without_keyid(),
                 Setting::Nonce(n) => core(s.with_nonce(n))?,
@@ -568,7 +569,7 @@ pub unsafe extern "C" fn countermark_message_policy_builder_set_max_skew(
     secs: u64,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { update(b, |p| Ok(p.with_max_skew(secs))) }
+    unsafe { update(b, |p| Ok(p.with_clock_skew(Duration::from_secs(secs)))) }
 }
 
 /// Refuses signatures whose `created` is more than `secs` old; a negative value sets no maximum age (then only
@@ -579,7 +580,11 @@ pub unsafe extern "C" fn countermark_message_policy_builder_set_max_age(
     secs: i64,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { update(b, |p| Ok(p.with_max_age(u64::try_from(secs).ok()))) }
+    unsafe {
+        update(b, |p| {
+            Ok(p.with_max_age(u64::try_from(secs).ok().map(Duration::from_secs)))
+        })
+    }
 }
 
 /// Whether a `created` parameter is required (default true).
@@ -599,7 +604,7 @@ pub unsafe extern "C" fn countermark_message_policy_builder_require_keyid(
     required: bool,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { update(b, |p| Ok(p.require_keyid(required))) }
+    unsafe { update(b, |p| Ok(p.require_key_id(required))) }
 }
 
 /// Whether a `nonce` parameter is required (default false).

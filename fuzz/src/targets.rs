@@ -8,6 +8,7 @@
 //! (`fuzz/seeds.py` writes the vectors' messages this way).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use countermark::http::message_signatures::UnverifiedMessageSignature;
 use countermark::http::{fost, hmac_header, Request, Response};
@@ -80,7 +81,7 @@ pub fn token(data: &[u8]) {
         return;
     };
     let tokens = Tokens::new(key(Algorithm::HmacSha256)).with_clock(clock());
-    let _ = tokens.verify(text, Some(300));
+    let _ = tokens.verify(text, Some(Duration::from_secs(300)));
     let _ = tokens.verify(text, None);
     if let Ok(u) = countermark::UnverifiedToken::parse(text) {
         let _ = (u.claimed_fields(), u.claimed_timestamp());
@@ -98,7 +99,7 @@ pub fn ska(data: &[u8]) {
         let _ = signer.sign_url(
             "https://example.com/a",
             "user",
-            countermark::Expiry::Lifetime(60),
+            countermark::Expiry::Lifetime(Duration::from_secs(60)),
             &extra,
         );
     }

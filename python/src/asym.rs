@@ -1,6 +1,7 @@
 //! Asymmetric keys, asymmetric-jwt-auth JWTs, and RFC 9421 HTTP Message Signatures with RFC 9530 digests.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use countermark::http::message_signatures::{Component, HttpMessage};
 use countermark::jwt::{self, Token};
@@ -167,7 +168,7 @@ impl PyJwtPolicy {
     ) -> PyResult<Self> {
         let mut p = jwt::Policy::new().with_clock(clock_or_system(clock));
         if let Some(secs) = tolerance {
-            p = p.with_tolerance(secs).py()?;
+            p = p.with_clock_skew(Duration::from_secs(secs)).py()?;
         }
         if let Some(s) = nonces {
             p = p.with_nonce_store(Arc::clone(&s.inner));
@@ -326,7 +327,7 @@ impl PyMessageSigner {
             s = s.with_expires(t);
         }
         if let Some(secs) = self.expires_in {
-            s = s.with_expires_in(secs);
+            s = s.with_expires_in(Duration::from_secs(secs));
         }
         match &self.keyid {
             Some(Some(k)) => s = s.with_keyid(k).py()?,
@@ -508,15 +509,15 @@ impl PyMessagePolicy {
             .with_clock(clock_or_system(clock))
             .with_required_components(parse_components(&required_components)?);
         if let MaxAge::Given(age) = max_age {
-            p = p.with_max_age(age);
+            p = p.with_max_age(age.map(Duration::from_secs));
         }
         if let Some(s) = max_skew {
-            p = p.with_max_skew(s);
+            p = p.with_clock_skew(Duration::from_secs(s));
         }
         type Setter = fn(MessagePolicy, bool) -> MessagePolicy;
         let flags: [(Option<bool>, Setter); 6] = [
             (require_created, MessagePolicy::require_created),
-            (require_keyid, MessagePolicy::require_keyid),
+            (require_keyid, MessagePolicy::require_key_id),
             (require_nonce, MessagePolicy::require_nonce),
             (allow_unknown_params, MessagePolicy::allow_unknown_params),
             (check_content_digest, MessagePolicy::check_content_digest),

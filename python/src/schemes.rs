@@ -91,10 +91,10 @@ impl PyFostPolicy {
     ) -> Self {
         let mut p = fost::Policy::new(clock_or_system(clock));
         if let Some(secs) = max_skew {
-            p = p.with_max_skew(Duration::from_secs(secs));
+            p = p.with_clock_skew(Duration::from_secs(secs));
         }
         if let Some(s) = seen_signatures {
-            p = p.with_seen_signatures(Arc::clone(&s.inner));
+            p = p.with_nonce_store(Arc::clone(&s.inner));
         }
         PyFostPolicy { inner: p }
     }
@@ -341,10 +341,10 @@ impl PyHmacHeaderPolicy {
     ) -> Self {
         let mut p = hmac_header::Policy::new(clock_or_system(clock));
         if let Some(secs) = timeout {
-            p = p.with_timeout(Duration::from_secs(secs));
+            p = p.with_max_age(Duration::from_secs(secs));
         }
         if let Some(s) = seen_signatures {
-            p = p.with_seen_signatures(Arc::clone(&s.inner));
+            p = p.with_nonce_store(Arc::clone(&s.inner));
         }
         PyHmacHeaderPolicy { inner: p }
     }

@@ -3,6 +3,7 @@
 use countermark::{FixedRandom, Tokens};
 use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyString, PyTuple};
+use std::time::Duration;
 
 use crate::common::{clock_or_system, key_ring, PyClock};
 use crate::errors::IntoPy;
@@ -85,7 +86,10 @@ impl PyTokens {
     /// many seconds of now, either side (handshake's `time_range`); None accepts any age.
     #[pyo3(signature = (token, max_age = None))]
     fn verify(&self, token: &str, max_age: Option<u64>) -> PyResult<PyVerifiedToken> {
-        let v = self.inner.verify(token, max_age).py()?;
+        let v = self
+            .inner
+            .verify(token, max_age.map(Duration::from_secs))
+            .py()?;
         Ok(PyVerifiedToken {
             joined_fields: v.joined_fields().to_owned(),
             timestamp: v.timestamp(),
@@ -100,7 +104,10 @@ impl PyTokens {
         token: &str,
         max_age: Option<u64>,
     ) -> PyResult<Bound<'py, PyTuple>> {
-        let v = self.inner.verify(token, max_age).py()?;
+        let v = self
+            .inner
+            .verify(token, max_age.map(Duration::from_secs))
+            .py()?;
         PyTuple::new(py, v.fields())
     }
 
@@ -135,7 +142,10 @@ impl PyTokens {
             return Ok(None);
         }
         let max_age = (time_range > 0).then_some(time_range);
-        let v = self.inner.verify(token, max_age).py()?;
+        let v = self
+            .inner
+            .verify(token, max_age.map(Duration::from_secs))
+            .py()?;
         PyTuple::new(py, v.fields()).map(Some)
     }
 

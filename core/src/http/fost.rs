@@ -61,7 +61,7 @@
 //!   UTC; one with another offset is refused (the reference ignores zones, so it would read another instant).
 //! * The signing time is the **whole second** written in the timestamp: the fraction is signed but ignored for
 //!   the time check, as the reference reads the first 19 characters (`strptime(ts[:19], '%Y-%m-%d %H:%M:%S')`).
-//!   It must be *strictly* within [`DEFAULT_MAX_SKEW`] (300 s, configurable in [`Policy`]) of the clock (read to
+//!   It must be *strictly* within [`DEFAULT_CLOCK_SKEW`] (300 s, configurable in [`Policy`]) of the clock (read to
 //!   the microsecond), either way — `abs(now - signed) < skew`, exactly 300 s is refused —: older is
 //!   [`ErrorKind::Expired`], newer [`ErrorKind::NotYetValid`]. So `10:20:30.9` is read as `10:20:30`, accepted
 //!   until the clock reaches `10:25:30` (exclusive) and from `10:15:30` (exclusive).
@@ -149,10 +149,10 @@ use crate::http::hmac_header::{
 };
 use crate::http::{percent_decode, utf7, Request};
 use crate::key::{HmacKey, Secret};
-use crate::replay::{remember_signature, NonceStore};
+use crate::replay::remember_signature;
 
 /// The default maximum clock skew (`FOST_AUTHN_MAXIMUM_CLOCK_SKEW`): 300 seconds.
-pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(300);
+pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(300);
 /// Most header names `X-FOST-Headers` may list (itself included).
 pub const MAX_SIGNED_HEADERS: usize = 32;
 
@@ -247,70 +247,10 @@ fn timestamp_micros(timestamp: &str) -> Option<i64> {
         .map(|dt| dt.micros.div_euclid(1_000_000) * 1_000_000)
 }
 
-/// What the server accepts: the clock, the maximum clock skew and, optionally, a store of seen signatures.
-#[derive(Clone)]
-pub struct Policy {
-    clock: Arc<dyn Clock>,
-    max_skew: Duration,
-    seen: Option<Arc<dyn NonceStore>>,
-}
-
-impl Policy {
-    /// The reference's defaults ([`DEFAULT_MAX_SKEW`]) with `clock`.
-    pub fn new(clock: Arc<dyn Clock>) -> Self {
-        Policy {
-            clock,
-            max_skew: DEFAULT_MAX_SKEW,
-            seen: None,
-        }
-    }
-
-    /// Seen-signature mode (off by default, as in the reference): every accepted request signature is recorded in
-    /// `store` until its timestamp leaves the skew window, and a second presentation is [`ErrorKind::Replayed`].
-    /// FOST has no nonce, so this is the only replay protection the format allows; a client that legitimately
-    /// repeats a request must sign it again with a new timestamp.
-    pub fn with_seen_signatures(mut self, store: Arc<dyn NonceStore>) -> Self {
-        self.seen = Some(store);
-        self
-    }
-
-    /// Accepts timestamps less than `max_skew` away from the clock (`FOST_AUTHN_MAXIMUM_CLOCK_SKEW`).
-    pub fn with_max_skew(mut self, max_skew: Duration) -> Self {
-        self.max_skew = max_skew;
-        self
-    }
-
-    /// The maximum clock skew (exclusive).
-    pub fn max_skew(&self) -> Duration {
-        self.max_skew
-    }
-
-    /// Its settings as one line of text, e.g. `fost max_skew=300s seen_signatures=off`: for logs, and for the
-    /// tests that prove a binding's default policy is the core's ([`crate::policy_defaults`]).
-    pub fn describe(&self) -> String {
-        format!(
-            "fost max_skew={}s seen_signatures={}",
-            self.max_skew.as_secs(),
-            crate::on_off(self.seen.is_some())
-        )
-    }
-}
-
-impl Default for Policy {
-    /// The system clock and a 300-second skew.
-    fn default() -> Self {
-        Policy::new(Arc::new(SystemClock))
-    }
-}
-
-impl fmt::Debug for Policy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Policy")
-            .field("max_skew", &self.max_skew)
-            .field("seen_signatures", &self.seen.is_some())
-            .finish_non_exhaustive()
-    }
-}
+/// What the server accepts: the clock, the maximum clock skew ([`DEFAULT_CLOCK_SKEW`]) and, optionally, a nonce
+/// store for seen-signature mode. The type is shared with [`super::hmac_header::Policy`]; FOST's knob is
+/// [`clock_skew`](super::TimePolicy::clock_skew).
+pub type Policy = super::TimePolicy<super::FostWindow>;
 
 /// Signs requests for one key (client side).
 #[derive(Clone)]
@@ -646,13 +586,13 @@ impl<'a> UnverifiedFost<'a> {
     /// [`ErrorKind::NotYetValid`] when the timestamp's whole second is not strictly within the policy's skew of
     /// the clock;
     /// [`ErrorKind::BadSignature`] when the signature does not match; in seen-signature mode
-    /// ([`Policy::with_seen_signatures`]) [`ErrorKind::Replayed`] for a second presentation, and the store's own
+    /// ([`Policy::with_nonce_store`]) [`ErrorKind::Replayed`] for a second presentation, and the store's own
     /// errors ([`ErrorKind::Unavailable`]), which refuse the request.
     pub fn verify(&self, key: &HmacKey, policy: &Policy) -> Result<VerifiedFost> {
         require_sha1(key)?;
         let now = i128::from(micros_of(policy.clock.now()));
         let signed = i128::from(self.signed_at);
-        let skew = i128::try_from(policy.max_skew.as_micros()).unwrap_or(i128::MAX);
+        let skew = i128::try_from(policy.window.as_micros()).unwrap_or(i128::MAX);
         if (now - signed).abs() >= skew {
             let kind = if signed < now {
                 ErrorKind::Expired
@@ -664,7 +604,7 @@ impl<'a> UnverifiedFost<'a> {
                 format!(
                     "clock skew too high: {} s, the maximum is {} s",
                     (now - signed).abs() / 1_000_000,
-                    policy.max_skew.as_secs()
+                    policy.window.as_secs()
                 ),
             ));
         }
@@ -676,8 +616,8 @@ impl<'a> UnverifiedFost<'a> {
             &document(self.method, &self.path, self.timestamp, &values, self.body),
             &tag,
         )?;
-        if let Some(store) = &policy.seen {
-            let window = i64::try_from(policy.max_skew.as_secs()).unwrap_or(i64::MAX);
+        if let Some(store) = &policy.nonce_store {
+            let window = i64::try_from(policy.window.as_secs()).unwrap_or(i64::MAX);
             let until = UnixTime::from_secs(
                 self.claimed_signed_at()
                     .secs()

@@ -45,7 +45,10 @@ use crate::error::{Error, ErrorKind, Result};
 pub mod fost;
 pub mod hmac_header;
 pub mod message_signatures;
+mod time_policy;
 pub(crate) mod utf7;
+
+pub use time_policy::{FostWindow, HmacHeaderWindow, TimePolicy, TimeWindow};
 
 /// Most header field lines a [`Request`] or [`Response`] holds.
 pub const MAX_HEADERS: usize = 256;

@@ -12,7 +12,7 @@
 //! let signer = UrlSigner::new(key).with_clock(Arc::new(FixedClock::at_secs(1_700_000_000)));
 //!
 //! let extra = Extra::from_pairs([("email", "john.doe@example.com")])?;
-//! let url = signer.sign_url("https://e.com/download", "john", Expiry::Lifetime(120), &extra)?;
+//! let url = signer.sign_url("https://e.com/download", "john", Expiry::Lifetime(std::time::Duration::from_secs(120)), &extra)?;
 //! assert!(url.starts_with("https://e.com/download?signature="));
 //!
 //! let data = signer.validate_url(&url).map_err(countermark::Error::from)?;
@@ -73,6 +73,7 @@ mod value;
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine as _;
 
@@ -108,20 +109,23 @@ impl ValidUntil {
     }
 }
 
+/// ska's default lifetime of a signature: 600 seconds.
+pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(600);
+
 /// When a new signature expires.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expiry {
     /// At this time.
     At(ValidUntil),
-    /// This many seconds from now: `valid_until` is `floor(now) + seconds`, as a float (`1700000600.0`), as ska
-    /// computes it.
-    Lifetime(u64),
+    /// This long from now: `valid_until` is `floor(now) + whole seconds of the lifetime`, as a float
+    /// (`1700000600.0`), as ska computes it (a fraction of a second in the lifetime is dropped).
+    Lifetime(Duration),
 }
 
 impl Default for Expiry {
     /// ska's default lifetime: 600 seconds.
     fn default() -> Self {
-        Expiry::Lifetime(UrlSigner::DEFAULT_LIFETIME)
+        Expiry::Lifetime(DEFAULT_LIFETIME)
     }
 }
 
@@ -364,9 +368,6 @@ fn parse_valid_until(text: &str) -> Option<f64> {
 }
 
 impl UrlSigner {
-    /// ska's default lifetime of a signature, in seconds.
-    pub const DEFAULT_LIFETIME: u64 = 600;
-
     /// A signer with the default parameter names and the system clock. With a [`KeyRing`], the primary key
     /// signs and every key validates.
     pub fn new(keys: impl Into<KeyRing>) -> Self {
@@ -426,8 +427,12 @@ impl UrlSigner {
     /// equals a parameter name.
     pub fn generate(&self, auth_user: &str, expiry: Expiry, extra: &Extra) -> Result<Signature> {
         let valid_until = match expiry {
-            Expiry::Lifetime(secs) => {
-                let at = self.clock.now().saturating_add_secs(secs).secs();
+            Expiry::Lifetime(lifetime) => {
+                let at = self
+                    .clock
+                    .now()
+                    .saturating_add_secs(lifetime.as_secs())
+                    .secs();
                 ValidUntil::Float(at as f64).to_text()
             }
             Expiry::At(v) => v.to_text(),

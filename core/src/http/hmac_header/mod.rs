@@ -57,7 +57,7 @@
 //!   lines are malformed.
 //! * Time, at microsecond precision through the [`Policy`] clock: a request stamped at or after *now* is
 //!   [`ErrorKind::NotYetValid`] (the reference's `FutureRequestException`, so clocks must not run ahead of the
-//!   server's); one more than [`DEFAULT_TIMEOUT`] (5 s, configurable) old is [`ErrorKind::Expired`]; exactly 5 s
+//!   server's); one more than [`DEFAULT_MAX_AGE`] (5 s, configurable) old is [`ErrorKind::Expired`]; exactly 5 s
 //!   old is accepted.
 //! * The signature is checked in constant time ([`HmacKey::verify`]).
 //! * Key lookup is the caller's: a missing key is [`ErrorKind::UnknownKey`] in the caller's store, and so are
@@ -135,10 +135,10 @@ use crate::clock::{Clock, SystemClock, UnixTime};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::Request;
 use crate::key::HmacKey;
-use crate::replay::{remember_signature, NonceStore};
+use crate::replay::remember_signature;
 
 /// How old a request may be by default (`HMAC_AUTH_REQUEST_TIMEOUT`): 5 seconds.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(5);
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -378,70 +378,10 @@ impl SignedHmacHeader {
     }
 }
 
-/// What the server accepts: the clock, how old a request may be and, optionally, a store of seen signatures.
-#[derive(Clone)]
-pub struct Policy {
-    clock: Arc<dyn Clock>,
-    timeout: Duration,
-    seen: Option<Arc<dyn NonceStore>>,
-}
-
-impl Policy {
-    /// The reference's defaults ([`DEFAULT_TIMEOUT`]) with `clock`.
-    pub fn new(clock: Arc<dyn Clock>) -> Self {
-        Policy {
-            clock,
-            timeout: DEFAULT_TIMEOUT,
-            seen: None,
-        }
-    }
-
-    /// Seen-signature mode (off by default, as in the reference): every accepted signature is recorded in `store`
-    /// until it leaves the timeout window, and a second presentation is [`ErrorKind::Replayed`]. The format has no
-    /// nonce, so this is the only replay protection it allows; clients must sign each request afresh (the
-    /// timestamp has microseconds, so two signings differ).
-    pub fn with_seen_signatures(mut self, store: Arc<dyn NonceStore>) -> Self {
-        self.seen = Some(store);
-        self
-    }
-
-    /// Accepts requests up to `timeout` old (`HMAC_AUTH_REQUEST_TIMEOUT`).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The maximum age of a request.
-    pub fn timeout(&self) -> Duration {
-        self.timeout
-    }
-
-    /// Its settings as one line of text, e.g. `hmac_header timeout=5s seen_signatures=off`: for logs, and for the
-    /// tests that prove a binding's default policy is the core's ([`crate::policy_defaults`]).
-    pub fn describe(&self) -> String {
-        format!(
-            "hmac_header timeout={}s seen_signatures={}",
-            self.timeout.as_secs(),
-            crate::on_off(self.seen.is_some())
-        )
-    }
-}
-
-impl Default for Policy {
-    /// The system clock and a 5-second timeout.
-    fn default() -> Self {
-        Policy::new(Arc::new(SystemClock))
-    }
-}
-
-impl fmt::Debug for Policy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Policy")
-            .field("timeout", &self.timeout)
-            .field("seen_signatures", &self.seen.is_some())
-            .finish_non_exhaustive()
-    }
-}
+/// What the server accepts: the clock, how old a request may be ([`DEFAULT_MAX_AGE`]) and, optionally, a nonce
+/// store for seen-signature mode. The type is shared with [`super::fost::Policy`]; this scheme's knob is
+/// [`max_age`](super::TimePolicy::max_age).
+pub type Policy = super::TimePolicy<super::HmacHeaderWindow>;
 
 /// Reads the `Authorization` header of `request` (see the [module documentation](self) for the rules).
 ///
@@ -532,7 +472,7 @@ impl<'a> UnverifiedHmacHeader<'a> {
     ///
     /// # Errors
     /// [`ErrorKind::NotYetValid`] when stamped at or after now; [`ErrorKind::Expired`] when older than the
-    /// policy's timeout.
+    /// policy's maximum age.
     pub fn check_time(&self, policy: &Policy) -> Result<()> {
         let now = i128::from(micros_of(policy.clock.now()));
         let signed = i128::from(self.signed_at);
@@ -542,14 +482,14 @@ impl<'a> UnverifiedHmacHeader<'a> {
                 "the request is stamped in the future",
             ));
         }
-        let timeout = i128::try_from(policy.timeout.as_micros()).unwrap_or(i128::MAX);
+        let timeout = i128::try_from(policy.window.as_micros()).unwrap_or(i128::MAX);
         if now - signed > timeout {
             return Err(Error::new(
                 ErrorKind::Expired,
                 format!(
-                    "the request has expired: stamped {} ms ago, the timeout is {} ms",
+                    "the request has expired: stamped {} ms ago, the maximum age is {} ms",
                     (now - signed) / 1000,
-                    policy.timeout.as_millis()
+                    policy.window.as_millis()
                 ),
             ));
         }
@@ -561,7 +501,7 @@ impl<'a> UnverifiedHmacHeader<'a> {
     /// # Errors
     /// As [`UnverifiedHmacHeader::check_time`]; the body's errors as [`Body::from_request`] and
     /// [`Body::canonical`]; [`ErrorKind::BadSignature`] when the signature does not match; in seen-signature
-    /// mode ([`Policy::with_seen_signatures`]) [`ErrorKind::Replayed`] for a second presentation, and the store's
+    /// mode ([`Policy::with_nonce_store`]) [`ErrorKind::Replayed`] for a second presentation, and the store's
     /// own errors ([`ErrorKind::Unavailable`]), which refuse the request.
     pub fn verify(&self, secret: &ApiSecret, policy: &Policy) -> Result<VerifiedHmacHeader> {
         self.check_time(policy)?;
@@ -575,8 +515,8 @@ impl<'a> UnverifiedHmacHeader<'a> {
             .decode(self.signature)
             .map_err(|_| Error::bad_signature())?;
         key.verify(string_to_sign.as_bytes(), &tag)?;
-        if let Some(store) = &policy.seen {
-            let window = i64::try_from(policy.timeout.as_secs()).unwrap_or(i64::MAX);
+        if let Some(store) = &policy.nonce_store {
+            let window = i64::try_from(policy.window.as_secs()).unwrap_or(i64::MAX);
             let until = UnixTime::from_secs(
                 self.claimed_signed_at()
                     .secs()

@@ -133,6 +133,7 @@ use std::borrow::Borrow;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine as _;
 use sfv::{KeyRef, ListEntry, Parser, RefBareItem};
@@ -152,6 +153,10 @@ mod tests;
 pub use components::{Component, HttpMessage};
 pub use digest::{content_digest, verify_content_digest, DigestAlgorithm, MAX_CONTENT_DIGEST_LEN};
 
+/// The default clock skew tolerated either way ([`MessagePolicy::with_clock_skew`]): 5 seconds.
+pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(5);
+/// The default maximum age after `created` ([`MessagePolicy::with_max_age`]): 300 seconds.
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(300);
 /// Longest combined `Signature-Input` value, and likewise `Signature` value, that is parsed, in bytes.
 pub const MAX_SIGNATURE_HEADER_LEN: usize = 16 * 1024;
 /// Most signatures (dictionary members) in one `Signature-Input` or `Signature` header.
@@ -661,9 +666,9 @@ impl<'k> MessageSigner<'k> {
         self
     }
 
-    /// `expires` = the signing time plus `secs`.
-    pub fn with_expires_in(mut self, secs: u64) -> Self {
-        self.expires = Expires::After(secs);
+    /// `expires` = the signing time plus `lifetime` (whole seconds; a fraction is dropped).
+    pub fn with_expires_in(mut self, lifetime: Duration) -> Self {
+        self.expires = Expires::After(lifetime.as_secs());
         self
     }
 
@@ -861,10 +866,10 @@ impl SignatureHeaders {
 #[derive(Clone)]
 pub struct MessagePolicy {
     clock: Arc<dyn Clock>,
-    max_skew: u64,
-    max_age: Option<u64>,
+    clock_skew: Duration,
+    max_age: Option<Duration>,
     require_created: bool,
-    require_keyid: bool,
+    require_key_id: bool,
     require_nonce: bool,
     required: Vec<Component>,
     allow_unknown_params: bool,
@@ -877,10 +882,10 @@ pub struct MessagePolicy {
 impl fmt::Debug for MessagePolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessagePolicy")
-            .field("max_skew", &self.max_skew)
+            .field("clock_skew", &self.clock_skew)
             .field("max_age", &self.max_age)
             .field("require_created", &self.require_created)
-            .field("require_keyid", &self.require_keyid)
+            .field("require_key_id", &self.require_key_id)
             .field("require_nonce", &self.require_nonce)
             .field("required", &self.required)
             .field("allow_unknown_params", &self.allow_unknown_params)
@@ -896,10 +901,10 @@ impl Default for MessagePolicy {
     fn default() -> Self {
         MessagePolicy {
             clock: Arc::new(SystemClock),
-            max_skew: Self::DEFAULT_MAX_SKEW,
-            max_age: Some(Self::DEFAULT_MAX_AGE),
+            clock_skew: DEFAULT_CLOCK_SKEW,
+            max_age: Some(DEFAULT_MAX_AGE),
             require_created: true,
-            require_keyid: true,
+            require_key_id: true,
             require_nonce: false,
             required: Vec::new(),
             allow_unknown_params: false,
@@ -912,11 +917,6 @@ impl Default for MessagePolicy {
 }
 
 impl MessagePolicy {
-    /// Default clock skew, in seconds.
-    pub const DEFAULT_MAX_SKEW: u64 = 5;
-    /// Default max age, in seconds.
-    pub const DEFAULT_MAX_AGE: u64 = 300;
-
     /// The default policy (see the table above).
     pub fn new() -> Self {
         Self::default()
@@ -928,16 +928,17 @@ impl MessagePolicy {
         self
     }
 
-    /// The clock skew tolerated either way, in seconds.
-    pub fn with_max_skew(mut self, secs: u64) -> Self {
-        self.max_skew = secs;
+    /// The clock skew tolerated either way. The signature's times are whole seconds, so a fraction is dropped
+    /// (the stricter reading).
+    pub fn with_clock_skew(mut self, clock_skew: Duration) -> Self {
+        self.clock_skew = clock_skew;
         self
     }
 
-    /// The max age after `created`, in seconds; `None` for no age limit (then only `expires`, if present, bounds
-    /// the signature's life).
-    pub fn with_max_age(mut self, secs: Option<u64>) -> Self {
-        self.max_age = secs;
+    /// The max age after `created`; `None` for no age limit (then only `expires`, if present, bounds the
+    /// signature's life). A fraction of a second is dropped (the stricter reading).
+    pub fn with_max_age(mut self, max_age: Option<Duration>) -> Self {
+        self.max_age = max_age;
         self
     }
 
@@ -948,8 +949,8 @@ impl MessagePolicy {
     }
 
     /// Whether `keyid` must be present.
-    pub fn require_keyid(mut self, required: bool) -> Self {
-        self.require_keyid = required;
+    pub fn require_key_id(mut self, required: bool) -> Self {
+        self.require_key_id = required;
         self
     }
 
@@ -1018,14 +1019,14 @@ impl MessagePolicy {
         self.label.as_deref()
     }
 
-    /// The max age, in seconds.
-    pub fn max_age(&self) -> Option<u64> {
+    /// The max age after `created`; `None` for no age limit.
+    pub fn max_age(&self) -> Option<Duration> {
         self.max_age
     }
 
-    /// The clock skew, in seconds.
-    pub fn max_skew(&self) -> u64 {
-        self.max_skew
+    /// The clock skew tolerated either way.
+    pub fn clock_skew(&self) -> Duration {
+        self.clock_skew
     }
 
     /// The components every accepted signature must cover.
@@ -1033,22 +1034,22 @@ impl MessagePolicy {
         &self.required
     }
 
-    /// Its settings as one line of text, e.g. `rfc9421 max_skew=5s max_age=300s require_created=on ...`: for
+    /// Its settings as one line of text, e.g. `rfc9421 clock_skew=5s max_age=300s require_created=on ...`: for
     /// logs, and for the tests that prove a binding's default policy is the core's ([`crate::policy_defaults`]).
     pub fn describe(&self) -> String {
         use crate::on_off;
         let max_age = match self.max_age {
-            Some(secs) => format!("{secs}s"),
+            Some(age) => format!("{}s", age.as_secs()),
             None => "none".to_string(),
         };
         let required: Vec<String> = self.required.iter().map(ToString::to_string).collect();
         format!(
-            "rfc9421 max_skew={}s max_age={max_age} require_created={} require_keyid={} require_nonce={} \
+            "rfc9421 clock_skew={}s max_age={max_age} require_created={} require_key_id={} require_nonce={} \
              required_components=({}) allow_unknown_params={} label={} check_content_digest={} nonce_store={} \
              remember_signatures={}",
-            self.max_skew,
+            self.clock_skew.as_secs(),
             on_off(self.require_created),
-            on_off(self.require_keyid),
+            on_off(self.require_key_id),
             on_off(self.require_nonce),
             required.join(" "),
             on_off(self.allow_unknown_params),
@@ -1307,7 +1308,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
         policy: &MessagePolicy,
         lookup: impl FnOnce(&str) -> Option<K>,
     ) -> Result<VerifiedMessageSignature> {
-        if policy.require_keyid && self.params.keyid.is_none() {
+        if policy.require_key_id && self.params.keyid.is_none() {
             return Err(Error::malformed("the signature has no keyid parameter"));
         }
         let keyid = self.params.keyid.as_deref().unwrap_or("");
@@ -1352,7 +1353,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
                 )));
             }
         }
-        if policy.require_keyid && p.keyid.is_none() {
+        if policy.require_key_id && p.keyid.is_none() {
             return Err(Error::malformed("the signature has no keyid parameter"));
         }
         if policy.require_created && p.created.is_none() {
@@ -1390,8 +1391,10 @@ impl<'m> UnverifiedMessageSignature<'m> {
         }
 
         let now = policy.clock.now().secs();
-        let skew = i64::try_from(policy.max_skew).unwrap_or(i64::MAX);
-        let max_age = policy.max_age.map(|a| i64::try_from(a).unwrap_or(i64::MAX));
+        let skew = i64::try_from(policy.clock_skew.as_secs()).unwrap_or(i64::MAX);
+        let max_age = policy
+            .max_age
+            .map(|a| i64::try_from(a.as_secs()).unwrap_or(i64::MAX));
         if let Some(created) = p.created {
             if created > now.saturating_add(skew) {
                 return Err(Error::new(

@@ -281,7 +281,7 @@ fn clock_random_nonces_and_relative_expiry() {
     let s = MessageSigner::hmac(&key)
         .unwrap()
         .with_clock(Arc::new(FixedClock::at_secs(NOW)))
-        .with_expires_in(60)
+        .with_expires_in(Duration::from_secs(60))
         .with_random_nonces();
     let a = s.sign(&req).unwrap();
     let b = s.sign(&req).unwrap();
@@ -295,7 +295,7 @@ fn clock_random_nonces_and_relative_expiry() {
         verify_req(&r, &key, &policy_at(NOW)).unwrap_err().kind(),
         ErrorKind::Malformed
     );
-    let v = verify_req(&r, &key, &policy_at(NOW).require_keyid(false)).unwrap();
+    let v = verify_req(&r, &key, &policy_at(NOW).require_key_id(false)).unwrap();
     assert_eq!(v.keyid(), None);
     assert_eq!(v.nonce().map(str::len), Some(22));
     let no_created = MessageSigner::hmac(&key)
@@ -321,7 +321,12 @@ fn time_window_boundaries() {
     let h = signer(&key).with_expires(NOW + 100).sign(&req).unwrap();
     let r = signed(&req, &h);
     let at = |now: i64, age: Option<u64>| {
-        verify_req(&r, &key, &policy_at(now).with_max_age(age)).map(|_| ())
+        verify_req(
+            &r,
+            &key,
+            &policy_at(now).with_max_age(age.map(Duration::from_secs)),
+        )
+        .map(|_| ())
     };
     assert!(at(NOW - 5, None).is_ok());
     assert_eq!(
@@ -338,7 +343,9 @@ fn time_window_boundaries() {
     let strict = verify_req(
         &r,
         &key,
-        &policy_at(NOW + 31).with_max_age(Some(30)).with_max_skew(0),
+        &policy_at(NOW + 31)
+            .with_max_age(Some(Duration::from_secs(30)))
+            .with_clock_skew(Duration::from_secs(0)),
     );
     assert_eq!(strict.unwrap_err().kind(), ErrorKind::Expired);
     // The default policy has a 300 s max age.
@@ -1015,7 +1022,7 @@ proptest! {
         match UnverifiedMessageSignature::parse(&r, None) {
             Ok(u) => {
                 let _ = u.signature_base();
-                let got = u.verify(&MessageVerifyingKey::hmac(hmac()).unwrap(), &policy_at(NOW).require_created(false).require_keyid(false));
+                let got = u.verify(&MessageVerifyingKey::hmac(hmac()).unwrap(), &policy_at(NOW).require_created(false).require_key_id(false));
                 prop_assert!(got.is_err());
             }
             Err(e) => prop_assert!(matches!(e.kind(), ErrorKind::Malformed | ErrorKind::TooLarge), "{e}"),
