@@ -601,7 +601,7 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
             }
             let signer = MessageSigner::hmac(&key)
                 .and_then(|signer| signer.with_label("sig1"))
-                .and_then(|signer| signer.with_keyid(key_id))
+                .and_then(|signer| signer.with_key_id(key_id))
                 .map_err(|e| CliError::config("--key-id", e))?;
             let signed = covered
                 .into_iter()

@@ -935,13 +935,13 @@ fn verify_signed_request(
     match scheme {
         "hmac" => {
             let unverified = hmac_header::parse(&request)?.expect("an HMAC header");
-            assert_eq!(unverified.claimed_api_key(), "client-1");
+            assert_eq!(unverified.claimed_key_id(), "client-1");
             let secret = hmac_header::ApiSecret::from_base64(secret_b64)?;
             unverified.verify(&secret, &hmac_header::Policy::default())?;
         }
         "fost" => {
             let unverified = fost::parse(&request)?.expect("a FOST header");
-            assert_eq!(unverified.claimed_key(), "client-1");
+            assert_eq!(unverified.claimed_key_id(), "client-1");
             let key = fost::hmac_key(&Secret::new(secret_b64.as_bytes())?);
             let verified = unverified.verify(&key, &fost::Policy::default())?;
             let signed: Vec<&str> = verified
@@ -974,7 +974,7 @@ fn verify_signed_request(
                 .require_nonce(true)
                 .check_content_digest(body.is_some());
             let unverified = UnverifiedMessageSignature::parse_for(&request, &policy)?;
-            assert_eq!(unverified.claimed_keyid(), Some("client-1"));
+            assert_eq!(unverified.claimed_key_id(), Some("client-1"));
             let verified = unverified.verify(&MessageVerifyingKey::hmac(key)?, &policy)?;
             assert_eq!(verified.covered_components().len(), required.len());
             assert_eq!(verified.body_checked(), body.is_some());

@@ -28,7 +28,7 @@ fn key(alg: Algorithm) -> HmacKey {
         alg,
         &Secret::new(b"benchmark secret of 32 bytes....".to_vec()).unwrap(),
     )
-    .with_kid(countermark::KeyId::new("k1").unwrap())
+    .with_key_id(countermark::KeyId::new("k1").unwrap())
 }
 
 /// A nonce store that accepts everything: JWT verification measured without the store, which has its own bench.
@@ -277,7 +277,7 @@ fn jwts(c: &mut Criterion) {
     }
     // RS256: the reference only signs RS512, but verifies what PyJWT clients send; built by hand here.
     let (sk, vk) = pair(&keys, "rsa2048");
-    let header = format!(r#"{{"alg":"RS256","kid":"{}","typ":"JWT"}}"#, vk.kid());
+    let header = format!(r#"{{"alg":"RS256","kid":"{}","typ":"JWT"}}"#, vk.key_id());
     let payload = Token::from_parts("alice", NOW, "n0nce")
         .unwrap()
         .payload_json();

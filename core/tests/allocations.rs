@@ -55,7 +55,7 @@ fn key(alg: Algorithm) -> HmacKey {
         alg,
         &Secret::new(b"allocation-count secret 32 bytes".to_vec()).unwrap(),
     )
-    .with_kid(countermark::KeyId::new("k1").unwrap())
+    .with_key_id(countermark::KeyId::new("k1").unwrap())
 }
 
 struct AcceptAll;

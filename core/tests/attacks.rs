@@ -31,7 +31,7 @@ fn clock() -> Arc<FixedClock> {
 /// An HMAC key with a key id (RFC 9421 policies require `keyid` by default).
 fn hmac(alg: Algorithm) -> HmacKey {
     HmacKey::new(alg, &Secret::new(SECRET.to_vec()).unwrap())
-        .with_kid(countermark::KeyId::new("k1").unwrap())
+        .with_key_id(countermark::KeyId::new("k1").unwrap())
 }
 
 fn jwt_keys() -> Json {
@@ -184,7 +184,7 @@ fn downgrade_to_a_client_chosen_weaker_algorithm_is_refused() {
     let sig = MessageSigner::hmac(&key)
         .unwrap()
         .with_alg_param(true)
-        .with_keyid("k1")
+        .with_key_id("k1")
         .unwrap()
         .with_components([Component::derived("@method").unwrap()])
         .unwrap()
@@ -346,7 +346,7 @@ fn unknown_key_and_bad_signature_are_both_refusals_without_detail() {
     assert_eq!(bad.kind(), ErrorKind::BadSignature);
     for e in [unknown, wrong_type, bad] {
         assert!(
-            !e.message().contains(u.claimed_kid().unwrap_or("\u{0}")),
+            !e.message().contains(u.claimed_key_id().unwrap_or("\u{0}")),
             "{e}"
         );
     }

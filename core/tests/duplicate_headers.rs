@@ -63,7 +63,7 @@ fn rfc9421_authority_with_a_second_host_line() {
     let unsigned = build("GET", "/v1/x", &[("Host", "api.example.com")], None).unwrap();
     let sig = MessageSigner::hmac(&key)
         .unwrap()
-        .with_keyid("k1")
+        .with_key_id("k1")
         .unwrap()
         .with_components(components)
         .unwrap()

@@ -125,14 +125,14 @@ fn server(request: &Request<'_>, store: &KeyStore, now: f64, timeout: &Json) -> 
         Ok(Some(u)) => u,
     };
     let time = unverified.check_time(&policy).map_err(|e| e.kind());
-    let secret = match store.lookup(unverified.claimed_api_key(), now) {
+    let secret = match store.lookup(unverified.claimed_key_id(), now) {
         Ok(secret) => secret,
         // No key: the reference refuses on the time window first, then on the key.
         Err(kind) => return Outcome::Rejected(time.err().unwrap_or(kind)),
     };
     let got = match unverified.verify(&secret, &policy) {
         Ok(v) => {
-            assert_eq!(v.api_key(), unverified.claimed_api_key());
+            assert_eq!(v.key_id(), unverified.claimed_key_id());
             Outcome::Valid
         }
         Err(e) => Outcome::Rejected(e.kind()),
@@ -682,7 +682,7 @@ proptest! {
         let policy = Policy::new(Arc::new(at(signed_at + age as i64)));
         let verified = unverified.verify(&secret, &policy).unwrap();
         prop_assert_eq!(verified.algorithm(), alg);
-        prop_assert_eq!(verified.api_key(), "key-1");
+        prop_assert_eq!(verified.key_id(), "key-1");
         let late = Policy::new(Arc::new(at(signed_at + 5_000_001)));
         prop_assert_eq!(unverified.verify(&secret, &late).unwrap_err().kind(), ErrorKind::Expired);
     }
@@ -711,7 +711,7 @@ proptest! {
             match hmac_header::parse(&request) {
                 Ok(None) => Outcome::NotApplicable,
                 Err(e) => Outcome::Rejected(e.kind()),
-                Ok(Some(u)) if u.claimed_api_key() != "key-1" => Outcome::Rejected(ErrorKind::UnknownKey),
+                Ok(Some(u)) if u.claimed_key_id() != "key-1" => Outcome::Rejected(ErrorKind::UnknownKey),
                 Ok(Some(u)) => match u.verify(&secret, &policy) {
                     Ok(_) => Outcome::Valid,
                     Err(e) => Outcome::Rejected(e.kind()),

@@ -448,7 +448,7 @@ fn rfc_key() -> HmacKey {
         Algorithm::HmacSha256,
         &Secret::new(SECRET.to_vec()).unwrap(),
     )
-    .with_kid(KeyId::new("k1").unwrap())
+    .with_key_id(KeyId::new("k1").unwrap())
 }
 
 fn rfc_verify(r: &Request<'_>) -> Result<(), ErrorKind> {

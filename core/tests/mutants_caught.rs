@@ -291,8 +291,8 @@ fn every_parameter_name_is_refused_as_an_extra_key() {
 #[test]
 fn ska_ring_with_the_same_secret_twice_validates() {
     let secret = b"0123456789abcdef";
-    let mut ring = KeyRing::new(ska_key(secret).with_kid(KeyId::new("old").unwrap()));
-    ring.rotate(ska_key(secret).with_kid(KeyId::new("new").unwrap()))
+    let mut ring = KeyRing::new(ska_key(secret).with_key_id(KeyId::new("old").unwrap()));
+    ring.rotate(ska_key(secret).with_key_id(KeyId::new("new").unwrap()))
         .unwrap();
     let signer = ska_signer(ring);
     let url = signer
@@ -440,7 +440,7 @@ fn hmac_header_claims_the_algorithm_of_its_method_word() {
             .unwrap();
         let parsed = hmac_header::parse(&request).unwrap().unwrap();
         assert_eq!(parsed.claimed_algorithm(), alg);
-        assert_eq!(parsed.claimed_api_key(), "k");
+        assert_eq!(parsed.claimed_key_id(), "k");
         let verified = parsed.verify(&api, &policy).unwrap();
         assert_eq!(verified.algorithm(), alg);
     }
@@ -649,7 +649,7 @@ fn fost_request_reports_its_claims() {
         request = request.with_header(n, v).unwrap();
     }
     let parsed = fost::parse(&request).unwrap().unwrap();
-    assert_eq!(parsed.claimed_key(), "key-1");
+    assert_eq!(parsed.claimed_key_id(), "key-1");
     assert_eq!(parsed.claimed_timestamp(), "2013-11-26 10:20:30");
     // X-FOST-Headers names itself first, as FOST signs it.
     assert_eq!(
@@ -662,7 +662,7 @@ fn fost_request_reports_its_claims() {
     );
     let policy = fost::Policy::new(Arc::new(FixedClock::at_secs(1_385_461_230)));
     let verified = parsed.verify(&fost::hmac_key(&secret), &policy).unwrap();
-    assert_eq!(verified.key(), "key-1");
+    assert_eq!(verified.key_id(), "key-1");
     assert_eq!(verified.user(), "key-1");
 
     // With no skew allowed every request is refused; one stamped this very second is not in the past, so it is
@@ -723,7 +723,7 @@ fn fost_url_expiry_has_at_most_19_digits() {
         Request::new("GET", "https://e.com/a?_k=k&_e=0000000000000000060&_s=AAAA").unwrap();
     let parsed = fost::parse_url(&nineteen).unwrap().unwrap();
     assert_eq!(parsed.claimed_expires(), Some(60));
-    assert_eq!(parsed.claimed_key(), "k");
+    assert_eq!(parsed.claimed_key_id(), "k");
     for e in [
         "00000000000000000060",
         "-00000000000000000060",
@@ -754,7 +754,7 @@ fn verified_fost_url_reports_key_and_expiry() {
         let parsed = fost::parse_url(&request).unwrap().unwrap();
         assert_eq!(parsed.claimed_expires(), expires);
         let verified = parsed.verify(&fost::hmac_key(&secret), &policy).unwrap();
-        assert_eq!(verified.key(), "key-1");
+        assert_eq!(verified.key_id(), "key-1");
         assert_eq!(verified.expires(), expires);
     }
 }
@@ -931,7 +931,7 @@ fn rfc_key() -> HmacKey {
         Algorithm::HmacSha256,
         &Secret::new(*b"rfc9421-mutants-secret-012345678").unwrap(),
     )
-    .with_kid(KeyId::new("k1").unwrap())
+    .with_key_id(KeyId::new("k1").unwrap())
 }
 
 /// Verifies a request carrying `fields` and the given `Signature-Input` and `Signature` lines.
@@ -1152,10 +1152,10 @@ fn rfc9421_signature_with_an_extra_label_is_malformed() {
 }
 
 /// A parsed signature reports the parameters it claims. Kills the constant-return mutants of
-/// `UnverifiedMessageSignature::claimed_alg` and `claimed_expires` (and pins `claimed_keyid`, `claimed_created`,
+/// `UnverifiedMessageSignature::claimed_algorithm` and `claimed_expires` (and pins `claimed_key_id`, `claimed_created`,
 /// `claimed_nonce`).
 #[test]
-fn rfc9421_signature_reports_its_claimed_alg() {
+fn rfc9421_signature_reports_its_claimed_algorithm() {
     let key = rfc_key();
     let req = Request::new("GET", "https://example.com/").unwrap();
     let policy = MessagePolicy::new().with_clock(Arc::new(FixedClock::at_secs(NOW)));
@@ -1175,8 +1175,8 @@ fn rfc9421_signature_reports_its_claimed_alg() {
             .with_header("Signature", signed.signature())
             .unwrap();
         let parsed = UnverifiedMessageSignature::parse_for(&req, &policy).unwrap();
-        assert_eq!(parsed.claimed_alg(), alg);
-        assert_eq!(parsed.claimed_keyid(), Some("k1"));
+        assert_eq!(parsed.claimed_algorithm(), alg);
+        assert_eq!(parsed.claimed_key_id(), Some("k1"));
         assert_eq!(parsed.claimed_created(), Some(NOW));
         if include {
             assert_eq!(parsed.claimed_expires(), Some(NOW + 60));

@@ -196,7 +196,7 @@ fn sign(case: &Json, keys: &Json) -> SignatureHeaders {
     signer = signer
         .with_label(s(case, "label"))
         .unwrap()
-        .with_keyid(key_id)
+        .with_key_id(key_id)
         .unwrap()
         .with_components(components(case))
         .unwrap()
@@ -286,7 +286,7 @@ fn check_sign(case: &Json, keys: &Json) {
         let verified =
             verify_message(case, keys, &msg).unwrap_or_else(|e| panic!("{}: {e}", id(case)));
         assert_eq!(verified.label(), s(case, "label"));
-        assert_eq!(verified.keyid(), Some(s(case, "key_id")));
+        assert_eq!(verified.key_id(), Some(s(case, "key_id")));
         assert_eq!(verified.algorithm(), verifier_alg(case));
         assert_eq!(verified.covered_components(), components(case).as_slice());
         assert_eq!(verified.created(), case["params"]["created"].as_i64());

@@ -403,7 +403,7 @@ fn key_pair(name: &str) -> (SigningKey, VerifyingKey) {
 #[test]
 fn rfc9421_message_signatures() {
     let hmac_key = HmacKey::new(Algorithm::HmacSha256, &secret())
-        .with_kid(countermark::KeyId::new("k1").unwrap());
+        .with_key_id(countermark::KeyId::new("k1").unwrap());
     let (ed_sk, ed_pk) = key_pair("ed25519");
     let (rsa_sk, rsa_pk) = key_pair("rsa2048");
     let req = Request::new("POST", "https://example.com/pay?x=1")
@@ -425,7 +425,7 @@ fn rfc9421_message_signatures() {
             "ed25519",
             MessageSigner::asymmetric(&ed_sk, HttpSignatureAlgorithm::Ed25519)
                 .unwrap()
-                .with_keyid("ed")
+                .with_key_id("ed")
                 .unwrap(),
             MessageVerifyingKey::public(ed_pk, HttpSignatureAlgorithm::Ed25519).unwrap(),
         ),
@@ -433,7 +433,7 @@ fn rfc9421_message_signatures() {
             "rsa-pss-sha512",
             MessageSigner::asymmetric(&rsa_sk, HttpSignatureAlgorithm::RsaPssSha512)
                 .unwrap()
-                .with_keyid("rsa")
+                .with_key_id("rsa")
                 .unwrap(),
             MessageVerifyingKey::public(rsa_pk, HttpSignatureAlgorithm::RsaPssSha512).unwrap(),
         ),

@@ -63,8 +63,8 @@ impl SignerConfig {
                 Setting::OmitCreated => s.without_created(),
                 Setting::Expires(t) => s.with_expires(*t),
                 Setting::ExpiresIn(secs) => s.with_expires_in(Duration::from_secs(*secs)),
-                Setting::Keyid(k) => core(s.with_keyid(k))?,
-                Setting::OmitKeyid => s.without_keyid(),
+                Setting::Keyid(k) => core(s.with_key_id(k))?,
+                Setting::OmitKeyid => s.without_key_id(),
                 Setting::Nonce(n) => core(s.with_nonce(n))?,
                 Setting::RandomNonces => s.with_random_nonces(),
                 Setting::Tag(t) => core(s.with_tag(t))?,
@@ -748,8 +748,8 @@ pub unsafe extern "C" fn countermark_message_policy_free(
 fn unverified_claims(u: &UnverifiedMessageSignature<'_>) -> Claims {
     let mut claims = Claims::default().with("label", u.label());
     let optional = [
-        ("keyid", u.claimed_keyid().map(str::to_string)),
-        ("alg", u.claimed_alg().map(str::to_string)),
+        ("keyid", u.claimed_key_id().map(str::to_string)),
+        ("alg", u.claimed_algorithm().map(str::to_string)),
         ("created", u.claimed_created().map(|t| t.to_string())),
         ("expires", u.claimed_expires().map(|t| t.to_string())),
         ("nonce", u.claimed_nonce().map(str::to_string)),
@@ -771,7 +771,7 @@ fn verified_claims(v: &VerifiedMessageSignature) -> Claims {
         .with("label", v.label())
         .with("algorithm", v.algorithm().name());
     let optional = [
-        ("keyid", v.keyid().map(str::to_string)),
+        ("keyid", v.key_id().map(str::to_string)),
         ("created", v.created().map(|t| t.to_string())),
         ("expires", v.expires().map(|t| t.to_string())),
         ("nonce", v.nonce().map(str::to_string)),

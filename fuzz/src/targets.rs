@@ -113,7 +113,7 @@ pub fn fost(data: &[u8]) {
     let k = key(Algorithm::HmacSha1);
     if let Ok(Some(u)) = fost::parse(&r) {
         let _ = (
-            u.claimed_key(),
+            u.claimed_key_id(),
             u.claimed_user(),
             u.claimed_signed_headers(),
         );
@@ -195,8 +195,8 @@ pub fn jwt(data: &[u8]) {
         let _ = (
             u.claimed_username(),
             u.claimed_time(),
-            u.claimed_kid(),
-            u.claimed_alg(),
+            u.claimed_key_id(),
+            u.claimed_algorithm(),
         );
         let policy = JwtPolicy::new().with_clock(clock());
         let _ = u.verify(signing_key().verifying_key(), &policy);

@@ -56,11 +56,11 @@ impl PySigningKey {
     /// The key id (asymmetric-jwt-auth's fingerprint of the public key unless set otherwise).
     #[getter]
     fn kid(&self) -> &str {
-        self.inner.kid()
+        self.inner.key_id()
     }
 
     fn __repr__(&self) -> String {
-        format!("SigningKey(kid={:?})", self.inner.kid())
+        format!("SigningKey(kid={:?})", self.inner.key_id())
     }
 }
 
@@ -100,13 +100,13 @@ impl PyVerifyingKey {
     /// A copy with another key id.
     fn with_kid(&self, kid: &str) -> PyResult<Self> {
         Ok(PyVerifyingKey {
-            inner: self.inner.clone().with_kid(kid).py()?,
+            inner: self.inner.clone().with_key_id(kid).py()?,
         })
     }
 
     #[getter]
     fn kid(&self) -> &str {
-        self.inner.kid()
+        self.inner.key_id()
     }
 
     /// asymmetric-jwt-auth's fingerprint: hex SHA-256 of the PEM text.
@@ -121,7 +121,7 @@ impl PyVerifyingKey {
     }
 
     fn __repr__(&self) -> String {
-        format!("VerifyingKey(kid={:?})", self.inner.kid())
+        format!("VerifyingKey(kid={:?})", self.inner.key_id())
     }
 }
 
@@ -200,9 +200,9 @@ fn jwt_credentials(p: &UnverifiedJwt) -> PyCredentials {
     let mut c = PyCredentials::new("jwt")
         .user(p.claimed_username())
         .created(Some(p.claimed_time()))
-        .algorithm(p.claimed_alg().jws_name())
+        .algorithm(p.claimed_algorithm().jws_name())
         .detail("nonce", p.claimed_nonce());
-    if let Some(kid) = p.claimed_kid() {
+    if let Some(kid) = p.claimed_key_id() {
         c = c.key_id(kid);
     }
     c
@@ -246,8 +246,8 @@ pub(crate) fn verify_jwt(
     let parsed = UnverifiedJwt::parse(token).py()?;
     // RSA verification and a Redis nonce store take a while: let other Python threads run.
     let v = py.detach(|| parsed.verify_any(&keys, &policy.inner)).py()?;
-    Ok(PyVerified::new("jwt", v.alg().jws_name())
-        .key_id(Some(v.key_kid().to_string()))
+    Ok(PyVerified::new("jwt", v.algorithm().jws_name())
+        .key_id(Some(v.key_id().to_string()))
         .user(v.username())
         .created(Some(v.time()))
         .detail("nonce", v.nonce())
@@ -330,8 +330,8 @@ impl PyMessageSigner {
             s = s.with_expires_in(Duration::from_secs(secs));
         }
         match &self.keyid {
-            Some(Some(k)) => s = s.with_keyid(k).py()?,
-            Some(None) => s = s.without_keyid(),
+            Some(Some(k)) => s = s.with_key_id(k).py()?,
+            Some(None) => s = s.without_key_id(),
             None => {}
         }
         if let Some(n) = &self.nonce {
@@ -571,10 +571,10 @@ fn message_credentials(u: &UnverifiedMessageSignature<'_>) -> PyCredentials {
     let mut c = PyCredentials::new("rfc9421")
         .created(u.claimed_created().map(|t| t as f64))
         .detail("label", u.label());
-    if let Some(k) = u.claimed_keyid() {
+    if let Some(k) = u.claimed_key_id() {
         c = c.key_id(k);
     }
-    if let Some(a) = u.claimed_alg() {
+    if let Some(a) = u.claimed_algorithm() {
         c = c.algorithm(a);
     }
     let optional = [
@@ -615,7 +615,7 @@ fn verify_message(
     let parsed = UnverifiedMessageSignature::parse_for(message, &policy.inner).py()?;
     let v = parsed.verify(&key.inner, &policy.inner).py()?;
     let mut out = PyVerified::new("rfc9421", v.algorithm().name())
-        .key_id(v.keyid().map(str::to_string))
+        .key_id(v.key_id().map(str::to_string))
         .created(v.created().map(|t| t as f64))
         .covered(
             v.covered_components()

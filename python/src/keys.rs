@@ -38,7 +38,7 @@ impl PyHmacKey {
         .py()?;
         let mut key = HmacKey::new(alg, &secret);
         if let Some(kid) = kid {
-            key = key.with_kid(KeyId::new(kid).py()?);
+            key = key.with_key_id(KeyId::new(kid).py()?);
         }
         Ok(PyHmacKey { inner: key })
     }
@@ -51,7 +51,7 @@ impl PyHmacKey {
         let secret = Secret::generate(length).py()?;
         let mut key = HmacKey::new(alg, &secret);
         if let Some(kid) = kid {
-            key = key.with_kid(KeyId::new(kid).py()?);
+            key = key.with_key_id(KeyId::new(kid).py()?);
         }
         Ok(PyHmacKey { inner: key })
     }
@@ -65,7 +65,7 @@ impl PyHmacKey {
     /// The key id, or None.
     #[getter]
     fn kid(&self) -> Option<&str> {
-        self.inner.kid().map(KeyId::as_str)
+        self.inner.key_id().map(KeyId::as_str)
     }
 
     /// The MAC of `message`.
@@ -79,7 +79,7 @@ impl PyHmacKey {
     }
 
     fn __repr__(&self) -> String {
-        match self.inner.kid() {
+        match self.inner.key_id() {
             Some(kid) => format!(
                 "HmacKey(algorithm={:?}, kid={:?})",
                 self.algorithm(),

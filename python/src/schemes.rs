@@ -116,9 +116,9 @@ pub(crate) fn parse_fost(request: &PyRequest) -> PyResult<Option<PyCredentials>>
     let view = request.view()?;
     Ok(fost::parse(&view).py()?.map(|p| {
         PyCredentials::new("fost")
-            .key_id(p.claimed_key())
+            .key_id(p.claimed_key_id())
             .user(p.claimed_user())
-            .created(Some(p.claimed_signed_at().as_secs_f64()))
+            .created(Some(p.claimed_created().as_secs_f64()))
             .algorithm("hmac-sha1")
             .detail("timestamp", p.claimed_timestamp())
     }))
@@ -144,9 +144,9 @@ pub(crate) fn verify_fost(
     };
     let v = parsed.verify(&key.inner, policy).py()?;
     let mut out = PyVerified::new("fost", "hmac-sha1")
-        .key_id(Some(v.key().to_string()))
+        .key_id(Some(v.key_id().to_string()))
         .user(v.user())
-        .created(Some(v.signed_at().as_secs_f64()))
+        .created(Some(v.created().as_secs_f64()))
         .covered(v.signed_headers().iter().map(|(n, _)| n.clone()).collect());
     for (n, val) in v.signed_headers() {
         out = out.detail(&format!("header.{n}"), val.as_str());
@@ -182,7 +182,7 @@ pub(crate) fn parse_fost_url(request: &PyRequest) -> PyResult<Option<PyCredentia
     let view = request.view()?;
     Ok(fost::parse_url(&view).py()?.map(|p| {
         let mut c = PyCredentials::new("fost-url")
-            .key_id(p.claimed_key())
+            .key_id(p.claimed_key_id())
             .algorithm("hmac-sha1");
         if let Some(e) = p.claimed_expires() {
             c = c.detail("expires", e.to_string());
@@ -212,7 +212,7 @@ pub(crate) fn verify_fost_url(
         }
     };
     let v = parsed.verify(&key.inner, policy).py()?;
-    let mut out = PyVerified::new("fost-url", "hmac-sha1").key_id(Some(v.key().to_string()));
+    let mut out = PyVerified::new("fost-url", "hmac-sha1").key_id(Some(v.key_id().to_string()));
     if let Some(e) = v.expires() {
         out = out.detail("expires", e.to_string());
     }
@@ -365,9 +365,9 @@ pub(crate) fn parse_hmac_header(request: &PyRequest) -> PyResult<Option<PyCreden
     let view = request.view()?;
     Ok(hmac_header::parse(&view).py()?.map(|p| {
         PyCredentials::new("hmac-header")
-            .key_id(p.claimed_api_key())
+            .key_id(p.claimed_key_id())
             .algorithm(p.claimed_algorithm().name())
-            .created(Some(p.claimed_signed_at().as_secs_f64()))
+            .created(Some(p.claimed_created().as_secs_f64()))
             .detail("timestamp", p.claimed_timestamp())
     }))
 }
@@ -394,6 +394,6 @@ pub(crate) fn verify_hmac_header(
     };
     let v = parsed.verify(&secret.inner, policy).py()?;
     Ok(PyVerified::new("hmac-header", v.algorithm().name())
-        .key_id(Some(v.api_key().to_string()))
-        .created(Some(v.signed_at().as_secs_f64())))
+        .key_id(Some(v.key_id().to_string()))
+        .created(Some(v.created().as_secs_f64())))
 }

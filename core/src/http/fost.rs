@@ -41,7 +41,7 @@
 //!     request = request.with_header(name, value)?;
 //! }
 //! let unverified = fost::parse(&request)?.expect("a FOST request");
-//! assert_eq!(unverified.claimed_key(), "key-value");
+//! assert_eq!(unverified.claimed_key_id(), "key-value");
 //! let verified = unverified.verify(&key, &Policy::new(clock))?;
 //! assert_eq!(verified.user(), "admin");
 //!
@@ -549,8 +549,8 @@ pub struct UnverifiedFost<'a> {
 }
 
 impl<'a> UnverifiedFost<'a> {
-    /// The claimed key: look its secret up with this.
-    pub fn claimed_key(&self) -> &'a str {
+    /// The claimed key id: look its secret up with this.
+    pub fn claimed_key_id(&self) -> &'a str {
         self.key
     }
 
@@ -570,7 +570,7 @@ impl<'a> UnverifiedFost<'a> {
 
     /// The claimed signing time: the whole second the timestamp names (its fraction is ignored, as the reference
     /// ignores it).
-    pub fn claimed_signed_at(&self) -> UnixTime {
+    pub fn claimed_created(&self) -> UnixTime {
         unix_time(self.signed_at)
     }
 
@@ -619,7 +619,7 @@ impl<'a> UnverifiedFost<'a> {
         if let Some(store) = &policy.nonce_store {
             let window = i64::try_from(policy.window.as_secs()).unwrap_or(i64::MAX);
             let until = UnixTime::from_secs(
-                self.claimed_signed_at()
+                self.claimed_created()
                     .secs()
                     .saturating_add(window)
                     .saturating_add(1),
@@ -636,7 +636,7 @@ impl<'a> UnverifiedFost<'a> {
         Ok(VerifiedFost {
             key: self.key.to_string(),
             user: self.claimed_user().into_owned(),
-            signed_at: self.claimed_signed_at(),
+            signed_at: self.claimed_created(),
             signed_headers: self
                 .signed
                 .iter()
@@ -656,8 +656,8 @@ pub struct VerifiedFost {
 }
 
 impl VerifiedFost {
-    /// The key the request was signed with.
-    pub fn key(&self) -> &str {
+    /// The key id the request was signed with.
+    pub fn key_id(&self) -> &str {
         &self.key
     }
 
@@ -666,8 +666,8 @@ impl VerifiedFost {
         &self.user
     }
 
-    /// The signing time.
-    pub fn signed_at(&self) -> UnixTime {
+    /// The signing time (`X-FOST-Timestamp`, whole seconds).
+    pub fn created(&self) -> UnixTime {
         self.signed_at
     }
 
@@ -712,9 +712,9 @@ fn url_document(host: &str, path: &str, query: &str, expires: &str) -> String {
 /// // The server sees the request and checks it.
 /// let request = Request::new("GET", signed.url())?;
 /// let unverified = fost::parse_url(&request)?.expect("a signed URL");
-/// assert_eq!(unverified.claimed_key(), "api-key-1");
+/// assert_eq!(unverified.claimed_key_id(), "api-key-1");
 /// let at_expiry = Policy::new(Arc::new(FixedClock::at_secs(1_385_460_030)));
-/// assert_eq!(unverified.verify(&key, &at_expiry)?.key(), "api-key-1");
+/// assert_eq!(unverified.verify(&key, &at_expiry)?.key_id(), "api-key-1");
 /// let after = Policy::new(Arc::new(FixedClock::at_secs(1_385_460_031)));
 /// assert_eq!(unverified.verify(&key, &after).unwrap_err().kind(), ErrorKind::Expired);
 /// # Ok::<(), countermark::Error>(())
@@ -896,8 +896,8 @@ pub struct UnverifiedFostUrl {
 }
 
 impl UnverifiedFostUrl {
-    /// The claimed key (`_k`, decoded): look its secret up with this. It is not itself signed.
-    pub fn claimed_key(&self) -> &str {
+    /// The claimed key id (`_k`, decoded): look its secret up with this. It is not itself signed.
+    pub fn claimed_key_id(&self) -> &str {
         &self.key
     }
 
@@ -941,8 +941,8 @@ pub struct VerifiedFostUrl {
 }
 
 impl VerifiedFostUrl {
-    /// The key (the reference authenticates the user named by it).
-    pub fn key(&self) -> &str {
+    /// The key id (the reference authenticates the user named by it).
+    pub fn key_id(&self) -> &str {
         &self.key
     }
 

@@ -25,7 +25,7 @@
 //! assert_eq!(unverified.claimed_username(), "alice");
 //! let alice_keys = vec![key.verifying_key().clone()]; // from your user database
 //! let verified = unverified.verify_any(&alice_keys, &policy)?;
-//! assert_eq!((verified.username(), verified.time_secs()), ("alice", 1_700_000_000));
+//! assert_eq!((verified.username(), verified.created()), ("alice", 1_700_000_000));
 //!
 //! // A token is single-use: the same one again is refused.
 //! let again = unverified.verify_any(&alice_keys, &policy).unwrap_err();
@@ -38,7 +38,7 @@
 //!
 //! # Wire format
 //! * Header JSON: `{"alg":A,"kid":K,"typ":"JWT"}` (keys sorted, no spaces), `A` = `EdDSA` for Ed25519 keys and
-//!   `RS512` for RSA keys, `K` = the key's [`VerifyingKey::kid`] (by default the SHA-256 fingerprint of its public
+//!   `RS512` for RSA keys, `K` = the key's [`VerifyingKey::key_id`] (by default the SHA-256 fingerprint of its public
 //!   key PEM, as asymmetric-jwt-auth computes it).
 //! * Payload JSON: `{"username":U,"time":T,"nonce":N}` in that order, no spaces, strings escaped as Python's
 //!   `json.dumps` does (`\uXXXX` for everything outside printable ASCII, surrogate pairs beyond U+FFFF); `T` is
@@ -183,7 +183,7 @@ fn header_json_for(alg: SignatureAlgorithm, kid: &str) -> String {
 /// As [`signing_algorithm`].
 pub fn header_json(key: &SigningKey) -> Result<String> {
     let alg = signing_algorithm(key.verifying_key())?;
-    Ok(header_json_for(alg, key.kid()))
+    Ok(header_json_for(alg, key.key_id()))
 }
 
 /// The token inside an `Authorization` header value of this scheme: the text after the first space when the word
@@ -311,7 +311,7 @@ impl Token {
     /// token would be longer than [`MAX_JWT_LEN`] (use a shorter username).
     pub fn sign(&self, key: &SigningKey) -> Result<String> {
         let alg = signing_algorithm(key.verifying_key())?;
-        let header = header_json_for(alg, key.kid());
+        let header = header_json_for(alg, key.key_id());
         let payload = self.payload_json();
         let mut token = String::with_capacity(MAX_JWT_LEN.min(
             2 * (header.len() + payload.len()) + 700, // base64 of both + an RSA-4096 signature
@@ -659,18 +659,23 @@ impl UnverifiedJwt {
         self.time.as_f64()
     }
 
+    /// The claimed time in whole Unix seconds (a fractional time rounded down).
+    pub fn claimed_created(&self) -> i64 {
+        self.time.floor_i64()
+    }
+
     /// The claimed nonce (a numeric nonce of an old client as Python prints it).
     pub fn claimed_nonce(&self) -> &str {
         &self.nonce
     }
 
     /// The claimed key id (`kid` header), if any.
-    pub fn claimed_kid(&self) -> Option<&str> {
+    pub fn claimed_key_id(&self) -> Option<&str> {
         self.kid.as_deref()
     }
 
     /// The claimed algorithm: one of [`ALGORITHMS`] (anything else was refused by `parse`).
-    pub fn claimed_alg(&self) -> SignatureAlgorithm {
+    pub fn claimed_algorithm(&self) -> SignatureAlgorithm {
         self.alg
     }
 
@@ -716,11 +721,11 @@ impl UnverifiedJwt {
         let matching = keys
             .iter()
             .enumerate()
-            .filter(|(_, k)| Some(k.kid()) == kid);
+            .filter(|(_, k)| Some(k.key_id()) == kid);
         let others = keys
             .iter()
             .enumerate()
-            .filter(|(_, k)| Some(k.kid()) != kid);
+            .filter(|(_, k)| Some(k.key_id()) != kid);
         let (index, key) = matching
             .chain(others)
             .filter(|(_, k)| k.allows(self.alg))
@@ -743,7 +748,7 @@ impl UnverifiedJwt {
             alg: self.alg,
             kid: self.kid.clone(),
             key_index: index,
-            key_kid: key.kid().to_string(),
+            key_kid: key.key_id().to_string(),
         })
     }
 
@@ -836,7 +841,7 @@ impl VerifiedJwt {
     }
 
     /// The token's time in whole Unix seconds (a fractional time rounded down).
-    pub fn time_secs(&self) -> i64 {
+    pub fn created(&self) -> i64 {
         self.time.floor_i64()
     }
 
@@ -846,12 +851,13 @@ impl VerifiedJwt {
     }
 
     /// The algorithm the signature was made with.
-    pub fn alg(&self) -> SignatureAlgorithm {
+    pub fn algorithm(&self) -> SignatureAlgorithm {
         self.alg
     }
 
-    /// The `kid` header the signer put in the token, if any (signed, but not checked against the key).
-    pub fn kid(&self) -> Option<&str> {
+    /// The `kid` header the signer put in the token, if any: signed, but not checked against the key, so still
+    /// a claim (the id of the key that verified the token is [`VerifiedJwt::key_id`]).
+    pub fn claimed_key_id(&self) -> Option<&str> {
         self.kid.as_deref()
     }
 
@@ -862,7 +868,7 @@ impl VerifiedJwt {
     }
 
     /// The key id of the key that verified the token.
-    pub fn key_kid(&self) -> &str {
+    pub fn key_id(&self) -> &str {
         &self.key_kid
     }
 }
@@ -950,7 +956,7 @@ mod tests {
         );
         let p = policy(1_700_000_020.25);
         let v = u.verify(key().verifying_key(), &p).unwrap();
-        assert_eq!((v.time(), v.time_secs()), (1_700_000_000.25, T0));
+        assert_eq!((v.time(), v.created()), (1_700_000_000.25, T0));
         assert_eq!(
             u.verify(key().verifying_key(), &p).unwrap_err().kind(),
             ErrorKind::Replayed
@@ -1130,12 +1136,16 @@ mod tests {
         // The right key last, under a kid that does not match: found anyway, and reported by position.
         let keys = [
             other.verifying_key().clone(),
-            key().verifying_key().clone().with_kid("renamed").unwrap(),
+            key()
+                .verifying_key()
+                .clone()
+                .with_key_id("renamed")
+                .unwrap(),
         ];
         let v = u.verify_any(&keys, &p).unwrap();
-        assert_eq!((v.key_index(), v.key_kid()), (1, "renamed"));
-        assert_eq!(v.kid(), Some(key().kid()));
-        assert_eq!(v.alg(), SignatureAlgorithm::Ed25519);
+        assert_eq!((v.key_index(), v.key_id()), (1, "renamed"));
+        assert_eq!(v.claimed_key_id(), Some(key().key_id()));
+        assert_eq!(v.algorithm(), SignatureAlgorithm::Ed25519);
         assert_eq!(
             u.verify_any(&keys, &p).unwrap_err().kind(),
             ErrorKind::Replayed
@@ -1252,8 +1262,8 @@ mod tests {
             .unwrap();
         let u = UnverifiedJwt::from_request(&req).unwrap().unwrap();
         assert_eq!(u.claimed_username(), "a");
-        assert_eq!(u.claimed_kid(), Some(key().kid()));
-        assert_eq!(u.claimed_alg(), SignatureAlgorithm::Ed25519);
+        assert_eq!(u.claimed_key_id(), Some(key().key_id()));
+        assert_eq!(u.claimed_algorithm(), SignatureAlgorithm::Ed25519);
         let none = Request::new("GET", "/x").unwrap();
         assert!(UnverifiedJwt::from_request(&none).unwrap().is_none());
         let basic = none

@@ -22,7 +22,7 @@
 //! the set is [`ErrorKind::UnsupportedAlgorithm`], so a message can never pick a weaker algorithm or another key
 //! family for a key.
 //!
-//! The key id ([`VerifyingKey::kid`]) defaults to the fingerprint asymmetric-jwt-auth uses: the lower-case hex
+//! The key id ([`VerifyingKey::key_id`]) defaults to the fingerprint asymmetric-jwt-auth uses: the lower-case hex
 //! SHA-256 of the public key's SubjectPublicKeyInfo PEM text (64-character lines, trailing newline).
 //!
 //! ```
@@ -388,7 +388,7 @@ impl VerifyingKey {
     ///
     /// # Errors
     /// As [`crate::KeyId::new`].
-    pub fn with_kid(mut self, kid: &str) -> Result<Self> {
+    pub fn with_key_id(mut self, kid: &str) -> Result<Self> {
         self.kid = crate::KeyId::new(kid)?.as_str().to_string();
         Ok(self)
     }
@@ -409,7 +409,7 @@ impl VerifyingKey {
     }
 
     /// The key id: by default the SHA-256 fingerprint of the SPKI PEM text (asymmetric-jwt-auth's `kid`).
-    pub fn kid(&self) -> &str {
+    pub fn key_id(&self) -> &str {
         &self.kid
     }
 
@@ -630,8 +630,8 @@ impl SigningKey {
     }
 
     /// The key id (that of the public key).
-    pub fn kid(&self) -> &str {
-        self.public.kid()
+    pub fn key_id(&self) -> &str {
+        self.public.key_id()
     }
 
     /// The key family.
@@ -652,8 +652,8 @@ impl SigningKey {
     ///
     /// # Errors
     /// As [`crate::KeyId::new`].
-    pub fn with_kid(mut self, kid: &str) -> Result<Self> {
-        self.public = self.public.with_kid(kid)?;
+    pub fn with_key_id(mut self, kid: &str) -> Result<Self> {
+        self.public = self.public.with_key_id(kid)?;
         Ok(self)
     }
 
@@ -750,7 +750,7 @@ mod tests {
                 let pk = VerifyingKey::from_pem(k["public_pem"].as_str().unwrap()).unwrap();
                 assert_eq!(sk.verifying_key().spki_der(), pk.spki_der(), "{name}");
                 if let Some(kid) = k["kid"].as_str() {
-                    assert_eq!(pk.kid(), kid, "{name}");
+                    assert_eq!(pk.key_id(), kid, "{name}");
                 }
                 if let Some(jwk) = k.get("jwk") {
                     let from_jwk = VerifyingKey::from_jwk(&jwk.to_string()).unwrap();

@@ -318,7 +318,7 @@ impl HmacKey {
     }
 
     /// The same key, labelled with a key id.
-    pub fn with_kid(mut self, kid: KeyId) -> Self {
+    pub fn with_key_id(mut self, kid: KeyId) -> Self {
         self.kid = Some(kid);
         self
     }
@@ -329,7 +329,7 @@ impl HmacKey {
     }
 
     /// The key id, if one was set.
-    pub fn kid(&self) -> Option<&KeyId> {
+    pub fn key_id(&self) -> Option<&KeyId> {
         self.kid.as_ref()
     }
 
@@ -410,11 +410,11 @@ impl fmt::Debug for HmacKey {
 /// ```
 /// use countermark::{Algorithm, HmacKey, KeyId, KeyRing, Secret};
 ///
-/// let k1 = HmacKey::new(Algorithm::HmacSha256, &Secret::new(*b"first secret 16b")?).with_kid(KeyId::new("k1")?);
-/// let k2 = HmacKey::new(Algorithm::HmacSha256, &Secret::new(*b"second secret 16")?).with_kid(KeyId::new("k2")?);
+/// let k1 = HmacKey::new(Algorithm::HmacSha256, &Secret::new(*b"first secret 16b")?).with_key_id(KeyId::new("k1")?);
+/// let k2 = HmacKey::new(Algorithm::HmacSha256, &Secret::new(*b"second secret 16")?).with_key_id(KeyId::new("k2")?);
 /// let mut ring = KeyRing::new(k1);
 /// ring.rotate(k2)?;
-/// assert_eq!(ring.primary().kid().unwrap().as_str(), "k2");
+/// assert_eq!(ring.primary().key_id().unwrap().as_str(), "k2");
 /// assert!(ring.get("k1").is_some());
 /// ring.retire("k1")?;
 /// assert!(ring.get("k1").is_none());
@@ -448,7 +448,7 @@ impl KeyRing {
     pub fn get(&self, kid: &str) -> Option<&HmacKey> {
         self.keys
             .iter()
-            .find(|k| k.kid().is_some_and(|id| id.as_str() == kid))
+            .find(|k| k.key_id().is_some_and(|id| id.as_str() == kid))
     }
 
     /// Adds an older key that verifies but does not sign.
@@ -480,7 +480,7 @@ impl KeyRing {
         let pos = self
             .keys
             .iter()
-            .position(|k| k.kid().is_some_and(|id| id.as_str() == kid))
+            .position(|k| k.key_id().is_some_and(|id| id.as_str() == kid))
             .ok_or_else(|| Error::new(ErrorKind::UnknownKey, "no key with this id in the ring"))?;
         if pos == 0 {
             return Err(Error::invalid_value(
@@ -492,7 +492,7 @@ impl KeyRing {
     }
 
     fn check_unique(&self, key: &HmacKey) -> Result<()> {
-        if let Some(kid) = key.kid() {
+        if let Some(kid) = key.key_id() {
             if self.get(kid.as_str()).is_some() {
                 return Err(Error::invalid_value(
                     "a key with this id is already in the ring",
@@ -548,7 +548,7 @@ mod tests {
     fn secrets_are_never_printed() {
         let s = Secret::new(*b"super-secret-value-1234").unwrap();
         assert_eq!(format!("{s:?}"), "Secret(<redacted>)");
-        let k = HmacKey::new(Algorithm::HmacSha256, &s).with_kid(KeyId::new("kid-1").unwrap());
+        let k = HmacKey::new(Algorithm::HmacSha256, &s).with_key_id(KeyId::new("kid-1").unwrap());
         let shown = format!("{k:?} {:?}", KeyRing::new(k.clone()));
         assert!(!shown.contains("super"), "{shown}");
         assert!(shown.contains("kid-1"));
@@ -640,14 +640,14 @@ mod tests {
     fn key_ring_rotation() {
         let mk = |kid: &str, s: &[u8; 16]| {
             HmacKey::new(Algorithm::HmacSha256, &Secret::new(*s).unwrap())
-                .with_kid(KeyId::new(kid).unwrap())
+                .with_key_id(KeyId::new(kid).unwrap())
         };
         let mut ring = KeyRing::new(mk("a", b"aaaaaaaaaaaaaaaa"));
         ring.rotate(mk("b", b"bbbbbbbbbbbbbbbb")).unwrap();
         ring.add_verify_only(mk("c", b"cccccccccccccccc")).unwrap();
         let order: Vec<_> = ring
             .keys()
-            .map(|k| k.kid().unwrap().as_str().to_string())
+            .map(|k| k.key_id().unwrap().as_str().to_string())
             .collect();
         assert_eq!(order, ["b", "a", "c"]);
         assert_eq!(

@@ -37,10 +37,10 @@
 //! // Server: parse, look the key up by the claimed id, verify.
 //! let request = request.with_header("Authorization", signed.authorization())?;
 //! let unverified = hmac_header::parse(&request)?.expect("an HMAC header");
-//! assert_eq!(unverified.claimed_api_key(), "aff80c45-ca58-455f-a815-b051d470c7ba");
+//! assert_eq!(unverified.claimed_key_id(), "aff80c45-ca58-455f-a815-b051d470c7ba");
 //! let policy = Policy::new(Arc::new(FixedClock::at_secs_f64(1_683_468_938.86256)));
 //! let verified = unverified.verify(&secret, &policy)?;
-//! assert_eq!(verified.api_key(), "aff80c45-ca58-455f-a815-b051d470c7ba");
+//! assert_eq!(verified.key_id(), "aff80c45-ca58-455f-a815-b051d470c7ba");
 //!
 //! // Six seconds later the same header has expired.
 //! let late = Policy::new(Arc::new(FixedClock::at_secs_f64(1_683_468_943.86256)));
@@ -248,7 +248,7 @@ fn string_to_sign(
 /// Signs requests for one API key (client side).
 #[derive(Clone)]
 pub struct HmacHeaderSigner {
-    api_key: String,
+    key_id: String,
     key: HmacKey,
     clock: Arc<dyn Clock>,
 }
@@ -256,29 +256,29 @@ pub struct HmacHeaderSigner {
 impl fmt::Debug for HmacHeaderSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HmacHeaderSigner")
-            .field("api_key", &self.api_key)
+            .field("key_id", &self.key_id)
             .field("key", &self.key)
             .finish_non_exhaustive()
     }
 }
 
 impl HmacHeaderSigner {
-    /// A signer for `api_key` with `key` (from [`ApiSecret::key`]; its algorithm picks the scheme word), using the
+    /// A signer for `key_id` (the reference's API key) with `key` (from [`ApiSecret::key`]; its algorithm picks the scheme word), using the
     /// system clock.
     ///
     /// # Errors
     /// [`ErrorKind::UnsupportedAlgorithm`] unless the key is HMAC-SHA256, -SHA384 or -SHA512;
-    /// [`ErrorKind::InvalidValue`] for an empty `api_key` or one holding whitespace or `;`.
-    pub fn new(api_key: impl Into<String>, key: HmacKey) -> Result<Self> {
+    /// [`ErrorKind::InvalidValue`] for an empty `key_id` or one holding whitespace or `;`.
+    pub fn new(key_id: impl Into<String>, key: HmacKey) -> Result<Self> {
         secret::word_of(key.algorithm()).ok_or_else(|| secret::unsupported(key.algorithm()))?;
-        let api_key = api_key.into();
-        if api_key.is_empty() || api_key.chars().any(|c| c == ';' || is_py_space(c)) {
+        let key_id = key_id.into();
+        if key_id.is_empty() || key_id.chars().any(|c| c == ';' || is_py_space(c)) {
             return Err(Error::invalid_value(
-                "the API key must be non-empty, without whitespace or ';'",
+                "the key id (API key) must be non-empty, without whitespace or ';'",
             ));
         }
         Ok(HmacHeaderSigner {
-            api_key,
+            key_id,
             key,
             clock: Arc::new(SystemClock),
         })
@@ -329,7 +329,7 @@ impl HmacHeaderSigner {
         let authorization = format!(
             "{} {};{signature};{utc_8601}",
             secret::word_of(alg).unwrap_or("HMAC-SHA256"),
-            self.api_key
+            self.key_id
         );
         Ok(SignedHmacHeader {
             canonical_body,
@@ -448,8 +448,8 @@ pub struct UnverifiedHmacHeader<'a> {
 }
 
 impl<'a> UnverifiedHmacHeader<'a> {
-    /// The claimed API key: look its secret up with this.
-    pub fn claimed_api_key(&self) -> &'a str {
+    /// The claimed key id (the reference's API key): look its secret up with this.
+    pub fn claimed_key_id(&self) -> &'a str {
         self.api_key
     }
 
@@ -464,7 +464,7 @@ impl<'a> UnverifiedHmacHeader<'a> {
     }
 
     /// The claimed signing time.
-    pub fn claimed_signed_at(&self) -> UnixTime {
+    pub fn claimed_created(&self) -> UnixTime {
         unix_time(self.signed_at)
     }
 
@@ -518,7 +518,7 @@ impl<'a> UnverifiedHmacHeader<'a> {
         if let Some(store) = &policy.nonce_store {
             let window = i64::try_from(policy.window.as_secs()).unwrap_or(i64::MAX);
             let until = UnixTime::from_secs(
-                self.claimed_signed_at()
+                self.claimed_created()
                     .secs()
                     .saturating_add(window)
                     .saturating_add(2),
@@ -535,7 +535,7 @@ impl<'a> UnverifiedHmacHeader<'a> {
         Ok(VerifiedHmacHeader {
             api_key: self.api_key.to_string(),
             algorithm: self.algorithm,
-            signed_at: self.claimed_signed_at(),
+            signed_at: self.claimed_created(),
         })
     }
 }
@@ -549,8 +549,8 @@ pub struct VerifiedHmacHeader {
 }
 
 impl VerifiedHmacHeader {
-    /// The API key the request was signed with.
-    pub fn api_key(&self) -> &str {
+    /// The key id (the reference's API key) the request was signed with.
+    pub fn key_id(&self) -> &str {
         &self.api_key
     }
 
@@ -560,7 +560,7 @@ impl VerifiedHmacHeader {
     }
 
     /// The signing time.
-    pub fn signed_at(&self) -> UnixTime {
+    pub fn created(&self) -> UnixTime {
         self.signed_at
     }
 }

@@ -37,7 +37,7 @@
 //! // Client: sign.
 //! let headers = MessageSigner::hmac(&key)?
 //!     .with_label("sig1")?
-//!     .with_keyid("client-1")?
+//!     .with_key_id("client-1")?
 //!     .with_components(["@method", "@authority", "@path", "content-digest"].map(Component::parse)
 //!         .into_iter().collect::<Result<Vec<_>, _>>()?)?
 //!     .with_created(1_700_000_000)
@@ -58,10 +58,10 @@
 //!     .with_required_components([Component::derived("@method")?, Component::field("content-digest")?])
 //!     .check_content_digest(true);
 //! let unverified = UnverifiedMessageSignature::parse(&signed, Some("sig1"))?;
-//! assert_eq!(unverified.claimed_keyid(), Some("client-1"));
+//! assert_eq!(unverified.claimed_key_id(), Some("client-1"));
 //! let verification_key = MessageVerifyingKey::hmac(key.clone())?;
 //! let verified = unverified.verify(&verification_key, &policy)?;
-//! assert_eq!(verified.keyid(), Some("client-1"));
+//! assert_eq!(verified.key_id(), Some("client-1"));
 //! assert!(verified.body_checked());
 //!
 //! // Any change to a covered component is refused.
@@ -80,7 +80,7 @@
 //! # Verification, step by step
 //! [`UnverifiedMessageSignature::parse`] (or [`UnverifiedMessageSignature::parse_all`]) reads `Signature-Input`
 //! and `Signature` and returns what the signature *claims* (label, keyid, alg, created, expires, nonce, tag,
-//! covered components). The caller looks the key up by [`UnverifiedMessageSignature::claimed_keyid`], then
+//! covered components). The caller looks the key up by [`UnverifiedMessageSignature::claimed_key_id`], then
 //! [`UnverifiedMessageSignature::verify`] checks, in this order, against a [`MessagePolicy`]:
 //!
 //! 1. the label, if the policy names one; the signature parameters (only `alg`, `created`, `expires`, `keyid`,
@@ -361,8 +361,8 @@ impl MessageVerifyingKey {
 impl fmt::Debug for MessageVerifyingKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kid = match &self.key {
-            VerifyWith::Hmac(k) => k.kid().map(|k| k.as_str().to_string()),
-            VerifyWith::Public(k) => Some(k.kid().to_string()),
+            VerifyWith::Hmac(k) => k.key_id().map(|k| k.as_str().to_string()),
+            VerifyWith::Public(k) => Some(k.key_id().to_string()),
         };
         write!(
             f,
@@ -541,7 +541,7 @@ enum NonceMode {
 ///
 /// Defaults: label `sig1`; no covered components (set them with [`MessageSigner::with_components`]); `created`
 /// from the clock (the system clock unless [`MessageSigner::with_clock`]); `keyid` from the key's id when it has
-/// one that is printable ASCII (else none: set one with [`MessageSigner::with_keyid`]); no `expires`, `nonce`,
+/// one that is printable ASCII (else none: set one with [`MessageSigner::with_key_id`]); no `expires`, `nonce`,
 /// `tag`; no `alg` parameter (the verifier's key fixes the algorithm; add it with
 /// [`MessageSigner::with_alg_param`]). Parameters are written in the order `created`, `keyid`, `alg`, `expires`,
 /// `nonce`, `tag`.
@@ -593,7 +593,7 @@ impl<'k> MessageSigner<'k> {
     /// [`ErrorKind::UnsupportedAlgorithm`] when `key` is not bound to [`Algorithm::HmacSha256`].
     pub fn hmac(key: &'k HmacKey) -> Result<Self> {
         check_hmac(key)?;
-        let kid = key.kid().map(|k| k.as_str().to_string());
+        let kid = key.key_id().map(|k| k.as_str().to_string());
         Ok(Self::build(
             SignWith::Hmac(key),
             HttpSignatureAlgorithm::HmacSha256,
@@ -601,7 +601,7 @@ impl<'k> MessageSigner<'k> {
         ))
     }
 
-    /// Signs with a private key under `alg`. The `keyid` defaults to the key's id ([`SigningKey::kid`]).
+    /// Signs with a private key under `alg`. The `keyid` defaults to the key's id ([`SigningKey::key_id`]).
     ///
     /// # Errors
     /// [`ErrorKind::UnsupportedAlgorithm`] when `alg` is `hmac-sha256` or not allowed for `key`.
@@ -610,7 +610,7 @@ impl<'k> MessageSigner<'k> {
             Some(a) if key.verifying_key().allows(a) => Ok(Self::build(
                 SignWith::Private(key),
                 alg,
-                Some(key.kid().to_string()),
+                Some(key.key_id().to_string()),
             )),
             _ => Err(Error::new(
                 ErrorKind::UnsupportedAlgorithm,
@@ -676,14 +676,14 @@ impl<'k> MessageSigner<'k> {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidValue`] unless printable ASCII of at most [`MAX_PARAM_LEN`] bytes.
-    pub fn with_keyid(mut self, keyid: &str) -> Result<Self> {
+    pub fn with_key_id(mut self, keyid: &str) -> Result<Self> {
         check_text("keyid", keyid)?;
         self.keyid = Some(keyid.to_string());
         Ok(self)
     }
 
     /// No `keyid` parameter.
-    pub fn without_keyid(mut self) -> Self {
+    pub fn without_key_id(mut self) -> Self {
         self.keyid = None;
         self
     }
@@ -1249,13 +1249,13 @@ impl<'m> UnverifiedMessageSignature<'m> {
         &self.label
     }
 
-    /// The claimed `keyid`.
-    pub fn claimed_keyid(&self) -> Option<&str> {
+    /// The claimed key id (`keyid`).
+    pub fn claimed_key_id(&self) -> Option<&str> {
         self.params.keyid.as_deref()
     }
 
     /// The claimed `alg` (only ever compared with the key's algorithm, never used to choose it).
-    pub fn claimed_alg(&self) -> Option<&str> {
+    pub fn claimed_algorithm(&self) -> Option<&str> {
         self.params.alg.as_deref()
     }
 
@@ -1499,8 +1499,8 @@ impl VerifiedMessageSignature {
         &self.label
     }
 
-    /// The `keyid` (present unless the policy did not require one).
-    pub fn keyid(&self) -> Option<&str> {
+    /// The key id (`keyid`; present unless the policy did not require one).
+    pub fn key_id(&self) -> Option<&str> {
         self.params.keyid.as_deref()
     }
 

@@ -58,7 +58,7 @@ fn base_request() -> Request<'static> {
 fn signer(key: &HmacKey) -> MessageSigner<'_> {
     MessageSigner::hmac(key)
         .unwrap()
-        .with_keyid("k1")
+        .with_key_id("k1")
         .unwrap()
         .with_created(NOW)
         .with_components(comps(&["@method", "@authority", "@path", "content-digest"]))
@@ -146,7 +146,8 @@ fn keys_are_bound_to_one_algorithm() {
             ErrorKind::UnsupportedAlgorithm
         );
     }
-    let key = MessageVerifyingKey::hmac(hmac().with_kid(crate::KeyId::new("k1").unwrap())).unwrap();
+    let key =
+        MessageVerifyingKey::hmac(hmac().with_key_id(crate::KeyId::new("k1").unwrap())).unwrap();
     let debug = format!("{key:?}");
     assert_eq!(
         debug,
@@ -175,7 +176,7 @@ fn sign_and_verify_with_every_algorithm_family() {
         // The default keyid is the key's id (its fingerprint).
         assert!(h
             .signature_input()
-            .contains(&format!("keyid=\"{}\"", key.kid())));
+            .contains(&format!("keyid=\"{}\"", key.key_id())));
         let r = signed(&req, &h);
         let vk = MessageVerifyingKey::public(key.verifying_key().clone(), alg).unwrap();
         let policy = policy_at(NOW).check_content_digest(true);
@@ -220,7 +221,7 @@ fn signer_refusals() {
     }
     for text in ["\u{e9}", "a\tb", &"k".repeat(MAX_PARAM_LEN + 1)] {
         assert_eq!(
-            signer(&key).with_keyid(text).unwrap_err().kind(),
+            signer(&key).with_key_id(text).unwrap_err().kind(),
             ErrorKind::InvalidValue
         );
         assert_eq!(
@@ -296,12 +297,12 @@ fn clock_random_nonces_and_relative_expiry() {
         ErrorKind::Malformed
     );
     let v = verify_req(&r, &key, &policy_at(NOW).require_key_id(false)).unwrap();
-    assert_eq!(v.keyid(), None);
+    assert_eq!(v.key_id(), None);
     assert_eq!(v.nonce().map(str::len), Some(22));
     let no_created = MessageSigner::hmac(&key)
         .unwrap()
         .without_created()
-        .with_keyid("k")
+        .with_key_id("k")
         .unwrap()
         .sign(&req)
         .unwrap();
@@ -455,7 +456,7 @@ fn several_signatures_and_header_lines() {
         .unwrap()
         .with_label("proxy")
         .unwrap()
-        .with_keyid("ed")
+        .with_key_id("ed")
         .unwrap()
         .with_created(NOW)
         .with_components(comps(&["@method", "\"signature\";key=\"sig1\""]))
@@ -482,7 +483,7 @@ fn several_signatures_and_header_lines() {
             .unwrap();
     let hm = MessageVerifyingKey::hmac(key.clone()).unwrap();
     for u in &all {
-        let k = if u.claimed_keyid() == Some("ed") {
+        let k = if u.claimed_key_id() == Some("ed") {
             &ed_key
         } else {
             &hm
@@ -684,7 +685,7 @@ fn seen_signature_mode_refuses_a_re_encoded_ecdsa_signature() {
     // It is bound to the key id: another keyid over the same message is another entry.
     let h2 = MessageSigner::asymmetric(&key, alg)
         .unwrap()
-        .with_keyid("other")
+        .with_key_id("other")
         .unwrap()
         .with_created(NOW)
         .with_components(comps(&["@method", "@authority", "@path", "content-digest"]))
@@ -964,7 +965,7 @@ fn build_signer<'k>(key: &'k HmacKey, c: &[Component], p: &Params) -> MessageSig
         .unwrap()
         .with_label(&p.label)
         .unwrap()
-        .with_keyid(&p.keyid)
+        .with_key_id(&p.keyid)
         .unwrap()
         .with_created(p.created)
         .with_components(c.to_vec())
@@ -1080,7 +1081,7 @@ proptest! {
         let u = UnverifiedMessageSignature::parse(&r, None).unwrap();
         prop_assert_eq!(u.covered_components(), c.as_slice());
         prop_assert_eq!(u.signature_base().unwrap(), h.signature_base());
-        prop_assert_eq!(u.claimed_keyid(), Some(p.keyid.as_str()));
+        prop_assert_eq!(u.claimed_key_id(), Some(p.keyid.as_str()));
         prop_assert_eq!(u.claimed_nonce(), p.nonce.as_deref());
         prop_assert_eq!(u.claimed_tag(), p.tag.as_deref());
         let v = verify_req(&r, &key, &verify_policy(&p, &c)).unwrap();
@@ -1103,7 +1104,7 @@ proptest! {
         all.extend(c.into_iter().map(|x| x.with_req().unwrap()));
         let h = MessageSigner::asymmetric(&ed, HttpSignatureAlgorithm::Ed25519).unwrap()
             .with_label(&p.label).unwrap()
-            .with_keyid(&p.keyid).unwrap()
+            .with_key_id(&p.keyid).unwrap()
             .with_created(p.created)
             .with_components(all.clone()).unwrap()
             .sign(&resp).unwrap();
