@@ -973,7 +973,8 @@ fn verify_signed_request(
                 .require_key_id(true)
                 .require_nonce(true)
                 .check_content_digest(body.is_some());
-            let unverified = UnverifiedMessageSignature::parse_for(&request, &policy)?;
+            let unverified = UnverifiedMessageSignature::parse_for(&request, &policy)?
+                .expect("signature headers");
             assert_eq!(unverified.claimed_key_id(), Some("client-1"));
             let verified = unverified.verify(&MessageVerifyingKey::hmac(key)?, &policy)?;
             assert_eq!(verified.covered_components().len(), required.len());

@@ -203,6 +203,7 @@ fn verify_paths() {
         allocations(|| {
             UnverifiedMessageSignature::parse_for(&mreq2, &mpolicy)
                 .unwrap()
+                .expect("signature headers")
                 .verify(&mkey, &mpolicy)
                 .unwrap()
         }),

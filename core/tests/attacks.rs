@@ -156,6 +156,7 @@ fn alg_none_and_stripped_signatures_are_refused() {
             .with_header("Signature", signature)
             .unwrap();
         UnverifiedMessageSignature::parse_for(&r, &policy)
+            .map(|u| u.expect("signature headers"))
             .and_then(|u| u.verify(&vk, &policy))
             .map(|_| ())
             .map_err(|e| e.kind())
@@ -199,8 +200,9 @@ fn downgrade_to_a_client_chosen_weaker_algorithm_is_refused() {
     let (_, ed_pk, _) = key_pair("ed25519");
     let vk = MessageVerifyingKey::public(ed_pk, HttpSignatureAlgorithm::Ed25519).unwrap();
     let policy = MessagePolicy::new().with_clock(clock());
-    let got =
-        UnverifiedMessageSignature::parse_for(&req, &policy).and_then(|u| u.verify(&vk, &policy));
+    let got = UnverifiedMessageSignature::parse_for(&req, &policy)
+        .map(|u| u.expect("signature headers"))
+        .and_then(|u| u.verify(&vk, &policy));
     assert_eq!(got.unwrap_err().kind(), ErrorKind::UnsupportedAlgorithm);
     // Several signatures: the policy's label picks the one it trusts; a second, weaker one cannot stand in.
     let strong = hmac(Algorithm::HmacSha256);
@@ -220,11 +222,13 @@ fn downgrade_to_a_client_chosen_weaker_algorithm_is_refused() {
     let weak_policy = MessagePolicy::new().with_clock(clock()).with_label("weak");
     let vk = MessageVerifyingKey::hmac(strong.clone()).unwrap();
     assert!(UnverifiedMessageSignature::parse_for(&req, &weak_policy)
+        .map(|u| u.expect("signature headers"))
         .and_then(|u| u.verify(&vk, &weak_policy))
         .is_ok());
     let policy = MessagePolicy::new().with_clock(clock()).with_label("main");
     assert_eq!(
         UnverifiedMessageSignature::parse_for(&req, &policy)
+            .map(|u| u.expect("signature headers"))
             .unwrap_err()
             .kind(),
         ErrorKind::Malformed,
@@ -558,8 +562,9 @@ fn ambiguous_strings_to_sign_do_not_transfer_signatures() {
             .unwrap()
             .with_header("Signature", sig.signature())
             .unwrap();
-        let got =
-            UnverifiedMessageSignature::parse_for(&r, &policy).and_then(|u| u.verify(&vk, &policy));
+        let got = UnverifiedMessageSignature::parse_for(&r, &policy)
+            .map(|u| u.expect("signature headers"))
+            .and_then(|u| u.verify(&vk, &policy));
         assert_eq!(got.unwrap_err().kind(), ErrorKind::BadSignature, "{target}");
     }
     // A repeated header is signed as the combined value; adding a second line changes it.
@@ -581,8 +586,9 @@ fn ambiguous_strings_to_sign_do_not_transfer_signatures() {
         .unwrap()
         .with_header("Signature", sig.signature())
         .unwrap();
-    let got =
-        UnverifiedMessageSignature::parse_for(&r, &policy).and_then(|u| u.verify(&vk, &policy));
+    let got = UnverifiedMessageSignature::parse_for(&r, &policy)
+        .map(|u| u.expect("signature headers"))
+        .and_then(|u| u.verify(&vk, &policy));
     assert_eq!(got.unwrap_err().kind(), ErrorKind::BadSignature);
 }
 
@@ -611,8 +617,9 @@ fn uncovered_components_are_refused_under_a_policy_that_requires_them() {
             Component::field("content-digest").unwrap(),
         ]);
     let vk = MessageVerifyingKey::hmac(key).unwrap();
-    let got =
-        UnverifiedMessageSignature::parse_for(&r, &policy).and_then(|u| u.verify(&vk, &policy));
+    let got = UnverifiedMessageSignature::parse_for(&r, &policy)
+        .map(|u| u.expect("signature headers"))
+        .and_then(|u| u.verify(&vk, &policy));
     assert_eq!(got.unwrap_err().kind(), ErrorKind::Malformed);
 }
 
@@ -679,6 +686,7 @@ fn header_injection_and_duplicates_are_refused() {
         }
         let r = r.with_header("Signature", sig.signature()).unwrap();
         UnverifiedMessageSignature::parse_for(&r, &policy)
+            .map(|u| u.expect("signature headers"))
             .and_then(|u| u.verify(&vk, &policy))
             .map(|_| ())
             .map_err(|e| e.kind())
@@ -715,8 +723,9 @@ fn header_injection_and_duplicates_are_refused() {
         .unwrap();
     let policy = MessagePolicy::new().with_clock(clock());
     let vk = MessageVerifyingKey::hmac(key).unwrap();
-    let got =
-        UnverifiedMessageSignature::parse_for(&r, &policy).and_then(|u| u.verify(&vk, &policy));
+    let got = UnverifiedMessageSignature::parse_for(&r, &policy)
+        .map(|u| u.expect("signature headers"))
+        .and_then(|u| u.verify(&vk, &policy));
     assert_eq!(got.unwrap_err().kind(), ErrorKind::BadSignature);
 }
 
@@ -871,6 +880,7 @@ fn oversize_inputs_are_refused_at_each_documented_limit_and_accepted_just_under(
         .unwrap();
     assert_eq!(
         UnverifiedMessageSignature::parse(&r, None)
+            .map(|u| u.expect("signature headers"))
             .unwrap_err()
             .kind(),
         ErrorKind::TooLarge

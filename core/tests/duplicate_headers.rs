@@ -89,6 +89,7 @@ fn rfc9421_authority_with_a_second_host_line() {
     .unwrap();
     UnverifiedMessageSignature::parse(&ok, Some("sig1"))
         .unwrap()
+        .expect("signature headers")
         .verify(&vkey, &policy)
         .unwrap();
     // The same request with a second Host line, which a front end may have routed by.

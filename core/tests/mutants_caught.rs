@@ -955,6 +955,7 @@ fn rfc_present(
         .with_label("sig1");
     let vk = MessageVerifyingKey::hmac(rfc_key()).unwrap();
     UnverifiedMessageSignature::parse_for(&req, &policy)
+        .map(|u| u.expect("signature headers"))
         .and_then(|u| u.verify(&vk, &policy))
         .map(|_| ())
         .map_err(|e| e.kind())
@@ -1061,8 +1062,9 @@ fn rfc9421_signer_label_of_max_len_is_used_one_more_byte_refused() {
         .with_clock(Arc::new(FixedClock::at_secs(NOW)))
         .with_label(&label);
     let vk = MessageVerifyingKey::hmac(rfc_key()).unwrap();
-    let verified =
-        UnverifiedMessageSignature::parse_for(&req, &policy).and_then(|u| u.verify(&vk, &policy));
+    let verified = UnverifiedMessageSignature::parse_for(&req, &policy)
+        .map(|u| u.expect("signature headers"))
+        .and_then(|u| u.verify(&vk, &policy));
     assert!(verified.is_ok(), "{verified:?}");
     assert_eq!(
         signer()
@@ -1128,7 +1130,9 @@ fn rfc9421_signature_with_an_extra_label_is_malformed() {
         req
     }
     let same = request(genuine.signature_input(), &[genuine.signature()]);
-    assert!(UnverifiedMessageSignature::parse(&same, None).is_ok());
+    assert!(UnverifiedMessageSignature::parse(&same, None)
+        .map(|u| u.expect("signature headers"))
+        .is_ok());
     assert_eq!(
         UnverifiedMessageSignature::parse_all(&same).unwrap().len(),
         1
@@ -1139,6 +1143,7 @@ fn rfc9421_signature_with_an_extra_label_is_malformed() {
     );
     assert_eq!(
         UnverifiedMessageSignature::parse(&extra, None)
+            .map(|u| u.expect("signature headers"))
             .unwrap_err()
             .kind(),
         ErrorKind::Malformed
@@ -1174,7 +1179,9 @@ fn rfc9421_signature_reports_its_claimed_algorithm() {
             .unwrap()
             .with_header("Signature", signed.signature())
             .unwrap();
-        let parsed = UnverifiedMessageSignature::parse_for(&req, &policy).unwrap();
+        let parsed = UnverifiedMessageSignature::parse_for(&req, &policy)
+            .unwrap()
+            .expect("signature headers");
         assert_eq!(parsed.claimed_algorithm(), alg);
         assert_eq!(parsed.claimed_key_id(), Some("k1"));
         assert_eq!(parsed.claimed_created(), Some(NOW));
@@ -1224,6 +1231,7 @@ fn rfc9421_content_digest_check_needs_the_digest_covered() {
             .with_header("Signature", signed.signature())
             .unwrap();
         UnverifiedMessageSignature::parse_for(&req, &policy)
+            .map(|u| u.expect("signature headers"))
             .and_then(|u| u.verify(&vk, &policy))
             .map(|_| ())
             .map_err(|e| e.kind())
@@ -1251,6 +1259,7 @@ fn rfc9421_verified_signature_reports_what_it_covers() {
         .with_label("sig1");
     let vk = MessageVerifyingKey::hmac(rfc_key()).unwrap();
     let verified = UnverifiedMessageSignature::parse_for(&req, &policy)
+        .map(|u| u.expect("signature headers"))
         .and_then(|u| u.verify(&vk, &policy))
         .unwrap();
     assert!(verified.covers(&Component::field("x-a").unwrap()));

@@ -161,6 +161,7 @@ fn verify_message(
     let policy = policy(case);
     let alg = verifier_alg(case);
     UnverifiedMessageSignature::parse_for(msg.message(), &policy)?
+        .expect("signature headers")
         .verify_with(&policy, |keyid| verifying_key(keys, keyid, alg))
 }
 
@@ -317,8 +318,9 @@ fn check_verify(case: &Json, keys: &Json) {
         &[("Signature-Input", input), ("Signature", signature)],
     );
     if let Some(base) = case["signature_base"].as_str() {
-        let unverified =
-            UnverifiedMessageSignature::parse(msg.message(), Some(s(case, "label"))).unwrap();
+        let unverified = UnverifiedMessageSignature::parse(msg.message(), Some(s(case, "label")))
+            .unwrap()
+            .expect("signature headers");
         assert_eq!(unverified.signature_base().unwrap(), base, "{}", id(case));
         assert_eq!(unverified.signature_params(), s(case, "signature_params"));
     }
@@ -347,6 +349,7 @@ fn check_verify(case: &Json, keys: &Json) {
                 let policy = policy(case).check_content_digest(false);
                 let verified = UnverifiedMessageSignature::parse_for(msg.message(), &policy)
                     .unwrap()
+                    .expect("signature headers")
                     .verify_with(&policy, |k| verifying_key(keys, k, verifier_alg(case)))
                     .unwrap();
                 assert!(!verified.body_checked());
@@ -406,7 +409,9 @@ fn a_nonce_is_accepted_once() {
     let store = Arc::new(MemoryNonceStore::new(64));
     let policy = policy(case).with_nonce_store(store.clone());
     let key = verifying_key(&keys, "vector-hmac-1", HttpSignatureAlgorithm::HmacSha256).unwrap();
-    let unverified = UnverifiedMessageSignature::parse_for(msg.message(), &policy).unwrap();
+    let unverified = UnverifiedMessageSignature::parse_for(msg.message(), &policy)
+        .unwrap()
+        .expect("signature headers");
     assert_eq!(
         unverified.claimed_nonce(),
         Some("5f0b4f1e-9c1d-4c1e-8f5a-2c3d4e5f6a7b")
@@ -431,6 +436,7 @@ fn a_nonce_is_accepted_once() {
     let verify = |p: &MessagePolicy| {
         UnverifiedMessageSignature::parse_for(msg.message(), p)
             .unwrap()
+            .expect("signature headers")
             .verify_with(p, lookup)
     };
     let b25_policy = self::policy(b25).with_nonce_store(store);
@@ -464,6 +470,7 @@ fn a_required_component_that_is_not_covered_is_refused() {
         let policy = policy(case).with_required_components([Component::parse(required).unwrap()]);
         let got = UnverifiedMessageSignature::parse_for(msg.message(), &policy)
             .unwrap()
+            .expect("signature headers")
             .verify_with(&policy, |k| {
                 verifying_key(&keys, k, HttpSignatureAlgorithm::HmacSha256)
             });

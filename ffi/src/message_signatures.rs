@@ -792,14 +792,10 @@ fn verified_claims(v: &VerifiedMessageSignature) -> Claims {
 }
 
 fn parse_message(message: HttpMessage<'_>, label: Option<&str>) -> FfiResult<Claims> {
-    if message.headers().get("signature-input").is_none()
-        && message.headers().get("signature").is_none()
-    {
-        return Err(countermark_result::NoCredentials);
+    match core(UnverifiedMessageSignature::parse(message, label))? {
+        Some(unverified) => Ok(unverified_claims(&unverified)),
+        None => Err(countermark_result::NoCredentials),
     }
-    Ok(unverified_claims(&core(
-        UnverifiedMessageSignature::parse(message, label),
-    )?))
 }
 
 /// Phase one: reads the signature labelled `label` (`(NULL, 0)`: the first) of `request` without trusting it and
@@ -861,12 +857,8 @@ fn verify_message(
     key: &MessageVerifyingKey,
     policy: &MessagePolicy,
 ) -> FfiResult<Claims> {
-    if message.headers().get("signature-input").is_none()
-        && message.headers().get("signature").is_none()
-    {
-        return Err(countermark_result::NoCredentials);
-    }
-    let parsed = core(UnverifiedMessageSignature::parse_for(message, policy))?;
+    let parsed = core(UnverifiedMessageSignature::parse_for(message, policy))?
+        .ok_or(countermark_result::NoCredentials)?;
     Ok(verified_claims(&core(parsed.verify(key, policy))?))
 }
 

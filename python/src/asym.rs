@@ -562,11 +562,6 @@ impl<'py> FromPyObject<'_, 'py> for MaxAge {
     }
 }
 
-fn has_signature(message: &HttpMessage<'_>) -> bool {
-    message.headers().get("signature-input").is_some()
-        || message.headers().get("signature").is_some()
-}
-
 fn message_credentials(u: &UnverifiedMessageSignature<'_>) -> PyCredentials {
     let mut c = PyCredentials::new("rfc9421")
         .created(u.claimed_created().map(|t| t as f64))
@@ -594,12 +589,9 @@ fn message_credentials(u: &UnverifiedMessageSignature<'_>) -> PyCredentials {
 }
 
 fn parse_message(message: HttpMessage<'_>, label: Option<&str>) -> PyResult<Option<PyCredentials>> {
-    if !has_signature(&message) {
-        return Ok(None);
-    }
-    Ok(Some(message_credentials(
-        &UnverifiedMessageSignature::parse(message, label).py()?,
-    )))
+    Ok(UnverifiedMessageSignature::parse(message, label)
+        .py()?
+        .map(|u| message_credentials(&u)))
 }
 
 fn verify_message(
@@ -607,12 +599,11 @@ fn verify_message(
     key: &PyMessageVerifyingKey,
     policy: &PyMessagePolicy,
 ) -> PyResult<PyVerified> {
-    if !has_signature(&message) {
-        return Err(Malformed::new_err(
-            "the message has no Signature-Input or Signature header",
-        ));
-    }
-    let parsed = UnverifiedMessageSignature::parse_for(message, &policy.inner).py()?;
+    let parsed = UnverifiedMessageSignature::parse_for(message, &policy.inner)
+        .py()?
+        .ok_or_else(|| {
+            Malformed::new_err("the message has no Signature-Input or Signature header")
+        })?;
     let v = parsed.verify(&key.inner, &policy.inner).py()?;
     let mut out = PyVerified::new("rfc9421", v.algorithm().name())
         .key_id(v.key_id().map(str::to_string))

@@ -57,7 +57,8 @@
 //!     .with_clock(Arc::new(FixedClock::at_secs(1_700_000_010)))
 //!     .with_required_components([Component::derived("@method")?, Component::field("content-digest")?])
 //!     .check_content_digest(true);
-//! let unverified = UnverifiedMessageSignature::parse(&signed, Some("sig1"))?;
+//! let unverified = UnverifiedMessageSignature::parse(&signed, Some("sig1"))?
+//!     .expect("the message carries Signature-Input and Signature"); // `None`: not an RFC 9421 request
 //! assert_eq!(unverified.claimed_key_id(), Some("client-1"));
 //! let verification_key = MessageVerifyingKey::hmac(key.clone())?;
 //! let verified = unverified.verify(&verification_key, &policy)?;
@@ -71,6 +72,7 @@
 //!     .with_header("Signature", headers.signature())?
 //!     .with_body(body);
 //! let err = UnverifiedMessageSignature::parse(&tampered, None)?
+//!     .expect("signature headers")
 //!     .verify(&verification_key, &policy)
 //!     .unwrap_err();
 //! assert_eq!(err.kind(), ErrorKind::BadSignature);
@@ -1108,12 +1110,20 @@ fn parse_dictionary(value: &str, name: &str) -> Result<sfv::Dictionary> {
 impl<'m> UnverifiedMessageSignature<'m> {
     /// Reads the signature labelled `label` (or, with `None`, the first of `Signature-Input`) from `message`.
     ///
+    /// `Ok(None)` when the message has neither a `Signature-Input` nor a `Signature` header: it carries no
+    /// credentials of this scheme (as every scheme's phase one answers).
+    ///
     /// # Errors
-    /// [`ErrorKind::Malformed`] when either header is missing or not a Structured Field Dictionary, the label is
-    /// absent from either header (with `None`: when the two headers do not have the same labels), or the
-    /// signature's members are malformed; [`ErrorKind::TooLarge`] over a [limit](self#limits).
-    pub fn parse(message: impl Into<HttpMessage<'m>>, label: Option<&str>) -> Result<Self> {
+    /// [`ErrorKind::Malformed`] when only one of the two headers is present, either is not a Structured Field
+    /// Dictionary, the label is absent from either header (with `None`: when the two headers do not have the same
+    /// labels), or the signature's members are malformed; [`ErrorKind::TooLarge`] over a [limit](self#limits).
+    pub fn parse(message: impl Into<HttpMessage<'m>>, label: Option<&str>) -> Result<Option<Self>> {
         let message = message.into();
+        if !message.headers().contains("signature-input")
+            && !message.headers().contains("signature")
+        {
+            return Ok(None);
+        }
         let (inputs, signatures) = Self::headers(&message)?;
         let label = match label {
             Some(l) => l.to_string(),
@@ -1126,14 +1136,18 @@ impl<'m> UnverifiedMessageSignature<'m> {
                     .ok_or_else(|| Error::malformed("the message carries no signature"))?
             }
         };
-        Self::read(message, &inputs, &signatures, &label)
+        Self::read(message, &inputs, &signatures, &label).map(Some)
     }
 
-    /// [`UnverifiedMessageSignature::parse`] with the label the policy names ([`MessagePolicy::with_label`]).
+    /// [`UnverifiedMessageSignature::parse`] with the label the policy names ([`MessagePolicy::with_label`]);
+    /// `Ok(None)` when the message carries neither signature header.
     ///
     /// # Errors
     /// As [`UnverifiedMessageSignature::parse`].
-    pub fn parse_for(message: impl Into<HttpMessage<'m>>, policy: &MessagePolicy) -> Result<Self> {
+    pub fn parse_for(
+        message: impl Into<HttpMessage<'m>>,
+        policy: &MessagePolicy,
+    ) -> Result<Option<Self>> {
         Self::parse(message, policy.label())
     }
 

@@ -79,6 +79,7 @@ fn verify_req(
     policy: &MessagePolicy,
 ) -> Result<VerifiedMessageSignature> {
     UnverifiedMessageSignature::parse_for(req, policy)?
+        .expect("signature headers")
         .verify(&MessageVerifyingKey::hmac(key.clone())?, policy)
 }
 
@@ -182,6 +183,7 @@ fn sign_and_verify_with_every_algorithm_family() {
         let policy = policy_at(NOW).check_content_digest(true);
         let v = UnverifiedMessageSignature::parse(&r, None)
             .unwrap()
+            .expect("signature headers")
             .verify(&vk, &policy)
             .unwrap();
         assert_eq!(v.algorithm(), alg);
@@ -200,6 +202,7 @@ fn sign_and_verify_with_every_algorithm_family() {
         assert_eq!(
             UnverifiedMessageSignature::parse(&r, None)
                 .unwrap()
+                .expect("signature headers")
                 .verify(&other, &policy)
                 .unwrap_err()
                 .kind(),
@@ -315,6 +318,48 @@ fn clock_random_nonces_and_relative_expiry() {
     verify_req(&r, &key, &policy_at(NOW).require_created(false)).unwrap();
 }
 
+/// Phase one answers "no credentials of this scheme" (`Ok(None)`) when neither header is there, as every scheme
+/// does; one header without the other is a broken credential (Malformed), refused even though the present header
+/// is one a complete request would be accepted with.
+#[test]
+fn phase_one_is_none_without_signature_headers_and_malformed_with_one() {
+    let key = hmac();
+    let req = base_request();
+    let h = signer(&key).sign(&req).unwrap();
+    let policy = policy_at(NOW);
+    for label in [None, Some("sig1")] {
+        assert!(UnverifiedMessageSignature::parse(&req, label)
+            .unwrap()
+            .is_none());
+    }
+    assert!(UnverifiedMessageSignature::parse_for(&req, &policy)
+        .unwrap()
+        .is_none());
+    // The complete pair parses and verifies...
+    let both = signed(&req, &h);
+    assert!(verify_req(&both, &key, &policy).is_ok());
+    // ...each header alone is malformed.
+    let input_only = req
+        .clone()
+        .with_header("Signature-Input", h.signature_input())
+        .unwrap();
+    let signature_only = req.clone().with_header("Signature", h.signature()).unwrap();
+    for alone in [&input_only, &signature_only] {
+        assert_eq!(
+            UnverifiedMessageSignature::parse(alone, None)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Malformed
+        );
+        assert_eq!(
+            UnverifiedMessageSignature::parse_for(alone, &policy)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Malformed
+        );
+    }
+}
+
 #[test]
 fn time_window_boundaries() {
     let key = hmac();
@@ -371,11 +416,14 @@ fn policy_checks() {
     // Label selection.
     assert_eq!(
         UnverifiedMessageSignature::parse_for(&r, &policy_at(NOW).with_label("sig1"))
+            .map(|u| u.expect("signature headers"))
             .unwrap_err()
             .kind(),
         ErrorKind::Malformed
     );
-    let u = UnverifiedMessageSignature::parse(&r, None).unwrap();
+    let u = UnverifiedMessageSignature::parse(&r, None)
+        .unwrap()
+        .expect("signature headers");
     assert_eq!(u.label(), "app");
     assert_eq!(
         u.verify(
@@ -407,7 +455,9 @@ fn policy_checks() {
         ErrorKind::BadSignature
     );
     // verify_with: unknown keys.
-    let u = UnverifiedMessageSignature::parse(&r, None).unwrap();
+    let u = UnverifiedMessageSignature::parse(&r, None)
+        .unwrap()
+        .expect("signature headers");
     let known = MessageVerifyingKey::hmac(key.clone()).unwrap();
     assert_eq!(
         u.verify_with(&policy_at(NOW), |_| None::<MessageVerifyingKey>)
@@ -490,7 +540,9 @@ fn several_signatures_and_header_lines() {
         };
         u.verify(k, &policy_at(NOW)).unwrap();
     }
-    let proxy = UnverifiedMessageSignature::parse(&r, Some("proxy")).unwrap();
+    let proxy = UnverifiedMessageSignature::parse(&r, Some("proxy"))
+        .unwrap()
+        .expect("signature headers");
     assert_eq!(proxy.covered_components().len(), 2);
     assert_eq!(proxy.claimed_created(), Some(NOW));
     // An extra label in one header only: parse_all and parse(None) refuse, parse(Some) of a shared label works.
@@ -508,13 +560,17 @@ fn several_signatures_and_header_lines() {
     );
     assert_eq!(
         UnverifiedMessageSignature::parse(&r, None)
+            .map(|u| u.expect("signature headers"))
             .unwrap_err()
             .kind(),
         ErrorKind::Malformed
     );
-    UnverifiedMessageSignature::parse(&r, Some("sig1")).unwrap();
+    UnverifiedMessageSignature::parse(&r, Some("sig1"))
+        .unwrap()
+        .expect("signature headers");
     assert_eq!(
         UnverifiedMessageSignature::parse(&r, Some("proxy"))
+            .map(|u| u.expect("signature headers"))
             .unwrap_err()
             .kind(),
         ErrorKind::Malformed
@@ -560,12 +616,14 @@ fn responses_cover_their_request() {
     let hm = MessageVerifyingKey::hmac(key.clone()).unwrap();
     UnverifiedMessageSignature::parse(&signed, None)
         .unwrap()
+        .expect("signature headers")
         .verify(&hm, &policy_at(NOW))
         .unwrap();
     // The request's content-digest is not the response's: the body check needs a plain content-digest.
     assert_eq!(
         UnverifiedMessageSignature::parse(&signed, None)
             .unwrap()
+            .expect("signature headers")
             .verify(&hm, &policy_at(NOW).check_content_digest(true))
             .unwrap_err()
             .kind(),
@@ -583,6 +641,7 @@ fn responses_cover_their_request() {
     assert_eq!(
         UnverifiedMessageSignature::parse(&orphan, None)
             .unwrap()
+            .expect("signature headers")
             .verify(&hm, &policy_at(NOW))
             .unwrap_err()
             .kind(),
@@ -654,7 +713,9 @@ fn seen_signature_mode_refuses_a_re_encoded_ecdsa_signature() {
         .unwrap();
     let vk = MessageVerifyingKey::public(key.verifying_key().clone(), alg).unwrap();
     let verify = |r: &Request<'_>, policy: &MessagePolicy| {
-        UnverifiedMessageSignature::parse_for(r, policy)?.verify(&vk, policy)
+        UnverifiedMessageSignature::parse_for(r, policy)?
+            .expect("signature headers")
+            .verify(&vk, policy)
     };
 
     // Both encodings verify on their own...
@@ -864,6 +925,7 @@ fn parser_limits_and_refusals() {
             .with_header("Signature", &sig)
             .unwrap();
         let got = UnverifiedMessageSignature::parse(&r, None)
+            .map(|u| u.expect("signature headers"))
             .and_then(|u| u.verify(&MessageVerifyingKey::hmac(key.clone())?, &policy_at(NOW)));
         assert_eq!(
             got.unwrap_err().kind(),
@@ -872,12 +934,11 @@ fn parser_limits_and_refusals() {
             crate::encoding::clip(&input, 60)
         );
     }
-    assert_eq!(
+    assert!(
         UnverifiedMessageSignature::parse(&req, None)
-            .unwrap_err()
-            .kind(),
-        ErrorKind::Malformed,
-        "no headers at all"
+            .unwrap()
+            .is_none(),
+        "no headers at all: not this scheme"
     );
     // Header lines of one name are combined before the length check.
     let half = format!("sig1=(\"{}\")", "a".repeat(MAX_SIGNATURE_HEADER_LEN / 2));
@@ -892,6 +953,7 @@ fn parser_limits_and_refusals() {
         .unwrap();
     assert_eq!(
         UnverifiedMessageSignature::parse(&r, Some("sig1"))
+            .map(|u| u.expect("signature headers"))
             .unwrap_err()
             .kind(),
         ErrorKind::TooLarge
@@ -1003,7 +1065,7 @@ proptest! {
         if let Err(e) = UnverifiedMessageSignature::parse_all(&r) {
             prop_assert!(matches!(e.kind(), ErrorKind::Malformed | ErrorKind::TooLarge), "{e}");
         }
-        match UnverifiedMessageSignature::parse(&r, None) {
+        match UnverifiedMessageSignature::parse(&r, None).map(|u| u.expect("signature headers")) {
             Ok(u) => {
                 let _ = u.signature_base();
                 let got = u.verify(&MessageVerifyingKey::hmac(hmac()).unwrap(), &policy_at(NOW));
@@ -1020,7 +1082,7 @@ proptest! {
     ) {
         let req = base_request();
         let r = req.with_header("Signature-Input", &input).unwrap().with_header("Signature", &sig).unwrap();
-        match UnverifiedMessageSignature::parse(&r, None) {
+        match UnverifiedMessageSignature::parse(&r, None).map(|u| u.expect("signature headers")) {
             Ok(u) => {
                 let _ = u.signature_base();
                 let got = u.verify(&MessageVerifyingKey::hmac(hmac()).unwrap(), &policy_at(NOW).require_created(false).require_key_id(false));
@@ -1078,7 +1140,7 @@ proptest! {
         let h = build_signer(&key, &c, &p).sign(&req).unwrap();
         prop_assert_eq!(h.signature_base().lines().count(), c.len() + 1);
         let r = signed(&req, &h);
-        let u = UnverifiedMessageSignature::parse(&r, None).unwrap();
+        let u = UnverifiedMessageSignature::parse(&r, None).unwrap().expect("signature headers");
         prop_assert_eq!(u.covered_components(), c.as_slice());
         prop_assert_eq!(u.signature_base().unwrap(), h.signature_base());
         prop_assert_eq!(u.claimed_key_id(), Some(p.keyid.as_str()));
@@ -1112,7 +1174,7 @@ proptest! {
             .with_header("Signature", h.signature()).unwrap();
         let key = MessageVerifyingKey::public(ed.verifying_key().clone(), HttpSignatureAlgorithm::Ed25519).unwrap();
         let policy = policy_at(p.created).with_required_components(all);
-        UnverifiedMessageSignature::parse_for(&signed, &policy).unwrap().verify(&key, &policy).unwrap();
+        UnverifiedMessageSignature::parse_for(&signed, &policy).unwrap().expect("signature headers").verify(&key, &policy).unwrap();
     }
 
     #[test]
@@ -1178,9 +1240,9 @@ proptest! {
         // A change that only rewrites the encoding of the same value (a base64 pad bit, the `:` of an empty
         // trailing position) can leave the decoded signature as it was; everything else must fail.
         if let Ok(v) = got {
-            let reparsed = UnverifiedMessageSignature::parse(&r, None).unwrap();
+            let reparsed = UnverifiedMessageSignature::parse(&r, None).unwrap().expect("signature headers");
             let orig = signed(&req, &h);
-            let orig = UnverifiedMessageSignature::parse(&orig, None).unwrap();
+            let orig = UnverifiedMessageSignature::parse(&orig, None).unwrap().expect("signature headers");
             prop_assert_eq!(reparsed.signature_params(), orig.signature_params());
             prop_assert_eq!(&reparsed.signature, &orig.signature, "{:?}", v);
         }
