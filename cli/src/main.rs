@@ -599,7 +599,7 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
                 lines.push(format!("Content-Digest: {digest}"));
                 covered.push("content-digest");
             }
-            let signer = MessageSigner::hmac(&key)
+            let signer = MessageSigner::hmac(key.clone())
                 .and_then(|signer| signer.with_label("sig1"))
                 .and_then(|signer| signer.with_key_id(key_id))
                 .map_err(|e| CliError::config("--key-id", e))?;

@@ -201,7 +201,7 @@ fn request_schemes(c: &mut Criterion) {
         .with_header("Content-Digest", &digest)
         .unwrap()
         .with_body(body);
-    let msigner = MessageSigner::hmac(&k)
+    let msigner = MessageSigner::hmac(k.clone())
         .unwrap()
         .with_components(
             ["@method", "@authority", "@path", "content-digest"]

@@ -177,7 +177,7 @@ fn verify_paths() {
         .with_header("Content-Digest", &digest)
         .unwrap()
         .with_body(body);
-    let sig = MessageSigner::hmac(&k)
+    let sig = MessageSigner::hmac(k.clone())
         .unwrap()
         .with_components(
             ["@method", "@authority", "@path", "content-digest"]

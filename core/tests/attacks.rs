@@ -139,7 +139,7 @@ fn alg_none_and_stripped_signatures_are_refused() {
     // RFC 9421: a Signature header whose value is emptied.
     let key = hmac(Algorithm::HmacSha256);
     let req = Request::new("GET", "https://example.com/a").unwrap();
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_components([Component::derived("@path").unwrap()])
         .unwrap()
@@ -182,7 +182,7 @@ fn downgrade_to_a_client_chosen_weaker_algorithm_is_refused() {
     // RFC 9421: the message says alg="hmac-sha256" while the server's key for that keyid is Ed25519.
     let key = hmac(Algorithm::HmacSha256);
     let req = Request::new("POST", "https://example.com/pay").unwrap();
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_alg_param(true)
         .with_key_id("k1")
@@ -207,7 +207,7 @@ fn downgrade_to_a_client_chosen_weaker_algorithm_is_refused() {
     // Several signatures: the policy's label picks the one it trusts; a second, weaker one cannot stand in.
     let strong = hmac(Algorithm::HmacSha256);
     let req = Request::new("GET", "https://example.com/x").unwrap();
-    let weak = MessageSigner::hmac(&strong)
+    let weak = MessageSigner::hmac(strong.clone())
         .unwrap()
         .with_label("weak")
         .unwrap()
@@ -538,7 +538,7 @@ fn ambiguous_strings_to_sign_do_not_transfer_signatures() {
     assert_eq!(data.auth_user(), "alice");
     // RFC 9421: a signature over @path does not transfer to a path with dot segments or another port.
     let req = Request::new("GET", "https://example.com/a/b").unwrap();
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_components([
             Component::derived("@path").unwrap(),
@@ -572,7 +572,7 @@ fn ambiguous_strings_to_sign_do_not_transfer_signatures() {
         .unwrap()
         .with_header("X-Role", "user")
         .unwrap();
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_components([Component::field("x-role").unwrap()])
         .unwrap()
@@ -598,7 +598,7 @@ fn uncovered_components_are_refused_under_a_policy_that_requires_them() {
     let req = Request::new("POST", "https://example.com/pay")
         .unwrap()
         .with_body(b"amount=1");
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_components([Component::derived("@path").unwrap()])
         .unwrap()
@@ -670,7 +670,7 @@ fn header_injection_and_duplicates_are_refused() {
     // repeated key (RFC 8941 section 4.2.2), so the member verified is the last one: a member appended after the
     // genuine one (here covering @method instead of @path) is what gets verified, and the genuine signature does not cover it.
     let req = Request::new("GET", "https://example.com/").unwrap();
-    let sig = MessageSigner::hmac(&hmac(Algorithm::HmacSha256))
+    let sig = MessageSigner::hmac(hmac(Algorithm::HmacSha256))
         .unwrap()
         .with_components([Component::derived("@path").unwrap()])
         .unwrap()
@@ -706,7 +706,7 @@ fn header_injection_and_duplicates_are_refused() {
         .unwrap()
         .with_header("Host", "a.example")
         .unwrap();
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_components([Component::derived("@authority").unwrap()])
         .unwrap()
@@ -782,9 +782,9 @@ fn cross_scheme_confusion_is_refused() {
         fost::parse(&r).and_then(|u| u.unwrap().verify(&fost_key, &fost::Policy::new(clock())));
     assert_eq!(got.unwrap_err().kind(), ErrorKind::BadSignature);
     // An RFC 9421 HMAC key refuses to be used for another HMAC algorithm, and a FOST key only signs SHA-1.
-    assert!(MessageSigner::hmac(&hmac(Algorithm::HmacSha256)).is_ok());
+    assert!(MessageSigner::hmac(hmac(Algorithm::HmacSha256)).is_ok());
     assert_eq!(
-        MessageSigner::hmac(&hmac(Algorithm::HmacSha1))
+        MessageSigner::hmac(hmac(Algorithm::HmacSha1))
             .unwrap_err()
             .kind(),
         ErrorKind::UnsupportedAlgorithm
@@ -963,7 +963,7 @@ fn no_secret_appears_in_debug_output_or_error_messages() {
         format!("{fost_signer:?}"),
         format!("{sk:?}"),
         format!("{pk:?}"),
-        format!("{:?}", MessageSigner::hmac(&key).unwrap()),
+        format!("{:?}", MessageSigner::hmac(key.clone()).unwrap()),
         format!("{:?}", jwt_policy()),
         format!("{:?}", MessagePolicy::new()),
         format!("{:?}", countermark::KeyRing::new(key.clone())),

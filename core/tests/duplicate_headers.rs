@@ -61,7 +61,7 @@ fn rfc9421_authority_with_a_second_host_line() {
         .collect::<Result<_>>()
         .unwrap();
     let unsigned = build("GET", "/v1/x", &[("Host", "api.example.com")], None).unwrap();
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_key_id("k1")
         .unwrap()

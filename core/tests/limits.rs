@@ -493,7 +493,7 @@ fn sign_fields(fields: &[(String, String)], tag: Option<&str>) -> countermark::R
     for (n, v) in fields {
         req = req.with_header(n, v).unwrap();
     }
-    let mut signer = MessageSigner::hmac(&key)?
+    let mut signer = MessageSigner::hmac(key.clone())?
         .with_components(fields.iter().map(|(n, _)| Component::field(n).unwrap()))?
         .with_clock(clock());
     if let Some(tag) = tag {

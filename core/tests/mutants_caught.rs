@@ -968,7 +968,7 @@ fn rfc_sign(fields: &[(String, String)]) -> countermark::Result<SignatureHeaders
         req = req.with_header(n, v).unwrap();
     }
     let key = rfc_key();
-    MessageSigner::hmac(&key)?
+    MessageSigner::hmac(key.clone())?
         .with_components(fields.iter().map(|(n, _)| Component::field(n).unwrap()))?
         .with_clock(Arc::new(FixedClock::at_secs(NOW)))
         .sign(&req)
@@ -1043,7 +1043,7 @@ fn rfc9421_signer_label_of_max_len_is_used_one_more_byte_refused() {
         .unwrap();
     let key = rfc_key();
     let signer = || {
-        MessageSigner::hmac(&key)
+        MessageSigner::hmac(key.clone())
             .unwrap()
             .with_components([Component::field("x-a").unwrap()])
             .unwrap()
@@ -1165,7 +1165,7 @@ fn rfc9421_signature_reports_its_claimed_algorithm() {
     let req = Request::new("GET", "https://example.com/").unwrap();
     let policy = MessagePolicy::new().with_clock(Arc::new(FixedClock::at_secs(NOW)));
     for (include, alg) in [(true, Some("hmac-sha256")), (false, None)] {
-        let mut signer = MessageSigner::hmac(&key)
+        let mut signer = MessageSigner::hmac(key.clone())
             .unwrap()
             .with_alg_param(include)
             .with_clock(Arc::new(FixedClock::at_secs(NOW)));
@@ -1217,7 +1217,7 @@ fn rfc9421_content_digest_check_needs_the_digest_covered() {
         .check_content_digest(true);
     let vk = MessageVerifyingKey::hmac(rfc_key()).unwrap();
     let verify = |covered: &[&str]| {
-        let signed = MessageSigner::hmac(&key)
+        let signed = MessageSigner::hmac(key.clone())
             .unwrap()
             .with_components(covered.iter().map(|n| Component::field(n).unwrap()))
             .unwrap()

@@ -186,11 +186,11 @@ fn sign(case: &Json, keys: &Json) -> SignatureHeaders {
     let mut signer = match alg {
         HttpSignatureAlgorithm::HmacSha256 => {
             hmac = hmac_key(entry);
-            MessageSigner::hmac(&hmac).unwrap()
+            MessageSigner::hmac(hmac.clone()).unwrap()
         }
         _ => {
             private = SigningKey::from_pem(s(entry, "private_pem")).unwrap();
-            MessageSigner::asymmetric(&private, alg).unwrap()
+            MessageSigner::asymmetric(private.clone(), alg).unwrap()
         }
     };
     let params = &case["params"];

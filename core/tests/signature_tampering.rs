@@ -415,15 +415,15 @@ fn rfc9421_message_signatures() {
         Component::derived("@path").unwrap(),
         Component::field("content-type").unwrap(),
     ];
-    let cases: Vec<(&str, MessageSigner<'_>, MessageVerifyingKey)> = vec![
+    let cases: Vec<(&str, MessageSigner, MessageVerifyingKey)> = vec![
         (
             "hmac-sha256",
-            MessageSigner::hmac(&hmac_key).unwrap(),
+            MessageSigner::hmac(hmac_key.clone()).unwrap(),
             MessageVerifyingKey::hmac(hmac_key.clone()).unwrap(),
         ),
         (
             "ed25519",
-            MessageSigner::asymmetric(&ed_sk, HttpSignatureAlgorithm::Ed25519)
+            MessageSigner::asymmetric(ed_sk.clone(), HttpSignatureAlgorithm::Ed25519)
                 .unwrap()
                 .with_key_id("ed")
                 .unwrap(),
@@ -431,7 +431,7 @@ fn rfc9421_message_signatures() {
         ),
         (
             "rsa-pss-sha512",
-            MessageSigner::asymmetric(&rsa_sk, HttpSignatureAlgorithm::RsaPssSha512)
+            MessageSigner::asymmetric(rsa_sk.clone(), HttpSignatureAlgorithm::RsaPssSha512)
                 .unwrap()
                 .with_key_id("rsa")
                 .unwrap(),

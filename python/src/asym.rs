@@ -256,30 +256,14 @@ pub(crate) fn verify_jwt(
 
 // -------------------------------------------------------------------------------------------------- RFC 9421
 
-#[derive(Clone)]
-enum SignerKey {
-    Hmac(Box<countermark::HmacKey>),
-    Private(Arc<SigningKey>, HttpSignatureAlgorithm),
-}
-
 /// Signs HTTP messages with RFC 9421. Keyword options: `label` (default `sig1`), `components` (e.g.
 /// `["@method", "@authority", "@path", "content-digest"]`), `created` (Unix seconds; default now; False to
 /// omit), `expires` / `expires_in`, `keyid` (default the key's kid; False to omit), `nonce` (fixed) or
 /// `random_nonces=True`, `tag`, `include_alg`, `clock`.
 #[pyclass(name = "MessageSigner", module = "countermark", frozen)]
 pub(crate) struct PyMessageSigner {
-    key: SignerKey,
-    label: Option<String>,
-    components: Vec<Component>,
-    created: Option<Option<i64>>,
-    expires: Option<i64>,
-    expires_in: Option<u64>,
-    keyid: Option<Option<String>>,
-    nonce: Option<String>,
-    random_nonces: bool,
-    tag: Option<String>,
-    include_alg: bool,
-    clock: Option<Arc<dyn countermark::Clock>>,
+    /// Built once by `__new__` (the core signer owns its key) and used for every message.
+    inner: MessageSigner,
 }
 
 fn parse_components(items: &[String]) -> PyResult<Vec<Component>> {
@@ -306,52 +290,8 @@ fn optional_setting<T: for<'a, 'py> FromPyObject<'a, 'py>>(
 }
 
 impl PyMessageSigner {
-    fn signer(&self) -> PyResult<MessageSigner<'_>> {
-        let mut s = match &self.key {
-            SignerKey::Hmac(k) => MessageSigner::hmac(k),
-            SignerKey::Private(k, alg) => MessageSigner::asymmetric(k, *alg),
-        }
-        .py()?;
-        if let Some(l) = &self.label {
-            s = s.with_label(l).py()?;
-        }
-        if !self.components.is_empty() {
-            s = s.with_components(self.components.iter().cloned()).py()?;
-        }
-        match self.created {
-            Some(Some(t)) => s = s.with_created(t),
-            Some(None) => s = s.without_created(),
-            None => {}
-        }
-        if let Some(t) = self.expires {
-            s = s.with_expires(t);
-        }
-        if let Some(secs) = self.expires_in {
-            s = s.with_expires_in(Duration::from_secs(secs));
-        }
-        match &self.keyid {
-            Some(Some(k)) => s = s.with_key_id(k).py()?,
-            Some(None) => s = s.without_key_id(),
-            None => {}
-        }
-        if let Some(n) = &self.nonce {
-            s = s.with_nonce(n).py()?;
-        }
-        if self.random_nonces {
-            s = s.with_random_nonces();
-        }
-        if let Some(t) = &self.tag {
-            s = s.with_tag(t).py()?;
-        }
-        s = s.with_alg_param(self.include_alg);
-        if let Some(c) = &self.clock {
-            s = s.with_clock(Arc::clone(c));
-        }
-        Ok(s)
-    }
-
     fn sign_message(&self, message: HttpMessage<'_>) -> PyResult<PySigned> {
-        let h = self.signer()?.sign(message).py()?;
+        let h = self.inner.sign(message).py()?;
         Ok(PySigned::new(
             vec![
                 (
@@ -390,7 +330,7 @@ impl PyMessageSigner {
         include_alg: bool,
         clock: Option<&PyClock>,
     ) -> PyResult<Self> {
-        let key = if let Ok(k) = key.cast::<PyHmacKey>() {
+        let mut s = if let Ok(k) = key.cast::<PyHmacKey>() {
             if let Some(a) = algorithm {
                 let alg: HttpSignatureAlgorithm = a.parse().py()?;
                 if alg != HttpSignatureAlgorithm::HmacSha256 {
@@ -400,35 +340,55 @@ impl PyMessageSigner {
                     ));
                 }
             }
-            SignerKey::Hmac(Box::new(k.get().inner.clone()))
+            MessageSigner::hmac(k.get().inner.clone()).py()?
         } else if let Ok(k) = key.cast::<PySigningKey>() {
             let a = algorithm.ok_or_else(|| {
                 pyo3::exceptions::PyValueError::new_err(
                     "a SigningKey needs algorithm= (e.g. 'ed25519')",
                 )
             })?;
-            SignerKey::Private(Arc::clone(&k.get().inner), a.parse().py()?)
+            MessageSigner::asymmetric(SigningKey::clone(&k.get().inner), a.parse().py()?).py()?
         } else {
             return Err(pyo3::exceptions::PyTypeError::new_err(
                 "key must be an HmacKey or a SigningKey",
             ));
         };
-        let signer = PyMessageSigner {
-            key,
-            label,
-            components: parse_components(&components)?,
-            created: optional_setting::<i64>(created)?,
-            expires,
-            expires_in,
-            keyid: optional_setting::<String>(keyid)?,
-            nonce,
-            random_nonces,
-            tag,
-            include_alg,
-            clock: clock.map(|c| Arc::clone(&c.inner)),
-        };
-        signer.signer()?;
-        Ok(signer)
+        if let Some(l) = &label {
+            s = s.with_label(l).py()?;
+        }
+        if !components.is_empty() {
+            s = s.with_components(parse_components(&components)?).py()?;
+        }
+        match optional_setting::<i64>(created)? {
+            Some(Some(t)) => s = s.with_created(t),
+            Some(None) => s = s.without_created(),
+            None => {}
+        }
+        if let Some(t) = expires {
+            s = s.with_expires(t);
+        }
+        if let Some(secs) = expires_in {
+            s = s.with_expires_in(Duration::from_secs(secs));
+        }
+        match optional_setting::<String>(keyid)? {
+            Some(Some(k)) => s = s.with_key_id(&k).py()?,
+            Some(None) => s = s.without_key_id(),
+            None => {}
+        }
+        if let Some(n) = &nonce {
+            s = s.with_nonce(n).py()?;
+        }
+        if random_nonces {
+            s = s.with_random_nonces();
+        }
+        if let Some(t) = &tag {
+            s = s.with_tag(t).py()?;
+        }
+        s = s.with_alg_param(include_alg);
+        if let Some(c) = clock {
+            s = s.with_clock(Arc::clone(&c.inner));
+        }
+        Ok(PyMessageSigner { inner: s })
     }
 
     /// Signs `request`; returns the `Signature-Input` and `Signature` lines to add.

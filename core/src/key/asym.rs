@@ -37,6 +37,7 @@
 //! ```
 
 use std::fmt;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use ring::rand::SystemRandom;
@@ -480,8 +481,10 @@ enum Private {
 /// makes such keys): `ring`, the signing backend, signs with no other, and a key whose primes differ in length
 /// (RFC 9421's own `test-key-rsa` has 1088- and 960-bit primes) is refused with [`ErrorKind::InvalidKey`] naming
 /// that reason. Its public key still works as a [`VerifyingKey`], so signatures made with it elsewhere verify.
+#[derive(Clone)]
 pub struct SigningKey {
-    private: Private,
+    /// Shared by clones: cloning a signing key never copies the private key.
+    private: Arc<Private>,
     public: VerifyingKey,
     rng: SystemRandom,
 }
@@ -528,7 +531,7 @@ impl SigningKey {
                 let public =
                     VerifyingKey::build(KeyType::Ed25519, pair.public_key().as_ref().to_vec())?;
                 Ok(SigningKey {
-                    private: Private::Ed25519(pair),
+                    private: Arc::new(Private::Ed25519(pair)),
                     public,
                     rng,
                 })
@@ -552,7 +555,7 @@ impl SigningKey {
                 let public =
                     VerifyingKey::build(KeyType::EcdsaP256, pair.public_key().as_ref().to_vec())?;
                 Ok(SigningKey {
-                    private: Private::Ecdsa(pair),
+                    private: Arc::new(Private::Ecdsa(pair)),
                     public,
                     rng,
                 })
@@ -580,7 +583,7 @@ impl SigningKey {
             public = public.with_allowed(algs)?;
         }
         Ok(SigningKey {
-            private: Private::Rsa(pair),
+            private: Arc::new(Private::Rsa(pair)),
             public,
             rng: SystemRandom::new(),
         })
@@ -618,7 +621,7 @@ impl SigningKey {
         )
         .map_err(|_| invalid("invalid P-256 private key"))?;
         Ok(SigningKey {
-            private: Private::Ecdsa(pair),
+            private: Arc::new(Private::Ecdsa(pair)),
             public: VerifyingKey::build(KeyType::EcdsaP256, public)?,
             rng,
         })
@@ -669,7 +672,7 @@ impl SigningKey {
             ));
         }
         let failed = || Error::new(ErrorKind::InvalidKey, "signing failed");
-        match &self.private {
+        match &*self.private {
             Private::Ed25519(pair) => Ok(pair.sign(msg).as_ref().to_vec()),
             Private::Ecdsa(pair) => {
                 let mut sig = pair

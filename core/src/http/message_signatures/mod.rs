@@ -35,7 +35,7 @@
 //!     .with_body(body);
 //!
 //! // Client: sign.
-//! let headers = MessageSigner::hmac(&key)?
+//! let headers = MessageSigner::hmac(key.clone())?
 //!     .with_label("sig1")?
 //!     .with_key_id("client-1")?
 //!     .with_components(["@method", "@authority", "@path", "content-digest"].map(Component::parse)
@@ -512,9 +512,12 @@ fn check_text(what: &str, s: &str) -> Result<()> {
     Ok(())
 }
 
-enum SignWith<'k> {
-    Hmac(&'k HmacKey),
-    Private(&'k SigningKey),
+/// The signer's own key (an [`HmacKey`] clone shares nothing mutable; a [`SigningKey`] clone shares its private
+/// key), so a signer is `Send + Sync + 'static` and can be built once and kept.
+#[derive(Clone)]
+enum SignWith {
+    Hmac(Box<HmacKey>),
+    Private(SigningKey),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -547,8 +550,9 @@ enum NonceMode {
 /// `tag`; no `alg` parameter (the verifier's key fixes the algorithm; add it with
 /// [`MessageSigner::with_alg_param`]). Parameters are written in the order `created`, `keyid`, `alg`, `expires`,
 /// `nonce`, `tag`.
-pub struct MessageSigner<'k> {
-    key: SignWith<'k>,
+#[derive(Clone)]
+pub struct MessageSigner {
+    key: SignWith,
     alg: HttpSignatureAlgorithm,
     label: String,
     components: Vec<Component>,
@@ -561,7 +565,7 @@ pub struct MessageSigner<'k> {
     clock: Arc<dyn Clock>,
 }
 
-impl fmt::Debug for MessageSigner<'_> {
+impl fmt::Debug for MessageSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessageSigner")
             .field("alg", &self.alg)
@@ -572,8 +576,8 @@ impl fmt::Debug for MessageSigner<'_> {
     }
 }
 
-impl<'k> MessageSigner<'k> {
-    fn build(key: SignWith<'k>, alg: HttpSignatureAlgorithm, keyid: Option<String>) -> Self {
+impl MessageSigner {
+    fn build(key: SignWith, alg: HttpSignatureAlgorithm, keyid: Option<String>) -> Self {
         MessageSigner {
             key,
             alg,
@@ -589,31 +593,32 @@ impl<'k> MessageSigner<'k> {
         }
     }
 
-    /// Signs with `hmac-sha256`. The `keyid` defaults to the key's id, if set.
+    /// Signs with `hmac-sha256`, keeping `key` (clone an [`HmacKey`] to share it: its keyed state is copied, the
+    /// secret is never exposed). The `keyid` defaults to the key's id, if set.
     ///
     /// # Errors
     /// [`ErrorKind::UnsupportedAlgorithm`] when `key` is not bound to [`Algorithm::HmacSha256`].
-    pub fn hmac(key: &'k HmacKey) -> Result<Self> {
-        check_hmac(key)?;
+    pub fn hmac(key: HmacKey) -> Result<Self> {
+        check_hmac(&key)?;
         let kid = key.key_id().map(|k| k.as_str().to_string());
         Ok(Self::build(
-            SignWith::Hmac(key),
+            SignWith::Hmac(Box::new(key)),
             HttpSignatureAlgorithm::HmacSha256,
             kid,
         ))
     }
 
-    /// Signs with a private key under `alg`. The `keyid` defaults to the key's id ([`SigningKey::key_id`]).
+    /// Signs with a private key under `alg`, keeping `key` (a [`SigningKey`] clone shares the private key). The
+    /// `keyid` defaults to the key's id ([`SigningKey::key_id`]).
     ///
     /// # Errors
     /// [`ErrorKind::UnsupportedAlgorithm`] when `alg` is `hmac-sha256` or not allowed for `key`.
-    pub fn asymmetric(key: &'k SigningKey, alg: HttpSignatureAlgorithm) -> Result<Self> {
+    pub fn asymmetric(key: SigningKey, alg: HttpSignatureAlgorithm) -> Result<Self> {
         match alg.asymmetric() {
-            Some(a) if key.verifying_key().allows(a) => Ok(Self::build(
-                SignWith::Private(key),
-                alg,
-                Some(key.key_id().to_string()),
-            )),
+            Some(a) if key.verifying_key().allows(a) => {
+                let key_id = key.key_id().to_string();
+                Ok(Self::build(SignWith::Private(key), alg, Some(key_id)))
+            }
             _ => Err(Error::new(
                 ErrorKind::UnsupportedAlgorithm,
                 format!("{alg} cannot be used with this {} key", key.key_type()),

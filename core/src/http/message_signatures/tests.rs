@@ -55,8 +55,8 @@ fn base_request() -> Request<'static> {
         .with_body(BODY)
 }
 
-fn signer(key: &HmacKey) -> MessageSigner<'_> {
-    MessageSigner::hmac(key)
+fn signer(key: &HmacKey) -> MessageSigner {
+    MessageSigner::hmac(key.clone())
         .unwrap()
         .with_key_id("k1")
         .unwrap()
@@ -127,7 +127,7 @@ fn keys_are_bound_to_one_algorithm() {
         ErrorKind::UnsupportedAlgorithm
     );
     assert_eq!(
-        MessageSigner::hmac(&sha512).unwrap_err().kind(),
+        MessageSigner::hmac(sha512.clone()).unwrap_err().kind(),
         ErrorKind::UnsupportedAlgorithm
     );
     let ed = SigningKey::from_pem(ED25519_PEM).unwrap();
@@ -137,7 +137,9 @@ fn keys_are_bound_to_one_algorithm() {
         HttpSignatureAlgorithm::EcdsaP256Sha256,
     ] {
         assert_eq!(
-            MessageSigner::asymmetric(&ed, alg).unwrap_err().kind(),
+            MessageSigner::asymmetric(ed.clone(), alg)
+                .unwrap_err()
+                .kind(),
             ErrorKind::UnsupportedAlgorithm
         );
         assert_eq!(
@@ -166,7 +168,7 @@ fn sign_and_verify_with_every_algorithm_family() {
         (&ed, HttpSignatureAlgorithm::Ed25519),
         (&p256, HttpSignatureAlgorithm::EcdsaP256Sha256),
     ] {
-        let h = MessageSigner::asymmetric(key, alg)
+        let h = MessageSigner::asymmetric(key.clone(), alg)
             .unwrap()
             .with_created(NOW)
             .with_alg_param(true)
@@ -282,7 +284,7 @@ fn signer_refusals() {
 fn clock_random_nonces_and_relative_expiry() {
     let key = hmac();
     let req = base_request();
-    let s = MessageSigner::hmac(&key)
+    let s = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_clock(Arc::new(FixedClock::at_secs(NOW)))
         .with_expires_in(Duration::from_secs(60))
@@ -302,7 +304,7 @@ fn clock_random_nonces_and_relative_expiry() {
     let v = verify_req(&r, &key, &policy_at(NOW).require_key_id(false)).unwrap();
     assert_eq!(v.key_id(), None);
     assert_eq!(v.nonce().map(str::len), Some(22));
-    let no_created = MessageSigner::hmac(&key)
+    let no_created = MessageSigner::hmac(key.clone())
         .unwrap()
         .without_created()
         .with_key_id("k")
@@ -502,7 +504,7 @@ fn several_signatures_and_header_lines() {
     let ed = SigningKey::from_pem(ED25519_PEM).unwrap();
     let req = base_request();
     let a = signer(&key).sign(&req).unwrap();
-    let b = MessageSigner::asymmetric(&ed, HttpSignatureAlgorithm::Ed25519)
+    let b = MessageSigner::asymmetric(ed.clone(), HttpSignatureAlgorithm::Ed25519)
         .unwrap()
         .with_label("proxy")
         .unwrap()
@@ -687,7 +689,7 @@ fn seen_signature_mode_refuses_a_re_encoded_ecdsa_signature() {
     let req = base_request();
     let key = SigningKey::from_pem(P256_PEM).unwrap();
     let alg = HttpSignatureAlgorithm::EcdsaP256Sha256;
-    let h = MessageSigner::asymmetric(&key, alg)
+    let h = MessageSigner::asymmetric(key.clone(), alg)
         .unwrap()
         .with_created(NOW)
         .with_components(comps(&["@method", "@authority", "@path", "content-digest"]))
@@ -744,7 +746,7 @@ fn seen_signature_mode_refuses_a_re_encoded_ecdsa_signature() {
     assert_eq!(a, b);
     assert!(a[0].starts_with(b"rfc9421-sig:"));
     // It is bound to the key id: another keyid over the same message is another entry.
-    let h2 = MessageSigner::asymmetric(&key, alg)
+    let h2 = MessageSigner::asymmetric(key.clone(), alg)
         .unwrap()
         .with_key_id("other")
         .unwrap()
@@ -1022,8 +1024,8 @@ fn params() -> impl Strategy<Value = Params> {
         })
 }
 
-fn build_signer<'k>(key: &'k HmacKey, c: &[Component], p: &Params) -> MessageSigner<'k> {
-    let mut s = MessageSigner::hmac(key)
+fn build_signer(key: &HmacKey, c: &[Component], p: &Params) -> MessageSigner {
+    let mut s = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_label(&p.label)
         .unwrap()
@@ -1164,7 +1166,7 @@ proptest! {
         let resp = Response::new(status).unwrap().with_header("Content-Type", "text/plain").unwrap().for_request(req);
         let mut all = vec![Component::derived("@status").unwrap(), Component::field("content-type").unwrap()];
         all.extend(c.into_iter().map(|x| x.with_req().unwrap()));
-        let h = MessageSigner::asymmetric(&ed, HttpSignatureAlgorithm::Ed25519).unwrap()
+        let h = MessageSigner::asymmetric(ed.clone(), HttpSignatureAlgorithm::Ed25519).unwrap()
             .with_label(&p.label).unwrap()
             .with_key_id(&p.keyid).unwrap()
             .with_created(p.created)
