@@ -54,7 +54,7 @@ Examples:
 const TOKEN_CREATE_HELP: &str = "\
 Examples:
   countermark token create --secret-file secret user 42          # user:42:<timestamp>:<random>:<hmac>
-  countermark token create --secret-env API_SECRET --alg sha512 service-a";
+  countermark token create --secret-env API_SECRET --alg hmac-sha512 service-a";
 
 const TOKEN_VERIFY_HELP: &str = "\
 Exit status 1 when the token is refused; stderr names the failure kind (bad_signature, expired, not_yet_valid,
@@ -87,8 +87,8 @@ Exit status 1 when the URL is refused; stderr gives every reason (bad_signature,
 
 Examples:
   countermark url verify --secret-file secret 'https://e.com/report.pdf?signature=...'
-  countermark url verify --secret-file secret --alg sha256 --json \"$URL\"
-  countermark url verify --secret-file secret --alg md5 --quoter javascript \"$URL\"   # ska's JavaScript port";
+  countermark url verify --secret-file secret --alg hmac-sha256 --json \"$URL\"
+  countermark url verify --secret-file secret --alg hmac-md5 --quoter javascript \"$URL\"   # ska's JavaScript port";
 
 const REQUEST_HELP: &str = "\
 Examples:
@@ -214,8 +214,8 @@ struct SecretSource {
 struct TokenCreateArgs {
     #[command(flatten)]
     secret: SecretSource,
-    /// HMAC hash: sha256, sha384, sha512, sha224, sha1, blake2s, blake2b.
-    #[arg(long, default_value = "sha256", value_parser = parse_alg)]
+    /// HMAC algorithm: hmac-sha256, hmac-sha384, hmac-sha512, hmac-sha224, hmac-sha1, hmac-blake2s, hmac-blake2b.
+    #[arg(long, default_value = "hmac-sha256", value_parser = parse_alg)]
     alg: Algorithm,
     /// The fields the token carries.
     fields: Vec<String>,
@@ -225,8 +225,8 @@ struct TokenCreateArgs {
 struct TokenVerifyArgs {
     #[command(flatten)]
     secret: SecretSource,
-    /// HMAC hash the token was made with.
-    #[arg(long, default_value = "sha256", value_parser = parse_alg)]
+    /// HMAC algorithm the token was made with (e.g. hmac-sha256).
+    #[arg(long, default_value = "hmac-sha256", value_parser = parse_alg)]
     alg: Algorithm,
     /// Accept only tokens created within this many seconds of now (either side). Without it, tokens never
     /// expire.
@@ -247,9 +247,10 @@ struct UrlSignArgs {
     /// The user the URL is signed for (ska's auth_user).
     #[arg(long)]
     user: String,
-    /// HMAC hash: sha1 (ska's default), sha224, sha256, sha384, sha512, blake2s, blake2b, or md5 (legacy: ska's
-    /// HMACMD5Signature, signs only when named here; prefer sha256 for new links).
-    #[arg(long, default_value = "sha1", value_parser = parse_alg)]
+    /// HMAC algorithm: hmac-sha1 (ska's default), hmac-sha224, hmac-sha256, hmac-sha384, hmac-sha512, hmac-blake2s,
+    /// hmac-blake2b, or hmac-md5 (legacy: ska's HMACMD5Signature, signs only when named here; prefer hmac-sha256
+    /// for new links).
+    #[arg(long, default_value = "hmac-sha1", value_parser = parse_alg)]
     alg: Algorithm,
     #[command(flatten)]
     helpers: SkaHelpers,
@@ -270,8 +271,8 @@ struct UrlSignArgs {
 struct UrlVerifyArgs {
     #[command(flatten)]
     secret: SecretSource,
-    /// HMAC hash the URL was signed with (md5 for links of ska's legacy HMACMD5Signature).
-    #[arg(long, default_value = "sha1", value_parser = parse_alg)]
+    /// HMAC algorithm the URL was signed with (hmac-md5 for links of ska's legacy HMACMD5Signature).
+    #[arg(long, default_value = "hmac-sha1", value_parser = parse_alg)]
     alg: Algorithm,
     #[command(flatten)]
     helpers: SkaHelpers,

@@ -203,7 +203,7 @@ fn secret_from_the_environment() {
             "--secret-env",
             "CM_TEST_SECRET",
             "--alg",
-            "blake2b",
+            "hmac-blake2b",
             "a",
         ])
         .env("CM_TEST_SECRET", "an environment secret")
@@ -223,7 +223,7 @@ fn secret_from_the_environment() {
             "--secret-env",
             "CM_TEST_SECRET",
             "--alg",
-            "blake2b",
+            "hmac-blake2b",
             token.trim(),
         ])
         .env("CM_TEST_SECRET", "an environment secret")
@@ -265,7 +265,7 @@ fn configuration_errors_exit_2_and_never_print_the_secret() {
             "--secret-file",
             short.to_str().unwrap(),
             "--alg",
-            "md5",
+            "hmac-md5",
             "user",
         ],
         vec!["frobnicate"],
@@ -361,7 +361,7 @@ fn url_round_trip_and_tampering() {
             "--secret-file",
             secret,
             "--alg",
-            "sha256",
+            "hmac-sha256",
             "--user",
             "alice",
             "--extra",
@@ -382,7 +382,7 @@ fn url_round_trip_and_tampering() {
             "--secret-file",
             secret,
             "--alg",
-            "sha256",
+            "hmac-sha256",
             url.trim(),
         ],
         None,
@@ -401,7 +401,7 @@ fn url_round_trip_and_tampering() {
             "--secret-file",
             secret,
             "--alg",
-            "sha256",
+            "hmac-sha256",
             "--json",
             url.trim(),
         ],
@@ -418,7 +418,7 @@ fn url_round_trip_and_tampering() {
             "--secret-file",
             secret,
             "--alg",
-            "sha256",
+            "hmac-sha256",
             &tampered,
         ],
         None,
@@ -570,16 +570,26 @@ fn future_tokens_and_other_algorithms() {
             None,
         )
     };
-    let out = verify("sha512", "300");
+    let out = verify("hmac-sha512", "300");
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("not_yet_valid"), "{}", stderr(&out));
-    assert_eq!(verify("SHA-512", "7200").status.code(), Some(0));
-    let out = verify("sha256", "7200");
+    assert_eq!(verify("hmac-sha512", "7200").status.code(), Some(0));
+    // One spelling: another spelling of the same algorithm is a usage error, not a silent match.
+    for other in ["SHA-512", "sha512", "HMAC-SHA512"] {
+        assert_eq!(verify(other, "7200").status.code(), Some(2), "{other}");
+    }
+    let out = verify("hmac-sha256", "7200");
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("bad_signature"));
-    assert_eq!(verify("sha512", "-1").status.code(), Some(2));
+    assert_eq!(verify("hmac-sha512", "-1").status.code(), Some(2));
     for alg in [
-        "sha1", "sha224", "sha256", "sha384", "sha512", "blake2s", "blake2b",
+        "hmac-sha1",
+        "hmac-sha224",
+        "hmac-sha256",
+        "hmac-sha384",
+        "hmac-sha512",
+        "hmac-blake2s",
+        "hmac-blake2b",
     ] {
         let token = stdout(&run(
             &[
@@ -724,7 +734,7 @@ fn url_commands_take_ska_md5_and_javascript_helpers() {
     let secret = secret.to_str().unwrap();
     let js = [
         "--alg",
-        "md5",
+        "hmac-md5",
         "--quoter",
         "javascript",
         "--value-dumper",
@@ -746,7 +756,7 @@ fn url_commands_take_ska_md5_and_javascript_helpers() {
             "--secret-file",
             secret,
             "--alg",
-            "md5",
+            "hmac-md5",
             SKA_JS_MD5_URL,
         ],
         None,

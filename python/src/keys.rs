@@ -10,7 +10,7 @@ use crate::errors::IntoPy;
 /// An HMAC key bound to one algorithm. Immutable; the secret is wiped from memory when the key goes.
 ///
 /// `secret` is `bytes` or `str` (UTF-8), 16 to 1024 bytes; `legacy=True` also accepts the 1 to 15 byte
-/// secrets of existing ska, FOST and handshake deployments. `algorithm`: `sha256` (default), `sha1`,
+/// secrets of existing ska, FOST and handshake deployments. `algorithm`: `hmac-sha256` (default), `hmac-sha1`,
 /// `sha224`, `sha384`, `sha512`, `blake2s`, `blake2b`, or `md5` (legacy: only for links of ska's
 /// `HMACMD5Signature`, never a default). `kid`: an optional key id (visible ASCII).
 #[pyclass(name = "HmacKey", module = "countermark", frozen)]
@@ -21,7 +21,7 @@ pub(crate) struct PyHmacKey {
 #[pymethods]
 impl PyHmacKey {
     #[new]
-    #[pyo3(signature = (secret, algorithm = "sha256", *, kid = None, legacy = false))]
+    #[pyo3(signature = (secret, algorithm = "hmac-sha256", *, kid = None, legacy = false))]
     fn new(
         secret: &Bound<'_, PyAny>,
         algorithm: &str,
@@ -45,7 +45,7 @@ impl PyHmacKey {
 
     /// A key with a fresh random secret of `length` bytes from the operating system.
     #[staticmethod]
-    #[pyo3(signature = (algorithm = "sha256", *, length = 32, kid = None))]
+    #[pyo3(signature = (algorithm = "hmac-sha256", *, length = 32, kid = None))]
     fn generate(algorithm: &str, length: usize, kid: Option<&str>) -> PyResult<Self> {
         let alg: Algorithm = algorithm.parse().py()?;
         let secret = Secret::generate(length).py()?;

@@ -290,7 +290,7 @@ pub(crate) struct PyHmacHeaderSigner {
 #[pymethods]
 impl PyHmacHeaderSigner {
     #[new]
-    #[pyo3(signature = (api_key, secret, algorithm = "sha256", *, clock = None))]
+    #[pyo3(signature = (api_key, secret, algorithm = "hmac-sha256", *, clock = None))]
     fn new(
         api_key: &str,
         secret: &PyApiSecret,

@@ -213,12 +213,12 @@ impl fmt::Debug for Tag {
 /// HMAC over a hash that has no eager block API (BLAKE2): both padded-key states are precomputed, and both are
 /// hash states that wipe themselves on drop.
 #[derive(Clone)]
-struct LazyHmac<D: blake2::Digest + blake2::digest::common::BlockSizeUser + Clone> {
+struct PrecomputedHmac<D: blake2::Digest + blake2::digest::common::BlockSizeUser + Clone> {
     inner: D,
     outer: D,
 }
 
-impl<D: blake2::Digest + blake2::digest::common::BlockSizeUser + Clone> LazyHmac<D> {
+impl<D: blake2::Digest + blake2::digest::common::BlockSizeUser + Clone> PrecomputedHmac<D> {
     fn new(key: &[u8]) -> Self {
         let block = <D as blake2::digest::common::BlockSizeUser>::block_size();
         let mut padded = Zeroizing::new(vec![0u8; block]);
@@ -236,7 +236,7 @@ impl<D: blake2::Digest + blake2::digest::common::BlockSizeUser + Clone> LazyHmac
             .for_each(|(o, k)| *o = k ^ 0x5c);
         let mut outer = D::new();
         outer.update(&ipad[..]);
-        LazyHmac { inner, outer }
+        PrecomputedHmac { inner, outer }
     }
 
     fn mac(&self, parts: &[&[u8]]) -> Tag {
@@ -258,8 +258,8 @@ enum Keyed {
     Sha256(Hmac<sha2::Sha256>),
     Sha384(Hmac<sha2::Sha384>),
     Sha512(Hmac<sha2::Sha512>),
-    Blake2s(LazyHmac<blake2::Blake2s256>),
-    Blake2b(LazyHmac<blake2::Blake2b512>),
+    Blake2s(PrecomputedHmac<blake2::Blake2s256>),
+    Blake2b(PrecomputedHmac<blake2::Blake2b512>),
 }
 
 fn eager<M: Mac + KeyInit>(secret: &[u8]) -> M {
@@ -307,8 +307,8 @@ impl HmacKey {
             Algorithm::HmacSha256 => Keyed::Sha256(eager(s)),
             Algorithm::HmacSha384 => Keyed::Sha384(eager(s)),
             Algorithm::HmacSha512 => Keyed::Sha512(eager(s)),
-            Algorithm::HmacBlake2s => Keyed::Blake2s(LazyHmac::new(s)),
-            Algorithm::HmacBlake2b => Keyed::Blake2b(LazyHmac::new(s)),
+            Algorithm::HmacBlake2s => Keyed::Blake2s(PrecomputedHmac::new(s)),
+            Algorithm::HmacBlake2b => Keyed::Blake2b(PrecomputedHmac::new(s)),
         };
         HmacKey {
             alg,

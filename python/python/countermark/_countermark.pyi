@@ -71,10 +71,10 @@ class Clock:
 @final
 class HmacKey:
     def __new__(
-        cls, secret: _Secret, algorithm: str = "sha256", *, kid: Optional[str] = None, legacy: bool = False
+        cls, secret: _Secret, algorithm: str = "hmac-sha256", *, kid: Optional[str] = None, legacy: bool = False
     ) -> HmacKey: ...
     @staticmethod
-    def generate(algorithm: str = "sha256", *, length: int = 32, kid: Optional[str] = None) -> HmacKey: ...
+    def generate(algorithm: str = "hmac-sha256", *, length: int = 32, kid: Optional[str] = None) -> HmacKey: ...
     @property
     def algorithm(self) -> str: ...
     @property
@@ -301,7 +301,7 @@ class SecretSealer:
 @final
 class HmacHeaderSigner:
     def __new__(
-        cls, api_key: str, secret: ApiSecret, algorithm: str = "sha256", *, clock: Optional[Clock] = None
+        cls, api_key: str, secret: ApiSecret, algorithm: str = "hmac-sha256", *, clock: Optional[Clock] = None
     ) -> HmacHeaderSigner: ...
     def sign(self, request: Request, *, timestamp: Optional[str] = None) -> SignedRequest: ...
 

@@ -281,21 +281,20 @@ impl fmt::Display for HttpSignatureAlgorithm {
 impl FromStr for HttpSignatureAlgorithm {
     type Err = Error;
 
-    /// Parses a registry name exactly (`hmac-sha256`, `ed25519`, `rsa-v1_5-sha256`, `rsa-pss-sha512`,
-    /// `ecdsa-p256-sha256`).
+    /// Parses the one spelling, the registry name [`HttpSignatureAlgorithm::name`], exactly (`hmac-sha256`,
+    /// `ed25519`, `rsa-v1_5-sha256`, `rsa-pss-sha512`, `ecdsa-p256-sha256`).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] for another spelling of one of them (`HMAC-SHA256`), naming the accepted one;
+    /// [`ErrorKind::UnsupportedAlgorithm`] for any other algorithm, naming every accepted spelling.
     fn from_str(s: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.name() == s)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::UnsupportedAlgorithm,
-                    format!(
-                        "unsupported RFC 9421 algorithm {:?}",
-                        crate::encoding::clip(s, 40)
-                    ),
-                )
-            })
+        crate::alg::parse_name(
+            s,
+            "RFC 9421 algorithm",
+            &Self::ALL,
+            |a| a.name(),
+            |a| a.name(),
+        )
     }
 }
 

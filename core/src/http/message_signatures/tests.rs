@@ -103,11 +103,21 @@ fn algorithm_names() {
             );
         }
     }
-    for bad in ["", "HMAC-SHA256", "hs256", "rsa-v1_5-sha512", "none"] {
+    for bad in ["", "hs256", "rsa-v1_5-sha512", "none"] {
         assert_eq!(
             bad.parse::<HttpSignatureAlgorithm>().unwrap_err().kind(),
             ErrorKind::UnsupportedAlgorithm
         );
+    }
+    // One spelling: another spelling of a known algorithm is refused, naming the accepted one.
+    for (other, alg) in [
+        ("HMAC-SHA256", HttpSignatureAlgorithm::HmacSha256),
+        ("Ed25519", HttpSignatureAlgorithm::Ed25519),
+        (" rsa-pss-sha512", HttpSignatureAlgorithm::RsaPssSha512),
+    ] {
+        let err = other.parse::<HttpSignatureAlgorithm>().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidValue, "{other}");
+        assert!(err.message().contains(alg.name()), "{err}");
     }
     assert_eq!(
         HttpSignatureAlgorithm::from_signature_algorithm(SignatureAlgorithm::RsaPkcs1Sha512)

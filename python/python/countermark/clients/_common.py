@@ -181,7 +181,7 @@ class HmacHeaderScheme(Scheme):
     """The ``Authorization: HMAC-SHA256 api_key;signature;utc`` header (JSON and form bodies only)."""
 
     def __init__(
-        self, api_key: str, secret: ApiSecret, algorithm: str = "sha256", *, clock: Optional[Clock] = None
+        self, api_key: str, secret: ApiSecret, algorithm: str = "hmac-sha256", *, clock: Optional[Clock] = None
     ) -> None:
         self._signer = HmacHeaderSigner(api_key, secret, algorithm, clock=clock)
         self.api_key = api_key

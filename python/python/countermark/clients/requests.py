@@ -79,7 +79,7 @@ class FostAuth(_SigningAuth):
     which is set from the URL when the request has none). ``user`` sets and signs ``X-FOST-User``.
 
     >>> import countermark
-    >>> auth = FostAuth("key-1", countermark.HmacKey(b"secret-value", "sha1", legacy=True))
+    >>> auth = FostAuth("key-1", countermark.HmacKey(b"secret-value", "hmac-sha1", legacy=True))
     >>> # requests.get("https://api.example/items/", auth=auth)
     """
 
@@ -105,7 +105,7 @@ class HmacHeaderAuth(_SigningAuth):
     """
 
     def __init__(
-        self, api_key: str, secret: ApiSecret, algorithm: str = "sha256", *, clock: Optional[Clock] = None
+        self, api_key: str, secret: ApiSecret, algorithm: str = "hmac-sha256", *, clock: Optional[Clock] = None
     ) -> None:
         self._scheme = _common.HmacHeaderScheme(api_key, secret, algorithm, clock=clock)
 

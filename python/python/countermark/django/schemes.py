@@ -312,7 +312,7 @@ class FostScheme(Scheme):
         policy = countermark.FostPolicy(max_skew=conf.CLOCK_SKEW, seen_signatures=nonce_store(self.name, key_id or ""))
 
         def verify(secret: countermark.ApiSecret) -> countermark.Verified:
-            key = countermark.HmacKey(secret.to_base64(), "sha1", legacy=True)
+            key = countermark.HmacKey(secret.to_base64(), "hmac-sha1", legacy=True)
             return countermark.verify_fost(req, key, policy)
 
         api_key, verified = self._with_api_key(key_id, self._find_api_key(key_id), verify)
@@ -376,7 +376,7 @@ class HttpSignatureScheme(Scheme):
             raise self.fail("unsupported_algorithm", f"{alg} with shared-secret key {key_id}")
 
         def verify(secret: countermark.ApiSecret) -> countermark.Verified:
-            key = countermark.MessageVerifyingKey.hmac(countermark.HmacKey(bytes(secret), "sha256"))
+            key = countermark.MessageVerifyingKey.hmac(countermark.HmacKey(bytes(secret), "hmac-sha256"))
             return countermark.verify_message_signature(req, key, policy)
 
         api_key, verified = self._with_api_key(key_id, api_key, verify)
@@ -429,7 +429,7 @@ class JwtScheme(Scheme):
 
 
 #: The hash of handshake-format tokens made and verified here.
-TOKEN_ALGORITHM = "sha256"
+TOKEN_ALGORITHM = "hmac-sha256"
 
 
 def _token_key() -> countermark.HmacKey:
@@ -477,7 +477,7 @@ class TokenScheme(Scheme):
 def _ska_keys(algorithms: list[str]) -> list[countermark.HmacKey]:
     conf = get_settings()
     legacy = conf.SIGNED_URL_LEGACY_SHORT_SECRET is True
-    return [countermark.HmacKey(conf.signed_url_secret, alg, legacy=legacy) for alg in algorithms]
+    return [countermark.HmacKey(conf.signed_url_secret, f"hmac-{alg}", legacy=legacy) for alg in algorithms]
 
 
 def url_signer(*, algorithm: Optional[str] = None) -> countermark.UrlSigner:

@@ -23,13 +23,13 @@ __all__ = ["AuthToken", "errors"]
 
 # hashlib names -> core algorithm names. MD5 is not offered: handshake accepted it, countermark refuses it.
 _ALGORITHMS = {
-    "sha1": "sha1",
-    "sha224": "sha224",
-    "sha256": "sha256",
-    "sha384": "sha384",
-    "sha512": "sha512",
-    "blake2b": "blake2b",
-    "blake2s": "blake2s",
+    "sha1": "hmac-sha1",
+    "sha224": "hmac-sha224",
+    "sha256": "hmac-sha256",
+    "sha384": "hmac-sha384",
+    "sha512": "hmac-sha512",
+    "blake2b": "hmac-blake2b",
+    "blake2s": "hmac-blake2s",
 }
 
 

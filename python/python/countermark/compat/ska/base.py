@@ -327,7 +327,7 @@ class AbstractSignature:
 
     __slots__ = ("signature", "auth_user", "valid_until", "extra")
 
-    #: The countermark algorithm name (``"sha1"``, ``"sha256"``...); ``None`` in abstract classes.
+    #: The countermark algorithm name (``"hmac-sha1"``, ``"hmac-sha256"``...); ``None`` in abstract classes.
     algorithm: Optional[str] = None
 
     def __init__(

@@ -24,42 +24,42 @@ class HMACSHA1Signature(AbstractSignature):
     """HMAC-SHA1 signature (ska's default ``Signature``)."""
 
     __slots__ = ()
-    algorithm = "sha1"
+    algorithm = "hmac-sha1"
 
 
 class HMACSHA224Signature(AbstractSignature):
     """HMAC-SHA224 signature."""
 
     __slots__ = ()
-    algorithm = "sha224"
+    algorithm = "hmac-sha224"
 
 
 class HMACSHA256Signature(AbstractSignature):
     """HMAC-SHA256 signature."""
 
     __slots__ = ()
-    algorithm = "sha256"
+    algorithm = "hmac-sha256"
 
 
 class HMACSHA384Signature(AbstractSignature):
     """HMAC-SHA384 signature."""
 
     __slots__ = ()
-    algorithm = "sha384"
+    algorithm = "hmac-sha384"
 
 
 class HMACSHA512Signature(AbstractSignature):
     """HMAC-SHA512 signature."""
 
     __slots__ = ()
-    algorithm = "sha512"
+    algorithm = "hmac-sha512"
 
 
 class HMACMD5Signature(AbstractSignature):
     """HMAC-MD5 signature. Legacy: for links made with it; sign new ones with ``HMACSHA256Signature``."""
 
     __slots__ = ()
-    algorithm = "md5"
+    algorithm = "hmac-md5"
 
 
 #: ska's default signature class: HMAC-SHA1.
