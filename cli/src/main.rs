@@ -21,10 +21,8 @@ use countermark::http::message_signatures::{
 };
 use countermark::http::Request;
 use countermark::jwt::Token;
-use countermark::{
-    Algorithm, Expiry, Extra, HmacKey, Quoter, Secret, SigningKey, SystemClock, Tokens, UrlSigner,
-    ValidUntil, ValueDumper,
-};
+use countermark::signed::{Expiry, Extra, Quoter, UrlSigner, ValidUntil, ValueDumper};
+use countermark::{Algorithm, HmacKey, Secret, SigningKey, SystemClock, Tokens};
 use zeroize::Zeroizing;
 
 const MAIN_EXAMPLES: &str = "\

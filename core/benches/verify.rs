@@ -9,11 +9,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use countermark::http::{fost, hmac_header};
 use countermark::jwt::{self, Policy as JwtPolicy, Token};
+use countermark::signed::{Expiry, Extra, UrlSigner};
 use countermark::{
-    Algorithm, ApiSecret, Clock, Expiry, Extra, FixedClock, HmacHeaderSigner, HmacKey,
-    MemoryNonceStore, MessagePolicy, MessageSigner, MessageVerifyingKey, NonceStore, Request,
-    Secret, SignatureAlgorithm, SigningKey, Tokens, UnixTime, UnverifiedJwt,
-    UnverifiedMessageSignature, UrlSigner, VerifyingKey,
+    Algorithm, ApiSecret, Clock, FixedClock, HmacHeaderSigner, HmacKey, MemoryNonceStore,
+    MessagePolicy, MessageSigner, MessageVerifyingKey, NonceStore, Request, Secret,
+    SignatureAlgorithm, SigningKey, Tokens, UnixTime, UnverifiedJwt, UnverifiedMessageSignature,
+    VerifyingKey,
 };
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 

@@ -108,10 +108,6 @@ pub use jwt::{UnverifiedJwt, VerifiedJwt};
 pub use key::{HmacKey, KeyId, KeyRing, Secret, SigningKey, Tag, VerifyingKey};
 pub use random::{FixedRandom, OsRandom, RandomSource};
 pub use replay::{MemoryNonceStore, NonceStore};
-pub use signed::{
-    Expiry, Extra, Failure, ParamNames, Quoter, Rejection, Signature, SignedData, UrlSigner,
-    ValidUntil, Value, ValueDumper,
-};
 pub use token::{TokenFields, Tokens, UnverifiedToken, VerifiedToken, MAX_TOKEN_LEN};
 
 /// The version of this crate (the workspace version).

@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use countermark::http::{fost, hmac_header};
 use countermark::jwt::{Policy as JwtPolicy, Token};
+use countermark::signed::{Expiry, Extra, UrlSigner};
 use countermark::{
-    Algorithm, ApiSecret, Expiry, Extra, FixedClock, HmacHeaderSigner, HmacKey, MessagePolicy,
-    MessageSigner, MessageVerifyingKey, NonceStore, Request, Secret, SigningKey, Tokens, UnixTime,
-    UnverifiedJwt, UnverifiedMessageSignature, UrlSigner, VerifyingKey,
+    Algorithm, ApiSecret, FixedClock, HmacHeaderSigner, HmacKey, MessagePolicy, MessageSigner,
+    MessageVerifyingKey, NonceStore, Request, Secret, SigningKey, Tokens, UnixTime, UnverifiedJwt,
+    UnverifiedMessageSignature, VerifyingKey,
 };
 
 struct Counting;

@@ -13,11 +13,11 @@ use common::{s, vectors_dir};
 use countermark::http::message_signatures::Component;
 use countermark::http::{fost, hmac_header, Request, MAX_HEADERS, MAX_HEADER_LEN, MAX_TARGET_LEN};
 use countermark::jwt::{self, Policy as JwtPolicy, Token};
+use countermark::signed::{Expiry, Extra, UrlSigner};
 use countermark::{
-    Algorithm, ApiSecret, ErrorKind, Expiry, Extra, FixedClock, HmacHeaderSigner, HmacKey,
-    HttpSignatureAlgorithm, MemoryNonceStore, MessagePolicy, MessageSigner, MessageVerifyingKey,
-    Secret, SigningKey, Tokens, UnverifiedJwt, UnverifiedMessageSignature, UrlSigner, VerifyingKey,
-    MAX_TOKEN_LEN,
+    Algorithm, ApiSecret, ErrorKind, FixedClock, HmacHeaderSigner, HmacKey, HttpSignatureAlgorithm,
+    MemoryNonceStore, MessagePolicy, MessageSigner, MessageVerifyingKey, Secret, SigningKey,
+    Tokens, UnverifiedJwt, UnverifiedMessageSignature, VerifyingKey, MAX_TOKEN_LEN,
 };
 use serde_json::Value as Json;
 
@@ -492,9 +492,9 @@ fn clock_abuse_future_huge_negative_zoneless_and_wrong_types_are_refused() {
     };
     assert_eq!(ska("1700000600"), Ok(()));
     for (valid_until, want) in [
-        ("nan", countermark::Failure::InvalidValidUntil),
-        ("inf", countermark::Failure::InvalidValidUntil),
-        ("1700000000", countermark::Failure::Expired),
+        ("nan", countermark::signed::Failure::InvalidValidUntil),
+        ("inf", countermark::signed::Failure::InvalidValidUntil),
+        ("1700000000", countermark::signed::Failure::Expired),
     ] {
         assert_eq!(ska(valid_until), Err(vec![want]), "{valid_until}");
     }
@@ -745,7 +745,7 @@ fn cross_scheme_confusion_is_refused() {
             ])
             .unwrap_err()
             .failures(),
-        [countermark::Failure::InvalidSignature]
+        [countermark::signed::Failure::InvalidSignature]
     );
     let url = signer
         .sign_url(
@@ -937,7 +937,7 @@ fn substring_and_prefix_signatures_are_refused() {
     let cut = url.replacen("signature=", "signature=A", 1);
     assert_eq!(
         signer.validate_url(&cut).unwrap_err().failures(),
-        [countermark::Failure::InvalidSignature]
+        [countermark::signed::Failure::InvalidSignature]
     );
 }
 

@@ -25,9 +25,10 @@ use countermark::jwt::{self, Policy as JwtPolicy, Token, MAX_CLOCK_SKEW, MAX_JWT
 use countermark::key::sealed::{MAX_SEALED_PLAINTEXT, MAX_SEALING_KEYS};
 use countermark::key::SecretSealer;
 use countermark::replay::MAX_NONCE_LEN;
+use countermark::signed::Extra;
 use countermark::{
-    content_digest, verify_content_digest, Algorithm, DigestAlgorithm, ErrorKind, Extra,
-    FixedClock, FostSigner, HmacKey, KeyId, MemoryNonceStore, MessagePolicy, MessageSigner,
+    content_digest, verify_content_digest, Algorithm, DigestAlgorithm, ErrorKind, FixedClock,
+    FostSigner, HmacKey, KeyId, MemoryNonceStore, MessagePolicy, MessageSigner,
     MessageVerifyingKey, NonceStore, Secret, SignatureAlgorithm, SigningKey, Tokens, UnixTime,
     UnverifiedJwt, UnverifiedMessageSignature, VerifyingKey, MAX_TOKEN_LEN,
 };
@@ -232,15 +233,15 @@ fn ska_valid_until_at_the_last_second_of_9999() {
         Algorithm::HmacSha256,
         &Secret::new(SECRET.to_vec()).unwrap(),
     );
-    let signer = countermark::UrlSigner::new(key.clone()).with_clock(clock());
-    let at = countermark::Expiry::At(countermark::ValidUntil::Int(LAST));
+    let signer = countermark::signed::UrlSigner::new(key.clone()).with_clock(clock());
+    let at = countermark::signed::Expiry::At(countermark::signed::ValidUntil::Int(LAST));
     let sig = signer.generate("u", at, &Extra::new()).unwrap();
     let params = sig.to_dict(signer.param_names());
     assert_eq!(
         signer.validate(&params).unwrap().valid_until(),
         LAST.to_string()
     );
-    let over = countermark::Expiry::At(countermark::ValidUntil::Int(LAST + 1));
+    let over = countermark::signed::Expiry::At(countermark::signed::ValidUntil::Int(LAST + 1));
     assert_eq!(
         kind(signer.generate("u", over, &Extra::new())),
         ErrorKind::InvalidValue
@@ -256,7 +257,7 @@ fn ska_valid_until_at_the_last_second_of_9999() {
             ])
             .unwrap_err()
             .failures(),
-        [countermark::Failure::InvalidValidUntil]
+        [countermark::signed::Failure::InvalidValidUntil]
     );
 }
 

@@ -224,9 +224,10 @@ fn full_store_evicts_entries_expiring_exactly_now() {
 // signed/ (ska)
 // ---------------------------------------------------------------------------------------------------------------
 
-use countermark::{
-    Expiry, Extra, Failure, KeyId, KeyRing, ParamNames, Quoter, UrlSigner, ValidUntil, ValueDumper,
+use countermark::signed::{
+    Expiry, Extra, Failure, ParamNames, Quoter, UrlSigner, ValidUntil, ValueDumper,
 };
+use countermark::{KeyId, KeyRing};
 
 fn ska_key(secret: &[u8; 16]) -> HmacKey {
     HmacKey::new(Algorithm::HmacSha1, &Secret::new(*secret).unwrap())
@@ -531,11 +532,11 @@ fn ska_signer_reports_its_helpers() {
 fn javascript_dumper_writes_non_finite_floats_as_json_dumps() {
     let extra = Extra::from_pairs([(
         "v",
-        countermark::Value::List(vec![
-            countermark::Value::Float(f64::NAN),
-            countermark::Value::Float(f64::INFINITY),
-            countermark::Value::Float(f64::NEG_INFINITY),
-            countermark::Value::Float(1.5),
+        countermark::signed::Value::List(vec![
+            countermark::signed::Value::Float(f64::NAN),
+            countermark::signed::Value::Float(f64::INFINITY),
+            countermark::signed::Value::Float(f64::NEG_INFINITY),
+            countermark::signed::Value::Float(1.5),
         ]),
     )])
     .unwrap();

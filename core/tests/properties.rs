@@ -3,10 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use countermark::{
-    Algorithm, ErrorKind, Expiry, Extra, FixedClock, HmacKey, Secret, Tokens, UrlSigner,
-    MAX_TOKEN_LEN,
-};
+use countermark::signed::{Expiry, Extra, UrlSigner};
+use countermark::{Algorithm, ErrorKind, FixedClock, HmacKey, Secret, Tokens, MAX_TOKEN_LEN};
 use proptest::prelude::*;
 
 const NOW: i64 = 1_700_000_000;
@@ -96,7 +94,7 @@ proptest! {
         // Expired exactly at valid_until.
         let at_expiry = s.clone().with_clock(Arc::new(FixedClock::at_secs(NOW + lifetime as i64)));
         let rejection = at_expiry.validate_url(&url).unwrap_err();
-        prop_assert_eq!(rejection.failures(), [countermark::Failure::Expired]);
+        prop_assert_eq!(rejection.failures(), [countermark::signed::Failure::Expired]);
     }
 
     #[test]

@@ -16,11 +16,11 @@ use common::{s, vectors_dir};
 use countermark::http::message_signatures::Component;
 use countermark::http::{fost, hmac_header, Request};
 use countermark::jwt::{Policy as JwtPolicy, Token};
+use countermark::signed::{Expiry, Extra, Failure, UrlSigner};
 use countermark::{
-    Algorithm, ApiSecret, ErrorKind, Expiry, Extra, Failure, FixedClock, FostSigner, FostUrlSigner,
-    HmacHeaderSigner, HmacKey, HttpSignatureAlgorithm, MessagePolicy, MessageSigner,
-    MessageVerifyingKey, Secret, SigningKey, Tokens, UnverifiedJwt, UnverifiedMessageSignature,
-    UrlSigner, VerifyingKey,
+    Algorithm, ApiSecret, ErrorKind, FixedClock, FostSigner, FostUrlSigner, HmacHeaderSigner,
+    HmacKey, HttpSignatureAlgorithm, MessagePolicy, MessageSigner, MessageVerifyingKey, Secret,
+    SigningKey, Tokens, UnverifiedJwt, UnverifiedMessageSignature, VerifyingKey,
 };
 use serde_json::Value as Json;
 
@@ -169,7 +169,7 @@ fn ska_signer() -> UrlSigner {
 }
 
 /// ska's validation refuses with a list of failures; a wrong signature alone is exactly `[InvalidSignature]`.
-fn ska_got(r: Result<countermark::SignedData, countermark::Rejection>) -> Got {
+fn ska_got(r: Result<countermark::signed::SignedData, countermark::signed::Rejection>) -> Got {
     match r {
         Ok(_) => Got::Accepted,
         Err(rejection) => {
@@ -242,7 +242,9 @@ fn ska_signed_urls() {
     let genuine = signer
         .generate(
             data.auth_user(),
-            Expiry::At(countermark::ValidUntil::Text(data.valid_until().into())),
+            Expiry::At(countermark::signed::ValidUntil::Text(
+                data.valid_until().into(),
+            )),
             &Extra::from_pairs([("file", "a b.txt")]).unwrap(),
         )
         .unwrap()

@@ -6,10 +6,10 @@
 
 use std::sync::Arc;
 
-use countermark::{
-    Algorithm, Expiry, Extra, Failure, FixedClock, HmacKey, Quoter, Secret, UrlSigner, ValidUntil,
-    Value, ValueDumper,
+use countermark::signed::{
+    Expiry, Extra, Failure, Quoter, UrlSigner, ValidUntil, Value, ValueDumper,
 };
+use countermark::{Algorithm, FixedClock, HmacKey, Secret};
 use serde_json::Value as Json;
 
 const TABLE: &str = include_str!("data/ska_legacy_helpers.json");

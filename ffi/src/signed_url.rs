@@ -1,6 +1,8 @@
 //! ska-format signatures and signed URLs.
 
-use cm::{Expiry, Extra, ParamNames, Quoter, SignedData, UrlSigner, ValidUntil, ValueDumper};
+use cm::signed::{
+    Expiry, Extra, ParamNames, Quoter, SignedData, UrlSigner, ValidUntil, ValueDumper,
+};
 use std::time::Duration;
 
 use crate::boundary::{core, guard, guard_value, opt_text, out_ptr, text, write, FfiResult};

@@ -13,10 +13,11 @@ use std::time::Duration;
 use countermark::http::message_signatures::UnverifiedMessageSignature;
 use countermark::http::{fost, hmac_header, Request, Response};
 use countermark::jwt::{self, Policy as JwtPolicy};
+use countermark::signed::{Extra, UrlSigner};
 use countermark::{
-    content_digest, verify_content_digest, Algorithm, ApiSecret, DigestAlgorithm, Extra,
-    FixedClock, HmacKey, MessagePolicy, MessageVerifyingKey, Secret, SigningKey, Tokens,
-    UnverifiedJwt, UrlSigner, VerifyingKey,
+    content_digest, verify_content_digest, Algorithm, ApiSecret, DigestAlgorithm, FixedClock,
+    HmacKey, MessagePolicy, MessageVerifyingKey, Secret, SigningKey, Tokens, UnverifiedJwt,
+    VerifyingKey,
 };
 
 /// The instant every target's verifier lives at (inside the vectors' windows).
@@ -99,7 +100,7 @@ pub fn ska(data: &[u8]) {
         let _ = signer.sign_url(
             "https://example.com/a",
             "user",
-            countermark::Expiry::Lifetime(Duration::from_secs(60)),
+            countermark::signed::Expiry::Lifetime(Duration::from_secs(60)),
             &extra,
         );
     }

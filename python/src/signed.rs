@@ -1,6 +1,6 @@
 //! ska signatures and signed URLs.
 
-use countermark::{
+use countermark::signed::{
     Expiry, Extra, ParamNames, Quoter, Rejection, Signature, SignedData, UrlSigner, ValidUntil,
     ValueDumper,
 };

@@ -6,7 +6,8 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use countermark::{Algorithm, Expiry, Extra, FixedClock, HmacKey, Secret, UrlSigner};
+//! use countermark::{Algorithm, FixedClock, HmacKey, Secret};
+//! use countermark::signed::{Expiry, Extra, UrlSigner};
 //!
 //! let key = HmacKey::new(Algorithm::HmacSha256, &Secret::new(*b"a shared secret!")?);
 //! let signer = UrlSigner::new(key).with_clock(Arc::new(FixedClock::at_secs(1_700_000_000)));
@@ -22,7 +23,7 @@
 //! // Two minutes later the link has expired; a changed value is caught at any time.
 //! let later = signer.clone().with_clock(Arc::new(FixedClock::at_secs(1_700_000_120)));
 //! let rejection = later.validate_url(&url.replace("john", "jane")).unwrap_err();
-//! assert_eq!(rejection.failures(), [countermark::Failure::InvalidSignature, countermark::Failure::Expired]);
+//! assert_eq!(rejection.failures(), [countermark::signed::Failure::InvalidSignature, countermark::signed::Failure::Expired]);
 //! # Ok::<(), countermark::Error>(())
 //! ```
 //!
@@ -36,7 +37,8 @@
 //! not text (`None`, lists and dicts become compact JSON).
 //!
 //! ```
-//! use countermark::{Algorithm, Expiry, Extra, HmacKey, Quoter, Secret, UrlSigner, ValidUntil, ValueDumper};
+//! use countermark::{Algorithm, HmacKey, Secret};
+//! use countermark::signed::{Expiry, Extra, Quoter, UrlSigner, ValidUntil, ValueDumper};
 //!
 //! // As ska 1.11.2 signs with HMACMD5Signature, its JavaScript helpers and its documentation key (15 bytes).
 //! let key = HmacKey::new(Algorithm::HmacMd5, &Secret::legacy(*b"your-secret-key")?);

@@ -295,7 +295,7 @@ impl Extra {
     /// the C ABI and Go take extra data. Nesting deeper than 128 levels is refused by the JSON reader.
     ///
     /// ```
-    /// # use countermark::{Extra, Value};
+    /// # use countermark::signed::{Extra, Value};
     /// let extra = Extra::from_json(r#"{"email": "a@b.c", "n": 5}"#)?;
     /// assert_eq!(extra.get("n"), Some(&Value::Int(5)));
     /// # Ok::<(), countermark::Error>(())
