@@ -40,7 +40,7 @@
 
 use std::borrow::Cow;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 pub mod fost;
 pub mod hmac_header;
@@ -57,13 +57,6 @@ pub const MAX_HEADER_LEN: usize = 16 * 1024;
 /// Longest target URI, in bytes.
 pub const MAX_TARGET_LEN: usize = 16 * 1024;
 
-fn too_large(what: &str, limit: usize) -> Error {
-    Error::new(
-        ErrorKind::TooLarge,
-        format!("{what} is over the limit of {limit}"),
-    )
-}
-
 fn check_field(name: &str, value: &str) -> Result<()> {
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
         return Err(Error::malformed(
@@ -71,7 +64,7 @@ fn check_field(name: &str, value: &str) -> Result<()> {
         ));
     }
     if name.len() > MAX_HEADER_LEN || value.len() > MAX_HEADER_LEN {
-        return Err(too_large("a header name or value", MAX_HEADER_LEN));
+        return Err(Error::too_large("a header name or value", MAX_HEADER_LEN));
     }
     if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
         return Err(Error::malformed(
@@ -90,7 +83,7 @@ pub struct Headers<'a> {
 impl<'a> Headers<'a> {
     fn push(&mut self, name: &'a str, value: &'a str) -> Result<()> {
         if self.lines.len() >= MAX_HEADERS {
-            return Err(too_large("the number of header lines", MAX_HEADERS));
+            return Err(Error::too_large("the number of header lines", MAX_HEADERS));
         }
         check_field(name, value)?;
         self.lines.push((name, value));
@@ -194,7 +187,7 @@ struct Target<'a> {
 
 fn split_target(target: &str) -> Result<Target<'_>> {
     if target.len() > MAX_TARGET_LEN {
-        return Err(too_large("the target URI", MAX_TARGET_LEN));
+        return Err(Error::too_large("the target URI", MAX_TARGET_LEN));
     }
     if target.bytes().any(|b| b.is_ascii_control() || b == b' ') {
         return Err(Error::malformed(
@@ -443,6 +436,7 @@ pub(crate) fn percent_decode(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn targets() {

@@ -183,13 +183,6 @@ const ALG: &KeyRef = KeyRef::constant("alg");
 const NONCE: &KeyRef = KeyRef::constant("nonce");
 const TAG: &KeyRef = KeyRef::constant("tag");
 
-fn too_large(what: &str, limit: usize) -> Error {
-    Error::new(
-        ErrorKind::TooLarge,
-        format!("{what} is over the limit of {limit}"),
-    )
-}
-
 /// An RFC 9421 signature algorithm (HTTP Signature Algorithms registry).
 ///
 /// | algorithm | key | signatures |
@@ -421,7 +414,7 @@ impl SigParams {
                     ))
                 })?;
                 if s.as_str().len() > MAX_PARAM_LEN {
-                    return Err(too_large(
+                    return Err(Error::too_large(
                         &format!("signature parameter {}", key.as_str()),
                         MAX_PARAM_LEN,
                     ));
@@ -491,7 +484,7 @@ fn check_components(components: &[Component], kind: ErrorKind) -> Result<()> {
             ErrorKind::InvalidValue => Error::invalid_value(format!(
                 "at most {MAX_COMPONENTS} components can be covered"
             )),
-            _ => too_large("the number of covered components", MAX_COMPONENTS),
+            _ => Error::too_large("the number of covered components", MAX_COMPONENTS),
         });
     }
     for (i, c) in components.iter().enumerate() {
@@ -1085,7 +1078,7 @@ fn bounded_header(msg: &HttpMessage<'_>, name: &str) -> Result<String> {
     let headers = msg.headers();
     let total: usize = headers.values(name).map(|v| v.len() + 2).sum();
     if total > MAX_SIGNATURE_HEADER_LEN + 2 {
-        return Err(too_large(
+        return Err(Error::too_large(
             &format!("the {name} header (bytes)"),
             MAX_SIGNATURE_HEADER_LEN,
         ));
@@ -1103,7 +1096,7 @@ fn parse_dictionary(value: &str, name: &str) -> Result<sfv::Dictionary> {
         ))
     })?;
     if dict.len() > MAX_LABELS {
-        return Err(too_large(
+        return Err(Error::too_large(
             &format!("the number of signatures in {name}"),
             MAX_LABELS,
         ));
@@ -1219,7 +1212,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
             )));
         };
         if list.items.len() > MAX_COMPONENTS {
-            return Err(too_large(
+            return Err(Error::too_large(
                 "the number of covered components",
                 MAX_COMPONENTS,
             ));
@@ -1245,7 +1238,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
             Error::malformed(format!("Signature member {shown:?} is not a byte sequence"))
         })?;
         if bytes.len() > MAX_SIGNATURE_LEN {
-            return Err(too_large("the signature (bytes)", MAX_SIGNATURE_LEN));
+            return Err(Error::too_large("the signature (bytes)", MAX_SIGNATURE_LEN));
         }
         if bytes.is_empty() {
             return Err(Error::malformed(format!(
