@@ -150,7 +150,7 @@ pub(crate) fn sign_jwt(
     token.sign(&key.inner).py()
 }
 
-/// How JWTs are checked: the clock, the time tolerance (default: the core's `jwt::DEFAULT_TOLERANCE_SECS`, the
+/// How JWTs are checked: the clock, the time tolerance (default: the core's `jwt::DEFAULT_CLOCK_SKEW`, the
 /// reference's 20 s), and the store of used nonces (default: a memory store of the policy's own).
 #[pyclass(name = "JwtPolicy", module = "countermark", frozen)]
 pub(crate) struct PyJwtPolicy {
@@ -433,9 +433,9 @@ impl PyMessageVerifyingKey {
     }
 }
 
-/// How RFC 9421 signatures are checked. Every argument left out keeps the core's default (`MessagePolicy`'s
-/// `DEFAULT_MAX_SKEW` and `DEFAULT_MAX_AGE`, `created` and `keyid` required, `nonce` optional, no required
-/// components, unknown parameters refused, the first signature, `Content-Digest` not checked, nonces single-use
+/// How RFC 9421 signatures are checked. Every argument left out keeps the core's default
+/// (`message_signatures::DEFAULT_CLOCK_SKEW` and `DEFAULT_MAX_AGE`, `created` and `keyid` required, `nonce`
+/// optional, no required components, unknown parameters refused, the first signature, `Content-Digest` not checked, nonces single-use
 /// in a memory store of its own); `describe()` shows them.
 #[pyclass(name = "MessagePolicy", module = "countermark", frozen)]
 pub(crate) struct PyMessagePolicy {

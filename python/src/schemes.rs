@@ -74,7 +74,7 @@ impl PyFostSigner {
 }
 
 /// How FOST requests and URLs are checked: the clock, the allowed skew (default: the core's
-/// `fost::DEFAULT_MAX_SKEW`, the reference's 300 s), and optionally a store that makes each signature single-use.
+/// `fost::DEFAULT_CLOCK_SKEW`, the reference's 300 s), and optionally a store that makes each signature single-use.
 #[pyclass(name = "FostPolicy", module = "countermark", frozen)]
 pub(crate) struct PyFostPolicy {
     inner: fost::Policy,
@@ -323,7 +323,7 @@ impl PyHmacHeaderSigner {
 }
 
 /// How HMAC-header requests are checked: the clock, the timeout (default: the core's
-/// `hmac_header::DEFAULT_TIMEOUT`, the reference's `HMAC_AUTH_REQUEST_TIMEOUT` of 5 s), and optionally a store
+/// `hmac_header::DEFAULT_MAX_AGE`, the reference's `HMAC_AUTH_REQUEST_TIMEOUT` of 5 s), and optionally a store
 /// that makes each signature single-use.
 #[pyclass(name = "HmacHeaderPolicy", module = "countermark", frozen)]
 pub(crate) struct PyHmacHeaderPolicy {

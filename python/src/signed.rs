@@ -271,7 +271,7 @@ impl PyUrlSigner {
     }
 
     /// `url` with the signature parameters added (after `suffix`, by default `?` or `&` as the URL needs).
-    /// The signature is valid for `lifetime` seconds (default: the core's `UrlSigner::DEFAULT_LIFETIME`, ska's), or
+    /// The signature is valid for `lifetime` seconds (default: the core's `signed::DEFAULT_LIFETIME`, ska's), or
     /// until `valid_until` (Unix seconds) when given;
     /// `extra` (a dict of str, int, float, bool or None values) is signed and sent along.
     #[pyo3(signature = (url, user, *, lifetime = None, valid_until = None, extra = None, suffix = None))]
