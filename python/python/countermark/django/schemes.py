@@ -429,11 +429,11 @@ class JwtScheme(Scheme):
 
 
 #: The hash of handshake-format tokens made and verified here.
-TOKEN_ALGORITHM = "hmac-sha256"
+TOKEN_ALGORITHM = "sha256"
 
 
 def _token_key() -> countermark.HmacKey:
-    return countermark.HmacKey(get_settings().token_secret, TOKEN_ALGORITHM)
+    return countermark.HmacKey(get_settings().token_secret, f"hmac-{TOKEN_ALGORITHM}")
 
 
 def make_token(user: Any, *fields: str) -> str:
