@@ -46,18 +46,18 @@ step "5. The wrong secret is refused too"
 expect_exit 1 "$cm" token verify --secret-file "$work/other" --max-age 300 "$token"
 
 step "6. Sign a URL (ska format, HMAC-SHA256) for alice, valid 2 seconds, with signed extra data"
-show "countermark url sign --secret-file secret --alg sha256 --user alice --lifetime 2 --extra scope=read https://files.example.com/report.pdf"
-url=$("$cm" url sign --secret-file "$work/secret" --alg sha256 --user alice --lifetime 2 --extra scope=read https://files.example.com/report.pdf)
+show "countermark url sign --secret-file secret --alg hmac-sha256 --user alice --lifetime 2 --extra scope=read https://files.example.com/report.pdf"
+url=$("$cm" url sign --secret-file "$work/secret" --alg hmac-sha256 --user alice --lifetime 2 --extra scope=read https://files.example.com/report.pdf)
 echo "$url"
 
 step "7. Verify the signed URL: prints the signed user, expiry and extra data"
-"$cm" url verify --secret-file "$work/secret" --alg sha256 "$url"
+"$cm" url verify --secret-file "$work/secret" --alg hmac-sha256 "$url"
 
 step "8. Change the signed extra data: refused"
-expect_exit 1 "$cm" url verify --secret-file "$work/secret" --alg sha256 "${url/scope=read/scope=write}"
+expect_exit 1 "$cm" url verify --secret-file "$work/secret" --alg hmac-sha256 "${url/scope=read/scope=write}"
 
 step "9. Wait for it to expire (3 s), then verify again: refused as expired"
 sleep 3
-expect_exit 1 "$cm" url verify --secret-file "$work/secret" --alg sha256 "$url"
+expect_exit 1 "$cm" url verify --secret-file "$work/secret" --alg hmac-sha256 "$url"
 
 printf '\n\033[1mdemo complete\033[0m\n'

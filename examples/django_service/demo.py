@@ -167,10 +167,10 @@ class Demo:
             return HmacHeaderAuth(self.key_id, countermark.ApiSecret(self.secret), clock=clock)
         if scheme == "fost":
             # FOST's key is the UTF-8 text of the base64 secret (as django-fost-authn clients keep it).
-            key = countermark.HmacKey(self.secret, "sha1", legacy=True)
+            key = countermark.HmacKey(self.secret, "hmac-sha1", legacy=True)
             return FostAuth(self.key_id, key, headers=("Host", "Content-Type"), clock=clock)
         if scheme == "rfc9421":
-            key = countermark.HmacKey(bytes(countermark.ApiSecret(self.secret)), "sha256")
+            key = countermark.HmacKey(bytes(countermark.ApiSecret(self.secret)), "hmac-sha256")
             return HttpSignatureAuth(key, keyid=self.key_id, clock=clock)
         if scheme == "jwt":
             return JWTAuth(countermark.SigningKey.from_pem(self.private_pem.read_text()), USER, clock=clock)
