@@ -363,7 +363,7 @@ impl FromStr for SignatureAlgorithm {
     /// exactly.
     ///
     /// # Errors
-    /// As [`parse_name`]: [`ErrorKind::InvalidValue`] for another spelling of a known algorithm (`ED25519`, the
+    /// [`ErrorKind::InvalidValue`] for another spelling of a known algorithm (`ED25519`, the
     /// JWS name `EdDSA`), [`ErrorKind::UnsupportedAlgorithm`] for an unknown one.
     fn from_str(s: &str) -> Result<Self> {
         parse_name(

@@ -131,7 +131,7 @@ impl<'a> Headers<'a> {
     /// relies on (`Authorization`, `X-FOST-*`, the headers FOST signs, `Content-Type`) through this method.
     ///
     /// # Errors
-    /// [`ErrorKind::Malformed`] when two or more lines have this name: which one a front end or framework would
+    /// [`ErrorKind::Malformed`](crate::ErrorKind::Malformed) when two or more lines have this name: which one a front end or framework would
     /// use is not defined, so the request is refused rather than read one way here and another way there.
     pub fn single(&self, name: &str) -> Result<Option<&'a str>> {
         let mut values = self.values(name);
@@ -231,8 +231,8 @@ impl<'a> Request<'a> {
     /// target (`/foo?x=1`, whose scheme and authority come from [`Request::with_authority`] or the `Host` header).
     ///
     /// # Errors
-    /// [`ErrorKind::Malformed`] for an empty or non-token method or a target that is neither form;
-    /// [`ErrorKind::TooLarge`] over [`MAX_TARGET_LEN`].
+    /// [`ErrorKind::Malformed`](crate::ErrorKind::Malformed) for an empty or non-token method or a target that is neither form;
+    /// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) over [`MAX_TARGET_LEN`].
     pub fn new(method: &'a str, target: &'a str) -> Result<Self> {
         if method.is_empty() || !method.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::malformed("the method must be a non-empty token"));
@@ -259,9 +259,9 @@ impl<'a> Request<'a> {
     /// Adds a header field line (kept in order; repeated names are kept as separate lines, except `Host`).
     ///
     /// # Errors
-    /// [`ErrorKind::Malformed`] for a name that is not visible ASCII, a value holding CR, LF or NUL, or a second
+    /// [`ErrorKind::Malformed`](crate::ErrorKind::Malformed) for a name that is not visible ASCII, a value holding CR, LF or NUL, or a second
     /// `Host` line;
-    /// [`ErrorKind::TooLarge`] past [`MAX_HEADERS`] lines or [`MAX_HEADER_LEN`] bytes.
+    /// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) past [`MAX_HEADERS`] lines or [`MAX_HEADER_LEN`] bytes.
     pub fn with_header(mut self, name: &'a str, value: &'a str) -> Result<Self> {
         if name.eq_ignore_ascii_case("host") && self.headers.contains("host") {
             return Err(Error::malformed(
@@ -354,7 +354,7 @@ impl<'a> Response<'a> {
     /// A response with `status` (100..=999).
     ///
     /// # Errors
-    /// [`ErrorKind::Malformed`] for a status outside 100..=999.
+    /// [`ErrorKind::Malformed`](crate::ErrorKind::Malformed) for a status outside 100..=999.
     pub fn new(status: u16) -> Result<Self> {
         if !(100..=999).contains(&status) {
             return Err(Error::malformed("the status code must be three digits"));

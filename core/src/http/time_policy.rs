@@ -54,8 +54,9 @@ impl TimeWindow for HmacHeaderWindow {
 }
 
 /// What the server accepts: the clock, the scheme's time window and, optionally, a nonce store that remembers
-/// accepted signatures (see the [module documentation](self)). Use it as [`super::fost::Policy`] or
-/// [`super::hmac_header::Policy`].
+/// accepted signatures. Use it as [`super::fost::Policy`] (the window is a symmetric
+/// [`clock_skew`](TimePolicy::clock_skew)) or [`super::hmac_header::Policy`] (a past-only
+/// [`max_age`](TimePolicy::max_age)).
 pub struct TimePolicy<W: TimeWindow> {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) window: Duration,

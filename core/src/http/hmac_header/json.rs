@@ -31,8 +31,8 @@
 //!
 //! # Limits
 //! Inputs over [`MAX_LEN`] bytes and nesting deeper than [`MAX_DEPTH`] are refused with
-//! [`ErrorKind::TooLarge`] (Python's own limit is its recursion limit, about 1000 levels, where it crashes);
-//! anything that is not JSON is [`ErrorKind::Malformed`] with the byte offset. Nothing here panics.
+//! [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) (Python's own limit is its recursion limit, about 1000 levels, where it crashes);
+//! anything that is not JSON is [`ErrorKind::Malformed`](crate::ErrorKind::Malformed) with the byte offset. Nothing here panics.
 //!
 //! Note: Django REST framework's `JSONParser` runs with `STRICT_JSON = True` by default and refuses `NaN` and
 //! `Infinity` before authentication; this module accepts them, as Python's `json` does.
@@ -429,7 +429,7 @@ fn write_value(value: &Value<'_>, out: &mut String) {
 /// `json.dumps(json.loads(input), separators=(',', ':'))` (see the [module documentation](self)).
 ///
 /// # Errors
-/// [`ErrorKind::TooLarge`] over [`MAX_LEN`] bytes or [`MAX_DEPTH`] levels; [`ErrorKind::Malformed`] for input
+/// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) over [`MAX_LEN`] bytes or [`MAX_DEPTH`] levels; [`ErrorKind::Malformed`](crate::ErrorKind::Malformed) for input
 /// that is not UTF-8 or not JSON (the message gives the byte offset, never the content).
 pub fn canonicalize(input: &[u8]) -> Result<String> {
     if input.len() > MAX_LEN {
@@ -466,7 +466,7 @@ pub fn canonicalize(input: &[u8]) -> Result<String> {
 /// ```
 ///
 /// # Errors
-/// [`ErrorKind::TooLarge`] over [`MAX_LEN`] bytes or [`MAX_FORM_FIELDS`] fields.
+/// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) over [`MAX_LEN`] bytes or [`MAX_FORM_FIELDS`] fields.
 pub fn canonicalize_form(body: &[u8]) -> Result<String> {
     if body.len() > MAX_LEN {
         return Err(Error::too_large("JSON body: the length in bytes", MAX_LEN));
