@@ -990,22 +990,22 @@ countermark_result countermark_nonce_store_check_and_insert(const countermark_no
 void countermark_nonce_store_free(const countermark_nonce_store *store);
 
 // Writes the policy's settings as one line of text to `*out` (free with `countermark_bytes_free`), e.g.
-// `fost max_skew=300s seen_signatures=off`. Thread-safe.
+// `fost clock_skew=300s nonce_store=off`. Thread-safe.
 countermark_result countermark_fost_policy_describe(const countermark_fost_policy *policy,
                                                     countermark_bytes *out);
 
 // Writes the policy's settings as one line of text to `*out` (free with `countermark_bytes_free`), e.g.
-// `hmac_header timeout=5s seen_signatures=off`. Thread-safe.
+// `hmac_header max_age=5s nonce_store=off`. Thread-safe.
 countermark_result countermark_hmac_header_policy_describe(const countermark_hmac_header_policy *policy,
                                                            countermark_bytes *out);
 
 // Writes the policy's settings as one line of text to `*out` (free with `countermark_bytes_free`), e.g.
-// `jwt tolerance=20s nonce_store=on`. Thread-safe.
+// `jwt clock_skew=20s nonce_store=on`. Thread-safe.
 countermark_result countermark_jwt_policy_describe(const countermark_jwt_policy *policy,
                                                    countermark_bytes *out);
 
 // Writes the policy's settings as one line of text to `*out` (free with `countermark_bytes_free`), e.g.
-// `rfc9421 max_skew=5s max_age=300s require_created=on require_keyid=on ...`. Thread-safe.
+// `rfc9421 clock_skew=5s max_age=300s require_created=on require_key_id=on ...`. Thread-safe.
 countermark_result countermark_message_policy_describe(const countermark_message_policy *policy,
                                                        countermark_bytes *out);
 

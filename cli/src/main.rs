@@ -23,9 +23,10 @@ use countermark::http::message_signatures::{
 };
 use countermark::http::Request;
 use countermark::jwt::{Token, UnverifiedJwt};
+use countermark::signed::{Expiry, Extra, Quoter, UrlSigner, ValidUntil, ValueDumper};
 use countermark::{
-    Algorithm, Clock, Expiry, Explanation, Extra, FixedClock, HmacKey, Quoter, Secret, SigningKey,
-    SystemClock, Tokens, UrlSigner, ValidUntil, ValueDumper, VerifyingKey,
+    Algorithm, Clock, Explanation, FixedClock, HmacKey, Secret, SigningKey, SystemClock, Tokens,
+    VerifyingKey,
 };
 use zeroize::Zeroizing;
 
@@ -285,7 +286,7 @@ struct UrlSignArgs {
     #[command(flatten)]
     helpers: SkaHelpers,
     /// Seconds the URL stays valid.
-    #[arg(long, default_value_t = UrlSigner::DEFAULT_LIFETIME, conflicts_with = "valid_until")]
+    #[arg(long, default_value_t = countermark::signed::DEFAULT_LIFETIME.as_secs(), conflicts_with = "valid_until")]
     lifetime: u64,
     /// Exact expiry (Unix seconds, signed as written, e.g. 1700000600.0).
     #[arg(long, value_name = "UNIX_SECONDS")]
@@ -543,7 +544,7 @@ fn token_verify(args: &TokenVerifyArgs) -> Result<(), CliError> {
         &args.token
     };
     let verified = tokens
-        .verify(token, args.max_age)
+        .verify(token, args.max_age.map(std::time::Duration::from_secs))
         .map_err(|e| CliError::Refused(format!("token rejected: {e}")))?;
     if args.json {
         print_lines([serde_json::Value::from(verified.into_fields()).to_string()])
@@ -575,7 +576,7 @@ fn url_sign(args: &UrlSignArgs) -> Result<(), CliError> {
     }
     let expiry = match &args.valid_until {
         Some(v) => Expiry::At(ValidUntil::Text(v.clone())),
-        None => Expiry::Lifetime(args.lifetime),
+        None => Expiry::Lifetime(std::time::Duration::from_secs(args.lifetime)),
     };
     let signed = signer
         .sign_url(&args.url, &args.user, expiry, &extra)
@@ -680,12 +681,12 @@ fn request_sign(args: &RequestSignArgs) -> Result<(), CliError> {
         Scheme::Rfc9421 => {
             let key_id = required(&args.key_id, "--key-id", "rfc9421")?;
             let key = signing_secret()?.message_signature_key();
-            let signer = MessageSigner::hmac(&key)
+            let signer = MessageSigner::hmac(key.clone())
                 .and_then(|signer| signer.with_label("sig1"))
-                .and_then(|signer| signer.with_keyid(key_id))
+                .and_then(|signer| signer.with_key_id(key_id))
                 .map_err(|e| CliError::config("--key-id", e))?
                 .with_random_nonces();
-            let signed = sign_with_default_coverage(signer, &request)
+            let signed = sign_with_default_coverage(&signer, &request)
                 .map_err(|e| CliError::failed("cannot sign the request", e))?;
             signed
                 .header_lines()
@@ -841,9 +842,11 @@ fn explain(
             .ok_or_else(none)?
             .explain(Some(key), &fost::Policy::new(clock)),
         (ExplainScheme::Rfc9421, key) => {
-            let parsed = UnverifiedMessageSignature::parse(request, None)?;
+            let parsed = UnverifiedMessageSignature::parse(request, None)?.ok_or_else(none)?;
             let key = match key {
-                ExplainKey::Public(public) => rfc9421_public_key(public, parsed.claimed_alg())?,
+                ExplainKey::Public(public) => {
+                    rfc9421_public_key(public, parsed.claimed_algorithm())?
+                }
                 ExplainKey::Rfc9421Hmac(key) => key.clone(),
                 _ => return Err(none()),
             };

@@ -947,13 +947,13 @@ fn verify_signed_request(
     match scheme {
         "hmac" => {
             let unverified = hmac_header::parse(&request)?.expect("an HMAC header");
-            assert_eq!(unverified.claimed_api_key(), "client-1");
+            assert_eq!(unverified.claimed_key_id(), "client-1");
             let secret = hmac_header::ApiSecret::from_base64(secret_b64)?;
             unverified.verify(&secret, &hmac_header::Policy::default())?;
         }
         "fost" => {
             let unverified = fost::parse(&request)?.expect("a FOST header");
-            assert_eq!(unverified.claimed_key(), "client-1");
+            assert_eq!(unverified.claimed_key_id(), "client-1");
             let key = fost::hmac_key(&Secret::new(secret_b64.as_bytes())?);
             let verified = unverified.verify(&key, &fost::Policy::default())?;
             let signed: Vec<&str> = verified
@@ -982,11 +982,12 @@ fn verify_signed_request(
             let policy = MessagePolicy::new()
                 .with_label("sig1")
                 .with_required_components(components)
-                .require_keyid(true)
+                .require_key_id(true)
                 .require_nonce(true)
                 .check_content_digest(body.is_some());
-            let unverified = UnverifiedMessageSignature::parse_for(&request, &policy)?;
-            assert_eq!(unverified.claimed_keyid(), Some("client-1"));
+            let unverified = UnverifiedMessageSignature::parse_for(&request, &policy)?
+                .expect("the request carries an RFC 9421 signature");
+            assert_eq!(unverified.claimed_key_id(), Some("client-1"));
             let verified = unverified.verify(&MessageVerifyingKey::hmac(key)?, &policy)?;
             assert_eq!(verified.covered_components().len(), required.len());
             assert_eq!(verified.body_checked(), body.is_some());
@@ -1702,8 +1703,8 @@ fn request_explain_rfc9421_with_a_public_key() {
     let dir = TempDir::new("explain-asym");
     let private = countermark::SigningKey::from_pem(TEST_ED25519_PEM).unwrap();
     let request = countermark::http::Request::new("GET", "https://api.example.com/me").unwrap();
-    let signed = MessageSigner::asymmetric(&private, HttpSignatureAlgorithm::Ed25519)
-        .and_then(|s| s.with_keyid("alice-ed"))
+    let signed = MessageSigner::asymmetric(private.clone(), HttpSignatureAlgorithm::Ed25519)
+        .and_then(|s| s.with_key_id("alice-ed"))
         .and_then(|s| {
             s.with_components(
                 ["@method", "@authority", "@path"]

@@ -83,21 +83,6 @@ impl Algorithm {
         }
     }
 
-    /// Whether this is an HMAC (symmetric) algorithm.
-    pub const fn is_hmac(self) -> bool {
-        matches!(
-            self,
-            Algorithm::HmacMd5
-                | Algorithm::HmacSha1
-                | Algorithm::HmacSha224
-                | Algorithm::HmacSha256
-                | Algorithm::HmacSha384
-                | Algorithm::HmacSha512
-                | Algorithm::HmacBlake2s
-                | Algorithm::HmacBlake2b
-        )
-    }
-
     /// Whether the algorithm exists only for compatibility with a legacy wire format.
     pub const fn is_legacy(self) -> bool {
         matches!(self, Algorithm::HmacMd5 | Algorithm::HmacSha1)
@@ -138,34 +123,70 @@ impl fmt::Display for Algorithm {
     }
 }
 
+impl Algorithm {
+    /// The algorithm whose underlying hash Python's `hashlib` names `name` (`md5`, `sha1`, `sha224`, `sha256`,
+    /// `sha384`, `sha512`, `blake2s`, `blake2b`; exact, lower case).
+    ///
+    /// Only for the compatibility layers that honour a reference library's own argument (handshake's
+    /// `hashfunc=hashlib.sha256`, ska's `HMACSHA256Signature`); every other API takes the one spelling,
+    /// [`Algorithm::name`], through [`FromStr`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnsupportedAlgorithm`] for any other name.
+    pub fn from_hash_name(name: &str) -> Result<Self> {
+        Self::HMAC
+            .into_iter()
+            .find(|a| a.hash_name() == name)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UnsupportedAlgorithm,
+                    format!(
+                        "unknown hash {:?}; expected one of md5 (legacy), sha1, sha224, sha256, sha384, sha512, \
+                         blake2s, blake2b",
+                        crate::encoding::clip(name, 40)
+                    ),
+                )
+            })
+    }
+}
+
+/// The accepted spellings of [`Algorithm`], for error messages.
+const ALGORITHM_NAMES: &str =
+    "hmac-md5 (legacy), hmac-sha1 (legacy), hmac-sha224, hmac-sha256, hmac-sha384, \
+                               hmac-sha512, hmac-blake2s, hmac-blake2b";
+
 impl FromStr for Algorithm {
     type Err = Error;
 
-    /// Parses a name case-insensitively. Accepted: the canonical name (`hmac-sha256`), the hash name alone
-    /// (`sha256`, as handshake's `hashfunc` and the CLI's `--alg` say it), and `sha-256` spellings.
+    /// Parses the one spelling, [`Algorithm::name`], exactly (`hmac-sha256`).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] for another spelling of a known algorithm (`sha256`, `HMAC-SHA256`,
+    /// `hmac-sha-256`), naming the accepted one; [`ErrorKind::UnsupportedAlgorithm`] for an unknown algorithm,
+    /// naming every accepted spelling.
     fn from_str(s: &str) -> Result<Self> {
+        if let Some(alg) = Self::HMAC.into_iter().find(|a| a.name() == s) {
+            return Ok(alg);
+        }
         let lower = s.trim().to_ascii_lowercase();
         let bare = lower.strip_prefix("hmac-").unwrap_or(&lower);
-        let alg = match bare.replace("sha-", "sha").as_str() {
-            "md5" => Algorithm::HmacMd5,
-            "sha1" => Algorithm::HmacSha1,
-            "sha224" => Algorithm::HmacSha224,
-            "sha256" => Algorithm::HmacSha256,
-            "sha384" => Algorithm::HmacSha384,
-            "sha512" => Algorithm::HmacSha512,
-            "blake2s" | "blake2s256" | "blake2s-256" => Algorithm::HmacBlake2s,
-            "blake2b" | "blake2b512" | "blake2b-512" => Algorithm::HmacBlake2b,
-            _ => {
-                return Err(Error::new(
-                    ErrorKind::UnsupportedAlgorithm,
-                    format!(
-                        "unknown algorithm {:?}; expected one of md5 (legacy), sha1, sha224, sha256, sha384, sha512, blake2s, blake2b",
-                        crate::encoding::clip(s, 40)
-                    ),
-                ))
-            }
+        let bare = bare.replace("sha-", "sha");
+        let bare = match bare.as_str() {
+            "blake2s256" | "blake2s-256" => "blake2s",
+            "blake2b512" | "blake2b-512" => "blake2b",
+            other => other,
         };
-        Ok(alg)
+        let shown = crate::encoding::clip(s, 40);
+        match Self::HMAC.into_iter().find(|a| a.hash_name() == bare) {
+            Some(alg) => Err(Error::invalid_value(format!(
+                "algorithm {shown:?} is spelled {:?}",
+                alg.name()
+            ))),
+            None => Err(Error::new(
+                ErrorKind::UnsupportedAlgorithm,
+                format!("unknown algorithm {shown:?}; expected one of {ALGORITHM_NAMES}"),
+            )),
+        }
     }
 }
 
@@ -177,14 +198,39 @@ mod tests {
     fn names_round_trip() {
         for alg in Algorithm::HMAC {
             assert_eq!(alg.name().parse::<Algorithm>().unwrap(), alg);
-            assert_eq!(alg.hash_name().parse::<Algorithm>().unwrap(), alg);
+            assert_eq!(Algorithm::from_hash_name(alg.hash_name()).unwrap(), alg);
             assert_eq!(alg.to_string(), alg.name());
-            assert!(alg.is_hmac());
         }
+    }
+
+    /// One spelling: every other spelling of a known algorithm is refused, naming the accepted one.
+    #[test]
+    fn other_spellings_are_refused_naming_the_one_spelling() {
+        for (other, alg) in [
+            ("sha256", Algorithm::HmacSha256),
+            ("HMAC-SHA256", Algorithm::HmacSha256),
+            ("hmac-sha-512", Algorithm::HmacSha512),
+            ("HMAC-SHA-512", Algorithm::HmacSha512),
+            (" hmac-sha1", Algorithm::HmacSha1),
+            ("blake2b512", Algorithm::HmacBlake2b),
+            ("md5", Algorithm::HmacMd5),
+        ] {
+            let err = other.parse::<Algorithm>().unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidValue, "{other}");
+            assert!(err.message().contains(alg.name()), "{other}: {err}");
+        }
+        // The hashlib names are accepted only through the compat constructor, and exactly.
         assert_eq!(
-            "HMAC-SHA-512".parse::<Algorithm>().unwrap(),
-            Algorithm::HmacSha512
+            Algorithm::from_hash_name("sha256").unwrap(),
+            Algorithm::HmacSha256
         );
+        for bad in ["hmac-sha256", "SHA256", "sha-256", "md4"] {
+            assert_eq!(
+                Algorithm::from_hash_name(bad).unwrap_err().kind(),
+                ErrorKind::UnsupportedAlgorithm,
+                "{bad}"
+            );
+        }
     }
 
     #[test]
@@ -330,19 +376,54 @@ impl fmt::Display for SignatureAlgorithm {
 impl FromStr for SignatureAlgorithm {
     type Err = Error;
 
-    /// Parses an RFC 9421 name (`ed25519`, `rsa-pss-sha512`, …) exactly.
+    /// Parses the one spelling, [`SignatureAlgorithm::name`] (the RFC 9421 name: `ed25519`, `rsa-pss-sha512`, …),
+    /// exactly.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] for another spelling of a known algorithm (`ED25519`, the
+    /// JWS name `EdDSA`), [`ErrorKind::UnsupportedAlgorithm`] for an unknown one.
     fn from_str(s: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.name() == s)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::UnsupportedAlgorithm,
-                    format!(
-                        "unknown signature algorithm {:?}",
-                        crate::encoding::clip(s, 40)
-                    ),
-                )
-            })
+        parse_name(
+            s,
+            "signature algorithm",
+            &Self::ALL,
+            |a| a.name(),
+            |a| a.jws_name(),
+        )
     }
+}
+
+/// Parses `s` as exactly one of `all`'s names (`name`). Another spelling of one of them (case aside, or its
+/// `alias`, such as a JWS name) is [`ErrorKind::InvalidValue`] naming the one spelling; anything else is
+/// [`ErrorKind::UnsupportedAlgorithm`] naming every accepted spelling. Shared by the algorithm enums' `FromStr`.
+pub(crate) fn parse_name<T: Copy>(
+    s: &str,
+    what: &str,
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+    alias: impl Fn(T) -> &'static str,
+) -> Result<T> {
+    if let Some(found) = all.iter().copied().find(|a| name(*a) == s) {
+        return Ok(found);
+    }
+    let shown = crate::encoding::clip(s, 40);
+    let trimmed = s.trim();
+    if let Some(found) = all
+        .iter()
+        .copied()
+        .find(|a| name(*a).eq_ignore_ascii_case(trimmed) || alias(*a).eq_ignore_ascii_case(trimmed))
+    {
+        return Err(Error::invalid_value(format!(
+            "{what} {shown:?} is spelled {:?}",
+            name(found)
+        )));
+    }
+    let names: Vec<&str> = all.iter().map(|a| name(*a)).collect();
+    Err(Error::new(
+        ErrorKind::UnsupportedAlgorithm,
+        format!(
+            "unknown {what} {shown:?}; expected one of {}",
+            names.join(", ")
+        ),
+    ))
 }

@@ -210,6 +210,50 @@ pub(crate) fn py_int(s: &str) -> Option<i64> {
     Some(value)
 }
 
+/// Appends one UTF-16 code unit as Python's `json.dumps` (default `ensure_ascii=True`) writes it inside a string:
+/// `"` and `\` escaped, `\b \f \n \r \t` as short escapes, printable ASCII (`0x20..=0x7e`) as is, every other
+/// unit (a surrogate half included) as `\uXXXX` in lower-case hex.
+fn push_py_json_unit(out: &mut String, u: u16) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match u {
+        0x22 => out.push_str("\\\""),
+        0x5c => out.push_str("\\\\"),
+        0x08 => out.push_str("\\b"),
+        0x0c => out.push_str("\\f"),
+        0x0a => out.push_str("\\n"),
+        0x0d => out.push_str("\\r"),
+        0x09 => out.push_str("\\t"),
+        0x20..=0x7e => out.push(char::from(u as u8)),
+        _ => {
+            out.push_str("\\u");
+            for shift in [12, 8, 4, 0] {
+                out.push(char::from(HEX[usize::from((u >> shift) & 15)]));
+            }
+        }
+    }
+}
+
+/// Appends `s` as a JSON string exactly as Python's `json.dumps(s)` writes it (see [`push_py_json_unit`];
+/// characters beyond the Basic Multilingual Plane become a UTF-16 surrogate pair). The one JSON string writer of
+/// the crate: JWT claims, ska's extra data and the HMAC header scheme's canonical body all use it.
+pub(crate) fn push_py_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for u in s.encode_utf16() {
+        push_py_json_unit(out, u);
+    }
+    out.push('"');
+}
+
+/// As [`push_py_json_str`], for text already held as UTF-16 code units (which may hold lone surrogates, as a
+/// Python `str` may).
+pub(crate) fn push_py_json_units(out: &mut String, units: &[u16]) {
+    out.push('"');
+    for &u in units {
+        push_py_json_unit(out, u);
+    }
+    out.push('"');
+}
+
 /// Python's `repr(float)` / `str(float)`: the shortest text that reads back to the same float, in fixed notation
 /// with at least one decimal (`1378045287.0`, `0.5`) while the decimal exponent is in -4..16, otherwise in
 /// exponent notation (`1e+16`, `1.5e-05`); `inf`, `-inf`, `nan`. Ties between two shortest candidates go to the

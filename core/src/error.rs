@@ -118,6 +118,14 @@ impl Error {
     pub(crate) fn invalid_value(message: impl Into<Cow<'static, str>>) -> Self {
         Error::new(ErrorKind::InvalidValue, message)
     }
+
+    /// [`ErrorKind::TooLarge`]: "`what` is over the limit of `limit`".
+    pub(crate) fn too_large(what: &str, limit: usize) -> Self {
+        Error::new(
+            ErrorKind::TooLarge,
+            format!("{what} is over the limit of {limit}"),
+        )
+    }
 }
 
 impl fmt::Debug for Error {

@@ -367,8 +367,8 @@ impl UnverifiedFost<'_> {
         let time = TimeWindow::of(&result, &[ErrorKind::BadSignature]);
         let mut e = Explanation::new("fost", result, time);
         e.algorithm = Some(crate::Algorithm::HmacSha1.name().to_string());
-        e.key_id = Some(self.claimed_key().to_string());
-        e.created = Some(self.claimed_signed_at().secs());
+        e.key_id = Some(self.claimed_key_id().to_string());
+        e.created = Some(self.claimed_created().secs());
         e.components = self
             .claimed_signed_headers()
             .iter()
@@ -390,7 +390,7 @@ impl UnverifiedFostUrl {
         let time = TimeWindow::of(&result, &[ErrorKind::BadSignature]);
         let mut e = Explanation::new("fost-url", result, time);
         e.algorithm = Some(crate::Algorithm::HmacSha1.name().to_string());
-        e.key_id = Some(self.claimed_key().to_string());
+        e.key_id = Some(self.claimed_key_id().to_string());
         e.expires = self.claimed_expires();
         e.components = ["host", "path", "query", "_e"].map(String::from).to_vec();
         let received = self.claimed_signature().to_string();
@@ -408,7 +408,7 @@ fn without_replay_fost(policy: &fost::Policy) -> fost::Policy {
     // A store of its own, dropped afterwards: the caller's store is neither read nor written.
     policy
         .clone()
-        .with_seen_signatures(Arc::new(MemoryNonceStore::new(16)))
+        .with_nonce_store(Arc::new(MemoryNonceStore::new(16)))
 }
 
 impl UnverifiedHmacHeader<'_> {
@@ -417,7 +417,7 @@ impl UnverifiedHmacHeader<'_> {
     pub fn explain(&self, secret: Option<&ApiSecret>, policy: &hmac_header::Policy) -> Explanation {
         let replay_free = policy
             .clone()
-            .with_seen_signatures(Arc::new(MemoryNonceStore::new(16)));
+            .with_nonce_store(Arc::new(MemoryNonceStore::new(16)));
         let result = match secret {
             Some(secret) => self.verify(secret, &replay_free).map(drop),
             None => Err(unknown_key("API secret")),
@@ -426,8 +426,8 @@ impl UnverifiedHmacHeader<'_> {
         let time = TimeWindow::of(&result, &[ErrorKind::BadSignature, ErrorKind::Malformed]);
         let mut e = Explanation::new("hmac", result, time);
         e.algorithm = Some(self.claimed_algorithm().name().to_string());
-        e.key_id = Some(self.claimed_api_key().to_string());
-        e.created = Some(self.claimed_signed_at().secs());
+        e.key_id = Some(self.claimed_key_id().to_string());
+        e.created = Some(self.claimed_created().secs());
         e.components = ["body", "timestamp"].map(String::from).to_vec();
         let document = self.expected_string_to_sign().ok();
         let key = secret.and_then(|s| s.key_ref(self.claimed_algorithm()).ok());
@@ -460,8 +460,8 @@ impl UnverifiedMessageSignature<'_> {
         let mut e = Explanation::new("rfc9421", result, time);
         e.algorithm = key
             .map(|k| k.algorithm().name().to_string())
-            .or_else(|| self.claimed_alg().map(str::to_string));
-        e.key_id = self.claimed_keyid().map(str::to_string);
+            .or_else(|| self.claimed_algorithm().map(str::to_string));
+        e.key_id = self.claimed_key_id().map(str::to_string);
         e.created = self.claimed_created();
         e.expires = self.claimed_expires();
         e.components = self
@@ -502,8 +502,8 @@ impl UnverifiedJwt {
         };
         let time = TimeWindow::of(&result, &[ErrorKind::BadSignature]);
         let mut e = Explanation::new("jwt", result, time);
-        e.algorithm = Some(self.claimed_alg().name().to_string());
-        e.key_id = self.claimed_kid().map(str::to_string);
+        e.algorithm = Some(self.claimed_algorithm().name().to_string());
+        e.key_id = self.claimed_key_id().map(str::to_string);
         // The claimed time is a float: whole seconds, as everywhere else.
         e.created = Some(self.claimed_time().floor() as i64);
         e.components = ["header", "payload"].map(String::from).to_vec();
@@ -511,10 +511,10 @@ impl UnverifiedJwt {
         e.received_signature = B64URL.encode(self.claimed_signature());
         if let Some(key) = key {
             e.signature_matches = Some(
-                key.allows(self.claimed_alg())
+                key.allows(self.claimed_algorithm())
                     && key
                         .verify(
-                            self.claimed_alg(),
+                            self.claimed_algorithm(),
                             self.signing_input().as_bytes(),
                             self.claimed_signature(),
                         )

@@ -18,6 +18,7 @@
 //!
 //! ```
 //! use std::sync::Arc;
+//! use std::time::Duration;
 //! use countermark::{Algorithm, ErrorKind, FixedClock, HmacKey, Secret, Tokens};
 //!
 //! // Build the key once; it keeps its keyed hash state for every message.
@@ -25,10 +26,10 @@
 //! let tokens = Tokens::new(key).with_clock(Arc::new(FixedClock::at_secs(1_700_000_000)));
 //!
 //! let token = tokens.create(&["user", "42"])?;
-//! assert_eq!(tokens.verify(&token, Some(300))?.fields(), ["user", "42"]);
+//! assert_eq!(tokens.verify(&token, Some(Duration::from_secs(300)))?.fields(), ["user", "42"]);
 //!
 //! let late = tokens.clone().with_clock(Arc::new(FixedClock::at_secs(1_700_000_301)));
-//! assert_eq!(late.verify(&token, Some(300)).unwrap_err().kind(), ErrorKind::Expired);
+//! assert_eq!(late.verify(&token, Some(Duration::from_secs(300))).unwrap_err().kind(), ErrorKind::Expired);
 //! # Ok::<(), countermark::Error>(())
 //! ```
 //!
@@ -109,10 +110,6 @@ pub use jwt::{UnverifiedJwt, VerifiedJwt};
 pub use key::{HmacKey, KeyId, KeyRing, Secret, SigningKey, Tag, VerifyingKey};
 pub use random::{FixedRandom, OsRandom, RandomSource};
 pub use replay::{MemoryNonceStore, NonceStore};
-pub use signed::{
-    Expiry, Extra, Failure, ParamNames, Quoter, Rejection, Signature, SignedData, UrlSigner,
-    ValidUntil, Value, ValueDumper,
-};
 pub use token::{TokenFields, Tokens, UnverifiedToken, VerifiedToken, MAX_TOKEN_LEN};
 
 /// The version of this crate (the workspace version).

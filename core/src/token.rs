@@ -10,17 +10,18 @@
 //!
 //! ```
 //! use std::sync::Arc;
+//! use std::time::Duration;
 //! use countermark::{Algorithm, FixedClock, HmacKey, Secret, Tokens};
 //!
 //! let key = HmacKey::new(Algorithm::HmacSha256, &Secret::new(*b"0123456789abcdef")?);
 //! let tokens = Tokens::new(key).with_clock(Arc::new(FixedClock::at_secs(1_700_000_000)));
 //! let token = tokens.create(&["user", "42"])?;
-//! let verified = tokens.verify(&token, Some(300))?;
+//! let verified = tokens.verify(&token, Some(Duration::from_secs(300)))?;
 //! assert_eq!(verified.fields(), ["user", "42"]);
 //!
 //! // Any change is caught:
 //! let tampered = token.replacen("user", "usr", 1);
-//! assert_eq!(tokens.verify(&tampered, Some(300)).unwrap_err().kind(), countermark::ErrorKind::BadSignature);
+//! assert_eq!(tokens.verify(&tampered, Some(Duration::from_secs(300))).unwrap_err().kind(), countermark::ErrorKind::BadSignature);
 //! # Ok::<(), countermark::Error>(())
 //! ```
 //!
@@ -29,7 +30,7 @@
 //!   ([`ErrorKind::TooLarge`]), and `create` refuses to make one (handshake itself only limits the part before the
 //!   signature, so it can create tokens of up to 2048 + 65 characters that it then refuses to verify; countermark
 //!   refuses at creation instead).
-//! * `verify(token, Some(w))` accepts timestamps in `[now - w, now + w]` (inclusive, whole seconds): older is
+//! * `verify(token, Some(max_age))` accepts timestamps in `[now - max_age, now + max_age]` (inclusive, whole seconds): older is
 //!   [`ErrorKind::Expired`], newer is [`ErrorKind::NotYetValid`]. `None` disables the check (handshake's
 //!   `time_range=0`): such tokens never expire, so prefer a window.
 //! * The time check runs before the signature check, as in handshake; both errors are final.
@@ -42,6 +43,7 @@
 //! * The signature must be lower-case hex of the right length; anything else is [`ErrorKind::BadSignature`].
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::clock::{Clock, SystemClock};
 use crate::encoding::{decode_hex_lower, py_int};
@@ -166,16 +168,20 @@ impl Tokens {
 
     /// Verifies `token` and returns its fields.
     ///
-    /// `window`: `Some(w)` accepts creation times within `w` seconds of now, either side (inclusive); `None` skips
-    /// the time check (the token never expires).
+    /// `max_age`: `Some(age)` accepts creation times within `age` of now, either side (inclusive, whole seconds: a
+    /// fraction is dropped); `None` skips the time check (the token never expires).
     ///
     /// The result borrows the fields from `token`: verification allocates nothing.
     ///
     /// # Errors
     /// [`ErrorKind::TooLarge`], [`ErrorKind::Malformed`], [`ErrorKind::Expired`], [`ErrorKind::NotYetValid`],
     /// [`ErrorKind::BadSignature`].
-    pub fn verify<'a>(&self, token: &'a str, window: Option<u64>) -> Result<VerifiedToken<'a>> {
-        UnverifiedToken::parse(token)?.verify(&self.keys, window, self.clock.as_ref())
+    pub fn verify<'a>(
+        &self,
+        token: &'a str,
+        max_age: Option<Duration>,
+    ) -> Result<VerifiedToken<'a>> {
+        UnverifiedToken::parse(token)?.verify(&self.keys, max_age, self.clock.as_ref())
     }
 }
 
@@ -291,18 +297,18 @@ impl<'a> UnverifiedToken<'a> {
     pub fn verify(
         &self,
         keys: &KeyRing,
-        window: Option<u64>,
+        max_age: Option<Duration>,
         clock: &dyn Clock,
     ) -> Result<VerifiedToken<'a>> {
-        if let Some(w) = window {
+        if let Some(age) = max_age {
             let now = i128::from(clock.now().secs());
             let ts = i128::from(self.timestamp);
-            let w = i128::from(w);
+            let w = i128::from(age.as_secs());
             if ts < now - w {
                 return Err(Error::new(
                     ErrorKind::Expired,
                     format!(
-                        "token expired: created {} s ago, the window is {w} s",
+                        "token expired: created {} s ago, the maximum age is {w} s",
                         now - ts
                     ),
                 ));
@@ -311,7 +317,7 @@ impl<'a> UnverifiedToken<'a> {
                 return Err(Error::new(
                     ErrorKind::NotYetValid,
                     format!(
-                        "token not yet valid: created {} s in the future, the window is {w} s",
+                        "token not yet valid: created {} s in the future, the maximum age is {w} s",
                         ts - now
                     ),
                 ));
@@ -457,7 +463,11 @@ mod tests {
         let t = tokens(1_700_000_000);
         let token = t.create::<&str>(&[]).unwrap();
         assert!(token.starts_with(":1700000000:"));
-        assert!(t.verify(&token, Some(0)).unwrap().fields().is_empty());
+        assert!(t
+            .verify(&token, Some(Duration::from_secs(0)))
+            .unwrap()
+            .fields()
+            .is_empty());
     }
 
     #[test]
@@ -494,20 +504,30 @@ mod tests {
     #[test]
     fn window_edges() {
         let token = tokens(1000).create(&["x"]).unwrap();
-        assert!(tokens(1300).verify(&token, Some(300)).is_ok());
-        assert!(tokens(700).verify(&token, Some(300)).is_ok());
+        assert!(tokens(1300)
+            .verify(&token, Some(Duration::from_secs(300)))
+            .is_ok());
+        assert!(tokens(700)
+            .verify(&token, Some(Duration::from_secs(300)))
+            .is_ok());
         assert_eq!(
-            tokens(1301).verify(&token, Some(300)).unwrap_err().kind(),
+            tokens(1301)
+                .verify(&token, Some(Duration::from_secs(300)))
+                .unwrap_err()
+                .kind(),
             ErrorKind::Expired
         );
         assert_eq!(
-            tokens(699).verify(&token, Some(300)).unwrap_err().kind(),
+            tokens(699)
+                .verify(&token, Some(Duration::from_secs(300)))
+                .unwrap_err()
+                .kind(),
             ErrorKind::NotYetValid
         );
         assert!(tokens(i64::MAX).verify(&token, None).is_ok());
         assert_eq!(
             tokens(i64::MAX)
-                .verify(&token, Some(u64::MAX))
+                .verify(&token, Some(Duration::MAX))
                 .map(|v| v.timestamp()),
             Ok(1000)
         );
@@ -566,7 +586,7 @@ mod tests {
         let t = tokens(1_700_000_000);
         let token = t.create(&["a", "b"]).unwrap();
         let padded = token.replacen(":1700000000:", ": +1_700_000_000 :", 1);
-        let v = t.verify(&padded, Some(0)).unwrap();
+        let v = t.verify(&padded, Some(Duration::from_secs(0))).unwrap();
         assert_eq!(v.fields(), ["a", "b"]);
         assert_eq!(v.iter_fields().collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(v.joined_fields(), "a:b");
@@ -592,7 +612,7 @@ mod tests {
             "\u{0}:1:2:3",
             "é:é:é:é",
         ] {
-            assert!(t.verify(s, Some(10)).is_err(), "{s:?}");
+            assert!(t.verify(s, Some(Duration::from_secs(10))).is_err(), "{s:?}");
         }
         let huge = "a".repeat(10_000);
         assert_eq!(

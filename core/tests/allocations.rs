@@ -5,13 +5,15 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::Arc;
+use std::time::Duration;
 
 use countermark::http::{fost, hmac_header};
 use countermark::jwt::{Policy as JwtPolicy, Token};
+use countermark::signed::{Expiry, Extra, UrlSigner};
 use countermark::{
-    Algorithm, ApiSecret, Expiry, Extra, FixedClock, HmacHeaderSigner, HmacKey, MessagePolicy,
-    MessageSigner, MessageVerifyingKey, NonceStore, Request, Secret, SigningKey, Tokens, UnixTime,
-    UnverifiedJwt, UnverifiedMessageSignature, UrlSigner, VerifyingKey,
+    Algorithm, ApiSecret, FixedClock, HmacHeaderSigner, HmacKey, MessagePolicy, MessageSigner,
+    MessageVerifyingKey, NonceStore, Request, Secret, SigningKey, Tokens, UnixTime, UnverifiedJwt,
+    UnverifiedMessageSignature, VerifyingKey,
 };
 
 struct Counting;
@@ -54,7 +56,7 @@ fn key(alg: Algorithm) -> HmacKey {
         alg,
         &Secret::new(b"allocation-count secret 32 bytes".to_vec()).unwrap(),
     )
-    .with_kid(countermark::KeyId::new("k1").unwrap())
+    .with_key_id(countermark::KeyId::new("k1").unwrap())
 }
 
 struct AcceptAll;
@@ -80,7 +82,11 @@ fn verify_paths() {
     let token = tokens.create(&["alice", "42"]).unwrap();
     report(
         "token verify",
-        allocations(|| tokens.verify(&token, Some(60)).unwrap()),
+        allocations(|| {
+            tokens
+                .verify(&token, Some(Duration::from_secs(60)))
+                .unwrap()
+        }),
         0,
     );
 
@@ -91,7 +97,7 @@ fn verify_paths() {
         .sign_url(
             "https://example.com/api/",
             "user",
-            Expiry::Lifetime(600),
+            Expiry::Lifetime(Duration::from_secs(600)),
             &extra,
         )
         .unwrap();
@@ -172,7 +178,7 @@ fn verify_paths() {
         .with_header("Content-Digest", &digest)
         .unwrap()
         .with_body(body);
-    let sig = MessageSigner::hmac(&k)
+    let sig = MessageSigner::hmac(k.clone())
         .unwrap()
         .with_components(
             ["@method", "@authority", "@path", "content-digest"]
@@ -198,6 +204,7 @@ fn verify_paths() {
         allocations(|| {
             UnverifiedMessageSignature::parse_for(&mreq2, &mpolicy)
                 .unwrap()
+                .expect("signature headers")
                 .verify(&mkey, &mpolicy)
                 .unwrap()
         }),

@@ -5,6 +5,7 @@ mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
+use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -12,11 +13,11 @@ use common::{s, vectors_dir};
 use countermark::http::message_signatures::Component;
 use countermark::http::{fost, hmac_header, Request, MAX_HEADERS, MAX_HEADER_LEN, MAX_TARGET_LEN};
 use countermark::jwt::{self, Policy as JwtPolicy, Token};
+use countermark::signed::{Expiry, Extra, UrlSigner};
 use countermark::{
-    Algorithm, ApiSecret, ErrorKind, Expiry, Extra, FixedClock, HmacHeaderSigner, HmacKey,
-    HttpSignatureAlgorithm, MemoryNonceStore, MessagePolicy, MessageSigner, MessageVerifyingKey,
-    Secret, SigningKey, Tokens, UnverifiedJwt, UnverifiedMessageSignature, UrlSigner, VerifyingKey,
-    MAX_TOKEN_LEN,
+    Algorithm, ApiSecret, ErrorKind, FixedClock, HmacHeaderSigner, HmacKey, HttpSignatureAlgorithm,
+    MemoryNonceStore, MessagePolicy, MessageSigner, MessageVerifyingKey, Secret, SigningKey,
+    Tokens, UnverifiedJwt, UnverifiedMessageSignature, VerifyingKey, MAX_TOKEN_LEN,
 };
 use serde_json::Value as Json;
 
@@ -30,7 +31,7 @@ fn clock() -> Arc<FixedClock> {
 /// An HMAC key with a key id (RFC 9421 policies require `keyid` by default).
 fn hmac(alg: Algorithm) -> HmacKey {
     HmacKey::new(alg, &Secret::new(SECRET.to_vec()).unwrap())
-        .with_kid(countermark::KeyId::new("k1").unwrap())
+        .with_key_id(countermark::KeyId::new("k1").unwrap())
 }
 
 fn jwt_keys() -> Json {
@@ -138,7 +139,7 @@ fn alg_none_and_stripped_signatures_are_refused() {
     // RFC 9421: a Signature header whose value is emptied.
     let key = hmac(Algorithm::HmacSha256);
     let req = Request::new("GET", "https://example.com/a").unwrap();
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_components([Component::derived("@path").unwrap()])
         .unwrap()
@@ -155,6 +156,7 @@ fn alg_none_and_stripped_signatures_are_refused() {
             .with_header("Signature", signature)
             .unwrap();
         UnverifiedMessageSignature::parse_for(&r, &policy)
+            .map(|u| u.expect("signature headers"))
             .and_then(|u| u.verify(&vk, &policy))
             .map(|_| ())
             .map_err(|e| e.kind())
@@ -180,10 +182,10 @@ fn downgrade_to_a_client_chosen_weaker_algorithm_is_refused() {
     // RFC 9421: the message says alg="hmac-sha256" while the server's key for that keyid is Ed25519.
     let key = hmac(Algorithm::HmacSha256);
     let req = Request::new("POST", "https://example.com/pay").unwrap();
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_alg_param(true)
-        .with_keyid("k1")
+        .with_key_id("k1")
         .unwrap()
         .with_components([Component::derived("@method").unwrap()])
         .unwrap()
@@ -198,13 +200,14 @@ fn downgrade_to_a_client_chosen_weaker_algorithm_is_refused() {
     let (_, ed_pk, _) = key_pair("ed25519");
     let vk = MessageVerifyingKey::public(ed_pk, HttpSignatureAlgorithm::Ed25519).unwrap();
     let policy = MessagePolicy::new().with_clock(clock());
-    let got =
-        UnverifiedMessageSignature::parse_for(&req, &policy).and_then(|u| u.verify(&vk, &policy));
+    let got = UnverifiedMessageSignature::parse_for(&req, &policy)
+        .map(|u| u.expect("signature headers"))
+        .and_then(|u| u.verify(&vk, &policy));
     assert_eq!(got.unwrap_err().kind(), ErrorKind::UnsupportedAlgorithm);
     // Several signatures: the policy's label picks the one it trusts; a second, weaker one cannot stand in.
     let strong = hmac(Algorithm::HmacSha256);
     let req = Request::new("GET", "https://example.com/x").unwrap();
-    let weak = MessageSigner::hmac(&strong)
+    let weak = MessageSigner::hmac(strong.clone())
         .unwrap()
         .with_label("weak")
         .unwrap()
@@ -219,11 +222,13 @@ fn downgrade_to_a_client_chosen_weaker_algorithm_is_refused() {
     let weak_policy = MessagePolicy::new().with_clock(clock()).with_label("weak");
     let vk = MessageVerifyingKey::hmac(strong.clone()).unwrap();
     assert!(UnverifiedMessageSignature::parse_for(&req, &weak_policy)
+        .map(|u| u.expect("signature headers"))
         .and_then(|u| u.verify(&vk, &weak_policy))
         .is_ok());
     let policy = MessagePolicy::new().with_clock(clock()).with_label("main");
     assert_eq!(
         UnverifiedMessageSignature::parse_for(&req, &policy)
+            .map(|u| u.expect("signature headers"))
             .unwrap_err()
             .kind(),
         ErrorKind::Malformed,
@@ -314,8 +319,7 @@ fn replay_sequential_and_concurrent_is_refused() {
     for (n, v) in sig.headers() {
         signed = signed.with_header(n, v).unwrap();
     }
-    let policy =
-        fost::Policy::new(clock()).with_seen_signatures(Arc::new(MemoryNonceStore::default()));
+    let policy = fost::Policy::new(clock()).with_nonce_store(Arc::new(MemoryNonceStore::default()));
     let u = fost::parse(&signed).unwrap().unwrap();
     assert!(u.verify(&key, &policy).is_ok());
     assert_eq!(
@@ -346,7 +350,7 @@ fn unknown_key_and_bad_signature_are_both_refusals_without_detail() {
     assert_eq!(bad.kind(), ErrorKind::BadSignature);
     for e in [unknown, wrong_type, bad] {
         assert!(
-            !e.message().contains(u.claimed_kid().unwrap_or("\u{0}")),
+            !e.message().contains(u.claimed_key_id().unwrap_or("\u{0}")),
             "{e}"
         );
     }
@@ -359,7 +363,10 @@ fn clock_abuse_future_huge_negative_zoneless_and_wrong_types_are_refused() {
         .with_clock(Arc::new(FixedClock::at_secs(NOW + 3600)));
     let t = future.create(&["u"]).unwrap();
     assert_eq!(
-        tokens.verify(&t, Some(300)).unwrap_err().kind(),
+        tokens
+            .verify(&t, Some(Duration::from_secs(300)))
+            .unwrap_err()
+            .kind(),
         ErrorKind::NotYetValid
     );
     // Each timestamp validly signed (the HMAC of everything before the last `:`), so only the time or the parse
@@ -369,7 +376,9 @@ fn clock_abuse_future_huge_negative_zoneless_and_wrong_types_are_refused() {
         let msg = format!("u:{ts}:abc");
         format!("{msg}:{}", key.sign(msg.as_bytes()).to_hex())
     };
-    assert!(tokens.verify(&signed(&NOW.to_string()), Some(300)).is_ok());
+    assert!(tokens
+        .verify(&signed(&NOW.to_string()), Some(Duration::from_secs(300)))
+        .is_ok());
     for (ts, want) in [
         ("99999999999999999999999", ErrorKind::Malformed),
         ("-1700000000", ErrorKind::Expired),
@@ -378,7 +387,10 @@ fn clock_abuse_future_huge_negative_zoneless_and_wrong_types_are_refused() {
         ("", ErrorKind::Malformed),
     ] {
         assert_eq!(
-            tokens.verify(&signed(ts), Some(300)).unwrap_err().kind(),
+            tokens
+                .verify(&signed(ts), Some(Duration::from_secs(300)))
+                .unwrap_err()
+                .kind(),
             want,
             "{ts}"
         );
@@ -480,9 +492,9 @@ fn clock_abuse_future_huge_negative_zoneless_and_wrong_types_are_refused() {
     };
     assert_eq!(ska("1700000600"), Ok(()));
     for (valid_until, want) in [
-        ("nan", countermark::Failure::InvalidValidUntil),
-        ("inf", countermark::Failure::InvalidValidUntil),
-        ("1700000000", countermark::Failure::Expired),
+        ("nan", countermark::signed::Failure::InvalidValidUntil),
+        ("inf", countermark::signed::Failure::InvalidValidUntil),
+        ("1700000000", countermark::signed::Failure::Expired),
     ] {
         assert_eq!(ska(valid_until), Err(vec![want]), "{valid_until}");
     }
@@ -502,7 +514,12 @@ fn ambiguous_strings_to_sign_do_not_transfer_signatures() {
     let extra = Extra::from_pairs([("auth_user", "mallory")]).unwrap();
     assert_eq!(
         signer
-            .sign_url("https://e.com/", "alice", Expiry::Lifetime(60), &extra)
+            .sign_url(
+                "https://e.com/",
+                "alice",
+                Expiry::Lifetime(Duration::from_secs(60)),
+                &extra
+            )
             .unwrap_err()
             .kind(),
         ErrorKind::InvalidValue
@@ -510,13 +527,18 @@ fn ambiguous_strings_to_sign_do_not_transfer_signatures() {
     // ska: extra values are percent-encoded in the URL but signed decoded, so `&`/`=` inside values are inert.
     let extra = Extra::from_pairs([("q", "a&auth_user=root")]).unwrap();
     let url = signer
-        .sign_url("https://e.com/", "alice", Expiry::Lifetime(60), &extra)
+        .sign_url(
+            "https://e.com/",
+            "alice",
+            Expiry::Lifetime(Duration::from_secs(60)),
+            &extra,
+        )
         .unwrap();
     let data = signer.validate_url(&url).unwrap();
     assert_eq!(data.auth_user(), "alice");
     // RFC 9421: a signature over @path does not transfer to a path with dot segments or another port.
     let req = Request::new("GET", "https://example.com/a/b").unwrap();
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_components([
             Component::derived("@path").unwrap(),
@@ -540,8 +562,9 @@ fn ambiguous_strings_to_sign_do_not_transfer_signatures() {
             .unwrap()
             .with_header("Signature", sig.signature())
             .unwrap();
-        let got =
-            UnverifiedMessageSignature::parse_for(&r, &policy).and_then(|u| u.verify(&vk, &policy));
+        let got = UnverifiedMessageSignature::parse_for(&r, &policy)
+            .map(|u| u.expect("signature headers"))
+            .and_then(|u| u.verify(&vk, &policy));
         assert_eq!(got.unwrap_err().kind(), ErrorKind::BadSignature, "{target}");
     }
     // A repeated header is signed as the combined value; adding a second line changes it.
@@ -549,7 +572,7 @@ fn ambiguous_strings_to_sign_do_not_transfer_signatures() {
         .unwrap()
         .with_header("X-Role", "user")
         .unwrap();
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_components([Component::field("x-role").unwrap()])
         .unwrap()
@@ -563,8 +586,9 @@ fn ambiguous_strings_to_sign_do_not_transfer_signatures() {
         .unwrap()
         .with_header("Signature", sig.signature())
         .unwrap();
-    let got =
-        UnverifiedMessageSignature::parse_for(&r, &policy).and_then(|u| u.verify(&vk, &policy));
+    let got = UnverifiedMessageSignature::parse_for(&r, &policy)
+        .map(|u| u.expect("signature headers"))
+        .and_then(|u| u.verify(&vk, &policy));
     assert_eq!(got.unwrap_err().kind(), ErrorKind::BadSignature);
 }
 
@@ -574,7 +598,7 @@ fn uncovered_components_are_refused_under_a_policy_that_requires_them() {
     let req = Request::new("POST", "https://example.com/pay")
         .unwrap()
         .with_body(b"amount=1");
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_components([Component::derived("@path").unwrap()])
         .unwrap()
@@ -593,8 +617,9 @@ fn uncovered_components_are_refused_under_a_policy_that_requires_them() {
             Component::field("content-digest").unwrap(),
         ]);
     let vk = MessageVerifyingKey::hmac(key).unwrap();
-    let got =
-        UnverifiedMessageSignature::parse_for(&r, &policy).and_then(|u| u.verify(&vk, &policy));
+    let got = UnverifiedMessageSignature::parse_for(&r, &policy)
+        .map(|u| u.expect("signature headers"))
+        .and_then(|u| u.verify(&vk, &policy));
     assert_eq!(got.unwrap_err().kind(), ErrorKind::Malformed);
 }
 
@@ -645,7 +670,7 @@ fn header_injection_and_duplicates_are_refused() {
     // repeated key (RFC 8941 section 4.2.2), so the member verified is the last one: a member appended after the
     // genuine one (here covering @method instead of @path) is what gets verified, and the genuine signature does not cover it.
     let req = Request::new("GET", "https://example.com/").unwrap();
-    let sig = MessageSigner::hmac(&hmac(Algorithm::HmacSha256))
+    let sig = MessageSigner::hmac(hmac(Algorithm::HmacSha256))
         .unwrap()
         .with_components([Component::derived("@path").unwrap()])
         .unwrap()
@@ -661,6 +686,7 @@ fn header_injection_and_duplicates_are_refused() {
         }
         let r = r.with_header("Signature", sig.signature()).unwrap();
         UnverifiedMessageSignature::parse_for(&r, &policy)
+            .map(|u| u.expect("signature headers"))
             .and_then(|u| u.verify(&vk, &policy))
             .map(|_| ())
             .map_err(|e| e.kind())
@@ -680,7 +706,7 @@ fn header_injection_and_duplicates_are_refused() {
         .unwrap()
         .with_header("Host", "a.example")
         .unwrap();
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_components([Component::derived("@authority").unwrap()])
         .unwrap()
@@ -697,8 +723,9 @@ fn header_injection_and_duplicates_are_refused() {
         .unwrap();
     let policy = MessagePolicy::new().with_clock(clock());
     let vk = MessageVerifyingKey::hmac(key).unwrap();
-    let got =
-        UnverifiedMessageSignature::parse_for(&r, &policy).and_then(|u| u.verify(&vk, &policy));
+    let got = UnverifiedMessageSignature::parse_for(&r, &policy)
+        .map(|u| u.expect("signature headers"))
+        .and_then(|u| u.verify(&vk, &policy));
     assert_eq!(got.unwrap_err().kind(), ErrorKind::BadSignature);
 }
 
@@ -718,13 +745,13 @@ fn cross_scheme_confusion_is_refused() {
             ])
             .unwrap_err()
             .failures(),
-        [countermark::Failure::InvalidSignature]
+        [countermark::signed::Failure::InvalidSignature]
     );
     let url = signer
         .sign_url(
             "https://e.com/",
             "alice",
-            Expiry::Lifetime(60),
+            Expiry::Lifetime(Duration::from_secs(60)),
             &Extra::new(),
         )
         .unwrap();
@@ -755,9 +782,9 @@ fn cross_scheme_confusion_is_refused() {
         fost::parse(&r).and_then(|u| u.unwrap().verify(&fost_key, &fost::Policy::new(clock())));
     assert_eq!(got.unwrap_err().kind(), ErrorKind::BadSignature);
     // An RFC 9421 HMAC key refuses to be used for another HMAC algorithm, and a FOST key only signs SHA-1.
-    assert!(MessageSigner::hmac(&hmac(Algorithm::HmacSha256)).is_ok());
+    assert!(MessageSigner::hmac(hmac(Algorithm::HmacSha256)).is_ok());
     assert_eq!(
-        MessageSigner::hmac(&hmac(Algorithm::HmacSha1))
+        MessageSigner::hmac(hmac(Algorithm::HmacSha1))
             .unwrap_err()
             .kind(),
         ErrorKind::UnsupportedAlgorithm
@@ -853,6 +880,7 @@ fn oversize_inputs_are_refused_at_each_documented_limit_and_accepted_just_under(
         .unwrap();
     assert_eq!(
         UnverifiedMessageSignature::parse(&r, None)
+            .map(|u| u.expect("signature headers"))
             .unwrap_err()
             .kind(),
         ErrorKind::TooLarge
@@ -901,7 +929,7 @@ fn substring_and_prefix_signatures_are_refused() {
         .sign_url(
             "https://e.com/",
             "alice",
-            Expiry::Lifetime(60),
+            Expiry::Lifetime(Duration::from_secs(60)),
             &Extra::new(),
         )
         .unwrap();
@@ -909,7 +937,7 @@ fn substring_and_prefix_signatures_are_refused() {
     let cut = url.replacen("signature=", "signature=A", 1);
     assert_eq!(
         signer.validate_url(&cut).unwrap_err().failures(),
-        [countermark::Failure::InvalidSignature]
+        [countermark::signed::Failure::InvalidSignature]
     );
 }
 
@@ -935,7 +963,7 @@ fn no_secret_appears_in_debug_output_or_error_messages() {
         format!("{fost_signer:?}"),
         format!("{sk:?}"),
         format!("{pk:?}"),
-        format!("{:?}", MessageSigner::hmac(&key).unwrap()),
+        format!("{:?}", MessageSigner::hmac(key.clone()).unwrap()),
         format!("{:?}", jwt_policy()),
         format!("{:?}", MessagePolicy::new()),
         format!("{:?}", countermark::KeyRing::new(key.clone())),
@@ -1013,8 +1041,7 @@ fn re_encoded_hmac_signatures_cannot_dodge_a_seen_signature_store() {
         .with_clock(clock())
         .sign(&req, &[])
         .unwrap();
-    let policy =
-        fost::Policy::new(clock()).with_seen_signatures(Arc::new(MemoryNonceStore::default()));
+    let policy = fost::Policy::new(clock()).with_nonce_store(Arc::new(MemoryNonceStore::default()));
     let mut spellings = vec![sig.signature().to_string()];
     spellings.extend(base64_respellings(sig.signature()));
     for (i, spelling) in spellings.iter().enumerate() {
@@ -1046,7 +1073,7 @@ fn re_encoded_hmac_signatures_cannot_dodge_a_seen_signature_store() {
         .sign_at(&hmac_header::Body::Empty, "2023-11-14T22:13:20+00:00")
         .unwrap();
     let policy = hmac_header::Policy::new(Arc::new(FixedClock::at_secs(NOW + 1)))
-        .with_seen_signatures(Arc::new(MemoryNonceStore::default()));
+        .with_nonce_store(Arc::new(MemoryNonceStore::default()));
     let mut spellings = vec![signed.signature().to_string()];
     spellings.extend(base64_respellings(signed.signature()));
     for (i, spelling) in spellings.iter().enumerate() {

@@ -61,9 +61,9 @@ fn rfc9421_authority_with_a_second_host_line() {
         .collect::<Result<_>>()
         .unwrap();
     let unsigned = build("GET", "/v1/x", &[("Host", "api.example.com")], None).unwrap();
-    let sig = MessageSigner::hmac(&key)
+    let sig = MessageSigner::hmac(key.clone())
         .unwrap()
-        .with_keyid("k1")
+        .with_key_id("k1")
         .unwrap()
         .with_components(components)
         .unwrap()
@@ -89,6 +89,7 @@ fn rfc9421_authority_with_a_second_host_line() {
     .unwrap();
     UnverifiedMessageSignature::parse(&ok, Some("sig1"))
         .unwrap()
+        .expect("signature headers")
         .verify(&vkey, &policy)
         .unwrap();
     // The same request with a second Host line, which a front end may have routed by.

@@ -45,12 +45,12 @@ fn key(case: &Json) -> HmacKey {
     fost::hmac_key(&Secret::legacy(hex(s(case, "secret_hex"))).unwrap())
 }
 
-fn policy(now: &Json, max_skew: &Json) -> Policy {
+fn policy(now: &Json, clock_skew: &Json) -> Policy {
     let policy = Policy::new(Arc::new(FixedClock::at_secs_f64(
         now.as_f64().expect("now"),
     )));
-    match max_skew.as_u64() {
-        Some(skew) => policy.with_max_skew(Duration::from_secs(skew)),
+    match clock_skew.as_u64() {
+        Some(skew) => policy.with_clock_skew(Duration::from_secs(skew)),
         None => policy,
     }
 }
@@ -295,7 +295,7 @@ fn api_edges() {
         request = request.with_header(n, v).unwrap();
     }
     let unverified = fost::parse(&request).unwrap().unwrap();
-    assert_eq!(unverified.claimed_signed_at().secs(), 1_385_461_230);
+    assert_eq!(unverified.claimed_created().secs(), 1_385_461_230);
     assert_eq!(unverified.claimed_user(), "k");
     let at = |secs| Policy::new(Arc::new(FixedClock::at_secs(secs)));
     assert!(unverified.verify(&key, &at(1_385_461_230)).is_ok());
@@ -463,7 +463,7 @@ fn seen_signature_mode_accepts_a_request_once() {
     unverified.verify(&key, &now_policy()).unwrap();
     unverified.verify(&key, &now_policy()).unwrap();
     let store = Arc::new(countermark::MemoryNonceStore::new(100));
-    let policy = now_policy().with_seen_signatures(store.clone());
+    let policy = now_policy().with_nonce_store(store.clone());
     unverified.verify(&key, &policy).unwrap();
     assert_eq!(
         unverified.verify(&key, &policy).unwrap_err().kind(),
@@ -509,7 +509,9 @@ impl Wire {
         }
         // The key store knows one key.
         match fost::parse(&request) {
-            Ok(Some(u)) if u.claimed_key() != "key-1" => Outcome::Rejected(ErrorKind::UnknownKey),
+            Ok(Some(u)) if u.claimed_key_id() != "key-1" => {
+                Outcome::Rejected(ErrorKind::UnknownKey)
+            }
             _ => check_request(&request, key, &now_policy()),
         }
     }
@@ -584,7 +586,7 @@ proptest! {
             request = request.with_header(n, v).unwrap();
         }
         let unverified = fost::parse(&request).unwrap().unwrap();
-        prop_assert_eq!(unverified.claimed_signed_at(), at);
+        prop_assert_eq!(unverified.claimed_created(), at);
         prop_assert!(unverified.verify(&key, &Policy::new(Arc::new(clock))).is_ok());
         // Arbitrary timestamp text never panics.
         if let Ok(r) = Request::new("GET", "/").unwrap()
@@ -682,7 +684,7 @@ proptest! {
                 return Outcome::Rejected(ErrorKind::Malformed);
             };
             match fost::parse_url(&request) {
-                Ok(Some(u)) if u.claimed_key() != "key-1" => Outcome::Rejected(ErrorKind::UnknownKey),
+                Ok(Some(u)) if u.claimed_key_id() != "key-1" => Outcome::Rejected(ErrorKind::UnknownKey),
                 _ => check_url(&request, &key, &now_policy()),
             }
         };
@@ -776,7 +778,7 @@ fn the_signing_time_is_the_whole_second_as_the_reference_reads_it() {
             for (n, v) in &lines {
                 request = request.with_header(n, v).unwrap();
             }
-            fost::parse(&request).unwrap().unwrap().claimed_signed_at()
+            fost::parse(&request).unwrap().unwrap().claimed_created()
         };
         assert_eq!(unverified, countermark::UnixTime::from_secs(T), "{ts}");
     }

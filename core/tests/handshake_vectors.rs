@@ -3,13 +3,14 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use common::{hex, id, load_cases, s};
 use countermark::{Algorithm, ErrorKind, FixedClock, FixedRandom, HmacKey, Secret, Tokens};
 use serde_json::Value as Json;
 
 fn tokens(case: &Json, now: &Json) -> Tokens {
-    let alg: Algorithm = s(case, "hashfunc").parse().unwrap();
+    let alg = Algorithm::from_hash_name(s(case, "hashfunc")).unwrap();
     let secret = Secret::new(hex(s(case, "secret_hex"))).unwrap();
     let now = now.as_f64().expect("now");
     let mut t =
@@ -34,10 +35,10 @@ fn expected_kind(expect: &str) -> ErrorKind {
 }
 
 /// `time_range` as handshake takes it: 0 disables the check.
-fn window(time_range: &Json) -> Option<u64> {
+fn window(time_range: &Json) -> Option<Duration> {
     match time_range.as_u64().expect("time_range") {
         0 => None,
-        n => Some(n),
+        n => Some(Duration::from_secs(n)),
     }
 }
 
@@ -148,7 +149,7 @@ fn handshake_message_parts() {
         let (_, random_part) = message.rsplit_once(':').expect("a random part");
         assert_eq!(random_part, s(case, "random"), "{}: random", id(case));
         // The key alone, over the vector's message: the signature is the HMAC of exactly that text.
-        let alg: Algorithm = s(case, "hashfunc").parse().unwrap();
+        let alg = Algorithm::from_hash_name(s(case, "hashfunc")).unwrap();
         let key = HmacKey::new(alg, &Secret::new(hex(s(case, "secret_hex"))).unwrap());
         assert_eq!(
             key.sign(s(case, "message").as_bytes()).to_hex(),

@@ -10,6 +10,7 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
@@ -20,13 +21,14 @@ use countermark::http::message_signatures::{
     MAX_SIGNATURE_BASE_LEN, MAX_SIGNATURE_HEADER_LEN, MAX_SIGNATURE_LEN,
 };
 use countermark::http::{fost, Request};
-use countermark::jwt::{self, Policy as JwtPolicy, Token, MAX_JWT_LEN, MAX_TOLERANCE_SECS};
+use countermark::jwt::{self, Policy as JwtPolicy, Token, MAX_CLOCK_SKEW, MAX_JWT_LEN};
 use countermark::key::sealed::{MAX_SEALED_PLAINTEXT, MAX_SEALING_KEYS};
 use countermark::key::SecretSealer;
 use countermark::replay::MAX_NONCE_LEN;
+use countermark::signed::Extra;
 use countermark::{
-    content_digest, verify_content_digest, Algorithm, DigestAlgorithm, ErrorKind, Extra,
-    FixedClock, FostSigner, HmacKey, KeyId, MemoryNonceStore, MessagePolicy, MessageSigner,
+    content_digest, verify_content_digest, Algorithm, DigestAlgorithm, ErrorKind, FixedClock,
+    FostSigner, HmacKey, KeyId, MemoryNonceStore, MessagePolicy, MessageSigner,
     MessageVerifyingKey, NonceStore, Secret, SignatureAlgorithm, SigningKey, Tokens, UnixTime,
     UnverifiedJwt, UnverifiedMessageSignature, VerifyingKey, MAX_TOKEN_LEN,
 };
@@ -58,7 +60,13 @@ fn token_len_at_the_limit_is_accepted_one_over_refused() {
     let field = "f".repeat(MAX_TOKEN_LEN - fixed);
     let token = tokens.create(&[field.as_str()]).unwrap();
     assert_eq!(token.len(), MAX_TOKEN_LEN);
-    assert_eq!(tokens.verify(&token, Some(300)).unwrap().fields(), [&field]);
+    assert_eq!(
+        tokens
+            .verify(&token, Some(Duration::from_secs(300)))
+            .unwrap()
+            .fields(),
+        [&field]
+    );
     // One character more: create refuses to make it, and the same token validly signed by hand is refused unread.
     let longer = format!("{field}f");
     assert_eq!(
@@ -70,7 +78,10 @@ fn token_len_at_the_limit_is_accepted_one_over_refused() {
     let message = format!("{longer}:{time_and_random}");
     let over = format!("{message}:{}", key.sign(message.as_bytes()).to_hex());
     assert_eq!(over.len(), MAX_TOKEN_LEN + 1);
-    assert_eq!(kind(tokens.verify(&over, Some(300))), ErrorKind::TooLarge);
+    assert_eq!(
+        kind(tokens.verify(&over, Some(Duration::from_secs(300)))),
+        ErrorKind::TooLarge
+    );
     // The limit counts characters, as handshake does: a validly signed token of MAX_TOKEN_LEN characters with a
     // two-byte one among them (MAX_TOKEN_LEN + 1 bytes) is read; one character more is refused.
     let signed = |field: &str| {
@@ -84,13 +95,16 @@ fn token_len_at_the_limit_is_accepted_one_over_refused() {
         (MAX_TOKEN_LEN, MAX_TOKEN_LEN + 1)
     );
     assert_eq!(
-        tokens.verify(&at_chars, Some(300)).unwrap().fields(),
+        tokens
+            .verify(&at_chars, Some(Duration::from_secs(300)))
+            .unwrap()
+            .fields(),
         [&wide]
     );
     let over_chars = signed(&format!("{wide}f"));
     assert_eq!(over_chars.chars().count(), MAX_TOKEN_LEN + 1);
     assert_eq!(
-        kind(tokens.verify(&over_chars, Some(300))),
+        kind(tokens.verify(&over_chars, Some(Duration::from_secs(300)))),
         ErrorKind::TooLarge
     );
 }
@@ -219,15 +233,15 @@ fn ska_valid_until_at_the_last_second_of_9999() {
         Algorithm::HmacSha256,
         &Secret::new(SECRET.to_vec()).unwrap(),
     );
-    let signer = countermark::UrlSigner::new(key.clone()).with_clock(clock());
-    let at = countermark::Expiry::At(countermark::ValidUntil::Int(LAST));
+    let signer = countermark::signed::UrlSigner::new(key.clone()).with_clock(clock());
+    let at = countermark::signed::Expiry::At(countermark::signed::ValidUntil::Int(LAST));
     let sig = signer.generate("u", at, &Extra::new()).unwrap();
     let params = sig.to_dict(signer.param_names());
     assert_eq!(
         signer.validate(&params).unwrap().valid_until(),
         LAST.to_string()
     );
-    let over = countermark::Expiry::At(countermark::ValidUntil::Int(LAST + 1));
+    let over = countermark::signed::Expiry::At(countermark::signed::ValidUntil::Int(LAST + 1));
     assert_eq!(
         kind(signer.generate("u", over, &Extra::new())),
         ErrorKind::InvalidValue
@@ -243,7 +257,7 @@ fn ska_valid_until_at_the_last_second_of_9999() {
             ])
             .unwrap_err()
             .failures(),
-        [countermark::Failure::InvalidValidUntil]
+        [countermark::signed::Failure::InvalidValidUntil]
     );
 }
 
@@ -344,15 +358,15 @@ fn jwt_len_at_the_limit_is_accepted_one_over_refused() {
 }
 
 #[test]
-fn jwt_tolerance_max() {
+fn jwt_clock_skew_max() {
     let (sk, pk) = ed25519();
     let policy = JwtPolicy::new()
         .with_clock(clock())
-        .with_tolerance(MAX_TOLERANCE_SECS)
+        .with_clock_skew(MAX_CLOCK_SKEW)
         .unwrap();
     let edge = Token::from_parts(
         "alice",
-        NOW - i64::try_from(MAX_TOLERANCE_SECS).unwrap(),
+        NOW - i64::try_from(MAX_CLOCK_SKEW.as_secs()).unwrap(),
         "n",
     )
     .unwrap()
@@ -363,7 +377,7 @@ fn jwt_tolerance_max() {
         .verify(&pk, &policy)
         .is_ok());
     assert_eq!(
-        kind(JwtPolicy::new().with_tolerance(MAX_TOLERANCE_SECS + 1)),
+        kind(JwtPolicy::new().with_clock_skew(MAX_CLOCK_SKEW + Duration::from_secs(1))),
         ErrorKind::InvalidValue
     );
 }
@@ -435,13 +449,14 @@ fn rfc_key() -> HmacKey {
         Algorithm::HmacSha256,
         &Secret::new(SECRET.to_vec()).unwrap(),
     )
-    .with_kid(KeyId::new("k1").unwrap())
+    .with_key_id(KeyId::new("k1").unwrap())
 }
 
 fn rfc_verify(r: &Request<'_>) -> Result<(), ErrorKind> {
     let policy = MessagePolicy::new().with_clock(clock()).with_label("sig1");
     let vk = MessageVerifyingKey::hmac(rfc_key()).unwrap();
     UnverifiedMessageSignature::parse_for(r, &policy)
+        .map(|u| u.expect("signature headers"))
         .and_then(|u| u.verify(&vk, &policy))
         .map(|_| ())
         .map_err(|e| e.kind())
@@ -479,7 +494,7 @@ fn sign_fields(fields: &[(String, String)], tag: Option<&str>) -> countermark::R
     for (n, v) in fields {
         req = req.with_header(n, v).unwrap();
     }
-    let mut signer = MessageSigner::hmac(&key)?
+    let mut signer = MessageSigner::hmac(key.clone())?
         .with_components(fields.iter().map(|(n, _)| Component::field(n).unwrap()))?
         .with_clock(clock());
     if let Some(tag) = tag {

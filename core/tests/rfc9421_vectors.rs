@@ -8,6 +8,7 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use common::{hex, id, load_cases, s};
 use countermark::http::message_signatures::{
@@ -139,8 +140,10 @@ fn policy(case: &Json) -> MessagePolicy {
         .with_clock(Arc::new(FixedClock::at_secs(
             v["now"].as_i64().expect("now"),
         )))
-        .with_max_skew(v["max_clock_skew_seconds"].as_u64().expect("skew"))
-        .with_max_age(v["max_age_seconds"].as_u64())
+        .with_clock_skew(Duration::from_secs(
+            v["max_clock_skew_seconds"].as_u64().expect("skew"),
+        ))
+        .with_max_age(v["max_age_seconds"].as_u64().map(Duration::from_secs))
         .with_label(s(case, "label"))
         .check_content_digest(case["body_check"].as_bool().unwrap_or(false))
 }
@@ -158,6 +161,7 @@ fn verify_message(
     let policy = policy(case);
     let alg = verifier_alg(case);
     UnverifiedMessageSignature::parse_for(msg.message(), &policy)?
+        .expect("signature headers")
         .verify_with(&policy, |keyid| verifying_key(keys, keyid, alg))
 }
 
@@ -182,18 +186,18 @@ fn sign(case: &Json, keys: &Json) -> SignatureHeaders {
     let mut signer = match alg {
         HttpSignatureAlgorithm::HmacSha256 => {
             hmac = hmac_key(entry);
-            MessageSigner::hmac(&hmac).unwrap()
+            MessageSigner::hmac(hmac.clone()).unwrap()
         }
         _ => {
             private = SigningKey::from_pem(s(entry, "private_pem")).unwrap();
-            MessageSigner::asymmetric(&private, alg).unwrap()
+            MessageSigner::asymmetric(private.clone(), alg).unwrap()
         }
     };
     let params = &case["params"];
     signer = signer
         .with_label(s(case, "label"))
         .unwrap()
-        .with_keyid(key_id)
+        .with_key_id(key_id)
         .unwrap()
         .with_components(components(case))
         .unwrap()
@@ -283,7 +287,7 @@ fn check_sign(case: &Json, keys: &Json) {
         let verified =
             verify_message(case, keys, &msg).unwrap_or_else(|e| panic!("{}: {e}", id(case)));
         assert_eq!(verified.label(), s(case, "label"));
-        assert_eq!(verified.keyid(), Some(s(case, "key_id")));
+        assert_eq!(verified.key_id(), Some(s(case, "key_id")));
         assert_eq!(verified.algorithm(), verifier_alg(case));
         assert_eq!(verified.covered_components(), components(case).as_slice());
         assert_eq!(verified.created(), case["params"]["created"].as_i64());
@@ -314,8 +318,9 @@ fn check_verify(case: &Json, keys: &Json) {
         &[("Signature-Input", input), ("Signature", signature)],
     );
     if let Some(base) = case["signature_base"].as_str() {
-        let unverified =
-            UnverifiedMessageSignature::parse(msg.message(), Some(s(case, "label"))).unwrap();
+        let unverified = UnverifiedMessageSignature::parse(msg.message(), Some(s(case, "label")))
+            .unwrap()
+            .expect("signature headers");
         assert_eq!(unverified.signature_base().unwrap(), base, "{}", id(case));
         assert_eq!(unverified.signature_params(), s(case, "signature_params"));
     }
@@ -344,6 +349,7 @@ fn check_verify(case: &Json, keys: &Json) {
                 let policy = policy(case).check_content_digest(false);
                 let verified = UnverifiedMessageSignature::parse_for(msg.message(), &policy)
                     .unwrap()
+                    .expect("signature headers")
                     .verify_with(&policy, |k| verifying_key(keys, k, verifier_alg(case)))
                     .unwrap();
                 assert!(!verified.body_checked());
@@ -403,7 +409,9 @@ fn a_nonce_is_accepted_once() {
     let store = Arc::new(MemoryNonceStore::new(64));
     let policy = policy(case).with_nonce_store(store.clone());
     let key = verifying_key(&keys, "vector-hmac-1", HttpSignatureAlgorithm::HmacSha256).unwrap();
-    let unverified = UnverifiedMessageSignature::parse_for(msg.message(), &policy).unwrap();
+    let unverified = UnverifiedMessageSignature::parse_for(msg.message(), &policy)
+        .unwrap()
+        .expect("signature headers");
     assert_eq!(
         unverified.claimed_nonce(),
         Some("5f0b4f1e-9c1d-4c1e-8f5a-2c3d4e5f6a7b")
@@ -428,6 +436,7 @@ fn a_nonce_is_accepted_once() {
     let verify = |p: &MessagePolicy| {
         UnverifiedMessageSignature::parse_for(msg.message(), p)
             .unwrap()
+            .expect("signature headers")
             .verify_with(p, lookup)
     };
     let b25_policy = self::policy(b25).with_nonce_store(store);
@@ -461,6 +470,7 @@ fn a_required_component_that_is_not_covered_is_refused() {
         let policy = policy(case).with_required_components([Component::parse(required).unwrap()]);
         let got = UnverifiedMessageSignature::parse_for(msg.message(), &policy)
             .unwrap()
+            .expect("signature headers")
             .verify_with(&policy, |k| {
                 verifying_key(&keys, k, HttpSignatureAlgorithm::HmacSha256)
             });

@@ -7,6 +7,7 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::engine::GeneralPurpose;
@@ -15,11 +16,11 @@ use common::{s, vectors_dir};
 use countermark::http::message_signatures::Component;
 use countermark::http::{fost, hmac_header, Request};
 use countermark::jwt::{Policy as JwtPolicy, Token};
+use countermark::signed::{Expiry, Extra, Failure, UrlSigner};
 use countermark::{
-    Algorithm, ApiSecret, ErrorKind, Expiry, Extra, Failure, FixedClock, FostSigner, FostUrlSigner,
-    HmacHeaderSigner, HmacKey, HttpSignatureAlgorithm, MessagePolicy, MessageSigner,
-    MessageVerifyingKey, Secret, SigningKey, Tokens, UnverifiedJwt, UnverifiedMessageSignature,
-    UrlSigner, VerifyingKey,
+    Algorithm, ApiSecret, ErrorKind, FixedClock, FostSigner, FostUrlSigner, HmacHeaderSigner,
+    HmacKey, HttpSignatureAlgorithm, MessagePolicy, MessageSigner, MessageVerifyingKey, Secret,
+    SigningKey, Tokens, UnverifiedJwt, UnverifiedMessageSignature, VerifyingKey,
 };
 use serde_json::Value as Json;
 
@@ -150,7 +151,7 @@ fn handshake_tokens() {
         let (message, sig) = token.rsplit_once(':').unwrap();
         let check = |sig: &str| {
             got(tokens
-                .verify(&format!("{message}:{sig}"), Some(300))
+                .verify(&format!("{message}:{sig}"), Some(Duration::from_secs(300)))
                 .map(Some))
         };
         assert_tampering(
@@ -168,7 +169,7 @@ fn ska_signer() -> UrlSigner {
 }
 
 /// ska's validation refuses with a list of failures; a wrong signature alone is exactly `[InvalidSignature]`.
-fn ska_got(r: Result<countermark::SignedData, countermark::Rejection>) -> Got {
+fn ska_got(r: Result<countermark::signed::SignedData, countermark::signed::Rejection>) -> Got {
     match r {
         Ok(_) => Got::Accepted,
         Err(rejection) => {
@@ -183,7 +184,7 @@ fn ska_signed_data() {
     let signer = ska_signer();
     let extra = Extra::from_pairs([("email", "a@example.com"), ("n", "1")]).unwrap();
     let signature = signer
-        .generate("alice", Expiry::Lifetime(600), &extra)
+        .generate("alice", Expiry::Lifetime(Duration::from_secs(600)), &extra)
         .unwrap();
     let dict = signature.to_dict(signer.param_names());
     let genuine = signature.signature().to_string();
@@ -233,7 +234,7 @@ fn ska_signed_urls() {
         .sign_url(
             "https://e.com/download",
             "alice",
-            Expiry::Lifetime(600),
+            Expiry::Lifetime(Duration::from_secs(600)),
             &Extra::from_pairs([("file", "a b.txt")]).unwrap(),
         )
         .unwrap();
@@ -241,7 +242,9 @@ fn ska_signed_urls() {
     let genuine = signer
         .generate(
             data.auth_user(),
-            Expiry::At(countermark::ValidUntil::Text(data.valid_until().into())),
+            Expiry::At(countermark::signed::ValidUntil::Text(
+                data.valid_until().into(),
+            )),
             &Extra::from_pairs([("file", "a b.txt")]).unwrap(),
         )
         .unwrap()
@@ -402,7 +405,7 @@ fn key_pair(name: &str) -> (SigningKey, VerifyingKey) {
 #[test]
 fn rfc9421_message_signatures() {
     let hmac_key = HmacKey::new(Algorithm::HmacSha256, &secret())
-        .with_kid(countermark::KeyId::new("k1").unwrap());
+        .with_key_id(countermark::KeyId::new("k1").unwrap());
     let (ed_sk, ed_pk) = key_pair("ed25519");
     let (rsa_sk, rsa_pk) = key_pair("rsa2048");
     let req = Request::new("POST", "https://example.com/pay?x=1")
@@ -414,25 +417,25 @@ fn rfc9421_message_signatures() {
         Component::derived("@path").unwrap(),
         Component::field("content-type").unwrap(),
     ];
-    let cases: Vec<(&str, MessageSigner<'_>, MessageVerifyingKey)> = vec![
+    let cases: Vec<(&str, MessageSigner, MessageVerifyingKey)> = vec![
         (
             "hmac-sha256",
-            MessageSigner::hmac(&hmac_key).unwrap(),
+            MessageSigner::hmac(hmac_key.clone()).unwrap(),
             MessageVerifyingKey::hmac(hmac_key.clone()).unwrap(),
         ),
         (
             "ed25519",
-            MessageSigner::asymmetric(&ed_sk, HttpSignatureAlgorithm::Ed25519)
+            MessageSigner::asymmetric(ed_sk.clone(), HttpSignatureAlgorithm::Ed25519)
                 .unwrap()
-                .with_keyid("ed")
+                .with_key_id("ed")
                 .unwrap(),
             MessageVerifyingKey::public(ed_pk, HttpSignatureAlgorithm::Ed25519).unwrap(),
         ),
         (
             "rsa-pss-sha512",
-            MessageSigner::asymmetric(&rsa_sk, HttpSignatureAlgorithm::RsaPssSha512)
+            MessageSigner::asymmetric(rsa_sk.clone(), HttpSignatureAlgorithm::RsaPssSha512)
                 .unwrap()
-                .with_keyid("rsa")
+                .with_key_id("rsa")
                 .unwrap(),
             MessageVerifyingKey::public(rsa_pk, HttpSignatureAlgorithm::RsaPssSha512).unwrap(),
         ),
@@ -460,6 +463,7 @@ fn rfc9421_message_signatures() {
                 .with_header("Signature", &signature)
                 .unwrap();
             got(UnverifiedMessageSignature::parse_for(&r, &policy)
+                .map(|u| u.expect("signature headers"))
                 .and_then(|u| u.verify(&vk, &policy))
                 .map(Some))
         };

@@ -6,10 +6,10 @@
 
 use std::sync::Arc;
 
-use countermark::{
-    Algorithm, Expiry, Extra, Failure, FixedClock, HmacKey, Quoter, Secret, UrlSigner, ValidUntil,
-    Value, ValueDumper,
+use countermark::signed::{
+    Expiry, Extra, Failure, Quoter, UrlSigner, ValidUntil, Value, ValueDumper,
 };
+use countermark::{Algorithm, FixedClock, HmacKey, Secret};
 use serde_json::Value as Json;
 
 const TABLE: &str = include_str!("data/ska_legacy_helpers.json");
@@ -36,7 +36,7 @@ fn value(v: &Json) -> Value {
 }
 
 fn signer(case: &Json) -> UrlSigner {
-    let alg: Algorithm = case["algorithm"].as_str().unwrap().parse().unwrap();
+    let alg = Algorithm::from_hash_name(case["algorithm"].as_str().unwrap()).unwrap();
     let secret = Secret::legacy(case["secret"].as_str().unwrap().as_bytes()).unwrap();
     let dumper = match case["value_dumper"].as_str().unwrap() {
         "python" => ValueDumper::Python,
@@ -113,7 +113,7 @@ fn validates_what_ska_signed_and_writes_values_that_validate() {
             .unwrap_or_else(|r| panic!("{} {r}", label(&case)));
         assert_eq!(data.auth_user(), "user");
         // The signed text is exactly ska's: the signature of `base` under the key.
-        let alg: Algorithm = case["algorithm"].as_str().unwrap().parse().unwrap();
+        let alg = Algorithm::from_hash_name(case["algorithm"].as_str().unwrap()).unwrap();
         let key = HmacKey::new(alg, &Secret::legacy(*b"your-secret-key").unwrap());
         assert_eq!(
             key.sign(case["base"].as_str().unwrap().as_bytes())
@@ -168,8 +168,11 @@ fn the_default_helpers_refuse_a_link_signed_with_the_javascript_quoter() {
 #[test]
 fn md5_is_legacy_and_never_a_default() {
     assert!(Algorithm::HmacMd5.is_legacy());
-    assert_eq!("md5".parse::<Algorithm>().unwrap(), Algorithm::HmacMd5);
-    assert_eq!("HMAC-MD5".parse::<Algorithm>().unwrap(), Algorithm::HmacMd5);
+    assert_eq!("hmac-md5".parse::<Algorithm>().unwrap(), Algorithm::HmacMd5);
+    assert_eq!(
+        Algorithm::from_hash_name("md5").unwrap(),
+        Algorithm::HmacMd5
+    );
     assert_ne!(Algorithm::default(), Algorithm::HmacMd5);
     assert_eq!(ValueDumper::default(), ValueDumper::Python);
     assert_eq!(Quoter::default(), Quoter::Python);

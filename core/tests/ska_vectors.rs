@@ -5,18 +5,17 @@ mod common;
 use std::sync::Arc;
 
 use common::{hex, id, load_cases, s};
-use countermark::{
-    Algorithm, Expiry, Extra, FixedClock, HmacKey, ParamNames, Secret, UrlSigner, ValidUntil, Value,
-};
+use countermark::signed::{Expiry, Extra, ParamNames, UrlSigner, ValidUntil, Value};
+use countermark::{Algorithm, FixedClock, HmacKey, Secret};
 use serde_json::Value as Json;
 
 /// The failures the core reports for the cases where the reference crashed (`expect: error`).
-const ERROR_FAILURES: &[(&str, &[countermark::Failure])] = &[(
+const ERROR_FAILURES: &[(&str, &[countermark::signed::Failure])] = &[(
     "ska-024-validate-non-numeric-valid-until",
     // The recorded signature does not cover `tomorrow` either.
     &[
-        countermark::Failure::InvalidSignature,
-        countermark::Failure::InvalidValidUntil,
+        countermark::signed::Failure::InvalidSignature,
+        countermark::signed::Failure::InvalidValidUntil,
     ],
 )];
 

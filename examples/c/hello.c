@@ -17,7 +17,7 @@ static int fail(const char *what, countermark_result r) {
 
 int main(void) {
     const countermark_hmac_key *key = NULL;
-    countermark_result r = countermark_hmac_key_new(S("sha256"), S("a secret of 16+ bytes"), S("key-1"), &key);
+    countermark_result r = countermark_hmac_key_new(S("hmac-sha256"), S("a secret of 16+ bytes"), S("key-1"), &key);
     if (r != COUNTERMARK_RESULT_OK) return fail("key", r);
 
     /* Tokens: a key ring (one key here) signs and verifies. */

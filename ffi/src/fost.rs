@@ -133,9 +133,9 @@ pub unsafe extern "C" fn countermark_fost_policy_new(
         let out = out_ptr(out)?;
         // SAFETY: per the contract.
         let (clock, store) = unsafe { (clock_or_system(clock)?, opt_store(seen_signatures)?) };
-        let mut policy = Policy::new(clock).with_max_skew(Duration::from_secs(max_skew_secs));
+        let mut policy = Policy::new(clock).with_clock_skew(Duration::from_secs(max_skew_secs));
         if let Some(store) = store {
-            policy = policy.with_seen_signatures(store);
+            policy = policy.with_nonce_store(store);
         }
         // SAFETY: checked above.
         unsafe { write(out, countermark_fost_policy::into_ptr(policy)) };
@@ -167,7 +167,7 @@ pub unsafe extern "C" fn countermark_fost_parse(
         let view = request.view()?;
         let parsed = core(fost::parse(&view))?.ok_or(countermark_result::NoCredentials)?;
         let claims = Claims::default()
-            .with("key", parsed.claimed_key())
+            .with("key", parsed.claimed_key_id())
             .with("user", parsed.claimed_user())
             .with("timestamp", parsed.claimed_timestamp());
         // SAFETY: checked above.
@@ -201,9 +201,9 @@ pub unsafe extern "C" fn countermark_fost_verify(
         let parsed = core(fost::parse(&view))?.ok_or(countermark_result::NoCredentials)?;
         let verified = core(parsed.verify(key, policy))?;
         let mut claims = Claims::default()
-            .with("key", verified.key())
+            .with("key", verified.key_id())
             .with("user", verified.user())
-            .with("signed_at", verified.signed_at().secs().to_string());
+            .with("signed_at", verified.created().secs().to_string());
         for (name, value) in verified.signed_headers() {
             claims.push(format!("header.{name}"), value.as_str());
         }
@@ -298,7 +298,7 @@ pub unsafe extern "C" fn countermark_fost_url_parse(
         let request = unsafe { countermark_request::get(request) }?;
         let view = request.view()?;
         let parsed = core(fost::parse_url(&view))?.ok_or(countermark_result::NoCredentials)?;
-        let mut claims = Claims::default().with("key", parsed.claimed_key());
+        let mut claims = Claims::default().with("key", parsed.claimed_key_id());
         if let Some(expires) = parsed.claimed_expires() {
             claims.push("expires", expires.to_string());
         }
@@ -331,7 +331,7 @@ pub unsafe extern "C" fn countermark_fost_url_verify(
         let view = request.view()?;
         let parsed = core(fost::parse_url(&view))?.ok_or(countermark_result::NoCredentials)?;
         let verified = core(parsed.verify(key, policy))?;
-        let mut claims = Claims::default().with("key", verified.key());
+        let mut claims = Claims::default().with("key", verified.key_id());
         if let Some(expires) = verified.expires() {
             claims.push("expires", expires.to_string());
         }

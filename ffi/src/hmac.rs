@@ -49,7 +49,7 @@ unsafe fn new_key(
         })?;
         let mut key = HmacKey::new(alg, &secret);
         if let Some(kid) = kid {
-            key = key.with_kid(core(KeyId::new(kid))?);
+            key = key.with_key_id(core(KeyId::new(kid))?);
         }
         // SAFETY: checked above.
         unsafe { write(out, countermark_hmac_key::into_ptr(key)) };

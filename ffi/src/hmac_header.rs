@@ -256,9 +256,9 @@ pub unsafe extern "C" fn countermark_hmac_header_policy_new(
         let out = out_ptr(out)?;
         // SAFETY: per the contract.
         let (clock, store) = unsafe { (clock_or_system(clock)?, opt_store(seen_signatures)?) };
-        let mut policy = Policy::new(clock).with_timeout(Duration::from_secs(timeout_secs));
+        let mut policy = Policy::new(clock).with_max_age(Duration::from_secs(timeout_secs));
         if let Some(store) = store {
-            policy = policy.with_seen_signatures(store);
+            policy = policy.with_nonce_store(store);
         }
         // SAFETY: checked above.
         unsafe { write(out, countermark_hmac_header_policy::into_ptr(policy)) };
@@ -292,7 +292,7 @@ pub unsafe extern "C" fn countermark_hmac_header_parse(
         let view = request.view()?;
         let parsed = core(hmac_header::parse(&view))?.ok_or(countermark_result::NoCredentials)?;
         let claims = Claims::default()
-            .with("api_key", parsed.claimed_api_key())
+            .with("api_key", parsed.claimed_key_id())
             .with("algorithm", parsed.claimed_algorithm().name())
             .with("timestamp", parsed.claimed_timestamp());
         // SAFETY: checked above.
@@ -326,9 +326,9 @@ pub unsafe extern "C" fn countermark_hmac_header_verify(
         let parsed = core(hmac_header::parse(&view))?.ok_or(countermark_result::NoCredentials)?;
         let verified = core(parsed.verify(secret, policy))?;
         let claims = Claims::default()
-            .with("api_key", verified.api_key())
+            .with("api_key", verified.key_id())
             .with("algorithm", verified.algorithm().name())
-            .with("signed_at", verified.signed_at().secs().to_string());
+            .with("signed_at", verified.created().secs().to_string());
         // SAFETY: checked above.
         unsafe { claims.write_to(out) };
         Ok(())

@@ -2,6 +2,7 @@
 //! (asymmetric-jwt-auth).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use cm::jwt::{self, Policy, Token};
 use cm::{SigningKey, UnverifiedJwt, VerifyingKey};
@@ -109,7 +110,12 @@ pub unsafe extern "C" fn countermark_signing_key_kid(
         // SAFETY: per the contract.
         let key = unsafe { countermark_signing_key::get(key) }?;
         // SAFETY: checked above.
-        unsafe { write(out, countermark_bytes::from_string(key.kid().to_string())) };
+        unsafe {
+            write(
+                out,
+                countermark_bytes::from_string(key.key_id().to_string()),
+            )
+        };
         Ok(())
     })
 }
@@ -197,7 +203,12 @@ pub unsafe extern "C" fn countermark_verifying_key_kid(
         // SAFETY: per the contract.
         let key = unsafe { countermark_verifying_key::get(key) }?;
         // SAFETY: checked above.
-        unsafe { write(out, countermark_bytes::from_string(key.kid().to_string())) };
+        unsafe {
+            write(
+                out,
+                countermark_bytes::from_string(key.key_id().to_string()),
+            )
+        };
         Ok(())
     })
 }
@@ -335,7 +346,7 @@ pub unsafe extern "C" fn countermark_jwt_policy_new(
         let mut policy = core(
             Policy::new()
                 .with_clock(clock)
-                .with_tolerance(tolerance_secs),
+                .with_clock_skew(Duration::from_secs(tolerance_secs)),
         )?;
         if let Some(store) = store {
             policy = policy.with_nonce_store(store);
@@ -358,10 +369,10 @@ fn unverified_claims(jwt: &UnverifiedJwt) -> Claims {
         .with("username", jwt.claimed_username())
         .with("time", cm_float(jwt.claimed_time()))
         .with("nonce", jwt.claimed_nonce());
-    if let Some(kid) = jwt.claimed_kid() {
+    if let Some(kid) = jwt.claimed_key_id() {
         claims.push("kid", kid);
     }
-    claims.with("alg", jwt.claimed_alg().jws_name())
+    claims.with("alg", jwt.claimed_algorithm().jws_name())
 }
 
 /// A claimed time as text: whole seconds without a fraction, else the shortest exact decimal.
@@ -467,10 +478,10 @@ pub unsafe extern "C" fn countermark_jwt_verify(
             .with("username", verified.username())
             .with("time", cm_float(verified.time()))
             .with("nonce", verified.nonce());
-        if let Some(kid) = verified.kid() {
+        if let Some(kid) = verified.claimed_key_id() {
             claims.push("kid", kid);
         }
-        claims.push("alg", verified.alg().jws_name());
+        claims.push("alg", verified.algorithm().jws_name());
         claims.push("key_index", verified.key_index().to_string());
         // SAFETY: checked above.
         unsafe { claims.write_to(out) };

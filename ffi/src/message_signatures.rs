@@ -1,10 +1,10 @@
 //! RFC 9421 HTTP Message Signatures and RFC 9530 Content-Digest.
 
-use std::sync::Arc;
+use std::time::Duration;
 
 use cm::http::message_signatures::{Component, HttpMessage, SignatureHeaders};
 use cm::{
-    content_digest, verify_content_digest, Clock, DigestAlgorithm, HmacKey, HttpSignatureAlgorithm,
+    content_digest, verify_content_digest, DigestAlgorithm, HmacKey, HttpSignatureAlgorithm,
     MessagePolicy, MessageSigner, MessageVerifyingKey, SigningKey, UnverifiedMessageSignature,
     VerifiedMessageSignature,
 };
@@ -19,72 +19,6 @@ use crate::nonce::{countermark_nonce_store, opt_store};
 use crate::request::{countermark_request, countermark_response};
 use crate::result::countermark_result;
 
-/// The key a message signer signs with.
-enum SignerKey {
-    Hmac(Arc<HmacKey>),
-    Private(Arc<SigningKey>, HttpSignatureAlgorithm),
-}
-
-/// One setting of a message signer, replayed onto a core `MessageSigner` (which borrows its key) at each use.
-enum Setting {
-    Label(String),
-    Components(Vec<Component>),
-    Created(i64),
-    OmitCreated,
-    Expires(i64),
-    ExpiresIn(u64),
-    Keyid(String),
-    OmitKeyid,
-    Nonce(String),
-    RandomNonces,
-    Tag(String),
-    AlgParam(bool),
-    Clock(Arc<dyn Clock>),
-}
-
-/// The Rust side of a message signer: its key and settings.
-pub(crate) struct SignerConfig {
-    key: SignerKey,
-    settings: Vec<Setting>,
-}
-
-impl SignerConfig {
-    pub(crate) fn signer(&self) -> FfiResult<MessageSigner<'_>> {
-        let mut s = core(match &self.key {
-            SignerKey::Hmac(k) => MessageSigner::hmac(k),
-            SignerKey::Private(k, alg) => MessageSigner::asymmetric(k, *alg),
-        })?;
-        for setting in &self.settings {
-            s = match setting {
-                Setting::Label(l) => core(s.with_label(l))?,
-                Setting::Components(c) => core(s.with_components(c.iter().cloned()))?,
-                Setting::Created(t) => s.with_created(*t),
-                Setting::OmitCreated => s.without_created(),
-                Setting::Expires(t) => s.with_expires(*t),
-                Setting::ExpiresIn(secs) => s.with_expires_in(*secs),
-                Setting::Keyid(k) => core(s.with_keyid(k))?,
-                Setting::OmitKeyid => s.without_keyid(),
-                Setting::Nonce(n) => core(s.with_nonce(n))?,
-                Setting::RandomNonces => s.with_random_nonces(),
-                Setting::Tag(t) => core(s.with_tag(t))?,
-                Setting::AlgParam(b) => s.with_alg_param(*b),
-                Setting::Clock(c) => s.with_clock(Arc::clone(c)),
-            };
-        }
-        Ok(s)
-    }
-
-    /// Adds a setting if the signer accepts it.
-    fn push(&mut self, setting: Setting) -> FfiResult<()> {
-        self.settings.push(setting);
-        if let Err(e) = self.signer() {
-            self.settings.pop();
-            return Err(e);
-        }
-        Ok(())
-    }
-}
-
 /// Configures an RFC 9421 message signer. Mutable: one thread at a time. Consumed by
 /// `countermark_message_signer_builder_build`; afterwards every call answers `BUILDER_CONSUMED`, and it must
 /// still be freed with `countermark_message_signer_builder_free`. A setter that fails leaves the builder as it was.
@@ -95,7 +29,7 @@ pub struct countermark_message_signer_builder {
 }
 
 impl BoxHandle for countermark_message_signer_builder {
-    type Rust = Option<SignerConfig>;
+    type Rust = Option<MessageSigner>;
 }
 
 /// Signs HTTP messages with a fixed key and settings. Immutable, reference counted: thread-safe.
@@ -104,20 +38,20 @@ pub struct countermark_message_signer {
 }
 
 impl ArcHandle for countermark_message_signer {
-    type Rust = SignerConfig;
+    type Rust = MessageSigner;
 }
 
 unsafe fn new_builder(
-    key: SignerKey,
+    signer: MessageSigner,
     out: *mut *mut countermark_message_signer_builder,
 ) -> FfiResult<()> {
-    let cfg = SignerConfig {
-        key,
-        settings: Vec::new(),
-    };
-    cfg.signer()?;
     // SAFETY: out checked by the caller.
-    unsafe { write(out, countermark_message_signer_builder::into_ptr(Some(cfg))) };
+    unsafe {
+        write(
+            out,
+            countermark_message_signer_builder::into_ptr(Some(signer)),
+        )
+    };
     Ok(())
 }
 
@@ -132,8 +66,9 @@ pub unsafe extern "C" fn countermark_message_signer_builder_new_hmac(
         let out = out_ptr(out)?;
         // SAFETY: per the contract.
         let key = unsafe { countermark_hmac_key::clone_arc(key) }?;
+        let signer = core(MessageSigner::hmac(HmacKey::clone(&key)))?;
         // SAFETY: out checked.
-        unsafe { new_builder(SignerKey::Hmac(key), out) }
+        unsafe { new_builder(signer, out) }
     })
 }
 
@@ -156,19 +91,22 @@ pub unsafe extern "C" fn countermark_message_signer_builder_new_asymmetric(
             )
         };
         let alg: HttpSignatureAlgorithm = core(alg.parse())?;
+        let signer = core(MessageSigner::asymmetric(SigningKey::clone(&key), alg))?;
         // SAFETY: out checked.
-        unsafe { new_builder(SignerKey::Private(key, alg), out) }
+        unsafe { new_builder(signer, out) }
     })
 }
 
+/// Applies one setting to the builder's signer; on failure the builder keeps the signer it had.
 unsafe fn set(
     b: *mut countermark_message_signer_builder,
-    setting: impl FnOnce() -> FfiResult<Setting>,
+    apply: impl FnOnce(MessageSigner) -> FfiResult<MessageSigner>,
 ) -> countermark_result {
     guard(|| {
         // SAFETY: per the contract.
-        let cfg = builder(unsafe { countermark_message_signer_builder::get_mut(b) }?)?;
-        cfg.push(setting()?)
+        let signer = builder(unsafe { countermark_message_signer_builder::get_mut(b) }?)?;
+        *signer = apply(signer.clone())?;
+        Ok(())
     })
 }
 
@@ -180,11 +118,7 @@ pub unsafe extern "C" fn countermark_message_signer_builder_set_label(
     label_len: usize,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe {
-        set(b, || {
-            Ok(Setting::Label(text(label, label_len)?.to_string()))
-        })
-    }
+    unsafe { set(b, |s| core(s.with_label(text(label, label_len)?))) }
 }
 
 fn parse_components(items: &[&str]) -> FfiResult<Vec<Component>> {
@@ -203,11 +137,9 @@ pub unsafe extern "C" fn countermark_message_signer_builder_set_components(
 ) -> countermark_result {
     // SAFETY: per the contract.
     unsafe {
-        set(b, || {
-            Ok(Setting::Components(parse_components(&texts(
-                components,
-                n_components,
-            )?)?))
+        set(b, |s| {
+            let components = parse_components(&texts(components, n_components)?)?;
+            core(s.with_components(components))
         })
     }
 }
@@ -219,7 +151,7 @@ pub unsafe extern "C" fn countermark_message_signer_builder_set_created(
     created: i64,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { set(b, || Ok(Setting::Created(created))) }
+    unsafe { set(b, |s| Ok(s.with_created(created))) }
 }
 
 /// Signs without a `created` parameter (verifiers with the default policy then refuse the signature).
@@ -228,7 +160,7 @@ pub unsafe extern "C" fn countermark_message_signer_builder_omit_created(
     b: *mut countermark_message_signer_builder,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { set(b, || Ok(Setting::OmitCreated)) }
+    unsafe { set(b, |s| Ok(s.without_created())) }
 }
 
 /// Signs with the fixed `expires` time `expires` (Unix seconds).
@@ -238,7 +170,7 @@ pub unsafe extern "C" fn countermark_message_signer_builder_set_expires(
     expires: i64,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { set(b, || Ok(Setting::Expires(expires))) }
+    unsafe { set(b, |s| Ok(s.with_expires(expires))) }
 }
 
 /// Signs with `expires` = the signing time plus `secs`.
@@ -248,7 +180,7 @@ pub unsafe extern "C" fn countermark_message_signer_builder_set_expires_in(
     secs: u64,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { set(b, || Ok(Setting::ExpiresIn(secs))) }
+    unsafe { set(b, |s| Ok(s.with_expires_in(Duration::from_secs(secs)))) }
 }
 
 /// Sets the `keyid` parameter (printable ASCII, at most 256 bytes; `INVALID_VALUE` otherwise).
@@ -259,11 +191,7 @@ pub unsafe extern "C" fn countermark_message_signer_builder_set_keyid(
     keyid_len: usize,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe {
-        set(b, || {
-            Ok(Setting::Keyid(text(keyid, keyid_len)?.to_string()))
-        })
-    }
+    unsafe { set(b, |s| core(s.with_key_id(text(keyid, keyid_len)?))) }
 }
 
 /// Signs without a `keyid` parameter.
@@ -272,7 +200,7 @@ pub unsafe extern "C" fn countermark_message_signer_builder_omit_keyid(
     b: *mut countermark_message_signer_builder,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { set(b, || Ok(Setting::OmitKeyid)) }
+    unsafe { set(b, |s| Ok(s.without_key_id())) }
 }
 
 /// Signs with the fixed `nonce` (printable ASCII, 1 to 256 bytes): the caller makes it unique per message.
@@ -283,11 +211,7 @@ pub unsafe extern "C" fn countermark_message_signer_builder_set_nonce(
     nonce_len: usize,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe {
-        set(b, || {
-            Ok(Setting::Nonce(text(nonce, nonce_len)?.to_string()))
-        })
-    }
+    unsafe { set(b, |s| core(s.with_nonce(text(nonce, nonce_len)?))) }
 }
 
 /// Signs every message with a fresh random `nonce` (16 bytes from the operating system, base64url).
@@ -296,7 +220,7 @@ pub unsafe extern "C" fn countermark_message_signer_builder_random_nonces(
     b: *mut countermark_message_signer_builder,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { set(b, || Ok(Setting::RandomNonces)) }
+    unsafe { set(b, |s| Ok(s.with_random_nonces())) }
 }
 
 /// Sets the `tag` parameter (printable ASCII, at most 256 bytes).
@@ -307,7 +231,7 @@ pub unsafe extern "C" fn countermark_message_signer_builder_set_tag(
     tag_len: usize,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { set(b, || Ok(Setting::Tag(text(tag, tag_len)?.to_string()))) }
+    unsafe { set(b, |s| core(s.with_tag(text(tag, tag_len)?))) }
 }
 
 /// Whether the `alg` parameter is included (default: not, as RFC 9421 recommends binding the algorithm to the
@@ -318,7 +242,7 @@ pub unsafe extern "C" fn countermark_message_signer_builder_include_alg(
     include: bool,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { set(b, || Ok(Setting::AlgParam(include))) }
+    unsafe { set(b, |s| Ok(s.with_alg_param(include))) }
 }
 
 /// Uses `clock` (NULL: the system clock) for `created`, `expires_in` and nothing else.
@@ -328,7 +252,7 @@ pub unsafe extern "C" fn countermark_message_signer_builder_set_clock(
     clock: *const countermark_clock,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { set(b, || Ok(Setting::Clock(clock_or_system(clock)?))) }
+    unsafe { set(b, |s| Ok(s.with_clock(clock_or_system(clock)?))) }
 }
 
 /// Consumes the builder and writes the signer to `*out` (free with `countermark_message_signer_free`).
@@ -368,8 +292,8 @@ pub unsafe extern "C" fn countermark_message_signer_free(
     guard_value((), || unsafe { countermark_message_signer::free(signer) })
 }
 
-fn sign_claims(signer: &SignerConfig, message: HttpMessage<'_>) -> FfiResult<Claims> {
-    let headers = core(signer.signer()?.sign(message))?;
+fn sign_claims(signer: &MessageSigner, message: HttpMessage<'_>) -> FfiResult<Claims> {
+    let headers = core(signer.sign(message))?;
     Ok(signature_claims(Claims::default(), &headers))
 }
 
@@ -574,7 +498,7 @@ pub unsafe extern "C" fn countermark_message_policy_builder_set_max_skew(
     secs: u64,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { update(b, |p| Ok(p.with_max_skew(secs))) }
+    unsafe { update(b, |p| Ok(p.with_clock_skew(Duration::from_secs(secs)))) }
 }
 
 /// Refuses signatures whose `created` is more than `secs` old; a negative value sets no maximum age (then only
@@ -585,7 +509,11 @@ pub unsafe extern "C" fn countermark_message_policy_builder_set_max_age(
     secs: i64,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { update(b, |p| Ok(p.with_max_age(u64::try_from(secs).ok()))) }
+    unsafe {
+        update(b, |p| {
+            Ok(p.with_max_age(u64::try_from(secs).ok().map(Duration::from_secs)))
+        })
+    }
 }
 
 /// Whether a `created` parameter is required (default true).
@@ -605,7 +533,7 @@ pub unsafe extern "C" fn countermark_message_policy_builder_require_keyid(
     required: bool,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { update(b, |p| Ok(p.require_keyid(required))) }
+    unsafe { update(b, |p| Ok(p.require_key_id(required))) }
 }
 
 /// Whether a `nonce` parameter is required (default false).
@@ -749,8 +677,8 @@ pub unsafe extern "C" fn countermark_message_policy_free(
 fn unverified_claims(u: &UnverifiedMessageSignature<'_>) -> Claims {
     let mut claims = Claims::default().with("label", u.label());
     let optional = [
-        ("keyid", u.claimed_keyid().map(str::to_string)),
-        ("alg", u.claimed_alg().map(str::to_string)),
+        ("keyid", u.claimed_key_id().map(str::to_string)),
+        ("alg", u.claimed_algorithm().map(str::to_string)),
         ("created", u.claimed_created().map(|t| t.to_string())),
         ("expires", u.claimed_expires().map(|t| t.to_string())),
         ("nonce", u.claimed_nonce().map(str::to_string)),
@@ -772,7 +700,7 @@ fn verified_claims(v: &VerifiedMessageSignature) -> Claims {
         .with("label", v.label())
         .with("algorithm", v.algorithm().name());
     let optional = [
-        ("keyid", v.keyid().map(str::to_string)),
+        ("keyid", v.key_id().map(str::to_string)),
         ("created", v.created().map(|t| t.to_string())),
         ("expires", v.expires().map(|t| t.to_string())),
         ("nonce", v.nonce().map(str::to_string)),
@@ -793,14 +721,10 @@ fn verified_claims(v: &VerifiedMessageSignature) -> Claims {
 }
 
 fn parse_message(message: HttpMessage<'_>, label: Option<&str>) -> FfiResult<Claims> {
-    if message.headers().get("signature-input").is_none()
-        && message.headers().get("signature").is_none()
-    {
-        return Err(countermark_result::NoCredentials);
+    match core(UnverifiedMessageSignature::parse(message, label))? {
+        Some(unverified) => Ok(unverified_claims(&unverified)),
+        None => Err(countermark_result::NoCredentials),
     }
-    Ok(unverified_claims(&core(
-        UnverifiedMessageSignature::parse(message, label),
-    )?))
 }
 
 /// Phase one: reads the signature labelled `label` (`(NULL, 0)`: the first) of `request` without trusting it and
@@ -862,12 +786,8 @@ fn verify_message(
     key: &MessageVerifyingKey,
     policy: &MessagePolicy,
 ) -> FfiResult<Claims> {
-    if message.headers().get("signature-input").is_none()
-        && message.headers().get("signature").is_none()
-    {
-        return Err(countermark_result::NoCredentials);
-    }
-    let parsed = core(UnverifiedMessageSignature::parse_for(message, policy))?;
+    let parsed = core(UnverifiedMessageSignature::parse_for(message, policy))?
+        .ok_or(countermark_result::NoCredentials)?;
     Ok(verified_claims(&core(parsed.verify(key, policy))?))
 }
 

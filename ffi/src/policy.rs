@@ -31,7 +31,7 @@ unsafe fn describe_into<H: ArcHandle>(
 }
 
 /// Writes the policy's settings as one line of text to `*out` (free with `countermark_bytes_free`), e.g.
-/// `fost max_skew=300s seen_signatures=off`. Thread-safe.
+/// `fost clock_skew=300s nonce_store=off`. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_fost_policy_describe(
     policy: *const countermark_fost_policy,
@@ -42,7 +42,7 @@ pub unsafe extern "C" fn countermark_fost_policy_describe(
 }
 
 /// Writes the policy's settings as one line of text to `*out` (free with `countermark_bytes_free`), e.g.
-/// `hmac_header timeout=5s seen_signatures=off`. Thread-safe.
+/// `hmac_header max_age=5s nonce_store=off`. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_hmac_header_policy_describe(
     policy: *const countermark_hmac_header_policy,
@@ -53,7 +53,7 @@ pub unsafe extern "C" fn countermark_hmac_header_policy_describe(
 }
 
 /// Writes the policy's settings as one line of text to `*out` (free with `countermark_bytes_free`), e.g.
-/// `jwt tolerance=20s nonce_store=on`. Thread-safe.
+/// `jwt clock_skew=20s nonce_store=on`. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_jwt_policy_describe(
     policy: *const countermark_jwt_policy,
@@ -64,7 +64,7 @@ pub unsafe extern "C" fn countermark_jwt_policy_describe(
 }
 
 /// Writes the policy's settings as one line of text to `*out` (free with `countermark_bytes_free`), e.g.
-/// `rfc9421 max_skew=5s max_age=300s require_created=on require_keyid=on ...`. Thread-safe.
+/// `rfc9421 clock_skew=5s max_age=300s require_created=on require_key_id=on ...`. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_message_policy_describe(
     policy: *const countermark_message_policy,

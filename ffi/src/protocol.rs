@@ -94,7 +94,7 @@ pub unsafe extern "C" fn countermark_message_signer_sign_request_default_coverag
             )
         };
         let view = request.view()?;
-        let signed = core(sign_with_default_coverage(signer.signer()?, &view))?;
+        let signed = core(sign_with_default_coverage(signer, &view))?;
         let mut claims = Claims::default();
         if let Some(digest) = signed.content_digest() {
             claims.push("Content-Digest", digest);

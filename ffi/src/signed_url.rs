@@ -1,6 +1,9 @@
 //! ska-format signatures and signed URLs.
 
-use cm::{Expiry, Extra, ParamNames, Quoter, SignedData, UrlSigner, ValidUntil, ValueDumper};
+use cm::signed::{
+    Expiry, Extra, ParamNames, Quoter, SignedData, UrlSigner, ValidUntil, ValueDumper,
+};
+use std::time::Duration;
 
 use crate::boundary::{core, guard, guard_value, opt_text, out_ptr, text, write, FfiResult};
 use crate::bytes::{
@@ -138,7 +141,7 @@ unsafe fn expiry_and_extra(
     };
     let expiry = match valid_until {
         Some(v) => Expiry::At(ValidUntil::Text(v.to_string())),
-        None => Expiry::Lifetime(lifetime_secs),
+        None => Expiry::Lifetime(Duration::from_secs(lifetime_secs)),
     };
     let extra = match extra_json {
         Some(j) => core(Extra::from_json(j))?,

@@ -1,6 +1,7 @@
 //! handshake-format tokens: `field:…:timestamp:random:signature`.
 
 use cm::{FixedRandom, Tokens};
+use std::time::Duration;
 
 use crate::boundary::{bytes, core, guard, guard_value, out_ptr, text, write};
 use crate::bytes::{countermark_bytes, countermark_claims, countermark_str, texts, Claims};
@@ -119,7 +120,7 @@ pub unsafe extern "C" fn countermark_tokens_verify(
         }
         // SAFETY: per the contract.
         let token = unsafe { text(token, token_len) }?;
-        let window = u64::try_from(max_age_secs).ok();
+        let window = u64::try_from(max_age_secs).ok().map(Duration::from_secs);
         let verified = core(tokens.verify(token, window))?;
         let mut claims = Claims::default();
         // The fields are borrowed from `token`: each is copied once, into its claim.

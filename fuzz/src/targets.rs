@@ -8,14 +8,16 @@
 //! (`fuzz/seeds.py` writes the vectors' messages this way).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use countermark::http::message_signatures::UnverifiedMessageSignature;
 use countermark::http::{fost, hmac_header, Request, Response};
 use countermark::jwt::{self, Policy as JwtPolicy};
+use countermark::signed::{Extra, UrlSigner};
 use countermark::{
-    content_digest, verify_content_digest, Algorithm, ApiSecret, DigestAlgorithm, Extra,
-    FixedClock, HmacKey, MessagePolicy, MessageVerifyingKey, Secret, SigningKey, Tokens,
-    UnverifiedJwt, UrlSigner, VerifyingKey,
+    content_digest, verify_content_digest, Algorithm, ApiSecret, DigestAlgorithm, FixedClock,
+    HmacKey, MessagePolicy, MessageVerifyingKey, Secret, SigningKey, Tokens, UnverifiedJwt,
+    VerifyingKey,
 };
 
 /// The instant every target's verifier lives at (inside the vectors' windows).
@@ -80,7 +82,7 @@ pub fn token(data: &[u8]) {
         return;
     };
     let tokens = Tokens::new(key(Algorithm::HmacSha256)).with_clock(clock());
-    let _ = tokens.verify(text, Some(300));
+    let _ = tokens.verify(text, Some(Duration::from_secs(300)));
     let _ = tokens.verify(text, None);
     if let Ok(u) = countermark::UnverifiedToken::parse(text) {
         let _ = (u.claimed_fields(), u.claimed_timestamp());
@@ -98,7 +100,7 @@ pub fn ska(data: &[u8]) {
         let _ = signer.sign_url(
             "https://example.com/a",
             "user",
-            countermark::Expiry::Lifetime(60),
+            countermark::signed::Expiry::Lifetime(Duration::from_secs(60)),
             &extra,
         );
     }
@@ -112,7 +114,7 @@ pub fn fost(data: &[u8]) {
     let k = key(Algorithm::HmacSha1);
     if let Ok(Some(u)) = fost::parse(&r) {
         let _ = (
-            u.claimed_key(),
+            u.claimed_key_id(),
             u.claimed_user(),
             u.claimed_signed_headers(),
         );
@@ -194,8 +196,8 @@ pub fn jwt(data: &[u8]) {
         let _ = (
             u.claimed_username(),
             u.claimed_time(),
-            u.claimed_kid(),
-            u.claimed_alg(),
+            u.claimed_key_id(),
+            u.claimed_algorithm(),
         );
         let policy = JwtPolicy::new().with_clock(clock());
         let _ = u.verify(signing_key().verifying_key(), &policy);

@@ -1,6 +1,7 @@
 //! Asymmetric keys, asymmetric-jwt-auth JWTs, and RFC 9421 HTTP Message Signatures with RFC 9530 digests.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use countermark::http::message_signatures::{Component, HttpMessage};
 use countermark::jwt::{self, Token};
@@ -11,9 +12,7 @@ use countermark::{
 };
 use pyo3::prelude::*;
 
-use crate::common::{
-    clock_or_system, explanation_dict, opt_seconds, refused_explanation, whole_secs, PyClock,
-};
+use crate::common::{clock_or_system, explanation_dict, opt_seconds, refused_explanation, PyClock};
 use crate::errors::IntoPy;
 use crate::http::{component_name, PyCredentials, PyRequest, PyResponse, PySigned, PyVerified};
 use crate::keys::PyHmacKey;
@@ -57,11 +56,11 @@ impl PySigningKey {
     /// The key id (asymmetric-jwt-auth's fingerprint of the public key unless set otherwise).
     #[getter]
     fn key_id(&self) -> &str {
-        self.inner.kid()
+        self.inner.key_id()
     }
 
     fn __repr__(&self) -> String {
-        format!("SigningKey(key_id={:?})", self.inner.kid())
+        format!("SigningKey(key_id={:?})", self.inner.key_id())
     }
 }
 
@@ -112,14 +111,14 @@ impl PyVerifyingKey {
     /// A copy with another key id.
     fn with_key_id(&self, key_id: &str) -> PyResult<Self> {
         Ok(PyVerifyingKey {
-            inner: self.inner.clone().with_kid(key_id).py()?,
+            inner: self.inner.clone().with_key_id(key_id).py()?,
         })
     }
 
     /// The key id (asymmetric-jwt-auth's fingerprint unless set otherwise).
     #[getter]
     fn key_id(&self) -> &str {
-        self.inner.kid()
+        self.inner.key_id()
     }
 
     /// asymmetric-jwt-auth's fingerprint: hex SHA-256 of the PEM text.
@@ -134,7 +133,7 @@ impl PyVerifyingKey {
     }
 
     fn __repr__(&self) -> String {
-        format!("VerifyingKey(key_id={:?})", self.inner.kid())
+        format!("VerifyingKey(key_id={:?})", self.inner.key_id())
     }
 }
 
@@ -182,7 +181,7 @@ impl PyJwtPolicy {
     ) -> PyResult<Self> {
         let mut p = jwt::Policy::new().with_clock(clock_or_system(clock));
         if let Some(skew) = opt_seconds("clock_skew", clock_skew)? {
-            p = p.with_tolerance(whole_secs(skew)).py()?;
+            p = p.with_clock_skew(skew).py()?;
         }
         if let Some(s) = nonce_store {
             p = p.with_nonce_store(Arc::clone(&s.inner));
@@ -214,9 +213,9 @@ fn jwt_credentials(p: &UnverifiedJwt) -> PyCredentials {
     let mut c = PyCredentials::new("jwt")
         .user(p.claimed_username())
         .created(Some(p.claimed_time()))
-        .algorithm(p.claimed_alg().name())
+        .algorithm(p.claimed_algorithm().name())
         .detail("nonce", p.claimed_nonce());
-    if let Some(kid) = p.claimed_kid() {
+    if let Some(kid) = p.claimed_key_id() {
         c = c.key_id(kid);
     }
     c
@@ -260,8 +259,8 @@ pub(crate) fn verify_jwt(
     let parsed = UnverifiedJwt::parse(token).py()?;
     // RSA verification and a Redis nonce store take a while: let other Python threads run.
     let v = py.detach(|| parsed.verify_any(&keys, &policy.inner)).py()?;
-    Ok(PyVerified::new("jwt", v.alg().name())
-        .key_id(Some(v.key_kid().to_string()))
+    Ok(PyVerified::new("jwt", v.algorithm().name())
+        .key_id(Some(v.key_id().to_string()))
         .user(v.username())
         .created(Some(v.time()))
         .detail("nonce", v.nonce())
@@ -270,30 +269,14 @@ pub(crate) fn verify_jwt(
 
 // -------------------------------------------------------------------------------------------------- RFC 9421
 
-#[derive(Clone)]
-enum SignerKey {
-    Hmac(Box<countermark::HmacKey>),
-    Private(Arc<SigningKey>, HttpSignatureAlgorithm),
-}
-
 /// Signs HTTP messages with RFC 9421. Keyword options: `label` (default `sig1`), `components` (e.g.
 /// `["@method", "@authority", "@path", "content-digest"]`), `created` (Unix seconds; default now; False to
 /// omit), `expires` / `expires_in` (seconds), `key_id` (default the key's id; False to omit), `nonce` (fixed) or
 /// `random_nonces=True`, `tag`, `include_alg`, `clock`.
 #[pyclass(name = "MessageSigner", module = "countermark", frozen)]
 pub(crate) struct PyMessageSigner {
-    key: SignerKey,
-    label: Option<String>,
-    components: Vec<Component>,
-    created: Option<Option<i64>>,
-    expires: Option<i64>,
-    expires_in: Option<u64>,
-    key_id: Option<Option<String>>,
-    nonce: Option<String>,
-    random_nonces: bool,
-    tag: Option<String>,
-    include_alg: bool,
-    clock: Option<Arc<dyn countermark::Clock>>,
+    /// Built once by `__new__` (the core signer owns its key) and used for every message.
+    inner: MessageSigner,
 }
 
 fn parse_components(items: &[String]) -> PyResult<Vec<Component>> {
@@ -320,52 +303,8 @@ fn optional_setting<T: for<'a, 'py> FromPyObject<'a, 'py>>(
 }
 
 impl PyMessageSigner {
-    fn signer(&self) -> PyResult<MessageSigner<'_>> {
-        let mut s = match &self.key {
-            SignerKey::Hmac(k) => MessageSigner::hmac(k),
-            SignerKey::Private(k, alg) => MessageSigner::asymmetric(k, *alg),
-        }
-        .py()?;
-        if let Some(l) = &self.label {
-            s = s.with_label(l).py()?;
-        }
-        if !self.components.is_empty() {
-            s = s.with_components(self.components.iter().cloned()).py()?;
-        }
-        match self.created {
-            Some(Some(t)) => s = s.with_created(t),
-            Some(None) => s = s.without_created(),
-            None => {}
-        }
-        if let Some(t) = self.expires {
-            s = s.with_expires(t);
-        }
-        if let Some(secs) = self.expires_in {
-            s = s.with_expires_in(secs);
-        }
-        match &self.key_id {
-            Some(Some(k)) => s = s.with_keyid(k).py()?,
-            Some(None) => s = s.without_keyid(),
-            None => {}
-        }
-        if let Some(n) = &self.nonce {
-            s = s.with_nonce(n).py()?;
-        }
-        if self.random_nonces {
-            s = s.with_random_nonces();
-        }
-        if let Some(t) = &self.tag {
-            s = s.with_tag(t).py()?;
-        }
-        s = s.with_alg_param(self.include_alg);
-        if let Some(c) = &self.clock {
-            s = s.with_clock(Arc::clone(c));
-        }
-        Ok(s)
-    }
-
     fn sign_message(&self, message: HttpMessage<'_>) -> PyResult<PySigned> {
-        let h = self.signer()?.sign(message).py()?;
+        let h = self.inner.sign(message).py()?;
         Ok(PySigned::new(
             vec![
                 (
@@ -404,7 +343,7 @@ impl PyMessageSigner {
         include_alg: bool,
         clock: Option<&PyClock>,
     ) -> PyResult<Self> {
-        let key = if let Ok(k) = key.cast::<PyHmacKey>() {
+        let mut s = if let Ok(k) = key.cast::<PyHmacKey>() {
             if let Some(a) = algorithm {
                 let alg: HttpSignatureAlgorithm = a.parse().py()?;
                 if alg != HttpSignatureAlgorithm::HmacSha256 {
@@ -414,35 +353,55 @@ impl PyMessageSigner {
                     ));
                 }
             }
-            SignerKey::Hmac(Box::new(k.get().inner.clone()))
+            MessageSigner::hmac(k.get().inner.clone()).py()?
         } else if let Ok(k) = key.cast::<PySigningKey>() {
             let a = algorithm.ok_or_else(|| {
                 pyo3::exceptions::PyValueError::new_err(
                     "a SigningKey needs algorithm= (e.g. 'ed25519')",
                 )
             })?;
-            SignerKey::Private(Arc::clone(&k.get().inner), a.parse().py()?)
+            MessageSigner::asymmetric(SigningKey::clone(&k.get().inner), a.parse().py()?).py()?
         } else {
             return Err(pyo3::exceptions::PyTypeError::new_err(
                 "key must be an HmacKey or a SigningKey",
             ));
         };
-        let signer = PyMessageSigner {
-            key,
-            label,
-            components: parse_components(&components)?,
-            created: optional_setting::<i64>(created)?,
-            expires,
-            expires_in: opt_seconds("expires_in", expires_in)?.map(whole_secs),
-            key_id: optional_setting::<String>(key_id)?,
-            nonce,
-            random_nonces,
-            tag,
-            include_alg,
-            clock: clock.map(|c| Arc::clone(&c.inner)),
-        };
-        signer.signer()?;
-        Ok(signer)
+        if let Some(l) = &label {
+            s = s.with_label(l).py()?;
+        }
+        if !components.is_empty() {
+            s = s.with_components(parse_components(&components)?).py()?;
+        }
+        match optional_setting::<i64>(created)? {
+            Some(Some(t)) => s = s.with_created(t),
+            Some(None) => s = s.without_created(),
+            None => {}
+        }
+        if let Some(t) = expires {
+            s = s.with_expires(t);
+        }
+        if let Some(d) = opt_seconds("expires_in", expires_in)? {
+            s = s.with_expires_in(d);
+        }
+        match optional_setting::<String>(key_id)? {
+            Some(Some(k)) => s = s.with_key_id(&k).py()?,
+            Some(None) => s = s.without_key_id(),
+            None => {}
+        }
+        if let Some(n) = &nonce {
+            s = s.with_nonce(n).py()?;
+        }
+        if random_nonces {
+            s = s.with_random_nonces();
+        }
+        if let Some(t) = &tag {
+            s = s.with_tag(t).py()?;
+        }
+        s = s.with_alg_param(include_alg);
+        if let Some(c) = clock {
+            s = s.with_clock(Arc::clone(&c.inner));
+        }
+        Ok(PyMessageSigner { inner: s })
     }
 
     /// Signs `request`; returns the `Signature-Input` and `Signature` lines to add.
@@ -534,12 +493,12 @@ impl PyMessagePolicy {
             p = p.with_max_age(age);
         }
         if let Some(skew) = opt_seconds("clock_skew", clock_skew)? {
-            p = p.with_max_skew(whole_secs(skew));
+            p = p.with_clock_skew(skew);
         }
         type Setter = fn(MessagePolicy, bool) -> MessagePolicy;
         let flags: [(Option<bool>, Setter); 6] = [
             (require_created, MessagePolicy::require_created),
-            (require_key_id, MessagePolicy::require_keyid),
+            (require_key_id, MessagePolicy::require_key_id),
             (require_nonce, MessagePolicy::require_nonce),
             (allow_unknown_params, MessagePolicy::allow_unknown_params),
             (check_content_digest, MessagePolicy::check_content_digest),
@@ -573,32 +532,28 @@ impl PyMessagePolicy {
 #[derive(Clone, Copy)]
 enum MaxAge {
     Default,
-    Given(Option<u64>),
+    Given(Option<Duration>),
 }
 
 impl<'py> FromPyObject<'_, 'py> for MaxAge {
     type Error = PyErr;
 
     fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
-        Ok(MaxAge::Given(
-            opt_seconds("max_age", Some(&obj.to_owned()))?.map(whole_secs),
-        ))
+        Ok(MaxAge::Given(opt_seconds(
+            "max_age",
+            Some(&obj.to_owned()),
+        )?))
     }
-}
-
-fn has_signature(message: &HttpMessage<'_>) -> bool {
-    message.headers().get("signature-input").is_some()
-        || message.headers().get("signature").is_some()
 }
 
 fn message_credentials(u: &UnverifiedMessageSignature<'_>) -> PyCredentials {
     let mut c = PyCredentials::new("rfc9421")
         .created(u.claimed_created().map(|t| t as f64))
         .detail("label", u.label());
-    if let Some(k) = u.claimed_keyid() {
+    if let Some(k) = u.claimed_key_id() {
         c = c.key_id(k);
     }
-    if let Some(a) = u.claimed_alg() {
+    if let Some(a) = u.claimed_algorithm() {
         c = c.algorithm(a);
     }
     let optional = [
@@ -618,12 +573,9 @@ fn message_credentials(u: &UnverifiedMessageSignature<'_>) -> PyCredentials {
 }
 
 fn parse_message(message: HttpMessage<'_>, label: Option<&str>) -> PyResult<Option<PyCredentials>> {
-    if !has_signature(&message) {
-        return Ok(None);
-    }
-    Ok(Some(message_credentials(
-        &UnverifiedMessageSignature::parse(message, label).py()?,
-    )))
+    Ok(UnverifiedMessageSignature::parse(message, label)
+        .py()?
+        .map(|u| message_credentials(&u)))
 }
 
 fn verify_message(
@@ -631,15 +583,14 @@ fn verify_message(
     key: &PyMessageVerifyingKey,
     policy: &PyMessagePolicy,
 ) -> PyResult<PyVerified> {
-    if !has_signature(&message) {
-        return Err(Malformed::new_err(
-            "the message has no Signature-Input or Signature header",
-        ));
-    }
-    let parsed = UnverifiedMessageSignature::parse_for(message, &policy.inner).py()?;
+    let parsed = UnverifiedMessageSignature::parse_for(message, &policy.inner)
+        .py()?
+        .ok_or_else(|| {
+            Malformed::new_err("the message has no Signature-Input or Signature header")
+        })?;
     let v = parsed.verify(&key.inner, &policy.inner).py()?;
     let mut out = PyVerified::new("rfc9421", v.algorithm().name())
-        .key_id(v.keyid().map(str::to_string))
+        .key_id(v.key_id().map(str::to_string))
         .created(v.created().map(|t| t as f64))
         .covered(
             v.covered_components()
@@ -764,13 +715,10 @@ pub(crate) fn explain_message_signature<'py>(
             &default
         }
     };
-    let explanation = if !has_signature(&message) {
-        refused_explanation("rfc9421", Ok(()))
-    } else {
-        match UnverifiedMessageSignature::parse_for(message, policy) {
-            Ok(parsed) => parsed.explain(key.map(|k| &k.inner), policy),
-            Err(e) => refused_explanation("rfc9421", Err(e)),
-        }
+    let explanation = match UnverifiedMessageSignature::parse_for(message, policy) {
+        Ok(Some(parsed)) => parsed.explain(key.map(|k| &k.inner), policy),
+        Ok(None) => refused_explanation("rfc9421", Ok(())),
+        Err(e) => refused_explanation("rfc9421", Err(e)),
     };
     explanation_dict(py, &explanation)
 }

@@ -121,8 +121,8 @@ pub(crate) fn opt_seconds(
         .transpose()
 }
 
-/// Whole seconds for the core calls that still take `u64` seconds (a fraction is dropped, so a window is never
-/// wider than asked). Goes when the core takes `Duration` there too.
+/// Whole seconds, for the two places that count in whole seconds: a nonce's time to live and a ska lifetime (its
+/// `valid_until` is whole seconds on the wire). A fraction is dropped, so a window is never wider than asked.
 pub(crate) fn whole_secs(d: Duration) -> u64 {
     d.as_secs()
 }

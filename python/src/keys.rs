@@ -39,7 +39,7 @@ impl PyHmacKey {
         .py()?;
         let mut key = HmacKey::new(alg, &secret);
         if let Some(id) = key_id {
-            key = key.with_kid(KeyId::new(id).py()?);
+            key = key.with_key_id(KeyId::new(id).py()?);
         }
         Ok(PyHmacKey { inner: key })
     }
@@ -52,7 +52,7 @@ impl PyHmacKey {
         let secret = Secret::generate(length).py()?;
         let mut key = HmacKey::new(alg, &secret);
         if let Some(id) = key_id {
-            key = key.with_kid(KeyId::new(id).py()?);
+            key = key.with_key_id(KeyId::new(id).py()?);
         }
         Ok(PyHmacKey { inner: key })
     }
@@ -66,7 +66,7 @@ impl PyHmacKey {
     /// The key id, or None.
     #[getter]
     fn key_id(&self) -> Option<&str> {
-        self.inner.kid().map(KeyId::as_str)
+        self.inner.key_id().map(KeyId::as_str)
     }
 
     /// The MAC of `message`.
@@ -80,7 +80,7 @@ impl PyHmacKey {
     }
 
     fn __repr__(&self) -> String {
-        match self.inner.kid() {
+        match self.inner.key_id() {
             Some(kid) => format!(
                 "HmacKey(algorithm={:?}, key_id={:?})",
                 self.algorithm(),

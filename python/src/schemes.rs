@@ -93,10 +93,10 @@ impl PyFostPolicy {
     ) -> PyResult<Self> {
         let mut p = fost::Policy::new(clock_or_system(clock));
         if let Some(skew) = opt_seconds("clock_skew", clock_skew)? {
-            p = p.with_max_skew(skew);
+            p = p.with_clock_skew(skew);
         }
         if let Some(s) = nonce_store {
-            p = p.with_seen_signatures(Arc::clone(&s.inner));
+            p = p.with_nonce_store(Arc::clone(&s.inner));
         }
         Ok(PyFostPolicy { inner: p })
     }
@@ -118,9 +118,9 @@ pub(crate) fn parse_fost(request: &PyRequest) -> PyResult<Option<PyCredentials>>
     let view = request.view()?;
     Ok(fost::parse(&view).py()?.map(|p| {
         PyCredentials::new("fost")
-            .key_id(p.claimed_key())
+            .key_id(p.claimed_key_id())
             .user(p.claimed_user())
-            .created(Some(p.claimed_signed_at().as_secs_f64()))
+            .created(Some(p.claimed_created().as_secs_f64()))
             .algorithm("hmac-sha1")
             .detail("timestamp", p.claimed_timestamp())
     }))
@@ -146,9 +146,9 @@ pub(crate) fn verify_fost(
     };
     let v = parsed.verify(&key.inner, policy).py()?;
     let mut out = PyVerified::new("fost", "hmac-sha1")
-        .key_id(Some(v.key().to_string()))
+        .key_id(Some(v.key_id().to_string()))
         .user(v.user())
-        .created(Some(v.signed_at().as_secs_f64()))
+        .created(Some(v.created().as_secs_f64()))
         .covered(v.signed_headers().iter().map(|(n, _)| n.clone()).collect());
     for (n, val) in v.signed_headers() {
         out = out.detail(&format!("header.{n}"), val.as_str());
@@ -184,7 +184,7 @@ pub(crate) fn parse_fost_url(request: &PyRequest) -> PyResult<Option<PyCredentia
     let view = request.view()?;
     Ok(fost::parse_url(&view).py()?.map(|p| {
         let mut c = PyCredentials::new("fost-url")
-            .key_id(p.claimed_key())
+            .key_id(p.claimed_key_id())
             .algorithm("hmac-sha1");
         if let Some(e) = p.claimed_expires() {
             c = c.detail("expires", e.to_string());
@@ -214,7 +214,7 @@ pub(crate) fn verify_fost_url(
         }
     };
     let v = parsed.verify(&key.inner, policy).py()?;
-    let mut out = PyVerified::new("fost-url", "hmac-sha1").key_id(Some(v.key().to_string()));
+    let mut out = PyVerified::new("fost-url", "hmac-sha1").key_id(Some(v.key_id().to_string()));
     if let Some(e) = v.expires() {
         out = out.detail("expires", e.to_string());
     }
@@ -369,10 +369,10 @@ impl PyHmacHeaderPolicy {
     ) -> PyResult<Self> {
         let mut p = hmac_header::Policy::new(clock_or_system(clock));
         if let Some(age) = opt_seconds("max_age", max_age)? {
-            p = p.with_timeout(age);
+            p = p.with_max_age(age);
         }
         if let Some(s) = nonce_store {
-            p = p.with_seen_signatures(Arc::clone(&s.inner));
+            p = p.with_nonce_store(Arc::clone(&s.inner));
         }
         Ok(PyHmacHeaderPolicy { inner: p })
     }
@@ -393,9 +393,9 @@ pub(crate) fn parse_hmac_header(request: &PyRequest) -> PyResult<Option<PyCreden
     let view = request.view()?;
     Ok(hmac_header::parse(&view).py()?.map(|p| {
         PyCredentials::new("hmac-header")
-            .key_id(p.claimed_api_key())
+            .key_id(p.claimed_key_id())
             .algorithm(p.claimed_algorithm().name())
-            .created(Some(p.claimed_signed_at().as_secs_f64()))
+            .created(Some(p.claimed_created().as_secs_f64()))
             .detail("timestamp", p.claimed_timestamp())
     }))
 }
@@ -422,8 +422,8 @@ pub(crate) fn verify_hmac_header(
     };
     let v = parsed.verify(&secret.inner, policy).py()?;
     Ok(PyVerified::new("hmac-header", v.algorithm().name())
-        .key_id(Some(v.api_key().to_string()))
-        .created(Some(v.signed_at().as_secs_f64())))
+        .key_id(Some(v.key_id().to_string()))
+        .created(Some(v.created().as_secs_f64())))
 }
 
 // ---------------------------------------------------------------------------------------------- explanations

@@ -1,6 +1,6 @@
 //! ska signatures and signed URLs.
 
-use countermark::{
+use countermark::signed::{
     Expiry, Extra, ParamNames, Quoter, Rejection, Signature, SignedData, UrlSigner, ValidUntil,
     ValueDumper,
 };
@@ -8,6 +8,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use std::time::Duration;
 
 use crate::common::{clock_or_system, key_ring, opt_seconds, whole_secs, PyClock};
 use crate::errors::{py_err, IntoPy};
@@ -94,7 +95,7 @@ fn expiry_extra(
     // Only what the caller gave reaches the core: no lifetime means the core's default expiry.
     let expiry = match (valid_until, lifetime) {
         (Some(v), _) => Expiry::At(ValidUntil::Text(v.str()?.to_cow()?.into_owned())),
-        (None, Some(secs)) => Expiry::Lifetime(secs),
+        (None, Some(secs)) => Expiry::Lifetime(Duration::from_secs(secs)),
         (None, None) => Expiry::default(),
     };
     let extra = match extra {

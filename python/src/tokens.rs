@@ -3,8 +3,9 @@
 use countermark::{FixedRandom, Tokens};
 use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyString, PyTuple};
+use std::time::Duration;
 
-use crate::common::{clock_or_system, key_ring, opt_seconds, whole_secs, PyClock};
+use crate::common::{clock_or_system, key_ring, opt_seconds, PyClock};
 use crate::errors::IntoPy;
 
 /// What a valid token carried.
@@ -85,7 +86,7 @@ impl PyTokens {
     /// within that many seconds of now, either side (handshake's `time_range`); None accepts any age.
     #[pyo3(signature = (token, max_age = None))]
     fn verify(&self, token: &str, max_age: Option<&Bound<'_, PyAny>>) -> PyResult<PyVerifiedToken> {
-        let max_age = opt_seconds("max_age", max_age)?.map(whole_secs);
+        let max_age = opt_seconds("max_age", max_age)?;
         let v = self.inner.verify(token, max_age).py()?;
         Ok(PyVerifiedToken {
             joined_fields: v.joined_fields().to_owned(),
@@ -101,7 +102,10 @@ impl PyTokens {
         token: &str,
         max_age: Option<u64>,
     ) -> PyResult<Bound<'py, PyTuple>> {
-        let v = self.inner.verify(token, max_age).py()?;
+        let v = self
+            .inner
+            .verify(token, max_age.map(Duration::from_secs))
+            .py()?;
         PyTuple::new(py, v.fields())
     }
 
@@ -131,7 +135,10 @@ impl PyTokens {
         // `PyUnicode_AsUTF8String` made these bytes: valid UTF-8.
         let token = std::str::from_utf8(utf8.as_bytes()).unwrap_or_default();
         let max_age = (time_range > 0).then_some(time_range);
-        let v = self.inner.verify(token, max_age).py()?;
+        let v = self
+            .inner
+            .verify(token, max_age.map(Duration::from_secs))
+            .py()?;
         PyTuple::new(py, v.fields()).map(Some)
     }
 

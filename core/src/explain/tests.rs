@@ -95,7 +95,7 @@ fn fost_tampered_body_is_a_bad_signature_over_the_body_received() {
             .with_header("Content-Type", "application/json")
             .unwrap()
     };
-    let policy = fost::Policy::new(clock(NOW)).with_seen_signatures(Arc::new(Untouchable));
+    let policy = fost::Policy::new(clock(NOW)).with_nonce_store(Arc::new(Untouchable));
 
     let good = with_headers(base().with_body(b"{\"n\": 1}"), &lines);
     let e = fost::parse(&good)
@@ -215,7 +215,7 @@ fn hmac_header_string_to_sign_hashes_the_body_received() {
         .with_body(b"{\"n\": 1}");
     let signed = signer.sign_request(&sent).unwrap();
     let auth = [("Authorization", signed.authorization().to_string())];
-    let policy = hmac_header::Policy::new(clock(NOW)).with_seen_signatures(Arc::new(Untouchable));
+    let policy = hmac_header::Policy::new(clock(NOW)).with_nonce_store(Arc::new(Untouchable));
 
     let good = with_headers(sent.clone(), &auth);
     let e = hmac_header::parse(&good)
@@ -278,9 +278,9 @@ fn rfc9421_hmac_and_public_keys_and_the_nonce_store_is_untouched() {
     let request = Request::new("POST", "https://e.com/items")
         .unwrap()
         .with_body(b"{}");
-    let signed = MessageSigner::hmac(&key)
+    let signed = MessageSigner::hmac(key.clone())
         .unwrap()
-        .with_keyid("k1")
+        .with_key_id("k1")
         .unwrap()
         .with_created(NOW)
         .with_nonce("n-1")
@@ -303,7 +303,9 @@ fn rfc9421_hmac_and_public_keys_and_the_nonce_store_is_untouched() {
         .with_nonce_store(Arc::new(Untouchable));
 
     let good = with_headers(request.clone(), &lines);
-    let parsed = UnverifiedMessageSignature::parse(&good, None).unwrap();
+    let parsed = UnverifiedMessageSignature::parse(&good, None)
+        .unwrap()
+        .unwrap();
     let e = parsed.explain(Some(&verifying), &policy);
     assert_eq!(e.verdict(), "valid");
     assert_eq!(e.string_to_sign(), Some(signed.signature_base()));
@@ -333,6 +335,7 @@ fn rfc9421_hmac_and_public_keys_and_the_nonce_store_is_untouched() {
     );
     let e = UnverifiedMessageSignature::parse(&moved, None)
         .unwrap()
+        .unwrap()
         .explain(Some(&verifying), &policy);
     assert_eq!(e.verdict(), "bad_signature");
     assert!(e.string_to_sign().unwrap().contains("\"@path\": /other"));
@@ -348,9 +351,9 @@ fn rfc9421_hmac_and_public_keys_and_the_nonce_store_is_untouched() {
 
     // A public key: no expected signature, only whether the received one verifies.
     let private = SigningKey::from_pem(ED25519_PEM).unwrap();
-    let signed = MessageSigner::asymmetric(&private, crate::HttpSignatureAlgorithm::Ed25519)
+    let signed = MessageSigner::asymmetric(private.clone(), crate::HttpSignatureAlgorithm::Ed25519)
         .unwrap()
-        .with_keyid("ed")
+        .with_key_id("ed")
         .unwrap()
         .with_created(NOW)
         .sign(&request)
@@ -366,6 +369,7 @@ fn rfc9421_hmac_and_public_keys_and_the_nonce_store_is_untouched() {
     .unwrap();
     let signed_request = with_headers(request.clone(), &lines);
     let e = UnverifiedMessageSignature::parse(&signed_request, None)
+        .unwrap()
         .unwrap()
         .explain(Some(&public), &policy);
     assert_eq!((e.verdict(), e.algorithm()), ("valid", Some("ed25519")));

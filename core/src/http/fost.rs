@@ -41,7 +41,7 @@
 //!     request = request.with_header(name, value)?;
 //! }
 //! let unverified = fost::parse(&request)?.expect("a FOST request");
-//! assert_eq!(unverified.claimed_key(), "key-value");
+//! assert_eq!(unverified.claimed_key_id(), "key-value");
 //! let verified = unverified.verify(&key, &Policy::new(clock))?;
 //! assert_eq!(verified.user(), "admin");
 //!
@@ -61,7 +61,7 @@
 //!   UTC; one with another offset is refused (the reference ignores zones, so it would read another instant).
 //! * The signing time is the **whole second** written in the timestamp: the fraction is signed but ignored for
 //!   the time check, as the reference reads the first 19 characters (`strptime(ts[:19], '%Y-%m-%d %H:%M:%S')`).
-//!   It must be *strictly* within [`DEFAULT_MAX_SKEW`] (300 s, configurable in [`Policy`]) of the clock (read to
+//!   It must be *strictly* within [`DEFAULT_CLOCK_SKEW`] (300 s, configurable in [`Policy`]) of the clock (read to
 //!   the microsecond), either way — `abs(now - signed) < skew`, exactly 300 s is refused —: older is
 //!   [`ErrorKind::Expired`], newer [`ErrorKind::NotYetValid`]. So `10:20:30.9` is read as `10:20:30`, accepted
 //!   until the clock reaches `10:25:30` (exclusive) and from `10:15:30` (exclusive).
@@ -149,10 +149,10 @@ use crate::http::hmac_header::{
 };
 use crate::http::{percent_decode, utf7, Request};
 use crate::key::{HmacKey, Secret};
-use crate::replay::{remember_signature, NonceStore};
+use crate::replay::remember_signature;
 
 /// The default maximum clock skew (`FOST_AUTHN_MAXIMUM_CLOCK_SKEW`): 300 seconds.
-pub const DEFAULT_MAX_SKEW: Duration = Duration::from_secs(300);
+pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(300);
 /// Most header names `X-FOST-Headers` may list (itself included).
 pub const MAX_SIGNED_HEADERS: usize = 32;
 
@@ -247,70 +247,10 @@ fn timestamp_micros(timestamp: &str) -> Option<i64> {
         .map(|dt| dt.micros.div_euclid(1_000_000) * 1_000_000)
 }
 
-/// What the server accepts: the clock, the maximum clock skew and, optionally, a store of seen signatures.
-#[derive(Clone)]
-pub struct Policy {
-    clock: Arc<dyn Clock>,
-    max_skew: Duration,
-    seen: Option<Arc<dyn NonceStore>>,
-}
-
-impl Policy {
-    /// The reference's defaults ([`DEFAULT_MAX_SKEW`]) with `clock`.
-    pub fn new(clock: Arc<dyn Clock>) -> Self {
-        Policy {
-            clock,
-            max_skew: DEFAULT_MAX_SKEW,
-            seen: None,
-        }
-    }
-
-    /// Seen-signature mode (off by default, as in the reference): every accepted request signature is recorded in
-    /// `store` until its timestamp leaves the skew window, and a second presentation is [`ErrorKind::Replayed`].
-    /// FOST has no nonce, so this is the only replay protection the format allows; a client that legitimately
-    /// repeats a request must sign it again with a new timestamp.
-    pub fn with_seen_signatures(mut self, store: Arc<dyn NonceStore>) -> Self {
-        self.seen = Some(store);
-        self
-    }
-
-    /// Accepts timestamps less than `max_skew` away from the clock (`FOST_AUTHN_MAXIMUM_CLOCK_SKEW`).
-    pub fn with_max_skew(mut self, max_skew: Duration) -> Self {
-        self.max_skew = max_skew;
-        self
-    }
-
-    /// The maximum clock skew (exclusive).
-    pub fn max_skew(&self) -> Duration {
-        self.max_skew
-    }
-
-    /// Its settings as one line of text, e.g. `fost max_skew=300s seen_signatures=off`: for logs, and for the
-    /// tests that prove a binding's default policy is the core's ([`crate::policy_defaults`]).
-    pub fn describe(&self) -> String {
-        format!(
-            "fost max_skew={}s seen_signatures={}",
-            self.max_skew.as_secs(),
-            crate::on_off(self.seen.is_some())
-        )
-    }
-}
-
-impl Default for Policy {
-    /// The system clock and a 300-second skew.
-    fn default() -> Self {
-        Policy::new(Arc::new(SystemClock))
-    }
-}
-
-impl fmt::Debug for Policy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Policy")
-            .field("max_skew", &self.max_skew)
-            .field("seen_signatures", &self.seen.is_some())
-            .finish_non_exhaustive()
-    }
-}
+/// What the server accepts: the clock, the maximum clock skew ([`DEFAULT_CLOCK_SKEW`]) and, optionally, a nonce
+/// store for seen-signature mode. The type is shared with [`super::hmac_header::Policy`]; FOST's knob is
+/// [`clock_skew`](super::TimePolicy::clock_skew).
+pub type Policy = super::TimePolicy<super::FostWindow>;
 
 /// Signs requests for one key (client side).
 #[derive(Clone)]
@@ -609,8 +549,8 @@ pub struct UnverifiedFost<'a> {
 }
 
 impl<'a> UnverifiedFost<'a> {
-    /// The claimed key: look its secret up with this.
-    pub fn claimed_key(&self) -> &'a str {
+    /// The claimed key id: look its secret up with this.
+    pub fn claimed_key_id(&self) -> &'a str {
         self.key
     }
 
@@ -630,7 +570,7 @@ impl<'a> UnverifiedFost<'a> {
 
     /// The claimed signing time: the whole second the timestamp names (its fraction is ignored, as the reference
     /// ignores it).
-    pub fn claimed_signed_at(&self) -> UnixTime {
+    pub fn claimed_created(&self) -> UnixTime {
         unix_time(self.signed_at)
     }
 
@@ -657,13 +597,13 @@ impl<'a> UnverifiedFost<'a> {
     /// [`ErrorKind::NotYetValid`] when the timestamp's whole second is not strictly within the policy's skew of
     /// the clock;
     /// [`ErrorKind::BadSignature`] when the signature does not match; in seen-signature mode
-    /// ([`Policy::with_seen_signatures`]) [`ErrorKind::Replayed`] for a second presentation, and the store's own
+    /// ([`Policy::with_nonce_store`]) [`ErrorKind::Replayed`] for a second presentation, and the store's own
     /// errors ([`ErrorKind::Unavailable`]), which refuse the request.
     pub fn verify(&self, key: &HmacKey, policy: &Policy) -> Result<VerifiedFost> {
         require_sha1(key)?;
         let now = i128::from(micros_of(policy.clock.now()));
         let signed = i128::from(self.signed_at);
-        let skew = i128::try_from(policy.max_skew.as_micros()).unwrap_or(i128::MAX);
+        let skew = i128::try_from(policy.window.as_micros()).unwrap_or(i128::MAX);
         if (now - signed).abs() >= skew {
             let kind = if signed < now {
                 ErrorKind::Expired
@@ -675,7 +615,7 @@ impl<'a> UnverifiedFost<'a> {
                 format!(
                     "clock skew too high: {} s, the maximum is {} s",
                     (now - signed).abs() / 1_000_000,
-                    policy.max_skew.as_secs()
+                    policy.window.as_secs()
                 ),
             ));
         }
@@ -687,10 +627,10 @@ impl<'a> UnverifiedFost<'a> {
             &document(self.method, &self.path, self.timestamp, &values, self.body),
             &tag,
         )?;
-        if let Some(store) = &policy.seen {
-            let window = i64::try_from(policy.max_skew.as_secs()).unwrap_or(i64::MAX);
+        if let Some(store) = &policy.nonce_store {
+            let window = i64::try_from(policy.window.as_secs()).unwrap_or(i64::MAX);
             let until = UnixTime::from_secs(
-                self.claimed_signed_at()
+                self.claimed_created()
                     .secs()
                     .saturating_add(window)
                     .saturating_add(1),
@@ -707,7 +647,7 @@ impl<'a> UnverifiedFost<'a> {
         Ok(VerifiedFost {
             key: self.key.to_string(),
             user: self.claimed_user().into_owned(),
-            signed_at: self.claimed_signed_at(),
+            signed_at: self.claimed_created(),
             signed_headers: self
                 .signed
                 .iter()
@@ -727,8 +667,8 @@ pub struct VerifiedFost {
 }
 
 impl VerifiedFost {
-    /// The key the request was signed with.
-    pub fn key(&self) -> &str {
+    /// The key id the request was signed with.
+    pub fn key_id(&self) -> &str {
         &self.key
     }
 
@@ -737,8 +677,8 @@ impl VerifiedFost {
         &self.user
     }
 
-    /// The signing time.
-    pub fn signed_at(&self) -> UnixTime {
+    /// The signing time (`X-FOST-Timestamp`, whole seconds).
+    pub fn created(&self) -> UnixTime {
         self.signed_at
     }
 
@@ -783,9 +723,9 @@ fn url_document(host: &str, path: &str, query: &str, expires: &str) -> String {
 /// // The server sees the request and checks it.
 /// let request = Request::new("GET", signed.url())?;
 /// let unverified = fost::parse_url(&request)?.expect("a signed URL");
-/// assert_eq!(unverified.claimed_key(), "api-key-1");
+/// assert_eq!(unverified.claimed_key_id(), "api-key-1");
 /// let at_expiry = Policy::new(Arc::new(FixedClock::at_secs(1_385_460_030)));
-/// assert_eq!(unverified.verify(&key, &at_expiry)?.key(), "api-key-1");
+/// assert_eq!(unverified.verify(&key, &at_expiry)?.key_id(), "api-key-1");
 /// let after = Policy::new(Arc::new(FixedClock::at_secs(1_385_460_031)));
 /// assert_eq!(unverified.verify(&key, &after).unwrap_err().kind(), ErrorKind::Expired);
 /// # Ok::<(), countermark::Error>(())
@@ -967,8 +907,8 @@ pub struct UnverifiedFostUrl {
 }
 
 impl UnverifiedFostUrl {
-    /// The claimed key (`_k`, decoded): look its secret up with this. It is not itself signed.
-    pub fn claimed_key(&self) -> &str {
+    /// The claimed key id (`_k`, decoded): look its secret up with this. It is not itself signed.
+    pub fn claimed_key_id(&self) -> &str {
         &self.key
     }
 
@@ -1022,8 +962,8 @@ pub struct VerifiedFostUrl {
 }
 
 impl VerifiedFostUrl {
-    /// The key (the reference authenticates the user named by it).
-    pub fn key(&self) -> &str {
+    /// The key id (the reference authenticates the user named by it).
+    pub fn key_id(&self) -> &str {
         &self.key
     }
 

@@ -40,14 +40,17 @@
 
 use std::borrow::Cow;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 pub mod fost;
 pub mod hmac_header;
 pub mod message_signatures;
 pub mod raw;
+mod time_policy;
 pub mod token_header;
 pub(crate) mod utf7;
+
+pub use time_policy::{FostWindow, HmacHeaderWindow, TimePolicy, TimeWindow};
 
 /// Most header field lines a [`Request`] or [`Response`] holds.
 pub const MAX_HEADERS: usize = 256;
@@ -56,13 +59,6 @@ pub const MAX_HEADER_LEN: usize = 16 * 1024;
 /// Longest target URI, in bytes.
 pub const MAX_TARGET_LEN: usize = 16 * 1024;
 
-fn too_large(what: &str, limit: usize) -> Error {
-    Error::new(
-        ErrorKind::TooLarge,
-        format!("{what} is over the limit of {limit}"),
-    )
-}
-
 fn check_field(name: &str, value: &str) -> Result<()> {
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
         return Err(Error::malformed(
@@ -70,7 +66,7 @@ fn check_field(name: &str, value: &str) -> Result<()> {
         ));
     }
     if name.len() > MAX_HEADER_LEN || value.len() > MAX_HEADER_LEN {
-        return Err(too_large("a header name or value", MAX_HEADER_LEN));
+        return Err(Error::too_large("a header name or value", MAX_HEADER_LEN));
     }
     if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
         return Err(Error::malformed(
@@ -89,7 +85,7 @@ pub struct Headers<'a> {
 impl<'a> Headers<'a> {
     fn push(&mut self, name: &'a str, value: &'a str) -> Result<()> {
         if self.lines.len() >= MAX_HEADERS {
-            return Err(too_large("the number of header lines", MAX_HEADERS));
+            return Err(Error::too_large("the number of header lines", MAX_HEADERS));
         }
         check_field(name, value)?;
         self.lines.push((name, value));
@@ -137,7 +133,7 @@ impl<'a> Headers<'a> {
     /// relies on (`Authorization`, `X-FOST-*`, the headers FOST signs, `Content-Type`) through this method.
     ///
     /// # Errors
-    /// [`ErrorKind::Malformed`] when two or more lines have this name: which one a front end or framework would
+    /// [`ErrorKind::Malformed`](crate::ErrorKind::Malformed) when two or more lines have this name: which one a front end or framework would
     /// use is not defined, so the request is refused rather than read one way here and another way there.
     pub fn single(&self, name: &str) -> Result<Option<&'a str>> {
         let mut values = self.values(name);
@@ -193,7 +189,7 @@ struct Target<'a> {
 
 fn split_target(target: &str) -> Result<Target<'_>> {
     if target.len() > MAX_TARGET_LEN {
-        return Err(too_large("the target URI", MAX_TARGET_LEN));
+        return Err(Error::too_large("the target URI", MAX_TARGET_LEN));
     }
     if target.bytes().any(|b| b.is_ascii_control() || b == b' ') {
         return Err(Error::malformed(
@@ -312,7 +308,7 @@ fn split_absolute(url: &str) -> Option<UrlParts<'_>> {
 /// [`ErrorKind::TooLarge`] over [`MAX_TARGET_LEN`].
 pub fn split_url(url: &str) -> Result<UrlParts<'_>> {
     if url.len() > MAX_TARGET_LEN {
-        return Err(too_large("the URL", MAX_TARGET_LEN));
+        return Err(Error::too_large("the URL", MAX_TARGET_LEN));
     }
     if url.bytes().any(|b| b.is_ascii_control() || b == b' ') {
         return Err(Error::invalid_value(
@@ -328,8 +324,8 @@ impl<'a> Request<'a> {
     /// target (`/foo?x=1`, whose scheme and authority come from [`Request::with_authority`] or the `Host` header).
     ///
     /// # Errors
-    /// [`ErrorKind::Malformed`] for an empty or non-token method or a target that is neither form;
-    /// [`ErrorKind::TooLarge`] over [`MAX_TARGET_LEN`].
+    /// [`ErrorKind::Malformed`](crate::ErrorKind::Malformed) for an empty or non-token method or a target that is neither form;
+    /// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) over [`MAX_TARGET_LEN`].
     pub fn new(method: &'a str, target: &'a str) -> Result<Self> {
         if method.is_empty() || !method.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::malformed("the method must be a non-empty token"));
@@ -356,9 +352,9 @@ impl<'a> Request<'a> {
     /// Adds a header field line (kept in order; repeated names are kept as separate lines, except `Host`).
     ///
     /// # Errors
-    /// [`ErrorKind::Malformed`] for a name that is not visible ASCII, a value holding CR, LF or NUL, or a second
+    /// [`ErrorKind::Malformed`](crate::ErrorKind::Malformed) for a name that is not visible ASCII, a value holding CR, LF or NUL, or a second
     /// `Host` line;
-    /// [`ErrorKind::TooLarge`] past [`MAX_HEADERS`] lines or [`MAX_HEADER_LEN`] bytes.
+    /// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) past [`MAX_HEADERS`] lines or [`MAX_HEADER_LEN`] bytes.
     pub fn with_header(mut self, name: &'a str, value: &'a str) -> Result<Self> {
         if name.eq_ignore_ascii_case("host") && self.headers.contains("host") {
             return Err(Error::malformed(
@@ -451,7 +447,7 @@ impl<'a> Response<'a> {
     /// A response with `status` (100..=999).
     ///
     /// # Errors
-    /// [`ErrorKind::Malformed`] for a status outside 100..=999.
+    /// [`ErrorKind::Malformed`](crate::ErrorKind::Malformed) for a status outside 100..=999.
     pub fn new(status: u16) -> Result<Self> {
         if !(100..=999).contains(&status) {
             return Err(Error::malformed("the status code must be three digits"));
@@ -533,6 +529,7 @@ pub(crate) fn percent_decode(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn targets() {
@@ -625,6 +622,7 @@ mod tests {
 #[cfg(test)]
 mod split_url_tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     fn parts(url: &str) -> (&str, &str, &str, Option<&str>) {
         let u = split_url(url).unwrap();

@@ -1,37 +1,9 @@
 //! The two pieces of JSON handling the JWT format needs: Python's `json.dumps` string escaping (what PyJWT signs)
 //! and reading claims out of a parsed object without trusting their types.
 
-use std::fmt::Write as _;
-
 use serde_json::Value;
 
-/// Appends `s` as a JSON string exactly as Python's `json.dumps(s)` (with the default `ensure_ascii=True`) writes
-/// it: `"` and `\` escaped, `\b \f \n \r \t` as short escapes, every other character outside printable ASCII
-/// (`0x20..=0x7e`) as `\uXXXX` in lower-case hex, characters beyond the Basic Multilingual Plane as a UTF-16
-/// surrogate pair.
-pub(crate) fn push_py_json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    // Writing to a String cannot fail.
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
-        }
-    }
-    out.push('"');
-}
+pub(crate) use crate::encoding::push_py_json_str;
 
 /// Python's truthiness of a JSON value: `null`, `false`, `0`, `0.0`, `""`, `[]` and `{}` are false.
 pub(crate) fn truthy(v: &Value) -> bool {

@@ -22,7 +22,7 @@
 //! the set is [`ErrorKind::UnsupportedAlgorithm`], so a message can never pick a weaker algorithm or another key
 //! family for a key.
 //!
-//! The key id ([`VerifyingKey::kid`]) defaults to the fingerprint asymmetric-jwt-auth uses: the lower-case hex
+//! The key id ([`VerifyingKey::key_id`]) defaults to the fingerprint asymmetric-jwt-auth uses: the lower-case hex
 //! SHA-256 of the public key's SubjectPublicKeyInfo PEM text (64-character lines, trailing newline).
 //!
 //! ```
@@ -37,6 +37,7 @@
 //! ```
 
 use std::fmt;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use ring::rand::SystemRandom;
@@ -388,7 +389,7 @@ impl VerifyingKey {
     ///
     /// # Errors
     /// As [`crate::KeyId::new`].
-    pub fn with_kid(mut self, kid: &str) -> Result<Self> {
+    pub fn with_key_id(mut self, kid: &str) -> Result<Self> {
         self.kid = crate::KeyId::new(kid)?.as_str().to_string();
         Ok(self)
     }
@@ -409,7 +410,7 @@ impl VerifyingKey {
     }
 
     /// The key id: by default the SHA-256 fingerprint of the SPKI PEM text (asymmetric-jwt-auth's `kid`).
-    pub fn kid(&self) -> &str {
+    pub fn key_id(&self) -> &str {
         &self.kid
     }
 
@@ -480,8 +481,10 @@ enum Private {
 /// makes such keys): `ring`, the signing backend, signs with no other, and a key whose primes differ in length
 /// (RFC 9421's own `test-key-rsa` has 1088- and 960-bit primes) is refused with [`ErrorKind::InvalidKey`] naming
 /// that reason. Its public key still works as a [`VerifyingKey`], so signatures made with it elsewhere verify.
+#[derive(Clone)]
 pub struct SigningKey {
-    private: Private,
+    /// Shared by clones: cloning a signing key never copies the private key.
+    private: Arc<Private>,
     public: VerifyingKey,
     rng: SystemRandom,
 }
@@ -528,7 +531,7 @@ impl SigningKey {
                 let public =
                     VerifyingKey::build(KeyType::Ed25519, pair.public_key().as_ref().to_vec())?;
                 Ok(SigningKey {
-                    private: Private::Ed25519(pair),
+                    private: Arc::new(Private::Ed25519(pair)),
                     public,
                     rng,
                 })
@@ -552,7 +555,7 @@ impl SigningKey {
                 let public =
                     VerifyingKey::build(KeyType::EcdsaP256, pair.public_key().as_ref().to_vec())?;
                 Ok(SigningKey {
-                    private: Private::Ecdsa(pair),
+                    private: Arc::new(Private::Ecdsa(pair)),
                     public,
                     rng,
                 })
@@ -580,7 +583,7 @@ impl SigningKey {
             public = public.with_allowed(algs)?;
         }
         Ok(SigningKey {
-            private: Private::Rsa(pair),
+            private: Arc::new(Private::Rsa(pair)),
             public,
             rng: SystemRandom::new(),
         })
@@ -618,7 +621,7 @@ impl SigningKey {
         )
         .map_err(|_| invalid("invalid P-256 private key"))?;
         Ok(SigningKey {
-            private: Private::Ecdsa(pair),
+            private: Arc::new(Private::Ecdsa(pair)),
             public: VerifyingKey::build(KeyType::EcdsaP256, public)?,
             rng,
         })
@@ -630,8 +633,8 @@ impl SigningKey {
     }
 
     /// The key id (that of the public key).
-    pub fn kid(&self) -> &str {
-        self.public.kid()
+    pub fn key_id(&self) -> &str {
+        self.public.key_id()
     }
 
     /// The key family.
@@ -652,8 +655,8 @@ impl SigningKey {
     ///
     /// # Errors
     /// As [`crate::KeyId::new`].
-    pub fn with_kid(mut self, kid: &str) -> Result<Self> {
-        self.public = self.public.with_kid(kid)?;
+    pub fn with_key_id(mut self, kid: &str) -> Result<Self> {
+        self.public = self.public.with_key_id(kid)?;
         Ok(self)
     }
 
@@ -669,7 +672,7 @@ impl SigningKey {
             ));
         }
         let failed = || Error::new(ErrorKind::InvalidKey, "signing failed");
-        match &self.private {
+        match &*self.private {
             Private::Ed25519(pair) => Ok(pair.sign(msg).as_ref().to_vec()),
             Private::Ecdsa(pair) => {
                 let mut sig = pair
@@ -750,7 +753,7 @@ mod tests {
                 let pk = VerifyingKey::from_pem(k["public_pem"].as_str().unwrap()).unwrap();
                 assert_eq!(sk.verifying_key().spki_der(), pk.spki_der(), "{name}");
                 if let Some(kid) = k["kid"].as_str() {
-                    assert_eq!(pk.kid(), kid, "{name}");
+                    assert_eq!(pk.key_id(), kid, "{name}");
                 }
                 if let Some(jwk) = k.get("jwk") {
                     let from_jwk = VerifyingKey::from_jwk(&jwk.to_string()).unwrap();

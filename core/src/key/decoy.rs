@@ -22,7 +22,7 @@ impl VerifyingKey {
     ///
     /// let decoy = VerifyingKey::decoy(KeyType::Ed25519)?;
     /// assert_eq!(decoy.key_type(), KeyType::Ed25519);
-    /// assert_ne!(decoy.kid(), VerifyingKey::decoy(KeyType::Ed25519)?.kid());
+    /// assert_ne!(decoy.key_id(), VerifyingKey::decoy(KeyType::Ed25519)?.key_id());
     /// # Ok::<(), countermark::Error>(())
     /// ```
     ///

@@ -214,12 +214,12 @@ impl fmt::Debug for Tag {
 /// HMAC over a hash that has no eager block API (BLAKE2): both padded-key states are precomputed, and both are
 /// hash states that wipe themselves on drop.
 #[derive(Clone)]
-struct LazyHmac<D: blake2::Digest + blake2::digest::common::BlockSizeUser + Clone> {
+struct PrecomputedHmac<D: blake2::Digest + blake2::digest::common::BlockSizeUser + Clone> {
     inner: D,
     outer: D,
 }
 
-impl<D: blake2::Digest + blake2::digest::common::BlockSizeUser + Clone> LazyHmac<D> {
+impl<D: blake2::Digest + blake2::digest::common::BlockSizeUser + Clone> PrecomputedHmac<D> {
     fn new(key: &[u8]) -> Self {
         let block = <D as blake2::digest::common::BlockSizeUser>::block_size();
         let mut padded = Zeroizing::new(vec![0u8; block]);
@@ -237,7 +237,7 @@ impl<D: blake2::Digest + blake2::digest::common::BlockSizeUser + Clone> LazyHmac
             .for_each(|(o, k)| *o = k ^ 0x5c);
         let mut outer = D::new();
         outer.update(&ipad[..]);
-        LazyHmac { inner, outer }
+        PrecomputedHmac { inner, outer }
     }
 
     fn mac(&self, parts: &[&[u8]]) -> Tag {
@@ -259,8 +259,8 @@ enum Keyed {
     Sha256(Hmac<sha2::Sha256>),
     Sha384(Hmac<sha2::Sha384>),
     Sha512(Hmac<sha2::Sha512>),
-    Blake2s(LazyHmac<blake2::Blake2s256>),
-    Blake2b(LazyHmac<blake2::Blake2b512>),
+    Blake2s(PrecomputedHmac<blake2::Blake2s256>),
+    Blake2b(PrecomputedHmac<blake2::Blake2b512>),
 }
 
 fn eager<M: Mac + KeyInit>(secret: &[u8]) -> M {
@@ -308,8 +308,8 @@ impl HmacKey {
             Algorithm::HmacSha256 => Keyed::Sha256(eager(s)),
             Algorithm::HmacSha384 => Keyed::Sha384(eager(s)),
             Algorithm::HmacSha512 => Keyed::Sha512(eager(s)),
-            Algorithm::HmacBlake2s => Keyed::Blake2s(LazyHmac::new(s)),
-            Algorithm::HmacBlake2b => Keyed::Blake2b(LazyHmac::new(s)),
+            Algorithm::HmacBlake2s => Keyed::Blake2s(PrecomputedHmac::new(s)),
+            Algorithm::HmacBlake2b => Keyed::Blake2b(PrecomputedHmac::new(s)),
         };
         HmacKey {
             alg,
@@ -319,7 +319,7 @@ impl HmacKey {
     }
 
     /// The same key, labelled with a key id.
-    pub fn with_kid(mut self, kid: KeyId) -> Self {
+    pub fn with_key_id(mut self, kid: KeyId) -> Self {
         self.kid = Some(kid);
         self
     }
@@ -330,7 +330,7 @@ impl HmacKey {
     }
 
     /// The key id, if one was set.
-    pub fn kid(&self) -> Option<&KeyId> {
+    pub fn key_id(&self) -> Option<&KeyId> {
         self.kid.as_ref()
     }
 
@@ -411,11 +411,11 @@ impl fmt::Debug for HmacKey {
 /// ```
 /// use countermark::{Algorithm, HmacKey, KeyId, KeyRing, Secret};
 ///
-/// let k1 = HmacKey::new(Algorithm::HmacSha256, &Secret::new(*b"first secret 16b")?).with_kid(KeyId::new("k1")?);
-/// let k2 = HmacKey::new(Algorithm::HmacSha256, &Secret::new(*b"second secret 16")?).with_kid(KeyId::new("k2")?);
+/// let k1 = HmacKey::new(Algorithm::HmacSha256, &Secret::new(*b"first secret 16b")?).with_key_id(KeyId::new("k1")?);
+/// let k2 = HmacKey::new(Algorithm::HmacSha256, &Secret::new(*b"second secret 16")?).with_key_id(KeyId::new("k2")?);
 /// let mut ring = KeyRing::new(k1);
 /// ring.rotate(k2)?;
-/// assert_eq!(ring.primary().kid().unwrap().as_str(), "k2");
+/// assert_eq!(ring.primary().key_id().unwrap().as_str(), "k2");
 /// assert!(ring.get("k1").is_some());
 /// ring.retire("k1")?;
 /// assert!(ring.get("k1").is_none());
@@ -449,7 +449,7 @@ impl KeyRing {
     pub fn get(&self, kid: &str) -> Option<&HmacKey> {
         self.keys
             .iter()
-            .find(|k| k.kid().is_some_and(|id| id.as_str() == kid))
+            .find(|k| k.key_id().is_some_and(|id| id.as_str() == kid))
     }
 
     /// Adds an older key that verifies but does not sign.
@@ -481,7 +481,7 @@ impl KeyRing {
         let pos = self
             .keys
             .iter()
-            .position(|k| k.kid().is_some_and(|id| id.as_str() == kid))
+            .position(|k| k.key_id().is_some_and(|id| id.as_str() == kid))
             .ok_or_else(|| Error::new(ErrorKind::UnknownKey, "no key with this id in the ring"))?;
         if pos == 0 {
             return Err(Error::invalid_value(
@@ -493,7 +493,7 @@ impl KeyRing {
     }
 
     fn check_unique(&self, key: &HmacKey) -> Result<()> {
-        if let Some(kid) = key.kid() {
+        if let Some(kid) = key.key_id() {
             if self.get(kid.as_str()).is_some() {
                 return Err(Error::invalid_value(
                     "a key with this id is already in the ring",
@@ -549,7 +549,7 @@ mod tests {
     fn secrets_are_never_printed() {
         let s = Secret::new(*b"super-secret-value-1234").unwrap();
         assert_eq!(format!("{s:?}"), "Secret(<redacted>)");
-        let k = HmacKey::new(Algorithm::HmacSha256, &s).with_kid(KeyId::new("kid-1").unwrap());
+        let k = HmacKey::new(Algorithm::HmacSha256, &s).with_key_id(KeyId::new("kid-1").unwrap());
         let shown = format!("{k:?} {:?}", KeyRing::new(k.clone()));
         assert!(!shown.contains("super"), "{shown}");
         assert!(shown.contains("kid-1"));
@@ -641,14 +641,14 @@ mod tests {
     fn key_ring_rotation() {
         let mk = |kid: &str, s: &[u8; 16]| {
             HmacKey::new(Algorithm::HmacSha256, &Secret::new(*s).unwrap())
-                .with_kid(KeyId::new(kid).unwrap())
+                .with_key_id(KeyId::new(kid).unwrap())
         };
         let mut ring = KeyRing::new(mk("a", b"aaaaaaaaaaaaaaaa"));
         ring.rotate(mk("b", b"bbbbbbbbbbbbbbbb")).unwrap();
         ring.add_verify_only(mk("c", b"cccccccccccccccc")).unwrap();
         let order: Vec<_> = ring
             .keys()
-            .map(|k| k.kid().unwrap().as_str().to_string())
+            .map(|k| k.key_id().unwrap().as_str().to_string())
             .collect();
         assert_eq!(order, ["b", "a", "c"]);
         assert_eq!(

@@ -6,13 +6,14 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use countermark::{Algorithm, Expiry, Extra, FixedClock, HmacKey, Secret, UrlSigner};
+//! use countermark::{Algorithm, FixedClock, HmacKey, Secret};
+//! use countermark::signed::{Expiry, Extra, UrlSigner};
 //!
 //! let key = HmacKey::new(Algorithm::HmacSha256, &Secret::new(*b"a shared secret!")?);
 //! let signer = UrlSigner::new(key).with_clock(Arc::new(FixedClock::at_secs(1_700_000_000)));
 //!
 //! let extra = Extra::from_pairs([("email", "john.doe@example.com")])?;
-//! let url = signer.sign_url("https://e.com/download", "john", Expiry::Lifetime(120), &extra)?;
+//! let url = signer.sign_url("https://e.com/download", "john", Expiry::Lifetime(std::time::Duration::from_secs(120)), &extra)?;
 //! assert!(url.starts_with("https://e.com/download?signature="));
 //!
 //! let data = signer.validate_url(&url).map_err(countermark::Error::from)?;
@@ -22,7 +23,7 @@
 //! // Two minutes later the link has expired; a changed value is caught at any time.
 //! let later = signer.clone().with_clock(Arc::new(FixedClock::at_secs(1_700_000_120)));
 //! let rejection = later.validate_url(&url.replace("john", "jane")).unwrap_err();
-//! assert_eq!(rejection.failures(), [countermark::Failure::InvalidSignature, countermark::Failure::Expired]);
+//! assert_eq!(rejection.failures(), [countermark::signed::Failure::InvalidSignature, countermark::signed::Failure::Expired]);
 //! # Ok::<(), countermark::Error>(())
 //! ```
 //!
@@ -36,7 +37,8 @@
 //! not text (`None`, lists and dicts become compact JSON).
 //!
 //! ```
-//! use countermark::{Algorithm, Expiry, Extra, HmacKey, Quoter, Secret, UrlSigner, ValidUntil, ValueDumper};
+//! use countermark::{Algorithm, HmacKey, Secret};
+//! use countermark::signed::{Expiry, Extra, Quoter, UrlSigner, ValidUntil, ValueDumper};
 //!
 //! // As ska 1.11.2 signs with HMACMD5Signature, its JavaScript helpers and its documentation key (15 bytes).
 //! let key = HmacKey::new(Algorithm::HmacMd5, &Secret::legacy(*b"your-secret-key")?);
@@ -73,6 +75,7 @@ mod value;
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine as _;
 
@@ -108,20 +111,23 @@ impl ValidUntil {
     }
 }
 
+/// ska's default lifetime of a signature: 600 seconds.
+pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(600);
+
 /// When a new signature expires.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expiry {
     /// At this time.
     At(ValidUntil),
-    /// This many seconds from now: `valid_until` is `floor(now) + seconds`, as a float (`1700000600.0`), as ska
-    /// computes it.
-    Lifetime(u64),
+    /// This long from now: `valid_until` is `floor(now) + whole seconds of the lifetime`, as a float
+    /// (`1700000600.0`), as ska computes it (a fraction of a second in the lifetime is dropped).
+    Lifetime(Duration),
 }
 
 impl Default for Expiry {
     /// ska's default lifetime: 600 seconds.
     fn default() -> Self {
-        Expiry::Lifetime(UrlSigner::DEFAULT_LIFETIME)
+        Expiry::Lifetime(DEFAULT_LIFETIME)
     }
 }
 
@@ -387,9 +393,6 @@ fn parse_valid_until(text: &str) -> Option<f64> {
 }
 
 impl UrlSigner {
-    /// ska's default lifetime of a signature, in seconds.
-    pub const DEFAULT_LIFETIME: u64 = 600;
-
     /// A signer with the default parameter names and the system clock. With a [`KeyRing`], the primary key
     /// signs and every key validates.
     pub fn new(keys: impl Into<KeyRing>) -> Self {
@@ -453,8 +456,12 @@ impl UrlSigner {
     /// equals a parameter name.
     pub fn generate(&self, auth_user: &str, expiry: Expiry, extra: &Extra) -> Result<Signature> {
         let valid_until = match expiry {
-            Expiry::Lifetime(secs) => {
-                let at = self.clock.now().saturating_add_secs(secs).secs();
+            Expiry::Lifetime(lifetime) => {
+                let at = self
+                    .clock
+                    .now()
+                    .saturating_add_secs(lifetime.as_secs())
+                    .secs();
                 ValidUntil::Float(at as f64).to_text()
             }
             Expiry::At(v) => v.to_text(),

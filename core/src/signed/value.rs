@@ -76,7 +76,7 @@ impl Value {
     /// `allow_nan=True`, dict keys sorted.
     fn write_json(&self, out: &mut String) {
         match self {
-            Value::Str(s) => write_json_str(out, s),
+            Value::Str(s) => crate::encoding::push_py_json_str(out, s),
             Value::Int(i) => out.push_str(&i.to_string()),
             Value::Float(f) if f.is_nan() => out.push_str("NaN"),
             Value::Float(f) if f.is_infinite() => {
@@ -90,7 +90,7 @@ impl Value {
                 item.write_json(out)
             }),
             Value::Dict(items) => write_seq(out, ['{', '}'], ",", sorted(items), |out, (k, v)| {
-                write_json_str(out, k);
+                crate::encoding::push_py_json_str(out, k);
                 out.push(':');
                 v.write_json(out);
             }),
@@ -164,32 +164,6 @@ impl From<bool> for Value {
     fn from(b: bool) -> Self {
         Value::Bool(b)
     }
-}
-
-/// A JSON string as Python's `json.dumps` writes it with `ensure_ascii=True`: `"` and `\` escaped, `\b \f \n \r \t`
-/// by name, every other character outside `' '..='~'` as `\uXXXX` (lower-case hex; UTF-16 surrogate pairs above
-/// U+FFFF).
-fn write_json_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            ' '..='~' => out.push(c),
-            c => {
-                let mut units = [0u16; 2];
-                for u in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{u:04x}"));
-                }
-            }
-        }
-    }
-    out.push('"');
 }
 
 /// Characters Python's `str.isprintable()` rejects, outside ASCII. This covers the separators, format and
@@ -295,7 +269,7 @@ impl Extra {
     /// the C ABI and Go take extra data. Nesting deeper than 128 levels is refused by the JSON reader.
     ///
     /// ```
-    /// # use countermark::{Extra, Value};
+    /// # use countermark::signed::{Extra, Value};
     /// let extra = Extra::from_json(r#"{"email": "a@b.c", "n": 5}"#)?;
     /// assert_eq!(extra.get("n"), Some(&Value::Int(5)));
     /// # Ok::<(), countermark::Error>(())

@@ -31,8 +31,8 @@
 //!
 //! # Limits
 //! Inputs over [`MAX_LEN`] bytes and nesting deeper than [`MAX_DEPTH`] are refused with
-//! [`ErrorKind::TooLarge`] (Python's own limit is its recursion limit, about 1000 levels, where it crashes);
-//! anything that is not JSON is [`ErrorKind::Malformed`] with the byte offset. Nothing here panics.
+//! [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) (Python's own limit is its recursion limit, about 1000 levels, where it crashes);
+//! anything that is not JSON is [`ErrorKind::Malformed`](crate::ErrorKind::Malformed) with the byte offset. Nothing here panics.
 //!
 //! Note: Django REST framework's `JSONParser` runs with `STRICT_JSON = True` by default and refuses `NaN` and
 //! `Infinity` before authentication; this module accepts them, as Python's `json` does.
@@ -40,7 +40,7 @@
 use std::collections::HashMap;
 
 use crate::encoding::py_parse_qsl;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 /// Longest input accepted, in bytes (4 MiB).
 pub const MAX_LEN: usize = 4 * 1024 * 1024;
@@ -107,13 +107,6 @@ impl<'a> ObjectBuilder<'a> {
     }
 }
 
-fn too_large(what: &str, limit: usize) -> Error {
-    Error::new(
-        ErrorKind::TooLarge,
-        format!("JSON body: {what} is over the limit of {limit}"),
-    )
-}
-
 struct Parser<'a> {
     text: &'a str,
     pos: usize,
@@ -176,7 +169,7 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self, depth: usize) -> Result<Value<'a>> {
         if depth > MAX_DEPTH {
-            return Err(too_large("the nesting depth", MAX_DEPTH));
+            return Err(Error::too_large("JSON body: the nesting depth", MAX_DEPTH));
         }
         self.pos += 1;
         let mut object = ObjectBuilder::default();
@@ -212,7 +205,7 @@ impl<'a> Parser<'a> {
 
     fn array(&mut self, depth: usize) -> Result<Value<'a>> {
         if depth > MAX_DEPTH {
-            return Err(too_large("the nesting depth", MAX_DEPTH));
+            return Err(Error::too_large("JSON body: the nesting depth", MAX_DEPTH));
         }
         self.pos += 1;
         let mut items = Vec::new();
@@ -392,30 +385,6 @@ fn is_float_repr(text: &str) -> bool {
     significant <= 15
 }
 
-fn write_str(units: &[u16], out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for &u in units {
-        match u {
-            0x22 => out.push_str("\\\""),
-            0x5c => out.push_str("\\\\"),
-            0x08 => out.push_str("\\b"),
-            0x0c => out.push_str("\\f"),
-            0x0a => out.push_str("\\n"),
-            0x0d => out.push_str("\\r"),
-            0x09 => out.push_str("\\t"),
-            0x20..=0x7e => out.push(char::from(u as u8)),
-            _ => {
-                out.push_str("\\u");
-                for shift in [12, 8, 4, 0] {
-                    out.push(char::from(HEX[usize::from((u >> shift) & 15)]));
-                }
-            }
-        }
-    }
-    out.push('"');
-}
-
 fn write_value(value: &Value<'_>, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),
@@ -431,7 +400,7 @@ fn write_value(value: &Value<'_>, out: &mut String) {
         }
         Value::Float(x) => out.push_str(&crate::encoding::py_float_repr(*x)),
         Value::FloatRepr(text) => out.push_str(text),
-        Value::Str(units) => write_str(units, out),
+        Value::Str(units) => crate::encoding::push_py_json_units(out, units),
         Value::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -448,7 +417,7 @@ fn write_value(value: &Value<'_>, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_str(key, out);
+                crate::encoding::push_py_json_units(out, key);
                 out.push(':');
                 write_value(item, out);
             }
@@ -460,11 +429,11 @@ fn write_value(value: &Value<'_>, out: &mut String) {
 /// `json.dumps(json.loads(input), separators=(',', ':'))` (see the [module documentation](self)).
 ///
 /// # Errors
-/// [`ErrorKind::TooLarge`] over [`MAX_LEN`] bytes or [`MAX_DEPTH`] levels; [`ErrorKind::Malformed`] for input
+/// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) over [`MAX_LEN`] bytes or [`MAX_DEPTH`] levels; [`ErrorKind::Malformed`](crate::ErrorKind::Malformed) for input
 /// that is not UTF-8 or not JSON (the message gives the byte offset, never the content).
 pub fn canonicalize(input: &[u8]) -> Result<String> {
     if input.len() > MAX_LEN {
-        return Err(too_large("the length in bytes", MAX_LEN));
+        return Err(Error::too_large("JSON body: the length in bytes", MAX_LEN));
     }
     let text = std::str::from_utf8(input).map_err(|e| {
         Error::malformed(format!(
@@ -497,17 +466,20 @@ pub fn canonicalize(input: &[u8]) -> Result<String> {
 /// ```
 ///
 /// # Errors
-/// [`ErrorKind::TooLarge`] over [`MAX_LEN`] bytes or [`MAX_FORM_FIELDS`] fields.
+/// [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge) over [`MAX_LEN`] bytes or [`MAX_FORM_FIELDS`] fields.
 pub fn canonicalize_form(body: &[u8]) -> Result<String> {
     if body.len() > MAX_LEN {
-        return Err(too_large("the length in bytes", MAX_LEN));
+        return Err(Error::too_large("JSON body: the length in bytes", MAX_LEN));
     }
     let text = match std::str::from_utf8(body) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(_) => std::borrow::Cow::Owned(body.iter().map(|&b| char::from(b)).collect()),
     };
     if text.matches('&').count() >= MAX_FORM_FIELDS {
-        return Err(too_large("the number of form fields", MAX_FORM_FIELDS));
+        return Err(Error::too_large(
+            "JSON body: the number of form fields",
+            MAX_FORM_FIELDS,
+        ));
     }
     let mut object = ObjectBuilder::default();
     for (name, value) in py_parse_qsl(&text) {
@@ -606,6 +578,7 @@ mod tests {
     }
 
     use super::*;
+    use crate::error::ErrorKind;
 
     // Every expected output below was produced by Python 3.11.7's json module.
     #[test]

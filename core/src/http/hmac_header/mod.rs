@@ -37,10 +37,10 @@
 //! // Server: parse, look the key up by the claimed id, verify.
 //! let request = request.with_header("Authorization", signed.authorization())?;
 //! let unverified = hmac_header::parse(&request)?.expect("an HMAC header");
-//! assert_eq!(unverified.claimed_api_key(), "aff80c45-ca58-455f-a815-b051d470c7ba");
+//! assert_eq!(unverified.claimed_key_id(), "aff80c45-ca58-455f-a815-b051d470c7ba");
 //! let policy = Policy::new(Arc::new(FixedClock::at_secs_f64(1_683_468_938.86256)));
 //! let verified = unverified.verify(&secret, &policy)?;
-//! assert_eq!(verified.api_key(), "aff80c45-ca58-455f-a815-b051d470c7ba");
+//! assert_eq!(verified.key_id(), "aff80c45-ca58-455f-a815-b051d470c7ba");
 //!
 //! // Six seconds later the same header has expired.
 //! let late = Policy::new(Arc::new(FixedClock::at_secs_f64(1_683_468_943.86256)));
@@ -57,7 +57,7 @@
 //!   lines are malformed.
 //! * Time, at microsecond precision through the [`Policy`] clock: a request stamped at or after *now* is
 //!   [`ErrorKind::NotYetValid`] (the reference's `FutureRequestException`, so clocks must not run ahead of the
-//!   server's); one more than [`DEFAULT_TIMEOUT`] (5 s, configurable) old is [`ErrorKind::Expired`]; exactly 5 s
+//!   server's); one more than [`DEFAULT_MAX_AGE`] (5 s, configurable) old is [`ErrorKind::Expired`]; exactly 5 s
 //!   old is accepted.
 //! * The signature is checked in constant time ([`HmacKey::verify`]).
 //! * Key lookup is the caller's: a missing key is [`ErrorKind::UnknownKey`] in the caller's store, and so are
@@ -135,10 +135,10 @@ use crate::clock::{Clock, SystemClock, UnixTime};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::Request;
 use crate::key::HmacKey;
-use crate::replay::{remember_signature, NonceStore};
+use crate::replay::remember_signature;
 
 /// How old a request may be by default (`HMAC_AUTH_REQUEST_TIMEOUT`): 5 seconds.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(5);
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -248,7 +248,7 @@ fn string_to_sign(
 /// Signs requests for one API key (client side).
 #[derive(Clone)]
 pub struct HmacHeaderSigner {
-    api_key: String,
+    key_id: String,
     key: HmacKey,
     clock: Arc<dyn Clock>,
 }
@@ -256,29 +256,29 @@ pub struct HmacHeaderSigner {
 impl fmt::Debug for HmacHeaderSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HmacHeaderSigner")
-            .field("api_key", &self.api_key)
+            .field("key_id", &self.key_id)
             .field("key", &self.key)
             .finish_non_exhaustive()
     }
 }
 
 impl HmacHeaderSigner {
-    /// A signer for `api_key` with `key` (from [`ApiSecret::key`]; its algorithm picks the scheme word), using the
+    /// A signer for `key_id` (the reference's API key) with `key` (from [`ApiSecret::key`]; its algorithm picks the scheme word), using the
     /// system clock.
     ///
     /// # Errors
     /// [`ErrorKind::UnsupportedAlgorithm`] unless the key is HMAC-SHA256, -SHA384 or -SHA512;
-    /// [`ErrorKind::InvalidValue`] for an empty `api_key` or one holding whitespace or `;`.
-    pub fn new(api_key: impl Into<String>, key: HmacKey) -> Result<Self> {
+    /// [`ErrorKind::InvalidValue`] for an empty `key_id` or one holding whitespace or `;`.
+    pub fn new(key_id: impl Into<String>, key: HmacKey) -> Result<Self> {
         secret::word_of(key.algorithm()).ok_or_else(|| secret::unsupported(key.algorithm()))?;
-        let api_key = api_key.into();
-        if api_key.is_empty() || api_key.chars().any(|c| c == ';' || is_py_space(c)) {
+        let key_id = key_id.into();
+        if key_id.is_empty() || key_id.chars().any(|c| c == ';' || is_py_space(c)) {
             return Err(Error::invalid_value(
-                "the API key must be non-empty, without whitespace or ';'",
+                "the key id (API key) must be non-empty, without whitespace or ';'",
             ));
         }
         Ok(HmacHeaderSigner {
-            api_key,
+            key_id,
             key,
             clock: Arc::new(SystemClock),
         })
@@ -329,7 +329,7 @@ impl HmacHeaderSigner {
         let authorization = format!(
             "{} {};{signature};{utc_8601}",
             secret::word_of(alg).unwrap_or("HMAC-SHA256"),
-            self.api_key
+            self.key_id
         );
         Ok(SignedHmacHeader {
             canonical_body,
@@ -378,70 +378,10 @@ impl SignedHmacHeader {
     }
 }
 
-/// What the server accepts: the clock, how old a request may be and, optionally, a store of seen signatures.
-#[derive(Clone)]
-pub struct Policy {
-    clock: Arc<dyn Clock>,
-    timeout: Duration,
-    seen: Option<Arc<dyn NonceStore>>,
-}
-
-impl Policy {
-    /// The reference's defaults ([`DEFAULT_TIMEOUT`]) with `clock`.
-    pub fn new(clock: Arc<dyn Clock>) -> Self {
-        Policy {
-            clock,
-            timeout: DEFAULT_TIMEOUT,
-            seen: None,
-        }
-    }
-
-    /// Seen-signature mode (off by default, as in the reference): every accepted signature is recorded in `store`
-    /// until it leaves the timeout window, and a second presentation is [`ErrorKind::Replayed`]. The format has no
-    /// nonce, so this is the only replay protection it allows; clients must sign each request afresh (the
-    /// timestamp has microseconds, so two signings differ).
-    pub fn with_seen_signatures(mut self, store: Arc<dyn NonceStore>) -> Self {
-        self.seen = Some(store);
-        self
-    }
-
-    /// Accepts requests up to `timeout` old (`HMAC_AUTH_REQUEST_TIMEOUT`).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The maximum age of a request.
-    pub fn timeout(&self) -> Duration {
-        self.timeout
-    }
-
-    /// Its settings as one line of text, e.g. `hmac_header timeout=5s seen_signatures=off`: for logs, and for the
-    /// tests that prove a binding's default policy is the core's ([`crate::policy_defaults`]).
-    pub fn describe(&self) -> String {
-        format!(
-            "hmac_header timeout={}s seen_signatures={}",
-            self.timeout.as_secs(),
-            crate::on_off(self.seen.is_some())
-        )
-    }
-}
-
-impl Default for Policy {
-    /// The system clock and a 5-second timeout.
-    fn default() -> Self {
-        Policy::new(Arc::new(SystemClock))
-    }
-}
-
-impl fmt::Debug for Policy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Policy")
-            .field("timeout", &self.timeout)
-            .field("seen_signatures", &self.seen.is_some())
-            .finish_non_exhaustive()
-    }
-}
+/// What the server accepts: the clock, how old a request may be ([`DEFAULT_MAX_AGE`]) and, optionally, a nonce
+/// store for seen-signature mode. The type is shared with [`super::fost::Policy`]; this scheme's knob is
+/// [`max_age`](super::TimePolicy::max_age).
+pub type Policy = super::TimePolicy<super::HmacHeaderWindow>;
 
 /// Reads the `Authorization` header of `request` (see the [module documentation](self) for the rules).
 ///
@@ -508,8 +448,8 @@ pub struct UnverifiedHmacHeader<'a> {
 }
 
 impl<'a> UnverifiedHmacHeader<'a> {
-    /// The claimed API key: look its secret up with this.
-    pub fn claimed_api_key(&self) -> &'a str {
+    /// The claimed key id (the reference's API key): look its secret up with this.
+    pub fn claimed_key_id(&self) -> &'a str {
         self.api_key
     }
 
@@ -524,7 +464,7 @@ impl<'a> UnverifiedHmacHeader<'a> {
     }
 
     /// The claimed signing time.
-    pub fn claimed_signed_at(&self) -> UnixTime {
+    pub fn claimed_created(&self) -> UnixTime {
         unix_time(self.signed_at)
     }
 
@@ -543,7 +483,7 @@ impl<'a> UnverifiedHmacHeader<'a> {
     ///
     /// # Errors
     /// [`ErrorKind::NotYetValid`] when stamped at or after now; [`ErrorKind::Expired`] when older than the
-    /// policy's timeout.
+    /// policy's maximum age.
     pub fn check_time(&self, policy: &Policy) -> Result<()> {
         let now = i128::from(micros_of(policy.clock.now()));
         let signed = i128::from(self.signed_at);
@@ -553,14 +493,14 @@ impl<'a> UnverifiedHmacHeader<'a> {
                 "the request is stamped in the future",
             ));
         }
-        let timeout = i128::try_from(policy.timeout.as_micros()).unwrap_or(i128::MAX);
+        let timeout = i128::try_from(policy.window.as_micros()).unwrap_or(i128::MAX);
         if now - signed > timeout {
             return Err(Error::new(
                 ErrorKind::Expired,
                 format!(
-                    "the request has expired: stamped {} ms ago, the timeout is {} ms",
+                    "the request has expired: stamped {} ms ago, the maximum age is {} ms",
                     (now - signed) / 1000,
-                    policy.timeout.as_millis()
+                    policy.window.as_millis()
                 ),
             ));
         }
@@ -572,7 +512,7 @@ impl<'a> UnverifiedHmacHeader<'a> {
     /// # Errors
     /// As [`UnverifiedHmacHeader::check_time`]; the body's errors as [`Body::from_request`] and
     /// [`Body::canonical`]; [`ErrorKind::BadSignature`] when the signature does not match; in seen-signature
-    /// mode ([`Policy::with_seen_signatures`]) [`ErrorKind::Replayed`] for a second presentation, and the store's
+    /// mode ([`Policy::with_nonce_store`]) [`ErrorKind::Replayed`] for a second presentation, and the store's
     /// own errors ([`ErrorKind::Unavailable`]), which refuse the request.
     pub fn verify(&self, secret: &ApiSecret, policy: &Policy) -> Result<VerifiedHmacHeader> {
         self.check_time(policy)?;
@@ -586,10 +526,10 @@ impl<'a> UnverifiedHmacHeader<'a> {
             .decode(self.signature)
             .map_err(|_| Error::bad_signature())?;
         key.verify(string_to_sign.as_bytes(), &tag)?;
-        if let Some(store) = &policy.seen {
-            let window = i64::try_from(policy.timeout.as_secs()).unwrap_or(i64::MAX);
+        if let Some(store) = &policy.nonce_store {
+            let window = i64::try_from(policy.window.as_secs()).unwrap_or(i64::MAX);
             let until = UnixTime::from_secs(
-                self.claimed_signed_at()
+                self.claimed_created()
                     .secs()
                     .saturating_add(window)
                     .saturating_add(2),
@@ -606,7 +546,7 @@ impl<'a> UnverifiedHmacHeader<'a> {
         Ok(VerifiedHmacHeader {
             api_key: self.api_key.to_string(),
             algorithm: self.algorithm,
-            signed_at: self.claimed_signed_at(),
+            signed_at: self.claimed_created(),
         })
     }
 }
@@ -620,8 +560,8 @@ pub struct VerifiedHmacHeader {
 }
 
 impl VerifiedHmacHeader {
-    /// The API key the request was signed with.
-    pub fn api_key(&self) -> &str {
+    /// The key id (the reference's API key) the request was signed with.
+    pub fn key_id(&self) -> &str {
         &self.api_key
     }
 
@@ -631,7 +571,7 @@ impl VerifiedHmacHeader {
     }
 
     /// The signing time.
-    pub fn signed_at(&self) -> UnixTime {
+    pub fn created(&self) -> UnixTime {
         self.signed_at
     }
 }

@@ -166,7 +166,7 @@ impl DefaultSigned {
 ///
 /// let key = HmacKey::new(Algorithm::HmacSha256, &Secret::new([7u8; 32])?);
 /// let request = Request::new("POST", "https://e.com/items")?.with_body(b"{}");
-/// let signed = sign_with_default_coverage(MessageSigner::hmac(&key)?.with_keyid("k1")?, &request)?;
+/// let signed = sign_with_default_coverage(&MessageSigner::hmac(key)?.with_key_id("k1")?, &request)?;
 /// let names: Vec<&str> = signed.header_lines().iter().map(|(n, _)| *n).collect();
 /// assert_eq!(names, ["Content-Digest", "Signature-Input", "Signature"]);
 /// assert!(signed.headers().signature_input().starts_with(r#"sig1=("@method" "@authority" "@path" "content-digest")"#));
@@ -176,12 +176,12 @@ impl DefaultSigned {
 /// # Errors
 /// As [`MessageSigner::sign`].
 pub fn sign_with_default_coverage(
-    signer: MessageSigner<'_>,
+    signer: &MessageSigner,
     request: &Request<'_>,
 ) -> Result<DefaultSigned> {
     let coverage = default_coverage(request)?;
     let content_digest = coverage.content_digest.clone();
-    let signer = signer.with_components(coverage.into_components())?;
+    let signer = signer.clone().with_components(coverage.into_components())?;
     let headers = match &content_digest {
         Some(digest) => signer.sign(&request.clone().with_header("Content-Digest", digest)?)?,
         None => signer.sign(request)?,
@@ -308,9 +308,9 @@ mod tests {
         let coverage = default_coverage(&request).unwrap();
         let digest = coverage.content_digest().unwrap().to_string();
         let request = request.with_header("Content-Digest", &digest).unwrap();
-        let headers = MessageSigner::hmac(&key)
+        let headers = MessageSigner::hmac(key.clone())
             .unwrap()
-            .with_keyid("k")
+            .with_key_id("k")
             .unwrap()
             .with_created(1_700_000_000)
             .with_components(coverage.into_components())
@@ -329,11 +329,13 @@ mod tests {
         let verifying = MessageVerifyingKey::hmac(key.clone()).unwrap();
         UnverifiedMessageSignature::parse(&signed, None)
             .unwrap()
+            .unwrap()
             .verify(&verifying, &policy)
             .unwrap();
         // The body the digest was made for, changed: refused.
         let tampered = signed.with_body(br#"{"a": 2}"#);
         let err = UnverifiedMessageSignature::parse(&tampered, None)
+            .unwrap()
             .unwrap()
             .verify(&verifying, &policy)
             .unwrap_err();
@@ -347,14 +349,14 @@ mod tests {
 
         let key = HmacKey::new(Algorithm::HmacSha256, &Secret::new([9u8; 32]).unwrap());
         let signer = || {
-            MessageSigner::hmac(&key)
+            MessageSigner::hmac(key.clone())
                 .unwrap()
                 .with_created(1_700_000_000)
         };
         let post = Request::new("POST", "https://e.com/a?b")
             .unwrap()
             .with_body(b"x");
-        let signed = sign_with_default_coverage(signer(), &post).unwrap();
+        let signed = sign_with_default_coverage(&signer(), &post).unwrap();
         let digest = content_digest(b"x", &[DigestAlgorithm::Sha256]).unwrap();
         assert_eq!(signed.content_digest(), Some(digest.as_str()));
         assert_eq!(
@@ -374,7 +376,7 @@ mod tests {
         assert_eq!(signed.headers(), &by_hand);
 
         let get = Request::new("GET", "https://e.com/a").unwrap();
-        let signed = sign_with_default_coverage(signer(), &get).unwrap();
+        let signed = sign_with_default_coverage(&signer(), &get).unwrap();
         assert_eq!(signed.content_digest(), None);
         assert_eq!(signed.header_lines().len(), 2);
         assert!(signed

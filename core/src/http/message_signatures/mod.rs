@@ -35,9 +35,9 @@
 //!     .with_body(body);
 //!
 //! // Client: sign.
-//! let headers = MessageSigner::hmac(&key)?
+//! let headers = MessageSigner::hmac(key.clone())?
 //!     .with_label("sig1")?
-//!     .with_keyid("client-1")?
+//!     .with_key_id("client-1")?
 //!     .with_components(["@method", "@authority", "@path", "content-digest"].map(Component::parse)
 //!         .into_iter().collect::<Result<Vec<_>, _>>()?)?
 //!     .with_created(1_700_000_000)
@@ -57,11 +57,12 @@
 //!     .with_clock(Arc::new(FixedClock::at_secs(1_700_000_010)))
 //!     .with_required_components([Component::derived("@method")?, Component::field("content-digest")?])
 //!     .check_content_digest(true);
-//! let unverified = UnverifiedMessageSignature::parse(&signed, Some("sig1"))?;
-//! assert_eq!(unverified.claimed_keyid(), Some("client-1"));
+//! let unverified = UnverifiedMessageSignature::parse(&signed, Some("sig1"))?
+//!     .expect("the message carries Signature-Input and Signature"); // `None`: not an RFC 9421 request
+//! assert_eq!(unverified.claimed_key_id(), Some("client-1"));
 //! let verification_key = MessageVerifyingKey::hmac(key.clone())?;
 //! let verified = unverified.verify(&verification_key, &policy)?;
-//! assert_eq!(verified.keyid(), Some("client-1"));
+//! assert_eq!(verified.key_id(), Some("client-1"));
 //! assert!(verified.body_checked());
 //!
 //! // Any change to a covered component is refused.
@@ -71,6 +72,7 @@
 //!     .with_header("Signature", headers.signature())?
 //!     .with_body(body);
 //! let err = UnverifiedMessageSignature::parse(&tampered, None)?
+//!     .expect("signature headers")
 //!     .verify(&verification_key, &policy)
 //!     .unwrap_err();
 //! assert_eq!(err.kind(), ErrorKind::BadSignature);
@@ -80,7 +82,7 @@
 //! # Verification, step by step
 //! [`UnverifiedMessageSignature::parse`] (or [`UnverifiedMessageSignature::parse_all`]) reads `Signature-Input`
 //! and `Signature` and returns what the signature *claims* (label, keyid, alg, created, expires, nonce, tag,
-//! covered components). The caller looks the key up by [`UnverifiedMessageSignature::claimed_keyid`], then
+//! covered components). The caller looks the key up by [`UnverifiedMessageSignature::claimed_key_id`], then
 //! [`UnverifiedMessageSignature::verify`] checks, in this order, against a [`MessagePolicy`]:
 //!
 //! 1. the label, if the policy names one; the signature parameters (only `alg`, `created`, `expires`, `keyid`,
@@ -133,6 +135,7 @@ use std::borrow::Borrow;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine as _;
 use sfv::{KeyRef, ListEntry, Parser, RefBareItem};
@@ -157,6 +160,10 @@ pub use defaults::{
 };
 pub use digest::{content_digest, verify_content_digest, DigestAlgorithm, MAX_CONTENT_DIGEST_LEN};
 
+/// The default clock skew tolerated either way ([`MessagePolicy::with_clock_skew`]): 5 seconds.
+pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(5);
+/// The default maximum age after `created` ([`MessagePolicy::with_max_age`]): 300 seconds.
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(300);
 /// Longest combined `Signature-Input` value, and likewise `Signature` value, that is parsed, in bytes.
 pub const MAX_SIGNATURE_HEADER_LEN: usize = 16 * 1024;
 /// Most signatures (dictionary members) in one `Signature-Input` or `Signature` header.
@@ -180,13 +187,6 @@ const KEYID: &KeyRef = KeyRef::constant("keyid");
 const ALG: &KeyRef = KeyRef::constant("alg");
 const NONCE: &KeyRef = KeyRef::constant("nonce");
 const TAG: &KeyRef = KeyRef::constant("tag");
-
-fn too_large(what: &str, limit: usize) -> Error {
-    Error::new(
-        ErrorKind::TooLarge,
-        format!("{what} is over the limit of {limit}"),
-    )
-}
 
 /// An RFC 9421 signature algorithm (HTTP Signature Algorithms registry).
 ///
@@ -279,21 +279,20 @@ impl fmt::Display for HttpSignatureAlgorithm {
 impl FromStr for HttpSignatureAlgorithm {
     type Err = Error;
 
-    /// Parses a registry name exactly (`hmac-sha256`, `ed25519`, `rsa-v1_5-sha256`, `rsa-pss-sha512`,
-    /// `ecdsa-p256-sha256`).
+    /// Parses the one spelling, the registry name [`HttpSignatureAlgorithm::name`], exactly (`hmac-sha256`,
+    /// `ed25519`, `rsa-v1_5-sha256`, `rsa-pss-sha512`, `ecdsa-p256-sha256`).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] for another spelling of one of them (`HMAC-SHA256`), naming the accepted one;
+    /// [`ErrorKind::UnsupportedAlgorithm`] for any other algorithm, naming every accepted spelling.
     fn from_str(s: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.name() == s)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::UnsupportedAlgorithm,
-                    format!(
-                        "unsupported RFC 9421 algorithm {:?}",
-                        crate::encoding::clip(s, 40)
-                    ),
-                )
-            })
+        crate::alg::parse_name(
+            s,
+            "RFC 9421 algorithm",
+            &Self::ALL,
+            |a| a.name(),
+            |a| a.name(),
+        )
     }
 }
 
@@ -369,8 +368,8 @@ impl MessageVerifyingKey {
 impl fmt::Debug for MessageVerifyingKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kid = match &self.key {
-            VerifyWith::Hmac(k) => k.kid().map(|k| k.as_str().to_string()),
-            VerifyWith::Public(k) => Some(k.kid().to_string()),
+            VerifyWith::Hmac(k) => k.key_id().map(|k| k.as_str().to_string()),
+            VerifyWith::Public(k) => Some(k.key_id().to_string()),
         };
         write!(
             f,
@@ -428,7 +427,7 @@ impl SigParams {
                     ))
                 })?;
                 if s.as_str().len() > MAX_PARAM_LEN {
-                    return Err(too_large(
+                    return Err(Error::too_large(
                         &format!("signature parameter {}", key.as_str()),
                         MAX_PARAM_LEN,
                     ));
@@ -498,7 +497,7 @@ fn check_components(components: &[Component], kind: ErrorKind) -> Result<()> {
             ErrorKind::InvalidValue => Error::invalid_value(format!(
                 "at most {MAX_COMPONENTS} components can be covered"
             )),
-            _ => too_large("the number of covered components", MAX_COMPONENTS),
+            _ => Error::too_large("the number of covered components", MAX_COMPONENTS),
         });
     }
     for (i, c) in components.iter().enumerate() {
@@ -518,9 +517,12 @@ fn check_text(what: &str, s: &str) -> Result<()> {
     Ok(())
 }
 
-enum SignWith<'k> {
-    Hmac(&'k HmacKey),
-    Private(&'k SigningKey),
+/// The signer's own key (an [`HmacKey`] clone shares nothing mutable; a [`SigningKey`] clone shares its private
+/// key), so a signer is `Send + Sync + 'static` and can be built once and kept.
+#[derive(Clone)]
+enum SignWith {
+    Hmac(Box<HmacKey>),
+    Private(SigningKey),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -549,12 +551,13 @@ enum NonceMode {
 ///
 /// Defaults: label `sig1`; no covered components (set them with [`MessageSigner::with_components`]); `created`
 /// from the clock (the system clock unless [`MessageSigner::with_clock`]); `keyid` from the key's id when it has
-/// one that is printable ASCII (else none: set one with [`MessageSigner::with_keyid`]); no `expires`, `nonce`,
+/// one that is printable ASCII (else none: set one with [`MessageSigner::with_key_id`]); no `expires`, `nonce`,
 /// `tag`; no `alg` parameter (the verifier's key fixes the algorithm; add it with
 /// [`MessageSigner::with_alg_param`]). Parameters are written in the order `created`, `keyid`, `alg`, `expires`,
 /// `nonce`, `tag`.
-pub struct MessageSigner<'k> {
-    key: SignWith<'k>,
+#[derive(Clone)]
+pub struct MessageSigner {
+    key: SignWith,
     alg: HttpSignatureAlgorithm,
     label: String,
     components: Vec<Component>,
@@ -567,7 +570,7 @@ pub struct MessageSigner<'k> {
     clock: Arc<dyn Clock>,
 }
 
-impl fmt::Debug for MessageSigner<'_> {
+impl fmt::Debug for MessageSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessageSigner")
             .field("alg", &self.alg)
@@ -578,8 +581,8 @@ impl fmt::Debug for MessageSigner<'_> {
     }
 }
 
-impl<'k> MessageSigner<'k> {
-    fn build(key: SignWith<'k>, alg: HttpSignatureAlgorithm, keyid: Option<String>) -> Self {
+impl MessageSigner {
+    fn build(key: SignWith, alg: HttpSignatureAlgorithm, keyid: Option<String>) -> Self {
         MessageSigner {
             key,
             alg,
@@ -595,31 +598,32 @@ impl<'k> MessageSigner<'k> {
         }
     }
 
-    /// Signs with `hmac-sha256`. The `keyid` defaults to the key's id, if set.
+    /// Signs with `hmac-sha256`, keeping `key` (clone an [`HmacKey`] to share it: its keyed state is copied, the
+    /// secret is never exposed). The `keyid` defaults to the key's id, if set.
     ///
     /// # Errors
     /// [`ErrorKind::UnsupportedAlgorithm`] when `key` is not bound to [`Algorithm::HmacSha256`].
-    pub fn hmac(key: &'k HmacKey) -> Result<Self> {
-        check_hmac(key)?;
-        let kid = key.kid().map(|k| k.as_str().to_string());
+    pub fn hmac(key: HmacKey) -> Result<Self> {
+        check_hmac(&key)?;
+        let kid = key.key_id().map(|k| k.as_str().to_string());
         Ok(Self::build(
-            SignWith::Hmac(key),
+            SignWith::Hmac(Box::new(key)),
             HttpSignatureAlgorithm::HmacSha256,
             kid,
         ))
     }
 
-    /// Signs with a private key under `alg`. The `keyid` defaults to the key's id ([`SigningKey::kid`]).
+    /// Signs with a private key under `alg`, keeping `key` (a [`SigningKey`] clone shares the private key). The
+    /// `keyid` defaults to the key's id ([`SigningKey::key_id`]).
     ///
     /// # Errors
     /// [`ErrorKind::UnsupportedAlgorithm`] when `alg` is `hmac-sha256` or not allowed for `key`.
-    pub fn asymmetric(key: &'k SigningKey, alg: HttpSignatureAlgorithm) -> Result<Self> {
+    pub fn asymmetric(key: SigningKey, alg: HttpSignatureAlgorithm) -> Result<Self> {
         match alg.asymmetric() {
-            Some(a) if key.verifying_key().allows(a) => Ok(Self::build(
-                SignWith::Private(key),
-                alg,
-                Some(key.kid().to_string()),
-            )),
+            Some(a) if key.verifying_key().allows(a) => {
+                let key_id = key.key_id().to_string();
+                Ok(Self::build(SignWith::Private(key), alg, Some(key_id)))
+            }
             _ => Err(Error::new(
                 ErrorKind::UnsupportedAlgorithm,
                 format!("{alg} cannot be used with this {} key", key.key_type()),
@@ -674,9 +678,9 @@ impl<'k> MessageSigner<'k> {
         self
     }
 
-    /// `expires` = the signing time plus `secs`.
-    pub fn with_expires_in(mut self, secs: u64) -> Self {
-        self.expires = Expires::After(secs);
+    /// `expires` = the signing time plus `lifetime` (whole seconds; a fraction is dropped).
+    pub fn with_expires_in(mut self, lifetime: Duration) -> Self {
+        self.expires = Expires::After(lifetime.as_secs());
         self
     }
 
@@ -684,14 +688,14 @@ impl<'k> MessageSigner<'k> {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidValue`] unless printable ASCII of at most [`MAX_PARAM_LEN`] bytes.
-    pub fn with_keyid(mut self, keyid: &str) -> Result<Self> {
+    pub fn with_key_id(mut self, keyid: &str) -> Result<Self> {
         check_text("keyid", keyid)?;
         self.keyid = Some(keyid.to_string());
         Ok(self)
     }
 
     /// No `keyid` parameter.
-    pub fn without_keyid(mut self) -> Self {
+    pub fn without_key_id(mut self) -> Self {
         self.keyid = None;
         self
     }
@@ -874,10 +878,10 @@ impl SignatureHeaders {
 #[derive(Clone)]
 pub struct MessagePolicy {
     clock: Arc<dyn Clock>,
-    max_skew: u64,
-    max_age: Option<u64>,
+    clock_skew: Duration,
+    max_age: Option<Duration>,
     require_created: bool,
-    require_keyid: bool,
+    require_key_id: bool,
     require_nonce: bool,
     required: Vec<Component>,
     allow_unknown_params: bool,
@@ -890,10 +894,10 @@ pub struct MessagePolicy {
 impl fmt::Debug for MessagePolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessagePolicy")
-            .field("max_skew", &self.max_skew)
+            .field("clock_skew", &self.clock_skew)
             .field("max_age", &self.max_age)
             .field("require_created", &self.require_created)
-            .field("require_keyid", &self.require_keyid)
+            .field("require_key_id", &self.require_key_id)
             .field("require_nonce", &self.require_nonce)
             .field("required", &self.required)
             .field("allow_unknown_params", &self.allow_unknown_params)
@@ -909,10 +913,10 @@ impl Default for MessagePolicy {
     fn default() -> Self {
         MessagePolicy {
             clock: Arc::new(SystemClock),
-            max_skew: Self::DEFAULT_MAX_SKEW,
-            max_age: Some(Self::DEFAULT_MAX_AGE),
+            clock_skew: DEFAULT_CLOCK_SKEW,
+            max_age: Some(DEFAULT_MAX_AGE),
             require_created: true,
-            require_keyid: true,
+            require_key_id: true,
             require_nonce: false,
             required: Vec::new(),
             allow_unknown_params: false,
@@ -925,11 +929,6 @@ impl Default for MessagePolicy {
 }
 
 impl MessagePolicy {
-    /// Default clock skew, in seconds.
-    pub const DEFAULT_MAX_SKEW: u64 = 5;
-    /// Default max age, in seconds.
-    pub const DEFAULT_MAX_AGE: u64 = 300;
-
     /// The default policy (see the table above).
     pub fn new() -> Self {
         Self::default()
@@ -941,16 +940,17 @@ impl MessagePolicy {
         self
     }
 
-    /// The clock skew tolerated either way, in seconds.
-    pub fn with_max_skew(mut self, secs: u64) -> Self {
-        self.max_skew = secs;
+    /// The clock skew tolerated either way. The signature's times are whole seconds, so a fraction is dropped
+    /// (the stricter reading).
+    pub fn with_clock_skew(mut self, clock_skew: Duration) -> Self {
+        self.clock_skew = clock_skew;
         self
     }
 
-    /// The max age after `created`, in seconds; `None` for no age limit (then only `expires`, if present, bounds
-    /// the signature's life).
-    pub fn with_max_age(mut self, secs: Option<u64>) -> Self {
-        self.max_age = secs;
+    /// The max age after `created`; `None` for no age limit (then only `expires`, if present, bounds the
+    /// signature's life). A fraction of a second is dropped (the stricter reading).
+    pub fn with_max_age(mut self, max_age: Option<Duration>) -> Self {
+        self.max_age = max_age;
         self
     }
 
@@ -961,8 +961,8 @@ impl MessagePolicy {
     }
 
     /// Whether `keyid` must be present.
-    pub fn require_keyid(mut self, required: bool) -> Self {
-        self.require_keyid = required;
+    pub fn require_key_id(mut self, required: bool) -> Self {
+        self.require_key_id = required;
         self
     }
 
@@ -1031,14 +1031,14 @@ impl MessagePolicy {
         self.label.as_deref()
     }
 
-    /// The max age, in seconds.
-    pub fn max_age(&self) -> Option<u64> {
+    /// The max age after `created`; `None` for no age limit.
+    pub fn max_age(&self) -> Option<Duration> {
         self.max_age
     }
 
-    /// The clock skew, in seconds.
-    pub fn max_skew(&self) -> u64 {
-        self.max_skew
+    /// The clock skew tolerated either way.
+    pub fn clock_skew(&self) -> Duration {
+        self.clock_skew
     }
 
     /// The components every accepted signature must cover.
@@ -1046,22 +1046,22 @@ impl MessagePolicy {
         &self.required
     }
 
-    /// Its settings as one line of text, e.g. `rfc9421 max_skew=5s max_age=300s require_created=on ...`: for
+    /// Its settings as one line of text, e.g. `rfc9421 clock_skew=5s max_age=300s require_created=on ...`: for
     /// logs, and for the tests that prove a binding's default policy is the core's ([`crate::policy_defaults`]).
     pub fn describe(&self) -> String {
         use crate::on_off;
         let max_age = match self.max_age {
-            Some(secs) => format!("{secs}s"),
+            Some(age) => format!("{}s", age.as_secs()),
             None => "none".to_string(),
         };
         let required: Vec<String> = self.required.iter().map(ToString::to_string).collect();
         format!(
-            "rfc9421 max_skew={}s max_age={max_age} require_created={} require_keyid={} require_nonce={} \
+            "rfc9421 clock_skew={}s max_age={max_age} require_created={} require_key_id={} require_nonce={} \
              required_components=({}) allow_unknown_params={} label={} check_content_digest={} nonce_store={} \
              remember_signatures={}",
-            self.max_skew,
+            self.clock_skew.as_secs(),
             on_off(self.require_created),
-            on_off(self.require_keyid),
+            on_off(self.require_key_id),
             on_off(self.require_nonce),
             required.join(" "),
             on_off(self.allow_unknown_params),
@@ -1091,7 +1091,7 @@ fn bounded_header(msg: &HttpMessage<'_>, name: &str) -> Result<String> {
     let headers = msg.headers();
     let total: usize = headers.values(name).map(|v| v.len() + 2).sum();
     if total > MAX_SIGNATURE_HEADER_LEN + 2 {
-        return Err(too_large(
+        return Err(Error::too_large(
             &format!("the {name} header (bytes)"),
             MAX_SIGNATURE_HEADER_LEN,
         ));
@@ -1109,7 +1109,7 @@ fn parse_dictionary(value: &str, name: &str) -> Result<sfv::Dictionary> {
         ))
     })?;
     if dict.len() > MAX_LABELS {
-        return Err(too_large(
+        return Err(Error::too_large(
             &format!("the number of signatures in {name}"),
             MAX_LABELS,
         ));
@@ -1120,12 +1120,20 @@ fn parse_dictionary(value: &str, name: &str) -> Result<sfv::Dictionary> {
 impl<'m> UnverifiedMessageSignature<'m> {
     /// Reads the signature labelled `label` (or, with `None`, the first of `Signature-Input`) from `message`.
     ///
+    /// `Ok(None)` when the message has neither a `Signature-Input` nor a `Signature` header: it carries no
+    /// credentials of this scheme (as every scheme's phase one answers).
+    ///
     /// # Errors
-    /// [`ErrorKind::Malformed`] when either header is missing or not a Structured Field Dictionary, the label is
-    /// absent from either header (with `None`: when the two headers do not have the same labels), or the
-    /// signature's members are malformed; [`ErrorKind::TooLarge`] over a [limit](self#limits).
-    pub fn parse(message: impl Into<HttpMessage<'m>>, label: Option<&str>) -> Result<Self> {
+    /// [`ErrorKind::Malformed`] when only one of the two headers is present, either is not a Structured Field
+    /// Dictionary, the label is absent from either header (with `None`: when the two headers do not have the same
+    /// labels), or the signature's members are malformed; [`ErrorKind::TooLarge`] over a [limit](self#limits).
+    pub fn parse(message: impl Into<HttpMessage<'m>>, label: Option<&str>) -> Result<Option<Self>> {
         let message = message.into();
+        if !message.headers().contains("signature-input")
+            && !message.headers().contains("signature")
+        {
+            return Ok(None);
+        }
         let (inputs, signatures) = Self::headers(&message)?;
         let label = match label {
             Some(l) => l.to_string(),
@@ -1138,14 +1146,18 @@ impl<'m> UnverifiedMessageSignature<'m> {
                     .ok_or_else(|| Error::malformed("the message carries no signature"))?
             }
         };
-        Self::read(message, &inputs, &signatures, &label)
+        Self::read(message, &inputs, &signatures, &label).map(Some)
     }
 
-    /// [`UnverifiedMessageSignature::parse`] with the label the policy names ([`MessagePolicy::with_label`]).
+    /// [`UnverifiedMessageSignature::parse`] with the label the policy names ([`MessagePolicy::with_label`]);
+    /// `Ok(None)` when the message carries neither signature header.
     ///
     /// # Errors
     /// As [`UnverifiedMessageSignature::parse`].
-    pub fn parse_for(message: impl Into<HttpMessage<'m>>, policy: &MessagePolicy) -> Result<Self> {
+    pub fn parse_for(
+        message: impl Into<HttpMessage<'m>>,
+        policy: &MessagePolicy,
+    ) -> Result<Option<Self>> {
         Self::parse(message, policy.label())
     }
 
@@ -1213,7 +1225,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
             )));
         };
         if list.items.len() > MAX_COMPONENTS {
-            return Err(too_large(
+            return Err(Error::too_large(
                 "the number of covered components",
                 MAX_COMPONENTS,
             ));
@@ -1239,7 +1251,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
             Error::malformed(format!("Signature member {shown:?} is not a byte sequence"))
         })?;
         if bytes.len() > MAX_SIGNATURE_LEN {
-            return Err(too_large("the signature (bytes)", MAX_SIGNATURE_LEN));
+            return Err(Error::too_large("the signature (bytes)", MAX_SIGNATURE_LEN));
         }
         if bytes.is_empty() {
             return Err(Error::malformed(format!(
@@ -1261,13 +1273,13 @@ impl<'m> UnverifiedMessageSignature<'m> {
         &self.label
     }
 
-    /// The claimed `keyid`.
-    pub fn claimed_keyid(&self) -> Option<&str> {
+    /// The claimed key id (`keyid`).
+    pub fn claimed_key_id(&self) -> Option<&str> {
         self.params.keyid.as_deref()
     }
 
     /// The claimed `alg` (only ever compared with the key's algorithm, never used to choose it).
-    pub fn claimed_alg(&self) -> Option<&str> {
+    pub fn claimed_algorithm(&self) -> Option<&str> {
         self.params.alg.as_deref()
     }
 
@@ -1325,7 +1337,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
         policy: &MessagePolicy,
         lookup: impl FnOnce(&str) -> Option<K>,
     ) -> Result<VerifiedMessageSignature> {
-        if policy.require_keyid && self.params.keyid.is_none() {
+        if policy.require_key_id && self.params.keyid.is_none() {
             return Err(Error::malformed("the signature has no keyid parameter"));
         }
         let keyid = self.params.keyid.as_deref().unwrap_or("");
@@ -1370,7 +1382,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
                 )));
             }
         }
-        if policy.require_keyid && p.keyid.is_none() {
+        if policy.require_key_id && p.keyid.is_none() {
             return Err(Error::malformed("the signature has no keyid parameter"));
         }
         if policy.require_created && p.created.is_none() {
@@ -1408,8 +1420,10 @@ impl<'m> UnverifiedMessageSignature<'m> {
         }
 
         let now = policy.clock.now().secs();
-        let skew = i64::try_from(policy.max_skew).unwrap_or(i64::MAX);
-        let max_age = policy.max_age.map(|a| i64::try_from(a).unwrap_or(i64::MAX));
+        let skew = i64::try_from(policy.clock_skew.as_secs()).unwrap_or(i64::MAX);
+        let max_age = policy
+            .max_age
+            .map(|a| i64::try_from(a.as_secs()).unwrap_or(i64::MAX));
         if let Some(created) = p.created {
             if created > now.saturating_add(skew) {
                 return Err(Error::new(
@@ -1514,8 +1528,8 @@ impl VerifiedMessageSignature {
         &self.label
     }
 
-    /// The `keyid` (present unless the policy did not require one).
-    pub fn keyid(&self) -> Option<&str> {
+    /// The key id (`keyid`; present unless the policy did not require one).
+    pub fn key_id(&self) -> Option<&str> {
         self.params.keyid.as_deref()
     }
 

@@ -55,10 +55,10 @@ fn base_request() -> Request<'static> {
         .with_body(BODY)
 }
 
-fn signer(key: &HmacKey) -> MessageSigner<'_> {
-    MessageSigner::hmac(key)
+fn signer(key: &HmacKey) -> MessageSigner {
+    MessageSigner::hmac(key.clone())
         .unwrap()
-        .with_keyid("k1")
+        .with_key_id("k1")
         .unwrap()
         .with_created(NOW)
         .with_components(comps(&["@method", "@authority", "@path", "content-digest"]))
@@ -79,6 +79,7 @@ fn verify_req(
     policy: &MessagePolicy,
 ) -> Result<VerifiedMessageSignature> {
     UnverifiedMessageSignature::parse_for(req, policy)?
+        .expect("signature headers")
         .verify(&MessageVerifyingKey::hmac(key.clone())?, policy)
 }
 
@@ -102,11 +103,21 @@ fn algorithm_names() {
             );
         }
     }
-    for bad in ["", "HMAC-SHA256", "hs256", "rsa-v1_5-sha512", "none"] {
+    for bad in ["", "hs256", "rsa-v1_5-sha512", "none"] {
         assert_eq!(
             bad.parse::<HttpSignatureAlgorithm>().unwrap_err().kind(),
             ErrorKind::UnsupportedAlgorithm
         );
+    }
+    // One spelling: another spelling of a known algorithm is refused, naming the accepted one.
+    for (other, alg) in [
+        ("HMAC-SHA256", HttpSignatureAlgorithm::HmacSha256),
+        ("Ed25519", HttpSignatureAlgorithm::Ed25519),
+        (" rsa-pss-sha512", HttpSignatureAlgorithm::RsaPssSha512),
+    ] {
+        let err = other.parse::<HttpSignatureAlgorithm>().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidValue, "{other}");
+        assert!(err.message().contains(alg.name()), "{err}");
     }
     assert_eq!(
         HttpSignatureAlgorithm::from_signature_algorithm(SignatureAlgorithm::RsaPkcs1Sha512)
@@ -126,7 +137,7 @@ fn keys_are_bound_to_one_algorithm() {
         ErrorKind::UnsupportedAlgorithm
     );
     assert_eq!(
-        MessageSigner::hmac(&sha512).unwrap_err().kind(),
+        MessageSigner::hmac(sha512.clone()).unwrap_err().kind(),
         ErrorKind::UnsupportedAlgorithm
     );
     let ed = SigningKey::from_pem(ED25519_PEM).unwrap();
@@ -136,7 +147,9 @@ fn keys_are_bound_to_one_algorithm() {
         HttpSignatureAlgorithm::EcdsaP256Sha256,
     ] {
         assert_eq!(
-            MessageSigner::asymmetric(&ed, alg).unwrap_err().kind(),
+            MessageSigner::asymmetric(ed.clone(), alg)
+                .unwrap_err()
+                .kind(),
             ErrorKind::UnsupportedAlgorithm
         );
         assert_eq!(
@@ -146,7 +159,8 @@ fn keys_are_bound_to_one_algorithm() {
             ErrorKind::UnsupportedAlgorithm
         );
     }
-    let key = MessageVerifyingKey::hmac(hmac().with_kid(crate::KeyId::new("k1").unwrap())).unwrap();
+    let key =
+        MessageVerifyingKey::hmac(hmac().with_key_id(crate::KeyId::new("k1").unwrap())).unwrap();
     let debug = format!("{key:?}");
     assert_eq!(
         debug,
@@ -164,7 +178,7 @@ fn sign_and_verify_with_every_algorithm_family() {
         (&ed, HttpSignatureAlgorithm::Ed25519),
         (&p256, HttpSignatureAlgorithm::EcdsaP256Sha256),
     ] {
-        let h = MessageSigner::asymmetric(key, alg)
+        let h = MessageSigner::asymmetric(key.clone(), alg)
             .unwrap()
             .with_created(NOW)
             .with_alg_param(true)
@@ -175,12 +189,13 @@ fn sign_and_verify_with_every_algorithm_family() {
         // The default keyid is the key's id (its fingerprint).
         assert!(h
             .signature_input()
-            .contains(&format!("keyid=\"{}\"", key.kid())));
+            .contains(&format!("keyid=\"{}\"", key.key_id())));
         let r = signed(&req, &h);
         let vk = MessageVerifyingKey::public(key.verifying_key().clone(), alg).unwrap();
         let policy = policy_at(NOW).check_content_digest(true);
         let v = UnverifiedMessageSignature::parse(&r, None)
             .unwrap()
+            .expect("signature headers")
             .verify(&vk, &policy)
             .unwrap();
         assert_eq!(v.algorithm(), alg);
@@ -199,6 +214,7 @@ fn sign_and_verify_with_every_algorithm_family() {
         assert_eq!(
             UnverifiedMessageSignature::parse(&r, None)
                 .unwrap()
+                .expect("signature headers")
                 .verify(&other, &policy)
                 .unwrap_err()
                 .kind(),
@@ -220,7 +236,7 @@ fn signer_refusals() {
     }
     for text in ["\u{e9}", "a\tb", &"k".repeat(MAX_PARAM_LEN + 1)] {
         assert_eq!(
-            signer(&key).with_keyid(text).unwrap_err().kind(),
+            signer(&key).with_key_id(text).unwrap_err().kind(),
             ErrorKind::InvalidValue
         );
         assert_eq!(
@@ -278,10 +294,10 @@ fn signer_refusals() {
 fn clock_random_nonces_and_relative_expiry() {
     let key = hmac();
     let req = base_request();
-    let s = MessageSigner::hmac(&key)
+    let s = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_clock(Arc::new(FixedClock::at_secs(NOW)))
-        .with_expires_in(60)
+        .with_expires_in(Duration::from_secs(60))
         .with_random_nonces();
     let a = s.sign(&req).unwrap();
     let b = s.sign(&req).unwrap();
@@ -295,13 +311,13 @@ fn clock_random_nonces_and_relative_expiry() {
         verify_req(&r, &key, &policy_at(NOW)).unwrap_err().kind(),
         ErrorKind::Malformed
     );
-    let v = verify_req(&r, &key, &policy_at(NOW).require_keyid(false)).unwrap();
-    assert_eq!(v.keyid(), None);
+    let v = verify_req(&r, &key, &policy_at(NOW).require_key_id(false)).unwrap();
+    assert_eq!(v.key_id(), None);
     assert_eq!(v.nonce().map(str::len), Some(22));
-    let no_created = MessageSigner::hmac(&key)
+    let no_created = MessageSigner::hmac(key.clone())
         .unwrap()
         .without_created()
-        .with_keyid("k")
+        .with_key_id("k")
         .unwrap()
         .sign(&req)
         .unwrap();
@@ -314,6 +330,48 @@ fn clock_random_nonces_and_relative_expiry() {
     verify_req(&r, &key, &policy_at(NOW).require_created(false)).unwrap();
 }
 
+/// Phase one answers "no credentials of this scheme" (`Ok(None)`) when neither header is there, as every scheme
+/// does; one header without the other is a broken credential (Malformed), refused even though the present header
+/// is one a complete request would be accepted with.
+#[test]
+fn phase_one_is_none_without_signature_headers_and_malformed_with_one() {
+    let key = hmac();
+    let req = base_request();
+    let h = signer(&key).sign(&req).unwrap();
+    let policy = policy_at(NOW);
+    for label in [None, Some("sig1")] {
+        assert!(UnverifiedMessageSignature::parse(&req, label)
+            .unwrap()
+            .is_none());
+    }
+    assert!(UnverifiedMessageSignature::parse_for(&req, &policy)
+        .unwrap()
+        .is_none());
+    // The complete pair parses and verifies...
+    let both = signed(&req, &h);
+    assert!(verify_req(&both, &key, &policy).is_ok());
+    // ...each header alone is malformed.
+    let input_only = req
+        .clone()
+        .with_header("Signature-Input", h.signature_input())
+        .unwrap();
+    let signature_only = req.clone().with_header("Signature", h.signature()).unwrap();
+    for alone in [&input_only, &signature_only] {
+        assert_eq!(
+            UnverifiedMessageSignature::parse(alone, None)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Malformed
+        );
+        assert_eq!(
+            UnverifiedMessageSignature::parse_for(alone, &policy)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Malformed
+        );
+    }
+}
+
 #[test]
 fn time_window_boundaries() {
     let key = hmac();
@@ -321,7 +379,12 @@ fn time_window_boundaries() {
     let h = signer(&key).with_expires(NOW + 100).sign(&req).unwrap();
     let r = signed(&req, &h);
     let at = |now: i64, age: Option<u64>| {
-        verify_req(&r, &key, &policy_at(now).with_max_age(age)).map(|_| ())
+        verify_req(
+            &r,
+            &key,
+            &policy_at(now).with_max_age(age.map(Duration::from_secs)),
+        )
+        .map(|_| ())
     };
     assert!(at(NOW - 5, None).is_ok());
     assert_eq!(
@@ -338,7 +401,9 @@ fn time_window_boundaries() {
     let strict = verify_req(
         &r,
         &key,
-        &policy_at(NOW + 31).with_max_age(Some(30)).with_max_skew(0),
+        &policy_at(NOW + 31)
+            .with_max_age(Some(Duration::from_secs(30)))
+            .with_clock_skew(Duration::from_secs(0)),
     );
     assert_eq!(strict.unwrap_err().kind(), ErrorKind::Expired);
     // The default policy has a 300 s max age.
@@ -363,11 +428,14 @@ fn policy_checks() {
     // Label selection.
     assert_eq!(
         UnverifiedMessageSignature::parse_for(&r, &policy_at(NOW).with_label("sig1"))
+            .map(|u| u.expect("signature headers"))
             .unwrap_err()
             .kind(),
         ErrorKind::Malformed
     );
-    let u = UnverifiedMessageSignature::parse(&r, None).unwrap();
+    let u = UnverifiedMessageSignature::parse(&r, None)
+        .unwrap()
+        .expect("signature headers");
     assert_eq!(u.label(), "app");
     assert_eq!(
         u.verify(
@@ -399,7 +467,9 @@ fn policy_checks() {
         ErrorKind::BadSignature
     );
     // verify_with: unknown keys.
-    let u = UnverifiedMessageSignature::parse(&r, None).unwrap();
+    let u = UnverifiedMessageSignature::parse(&r, None)
+        .unwrap()
+        .expect("signature headers");
     let known = MessageVerifyingKey::hmac(key.clone()).unwrap();
     assert_eq!(
         u.verify_with(&policy_at(NOW), |_| None::<MessageVerifyingKey>)
@@ -444,11 +514,11 @@ fn several_signatures_and_header_lines() {
     let ed = SigningKey::from_pem(ED25519_PEM).unwrap();
     let req = base_request();
     let a = signer(&key).sign(&req).unwrap();
-    let b = MessageSigner::asymmetric(&ed, HttpSignatureAlgorithm::Ed25519)
+    let b = MessageSigner::asymmetric(ed.clone(), HttpSignatureAlgorithm::Ed25519)
         .unwrap()
         .with_label("proxy")
         .unwrap()
-        .with_keyid("ed")
+        .with_key_id("ed")
         .unwrap()
         .with_created(NOW)
         .with_components(comps(&["@method", "\"signature\";key=\"sig1\""]))
@@ -475,14 +545,16 @@ fn several_signatures_and_header_lines() {
             .unwrap();
     let hm = MessageVerifyingKey::hmac(key.clone()).unwrap();
     for u in &all {
-        let k = if u.claimed_keyid() == Some("ed") {
+        let k = if u.claimed_key_id() == Some("ed") {
             &ed_key
         } else {
             &hm
         };
         u.verify(k, &policy_at(NOW)).unwrap();
     }
-    let proxy = UnverifiedMessageSignature::parse(&r, Some("proxy")).unwrap();
+    let proxy = UnverifiedMessageSignature::parse(&r, Some("proxy"))
+        .unwrap()
+        .expect("signature headers");
     assert_eq!(proxy.covered_components().len(), 2);
     assert_eq!(proxy.claimed_created(), Some(NOW));
     // An extra label in one header only: parse_all and parse(None) refuse, parse(Some) of a shared label works.
@@ -500,13 +572,17 @@ fn several_signatures_and_header_lines() {
     );
     assert_eq!(
         UnverifiedMessageSignature::parse(&r, None)
+            .map(|u| u.expect("signature headers"))
             .unwrap_err()
             .kind(),
         ErrorKind::Malformed
     );
-    UnverifiedMessageSignature::parse(&r, Some("sig1")).unwrap();
+    UnverifiedMessageSignature::parse(&r, Some("sig1"))
+        .unwrap()
+        .expect("signature headers");
     assert_eq!(
         UnverifiedMessageSignature::parse(&r, Some("proxy"))
+            .map(|u| u.expect("signature headers"))
             .unwrap_err()
             .kind(),
         ErrorKind::Malformed
@@ -552,12 +628,14 @@ fn responses_cover_their_request() {
     let hm = MessageVerifyingKey::hmac(key.clone()).unwrap();
     UnverifiedMessageSignature::parse(&signed, None)
         .unwrap()
+        .expect("signature headers")
         .verify(&hm, &policy_at(NOW))
         .unwrap();
     // The request's content-digest is not the response's: the body check needs a plain content-digest.
     assert_eq!(
         UnverifiedMessageSignature::parse(&signed, None)
             .unwrap()
+            .expect("signature headers")
             .verify(&hm, &policy_at(NOW).check_content_digest(true))
             .unwrap_err()
             .kind(),
@@ -575,6 +653,7 @@ fn responses_cover_their_request() {
     assert_eq!(
         UnverifiedMessageSignature::parse(&orphan, None)
             .unwrap()
+            .expect("signature headers")
             .verify(&hm, &policy_at(NOW))
             .unwrap_err()
             .kind(),
@@ -620,7 +699,7 @@ fn seen_signature_mode_refuses_a_re_encoded_ecdsa_signature() {
     let req = base_request();
     let key = SigningKey::from_pem(P256_PEM).unwrap();
     let alg = HttpSignatureAlgorithm::EcdsaP256Sha256;
-    let h = MessageSigner::asymmetric(&key, alg)
+    let h = MessageSigner::asymmetric(key.clone(), alg)
         .unwrap()
         .with_created(NOW)
         .with_components(comps(&["@method", "@authority", "@path", "content-digest"]))
@@ -646,7 +725,9 @@ fn seen_signature_mode_refuses_a_re_encoded_ecdsa_signature() {
         .unwrap();
     let vk = MessageVerifyingKey::public(key.verifying_key().clone(), alg).unwrap();
     let verify = |r: &Request<'_>, policy: &MessagePolicy| {
-        UnverifiedMessageSignature::parse_for(r, policy)?.verify(&vk, policy)
+        UnverifiedMessageSignature::parse_for(r, policy)?
+            .expect("signature headers")
+            .verify(&vk, policy)
     };
 
     // Both encodings verify on their own...
@@ -675,9 +756,9 @@ fn seen_signature_mode_refuses_a_re_encoded_ecdsa_signature() {
     assert_eq!(a, b);
     assert!(a[0].starts_with(b"rfc9421-sig:"));
     // It is bound to the key id: another keyid over the same message is another entry.
-    let h2 = MessageSigner::asymmetric(&key, alg)
+    let h2 = MessageSigner::asymmetric(key.clone(), alg)
         .unwrap()
-        .with_keyid("other")
+        .with_key_id("other")
         .unwrap()
         .with_created(NOW)
         .with_components(comps(&["@method", "@authority", "@path", "content-digest"]))
@@ -856,6 +937,7 @@ fn parser_limits_and_refusals() {
             .with_header("Signature", &sig)
             .unwrap();
         let got = UnverifiedMessageSignature::parse(&r, None)
+            .map(|u| u.expect("signature headers"))
             .and_then(|u| u.verify(&MessageVerifyingKey::hmac(key.clone())?, &policy_at(NOW)));
         assert_eq!(
             got.unwrap_err().kind(),
@@ -864,12 +946,11 @@ fn parser_limits_and_refusals() {
             crate::encoding::clip(&input, 60)
         );
     }
-    assert_eq!(
+    assert!(
         UnverifiedMessageSignature::parse(&req, None)
-            .unwrap_err()
-            .kind(),
-        ErrorKind::Malformed,
-        "no headers at all"
+            .unwrap()
+            .is_none(),
+        "no headers at all: not this scheme"
     );
     // Header lines of one name are combined before the length check.
     let half = format!("sig1=(\"{}\")", "a".repeat(MAX_SIGNATURE_HEADER_LEN / 2));
@@ -884,6 +965,7 @@ fn parser_limits_and_refusals() {
         .unwrap();
     assert_eq!(
         UnverifiedMessageSignature::parse(&r, Some("sig1"))
+            .map(|u| u.expect("signature headers"))
             .unwrap_err()
             .kind(),
         ErrorKind::TooLarge
@@ -952,12 +1034,12 @@ fn params() -> impl Strategy<Value = Params> {
         })
 }
 
-fn build_signer<'k>(key: &'k HmacKey, c: &[Component], p: &Params) -> MessageSigner<'k> {
-    let mut s = MessageSigner::hmac(key)
+fn build_signer(key: &HmacKey, c: &[Component], p: &Params) -> MessageSigner {
+    let mut s = MessageSigner::hmac(key.clone())
         .unwrap()
         .with_label(&p.label)
         .unwrap()
-        .with_keyid(&p.keyid)
+        .with_key_id(&p.keyid)
         .unwrap()
         .with_created(p.created)
         .with_components(c.to_vec())
@@ -995,7 +1077,7 @@ proptest! {
         if let Err(e) = UnverifiedMessageSignature::parse_all(&r) {
             prop_assert!(matches!(e.kind(), ErrorKind::Malformed | ErrorKind::TooLarge), "{e}");
         }
-        match UnverifiedMessageSignature::parse(&r, None) {
+        match UnverifiedMessageSignature::parse(&r, None).map(|u| u.expect("signature headers")) {
             Ok(u) => {
                 let _ = u.signature_base();
                 let got = u.verify(&MessageVerifyingKey::hmac(hmac()).unwrap(), &policy_at(NOW));
@@ -1012,10 +1094,10 @@ proptest! {
     ) {
         let req = base_request();
         let r = req.with_header("Signature-Input", &input).unwrap().with_header("Signature", &sig).unwrap();
-        match UnverifiedMessageSignature::parse(&r, None) {
+        match UnverifiedMessageSignature::parse(&r, None).map(|u| u.expect("signature headers")) {
             Ok(u) => {
                 let _ = u.signature_base();
-                let got = u.verify(&MessageVerifyingKey::hmac(hmac()).unwrap(), &policy_at(NOW).require_created(false).require_keyid(false));
+                let got = u.verify(&MessageVerifyingKey::hmac(hmac()).unwrap(), &policy_at(NOW).require_created(false).require_key_id(false));
                 prop_assert!(got.is_err());
             }
             Err(e) => prop_assert!(matches!(e.kind(), ErrorKind::Malformed | ErrorKind::TooLarge), "{e}"),
@@ -1070,10 +1152,10 @@ proptest! {
         let h = build_signer(&key, &c, &p).sign(&req).unwrap();
         prop_assert_eq!(h.signature_base().lines().count(), c.len() + 1);
         let r = signed(&req, &h);
-        let u = UnverifiedMessageSignature::parse(&r, None).unwrap();
+        let u = UnverifiedMessageSignature::parse(&r, None).unwrap().expect("signature headers");
         prop_assert_eq!(u.covered_components(), c.as_slice());
         prop_assert_eq!(u.signature_base().unwrap(), h.signature_base());
-        prop_assert_eq!(u.claimed_keyid(), Some(p.keyid.as_str()));
+        prop_assert_eq!(u.claimed_key_id(), Some(p.keyid.as_str()));
         prop_assert_eq!(u.claimed_nonce(), p.nonce.as_deref());
         prop_assert_eq!(u.claimed_tag(), p.tag.as_deref());
         let v = verify_req(&r, &key, &verify_policy(&p, &c)).unwrap();
@@ -1094,9 +1176,9 @@ proptest! {
         let resp = Response::new(status).unwrap().with_header("Content-Type", "text/plain").unwrap().for_request(req);
         let mut all = vec![Component::derived("@status").unwrap(), Component::field("content-type").unwrap()];
         all.extend(c.into_iter().map(|x| x.with_req().unwrap()));
-        let h = MessageSigner::asymmetric(&ed, HttpSignatureAlgorithm::Ed25519).unwrap()
+        let h = MessageSigner::asymmetric(ed.clone(), HttpSignatureAlgorithm::Ed25519).unwrap()
             .with_label(&p.label).unwrap()
-            .with_keyid(&p.keyid).unwrap()
+            .with_key_id(&p.keyid).unwrap()
             .with_created(p.created)
             .with_components(all.clone()).unwrap()
             .sign(&resp).unwrap();
@@ -1104,7 +1186,7 @@ proptest! {
             .with_header("Signature", h.signature()).unwrap();
         let key = MessageVerifyingKey::public(ed.verifying_key().clone(), HttpSignatureAlgorithm::Ed25519).unwrap();
         let policy = policy_at(p.created).with_required_components(all);
-        UnverifiedMessageSignature::parse_for(&signed, &policy).unwrap().verify(&key, &policy).unwrap();
+        UnverifiedMessageSignature::parse_for(&signed, &policy).unwrap().expect("signature headers").verify(&key, &policy).unwrap();
     }
 
     #[test]
@@ -1170,9 +1252,9 @@ proptest! {
         // A change that only rewrites the encoding of the same value (a base64 pad bit, the `:` of an empty
         // trailing position) can leave the decoded signature as it was; everything else must fail.
         if let Ok(v) = got {
-            let reparsed = UnverifiedMessageSignature::parse(&r, None).unwrap();
+            let reparsed = UnverifiedMessageSignature::parse(&r, None).unwrap().expect("signature headers");
             let orig = signed(&req, &h);
-            let orig = UnverifiedMessageSignature::parse(&orig, None).unwrap();
+            let orig = UnverifiedMessageSignature::parse(&orig, None).unwrap().expect("signature headers");
             prop_assert_eq!(reparsed.signature_params(), orig.signature_params());
             prop_assert_eq!(&reparsed.signature, &orig.signature, "{:?}", v);
         }
