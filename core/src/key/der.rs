@@ -239,6 +239,64 @@ mod tests {
         );
     }
 
+    /// The reason of a refusal, for the tests that must tell one refusal from another.
+    fn refusal(bytes: &[u8]) -> String {
+        Der::new(bytes).read(OCTET_STRING).unwrap_err().to_string()
+    }
+
+    /// Each length rule refuses for its own reason (mutants of one condition are otherwise hidden behind another
+    /// refusal of the same input).
+    #[test]
+    fn each_length_rule_refuses_for_its_own_reason() {
+        let with = |head: &[u8], contents: usize| {
+            let mut v = head.to_vec();
+            v.resize(head.len() + contents, 7);
+            v
+        };
+        // 0x80 is the indefinite form, not a short length of 128 (`first < 0x80` -> `<=`).
+        assert!(refusal(&with(&[0x04, 0x80], 128)).contains("unsupported length"));
+        // More than four length bytes (`n > 4` -> `==`): refused before the contents are looked at.
+        assert!(refusal(&with(&[0x04, 0x85, 0x01, 0, 0, 0, 0], 8)).contains("unsupported length"));
+        // Fewer length bytes than announced: refused, never sliced past the end (`rest.len() < n` -> `==`).
+        assert!(refusal(&[0x04, 0x82, 0x01]).contains("unsupported length"));
+        // Exactly the announced length bytes and no contents: a truncated element (`<` -> `<=`).
+        assert!(refusal(&[0x04, 0x81, 0x80]).contains("truncated contents"));
+        // A two-byte length with a leading zero is non-minimal (`n > 1` -> `==` / `<`).
+        assert!(refusal(&with(&[0x04, 0x82, 0x00, 0x90], 0x90)).contains("non-minimal length"));
+        // A long form for a length under 128 is non-minimal.
+        assert!(refusal(&with(&[0x04, 0x81, 0x05], 5)).contains("non-minimal length"));
+    }
+
+    /// The longest length form accepted: four minimal bytes (16 MiB of contents; `n > 4` -> `>=`).
+    #[test]
+    fn a_four_byte_length_is_read() {
+        let len = 1usize << 24;
+        let mut v = vec![0x04, 0x84, 0x01, 0x00, 0x00, 0x00];
+        v.resize(v.len() + len, 0);
+        let mut d = Der::new(&v);
+        assert_eq!(d.read(OCTET_STRING).unwrap().len(), len);
+        d.finish().unwrap();
+    }
+
+    #[test]
+    fn integers_zero_and_empty() {
+        assert_eq!(Der::new(&[0x02, 0x01, 0x00]).unsigned_integer().unwrap(), &[0]);
+        let empty = Der::new(&[0x02, 0x00]).unsigned_integer().unwrap_err();
+        assert!(empty.to_string().contains("empty integer"), "{empty}");
+    }
+
+    #[test]
+    fn trailing_data_is_refused() {
+        let mut d = Der::new(&[0x04, 0x01, 0x07, 0x00]);
+        assert_eq!(d.read(OCTET_STRING).unwrap(), &[7]);
+        let err = d.finish().unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidKey);
+        assert!(err.to_string().contains("trailing data"), "{err}");
+        let mut whole = Der::new(&[0x04, 0x01, 0x07]);
+        whole.read(OCTET_STRING).unwrap();
+        whole.finish().unwrap();
+    }
+
     #[test]
     fn pem() {
         let text = pem_encode("PUBLIC KEY", &[1, 2, 3]);
