@@ -1004,4 +1004,170 @@ mod tests {
             assert_eq!(other, sig);
         }
     }
+
+    // ---- Tests for the mutants of key/ that the suites above left uncaught (MUTANTS.md) ----
+
+    const P256_PKCS8: &str = include_str!("../../tests/data/keys/p256-pkcs8.pem");
+    const P256_SPKI: &str = include_str!("../../tests/data/keys/p256-spki.pem");
+    const P256_X: &str = "im3NpDCmxnEtVYpYpNLGUchO0HrUo5-h0pgpTmSxL0g";
+    const P256_Y: &str = "mMRN5GRnx0OoKgTTiQQ9pk-8NR-Opeqy0C1C1jwa9YY";
+
+    fn ed25519_public_pem() -> String {
+        vectors("rfc9421.json")["keys"]["test-key-ed25519"]["public_pem"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn pkcs8_p256_keys_sign_and_other_curves_are_refused() {
+        let sk = SigningKey::from_pem(P256_PKCS8).unwrap();
+        assert_eq!(sk.key_type(), KeyType::EcdsaP256);
+        let public = VerifyingKey::from_pem(P256_SPKI).unwrap();
+        assert_eq!(sk.verifying_key().spki_der(), public.spki_der());
+        let sig = sk.sign(SignatureAlgorithm::EcdsaP256Sha256, b"m").unwrap();
+        public
+            .verify(SignatureAlgorithm::EcdsaP256Sha256, b"m", &sig)
+            .unwrap();
+        let p384 = SigningKey::from_pem(include_str!("../../tests/data/keys/p384-pkcs8.pem"));
+        let err = p384.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidKey);
+        assert_eq!(err.message(), "only the P-256 curve is supported");
+    }
+
+    #[test]
+    fn ec_jwk_is_the_same_key_and_its_coordinates_are_32_bytes_each() {
+        let jwk = |x: &str, y: &str| format!(r#"{{"kty":"EC","crv":"P-256","x":"{x}","y":"{y}"}}"#);
+        let from_jwk = VerifyingKey::from_jwk(&jwk(P256_X, P256_Y)).unwrap();
+        assert_eq!(from_jwk.key_type(), KeyType::EcdsaP256);
+        assert_eq!(
+            from_jwk.spki_der(),
+            VerifyingKey::from_pem(P256_SPKI).unwrap().spki_der()
+        );
+        // One coordinate of 31 bytes, the other right: refused whichever it is.
+        let short = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([7u8; 31]);
+        for (x, y) in [(short.as_str(), P256_Y), (P256_X, short.as_str())] {
+            let err = VerifyingKey::from_jwk(&jwk(x, y)).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidKey);
+            assert_eq!(err.message(), "P-256 coordinates are 32 bytes each");
+        }
+    }
+
+    #[test]
+    fn a_p256_point_must_be_65_bytes_and_uncompressed() {
+        let good = VerifyingKey::from_pem(P256_SPKI).unwrap();
+        let point = good.public.clone();
+        assert_eq!((point.len(), point[0]), (65, 4));
+        let spki = |p: &[u8]| der::spki(oid::EC_PUBLIC_KEY, &der::element(der::OID, oid::P256), p);
+        VerifyingKey::from_spki_der(&spki(&point)).unwrap();
+        let mut compressed_tag = point.clone();
+        compressed_tag[0] = 3;
+        let mut short = point.clone();
+        short.pop();
+        for bad in [compressed_tag, short] {
+            let err = VerifyingKey::from_spki_der(&spki(&bad)).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidKey);
+            assert_eq!(
+                err.message(),
+                "a P-256 public key is a 65-byte uncompressed point"
+            );
+        }
+    }
+
+    #[test]
+    fn spki_der_and_fingerprint_are_the_keys_own() {
+        use sha2::Digest as _;
+        let pem = ed25519_public_pem();
+        let key = VerifyingKey::from_pem(&pem).unwrap();
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap();
+        assert_eq!(key.spki_der(), &der[..]);
+        assert_eq!(
+            key.fingerprint(),
+            hex_lower(&sha2::Sha256::digest(key.to_pem().as_bytes()))
+        );
+        let other = VerifyingKey::from_pem(P256_SPKI).unwrap();
+        assert_ne!(key.fingerprint(), other.fingerprint());
+        assert_eq!(key.fingerprint().len(), 64);
+    }
+
+    #[test]
+    fn rsa_exponents_of_four_bytes_load_and_of_five_are_refused() {
+        let keys = vectors("asym_jwt.json");
+        let jwk: serde_json::Value = keys["keys"]
+            .as_object()
+            .unwrap()
+            .values()
+            .find_map(|k| k.get("jwk").filter(|j| j["kty"] == "RSA").cloned())
+            .expect("an RSA JWK in the vectors");
+        let with_e = |e: &[u8]| {
+            let mut j = jwk.clone();
+            j["e"] = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(e)
+                .into();
+            j.as_object_mut().unwrap().remove("alg");
+            VerifyingKey::from_jwk(&j.to_string())
+        };
+        with_e(&[0x01, 0x00, 0x00, 0x01]).unwrap();
+        let err = with_e(&[0x01, 0x00, 0x00, 0x00, 0x01]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidKey);
+        assert_eq!(err.message(), "RSA public exponent is too large");
+    }
+
+    #[test]
+    fn an_allowed_list_is_not_empty_and_of_the_keys_family() {
+        let key = VerifyingKey::from_pem(&ed25519_public_pem()).unwrap();
+        for algs in [&[][..], &[SignatureAlgorithm::RsaPkcs1Sha256][..]] {
+            assert_eq!(
+                key.clone().with_allowed(algs).unwrap_err().kind(),
+                ErrorKind::UnsupportedAlgorithm
+            );
+        }
+        let narrowed = key.with_allowed(&[SignatureAlgorithm::Ed25519]).unwrap();
+        assert_eq!(narrowed.allowed(), [SignatureAlgorithm::Ed25519]);
+    }
+
+    #[test]
+    fn jwk_and_pem_texts_of_64_kib_load_and_one_byte_more_is_too_large() {
+        let limit = der::MAX_PEM_LEN;
+        let jwk = format!(r#"{{"kty":"EC","crv":"P-256","x":"{P256_X}","y":"{P256_Y}"}}"#);
+        let padded = |text: &str, len: usize| format!("{text}{}", " ".repeat(len - text.len()));
+        VerifyingKey::from_jwk(&padded(&jwk, limit)).unwrap();
+        assert_eq!(
+            VerifyingKey::from_jwk(&padded(&jwk, limit + 1))
+                .unwrap_err()
+                .kind(),
+            ErrorKind::TooLarge
+        );
+        let pem = |len: usize| format!("{P256_SPKI}{}", "\n".repeat(len - P256_SPKI.len()));
+        VerifyingKey::from_pem(&pem(limit)).unwrap();
+        assert_eq!(
+            VerifyingKey::from_pem(&pem(limit + 1)).unwrap_err().kind(),
+            ErrorKind::TooLarge
+        );
+    }
+
+    #[test]
+    fn unbalanced_rsa_primes_are_counted_in_bits() {
+        let pem = include_str!("../../tests/data/keys/rsa-1100-948-pkcs8.pem");
+        let err = SigningKey::from_pem(pem).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidKey);
+        assert!(
+            err.message().contains("(1100 and 948 bits)"),
+            "{}",
+            err.message()
+        );
+    }
+
+    #[test]
+    fn ecdsa_s_is_at_most_half_the_order_byte_for_byte() {
+        // Checked here without `p256_is_high_s`, so a mutant of that function cannot vouch for itself.
+        let sk = SigningKey::from_pem(P256_PKCS8).unwrap();
+        for i in 0..32u8 {
+            let sig = sk.sign(SignatureAlgorithm::EcdsaP256Sha256, &[i]).unwrap();
+            assert!(sig[32..] <= P256_HALF_N[..], "signature {i} is high-S");
+        }
+    }
 }

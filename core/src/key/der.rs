@@ -280,7 +280,10 @@ mod tests {
 
     #[test]
     fn integers_zero_and_empty() {
-        assert_eq!(Der::new(&[0x02, 0x01, 0x00]).unsigned_integer().unwrap(), &[0]);
+        assert_eq!(
+            Der::new(&[0x02, 0x01, 0x00]).unsigned_integer().unwrap(),
+            &[0]
+        );
         let empty = Der::new(&[0x02, 0x00]).unsigned_integer().unwrap_err();
         assert!(empty.to_string().contains("empty integer"), "{empty}");
     }

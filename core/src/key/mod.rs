@@ -676,4 +676,16 @@ mod tests {
             "test-key-rsa-pss"
         );
     }
+
+    #[test]
+    fn a_secret_is_never_empty_and_a_key_id_prints_as_itself() {
+        assert!(!Secret::legacy([1u8]).unwrap().is_empty());
+        assert!(!Secret::new([1u8; 16]).unwrap().is_empty());
+        assert_eq!(
+            Secret::legacy([]).unwrap_err().kind(),
+            ErrorKind::InvalidKey
+        );
+        assert_eq!(KeyId::new("key-1").unwrap().to_string(), "key-1");
+        assert_eq!(format!("[{}]", KeyId::new("k").unwrap()), "[k]");
+    }
 }

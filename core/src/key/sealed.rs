@@ -342,4 +342,28 @@ mod tests {
         let dbg = format!("{s:?}");
         assert!(dbg.contains(&s.current_key_id()) && !dbg.contains("master"));
     }
+
+    /// The longest sealed text read: `cm1$` + 16 hex + `$` + base64url of a nonce, the largest plaintext and a
+    /// tag, counted generously (4 + 16 + 1 + (12 + 4096 + 16) * 4 / 3 + 4 = 5523 characters). One character more
+    /// is TooLarge before any parsing; at the limit the text is parsed (and here refused as malformed).
+    #[test]
+    fn sealed_text_limit_at_5523_characters() {
+        let s = sealer(&["a master secret of enough length"]);
+        let largest = s.seal(&vec![7u8; MAX_SEALED_PLAINTEXT], b"aad").unwrap();
+        assert!(largest.len() <= 5523, "{}", largest.len());
+        assert_eq!(
+            s.open(&largest, b"aad").unwrap().len(),
+            MAX_SEALED_PLAINTEXT
+        );
+        let at_limit = format!("cm1${}", "x".repeat(5523 - 4));
+        assert_eq!(
+            s.open(&at_limit, b"aad").unwrap_err().kind(),
+            ErrorKind::Malformed
+        );
+        let over = format!("cm1${}", "x".repeat(5524 - 4));
+        assert_eq!(
+            s.open(&over, b"aad").unwrap_err().kind(),
+            ErrorKind::TooLarge
+        );
+    }
 }
