@@ -22,19 +22,19 @@ func TestDefaultPoliciesAreTheCores(t *testing.T) {
 		}
 		t.Errorf("%s: %q is not the core's default (%q)", scheme, got, defaults)
 	}
-	fost, err := NewFostPolicy(nil, DefaultFostMaxSkew, nil)
+	fost, err := NewFostPolicy(FostPolicyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fost.Close()
 	isDefault("fost", fost.Describe())
-	hmac, err := NewHMACHeaderPolicy(nil, DefaultHMACHeaderTimeout, nil)
+	hmac, err := NewHMACHeaderPolicy(HMACHeaderPolicyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer hmac.Close()
 	isDefault("hmac_header", hmac.Describe())
-	jwt, err := NewJWTPolicy(nil, DefaultJWTTolerance, nil)
+	jwt, err := NewJWTPolicy(JWTPolicyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestPolicyOptionsReachTheCore(t *testing.T) {
 			t.Errorf("%q lacks %q", got, want)
 		}
 	}
-	fost, err := NewFostPolicy(nil, 30*time.Second, nil)
+	fost, err := NewFostPolicy(FostPolicyOptions{ClockSkew: dur(30 * time.Second)})
 	if err != nil {
 		t.Fatal(err)
 	}

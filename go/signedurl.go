@@ -7,7 +7,6 @@ import "C"
 import (
 	"encoding/json"
 	"runtime"
-	"strings"
 	"time"
 	"unsafe"
 )
@@ -22,7 +21,7 @@ type ParamNames struct {
 }
 
 // NewURLSigner signs with ring's primary key; names nil keeps ska's parameter names. The algorithm is the keys'
-// own: "md5" keys (legacy, NewLegacyHMACKey("md5", ...)) validate links of ska's HMACMD5Signature. WithHelpers
+// own: "hmac-md5" keys (legacy, NewLegacyHMACKey("hmac-md5", ...)) validate links of ska's HMACMD5Signature. WithHelpers
 // selects ska's JavaScript helpers.
 func NewURLSigner(ring *KeyRing, clock *Clock, names *ParamNames) (*URLSigner, error) {
 	var out *C.countermark_url_signer
@@ -149,36 +148,18 @@ func (s *URLSigner) SignParams(user string, opts *SignOptions) (Claims, error) {
 	return takeClaims(h), nil
 }
 
-// SignedData is what a valid signature carried.
-type SignedData struct {
-	AuthUser   string
-	ValidUntil string
-	Extra      map[string]string
-}
-
-func signedData(c Claims) *SignedData {
-	d := &SignedData{AuthUser: c.Value("auth_user"), ValidUntil: c.Value("valid_until"), Extra: map[string]string{}}
-	for _, cl := range c {
-		if k, ok := strings.CutPrefix(cl.Name, "extra."); ok {
-			d.Extra[k] = cl.Value
-		}
-	}
-	return d
-}
-
-// ValidateURL validates a signed URL. Errors: ErrBadSignature, ErrExpired, ErrMalformed.
-func (s *URLSigner) ValidateURL(url string) (*SignedData, error) {
-	var h *C.countermark_claims
-	err := check(C.countermark_url_signer_validate_url(s.p, strPtr(url), C.size_t(len(url)), &h))
+// ValidateURL validates a signed URL: User (auth_user), Expires (valid_until) and the signed extra data (Items,
+// sorted by key). Errors: ErrBadSignature, ErrExpired, ErrMalformed.
+func (s *URLSigner) ValidateURL(url string) (*Verified, error) {
+	v, err := callVerified(func(out *C.countermark_verified, buf *C.uint8_t, n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_url_signer_validate_url(s.p, strPtr(url), C.size_t(len(url)), out, buf, n, outN)
+	})
 	keepAlive(s, url)
-	if err != nil {
-		return nil, err
-	}
-	return signedData(takeClaims(h)), nil
+	return v, err
 }
 
 // Validate validates signature parameters given as (name, value) pairs, in request order.
-func (s *URLSigner) Validate(params [][2]string) (*SignedData, error) {
+func (s *URLSigner) Validate(params [][2]string) (*Verified, error) {
 	n := len(params)
 	size := C.size_t(n) * C.size_t(unsafe.Sizeof(C.countermark_pair{}))
 	var text []byte
@@ -204,17 +185,15 @@ func (s *URLSigner) Validate(params [][2]string) (*SignedData, error) {
 		pairs[i].name = str(p[0])
 		pairs[i].value = str(p[1])
 	}
-	var h *C.countermark_claims
 	var arr *C.countermark_pair
 	if n > 0 {
 		arr = (*C.countermark_pair)(block)
 	}
-	err := check(C.countermark_url_signer_validate(s.p, arr, C.size_t(n), &h))
+	v, err := callVerified(func(out *C.countermark_verified, buf *C.uint8_t, cn C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_url_signer_validate(s.p, arr, C.size_t(n), out, buf, cn, outN)
+	})
 	runtime.KeepAlive(s)
-	if err != nil {
-		return nil, err
-	}
-	return signedData(takeClaims(h)), nil
+	return v, err
 }
 
 // Close releases the signer.

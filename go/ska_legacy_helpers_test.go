@@ -83,7 +83,7 @@ func TestSkaLegacyHelpers(t *testing.T) {
 }
 
 func TestSkaHelperNamesAreChecked(t *testing.T) {
-	key, err := NewLegacyHMACKey("md5", []byte("your-secret-key"), "")
+	key, err := NewLegacyHMACKey("hmac-md5", []byte("your-secret-key"), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import "C"
 
 import (
 	"runtime"
-	"strconv"
 	"time"
 )
 
@@ -54,28 +53,24 @@ func (t *Tokens) CreateWithRandom(random []byte, fields ...string) (string, erro
 	return string(takeBytes(&b)), nil
 }
 
-// VerifiedToken is what a valid token carried.
-type VerifiedToken struct {
-	Fields    []string
-	Timestamp int64
-}
-
-// Verify checks token; maxAge >= 0 accepts only tokens created within that long of now (either side),
-// maxAge < 0 any age. Errors: ErrMalformed, ErrTooLarge, ErrBadSignature, ErrExpired, ErrNotYetValid.
-func (t *Tokens) Verify(token string, maxAge time.Duration) (*VerifiedToken, error) {
-	secs := int64(-1)
-	if maxAge >= 0 {
-		secs = int64(maxAge / time.Second)
+// Verify checks token and returns its fields (Items, Fields()) and its time (Created). maxAge nil accepts any
+// age (the core's default); otherwise only tokens created within *maxAge of now, either side. Errors:
+// ErrMalformed, ErrTooLarge, ErrBadSignature, ErrExpired, ErrNotYetValid.
+func (t *Tokens) Verify(token string, maxAge *time.Duration) (*Verified, error) {
+	var secs C.uint64_t
+	var p *C.uint64_t
+	if maxAge != nil {
+		if *maxAge < 0 {
+			return nil, &Error{Code: Code(C.COUNTERMARK_RESULT_INVALID_VALUE), Message: "max age is negative"}
+		}
+		secs = C.uint64_t(*maxAge / time.Second)
+		p = &secs
 	}
-	var h *C.countermark_claims
-	err := check(C.countermark_tokens_verify(t.p, strPtr(token), C.size_t(len(token)), C.int64_t(secs), &h))
+	v, err := callVerified(func(out *C.countermark_verified, buf *C.uint8_t, n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_tokens_verify(t.p, strPtr(token), C.size_t(len(token)), p, out, buf, n, outN)
+	})
 	keepAlive(t, token)
-	if err != nil {
-		return nil, err
-	}
-	c := takeClaims(h)
-	ts, _ := strconv.ParseInt(c.Value("timestamp"), 10, 64)
-	return &VerifiedToken{Fields: c.All("field"), Timestamp: ts}, nil
+	return v, err
 }
 
 // Close releases the object.

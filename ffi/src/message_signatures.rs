@@ -18,6 +18,18 @@ use crate::jwt::{countermark_signing_key, countermark_verifying_key};
 use crate::nonce::{countermark_nonce_store, opt_store};
 use crate::request::{countermark_request, countermark_response};
 use crate::result::countermark_result;
+use crate::verified::{
+    countermark_request_parts, countermark_scheme, countermark_verified, request_view, Out,
+    Verified,
+};
+
+/// How far `created` may be ahead of the verifier's clock by default, in seconds (the core's
+/// `MessagePolicy::DEFAULT_MAX_SKEW`; a test keeps them equal).
+pub const COUNTERMARK_MESSAGE_DEFAULT_CLOCK_SKEW_SECS: u64 = 5;
+
+/// How old `created` may be by default, in seconds (the core's `MessagePolicy::DEFAULT_MAX_AGE`; a test keeps
+/// them equal).
+pub const COUNTERMARK_MESSAGE_DEFAULT_MAX_AGE_SECS: u64 = 300;
 
 /// The key a message signer signs with.
 enum SignerKey {
@@ -251,24 +263,24 @@ pub unsafe extern "C" fn countermark_message_signer_builder_set_expires_in(
     unsafe { set(b, || Ok(Setting::ExpiresIn(secs))) }
 }
 
-/// Sets the `keyid` parameter (printable ASCII, at most 256 bytes; `INVALID_VALUE` otherwise).
+/// Sets the key id, sent as the `keyid` parameter (printable ASCII, at most 256 bytes; `INVALID_VALUE` otherwise).
 #[no_mangle]
-pub unsafe extern "C" fn countermark_message_signer_builder_set_keyid(
+pub unsafe extern "C" fn countermark_message_signer_builder_set_key_id(
     b: *mut countermark_message_signer_builder,
-    keyid: *const u8,
-    keyid_len: usize,
+    key_id: *const u8,
+    key_id_len: usize,
 ) -> countermark_result {
     // SAFETY: per the contract.
     unsafe {
         set(b, || {
-            Ok(Setting::Keyid(text(keyid, keyid_len)?.to_string()))
+            Ok(Setting::Keyid(text(key_id, key_id_len)?.to_string()))
         })
     }
 }
 
 /// Signs without a `keyid` parameter.
 #[no_mangle]
-pub unsafe extern "C" fn countermark_message_signer_builder_omit_keyid(
+pub unsafe extern "C" fn countermark_message_signer_builder_omit_key_id(
     b: *mut countermark_message_signer_builder,
 ) -> countermark_result {
     // SAFETY: per the contract.
@@ -561,25 +573,35 @@ pub unsafe extern "C" fn countermark_message_policy_builder_set_clock(
     }
 }
 
-/// Allows `created` up to `secs` in the future (default 5).
+/// Allows `created` up to `clock_skew_secs` in the future (unset: the core's default,
+/// `COUNTERMARK_MESSAGE_DEFAULT_CLOCK_SKEW_SECS`).
 #[no_mangle]
-pub unsafe extern "C" fn countermark_message_policy_builder_set_max_skew(
+pub unsafe extern "C" fn countermark_message_policy_builder_set_clock_skew(
     b: *mut countermark_message_policy_builder,
-    secs: u64,
+    clock_skew_secs: u64,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { update(b, |p| Ok(p.with_max_skew(secs))) }
+    unsafe { update(b, |p| Ok(p.with_max_skew(clock_skew_secs))) }
 }
 
-/// Refuses signatures whose `created` is more than `secs` old; a negative value sets no maximum age (then only
-/// `expires` bounds a signature; default 300).
+/// Refuses signatures whose `created` is more than `max_age_secs` old (unset: the core's default,
+/// `COUNTERMARK_MESSAGE_DEFAULT_MAX_AGE_SECS`).
 #[no_mangle]
 pub unsafe extern "C" fn countermark_message_policy_builder_set_max_age(
     b: *mut countermark_message_policy_builder,
-    secs: i64,
+    max_age_secs: u64,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { update(b, |p| Ok(p.with_max_age(u64::try_from(secs).ok()))) }
+    unsafe { update(b, |p| Ok(p.with_max_age(Some(max_age_secs)))) }
+}
+
+/// Sets no maximum age: only `expires` (when signed) bounds a signature's age.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_set_no_max_age(
+    b: *mut countermark_message_policy_builder,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { update(b, |p| Ok(p.with_max_age(None))) }
 }
 
 /// Whether a `created` parameter is required (default true).
@@ -594,7 +616,7 @@ pub unsafe extern "C" fn countermark_message_policy_builder_require_created(
 
 /// Whether a `keyid` parameter is required (default false).
 #[no_mangle]
-pub unsafe extern "C" fn countermark_message_policy_builder_require_keyid(
+pub unsafe extern "C" fn countermark_message_policy_builder_require_key_id(
     b: *mut countermark_message_policy_builder,
     required: bool,
 ) -> countermark_result {
@@ -740,77 +762,66 @@ pub unsafe extern "C" fn countermark_message_policy_free(
     guard_value((), || unsafe { countermark_message_policy::free(policy) })
 }
 
-fn unverified_claims(u: &UnverifiedMessageSignature<'_>) -> Claims {
-    let mut claims = Claims::default().with("label", u.label());
-    let optional = [
-        ("keyid", u.claimed_keyid().map(str::to_string)),
-        ("alg", u.claimed_alg().map(str::to_string)),
-        ("created", u.claimed_created().map(|t| t.to_string())),
-        ("expires", u.claimed_expires().map(|t| t.to_string())),
-        ("nonce", u.claimed_nonce().map(str::to_string)),
-        ("tag", u.claimed_tag().map(str::to_string)),
-    ];
-    for (name, value) in optional {
-        if let Some(v) = value {
-            claims.push(name, v);
-        }
-    }
+fn unverified_result(u: &UnverifiedMessageSignature<'_>) -> Verified {
+    let mut v = Verified::new(countermark_scheme::MessageSignature, false)
+        .label(u.label())
+        .key_id(u.claimed_keyid())
+        .algorithm(u.claimed_alg())
+        .created(u.claimed_created())
+        .expires(u.claimed_expires())
+        .nonce(u.claimed_nonce())
+        .tag(u.claimed_tag());
     for c in u.covered_components() {
-        claims.push("component", c.to_string());
+        v.item(&c.to_string(), "");
     }
-    claims
+    v
 }
 
-fn verified_claims(v: &VerifiedMessageSignature) -> Claims {
-    let mut claims = Claims::default()
-        .with("label", v.label())
-        .with("algorithm", v.algorithm().name());
-    let optional = [
-        ("keyid", v.keyid().map(str::to_string)),
-        ("created", v.created().map(|t| t.to_string())),
-        ("expires", v.expires().map(|t| t.to_string())),
-        ("nonce", v.nonce().map(str::to_string)),
-        ("tag", v.tag().map(str::to_string)),
-    ];
-    for (name, value) in optional {
-        if let Some(val) = value {
-            claims.push(name, val);
-        }
+fn verified_result(m: &VerifiedMessageSignature) -> Verified {
+    let mut v = Verified::new(countermark_scheme::MessageSignature, true)
+        .label(m.label())
+        .key_id(m.keyid())
+        .algorithm(Some(m.algorithm().name()))
+        .created(m.created())
+        .expires(m.expires())
+        .nonce(m.nonce())
+        .tag(m.tag())
+        .body_checked(m.body_checked());
+    for c in m.covered_components() {
+        v.item(&c.to_string(), "");
     }
-    for c in v.covered_components() {
-        claims.push("component", c.to_string());
-    }
-    claims.with(
-        "body_checked",
-        if v.body_checked() { "true" } else { "false" },
-    )
+    v
 }
 
-fn parse_message(message: HttpMessage<'_>, label: Option<&str>) -> FfiResult<Claims> {
+fn parse_message(message: HttpMessage<'_>, label: Option<&str>) -> FfiResult<Verified> {
     if message.headers().get("signature-input").is_none()
         && message.headers().get("signature").is_none()
     {
         return Err(countermark_result::NoCredentials);
     }
-    Ok(unverified_claims(&core(
+    Ok(unverified_result(&core(
         UnverifiedMessageSignature::parse(message, label),
     )?))
 }
 
 /// Phase one: reads the signature labelled `label` (`(NULL, 0)`: the first) of `request` without trusting it and
-/// writes to `*out` `label`, then `keyid`, `alg`, `created`, `expires`, `nonce`, `tag` when present (look the
-/// key up by `keyid`), then one `component` claim per covered component, in order. `NO_CREDENTIALS` without
-/// `Signature-Input` and `Signature` headers; `MALFORMED` / `TOO_LARGE` for broken or oversized ones.
-/// Thread-safe for a request no thread modifies.
+/// writes to `*out` (scheme `COUNTERMARK_SCHEME_MESSAGE_SIGNATURE`, `verified` false) `label`, and when present
+/// `key_id` (the `keyid` parameter: look the key up by it), `algorithm` (the `alg` parameter), `created`,
+/// `expires`, `nonce` and `tag`; the covered components are the `items`, in order. Text goes into `buf` as for
+/// `countermark_tokens_verify`. `NO_CREDENTIALS` without `Signature-Input` and `Signature` headers;
+/// `MALFORMED` / `TOO_LARGE` for broken or oversized ones. Thread-safe for a request no thread modifies.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_message_signature_parse(
     request: *const countermark_request,
     label: *const u8,
     label_len: usize,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let (request, label) = unsafe {
             (
@@ -819,10 +830,9 @@ pub unsafe extern "C" fn countermark_message_signature_parse(
             )
         };
         let view = request.view()?;
-        let claims = parse_message(HttpMessage::from(&view), label)?;
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = parse_message(HttpMessage::from(&view), label)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 
@@ -832,10 +842,13 @@ pub unsafe extern "C" fn countermark_message_signature_parse_response(
     response: *const countermark_response,
     label: *const u8,
     label_len: usize,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let (response, label) = unsafe {
             (
@@ -844,10 +857,9 @@ pub unsafe extern "C" fn countermark_message_signature_parse_response(
             )
         };
         let view = response.view()?;
-        let claims = parse_message(HttpMessage::from(&view), label)?;
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = parse_message(HttpMessage::from(&view), label)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 
@@ -855,32 +867,34 @@ fn verify_message(
     message: HttpMessage<'_>,
     key: &MessageVerifyingKey,
     policy: &MessagePolicy,
-) -> FfiResult<Claims> {
+) -> FfiResult<Verified> {
     if message.headers().get("signature-input").is_none()
         && message.headers().get("signature").is_none()
     {
         return Err(countermark_result::NoCredentials);
     }
     let parsed = core(UnverifiedMessageSignature::parse_for(message, policy))?;
-    Ok(verified_claims(&core(parsed.verify(key, policy))?))
+    Ok(verified_result(&core(parsed.verify(key, policy))?))
 }
 
 /// Phase two: verifies the signature of `request` selected by the policy's label with `key` under `policy` and
-/// writes to `*out` `label`, `algorithm`, then `keyid`, `created`, `expires`, `nonce`, `tag` when present, one
-/// `component` claim per covered component, and `body_checked` (`true` when `Content-Digest` was checked
-/// against the body). Errors: `NO_CREDENTIALS`, `MALFORMED` (also a required component not covered, or a
-/// covered one missing), `UNSUPPORTED_ALGORITHM` (an `alg` parameter other than the key's), `NOT_YET_VALID`,
-/// `EXPIRED`, `BAD_SIGNATURE` (also a body that does not match `Content-Digest`), `REPLAYED`, `UNAVAILABLE`.
-/// Thread-safe.
+/// writes the result to `*out` (`verified` true; fields as `countermark_message_signature_parse`, `algorithm`
+/// is the key's, and `body_checked` is true when `Content-Digest` was checked against the body). Errors:
+/// `NO_CREDENTIALS`, `MALFORMED` (also a required component not covered, or a covered one missing),
+/// `UNSUPPORTED_ALGORITHM` (an `alg` parameter other than the key's), `NOT_YET_VALID`, `EXPIRED`,
+/// `BAD_SIGNATURE` (also a body that does not match `Content-Digest`), `REPLAYED`, `UNAVAILABLE`. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_message_signature_verify(
     request: *const countermark_request,
     key: *const countermark_message_verifying_key,
     policy: *const countermark_message_policy,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let (request, key, policy) = unsafe {
             (
@@ -890,10 +904,37 @@ pub unsafe extern "C" fn countermark_message_signature_verify(
             )
         };
         let view = request.view()?;
-        let claims = verify_message(HttpMessage::from(&view), key, policy)?;
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = verify_message(HttpMessage::from(&view), key, policy)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
+    })
+}
+
+/// As `countermark_message_signature_verify`, for a request given as parts (one call, nothing to build or
+/// free).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signature_verify_parts(
+    request: *const countermark_request_parts,
+    key: *const countermark_message_verifying_key,
+    policy: *const countermark_message_policy,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> countermark_result {
+    guard(|| {
+        let out = Out::new(out, buf, buf_len, out_n)?;
+        // SAFETY: per the contract.
+        let (view, key, policy) = unsafe {
+            (
+                request_view(request)?,
+                countermark_message_verifying_key::get(key)?,
+                countermark_message_policy::get(policy)?,
+            )
+        };
+        let v = verify_message(HttpMessage::from(&view), key, policy)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 
@@ -903,10 +944,13 @@ pub unsafe extern "C" fn countermark_message_signature_verify_response(
     response: *const countermark_response,
     key: *const countermark_message_verifying_key,
     policy: *const countermark_message_policy,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let (response, key, policy) = unsafe {
             (
@@ -916,10 +960,9 @@ pub unsafe extern "C" fn countermark_message_signature_verify_response(
             )
         };
         let view = response.view()?;
-        let claims = verify_message(HttpMessage::from(&view), key, policy)?;
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = verify_message(HttpMessage::from(&view), key, policy)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 

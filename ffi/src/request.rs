@@ -307,4 +307,21 @@ mod tests {
         assert_eq!(super::COUNTERMARK_MAX_TARGET_LEN, cm::http::MAX_TARGET_LEN);
         assert_eq!(crate::jwt::COUNTERMARK_MAX_JWT_LEN, cm::jwt::MAX_JWT_LEN);
     }
+
+    /// The default macros are the core's defaults.
+    #[test]
+    fn default_macros_are_the_cores() {
+        assert_eq!(
+            crate::fost::COUNTERMARK_FOST_DEFAULT_CLOCK_SKEW_SECS,
+            cm::http::fost::DEFAULT_MAX_SKEW.as_secs()
+        );
+        assert_eq!(
+            crate::message_signatures::COUNTERMARK_MESSAGE_DEFAULT_CLOCK_SKEW_SECS,
+            cm::http::message_signatures::MessagePolicy::DEFAULT_MAX_SKEW
+        );
+        assert_eq!(
+            crate::message_signatures::COUNTERMARK_MESSAGE_DEFAULT_MAX_AGE_SECS,
+            cm::http::message_signatures::MessagePolicy::DEFAULT_MAX_AGE
+        );
+    }
 }

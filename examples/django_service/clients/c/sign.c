@@ -278,7 +278,7 @@ static int sign_hmac(const args_t *a, const countermark_request *req, const char
     int rc;
     countermark_result r = countermark_api_secret_new_base64(S(secret_text), &secret);
     if (r != COUNTERMARK_RESULT_OK) return lib_error(EXIT_USAGE, SECRET_ENV, r);
-    r = countermark_hmac_header_signer_new(S(a->key_id), secret, S("sha256"), NULL, &signer);
+    r = countermark_hmac_header_signer_new(S(a->key_id), secret, S("hmac-sha256"), NULL, &signer);
     if (r != COUNTERMARK_RESULT_OK) {
         rc = lib_error(EXIT_SIGNING, "cannot sign the request", r);
     } else if ((r = countermark_hmac_header_signer_sign(signer, req, NULL, 0, &claims)) != COUNTERMARK_RESULT_OK) {
@@ -328,7 +328,7 @@ static int sign_rfc9421(const args_t *a, countermark_request *req, const uint8_t
     countermark_str covered[5] = {{S("@method")}, {S("@authority")}, {S("@path")}};
     size_t n_covered = 3;
     int rc = 0;
-    countermark_result r = countermark_hmac_key_new(S("sha256"), secret, secret_len, NULL, 0, &key);
+    countermark_result r = countermark_hmac_key_new(S("hmac-sha256"), secret, secret_len, NULL, 0, &key);
     if (r != COUNTERMARK_RESULT_OK) return lib_error(EXIT_USAGE, SECRET_ENV, r);
     if (has_query(a->url)) {
         covered[n_covered++] = (countermark_str){S("@query")};
@@ -347,7 +347,7 @@ static int sign_rfc9421(const args_t *a, countermark_request *req, const uint8_t
     }
     if ((r = countermark_message_signer_builder_new_hmac(key, &builder)) != COUNTERMARK_RESULT_OK ||
         (r = countermark_message_signer_builder_set_label(builder, S("sig1"))) != COUNTERMARK_RESULT_OK ||
-        (r = countermark_message_signer_builder_set_keyid(builder, S(a->key_id))) != COUNTERMARK_RESULT_OK ||
+        (r = countermark_message_signer_builder_set_key_id(builder, S(a->key_id))) != COUNTERMARK_RESULT_OK ||
         (r = countermark_message_signer_builder_set_components(builder, covered, n_covered)) !=
             COUNTERMARK_RESULT_OK ||
         (r = countermark_message_signer_builder_random_nonces(builder)) != COUNTERMARK_RESULT_OK ||

@@ -146,8 +146,8 @@ func sign(a args, secretText string, hasSecret bool) ([]string, error) {
 	}
 	// The binding builds the library's request on every call, so a bad method, URL or Content-Type would only
 	// show up when signing: check them now, as the other clients do (exit 2). The request has no credentials
-	// yet, so any other answer than ErrNoCredentials is about the request itself.
-	if _, err := countermark.ParseFost(req); !errors.Is(err, countermark.ErrNoCredentials) {
+	// yet, so any other answer than phase one's "not this scheme" (nil, nil) is about the request itself.
+	if v, err := countermark.ParseFost(req); err != nil || v != nil {
 		return nil, usageErr("--method/--url/--content-type: %v", err)
 	}
 
@@ -175,7 +175,7 @@ func signHMAC(a args, req *countermark.Request, secretText string) ([]string, er
 		return nil, usageErr("%s: %v", secretEnv, err)
 	}
 	defer secret.Close()
-	signer, err := countermark.NewHMACHeaderSigner(*a.keyID, secret, "sha256", nil)
+	signer, err := countermark.NewHMACHeaderSigner(*a.keyID, secret, "hmac-sha256", nil)
 	if err != nil {
 		return nil, signingErr("cannot sign the request", err)
 	}
@@ -189,7 +189,7 @@ func signHMAC(a args, req *countermark.Request, secretText string) ([]string, er
 
 func signFost(a args, req *countermark.Request, secretText string) ([]string, error) {
 	// FOST's key is the base64 text itself, as django-fost-authn deployments store it.
-	key, err := countermark.NewHMACKey("sha1", []byte(secretText), "")
+	key, err := countermark.NewHMACKey("hmac-sha1", []byte(secretText), "")
 	if err != nil {
 		return nil, usageErr("%s: %v", secretEnv, err)
 	}
@@ -215,7 +215,7 @@ func signFost(a args, req *countermark.Request, secretText string) ([]string, er
 }
 
 func signRFC9421(a args, req *countermark.Request, secret []byte) ([]string, error) {
-	key, err := countermark.NewHMACKey("sha256", secret, "")
+	key, err := countermark.NewHMACKey("hmac-sha256", secret, "")
 	if err != nil {
 		return nil, usageErr("%s: %v", secretEnv, err)
 	}
