@@ -36,8 +36,8 @@ type tamperScheme struct {
 }
 
 // must(f())(t) is f's value, closed when t ends; f's error fails t.
-func must[T any](v T, err error) func(t *testing.T) T {
-	return func(t *testing.T) T {
+func must[T any](v T, err error) func(t testing.TB) T {
+	return func(t testing.TB) T {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)

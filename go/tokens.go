@@ -57,17 +57,18 @@ func (t *Tokens) CreateWithRandom(random []byte, fields ...string) (string, erro
 // age (the core's default); otherwise only tokens created within *maxAge of now, either side. Errors:
 // ErrMalformed, ErrTooLarge, ErrBadSignature, ErrExpired, ErrNotYetValid.
 func (t *Tokens) Verify(token string, maxAge *time.Duration) (*Verified, error) {
-	var secs C.uint64_t
-	var p *C.uint64_t
+	var secs uint64
+	var p *uint64
 	if maxAge != nil {
 		if *maxAge < 0 {
 			return nil, &Error{Code: Code(C.COUNTERMARK_RESULT_INVALID_VALUE), Message: "max age is negative"}
 		}
-		secs = C.uint64_t(*maxAge / time.Second)
+		secs = uint64(*maxAge / time.Second)
 		p = &secs
 	}
-	v, err := callVerified(func(out *C.countermark_verified, buf *C.uint8_t, n C.size_t, outN *C.size_t) C.countermark_result {
-		return C.countermark_tokens_verify(t.p, strPtr(token), C.size_t(len(token)), p, out, buf, n, outN)
+	v, err := callVerifiedOpt(p, func(opt *C.uint64_t, out *C.countermark_verified, buf *C.uint8_t, n C.size_t,
+		outN *C.size_t) C.countermark_result {
+		return C.countermark_tokens_verify(t.p, strPtr(token), C.size_t(len(token)), opt, out, buf, n, outN)
 	})
 	keepAlive(t, token)
 	return v, err

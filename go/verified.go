@@ -84,12 +84,21 @@ func (v *Verified) Item(name string) (string, bool) {
 	return "", false
 }
 
-// cblock is C memory reused across calls: a countermark_verified, then the buffer its text lives in, then room
-// for request parts. C never sees Go memory through it, so it can hold C pointers.
+// cblock is C memory reused across calls: a small header (the out_n and optional-number slots), a
+// countermark_verified, then the buffer its text lives in (or request parts). C never sees Go memory through
+// it, so it can hold C pointers, and nothing a call passes to C escapes to the Go heap.
 type cblock struct {
 	p    unsafe.Pointer
 	size uintptr
 }
+
+// cblockHead holds the scalars a call passes by pointer: its out_n and an optional uint64 argument.
+type cblockHead struct {
+	n   C.size_t
+	opt C.uint64_t
+}
+
+const headSize = unsafe.Sizeof(cblockHead{})
 
 const cblockSize = 4096
 
@@ -103,10 +112,14 @@ func newBlock(size uintptr) *cblock {
 
 var verifiedSize = unsafe.Sizeof(C.countermark_verified{})
 
-func (b *cblock) out() *C.countermark_verified { return (*C.countermark_verified)(b.p) }
+func (b *cblock) head() *cblockHead { return (*cblockHead)(b.p) }
+
+func (b *cblock) out() *C.countermark_verified {
+	return (*C.countermark_verified)(unsafe.Add(b.p, headSize))
+}
 
 func (b *cblock) buf() (*C.uint8_t, C.size_t) {
-	return (*C.uint8_t)(unsafe.Add(b.p, verifiedSize)), C.size_t(b.size - verifiedSize)
+	return (*C.uint8_t)(unsafe.Add(b.p, headSize+verifiedSize)), C.size_t(b.size - headSize - verifiedSize)
 }
 
 type verifyFn func(out *C.countermark_verified, buf *C.uint8_t, n C.size_t, outN *C.size_t) C.countermark_result
@@ -114,22 +127,40 @@ type verifyFn func(out *C.countermark_verified, buf *C.uint8_t, n C.size_t, outN
 // callVerified runs one parse/verify call into a pooled block and reads the whole result (retrying once with a
 // block of the size needed when the result does not fit).
 func callVerified(f verifyFn) (*Verified, error) {
+	return callVerifiedOpt(nil, func(_ *C.uint64_t, out *C.countermark_verified, buf *C.uint8_t, n C.size_t,
+		outN *C.size_t) C.countermark_result {
+		return f(out, buf, n, outN)
+	})
+}
+
+// callVerifiedOpt is callVerified for a call with an optional uint64 argument (nil: not set), passed to f as a
+// pointer into C memory.
+func callVerifiedOpt(opt *uint64, f func(opt *C.uint64_t, out *C.countermark_verified, buf *C.uint8_t,
+	n C.size_t, outN *C.size_t) C.countermark_result) (*Verified, error) {
 	b := blocks.Get().(*cblock)
 	defer blocks.Put(b)
-	var n C.size_t
-	buf, cap := b.buf()
-	rc := f(b.out(), buf, cap, &n)
+	call := func(b *cblock) C.countermark_result {
+		h := b.head()
+		var o *C.uint64_t
+		if opt != nil {
+			h.opt = C.uint64_t(*opt)
+			o = &h.opt
+		}
+		buf, cap := b.buf()
+		return f(o, b.out(), buf, cap, &h.n)
+	}
+	rc := call(b)
 	if rc == C.COUNTERMARK_RESULT_INSUFFICIENT_SIZE {
-		big := newBlock(verifiedSize + uintptr(n))
+		big := newBlock(headSize + verifiedSize + uintptr(b.head().n))
 		defer runtime.KeepAlive(big)
 		b = big
-		buf, cap = b.buf()
-		rc = f(b.out(), buf, cap, &n)
+		rc = call(b)
 	}
 	if err := check(rc); err != nil {
 		return nil, err
 	}
-	return readVerified(b.out(), buf, int(n)), nil
+	buf, _ := b.buf()
+	return readVerified(b.out(), buf, int(b.head().n)), nil
 }
 
 // readVerified copies the result: one string for all its text (every field is a substring of it), one slice for
@@ -147,7 +178,20 @@ func readVerified(cv *C.countermark_verified, buf *C.uint8_t, n int) *Verified {
 		off := uintptr(unsafe.Pointer(s.data)) - base
 		return text[off : off+uintptr(s.len)]
 	}
-	v := &Verified{
+	// One allocation for the struct and up to four items.
+	type withItems struct {
+		v     Verified
+		items [4]Item
+	}
+	var v *Verified
+	var inline []Item
+	if cv.n_items <= 4 {
+		w := new(withItems)
+		v, inline = &w.v, w.items[:cv.n_items]
+	} else {
+		v = new(Verified)
+	}
+	*v = Verified{
 		Scheme:      Scheme(cv.scheme),
 		Verified:    bool(cv.verified),
 		KeyID:       sub(cv.key_id),
@@ -174,7 +218,10 @@ func readVerified(cv *C.countermark_verified, buf *C.uint8_t, n int) *Verified {
 	}
 	if cv.n_items > 0 {
 		items := unsafe.Slice(cv.items, int(cv.n_items))
-		v.Items = make([]Item, len(items))
+		v.Items = inline
+		if v.Items == nil {
+			v.Items = make([]Item, len(items))
+		}
 		for i, it := range items {
 			v.Items[i] = Item{Name: sub(it.name), Value: sub(it.value)}
 		}

@@ -1105,6 +1105,15 @@ countermark_result countermark_message_signature_parse(const countermark_request
                                                        size_t buf_len,
                                                        size_t *out_n);
 
+// As `countermark_message_signature_parse`, for a request given as parts (one call, nothing to build or free).
+countermark_result countermark_message_signature_parse_parts(const countermark_request_parts *request,
+                                                             const uint8_t *label,
+                                                             size_t label_len,
+                                                             countermark_verified *out,
+                                                             uint8_t *buf,
+                                                             size_t buf_len,
+                                                             size_t *out_n);
+
 // As `countermark_message_signature_parse`, for a response.
 countermark_result countermark_message_signature_parse_response(const countermark_response *response,
                                                                 const uint8_t *label,

@@ -836,6 +836,27 @@ pub unsafe extern "C" fn countermark_message_signature_parse(
     })
 }
 
+/// As `countermark_message_signature_parse`, for a request given as parts (one call, nothing to build or free).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signature_parse_parts(
+    request: *const countermark_request_parts,
+    label: *const u8,
+    label_len: usize,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> countermark_result {
+    guard(|| {
+        let out = Out::new(out, buf, buf_len, out_n)?;
+        // SAFETY: per the contract.
+        let (view, label) = unsafe { (request_view(request)?, opt_text(label, label_len)?) };
+        let v = parse_message(HttpMessage::from(&view), label)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
+    })
+}
+
 /// As `countermark_message_signature_parse`, for a response.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_message_signature_parse_response(
