@@ -201,7 +201,7 @@ fn verify_paths() {
                 .verify(&mkey, &mpolicy)
                 .unwrap()
         }),
-        91,
+        60,
     );
 
     let dir = std::env::var_os("COUNTERMARK_VECTORS")

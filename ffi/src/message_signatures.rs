@@ -772,7 +772,7 @@ fn unverified_result(u: &UnverifiedMessageSignature<'_>) -> Verified {
         .nonce(u.claimed_nonce())
         .tag(u.claimed_tag());
     for c in u.covered_components() {
-        v.item(&c.to_string(), "");
+        v.item_named(c);
     }
     v
 }
@@ -788,7 +788,7 @@ fn verified_result(m: &VerifiedMessageSignature) -> Verified {
         .tag(m.tag())
         .body_checked(m.body_checked());
     for c in m.covered_components() {
-        v.item(&c.to_string(), "");
+        v.item_named(c);
     }
     v
 }

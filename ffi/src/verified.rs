@@ -209,6 +209,23 @@ impl Verified {
         self
     }
 
+    /// An item whose name is `name`'s display form (written in place) and whose value is empty.
+    pub(crate) fn item_named(&mut self, name: &dyn std::fmt::Display) {
+        use std::io::Write as _;
+        let start = self.text.len();
+        // Writing into a Vec cannot fail.
+        let _ = write!(self.text, "{name}");
+        let n = Span {
+            start,
+            len: self.text.len() - start,
+        };
+        let v = Span {
+            start: self.text.len(),
+            len: 0,
+        };
+        self.items.push((n, v));
+    }
+
     pub(crate) fn item(&mut self, name: &str, value: &str) {
         let n = self.span(name);
         let v = self.span(value);

@@ -677,10 +677,12 @@ pub(crate) fn signature_base(
     components: &[Component],
     signature_params: &str,
 ) -> Result<String> {
-    let mut base = String::new();
+    use std::fmt::Write as _;
+    let mut base = String::with_capacity(256 + signature_params.len());
     for c in components {
         let value = component_value(msg, c)?;
-        base.push_str(&c.to_string());
+        // The identifier is written in place (no temporary string per component).
+        let _ = write!(base, "{c}");
         base.push_str(": ");
         base.push_str(&value);
         base.push('\n');

@@ -1181,20 +1181,21 @@ impl<'m> UnverifiedMessageSignature<'m> {
         label: &str,
     ) -> Result<Self> {
         let shown = crate::encoding::clip(label, 32);
-        let find = |dict: &'_ sfv::Dictionary| {
+        // Borrowed: the entries (an inner list with its parameters) are not copied.
+        fn find<'d>(dict: &'d sfv::Dictionary, label: &str) -> Option<&'d ListEntry> {
             dict.iter()
                 .find(|(k, _)| k.as_str() == label)
-                .map(|(_, v)| v.clone())
-        };
-        let input = find(inputs).ok_or_else(|| {
+                .map(|(_, v)| v)
+        }
+        let input = find(inputs, label).ok_or_else(|| {
             Error::malformed(format!(
                 "Signature-Input has no signature labelled {shown:?}"
             ))
         })?;
-        let signature = find(signatures).ok_or_else(|| {
+        let signature = find(signatures, label).ok_or_else(|| {
             Error::malformed(format!("Signature has no signature labelled {shown:?}"))
         })?;
-        let ListEntry::InnerList(list) = &input else {
+        let ListEntry::InnerList(list) = input else {
             return Err(Error::malformed(format!(
                 "Signature-Input member {shown:?} is not an inner list"
             )));
@@ -1212,13 +1213,14 @@ impl<'m> UnverifiedMessageSignature<'m> {
             .collect::<Result<Vec<_>>>()?;
         check_components(&components, ErrorKind::Malformed)?;
         let params = SigParams::from_sf(&list.params)?;
+        // Serialized from the parsed entry itself (no copy of the inner list and its parameters).
         let signature_params = {
-            use sfv::FieldType as _;
-            vec![input.clone()]
-                .serialize()
+            let mut ser = sfv::ListSerializer::new();
+            ser.members(std::iter::once(input));
+            ser.finish()
                 .ok_or_else(|| Error::malformed("empty signature parameters"))?
         };
-        let bytes = match &signature {
+        let bytes = match signature {
             ListEntry::Item(item) => item.bare_item.as_byte_sequence(),
             ListEntry::InnerList(_) => None,
         }
