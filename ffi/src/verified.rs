@@ -4,7 +4,7 @@
 
 use std::mem::{align_of, size_of};
 
-use crate::boundary::{bytes, check_len, core, FfiResult};
+use crate::boundary::{bytes, core, FfiResult};
 use crate::bytes::{countermark_pair, countermark_str};
 use crate::result::countermark_result;
 
@@ -86,6 +86,69 @@ pub struct countermark_verified {
 /// a larger one needs more and is answered `COUNTERMARK_RESULT_INSUFFICIENT_SIZE` with the size needed.
 pub const COUNTERMARK_VERIFIED_BUF_LEN: usize = 1024;
 
+/// A growable buffer that lives inline up to `N` elements and moves to the heap past that: a typical result is
+/// built without allocating.
+#[derive(Debug)]
+struct Inline<T: Copy + Default, const N: usize> {
+    inline: [T; N],
+    len: usize,
+    heap: Vec<T>,
+}
+
+impl<T: Copy + Default, const N: usize> Inline<T, N> {
+    fn new() -> Self {
+        Inline {
+            inline: [T::default(); N],
+            len: 0,
+            heap: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        if self.heap.is_empty() {
+            self.len
+        } else {
+            self.heap.len()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn extend_from_slice(&mut self, items: &[T]) {
+        if self.heap.is_empty() && self.len + items.len() <= N {
+            self.inline[self.len..self.len + items.len()].copy_from_slice(items);
+            self.len += items.len();
+        } else {
+            if self.heap.is_empty() {
+                self.heap.reserve(2 * N + items.len());
+                self.heap.extend_from_slice(&self.inline[..self.len]);
+            }
+            self.heap.extend_from_slice(items);
+        }
+    }
+
+    fn push(&mut self, item: T) {
+        self.extend_from_slice(std::slice::from_ref(&item));
+    }
+
+    fn as_slice(&self) -> &[T] {
+        if self.heap.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
+        }
+    }
+}
+
+impl<const N: usize> std::fmt::Write for Inline<u8, N> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
 /// A span of the result text while it is built.
 #[derive(Debug, Clone, Copy, Default)]
 struct Span {
@@ -98,7 +161,7 @@ struct Span {
 pub(crate) struct Verified {
     scheme: countermark_scheme,
     verified: bool,
-    text: Vec<u8>,
+    text: Inline<u8, 512>,
     key_id: Option<Span>,
     user: Option<Span>,
     algorithm: Option<Span>,
@@ -111,7 +174,7 @@ pub(crate) struct Verified {
     time: f64,
     key_index: usize,
     body_checked: bool,
-    items: Vec<(Span, Span)>,
+    items: Inline<(Span, Span), 16>,
 }
 
 impl Verified {
@@ -119,7 +182,7 @@ impl Verified {
         Verified {
             scheme,
             verified,
-            text: Vec::with_capacity(128),
+            text: Inline::new(),
             key_id: None,
             user: None,
             algorithm: None,
@@ -132,7 +195,7 @@ impl Verified {
             time: 0.0,
             key_index: 0,
             body_checked: false,
-            items: Vec::new(),
+            items: Inline::new(),
         }
     }
 
@@ -211,9 +274,9 @@ impl Verified {
 
     /// An item whose name is `name`'s display form (written in place) and whose value is empty.
     pub(crate) fn item_named(&mut self, name: &dyn std::fmt::Display) {
-        use std::io::Write as _;
+        use std::fmt::Write as _;
         let start = self.text.len();
-        // Writing into a Vec cannot fail.
+        // Writing into the buffer cannot fail.
         let _ = write!(self.text, "{name}");
         let n = Span {
             start,
@@ -227,6 +290,7 @@ impl Verified {
     }
 
     pub(crate) fn item(&mut self, name: &str, value: &str) {
+        // (Spans are offsets into the text, so a later move of the text to the heap keeps them valid.)
         let n = self.span(name);
         let v = self.span(value);
         self.items.push((n, v));
@@ -262,14 +326,15 @@ impl Verified {
             unsafe { out_n.write(needed) };
             return Err(countermark_result::InsufficientSize);
         }
-        if needed > 0 && buf.is_null() {
+        if buf.is_null() && cap > 0 {
             return Err(countermark_result::NullParameter);
         }
-        check_len(cap, 1)?;
+        // Only `needed` bytes are written (within the caller's buffer, which holds `cap >= needed`).
         let base = buf.cast_const();
         if !self.text.is_empty() {
+            let text = self.text.as_slice();
             // SAFETY: buf holds cap >= text.len() bytes.
-            unsafe { std::ptr::copy_nonoverlapping(self.text.as_ptr(), buf, self.text.len()) };
+            unsafe { std::ptr::copy_nonoverlapping(text.as_ptr(), buf, text.len()) };
         }
         let view = |s: Option<Span>| match s {
             // SAFETY: the span lies within the text just copied to buf.
@@ -289,7 +354,7 @@ impl Verified {
             let pad = after.align_offset(align_of::<countermark_pair>());
             // SAFETY: pad < align, within the room reserved above.
             let array = unsafe { after.add(pad) }.cast::<countermark_pair>();
-            for (i, (n, v)) in self.items.iter().enumerate() {
+            for (i, (n, v)) in self.items.as_slice().iter().enumerate() {
                 let pair = countermark_pair {
                     name: view(Some(*n)),
                     value: view(Some(*v)),
@@ -422,5 +487,55 @@ impl Out {
     pub(crate) unsafe fn put(self, v: Verified) -> FfiResult<()> {
         // SAFETY: per the caller; out and out_n were checked in `new`.
         unsafe { v.write(self.out, self.buf, self.cap, self.out_n) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(v: Verified, cap: usize) -> (FfiResult<()>, Vec<u8>, countermark_verified, usize) {
+        let mut buf = vec![0u8; cap + 1];
+        let mut out = std::mem::MaybeUninit::<countermark_verified>::zeroed();
+        let mut n = 0usize;
+        // SAFETY: buf has cap + 1 bytes; the result is read only while buf lives.
+        let r = unsafe { v.write(out.as_mut_ptr(), buf.as_mut_ptr().add(1), cap, &mut n) };
+        // SAFETY: zero-initialised, and written on success.
+        (r, buf, unsafe { out.assume_init() }, n)
+    }
+
+    /// A result larger than the inline storage (long texts, many items) is complete, in order.
+    #[test]
+    fn large_results_spill_to_the_heap() {
+        let mut v = Verified::new(countermark_scheme::Token, true).key_id(Some(&"k".repeat(600)));
+        for i in 0..40 {
+            v.item("", &format!("field-{i}"));
+        }
+        let need = v.needed();
+        let (r, _buf, out, n) = written(v, need);
+        assert_eq!(r, Ok(()));
+        assert_eq!(out.n_items, 40);
+        assert!(n <= need);
+        // SAFETY: the views point into _buf, alive here.
+        unsafe {
+            assert_eq!(out.key_id.text().unwrap(), "k".repeat(600));
+            let items = std::slice::from_raw_parts(out.items, out.n_items);
+            for (i, it) in items.iter().enumerate() {
+                assert_eq!(it.value.text().unwrap(), format!("field-{i}"));
+                assert_eq!(it.name.len, 0);
+            }
+        }
+    }
+
+    /// One byte short: INSUFFICIENT_SIZE with the size needed, and the struct untouched.
+    #[test]
+    fn a_short_buffer_reports_the_size() {
+        let mut v = Verified::new(countermark_scheme::Fost, false).user("alice");
+        v.item("Content-Type", "application/json");
+        let need = v.needed();
+        let (r, _, out, n) = written(v, need - 1);
+        assert_eq!(r, Err(countermark_result::InsufficientSize));
+        assert_eq!(n, need);
+        assert_eq!(out.scheme, countermark_scheme::None);
     }
 }
