@@ -2,6 +2,7 @@ package countermark
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -134,5 +135,29 @@ func TestTokenMaxAgeHasNoZeroValueTrap(t *testing.T) {
 	negative := -time.Second
 	if _, err := later.Verify(token, &negative); !errors.Is(err, ErrInvalidValue) {
 		t.Errorf("negative max age: %v, want ErrInvalidValue", err)
+	}
+}
+
+// A result larger than the pooled buffer (a 9 KiB signed header) comes back whole: the call is repeated once
+// with a buffer of the size the library reported.
+func TestLargeResultIsRetried(t *testing.T) {
+	key := must(NewLegacyHMACKey("hmac-sha1", []byte("fost-secret-value"), ""))(t)
+	clock := must(FixedClock(time.Unix(1_700_000_000, 0)))(t)
+	signer := must(NewFostSigner("fost-key", key, clock))(t)
+	policy := must(NewFostPolicy(FostPolicyOptions{Clock: clock}))(t)
+	big := strings.Repeat("v", 9*1024)
+	req := &Request{Method: "POST", Target: "/items", Headers: [][2]string{{"X-Big", big}}, Body: []byte("{}")}
+	signed := must(signer.Sign(req, []string{"X-Big"}, ""))(t)
+	for _, c := range signed {
+		if strings.HasPrefix(c.Name, "X-FOST-") || c.Name == "Authorization" {
+			req.AddHeader(c.Name, c.Value)
+		}
+	}
+	v, err := VerifyFost(req, key, policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := v.Item("X-Big"); got != big || v.KeyID != "fost-key" || v.User != "fost-key" {
+		t.Errorf("large result: item of %d bytes, key id %q, user %q", len(got), v.KeyID, v.User)
 	}
 }
