@@ -201,7 +201,7 @@ fn verify_paths() {
                 .verify(&mkey, &mpolicy)
                 .unwrap()
         }),
-        60,
+        50,
     );
 
     let dir = std::env::var_os("COUNTERMARK_VECTORS")
