@@ -201,7 +201,7 @@ fn verify_paths() {
                 .verify(&mkey, &mpolicy)
                 .unwrap()
         }),
-        50,
+        44,
     );
 
     let dir = std::env::var_os("COUNTERMARK_VECTORS")

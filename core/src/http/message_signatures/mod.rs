@@ -129,7 +129,7 @@
 //!   base and is refused. Byte sequences are decoded leniently (padding optional, non-zero trailing bits allowed):
 //!   two encodings of the same signature bytes are the same signature.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -1067,14 +1067,15 @@ impl MessagePolicy {
 pub struct UnverifiedMessageSignature<'m> {
     message: HttpMessage<'m>,
     label: String,
-    components: Vec<Component>,
-    params: SigParams,
+    // Shared with the verified value (verifying does not copy them).
+    components: Arc<[Component]>,
+    params: Arc<SigParams>,
     signature_params: String,
     signature: Vec<u8>,
 }
 
-/// The combined value of a header, bounded before it is joined.
-fn bounded_header(msg: &HttpMessage<'_>, name: &str) -> Result<String> {
+/// The combined value of a header, bounded before it is joined (borrowed when it is one line).
+fn bounded_header<'m>(msg: &HttpMessage<'m>, name: &str) -> Result<Cow<'m, str>> {
     let headers = msg.headers();
     let total: usize = headers.values(name).map(|v| v.len() + 2).sum();
     if total > MAX_SIGNATURE_HEADER_LEN + 2 {
@@ -1085,7 +1086,6 @@ fn bounded_header(msg: &HttpMessage<'_>, name: &str) -> Result<String> {
     }
     headers
         .get(name)
-        .map(|v| v.into_owned())
         .ok_or_else(|| Error::malformed(format!("the message has no {name} header")))
 }
 
@@ -1238,8 +1238,8 @@ impl<'m> UnverifiedMessageSignature<'m> {
         Ok(UnverifiedMessageSignature {
             message,
             label: label.to_string(),
-            components,
-            params,
+            components: components.into(),
+            params: Arc::new(params),
             signature_params,
             signature: bytes.to_vec(),
         })
@@ -1463,8 +1463,8 @@ impl<'m> UnverifiedMessageSignature<'m> {
         Ok(VerifiedMessageSignature {
             label: self.label.clone(),
             algorithm: key.algorithm(),
-            components: self.components.clone(),
-            params: self.params.clone(),
+            components: Arc::clone(&self.components),
+            params: Arc::clone(&self.params),
             body_checked,
         })
     }
@@ -1487,8 +1487,8 @@ fn seen_signature_value(keyid: &str, base: &[u8]) -> String {
 pub struct VerifiedMessageSignature {
     label: String,
     algorithm: HttpSignatureAlgorithm,
-    components: Vec<Component>,
-    params: SigParams,
+    components: Arc<[Component]>,
+    params: Arc<SigParams>,
     body_checked: bool,
 }
 
