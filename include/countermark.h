@@ -180,10 +180,11 @@ typedef uint32_t countermark_scheme;
 // base64). Wiped from memory when the last reference goes. Immutable, reference counted: thread-safe.
 typedef struct countermark_api_secret countermark_api_secret;
 
-// The claims of a verified credential, or of a parsed one not yet verified: an ordered list of (name, value)
-// text pairs. Each function that returns claims documents their names; a name may repeat (a token's fields,
-// covered components), in order. Owned by the caller, freed with `countermark_claims_free`; never modified
-// after it is returned, so several threads may read it at once.
+// What a signer produced: an ordered list of (name, value) text pairs, mostly the header lines to add to the
+// request as sent (named as on the wire, e.g. `Authorization`, `Signature-Input`), then values such as
+// `signature`. Each signer documents its names. (Parse and verify results are `countermark_verified`.) Owned by
+// the caller, freed with `countermark_claims_free`; never modified after it is returned, so several threads may
+// read it at once.
 typedef struct countermark_claims countermark_claims;
 
 // A clock. Immutable and reference counted: thread-safe. Functions that take a clock accept NULL for the
@@ -296,9 +297,9 @@ typedef struct {
   size_t len;
 } countermark_bytes;
 
-// A borrowed byte string: `len` bytes at `data`. As an input, `{NULL, 0}` is the empty string. As an output
-// (from `countermark_claims_*`), it points into the handle it came from and is valid until that handle is
-// freed; it is not NUL-terminated.
+// A borrowed byte string: `len` bytes at `data`. As an input, `{NULL, 0}` is the empty string. As an output it
+// is not NUL-terminated and points into what it came from: a `countermark_claims` handle (valid until that
+// handle is freed) or, in a `countermark_verified`, the buffer passed to the call (valid while that buffer is).
 typedef struct {
   // The first byte (may be NULL when `len` is 0).
   const uint8_t *data;
