@@ -123,7 +123,7 @@ type MessageSignerOptions struct {
 	Created      *int64
 	OmitCreated  bool
 	Expires      *int64
-	ExpiresIn    time.Duration
+	ExpiresIn    *time.Duration // nil: no expires parameter
 	KeyID        string
 	OmitKeyID    bool
 	Nonce        string
@@ -180,9 +180,12 @@ func NewMessageSigner(key any, alg string, o MessageSignerOptions) (*MessageSign
 			return C.countermark_message_signer_builder_set_expires(b, C.int64_t(*o.Expires))
 		})
 	}
-	if o.ExpiresIn > 0 {
+	if o.ExpiresIn != nil {
+		if *o.ExpiresIn < 0 {
+			return nil, &Error{Code: CodeInvalidValue, Message: "ExpiresIn is negative"}
+		}
 		steps = append(steps, func() C.countermark_result {
-			return C.countermark_message_signer_builder_set_expires_in(b, C.uint64_t(o.ExpiresIn/time.Second))
+			return C.countermark_message_signer_builder_set_expires_in(b, C.uint64_t(*o.ExpiresIn/time.Second))
 		})
 	}
 	if o.KeyID != "" {

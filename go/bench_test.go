@@ -10,7 +10,7 @@ import (
 func benchTokens(b *testing.B) (*Tokens, string) {
 	key, _ := NewHMACKey("hmac-sha256", testSecret, "")
 	ring, _ := NewKeyRing(key)
-	tokens, _ := NewTokens(ring, nil, 0)
+	tokens, _ := NewTokens(ring, TokensOptions{})
 	token, _ := tokens.Create("alice", "42")
 	return tokens, token
 }
@@ -54,7 +54,8 @@ func BenchmarkSignedURLValidate(b *testing.B) {
 	key, _ := NewLegacyHMACKey("hmac-sha1", []byte("your-secret-key"), "")
 	ring, _ := NewKeyRing(key)
 	urls, _ := NewURLSigner(ring, nil, nil)
-	url, _ := urls.SignURL("https://example.com/api/", "user", &SignOptions{Lifetime: time.Hour,
+	hour := time.Hour
+	url, _ := urls.SignURL("https://example.com/api/", "user", &SignOptions{Lifetime: &hour,
 		Extra: map[string]any{"email": "john.doe@mail.example.com"}})
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -21,7 +21,7 @@ func TestConcurrentVerify(t *testing.T) {
 	defer key.Close()
 	ring, _ := NewKeyRing(key)
 	defer ring.Close()
-	tokens, _ := NewTokens(ring, nil, 0)
+	tokens, _ := NewTokens(ring, TokensOptions{})
 	defer tokens.Close()
 	urls, _ := NewURLSigner(ring, nil, nil)
 	defer urls.Close()
@@ -115,7 +115,7 @@ func TestFinalizers(t *testing.T) {
 			t.Fatal(err)
 		}
 		ring, _ := NewKeyRing(key)
-		tokens, _ := NewTokens(ring, nil, 0)
+		tokens, _ := NewTokens(ring, TokensOptions{})
 		if _, err := tokens.Create("x"); err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +128,7 @@ func TestFinalizers(t *testing.T) {
 func TestCloseTwiceAndUseAfterClose(t *testing.T) {
 	key, _ := NewHMACKey("hmac-sha256", testSecret, "")
 	ring, _ := NewKeyRing(key)
-	tokens, _ := NewTokens(ring, nil, 0)
+	tokens, _ := NewTokens(ring, TokensOptions{})
 	tokens.Close()
 	tokens.Close()
 	if _, err := tokens.Create("x"); !errors.Is(err, ErrNullParameter) {

@@ -9,7 +9,7 @@
 //	defer key.Close()
 //	ring, _ := countermark.NewKeyRing(key)
 //	defer ring.Close()
-//	tokens, _ := countermark.NewTokens(ring, nil, 0)
+//	tokens, _ := countermark.NewTokens(ring, countermark.TokensOptions{}) // the system clock, default randomness
 //	defer tokens.Close()
 //	token, _ := tokens.Create("alice", "42")
 //	maxAge := 5 * time.Minute

@@ -113,8 +113,8 @@ func TestTokenMaxAgeHasNoZeroValueTrap(t *testing.T) {
 	ring := must(NewKeyRing(key))(t)
 	old := must(FixedClock(time.Unix(1_700_000_000, 0)))(t)
 	now := must(FixedClock(time.Unix(1_700_000_100, 0)))(t)
-	token := must(must(NewTokens(ring, old, 0))(t).Create("alice"))(t)
-	later := must(NewTokens(ring, now, 0))(t)
+	token := must(must(NewTokens(ring, TokensOptions{Clock: old}))(t).Create("alice"))(t)
+	later := must(NewTokens(ring, TokensOptions{Clock: now}))(t)
 	v, err := later.Verify(token, nil)
 	if err != nil || v.Fields()[0] != "alice" || v.Created.Unix() != 1_700_000_000 || !v.Verified ||
 		v.Scheme != SchemeToken {
@@ -159,5 +159,27 @@ func TestLargeResultIsRetried(t *testing.T) {
 	}
 	if got, _ := v.Item("X-Big"); got != big || v.KeyID != "fost-key" || v.User != "fost-key" {
 		t.Errorf("large result: item of %d bytes, key id %q, user %q", len(got), v.KeyID, v.User)
+	}
+}
+
+// A signed URL without a lifetime gets the core's default lifetime (DefaultSkaLifetime), not zero.
+func TestSkaDefaultLifetime(t *testing.T) {
+	key := must(NewHMACKey("hmac-sha256", testSecret, ""))(t)
+	ring := must(NewKeyRing(key))(t)
+	at := func(secs int64) *URLSigner {
+		return must(NewURLSigner(ring, must(FixedClock(time.Unix(secs, 0)))(t), nil))(t)
+	}
+	url := must(at(1_700_000_000).SignURL("https://example.com/a", "alice", nil))(t)
+	life := int64(DefaultSkaLifetime / time.Second)
+	v, err := at(1_700_000_000 + life - 1).ValidateURL(url)
+	if err != nil || v.User != "alice" || v.Expires.Unix() != 1_700_000_000+life || v.Scheme != SchemeSka {
+		t.Fatalf("within the default lifetime: %+v, %v", v, err)
+	}
+	if _, err := at(1_700_000_000 + life + 1).ValidateURL(url); !errors.Is(err, ErrExpired) {
+		t.Errorf("after the default lifetime: %v, want ErrExpired", err)
+	}
+	negative := -time.Second
+	if _, err := at(1_700_000_000).SignURL("https://example.com/a", "alice", &SignOptions{Lifetime: &negative}); !errors.Is(err, ErrInvalidValue) {
+		t.Errorf("negative lifetime: %v, want ErrInvalidValue", err)
 	}
 }

@@ -20,6 +20,8 @@ const (
 	DefaultJWTClockSkew = time.Duration(C.COUNTERMARK_JWT_DEFAULT_CLOCK_SKEW_SECS) * time.Second
 	// DefaultMessageClockSkew is how far an RFC 9421 created may be ahead of the clock.
 	DefaultMessageClockSkew = time.Duration(C.COUNTERMARK_MESSAGE_DEFAULT_CLOCK_SKEW_SECS) * time.Second
+	// DefaultSkaLifetime is how long a ska signature is valid when SignOptions.Lifetime is not set.
+	DefaultSkaLifetime = time.Duration(C.COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS) * time.Second
 	// DefaultMessageMaxAge is how old an RFC 9421 created may be.
 	DefaultMessageMaxAge = time.Duration(C.COUNTERMARK_MESSAGE_DEFAULT_MAX_AGE_SECS) * time.Second
 )

@@ -76,11 +76,11 @@ func (s *URLSigner) WithHelpers(valueDumper, quoter string) (*URLSigner, error) 
 	return n, nil
 }
 
-// SignOptions are the optional parts of a signature: Lifetime (default 600 s) or an explicit ValidUntil (Unix
-// seconds as text), Extra data (JSON-encodable values), and for SignURL a Suffix put between the URL and the
-// parameters (default: "?" or "&" as the URL needs).
+// SignOptions are the optional parts of a signature: Lifetime (nil: the core's default, DefaultSkaLifetime) or an
+// explicit ValidUntil (Unix seconds as text), Extra data (JSON-encodable values), and for SignURL a Suffix put
+// between the URL and the parameters (default: "?" or "&" as the URL needs).
 type SignOptions struct {
-	Lifetime   time.Duration
+	Lifetime   *time.Duration
 	ValidUntil string
 	Extra      map[string]any
 	// ExtraJSON, when set, is used instead of Extra (a JSON object; its key order is kept).
@@ -88,19 +88,23 @@ type SignOptions struct {
 	Suffix    string
 }
 
-func (o *SignOptions) parts() (lifetime uint64, extra string, err error) {
-	lifetime = 600
+// parts gives the optional lifetime (nil: not set) and the extra data as JSON.
+func (o *SignOptions) parts() (lifetime *uint64, extra string, err error) {
 	if o == nil {
-		return lifetime, "", nil
+		return nil, "", nil
 	}
-	if o.Lifetime > 0 {
-		lifetime = uint64(o.Lifetime / time.Second)
+	if o.Lifetime != nil {
+		if *o.Lifetime < 0 {
+			return nil, "", &Error{Code: CodeInvalidValue, Message: "the lifetime is negative"}
+		}
+		secs := uint64(*o.Lifetime / time.Second)
+		lifetime = &secs
 	}
 	extra = o.ExtraJSON
 	if extra == "" && len(o.Extra) > 0 {
 		b, e := json.Marshal(o.Extra)
 		if e != nil {
-			return 0, "", &Error{Code: CodeInvalidValue, Message: "extra data is not JSON-encodable: " + e.Error()}
+			return nil, "", &Error{Code: CodeInvalidValue, Message: "extra data is not JSON-encodable: " + e.Error()}
 		}
 		extra = string(b)
 	}
@@ -119,7 +123,7 @@ func (s *URLSigner) SignURL(url, user string, opts *SignOptions) (string, error)
 	}
 	var b C.countermark_bytes
 	err = check(C.countermark_url_signer_sign_url(s.p, strPtr(url), C.size_t(len(url)), strPtr(user),
-		C.size_t(len(user)), C.uint64_t(lifetime), strPtr(validUntil), C.size_t(len(validUntil)), strPtr(extra),
+		C.size_t(len(user)), (*C.uint64_t)(unsafe.Pointer(lifetime)), strPtr(validUntil), C.size_t(len(validUntil)), strPtr(extra),
 		C.size_t(len(extra)), strPtr(suffix), C.size_t(len(suffix)), &b))
 	keepAlive(s, url, user, validUntil, extra, suffix)
 	if err != nil {
@@ -139,7 +143,7 @@ func (s *URLSigner) SignParams(user string, opts *SignOptions) (Claims, error) {
 		validUntil = opts.ValidUntil
 	}
 	var h *C.countermark_claims
-	err = check(C.countermark_url_signer_sign_params(s.p, strPtr(user), C.size_t(len(user)), C.uint64_t(lifetime),
+	err = check(C.countermark_url_signer_sign_params(s.p, strPtr(user), C.size_t(len(user)), (*C.uint64_t)(unsafe.Pointer(lifetime)),
 		strPtr(validUntil), C.size_t(len(validUntil)), strPtr(extra), C.size_t(len(extra)), &h))
 	keepAlive(s, user, validUntil, extra)
 	if err != nil {

@@ -87,7 +87,7 @@ func headerLines(t *testing.T, c Claims, stop, carrier, sig string) func(sig str
 
 func tamperHandshake(t *testing.T) tamperScheme {
 	key := must(NewHMACKey("hmac-sha256", []byte("handshake-secret-0123456789abcdef"), ""))(t)
-	tokens := must(NewTokens(must(NewKeyRing(key))(t), tamperClock(t, tamperNow), 0))(t)
+	tokens := must(NewTokens(must(NewKeyRing(key))(t), TokensOptions{Clock: tamperClock(t, tamperNow)}))(t)
 	token := must(tokens.Create("alice", "42"))(t)
 	i := strings.LastIndexByte(token, ':')
 	return tamperScheme{token[i+1:], hexChars, func(s string) error {
@@ -99,7 +99,7 @@ func tamperHandshake(t *testing.T) tamperScheme {
 func tamperSka(t *testing.T) tamperScheme {
 	key := must(NewHMACKey("hmac-sha256", []byte("ska-secret-0123456789abcdef"), ""))(t)
 	signer := must(NewURLSigner(must(NewKeyRing(key))(t), tamperClock(t, tamperNow), nil))(t)
-	params := must(signer.SignParams("alice", &SignOptions{Lifetime: 600 * time.Second,
+	params := must(signer.SignParams("alice", &SignOptions{Lifetime: dur(600 * time.Second),
 		ExtraJSON: `{"scope": "read"}`}))(t)
 	return tamperScheme{params.Value("signature"), b64Chars, func(s string) error {
 		var pairs [][2]string

@@ -12,12 +12,26 @@ import (
 // Immutable; safe for concurrent use.
 type Tokens struct{ p *C.countermark_tokens }
 
-// NewTokens uses ring's primary key to sign and any of its keys to verify; clock nil means the system clock;
-// randomLen is the random bytes hashed into each token (0: handshake's 256).
-func NewTokens(ring *KeyRing, clock *Clock, randomLen int) (*Tokens, error) {
+// TokensOptions are the settings of a token maker/verifier; unset (nil) values keep the core's defaults.
+type TokensOptions struct {
+	// Clock is the time source (nil: the system clock).
+	Clock *Clock
+	// RandomLen is the number of random bytes hashed into each token (nil: handshake's default).
+	RandomLen *int
+}
+
+// NewTokens uses ring's primary key to sign and any of its keys to verify.
+func NewTokens(ring *KeyRing, o TokensOptions) (*Tokens, error) {
+	randomLen := 0 // the C ABI's "not set"
+	if o.RandomLen != nil {
+		if *o.RandomLen <= 0 {
+			return nil, &Error{Code: CodeInvalidValue, Message: "the random length must be positive"}
+		}
+		randomLen = *o.RandomLen
+	}
 	var out *C.countermark_tokens
-	err := check(C.countermark_tokens_new(ring.p, clock.ptr(), C.size_t(randomLen), &out))
-	keepAlive(ring, clock)
+	err := check(C.countermark_tokens_new(ring.p, o.Clock.ptr(), C.size_t(randomLen), &out))
+	keepAlive(ring, o.Clock)
 	if err != nil {
 		return nil, err
 	}

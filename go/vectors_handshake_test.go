@@ -26,11 +26,12 @@ func handshakeTokens(t *testing.T, c map[string]json.RawMessage, now float64) (*
 	defer ring.Close()
 	clock := fixedClock(t, now)
 	defer clock.Close()
-	randomLen := 0
+	o := TokensOptions{Clock: clock}
 	if has(c, "random_len") {
-		randomLen = int(number(t, c, "random_len"))
+		n := int(number(t, c, "random_len"))
+		o.RandomLen = &n
 	}
-	return NewTokens(ring, clock, randomLen)
+	return NewTokens(ring, o)
 }
 
 // maxAge is the case's time_range as a max age; nil (no limit) for handshake's 0 or none.

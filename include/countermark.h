@@ -1350,7 +1350,8 @@ countermark_result countermark_url_signer_with_helpers(const countermark_url_sig
 // `countermark_bytes_free`).
 //
 // - Expiry: `valid_until` (Unix seconds as text, signed exactly as written, e.g. `"1700000600.0"`) when not
-//   empty; otherwise `lifetime_secs` from now (`COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS` is ska's default).
+//   empty; otherwise `*lifetime_secs` from now, or with `lifetime_secs` NULL the core's default lifetime
+//   (ska's, `COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS`).
 // - `extra_json`: extra signed data as a JSON object (`{"scope": "read"}`; numbers, booleans, null, lists and
 //   objects are signed as Python writes them, or as compact JSON under ska's JavaScript value dumper, see
 //   `countermark_url_signer_with_helpers`), or `(NULL, 0)` for none. At most 64 KiB.
@@ -1365,7 +1366,7 @@ countermark_result countermark_url_signer_sign_url(const countermark_url_signer 
                                                    size_t url_len,
                                                    const uint8_t *user,
                                                    size_t user_len,
-                                                   uint64_t lifetime_secs,
+                                                   const uint64_t *lifetime_secs,
                                                    const uint8_t *valid_until,
                                                    size_t valid_until_len,
                                                    const uint8_t *extra_json,
@@ -1382,7 +1383,7 @@ countermark_result countermark_url_signer_sign_url(const countermark_url_signer 
 countermark_result countermark_url_signer_sign_params(const countermark_url_signer *signer,
                                                       const uint8_t *user,
                                                       size_t user_len,
-                                                      uint64_t lifetime_secs,
+                                                      const uint64_t *lifetime_secs,
                                                       const uint8_t *valid_until,
                                                       size_t valid_until_len,
                                                       const uint8_t *extra_json,

@@ -137,22 +137,24 @@ pub unsafe extern "C" fn countermark_url_signer_with_helpers(
 /// # Safety
 /// Inputs valid per the contract of the exported functions.
 unsafe fn expiry_and_extra(
-    lifetime_secs: u64,
+    lifetime_secs: *const u64,
     valid_until: *const u8,
     valid_until_len: usize,
     extra_json: *const u8,
     extra_json_len: usize,
 ) -> FfiResult<(Expiry, Extra)> {
     // SAFETY: per the caller.
-    let (valid_until, extra_json) = unsafe {
+    let (lifetime, valid_until, extra_json) = unsafe {
         (
+            lifetime_secs.as_ref().copied(),
             opt_text(valid_until, valid_until_len)?,
             opt_text(extra_json, extra_json_len)?,
         )
     };
-    let expiry = match valid_until {
-        Some(v) => Expiry::At(ValidUntil::Text(v.to_string())),
-        None => Expiry::Lifetime(lifetime_secs),
+    let expiry = match (valid_until, lifetime) {
+        (Some(v), _) => Expiry::At(ValidUntil::Text(v.to_string())),
+        (None, Some(secs)) => Expiry::Lifetime(secs),
+        (None, None) => Expiry::default(),
     };
     let extra = match extra_json {
         Some(j) => core(Extra::from_json(j))?,
@@ -165,7 +167,8 @@ unsafe fn expiry_and_extra(
 /// `countermark_bytes_free`).
 ///
 /// - Expiry: `valid_until` (Unix seconds as text, signed exactly as written, e.g. `"1700000600.0"`) when not
-///   empty; otherwise `lifetime_secs` from now (`COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS` is ska's default).
+///   empty; otherwise `*lifetime_secs` from now, or with `lifetime_secs` NULL the core's default lifetime
+///   (ska's, `COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS`).
 /// - `extra_json`: extra signed data as a JSON object (`{"scope": "read"}`; numbers, booleans, null, lists and
 ///   objects are signed as Python writes them, or as compact JSON under ska's JavaScript value dumper, see
 ///   `countermark_url_signer_with_helpers`), or `(NULL, 0)` for none. At most 64 KiB.
@@ -182,7 +185,7 @@ pub unsafe extern "C" fn countermark_url_signer_sign_url(
     url_len: usize,
     user: *const u8,
     user_len: usize,
-    lifetime_secs: u64,
+    lifetime_secs: *const u64,
     valid_until: *const u8,
     valid_until_len: usize,
     extra_json: *const u8,
@@ -233,7 +236,7 @@ pub unsafe extern "C" fn countermark_url_signer_sign_params(
     signer: *const countermark_url_signer,
     user: *const u8,
     user_len: usize,
-    lifetime_secs: u64,
+    lifetime_secs: *const u64,
     valid_until: *const u8,
     valid_until_len: usize,
     extra_json: *const u8,

@@ -218,21 +218,21 @@ static void null_pointers(const fixture *f) {
     IS_NULL(countermark_url_signer_with_helpers(f->url_signer, NULL, 10, NULL, 0, &us));
     IS_NULL(countermark_url_signer_with_helpers(f->url_signer, NULL, 0, NULL, 10, &us));
     IS_NULL(countermark_url_signer_with_helpers(f->url_signer, NULL, 0, NULL, 0, NULL));
-    IS_NULL(countermark_url_signer_sign_url(NULL, S("https://e.com/"), S("u"), 600, NULL, 0, NULL, 0, NULL, 0, &bytes));
-    IS_NULL(countermark_url_signer_sign_url(f->url_signer, NULL, 5, S("u"), 600, NULL, 0, NULL, 0, NULL, 0, &bytes));
-    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), NULL, 1, 600, NULL, 0, NULL, 0, NULL, 0,
+    IS_NULL(countermark_url_signer_sign_url(NULL, S("https://e.com/"), S("u"), NULL, NULL, 0, NULL, 0, NULL, 0, &bytes));
+    IS_NULL(countermark_url_signer_sign_url(f->url_signer, NULL, 5, S("u"), NULL, NULL, 0, NULL, 0, NULL, 0, &bytes));
+    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), NULL, 1, NULL, NULL, 0, NULL, 0, NULL, 0,
                                             &bytes));
-    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), 600, NULL, 3, NULL, 0, NULL, 0,
+    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), NULL, NULL, 3, NULL, 0, NULL, 0,
                                             &bytes));
-    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), 600, NULL, 0, NULL, 2, NULL, 0,
+    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), NULL, NULL, 0, NULL, 2, NULL, 0,
                                             &bytes));
-    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), 600, NULL, 0, NULL, 0, NULL, 1,
+    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), NULL, NULL, 0, NULL, 0, NULL, 1,
                                             &bytes));
-    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), 600, NULL, 0, NULL, 0, NULL, 0,
+    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), NULL, NULL, 0, NULL, 0, NULL, 0,
                                             NULL));
-    IS_NULL(countermark_url_signer_sign_params(NULL, S("u"), 600, NULL, 0, NULL, 0, &claims));
-    IS_NULL(countermark_url_signer_sign_params(f->url_signer, NULL, 1, 600, NULL, 0, NULL, 0, &claims));
-    IS_NULL(countermark_url_signer_sign_params(f->url_signer, S("u"), 600, NULL, 0, NULL, 0, NULL));
+    IS_NULL(countermark_url_signer_sign_params(NULL, S("u"), NULL, NULL, 0, NULL, 0, &claims));
+    IS_NULL(countermark_url_signer_sign_params(f->url_signer, NULL, 1, NULL, NULL, 0, NULL, 0, &claims));
+    IS_NULL(countermark_url_signer_sign_params(f->url_signer, S("u"), NULL, NULL, 0, NULL, 0, NULL));
     IS_NULL(countermark_url_signer_validate_url(NULL, S("https://e.com/"), VOUT(&res)));
     IS_NULL(countermark_url_signer_validate_url(f->url_signer, NULL, 3, VOUT(&res)));
     IS_NULL(countermark_url_signer_validate_url(f->url_signer, S("https://e.com/"), NULL, res.buf, sizeof res.buf, &res.n));
@@ -618,7 +618,7 @@ static void invalid_utf8(const fixture *f) {
     IS(countermark_tokens_create(f->tokens, &field, 1, &bytes), COUNTERMARK_RESULT_INVALID_UTF8);
     IS(countermark_url_signer_validate_url(f->url_signer, BAD_UTF8, sizeof BAD_UTF8, VOUT(&res)),
        COUNTERMARK_RESULT_INVALID_UTF8);
-    IS(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), BAD_UTF8, sizeof BAD_UTF8, 600, NULL, 0, NULL,
+    IS(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), BAD_UTF8, sizeof BAD_UTF8, NULL, NULL, 0, NULL,
                                        0, NULL, 0, &bytes),
        COUNTERMARK_RESULT_INVALID_UTF8);
     IS(countermark_jwt_parse(BAD_UTF8, sizeof BAD_UTF8, VOUT(&res)), COUNTERMARK_RESULT_INVALID_UTF8);

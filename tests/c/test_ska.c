@@ -300,7 +300,7 @@ static int drive_generate(const char *id, const json_t *c, const char *op) {
         return 1;
     }
     rc = countermark_url_signer_sign_params(signer, (const uint8_t *)user, strlen(user),
-                                            COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS, (const uint8_t *)vu, strlen(vu),
+                                            NULL, (const uint8_t *)vu, strlen(vu),
                                             (const uint8_t *)extra_json, strlen(extra_json), &params);
     expect_code(id, "countermark_url_signer_sign_params", rc, COUNTERMARK_RESULT_OK);
     if (rc == COUNTERMARK_RESULT_OK) {
@@ -357,7 +357,7 @@ static int drive_generate(const char *id, const json_t *c, const char *op) {
             } else {
                 /* With the case's suffix (ska's to_url). */
                 rc = countermark_url_signer_sign_url(signer, (const uint8_t *)url, strlen(url), (const uint8_t *)user,
-                                                     strlen(user), COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS,
+                                                     strlen(user), NULL,
                                                      (const uint8_t *)vu, strlen(vu), (const uint8_t *)extra_json,
                                                      strlen(extra_json), (const uint8_t *)suffix, strlen(suffix),
                                                      &out);
@@ -366,7 +366,7 @@ static int drive_generate(const char *id, const json_t *c, const char *op) {
                 countermark_bytes_free(&out);
                 /* The native separator choice gives the same URL. */
                 rc = countermark_url_signer_sign_url(signer, (const uint8_t *)url, strlen(url), (const uint8_t *)user,
-                                                     strlen(user), COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS,
+                                                     strlen(user), NULL,
                                                      (const uint8_t *)vu, strlen(vu), (const uint8_t *)extra_json,
                                                      strlen(extra_json), NULL, 0, &out);
                 expect_code(id, "countermark_url_signer_sign_url(no suffix)", rc, COUNTERMARK_RESULT_OK);
@@ -549,7 +549,7 @@ static void legacy_helpers(void) {
         snprintf(id, sizeof id, "legacy-%zu-%s-%s-%s", i, alg, util_str(c, "value_dumper"), util_str(c, "quoter"));
         if (extra_json == NULL) exit(2);
         signer = legacy_signer(alg, util_str(c, "secret"), util_str(c, "value_dumper"), util_str(c, "quoter"));
-        rc = countermark_url_signer_sign_params(signer, (const uint8_t *)"user", 4, COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS,
+        rc = countermark_url_signer_sign_params(signer, (const uint8_t *)"user", 4, NULL,
                                                 (const uint8_t *)vu, strlen(vu), (const uint8_t *)extra_json,
                                                 strlen(extra_json), &params);
         expect_code(id, "countermark_url_signer_sign_params", rc, COUNTERMARK_RESULT_OK);

@@ -175,7 +175,7 @@ static char *ska_setup(void) {
     char *sig = NULL;
     size_t i;
     if (countermark_url_signer_new(st.ring, now_clock, NULL, &st.ska) ||
-        countermark_url_signer_sign_params(st.ska, S("alice"), 600, NULL, 0, S("{\"scope\": \"read\"}"), &params)) {
+        countermark_url_signer_sign_params(st.ska, S("alice"), NULL, NULL, 0, S("{\"scope\": \"read\"}"), &params)) {
         countermark_claims_free(params);
         return NULL;
     }

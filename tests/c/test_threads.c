@@ -131,7 +131,7 @@ int main(void) {
     CHECK(countermark_tokens_new(ring, NULL, 0, &s.tokens) == COUNTERMARK_RESULT_OK, "tokens");
     CHECK(countermark_tokens_create(s.tokens, fields, 2, &s.token) == COUNTERMARK_RESULT_OK, "token");
     CHECK(countermark_url_signer_new(ring, NULL, NULL, &s.urls) == COUNTERMARK_RESULT_OK, "url signer");
-    CHECK(countermark_url_signer_sign_url(s.urls, S("https://example.com/file?x=1"), S("alice"), 600, NULL, 0, NULL, 0,
+    CHECK(countermark_url_signer_sign_url(s.urls, S("https://example.com/file?x=1"), S("alice"), NULL, NULL, 0, NULL, 0,
                                           NULL, 0, &s.url) == COUNTERMARK_RESULT_OK,
           "signed url");
     CHECK(countermark_content_digest(S("{\"n\":1}"), S("sha-256"), &s.digest) == COUNTERMARK_RESULT_OK, "digest");
