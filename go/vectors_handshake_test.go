@@ -14,7 +14,8 @@ func handshakeTokens(t *testing.T, c map[string]json.RawMessage, now float64) (*
 	if text(c, "secret_type") != "str" {
 		secret = unhex(t, text(c, "secret_hex"))
 	}
-	key, err := NewHMACKey(text(c, "hashfunc"), secret, "")
+	// handshake names the hash (hashlib's "sha256"); the binding takes the one spelling ("hmac-sha256").
+	key, err := NewHMACKey("hmac-"+text(c, "hashfunc"), secret, "")
 	if err != nil {
 		return nil, err
 	}

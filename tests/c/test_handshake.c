@@ -70,9 +70,15 @@ static countermark_result case_key(const json_t *c, const countermark_hmac_key *
     uint8_t *secret;
     countermark_result rc;
     if (alg == NULL || hex == NULL) return COUNTERMARK_RESULT_NULL_PARAMETER;
-    secret = util_hex(hex, &n);
-    rc = countermark_hmac_key_new((const uint8_t *)alg, strlen(alg), secret, n, NULL, 0, out);
-    free(secret);
+    {
+        /* handshake names the hash (hashlib's "sha256"); the library takes the one spelling ("hmac-sha256"). */
+        char name[64];
+        int len = snprintf(name, sizeof name, "hmac-%s", alg);
+        if (len < 0 || (size_t)len >= sizeof name) return COUNTERMARK_RESULT_INVALID_PARAMETER;
+        secret = util_hex(hex, &n);
+        rc = countermark_hmac_key_new((const uint8_t *)name, (size_t)len, secret, n, NULL, 0, out);
+        free(secret);
+    }
     return rc;
 }
 

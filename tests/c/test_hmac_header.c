@@ -7,6 +7,7 @@
  * body hash is checked as the prefix of string_to_sign), and encrypting a secret at rest. */
 #include <countermark.h>
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -370,8 +371,15 @@ static int drive_sign(const char *id, const json_t *c) {
     }
     rc = api_secret(id, c, &secret);
     if (rc == COUNTERMARK_RESULT_OK) {
+        /* The vector records the wire's method word (HMAC-SHA256); the library takes the one spelling. */
+        char algorithm[32];
+        size_t k;
+        for (k = 0; method[k] != '\0' && k + 1 < sizeof algorithm; k++) {
+            algorithm[k] = (char)tolower((unsigned char)method[k]);
+        }
+        algorithm[k] = '\0';
         rc = countermark_hmac_header_signer_new((const uint8_t *)api_key, strlen(api_key), secret,
-                                                (const uint8_t *)method, strlen(method), NULL, &signer);
+                                                (const uint8_t *)algorithm, strlen(algorithm), NULL, &signer);
         expect_code(id, "countermark_hmac_header_signer_new", rc, COUNTERMARK_RESULT_OK);
     }
     if (rc == COUNTERMARK_RESULT_OK) rc = server_request(id, check, NULL, &unsigned_req);
