@@ -300,7 +300,7 @@ static int sign_fost(const args_t *a, const countermark_request *req, const char
     size_t n_signed = a->content_type != NULL ? 1 : 0;
     int rc = 0;
     /* FOST's key is the base64 text itself, as django-fost-authn deployments store it. */
-    countermark_result r = countermark_hmac_key_new(S("sha1"), S(secret_text), NULL, 0, &key);
+    countermark_result r = countermark_hmac_key_new(S("hmac-sha1"), S(secret_text), NULL, 0, &key);
     if (r != COUNTERMARK_RESULT_OK) return lib_error(EXIT_USAGE, SECRET_ENV, r);
     r = countermark_fost_signer_new(S(a->key_id), key, NULL, &signer);
     if (r == COUNTERMARK_RESULT_OK) {
