@@ -152,6 +152,7 @@ go-test: ffi check-shared
 ## go-bench: the Go benchmarks (token verify, signed-URL validate, RFC 9421 verify, crypto/hmac, one cgo call).
 go-bench: ffi
 	cd go && go test -run XXX -bench . -benchmem ./...
+	cd go/bench && go test -run XXX -bench . -benchmem ./...
 
 test: fmt-check clippy header-check rust-test c-test go-test py-test py-asan
 	@echo "make test: all checks passed"

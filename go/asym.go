@@ -36,15 +36,27 @@ func SignJWTWith(key *SigningKey, username string, unixTime int64, nonce string)
 	return string(takeBytes(&b)), nil
 }
 
-// JWTPolicy is how JWTs are checked: clock, tolerance (the reference's 20 s), and the store of used nonces
-// (nil: a memory store of the policy's own). Safe for concurrent use.
+// JWTPolicy is how JWTs are checked: clock, clock skew, and the store of used nonces. Safe for concurrent use.
 type JWTPolicy struct{ p *C.countermark_jwt_policy }
 
-// NewJWTPolicy builds a policy.
-func NewJWTPolicy(clock *Clock, tolerance time.Duration, nonces *NonceStore) (*JWTPolicy, error) {
+// JWTPolicyOptions are a JWT policy's settings; unset (nil) values keep the core's defaults.
+type JWTPolicyOptions struct {
+	Clock *Clock
+	// ClockSkew is how far a token's time may be from the clock, either side (nil: DefaultJWTClockSkew).
+	ClockSkew *time.Duration
+	// NonceStore holds used nonces (nil: a memory store of the policy's own).
+	NonceStore *NonceStore
+}
+
+// NewJWTPolicy builds a policy from o.
+func NewJWTPolicy(o JWTPolicyOptions) (*JWTPolicy, error) {
+	skew, err := optSecs(o.ClockSkew)
+	if err != nil {
+		return nil, err
+	}
 	var out *C.countermark_jwt_policy
-	err := check(C.countermark_jwt_policy_new(clock.ptr(), C.uint64_t(tolerance/time.Second), nonces.ptr(), &out))
-	keepAlive(clock, nonces)
+	err = check(C.countermark_jwt_policy_new(o.Clock.ptr(), skew, o.NonceStore.ptr(), &out))
+	keepAlive(o.Clock, o.NonceStore)
 	if err != nil {
 		return nil, err
 	}
@@ -62,27 +74,27 @@ func (p *JWTPolicy) Close() error {
 	return nil
 }
 
-// ParseJWT is phase one: username, time, nonce, kid, alg (untrusted).
-func ParseJWT(token string) (Claims, error) {
-	var h *C.countermark_claims
-	err := check(C.countermark_jwt_parse(strPtr(token), C.size_t(len(token)), &h))
-	runtime.KeepAlive(token)
-	if err != nil {
-		return nil, err
-	}
-	return takeClaims(h), nil
-}
-
-// ParseJWTRequest is ParseJWT on the request's "Authorization: JWT <token>" header (claim "token" holds it).
-func ParseJWTRequest(req *Request) (Claims, error) {
-	return req.claimsCall(func(r *C.countermark_request, h **C.countermark_claims) C.countermark_result {
-		return C.countermark_jwt_parse_request(r, h)
+// ParseJWT is phase one: User, Created/Time, Nonce, KeyID, Algorithm (untrusted).
+func ParseJWT(token string) (*Verified, error) {
+	v, err := callVerified(func(out *C.countermark_verified, buf *C.uint8_t, n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_jwt_parse(strPtr(token), C.size_t(len(token)), out, buf, n, outN)
 	})
+	runtime.KeepAlive(token)
+	return v, err
 }
 
-// VerifyJWT is phase two: verifies token with the first of keys that works (the one whose kid matches the
-// header's first), then records its nonce. Claims: username, time, nonce, kid, alg, key_index.
-func VerifyJWT(token string, keys []*VerifyingKey, policy *JWTPolicy) (Claims, error) {
+// ParseJWTRequest is ParseJWT on the request's "Authorization: JWT <token>" header (Token holds it).
+// (nil, nil) without such a header.
+func ParseJWTRequest(req *Request) (*Verified, error) {
+	return noCredentials(req.parseCall(func(r *C.countermark_request, out *C.countermark_verified, buf *C.uint8_t,
+		n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_jwt_parse_request(r, out, buf, n, outN)
+	}))
+}
+
+// VerifyJWT is phase two: verifies token with the first of keys that works (the one whose key id matches the
+// header's first), then records its nonce. KeyIndex is the index of the key that verified.
+func VerifyJWT(token string, keys []*VerifyingKey, policy *JWTPolicy) (*Verified, error) {
 	var arr **C.countermark_verifying_key
 	if len(keys) > 0 {
 		block := C.malloc(C.size_t(len(keys)) * C.size_t(unsafe.Sizeof(uintptr(0))))
@@ -93,13 +105,12 @@ func VerifyJWT(token string, keys []*VerifyingKey, policy *JWTPolicy) (Claims, e
 		}
 		arr = (**C.countermark_verifying_key)(block)
 	}
-	var h *C.countermark_claims
-	err := check(C.countermark_jwt_verify(strPtr(token), C.size_t(len(token)), arr, C.size_t(len(keys)), policy.p, &h))
+	v, err := callVerified(func(out *C.countermark_verified, buf *C.uint8_t, n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_jwt_verify(strPtr(token), C.size_t(len(token)), arr, C.size_t(len(keys)), policy.p, out,
+			buf, n, outN)
+	})
 	keepAlive(token, keys, policy)
-	if err != nil {
-		return nil, err
-	}
-	return takeClaims(h), nil
+	return v, err
 }
 
 // ------------------------------------------------------------------------------------------------- RFC 9421
@@ -112,7 +123,7 @@ type MessageSignerOptions struct {
 	Created      *int64
 	OmitCreated  bool
 	Expires      *int64
-	ExpiresIn    time.Duration
+	ExpiresIn    *time.Duration // nil: no expires parameter
 	KeyID        string
 	OmitKeyID    bool
 	Nonce        string
@@ -169,18 +180,21 @@ func NewMessageSigner(key any, alg string, o MessageSignerOptions) (*MessageSign
 			return C.countermark_message_signer_builder_set_expires(b, C.int64_t(*o.Expires))
 		})
 	}
-	if o.ExpiresIn > 0 {
+	if o.ExpiresIn != nil {
+		if *o.ExpiresIn < 0 {
+			return nil, &Error{Code: CodeInvalidValue, Message: "ExpiresIn is negative"}
+		}
 		steps = append(steps, func() C.countermark_result {
-			return C.countermark_message_signer_builder_set_expires_in(b, C.uint64_t(o.ExpiresIn/time.Second))
+			return C.countermark_message_signer_builder_set_expires_in(b, C.uint64_t(*o.ExpiresIn/time.Second))
 		})
 	}
 	if o.KeyID != "" {
 		steps = append(steps, func() C.countermark_result {
-			return C.countermark_message_signer_builder_set_keyid(b, strPtr(o.KeyID), C.size_t(len(o.KeyID)))
+			return C.countermark_message_signer_builder_set_key_id(b, strPtr(o.KeyID), C.size_t(len(o.KeyID)))
 		})
 	}
 	if o.OmitKeyID {
-		steps = append(steps, func() C.countermark_result { return C.countermark_message_signer_builder_omit_keyid(b) })
+		steps = append(steps, func() C.countermark_result { return C.countermark_message_signer_builder_omit_key_id(b) })
 	}
 	if o.Nonce != "" {
 		steps = append(steps, func() C.countermark_result {
@@ -299,8 +313,9 @@ func (k *MessageVerifyingKey) Close() error {
 // checked, nonces single-use in a memory store of its own). Only what is set here reaches the core.
 type MessagePolicyOptions struct {
 	Clock              *Clock
-	MaxSkew            *time.Duration
-	MaxAge             *time.Duration // negative: no maximum age
+	ClockSkew          *time.Duration
+	MaxAge             *time.Duration
+	NoMaxAge           bool // only expires bounds a signature's age
 	RequireCreated     *bool
 	RequireKeyID       *bool
 	RequireNonce       *bool
@@ -308,7 +323,7 @@ type MessagePolicyOptions struct {
 	AllowUnknownParams bool
 	Label              string
 	CheckContentDigest bool
-	Nonces             *NonceStore
+	NonceStore         *NonceStore
 	RememberSignatures bool
 }
 
@@ -340,18 +355,27 @@ func NewMessagePolicy(o MessagePolicyOptions) (*MessagePolicy, error) {
 			return C.countermark_message_policy_builder_remember_signatures(b, C.bool(true))
 		})
 	}
-	if o.MaxSkew != nil {
+	skew, err := optSecs(o.ClockSkew)
+	if err != nil {
+		return nil, err
+	}
+	maxAge, err := optSecs(o.MaxAge)
+	if err != nil {
+		return nil, err
+	}
+	if skew != nil {
 		steps = append(steps, func() C.countermark_result {
-			return C.countermark_message_policy_builder_set_max_skew(b, C.uint64_t(*o.MaxSkew/time.Second))
+			return C.countermark_message_policy_builder_set_clock_skew(b, *skew)
 		})
 	}
-	if o.MaxAge != nil {
+	if maxAge != nil {
 		steps = append(steps, func() C.countermark_result {
-			secs := int64(-1)
-			if *o.MaxAge >= 0 {
-				secs = int64(*o.MaxAge / time.Second)
-			}
-			return C.countermark_message_policy_builder_set_max_age(b, C.int64_t(secs))
+			return C.countermark_message_policy_builder_set_max_age(b, *maxAge)
+		})
+	}
+	if o.NoMaxAge {
+		steps = append(steps, func() C.countermark_result {
+			return C.countermark_message_policy_builder_set_no_max_age(b)
 		})
 	}
 	if o.RequireCreated != nil {
@@ -361,7 +385,7 @@ func NewMessagePolicy(o MessagePolicyOptions) (*MessagePolicy, error) {
 	}
 	if o.RequireKeyID != nil {
 		steps = append(steps, func() C.countermark_result {
-			return C.countermark_message_policy_builder_require_keyid(b, C.bool(*o.RequireKeyID))
+			return C.countermark_message_policy_builder_require_key_id(b, C.bool(*o.RequireKeyID))
 		})
 	}
 	if o.RequireNonce != nil {
@@ -381,9 +405,9 @@ func NewMessagePolicy(o MessagePolicyOptions) (*MessagePolicy, error) {
 			return C.countermark_message_policy_builder_set_label(b, strPtr(o.Label), C.size_t(len(o.Label)))
 		})
 	}
-	if o.Nonces != nil {
+	if o.NonceStore != nil {
 		steps = append(steps, func() C.countermark_result {
-			return C.countermark_message_policy_builder_set_nonce_store(b, o.Nonces.ptr())
+			return C.countermark_message_policy_builder_set_nonce_store(b, o.NonceStore.ptr())
 		})
 	}
 	for _, step := range steps {
@@ -392,8 +416,8 @@ func NewMessagePolicy(o MessagePolicyOptions) (*MessagePolicy, error) {
 		}
 	}
 	var out *C.countermark_message_policy
-	err := check(C.countermark_message_policy_builder_build(b, &out))
-	keepAlive(o.Clock, o.Nonces, o.Label, o.RequiredComponents)
+	err = check(C.countermark_message_policy_builder_build(b, &out))
+	keepAlive(o.Clock, o.NonceStore, o.Label, o.RequiredComponents)
 	if err != nil {
 		return nil, err
 	}
@@ -411,38 +435,40 @@ func (p *MessagePolicy) Close() error {
 	return nil
 }
 
-// ParseMessageSignature is phase one: the parameters of the signature label ("" for the first).
-func ParseMessageSignature(req *Request, label string) (Claims, error) {
-	c, err := req.claimsCall(func(r *C.countermark_request, h **C.countermark_claims) C.countermark_result {
-		return C.countermark_message_signature_parse(r, strPtr(label), C.size_t(len(label)), h)
-	})
+// ParseMessageSignature is phase one: the parameters of the signature label ("" for the first) and its covered
+// components (Items). (nil, nil) without Signature-Input and Signature headers.
+func ParseMessageSignature(req *Request, label string) (*Verified, error) {
+	v, err := noCredentials(req.parseCall(func(r *C.countermark_request, out *C.countermark_verified,
+		buf *C.uint8_t, n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_message_signature_parse(r, strPtr(label), C.size_t(len(label)), out, buf, n, outN)
+	}))
 	runtime.KeepAlive(label)
-	return c, err
+	return v, err
 }
 
 // VerifyMessageSignature is phase two: verifies req's signature with key under policy, then records its nonce.
-func VerifyMessageSignature(req *Request, key *MessageVerifyingKey, policy *MessagePolicy) (Claims, error) {
-	c, err := req.claimsCall(func(r *C.countermark_request, h **C.countermark_claims) C.countermark_result {
-		return C.countermark_message_signature_verify(r, key.p, policy.p, h)
+// One cgo call reads the request and returns the whole result.
+func VerifyMessageSignature(req *Request, key *MessageVerifyingKey, policy *MessagePolicy) (*Verified, error) {
+	v, err := req.verifyParts(func(p *C.countermark_request_parts, out *C.countermark_verified, buf *C.uint8_t,
+		n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_message_signature_verify_parts(p, key.p, policy.p, out, buf, n, outN)
 	})
 	keepAlive(key, policy)
-	return c, err
+	return v, err
 }
 
 // VerifyResponseSignature verifies a response's signature.
-func VerifyResponseSignature(resp *Response, key *MessageVerifyingKey, policy *MessagePolicy) (Claims, error) {
+func VerifyResponseSignature(resp *Response, key *MessageVerifyingKey, policy *MessagePolicy) (*Verified, error) {
 	cr, free, err := resp.cResponse()
 	if err != nil {
 		return nil, err
 	}
 	defer free()
-	var h *C.countermark_claims
-	err = check(C.countermark_message_signature_verify_response(cr, key.p, policy.p, &h))
+	v, err := callVerified(func(out *C.countermark_verified, buf *C.uint8_t, n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_message_signature_verify_response(cr, key.p, policy.p, out, buf, n, outN)
+	})
 	keepAlive(resp, key, policy)
-	if err != nil {
-		return nil, err
-	}
-	return takeClaims(h), nil
+	return v, err
 }
 
 // ContentDigest is the RFC 9530 Content-Digest value of body; algs "" means "sha-256" (else a
@@ -465,17 +491,17 @@ func VerifyContentDigest(value string, body []byte) error {
 }
 
 // ParseResponseSignature is ParseMessageSignature for a response.
-func ParseResponseSignature(resp *Response, label string) (Claims, error) {
+func ParseResponseSignature(resp *Response, label string) (*Verified, error) {
 	cr, free, err := resp.cResponse()
 	if err != nil {
 		return nil, err
 	}
 	defer free()
-	var h *C.countermark_claims
-	err = check(C.countermark_message_signature_parse_response(cr, strPtr(label), C.size_t(len(label)), &h))
+	v, err := noCredentials(callVerified(func(out *C.countermark_verified, buf *C.uint8_t, n C.size_t,
+		outN *C.size_t) C.countermark_result {
+		return C.countermark_message_signature_parse_response(cr, strPtr(label), C.size_t(len(label)), out, buf, n,
+			outN)
+	}))
 	keepAlive(resp, label)
-	if err != nil {
-		return nil, err
-	}
-	return takeClaims(h), nil
+	return v, err
 }

@@ -8,9 +8,9 @@ import (
 )
 
 func benchTokens(b *testing.B) (*Tokens, string) {
-	key, _ := NewHMACKey("sha256", testSecret, "")
+	key, _ := NewHMACKey("hmac-sha256", testSecret, "")
 	ring, _ := NewKeyRing(key)
-	tokens, _ := NewTokens(ring, nil, 0)
+	tokens, _ := NewTokens(ring, TokensOptions{})
 	token, _ := tokens.Create("alice", "42")
 	return tokens, token
 }
@@ -18,10 +18,11 @@ func benchTokens(b *testing.B) (*Tokens, string) {
 // BenchmarkTokenVerify: one handshake token verified through cgo.
 func BenchmarkTokenVerify(b *testing.B) {
 	tokens, token := benchTokens(b)
+	maxAge := time.Hour
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := tokens.Verify(token, time.Hour); err != nil {
+		if _, err := tokens.Verify(token, &maxAge); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -50,10 +51,11 @@ func BenchmarkCgoCall(b *testing.B) {
 
 // BenchmarkSignedURLValidate: one ska signed URL validated.
 func BenchmarkSignedURLValidate(b *testing.B) {
-	key, _ := NewLegacyHMACKey("sha1", []byte("your-secret-key"), "")
+	key, _ := NewLegacyHMACKey("hmac-sha1", []byte("your-secret-key"), "")
 	ring, _ := NewKeyRing(key)
 	urls, _ := NewURLSigner(ring, nil, nil)
-	url, _ := urls.SignURL("https://example.com/api/", "user", &SignOptions{Lifetime: time.Hour,
+	hour := time.Hour
+	url, _ := urls.SignURL("https://example.com/api/", "user", &SignOptions{Lifetime: &hour,
 		Extra: map[string]any{"email": "john.doe@mail.example.com"}})
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -67,7 +69,7 @@ func BenchmarkSignedURLValidate(b *testing.B) {
 // BenchmarkRFC9421Verify: hmac-sha256 over @method @authority @path content-digest, with the digest checked and
 // no nonce store (so the same request verifies every time).
 func BenchmarkRFC9421Verify(b *testing.B) {
-	key, _ := NewHMACKey("sha256", testSecret, "k1")
+	key, _ := NewHMACKey("hmac-sha256", testSecret, "k1")
 	signer, _ := NewMessageSigner(key, "", MessageSignerOptions{
 		Components: []string{"@method", "@authority", "@path", "content-digest"}})
 	body := []byte(`{"hello": "world"}`)

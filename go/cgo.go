@@ -79,13 +79,14 @@ func goStr(s C.countermark_str) string {
 	return C.GoStringN((*C.char)(unsafe.Pointer(s.data)), C.int(s.len))
 }
 
-// Claim is one name and value of what a signer produced or a verifier accepted.
+// Claim is one name and value of what a signer produced (a header line to add, named as on the wire, or a value
+// such as the signature). Parse and verify results are *Verified.
 type Claim struct {
 	Name  string
 	Value string
 }
 
-// Claims are the ordered name/value pairs a call returned.
+// Claims are the ordered name/value pairs a signer returned.
 type Claims []Claim
 
 // Get returns the first value called name.

@@ -14,14 +14,14 @@ var testSecret = []byte("0123456789abcdef0123456789abcdef")
 
 // One key, ring, token object, URL signer and RFC 9421 verifier shared by 8 goroutines (run under -race).
 func TestConcurrentVerify(t *testing.T) {
-	key, err := NewHMACKey("sha256", testSecret, "k1")
+	key, err := NewHMACKey("hmac-sha256", testSecret, "k1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer key.Close()
 	ring, _ := NewKeyRing(key)
 	defer ring.Close()
-	tokens, _ := NewTokens(ring, nil, 0)
+	tokens, _ := NewTokens(ring, TokensOptions{})
 	defer tokens.Close()
 	urls, _ := NewURLSigner(ring, nil, nil)
 	defer urls.Close()
@@ -49,7 +49,7 @@ func TestConcurrentVerify(t *testing.T) {
 		go func(g int) {
 			defer wg.Done()
 			for i := 0; i < 250; i++ {
-				if v, err := tokens.Verify(token, time.Minute); err != nil || v.Fields[0] != "alice" {
+				if v, err := tokens.Verify(token, dur(time.Minute)); err != nil || v.Items[0].Value != "alice" {
 					failures.Add(1)
 				}
 				if _, err := urls.ValidateURL(url); err != nil {
@@ -110,12 +110,12 @@ func TestConcurrentNonce(t *testing.T) {
 // Thousands of handles dropped without Close: the finalizers free them (the GOGC=1 run makes this bite).
 func TestFinalizers(t *testing.T) {
 	for i := 0; i < 2000; i++ {
-		key, err := NewHMACKey("sha256", testSecret, "")
+		key, err := NewHMACKey("hmac-sha256", testSecret, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		ring, _ := NewKeyRing(key)
-		tokens, _ := NewTokens(ring, nil, 0)
+		tokens, _ := NewTokens(ring, TokensOptions{})
 		if _, err := tokens.Create("x"); err != nil {
 			t.Fatal(err)
 		}
@@ -126,9 +126,9 @@ func TestFinalizers(t *testing.T) {
 
 // Close is idempotent, and a closed object gives an error instead of crashing.
 func TestCloseTwiceAndUseAfterClose(t *testing.T) {
-	key, _ := NewHMACKey("sha256", testSecret, "")
+	key, _ := NewHMACKey("hmac-sha256", testSecret, "")
 	ring, _ := NewKeyRing(key)
-	tokens, _ := NewTokens(ring, nil, 0)
+	tokens, _ := NewTokens(ring, TokensOptions{})
 	tokens.Close()
 	tokens.Close()
 	if _, err := tokens.Create("x"); !errors.Is(err, ErrNullParameter) {
@@ -139,7 +139,7 @@ func TestCloseTwiceAndUseAfterClose(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	key, _ := NewHMACKey("sha256", testSecret, "")
+	key, _ := NewHMACKey("hmac-sha256", testSecret, "")
 	defer key.Close()
 	err := key.Verify([]byte("m"), []byte("not the tag"))
 	var e *Error
@@ -152,7 +152,7 @@ func TestErrors(t *testing.T) {
 	if _, err := NewHMACKey("md4", testSecret, ""); !errors.Is(err, ErrUnsupportedAlgorithm) {
 		t.Fatalf("md4: %v", err)
 	}
-	if _, err := NewHMACKey("sha256", []byte("short"), ""); !errors.Is(err, ErrInvalidKey) {
+	if _, err := NewHMACKey("hmac-sha256", []byte("short"), ""); !errors.Is(err, ErrInvalidKey) {
 		t.Fatalf("short: %v", err)
 	}
 	if Version() == "" || abiVersion != 1 {

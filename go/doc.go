@@ -5,14 +5,16 @@
 // It calls the C ABI (include/countermark.h) through cgo and links the static library
 // target/release/libcountermark.a (build it with `make ffi` at the repository root).
 //
-//	key, _ := countermark.NewHMACKey("sha256", secret, "k1")
+//	key, _ := countermark.NewHMACKey("hmac-sha256", secret, "k1")
 //	defer key.Close()
 //	ring, _ := countermark.NewKeyRing(key)
 //	defer ring.Close()
-//	tokens, _ := countermark.NewTokens(ring, nil, 0)
+//	tokens, _ := countermark.NewTokens(ring, countermark.TokensOptions{}) // the system clock, default randomness
 //	defer tokens.Close()
 //	token, _ := tokens.Create("alice", "42")
-//	v, err := tokens.Verify(token, 5*time.Minute)
+//	maxAge := 5 * time.Minute
+//	v, err := tokens.Verify(token, &maxAge) // nil: any age
+//	fmt.Println(v.Fields(), v.Created)
 //	if errors.Is(err, countermark.ErrExpired) { ... }
 //
 // Ownership: every type that wraps a library handle has Close, which releases it (later calls are no-ops); a
@@ -22,6 +24,8 @@
 // while another goroutine uses the object. Request and Response are plain Go values converted on each call.
 //
 // Errors are *Error values carrying the library's Code and message (never a secret); compare them with
-// errors.Is against the sentinels (ErrBadSignature, ErrExpired, ...). Verification results come back as Claims,
-// ordered name/value pairs named as in the C header.
+// errors.Is against the sentinels (ErrBadSignature, ErrExpired, ...). Every parse and verify returns a typed
+// *Verified (Scheme, KeyID, User, Algorithm, Created, Expires, Nonce, Items, ...), read with one cgo call; a
+// phase-one parse answers (nil, nil) for a request without credentials of its scheme. Policies take option
+// structs whose unset (nil) fields keep the core's defaults. Signers return the header lines to add as Claims.
 package countermark

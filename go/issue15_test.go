@@ -9,7 +9,7 @@ import (
 // The FOST user name in UTF-7 reaches Go for free: the signer's claims carry the X-FOST-User line to send (its
 // UTF-7 text), and the verified user is the decoded name (issue 15, item 8).
 func TestFostUTF7UserBothWays(t *testing.T) {
-	key, err := NewLegacyHMACKey("sha1", []byte("secret-value"), "")
+	key, err := NewLegacyHMACKey("hmac-sha1", []byte("secret-value"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestFostUTF7UserBothWays(t *testing.T) {
 	for _, name := range []string{"Authorization", "X-FOST-Timestamp", "X-FOST-Headers", "X-FOST-User"} {
 		sent.AddHeader(name, claims.Value(name))
 	}
-	policy, err := NewFostPolicy(clock, DefaultFostMaxSkew, nil)
+	policy, err := NewFostPolicy(FostPolicyOptions{Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestFostUTF7UserBothWays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expectClaim(t, verified, "user", "J\u00fcrgen")
+	expectField(t, verified, "user", "J\u00fcrgen")
 
 	// A second Host line makes the request malformed.
 	twoHosts := &Request{Method: "GET", Target: "/", Headers: [][2]string{{"Host", "a.example"}, {"Host", "b.example"}}}

@@ -45,8 +45,9 @@ func (c *Clock) Close() error {
 	return nil
 }
 
-// HMACKey is an HMAC key bound to one algorithm ("sha256", "sha1", "sha224", "sha384", "sha512", "blake2s",
-// "blake2b", or "md5": legacy, only for links of ska's HMACMD5Signature, never a default). The library keeps its own copy of the secret and wipes it when the last user goes.
+// HMACKey is an HMAC key bound to one algorithm, in the one spelling ("hmac-sha256", "hmac-sha1", "hmac-sha224",
+// "hmac-sha384", "hmac-sha512", "hmac-blake2s", "hmac-blake2b", or "hmac-md5": legacy, only for links of ska's
+// HMACMD5Signature, never a default). The library keeps its own copy of the secret and wipes it when the last user goes.
 // Immutable; safe for concurrent use.
 type HMACKey struct{ p *C.countermark_hmac_key }
 
@@ -69,9 +70,9 @@ func newHMACKey(legacy bool, alg string, secret []byte, kid string) (*HMACKey, e
 	return k, nil
 }
 
-// NewHMACKey builds a key from a secret of 16 to 1024 bytes; kid ("" for none) names it in key rings.
-func NewHMACKey(alg string, secret []byte, kid string) (*HMACKey, error) {
-	return newHMACKey(false, alg, secret, kid)
+// NewHMACKey builds a key from a secret of 16 to 1024 bytes; keyID ("" for none) names it in key rings.
+func NewHMACKey(algorithm string, secret []byte, keyID string) (*HMACKey, error) {
+	return newHMACKey(false, algorithm, secret, keyID)
 }
 
 // NewLegacyHMACKey also accepts the 1 to 15 byte secrets of existing ska, FOST and handshake deployments.
@@ -166,10 +167,10 @@ func (k *SigningKey) VerifyingKey() (*VerifyingKey, error) {
 	return wrapVerifyingKey(out, err)
 }
 
-// Kid is the key id (asymmetric-jwt-auth's fingerprint of the public key).
-func (k *SigningKey) Kid() (string, error) {
+// KeyID is the key id (asymmetric-jwt-auth's fingerprint of the public key).
+func (k *SigningKey) KeyID() (string, error) {
 	var b C.countermark_bytes
-	err := check(C.countermark_signing_key_kid(k.p, &b))
+	err := check(C.countermark_signing_key_key_id(k.p, &b))
 	runtime.KeepAlive(k)
 	if err != nil {
 		return "", err
@@ -215,10 +216,10 @@ func VerifyingKeyFromJWK(jwk []byte) (*VerifyingKey, error) {
 	return wrapVerifyingKey(out, err)
 }
 
-// Kid is the key id.
-func (k *VerifyingKey) Kid() (string, error) {
+// KeyID is the key id.
+func (k *VerifyingKey) KeyID() (string, error) {
 	var b C.countermark_bytes
-	err := check(C.countermark_verifying_key_kid(k.p, &b))
+	err := check(C.countermark_verifying_key_key_id(k.p, &b))
 	runtime.KeepAlive(k)
 	if err != nil {
 		return "", err

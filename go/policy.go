@@ -12,12 +12,18 @@ import (
 // The defaults of the policies whose constructors take a duration, read from the header (whose values a test
 // keeps equal to the core's): pass them to get the core's default policy.
 const (
-	// DefaultFostMaxSkew is how far a FOST timestamp may be from the clock (the reference's).
-	DefaultFostMaxSkew = time.Duration(C.COUNTERMARK_FOST_DEFAULT_MAX_SKEW) * time.Second
-	// DefaultHMACHeaderTimeout is how old an HMAC-header request may be (HMAC_AUTH_REQUEST_TIMEOUT).
-	DefaultHMACHeaderTimeout = time.Duration(C.COUNTERMARK_HMAC_HEADER_DEFAULT_TIMEOUT) * time.Second
-	// DefaultJWTTolerance is how far a JWT's time may be from the clock (asymmetric-jwt-auth's).
-	DefaultJWTTolerance = time.Duration(C.COUNTERMARK_JWT_DEFAULT_TOLERANCE) * time.Second
+	// DefaultFostClockSkew is how far a FOST timestamp may be from the clock, either side (the reference's).
+	DefaultFostClockSkew = time.Duration(C.COUNTERMARK_FOST_DEFAULT_CLOCK_SKEW_SECS) * time.Second
+	// DefaultHMACHeaderMaxAge is how old an HMAC-header request may be (HMAC_AUTH_REQUEST_TIMEOUT).
+	DefaultHMACHeaderMaxAge = time.Duration(C.COUNTERMARK_HMAC_HEADER_DEFAULT_MAX_AGE_SECS) * time.Second
+	// DefaultJWTClockSkew is how far a JWT's time may be from the clock, either side (asymmetric-jwt-auth's).
+	DefaultJWTClockSkew = time.Duration(C.COUNTERMARK_JWT_DEFAULT_CLOCK_SKEW_SECS) * time.Second
+	// DefaultMessageClockSkew is how far an RFC 9421 created may be ahead of the clock.
+	DefaultMessageClockSkew = time.Duration(C.COUNTERMARK_MESSAGE_DEFAULT_CLOCK_SKEW_SECS) * time.Second
+	// DefaultSkaLifetime is how long a ska signature is valid when SignOptions.Lifetime is not set.
+	DefaultSkaLifetime = time.Duration(C.COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS) * time.Second
+	// DefaultMessageMaxAge is how old an RFC 9421 created may be.
+	DefaultMessageMaxAge = time.Duration(C.COUNTERMARK_MESSAGE_DEFAULT_MAX_AGE_SECS) * time.Second
 )
 
 // PolicyDefaults is the core's default policy of every request scheme, one Describe line each (fost,

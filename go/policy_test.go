@@ -22,19 +22,19 @@ func TestDefaultPoliciesAreTheCores(t *testing.T) {
 		}
 		t.Errorf("%s: %q is not the core's default (%q)", scheme, got, defaults)
 	}
-	fost, err := NewFostPolicy(nil, DefaultFostMaxSkew, nil)
+	fost, err := NewFostPolicy(FostPolicyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fost.Close()
 	isDefault("fost", fost.Describe())
-	hmac, err := NewHMACHeaderPolicy(nil, DefaultHMACHeaderTimeout, nil)
+	hmac, err := NewHMACHeaderPolicy(HMACHeaderPolicyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer hmac.Close()
 	isDefault("hmac_header", hmac.Describe())
-	jwt, err := NewJWTPolicy(nil, DefaultJWTTolerance, nil)
+	jwt, err := NewJWTPolicy(JWTPolicyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,17 +58,17 @@ func TestPolicyOptionsReachTheCore(t *testing.T) {
 	}
 	defer msg.Close()
 	got := msg.Describe()
-	for _, want := range []string{" max_age=60s ", " require_keyid=off ", " max_skew=5s "} {
+	for _, want := range []string{" max_age=60s ", " require_key_id=off ", " clock_skew=5s "} {
 		if !strings.Contains(got, want) {
 			t.Errorf("%q lacks %q", got, want)
 		}
 	}
-	fost, err := NewFostPolicy(nil, 30*time.Second, nil)
+	fost, err := NewFostPolicy(FostPolicyOptions{ClockSkew: dur(30 * time.Second)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fost.Close()
-	if got := fost.Describe(); got != "fost max_skew=30s seen_signatures=off" {
+	if got := fost.Describe(); got != "fost clock_skew=30s nonce_store=off" {
 		t.Errorf("fost: %q", got)
 	}
 }

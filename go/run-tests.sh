@@ -24,3 +24,7 @@ done
 echo "go test -race: $(grep -c -- '--- PASS' "$log") tests and subtests passed, $(grep -c -- '--- FAIL' "$log") failed"
 
 GOGC=1 GODEBUG=cgocheck=1 go test -count=1 ./...
+
+# The benchmark module (its own go.mod, so the binding's module has no third-party dependency): vet it and run its
+# check that the pure-Go floor computes the same signature base as the binding.
+(cd bench && go vet ./... && go test -count=1 ./...)

@@ -13,7 +13,7 @@ import (
 // FostSigner signs requests with the FOST scheme (HMAC-SHA1) as key id keyID. Safe for concurrent use.
 type FostSigner struct{ p *C.countermark_fost_signer }
 
-// NewFostSigner needs an HMAC-SHA1 key (NewLegacyHMACKey("sha1", ...) for short secrets).
+// NewFostSigner needs an HMAC-SHA1 key (NewLegacyHMACKey("hmac-sha1", ...) for short secrets).
 func NewFostSigner(keyID string, key *HMACKey, clock *Clock) (*FostSigner, error) {
 	var out *C.countermark_fost_signer
 	err := check(C.countermark_fost_signer_new(strPtr(keyID), C.size_t(len(keyID)), key.p, clock.ptr(), &out))
@@ -48,15 +48,28 @@ func (s *FostSigner) Close() error {
 	return nil
 }
 
-// FostPolicy is how FOST requests and URLs are checked: the clock, the allowed skew (the reference's 300 s),
-// and optionally a store that makes each signature single-use.
+// FostPolicy is how FOST requests and URLs are checked: the clock, the clock skew, and optionally a nonce store
+// that makes each signature single-use.
 type FostPolicy struct{ p *C.countermark_fost_policy }
 
-// NewFostPolicy builds a policy; seen nil accepts a valid request as often as it comes within the skew.
-func NewFostPolicy(clock *Clock, maxSkew time.Duration, seen *NonceStore) (*FostPolicy, error) {
+// FostPolicyOptions are a FOST policy's settings; unset (nil) values keep the core's defaults.
+type FostPolicyOptions struct {
+	Clock *Clock
+	// ClockSkew is how far a timestamp may be from the clock, either side (nil: DefaultFostClockSkew).
+	ClockSkew *time.Duration
+	// NonceStore makes each signature single-use (nil: a valid request is accepted as often as it comes).
+	NonceStore *NonceStore
+}
+
+// NewFostPolicy builds a policy from o.
+func NewFostPolicy(o FostPolicyOptions) (*FostPolicy, error) {
+	skew, err := optSecs(o.ClockSkew)
+	if err != nil {
+		return nil, err
+	}
 	var out *C.countermark_fost_policy
-	err := check(C.countermark_fost_policy_new(clock.ptr(), C.uint64_t(maxSkew/time.Second), seen.ptr(), &out))
-	keepAlive(clock, seen)
+	err = check(C.countermark_fost_policy_new(o.Clock.ptr(), skew, o.NonceStore.ptr(), &out))
+	keepAlive(o.Clock, o.NonceStore)
 	if err != nil {
 		return nil, err
 	}
@@ -74,21 +87,23 @@ func (p *FostPolicy) Close() error {
 	return nil
 }
 
-// ParseFost is phase one: the claimed key, user and timestamp (untrusted). ErrNoCredentials without a FOST
-// header.
-func ParseFost(req *Request) (Claims, error) {
-	return req.claimsCall(func(r *C.countermark_request, h **C.countermark_claims) C.countermark_result {
-		return C.countermark_fost_parse(r, h)
-	})
+// ParseFost is phase one: the claimed KeyID, User, Created and signed headers (untrusted). (nil, nil) without
+// a FOST Authorization header; ErrMalformed for a broken one.
+func ParseFost(req *Request) (*Verified, error) {
+	return noCredentials(req.parseCall(func(r *C.countermark_request, out *C.countermark_verified, buf *C.uint8_t,
+		n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_fost_parse(r, out, buf, n, outN)
+	}))
 }
 
-// VerifyFost is phase two: verifies with key (the secret of the claimed key id) under policy.
-func VerifyFost(req *Request, key *HMACKey, policy *FostPolicy) (Claims, error) {
-	c, err := req.claimsCall(func(r *C.countermark_request, h **C.countermark_claims) C.countermark_result {
-		return C.countermark_fost_verify(r, key.p, policy.p, h)
+// VerifyFost is phase two: verifies with key (the secret of the claimed key id) under policy (one cgo call).
+func VerifyFost(req *Request, key *HMACKey, policy *FostPolicy) (*Verified, error) {
+	v, err := req.verifyParts(func(p *C.countermark_request_parts, out *C.countermark_verified, buf *C.uint8_t,
+		n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_fost_verify_parts(p, key.p, policy.p, out, buf, n, outN)
 	})
 	keepAlive(key, policy)
-	return c, err
+	return v, err
 }
 
 // FostURLSigner signs URLs with FOST's _k/_e/_s parameters.
@@ -134,20 +149,23 @@ func (s *FostURLSigner) Close() error {
 	return nil
 }
 
-// ParseFostURL is phase one for a FOST-signed URL (the request's target): the claimed key and expiry.
-func ParseFostURL(req *Request) (Claims, error) {
-	return req.claimsCall(func(r *C.countermark_request, h **C.countermark_claims) C.countermark_result {
-		return C.countermark_fost_url_parse(r, h)
-	})
+// ParseFostURL is phase one for a FOST-signed URL (the request's target): the claimed KeyID and Expires.
+// (nil, nil) when the URL is not FOST-signed.
+func ParseFostURL(req *Request) (*Verified, error) {
+	return noCredentials(req.parseCall(func(r *C.countermark_request, out *C.countermark_verified, buf *C.uint8_t,
+		n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_fost_url_parse(r, out, buf, n, outN)
+	}))
 }
 
 // VerifyFostURL is phase two for a FOST-signed URL.
-func VerifyFostURL(req *Request, key *HMACKey, policy *FostPolicy) (Claims, error) {
-	c, err := req.claimsCall(func(r *C.countermark_request, h **C.countermark_claims) C.countermark_result {
-		return C.countermark_fost_url_verify(r, key.p, policy.p, h)
+func VerifyFostURL(req *Request, key *HMACKey, policy *FostPolicy) (*Verified, error) {
+	v, err := req.verifyParts(func(p *C.countermark_request_parts, out *C.countermark_verified, buf *C.uint8_t,
+		n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_fost_url_verify_parts(p, key.p, policy.p, out, buf, n, outN)
 	})
 	keepAlive(key, policy)
-	return c, err
+	return v, err
 }
 
 // ---------------------------------------------------------------------------------------------- HMAC header
@@ -207,17 +225,18 @@ func (s *APISecret) Close() error {
 	return nil
 }
 
-// HMACHeaderSigner signs requests with "HMAC-SHA256 api_key;signature;utc" (alg sha256, sha384 or sha512).
+// HMACHeaderSigner signs requests with "HMAC-SHA256 key_id;signature;utc" (algorithm hmac-sha256, hmac-sha384
+// or hmac-sha512).
 type HMACHeaderSigner struct {
 	p *C.countermark_hmac_header_signer
 }
 
-// NewHMACHeaderSigner builds a signer for apiKey.
-func NewHMACHeaderSigner(apiKey string, secret *APISecret, alg string, clock *Clock) (*HMACHeaderSigner, error) {
+// NewHMACHeaderSigner builds a signer for the API key keyID.
+func NewHMACHeaderSigner(keyID string, secret *APISecret, algorithm string, clock *Clock) (*HMACHeaderSigner, error) {
 	var out *C.countermark_hmac_header_signer
-	err := check(C.countermark_hmac_header_signer_new(strPtr(apiKey), C.size_t(len(apiKey)), secret.p, strPtr(alg),
-		C.size_t(len(alg)), clock.ptr(), &out))
-	keepAlive(apiKey, secret, alg, clock)
+	err := check(C.countermark_hmac_header_signer_new(strPtr(keyID), C.size_t(len(keyID)), secret.p,
+		strPtr(algorithm), C.size_t(len(algorithm)), clock.ptr(), &out))
+	keepAlive(keyID, secret, algorithm, clock)
 	if err != nil {
 		return nil, err
 	}
@@ -244,16 +263,29 @@ func (s *HMACHeaderSigner) Close() error {
 	return nil
 }
 
-// HMACHeaderPolicy is how HMAC-header requests are checked (timeout: the reference's 5 s).
+// HMACHeaderPolicy is how HMAC-header requests are checked.
 type HMACHeaderPolicy struct {
 	p *C.countermark_hmac_header_policy
 }
 
-// NewHMACHeaderPolicy builds a policy; seen nil accepts a request as often as it comes within the timeout.
-func NewHMACHeaderPolicy(clock *Clock, timeout time.Duration, seen *NonceStore) (*HMACHeaderPolicy, error) {
+// HMACHeaderPolicyOptions are an HMAC-header policy's settings; unset (nil) values keep the core's defaults.
+type HMACHeaderPolicyOptions struct {
+	Clock *Clock
+	// MaxAge is how old a request may be (nil: DefaultHMACHeaderMaxAge).
+	MaxAge *time.Duration
+	// NonceStore makes each signature single-use (nil: a valid request is accepted as often as it comes).
+	NonceStore *NonceStore
+}
+
+// NewHMACHeaderPolicy builds a policy from o.
+func NewHMACHeaderPolicy(o HMACHeaderPolicyOptions) (*HMACHeaderPolicy, error) {
+	maxAge, err := optSecs(o.MaxAge)
+	if err != nil {
+		return nil, err
+	}
 	var out *C.countermark_hmac_header_policy
-	err := check(C.countermark_hmac_header_policy_new(clock.ptr(), C.uint64_t(timeout/time.Second), seen.ptr(), &out))
-	keepAlive(clock, seen)
+	err = check(C.countermark_hmac_header_policy_new(o.Clock.ptr(), maxAge, o.NonceStore.ptr(), &out))
+	keepAlive(o.Clock, o.NonceStore)
 	if err != nil {
 		return nil, err
 	}
@@ -271,18 +303,21 @@ func (p *HMACHeaderPolicy) Close() error {
 	return nil
 }
 
-// ParseHMACHeader is phase one: api_key, algorithm, timestamp (untrusted).
-func ParseHMACHeader(req *Request) (Claims, error) {
-	return req.claimsCall(func(r *C.countermark_request, h **C.countermark_claims) C.countermark_result {
-		return C.countermark_hmac_header_parse(r, h)
-	})
+// ParseHMACHeader is phase one: KeyID, Algorithm, Created (untrusted). (nil, nil) without an HMAC-SHA*
+// Authorization header; ErrMalformed for a broken one.
+func ParseHMACHeader(req *Request) (*Verified, error) {
+	return noCredentials(req.parseCall(func(r *C.countermark_request, out *C.countermark_verified, buf *C.uint8_t,
+		n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_hmac_header_parse(r, out, buf, n, outN)
+	}))
 }
 
-// VerifyHMACHeader is phase two, with the claimed API key's secret.
-func VerifyHMACHeader(req *Request, secret *APISecret, policy *HMACHeaderPolicy) (Claims, error) {
-	c, err := req.claimsCall(func(r *C.countermark_request, h **C.countermark_claims) C.countermark_result {
-		return C.countermark_hmac_header_verify(r, secret.p, policy.p, h)
+// VerifyHMACHeader is phase two, with the claimed key id's secret.
+func VerifyHMACHeader(req *Request, secret *APISecret, policy *HMACHeaderPolicy) (*Verified, error) {
+	v, err := req.verifyParts(func(p *C.countermark_request_parts, out *C.countermark_verified, buf *C.uint8_t,
+		n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_hmac_header_verify_parts(p, secret.p, policy.p, out, buf, n, outN)
 	})
 	keepAlive(secret, policy)
-	return c, err
+	return v, err
 }

@@ -7,7 +7,6 @@ import "C"
 import (
 	"encoding/json"
 	"runtime"
-	"strings"
 	"time"
 	"unsafe"
 )
@@ -22,7 +21,7 @@ type ParamNames struct {
 }
 
 // NewURLSigner signs with ring's primary key; names nil keeps ska's parameter names. The algorithm is the keys'
-// own: "md5" keys (legacy, NewLegacyHMACKey("md5", ...)) validate links of ska's HMACMD5Signature. WithHelpers
+// own: "hmac-md5" keys (legacy, NewLegacyHMACKey("hmac-md5", ...)) validate links of ska's HMACMD5Signature. WithHelpers
 // selects ska's JavaScript helpers.
 func NewURLSigner(ring *KeyRing, clock *Clock, names *ParamNames) (*URLSigner, error) {
 	var out *C.countermark_url_signer
@@ -77,11 +76,11 @@ func (s *URLSigner) WithHelpers(valueDumper, quoter string) (*URLSigner, error) 
 	return n, nil
 }
 
-// SignOptions are the optional parts of a signature: Lifetime (default 600 s) or an explicit ValidUntil (Unix
-// seconds as text), Extra data (JSON-encodable values), and for SignURL a Suffix put between the URL and the
-// parameters (default: "?" or "&" as the URL needs).
+// SignOptions are the optional parts of a signature: Lifetime (nil: the core's default, DefaultSkaLifetime) or an
+// explicit ValidUntil (Unix seconds as text), Extra data (JSON-encodable values), and for SignURL a Suffix put
+// between the URL and the parameters (default: "?" or "&" as the URL needs).
 type SignOptions struct {
-	Lifetime   time.Duration
+	Lifetime   *time.Duration
 	ValidUntil string
 	Extra      map[string]any
 	// ExtraJSON, when set, is used instead of Extra (a JSON object; its key order is kept).
@@ -89,19 +88,23 @@ type SignOptions struct {
 	Suffix    string
 }
 
-func (o *SignOptions) parts() (lifetime uint64, extra string, err error) {
-	lifetime = 600
+// parts gives the optional lifetime (nil: not set) and the extra data as JSON.
+func (o *SignOptions) parts() (lifetime *uint64, extra string, err error) {
 	if o == nil {
-		return lifetime, "", nil
+		return nil, "", nil
 	}
-	if o.Lifetime > 0 {
-		lifetime = uint64(o.Lifetime / time.Second)
+	if o.Lifetime != nil {
+		if *o.Lifetime < 0 {
+			return nil, "", &Error{Code: CodeInvalidValue, Message: "the lifetime is negative"}
+		}
+		secs := uint64(*o.Lifetime / time.Second)
+		lifetime = &secs
 	}
 	extra = o.ExtraJSON
 	if extra == "" && len(o.Extra) > 0 {
 		b, e := json.Marshal(o.Extra)
 		if e != nil {
-			return 0, "", &Error{Code: CodeInvalidValue, Message: "extra data is not JSON-encodable: " + e.Error()}
+			return nil, "", &Error{Code: CodeInvalidValue, Message: "extra data is not JSON-encodable: " + e.Error()}
 		}
 		extra = string(b)
 	}
@@ -120,7 +123,7 @@ func (s *URLSigner) SignURL(url, user string, opts *SignOptions) (string, error)
 	}
 	var b C.countermark_bytes
 	err = check(C.countermark_url_signer_sign_url(s.p, strPtr(url), C.size_t(len(url)), strPtr(user),
-		C.size_t(len(user)), C.uint64_t(lifetime), strPtr(validUntil), C.size_t(len(validUntil)), strPtr(extra),
+		C.size_t(len(user)), (*C.uint64_t)(unsafe.Pointer(lifetime)), strPtr(validUntil), C.size_t(len(validUntil)), strPtr(extra),
 		C.size_t(len(extra)), strPtr(suffix), C.size_t(len(suffix)), &b))
 	keepAlive(s, url, user, validUntil, extra, suffix)
 	if err != nil {
@@ -140,7 +143,7 @@ func (s *URLSigner) SignParams(user string, opts *SignOptions) (Claims, error) {
 		validUntil = opts.ValidUntil
 	}
 	var h *C.countermark_claims
-	err = check(C.countermark_url_signer_sign_params(s.p, strPtr(user), C.size_t(len(user)), C.uint64_t(lifetime),
+	err = check(C.countermark_url_signer_sign_params(s.p, strPtr(user), C.size_t(len(user)), (*C.uint64_t)(unsafe.Pointer(lifetime)),
 		strPtr(validUntil), C.size_t(len(validUntil)), strPtr(extra), C.size_t(len(extra)), &h))
 	keepAlive(s, user, validUntil, extra)
 	if err != nil {
@@ -149,36 +152,18 @@ func (s *URLSigner) SignParams(user string, opts *SignOptions) (Claims, error) {
 	return takeClaims(h), nil
 }
 
-// SignedData is what a valid signature carried.
-type SignedData struct {
-	AuthUser   string
-	ValidUntil string
-	Extra      map[string]string
-}
-
-func signedData(c Claims) *SignedData {
-	d := &SignedData{AuthUser: c.Value("auth_user"), ValidUntil: c.Value("valid_until"), Extra: map[string]string{}}
-	for _, cl := range c {
-		if k, ok := strings.CutPrefix(cl.Name, "extra."); ok {
-			d.Extra[k] = cl.Value
-		}
-	}
-	return d
-}
-
-// ValidateURL validates a signed URL. Errors: ErrBadSignature, ErrExpired, ErrMalformed.
-func (s *URLSigner) ValidateURL(url string) (*SignedData, error) {
-	var h *C.countermark_claims
-	err := check(C.countermark_url_signer_validate_url(s.p, strPtr(url), C.size_t(len(url)), &h))
+// ValidateURL validates a signed URL: User (auth_user), Expires (valid_until) and the signed extra data (Items,
+// sorted by key). Errors: ErrBadSignature, ErrExpired, ErrMalformed.
+func (s *URLSigner) ValidateURL(url string) (*Verified, error) {
+	v, err := callVerified(func(out *C.countermark_verified, buf *C.uint8_t, n C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_url_signer_validate_url(s.p, strPtr(url), C.size_t(len(url)), out, buf, n, outN)
+	})
 	keepAlive(s, url)
-	if err != nil {
-		return nil, err
-	}
-	return signedData(takeClaims(h)), nil
+	return v, err
 }
 
 // Validate validates signature parameters given as (name, value) pairs, in request order.
-func (s *URLSigner) Validate(params [][2]string) (*SignedData, error) {
+func (s *URLSigner) Validate(params [][2]string) (*Verified, error) {
 	n := len(params)
 	size := C.size_t(n) * C.size_t(unsafe.Sizeof(C.countermark_pair{}))
 	var text []byte
@@ -204,17 +189,15 @@ func (s *URLSigner) Validate(params [][2]string) (*SignedData, error) {
 		pairs[i].name = str(p[0])
 		pairs[i].value = str(p[1])
 	}
-	var h *C.countermark_claims
 	var arr *C.countermark_pair
 	if n > 0 {
 		arr = (*C.countermark_pair)(block)
 	}
-	err := check(C.countermark_url_signer_validate(s.p, arr, C.size_t(n), &h))
+	v, err := callVerified(func(out *C.countermark_verified, buf *C.uint8_t, cn C.size_t, outN *C.size_t) C.countermark_result {
+		return C.countermark_url_signer_validate(s.p, arr, C.size_t(n), out, buf, cn, outN)
+	})
 	runtime.KeepAlive(s)
-	if err != nil {
-		return nil, err
-	}
-	return signedData(takeClaims(h)), nil
+	return v, err
 }
 
 // Close releases the signer.

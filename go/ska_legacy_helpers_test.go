@@ -29,7 +29,8 @@ func TestSkaLegacyHelpers(t *testing.T) {
 	defer clock.Close()
 	refused := 0
 	for _, c := range table.Cases {
-		key, err := NewLegacyHMACKey(text(c, "algorithm"), []byte(text(c, "secret")), "")
+		// The case names the hash as ska does (md5, sha1, ...); the library spells it hmac-md5, ...
+		key, err := NewLegacyHMACKey("hmac-"+text(c, "algorithm"), []byte(text(c, "secret")), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +84,7 @@ func TestSkaLegacyHelpers(t *testing.T) {
 }
 
 func TestSkaHelperNamesAreChecked(t *testing.T) {
-	key, err := NewLegacyHMACKey("md5", []byte("your-secret-key"), "")
+	key, err := NewLegacyHMACKey("hmac-md5", []byte("your-secret-key"), "")
 	if err != nil {
 		t.Fatal(err)
 	}

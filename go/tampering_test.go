@@ -36,8 +36,8 @@ type tamperScheme struct {
 }
 
 // must(f())(t) is f's value, closed when t ends; f's error fails t.
-func must[T any](v T, err error) func(t *testing.T) T {
-	return func(t *testing.T) T {
+func must[T any](v T, err error) func(t testing.TB) T {
+	return func(t testing.TB) T {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
@@ -86,20 +86,20 @@ func headerLines(t *testing.T, c Claims, stop, carrier, sig string) func(sig str
 }
 
 func tamperHandshake(t *testing.T) tamperScheme {
-	key := must(NewHMACKey("sha256", []byte("handshake-secret-0123456789abcdef"), ""))(t)
-	tokens := must(NewTokens(must(NewKeyRing(key))(t), tamperClock(t, tamperNow), 0))(t)
+	key := must(NewHMACKey("hmac-sha256", []byte("handshake-secret-0123456789abcdef"), ""))(t)
+	tokens := must(NewTokens(must(NewKeyRing(key))(t), TokensOptions{Clock: tamperClock(t, tamperNow)}))(t)
 	token := must(tokens.Create("alice", "42"))(t)
 	i := strings.LastIndexByte(token, ':')
 	return tamperScheme{token[i+1:], hexChars, func(s string) error {
-		_, err := tokens.Verify(token[:i+1]+s, 300*time.Second)
+		_, err := tokens.Verify(token[:i+1]+s, dur(300*time.Second))
 		return err
 	}}
 }
 
 func tamperSka(t *testing.T) tamperScheme {
-	key := must(NewHMACKey("sha256", []byte("ska-secret-0123456789abcdef"), ""))(t)
+	key := must(NewHMACKey("hmac-sha256", []byte("ska-secret-0123456789abcdef"), ""))(t)
 	signer := must(NewURLSigner(must(NewKeyRing(key))(t), tamperClock(t, tamperNow), nil))(t)
-	params := must(signer.SignParams("alice", &SignOptions{Lifetime: 600 * time.Second,
+	params := must(signer.SignParams("alice", &SignOptions{Lifetime: dur(600 * time.Second),
 		ExtraJSON: `{"scope": "read"}`}))(t)
 	return tamperScheme{params.Value("signature"), b64Chars, func(s string) error {
 		var pairs [][2]string
@@ -115,9 +115,9 @@ func tamperSka(t *testing.T) tamperScheme {
 }
 
 func tamperFostRequest(t *testing.T) tamperScheme {
-	key := must(NewLegacyHMACKey("sha1", []byte("fost-secret-value"), ""))(t)
+	key := must(NewLegacyHMACKey("hmac-sha1", []byte("fost-secret-value"), ""))(t)
 	signer := must(NewFostSigner("fost-key", key, tamperClock(t, tamperNow)))(t)
-	policy := must(NewFostPolicy(tamperClock(t, tamperNow), DefaultFostMaxSkew, nil))(t)
+	policy := must(NewFostPolicy(FostPolicyOptions{Clock: tamperClock(t, tamperNow)}))(t)
 	signed := must(signer.Sign(tamperRequest(), nil, ""))(t)
 	sig := signed.Value("signature")
 	with := headerLines(t, signed, "signature", "Authorization", sig)
@@ -128,9 +128,9 @@ func tamperFostRequest(t *testing.T) tamperScheme {
 }
 
 func tamperFostURL(t *testing.T) tamperScheme {
-	key := must(NewLegacyHMACKey("sha1", []byte("fost-secret-value"), ""))(t)
+	key := must(NewLegacyHMACKey("hmac-sha1", []byte("fost-secret-value"), ""))(t)
 	signer := must(NewFostURLSigner("fost-key", key))(t)
-	policy := must(NewFostPolicy(tamperClock(t, tamperNow), DefaultFostMaxSkew, nil))(t)
+	policy := must(NewFostPolicy(FostPolicyOptions{Clock: tamperClock(t, tamperNow)}))(t)
 	expires := int64(tamperNow + 600)
 	signed := must(signer.Sign("https://api.example.com/file?a=1", &expires))(t)
 	head, _, ok := strings.Cut(strings.TrimPrefix(signed.Value("url"), "https://api.example.com"), "&_s=")
@@ -146,9 +146,9 @@ func tamperFostURL(t *testing.T) tamperScheme {
 
 func tamperHMACHeader(t *testing.T) tamperScheme {
 	secret := must(APISecretFromBase64("aG1hYy1oZWFkZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY="))(t)
-	signer := must(NewHMACHeaderSigner("api-key", secret, "sha256", tamperClock(t, tamperNow)))(t)
+	signer := must(NewHMACHeaderSigner("api-key", secret, "hmac-sha256", tamperClock(t, tamperNow)))(t)
 	// Stamped at now is "in the future" (the reference's rule): verify a second later.
-	policy := must(NewHMACHeaderPolicy(tamperClock(t, tamperNow+1), DefaultHMACHeaderTimeout, nil))(t)
+	policy := must(NewHMACHeaderPolicy(HMACHeaderPolicyOptions{Clock: tamperClock(t, tamperNow+1)}))(t)
 	signed := must(signer.Sign(tamperRequest(), ""))(t)
 	sig := signed.Value("signature")
 	with := headerLines(t, signed, "signature", "Authorization", sig)
@@ -159,7 +159,7 @@ func tamperHMACHeader(t *testing.T) tamperScheme {
 }
 
 func tamperRFC9421(t *testing.T) tamperScheme {
-	key := must(NewHMACKey("sha256", []byte("rfc9421-shared-secret-0123456789"), "client-1"))(t)
+	key := must(NewHMACKey("hmac-sha256", []byte("rfc9421-shared-secret-0123456789"), "client-1"))(t)
 	signer := must(NewMessageSigner(key, "", MessageSignerOptions{Clock: tamperClock(t, tamperNow),
 		Components: []string{`"@method"`, `"@authority"`, `"@path"`, `"@query"`}, RandomNonces: true}))(t)
 	require := true
@@ -181,7 +181,7 @@ func tamperRFC9421(t *testing.T) tamperScheme {
 func tamperJWT(t *testing.T) tamperScheme {
 	sk := must(SigningKeyFromPEM([]byte(tamperEd25519PEM)))(t)
 	vk := must(sk.VerifyingKey())(t)
-	policy := must(NewJWTPolicy(tamperClock(t, tamperNow), DefaultJWTTolerance, nil))(t)
+	policy := must(NewJWTPolicy(JWTPolicyOptions{Clock: tamperClock(t, tamperNow)}))(t)
 	token := must(SignJWT(sk, "alice", tamperClock(t, tamperNow)))(t)
 	i := strings.LastIndexByte(token, '.')
 	return tamperScheme{token[i+1:], b64URL, func(s string) error {

@@ -5,7 +5,6 @@ import "C"
 
 import (
 	"runtime"
-	"strconv"
 	"time"
 )
 
@@ -13,12 +12,26 @@ import (
 // Immutable; safe for concurrent use.
 type Tokens struct{ p *C.countermark_tokens }
 
-// NewTokens uses ring's primary key to sign and any of its keys to verify; clock nil means the system clock;
-// randomLen is the random bytes hashed into each token (0: handshake's 256).
-func NewTokens(ring *KeyRing, clock *Clock, randomLen int) (*Tokens, error) {
+// TokensOptions are the settings of a token maker/verifier; unset (nil) values keep the core's defaults.
+type TokensOptions struct {
+	// Clock is the time source (nil: the system clock).
+	Clock *Clock
+	// RandomLen is the number of random bytes hashed into each token (nil: handshake's default).
+	RandomLen *int
+}
+
+// NewTokens uses ring's primary key to sign and any of its keys to verify.
+func NewTokens(ring *KeyRing, o TokensOptions) (*Tokens, error) {
+	randomLen := 0 // the C ABI's "not set"
+	if o.RandomLen != nil {
+		if *o.RandomLen <= 0 {
+			return nil, &Error{Code: CodeInvalidValue, Message: "the random length must be positive"}
+		}
+		randomLen = *o.RandomLen
+	}
 	var out *C.countermark_tokens
-	err := check(C.countermark_tokens_new(ring.p, clock.ptr(), C.size_t(randomLen), &out))
-	keepAlive(ring, clock)
+	err := check(C.countermark_tokens_new(ring.p, o.Clock.ptr(), C.size_t(randomLen), &out))
+	keepAlive(ring, o.Clock)
 	if err != nil {
 		return nil, err
 	}
@@ -54,28 +67,25 @@ func (t *Tokens) CreateWithRandom(random []byte, fields ...string) (string, erro
 	return string(takeBytes(&b)), nil
 }
 
-// VerifiedToken is what a valid token carried.
-type VerifiedToken struct {
-	Fields    []string
-	Timestamp int64
-}
-
-// Verify checks token; maxAge >= 0 accepts only tokens created within that long of now (either side),
-// maxAge < 0 any age. Errors: ErrMalformed, ErrTooLarge, ErrBadSignature, ErrExpired, ErrNotYetValid.
-func (t *Tokens) Verify(token string, maxAge time.Duration) (*VerifiedToken, error) {
-	secs := int64(-1)
-	if maxAge >= 0 {
-		secs = int64(maxAge / time.Second)
+// Verify checks token and returns its fields (Items, Fields()) and its time (Created). maxAge nil accepts any
+// age (the core's default); otherwise only tokens created within *maxAge of now, either side. Errors:
+// ErrMalformed, ErrTooLarge, ErrBadSignature, ErrExpired, ErrNotYetValid.
+func (t *Tokens) Verify(token string, maxAge *time.Duration) (*Verified, error) {
+	var secs uint64
+	var p *uint64
+	if maxAge != nil {
+		if *maxAge < 0 {
+			return nil, &Error{Code: Code(C.COUNTERMARK_RESULT_INVALID_VALUE), Message: "max age is negative"}
+		}
+		secs = uint64(*maxAge / time.Second)
+		p = &secs
 	}
-	var h *C.countermark_claims
-	err := check(C.countermark_tokens_verify(t.p, strPtr(token), C.size_t(len(token)), C.int64_t(secs), &h))
+	v, err := callVerifiedOpt(p, func(opt *C.uint64_t, out *C.countermark_verified, buf *C.uint8_t, n C.size_t,
+		outN *C.size_t) C.countermark_result {
+		return C.countermark_tokens_verify(t.p, strPtr(token), C.size_t(len(token)), opt, out, buf, n, outN)
+	})
 	keepAlive(t, token)
-	if err != nil {
-		return nil, err
-	}
-	c := takeClaims(h)
-	ts, _ := strconv.ParseInt(c.Value("timestamp"), 10, 64)
-	return &VerifiedToken{Fields: c.All("field"), Timestamp: ts}, nil
+	return v, err
 }
 
 // Close releases the object.

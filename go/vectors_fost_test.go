@@ -237,27 +237,27 @@ func fostBody(body string) []byte {
 func fostKey(t *testing.T, c map[string]any) *HMACKey {
 	t.Helper()
 	secret := unhex(t, vMustStr(t, c, "secret_hex"))
-	key, err := NewLegacyHMACKey("sha1", secret, "")
+	key, err := NewLegacyHMACKey("hmac-sha1", secret, "")
 	if err != nil {
 		t.Fatalf("NewLegacyHMACKey(sha1): %v", err)
 	}
 	return key
 }
 
-// fostPolicy is a policy at now with maxSkew seconds (absent or null: the default 300).
+// fostPolicy is a policy at now with a clock skew of maxSkew seconds (absent or null: the core's default).
 func fostPolicy(t *testing.T, now, maxSkew any) *FostPolicy {
 	t.Helper()
 	clock := vClock(t, now)
 	defer clock.Close()
-	skew := DefaultFostMaxSkew
+	o := FostPolicyOptions{Clock: clock}
 	if n, ok := maxSkew.(json.Number); ok {
 		i, err := n.Int64()
 		if err != nil {
 			t.Fatalf("max_skew_seconds %v: %v", n, err)
 		}
-		skew = time.Duration(i) * time.Second
+		o.ClockSkew = dur(time.Duration(i) * time.Second)
 	}
-	p, err := NewFostPolicy(clock, skew, nil)
+	p, err := NewFostPolicy(o)
 	if err != nil {
 		t.Fatalf("NewFostPolicy: %v", err)
 	}
@@ -266,15 +266,23 @@ func fostPolicy(t *testing.T, now, maxSkew any) *FostPolicy {
 
 // fostCheckRequest is the server side: parse (phase one), then verify; a request phase one refuses gets the
 // same answer from phase two.
-func fostCheckRequest(t *testing.T, req *Request, key *HMACKey, policy *FostPolicy) (Claims, error) {
+func fostCheckRequest(t *testing.T, req *Request, key *HMACKey, policy *FostPolicy) (*Verified, error) {
 	t.Helper()
 	parsed, perr := ParseFost(req)
-	if (perr == nil) != (parsed != nil) {
-		t.Errorf("ParseFost returns claims only on success: claims %v, err %v", parsed, perr)
+	if perr != nil && parsed != nil {
+		t.Errorf("ParseFost returns a result only on success: %v, err %v", parsed, perr)
+	}
+	if parsed != nil && (parsed.Verified || parsed.Scheme != SchemeFost) {
+		t.Errorf("ParseFost: a claimed FOST result, got %+v", parsed)
 	}
 	verified, verr := VerifyFost(req, key, policy)
 	if (verr == nil) != (verified != nil) {
-		t.Errorf("VerifyFost returns claims only on success: claims %v, err %v", verified, verr)
+		t.Errorf("VerifyFost returns a result only on success: %v, err %v", verified, verr)
+	}
+	if perr == nil && parsed == nil {
+		// Phase one's "not this scheme" is (nil, nil); phase two says ErrNoCredentials.
+		expectErr(t, "VerifyFost without FOST credentials", verr, ErrNoCredentials)
+		return nil, ErrNoCredentials
 	}
 	if perr != nil {
 		expectErr(t, "VerifyFost after a failed ParseFost", verr, perr)
@@ -284,15 +292,19 @@ func fostCheckRequest(t *testing.T, req *Request, key *HMACKey, policy *FostPoli
 }
 
 // fostCheckURL is fostCheckRequest for signed URLs.
-func fostCheckURL(t *testing.T, req *Request, key *HMACKey, policy *FostPolicy) (Claims, error) {
+func fostCheckURL(t *testing.T, req *Request, key *HMACKey, policy *FostPolicy) (*Verified, error) {
 	t.Helper()
 	parsed, perr := ParseFostURL(req)
-	if (perr == nil) != (parsed != nil) {
-		t.Errorf("ParseFostURL returns claims only on success: claims %v, err %v", parsed, perr)
+	if perr != nil && parsed != nil {
+		t.Errorf("ParseFostURL returns a result only on success: %v, err %v", parsed, perr)
 	}
 	verified, verr := VerifyFostURL(req, key, policy)
 	if (verr == nil) != (verified != nil) {
-		t.Errorf("VerifyFostURL returns claims only on success: claims %v, err %v", verified, verr)
+		t.Errorf("VerifyFostURL returns a result only on success: %v, err %v", verified, verr)
+	}
+	if perr == nil && parsed == nil {
+		expectErr(t, "VerifyFostURL without a FOST-signed URL", verr, ErrNoCredentials)
+		return nil, ErrNoCredentials
 	}
 	if perr != nil {
 		expectErr(t, "VerifyFostURL after a failed ParseFostURL", verr, perr)
@@ -303,7 +315,7 @@ func fostCheckURL(t *testing.T, req *Request, key *HMACKey, policy *FostPolicy) 
 
 // fostCheckVerified checks the verified claims of a request: key, user (X-FOST-User when signed, else the key),
 // signed_at and header.<name> for every signed header.
-func fostCheckVerified(t *testing.T, v Claims, key string, haveKey bool, hs [][2]string) {
+func fostCheckVerified(t *testing.T, v *Verified, key string, haveKey bool, hs [][2]string) {
 	t.Helper()
 	user, haveUser := key, haveKey
 	signedNames, haveSigned := "", false
@@ -320,12 +332,12 @@ func fostCheckVerified(t *testing.T, v Claims, key string, haveKey bool, hs [][2
 		}
 	}
 	if haveKey {
-		expectClaim(t, v, "key", key)
+		expectField(t, v, "key", key)
 	}
 	if haveUser {
-		expectClaim(t, v, "user", user)
+		expectField(t, v, "user", user)
 	}
-	if s, ok := v.Get("signed_at"); !ok || s == "" {
+	if s, ok := field(v, "signed_at"); !ok || s == "" {
 		t.Errorf("signed_at claim missing or empty")
 	}
 	if haveSigned {
@@ -335,7 +347,7 @@ func fostCheckVerified(t *testing.T, v Claims, key string, haveKey bool, hs [][2
 			}
 			for _, h := range hs {
 				if h[0] == name {
-					expectClaim(t, v, "header."+name, h[1])
+					expectField(t, v, "header."+name, h[1])
 				}
 			}
 		}
@@ -441,8 +453,10 @@ func fostRequestSignature(t *testing.T, c map[string]any) {
 	if err != nil {
 		t.Errorf("ParseFost(signed request): %v", err)
 	} else {
-		expectClaim(t, parsed, "key", keyID)
-		expectClaim(t, parsed, "timestamp", timestamp)
+		expectField(t, parsed, "key_id", keyID)
+		if parsed.Created.IsZero() {
+			t.Errorf("ParseFost: no Created from the timestamp %q", timestamp)
+		}
 	}
 }
 
@@ -531,11 +545,11 @@ func fostURLSignature(t *testing.T, c map[string]any) {
 	verified, err := fostCheckURL(t, req, key, policy)
 	expectErr(t, "server check of the signed URL", err, want)
 	if err == nil {
-		expectClaim(t, verified, "key", keyID)
+		expectField(t, verified, "key_id", keyID)
 		if exp != nil {
-			expectClaim(t, verified, "expires", expires)
-		} else if _, ok := verified.Get("expires"); ok {
-			t.Errorf("expires claim without _e")
+			expectField(t, verified, "expires", expires)
+		} else if !verified.Expires.IsZero() {
+			t.Errorf("Expires without _e")
 		}
 	}
 }
@@ -557,8 +571,8 @@ func fostVerifyURL(t *testing.T, c map[string]any) {
 	verified, err := fostCheckURL(t, req, key, policy)
 	expectErr(t, "server check (ParseFostURL + VerifyFostURL)", err, want)
 	if err == nil {
-		if k, ok := verified.Get("key"); !ok || k == "" {
-			t.Errorf("key claim missing or empty")
+		if verified.KeyID == "" {
+			t.Errorf("KeyID empty")
 		}
 	}
 }

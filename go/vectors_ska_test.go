@@ -7,11 +7,11 @@ import (
 )
 
 var skaAlgorithms = map[string]string{
-	"HMACSHA1Signature":   "sha1",
-	"HMACSHA224Signature": "sha224",
-	"HMACSHA256Signature": "sha256",
-	"HMACSHA384Signature": "sha384",
-	"HMACSHA512Signature": "sha512",
+	"HMACSHA1Signature":   "hmac-sha1",
+	"HMACSHA224Signature": "hmac-sha224",
+	"HMACSHA256Signature": "hmac-sha256",
+	"HMACSHA384Signature": "hmac-sha384",
+	"HMACSHA512Signature": "hmac-sha512",
 }
 
 func skaSigner(t *testing.T, c map[string]json.RawMessage, now float64) *URLSigner {
@@ -117,8 +117,8 @@ func TestVectorsSka(t *testing.T) {
 				if err == nil {
 					pairs := orderedPairs(t, c["data"])
 					for _, kv := range pairs {
-						if kv[0] == "auth_user" && data.AuthUser != kv[1] {
-							t.Errorf("auth_user %q, want %q", data.AuthUser, kv[1])
+						if kv[0] == "auth_user" && data.User != kv[1] {
+							t.Errorf("auth_user %q, want %q", data.User, kv[1])
 						}
 					}
 				}

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -224,4 +226,84 @@ func (c *caseTally) check(t *testing.T, total int) {
 		}
 	}
 	t.Logf("%s: %d of %d pinned cases ran (%v)", c.file, ran, wantTotal, c.ran)
+}
+
+// dur is a duration option (tests set what the vectors set; nil keeps the core's default).
+func dur(d time.Duration) *time.Duration { return &d }
+
+// field is a typed result's field by the name the vectors use for it, as text: key_id (also key, api_key, keyid,
+// kid), user (also username, auth_user), algorithm (also alg), nonce, label, tag, token, created (also
+// signed_at, timestamp: Unix seconds), expires, time (JWT), key_index, body_checked, component (the first
+// covered component), header.<name> / extra.<key> (an item).
+func field(v *Verified, name string) (string, bool) {
+	if v == nil {
+		return "", false
+	}
+	opt := func(s string) (string, bool) { return s, s != "" }
+	switch name {
+	case "key_id", "key", "api_key", "keyid", "kid":
+		return opt(v.KeyID)
+	case "user", "username", "auth_user":
+		return opt(v.User)
+	case "algorithm", "alg":
+		return opt(v.Algorithm)
+	case "nonce":
+		return opt(v.Nonce)
+	case "label":
+		return opt(v.Label)
+	case "tag":
+		return opt(v.Tag)
+	case "token":
+		return opt(v.Token)
+	case "created", "signed_at", "timestamp":
+		if v.Created.IsZero() {
+			return "", false
+		}
+		return strconv.FormatInt(v.Created.Unix(), 10), true
+	case "expires":
+		if v.Expires.IsZero() {
+			return "", false
+		}
+		return strconv.FormatInt(v.Expires.Unix(), 10), true
+	case "time":
+		if v.Scheme != SchemeJWT {
+			return "", false
+		}
+		return strconv.FormatFloat(v.Time, 'f', -1, 64), true
+	case "key_index":
+		return strconv.Itoa(v.KeyIndex), v.Scheme == SchemeJWT && v.Verified
+	case "body_checked":
+		return strconv.FormatBool(v.BodyChecked), v.Scheme == SchemeMessageSignature && v.Verified
+	case "component":
+		if len(v.Items) == 0 {
+			return "", false
+		}
+		return v.Items[0].Name, true
+	}
+	if k, ok := strings.CutPrefix(name, "header."); ok {
+		return v.Item(k)
+	}
+	if k, ok := strings.CutPrefix(name, "extra."); ok {
+		return v.Item(k)
+	}
+	return "", false
+}
+
+// fieldValue is field without the flag.
+func fieldValue(v *Verified, name string) string {
+	s, _ := field(v, name)
+	return s
+}
+
+// expectField checks field name of v.
+func expectField(t *testing.T, v *Verified, name, want string) {
+	t.Helper()
+	got, ok := field(v, name)
+	if !ok {
+		t.Errorf("field %s missing (want %q)", name, want)
+		return
+	}
+	if got != want {
+		t.Errorf("field %s:\n  got  %q\n  want %q", name, got, want)
+	}
 }

@@ -39,21 +39,32 @@
 // length is wrong). Every format has a smaller limit of its own.
 #define COUNTERMARK_MAX_INPUT_LEN ((256 * 1024) * 1024)
 
-// How far a FOST timestamp may be from the verifier's clock by default, in seconds.
-#define COUNTERMARK_FOST_DEFAULT_MAX_SKEW 300
+// How far a FOST timestamp may be from the verifier's clock by default, either side, in seconds (the core's
+// `fost` default clock skew; a test keeps them equal).
+#define COUNTERMARK_FOST_DEFAULT_CLOCK_SKEW_SECS 300
 
 // The longest MAC any algorithm produces (HMAC-SHA512, HMAC-BLAKE2b): a buffer of this size always fits the
 // output of `countermark_hmac_key_sign`.
 #define COUNTERMARK_MAX_TAG_LEN 64
 
-// How old an HMAC-header request may be by default, in seconds (`HMAC_AUTH_REQUEST_TIMEOUT`).
-#define COUNTERMARK_HMAC_HEADER_DEFAULT_TIMEOUT 5
+// How old an HMAC-header request may be by default, in seconds (the core's default max age, the reference's
+// `HMAC_AUTH_REQUEST_TIMEOUT`; a test keeps them equal).
+#define COUNTERMARK_HMAC_HEADER_DEFAULT_MAX_AGE_SECS 5
 
-// The default time tolerance of JWT verification, in seconds (asymmetric-jwt-auth's 20).
-#define COUNTERMARK_JWT_DEFAULT_TOLERANCE 20
+// The default clock skew of JWT verification, either side, in seconds (the core's, asymmetric-jwt-auth's 20; a
+// test keeps them equal).
+#define COUNTERMARK_JWT_DEFAULT_CLOCK_SKEW_SECS 20
 
 // The longest JWT read, in bytes (the core's `jwt::MAX_JWT_LEN`; a test keeps them equal).
 #define COUNTERMARK_MAX_JWT_LEN (8 * 1024)
+
+// How far `created` may be ahead of the verifier's clock by default, in seconds (the core's
+// `MessagePolicy::DEFAULT_MAX_SKEW`; a test keeps them equal).
+#define COUNTERMARK_MESSAGE_DEFAULT_CLOCK_SKEW_SECS 5
+
+// How old `created` may be by default, in seconds (the core's `MessagePolicy::DEFAULT_MAX_AGE`; a test keeps
+// them equal).
+#define COUNTERMARK_MESSAGE_DEFAULT_MAX_AGE_SECS 300
 
 // The default capacity of a memory nonce store (values remembered at once). A literal so the header can carry it;
 // a test keeps it equal to the core's `MemoryNonceStore::DEFAULT_CAPACITY`.
@@ -69,7 +80,11 @@
 #define COUNTERMARK_MAX_TARGET_LEN (16 * 1024)
 
 // ska's default lifetime of a signature, in seconds.
-#define COUNTERMARK_SKA_DEFAULT_LIFETIME 600
+#define COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS 600
+
+// A buffer of this many bytes holds the result of any ordinary credential (a few names, times and a short list);
+// a larger one needs more and is answered `COUNTERMARK_RESULT_INSUFFICIENT_SIZE` with the size needed.
+#define COUNTERMARK_VERIFIED_BUF_LEN 1024
 
 // The outcome of every fallible function. Codes are grouped in stable blocks and never renumbered:
 // 0 success; 1-99 misuse of the API (glue); 100-199 keys and algorithms; 200-299 input format; 300-399
@@ -130,23 +145,55 @@ typedef uint32_t countermark_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The scheme a `countermark_verified` comes from. The numbers are stable.
+enum countermark_scheme
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Not set (a zero-initialised struct).
+  COUNTERMARK_SCHEME_NONE = 0,
+  // handshake-format tokens (`countermark_tokens_verify`).
+  COUNTERMARK_SCHEME_TOKEN = 1,
+  // ska signed URLs and signed parameters (`countermark_url_signer_validate*`).
+  COUNTERMARK_SCHEME_SKA = 2,
+  // FOST request signatures (`Authorization: FOST`).
+  COUNTERMARK_SCHEME_FOST = 3,
+  // FOST signed URLs (`_k`, `_e`, `_s`).
+  COUNTERMARK_SCHEME_FOST_URL = 4,
+  // The `Authorization: HMAC-SHA256 key;signature;time` header.
+  COUNTERMARK_SCHEME_HMAC_HEADER = 5,
+  // RFC 9421 HTTP message signatures (requests and responses).
+  COUNTERMARK_SCHEME_MESSAGE_SIGNATURE = 6,
+  // Asymmetric request JWTs (`Authorization: JWT`).
+  COUNTERMARK_SCHEME_JWT = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum countermark_scheme countermark_scheme;
+#else
+typedef uint32_t countermark_scheme;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // The secret of one API key of the HMAC header scheme (the MAC key is its raw bytes; clients receive it as
 // base64). Wiped from memory when the last reference goes. Immutable, reference counted: thread-safe.
 typedef struct countermark_api_secret countermark_api_secret;
 
-// The claims of a verified credential, or of a parsed one not yet verified: an ordered list of (name, value)
-// text pairs. Each function that returns claims documents their names; a name may repeat (a token's fields,
-// covered components), in order. Owned by the caller, freed with `countermark_claims_free`; never modified
-// after it is returned, so several threads may read it at once.
+// What a signer produced: an ordered list of (name, value) text pairs, mostly the header lines to add to the
+// request as sent (named as on the wire, e.g. `Authorization`, `Signature-Input`), then values such as
+// `signature`. Each signer documents its names. (Parse and verify results are `countermark_verified`.) Owned by
+// the caller, freed with `countermark_claims_free`; never modified after it is returned, so several threads may
+// read it at once.
 typedef struct countermark_claims countermark_claims;
 
 // A clock. Immutable and reference counted: thread-safe. Functions that take a clock accept NULL for the
 // system clock; objects built with a clock keep their own reference, so it may be freed right after.
 typedef struct countermark_clock countermark_clock;
 
-// What a FOST verifier accepts: the clock, the maximum clock skew, and optionally a store that remembers
-// verified signatures so each signed request is accepted once (FOST has no nonce). Immutable, reference
-// counted: thread-safe. Used for request and URL signatures.
+// What a FOST verifier accepts: the clock, the clock skew, and optionally a nonce store that remembers verified
+// signatures so each signed request is accepted once (FOST has no nonce). Immutable, reference counted:
+// thread-safe. Used for request and URL signatures.
 typedef struct countermark_fost_policy countermark_fost_policy;
 
 // Signs requests as one FOST key (client side). Immutable, reference counted: thread-safe.
@@ -155,9 +202,9 @@ typedef struct countermark_fost_signer countermark_fost_signer;
 // Signs URLs as one FOST key. Immutable, reference counted: thread-safe.
 typedef struct countermark_fost_url_signer countermark_fost_url_signer;
 
-// What an HMAC-header verifier accepts: the clock, how old a request may be (requests from the future are
-// refused), and optionally a store that remembers verified signatures so each is accepted once (the format has
-// no nonce). Immutable, reference counted: thread-safe.
+// What an HMAC-header verifier accepts: the clock, how old a request may be (requests stamped in the future are
+// refused), and optionally a nonce store that remembers verified signatures so each is accepted once (the
+// format has no nonce). Immutable, reference counted: thread-safe.
 typedef struct countermark_hmac_header_policy countermark_hmac_header_policy;
 
 // Signs requests for one API key (client side). Immutable, reference counted: thread-safe.
@@ -167,8 +214,8 @@ typedef struct countermark_hmac_header_signer countermark_hmac_header_signer;
 // id. Immutable and reference counted: thread-safe. The secret can never be read back.
 typedef struct countermark_hmac_key countermark_hmac_key;
 
-// What a JWT verifier accepts: the clock, the time tolerance either side, and the nonce store that makes each
-// token single-use. Immutable, reference counted: thread-safe.
+// What a JWT verifier accepts: the clock, the clock skew either side, and the nonce store that makes each token
+// single-use. Immutable, reference counted: thread-safe.
 typedef struct countermark_jwt_policy countermark_jwt_policy;
 
 // A set of HMAC keys: one primary key that signs, older keys that still verify (rotation). Immutable and
@@ -250,15 +297,96 @@ typedef struct {
   size_t len;
 } countermark_bytes;
 
-// A borrowed byte string: `len` bytes at `data`. As an input, `{NULL, 0}` is the empty string. As an output
-// (from `countermark_claims_*`), it points into the handle it came from and is valid until that handle is
-// freed; it is not NUL-terminated.
+// A borrowed byte string: `len` bytes at `data`. As an input, `{NULL, 0}` is the empty string. As an output it
+// is not NUL-terminated and points into what it came from: a `countermark_claims` handle (valid until that
+// handle is freed) or, in a `countermark_verified`, the buffer passed to the call (valid while that buffer is).
 typedef struct {
   // The first byte (may be NULL when `len` is 0).
   const uint8_t *data;
   // The number of bytes.
   size_t len;
 } countermark_str;
+
+// A name and a value (a header line, a query parameter), both borrowed byte strings.
+typedef struct {
+  // The name.
+  countermark_str name;
+  // The value.
+  countermark_str value;
+} countermark_pair;
+
+// What a parse (claimed, untrusted: `verified` false) or a verify (`verified` true) found. Every text is a view
+// into the buffer passed to the call that wrote the struct (valid while that buffer is, not NUL-terminated);
+// an absent text is `{NULL, 0}`. Fields a scheme does not have are zero / empty.
+//
+// `items` lists, per scheme: token fields (`value`, empty `name`), in order; ska signed extra data (`name` =
+// key, `value` = its text), sorted by key; FOST signed headers (`name`, `value`), in signed order; RFC 9421
+// covered components (`name` = the component identifier as serialised, e.g. `"@method"` or
+// `"content-digest"`, empty `value`), in order. FOST URLs, the HMAC header and JWTs have none.
+typedef struct {
+  // The scheme (`COUNTERMARK_SCHEME_*`).
+  countermark_scheme scheme;
+  // True when the signature was verified; false for the claims of a parse (phase one), not yet trusted.
+  bool verified;
+  // The key id: FOST key, HMAC-header API key, RFC 9421 `keyid`, JWT header `kid`. Empty when there is none.
+  countermark_str key_id;
+  // The user: FOST user, ska `auth_user`, JWT `username`.
+  countermark_str user;
+  // The algorithm in the one spelling (`hmac-sha256`, `ed25519`, `rsa-v1_5-sha256`, ...). For an RFC 9421
+  // parse it is the claimed `alg` parameter (empty when absent).
+  countermark_str algorithm;
+  // The nonce: RFC 9421 `nonce`, JWT `nonce`.
+  countermark_str nonce;
+  // The RFC 9421 signature label.
+  countermark_str label;
+  // The RFC 9421 `tag` parameter.
+  countermark_str tag;
+  // The compact JWT of an `Authorization: JWT` header (`countermark_jwt_parse_request` only).
+  countermark_str token;
+  // True when `created` holds a time.
+  bool has_created;
+  // The signed time, Unix seconds: token timestamp, FOST `X-FOST-Timestamp`, HMAC-header time, RFC 9421
+  // `created`, JWT `time` (rounded down; `time` below keeps the fraction).
+  int64_t created;
+  // True when `expires` holds a time.
+  bool has_expires;
+  // When the credential expires, Unix seconds: ska `valid_until` (rounded down), FOST URL `_e`, RFC 9421
+  // `expires`.
+  int64_t expires;
+  // The JWT `time` claim as sent (seconds, may have a fraction); 0 for other schemes.
+  double time;
+  // JWT verify: the index, in the keys passed, of the key that verified.
+  size_t key_index;
+  // RFC 9421 verify: true when `Content-Digest` was checked against the body.
+  bool body_checked;
+  // The list described above, `n_items` long (NULL when empty), inside the buffer.
+  const countermark_pair *items;
+  // The number of items.
+  size_t n_items;
+} countermark_verified;
+
+// An HTTP request given as plain parts in one struct, for the `_parts` verify functions: a binding fills it in
+// its own memory and verifies with one call, without building a `countermark_request`. The fields mean what
+// the `countermark_request_*` setters do: `scheme`/`authority` empty when unknown; `headers` is an array of
+// `n_headers` (name, value) lines in order; `body` is used only when `has_body`. Read during the call only.
+typedef struct {
+  // The method (`POST`).
+  countermark_str method;
+  // The request target: origin-form (`/a?x=1`) or absolute.
+  countermark_str target;
+  // The scheme (`https`), or empty.
+  countermark_str scheme;
+  // The authority (`example.com:8443`), or empty.
+  countermark_str authority;
+  // The header lines (NULL when `n_headers` is 0).
+  const countermark_pair *headers;
+  // The number of header lines.
+  size_t n_headers;
+  // The body (read only when `has_body`).
+  countermark_str body;
+  // Whether the request has a body (an empty one counts).
+  bool has_body;
+} countermark_request_parts;
 
 // The names of the four signature parameters. Each `{NULL, 0}` member keeps ska's default: `signature`,
 // `auth_user`, `valid_until`, `extra`.
@@ -272,14 +400,6 @@ typedef struct {
   // Holds the comma-separated list of signed extra keys.
   countermark_str extra;
 } countermark_ska_param_names;
-
-// A name and a value (a header line, a query parameter), both borrowed byte strings.
-typedef struct {
-  // The name.
-  countermark_str name;
-  // The value.
-  countermark_str value;
-} countermark_pair;
 
 #ifdef __cplusplus
 extern "C" {
@@ -366,33 +486,49 @@ countermark_result countermark_fost_signer_sign(const countermark_fost_signer *s
 void countermark_fost_signer_free(const countermark_fost_signer *signer);
 
 // Writes a policy to `*out`: `clock` NULL for the system clock; request timestamps may be up to
-// `max_skew_secs` away from it either side (`COUNTERMARK_FOST_DEFAULT_MAX_SKEW` is the reference's 300);
-// `seen_signatures` NULL to accept a valid request as often as it comes within the skew window (the
-// reference's behaviour), or a store to accept each signature once.
+// `*clock_skew_secs` away from it either side (NULL: the core's default,
+// `COUNTERMARK_FOST_DEFAULT_CLOCK_SKEW_SECS`); `nonce_store` NULL to accept a valid request as often as it
+// comes within the window (the reference's behaviour), or a store to accept each signature once.
 countermark_result countermark_fost_policy_new(const countermark_clock *clock,
-                                               uint64_t max_skew_secs,
-                                               const countermark_nonce_store *seen_signatures,
+                                               const uint64_t *clock_skew_secs,
+                                               const countermark_nonce_store *nonce_store,
                                                const countermark_fost_policy **out);
 
 // Releases a reference; NULL is ignored.
 void countermark_fost_policy_free(const countermark_fost_policy *policy);
 
-// Phase one of verifying a FOST request signature: reads the claims without trusting them and writes
-// `key` (the claimed key id: look its secret up), `user` (the claimed user: the UTF-7-decoded `X-FOST-User`
-// when signed, else the percent-decoded key) and `timestamp` to `*out`. `NO_CREDENTIALS` when the request has
-// no `Authorization: FOST` header; `MALFORMED` when it has a broken one. Thread-safe for a request no thread
-// modifies.
+// Phase one of verifying a FOST request signature: reads the claims without trusting them and writes them to
+// `*out` (scheme `COUNTERMARK_SCHEME_FOST`, `verified` false): `key_id` (look its secret up), `user` (the
+// UTF-7-decoded `X-FOST-User` when signed, else the percent-decoded key id), `algorithm` (`hmac-sha1`),
+// `created` (the `X-FOST-Timestamp`, Unix seconds) and the signed headers as `items`. Text goes into `buf` as
+// for `countermark_tokens_verify`. `NO_CREDENTIALS` when the request has no `Authorization: FOST` header;
+// `MALFORMED` when it has a broken one. Thread-safe for a request no thread modifies.
 countermark_result countermark_fost_parse(const countermark_request *request,
-                                          countermark_claims **out);
+                                          countermark_verified *out,
+                                          uint8_t *buf,
+                                          size_t buf_len,
+                                          size_t *out_n);
 
 // Phase two: verifies the request's FOST signature with `key` (the secret of the claimed key id) under `policy`
-// and writes to `*out` the claims `key`, `user`, `signed_at` (Unix seconds) and one `header.<name>` claim per
-// signed header. Errors: `NO_CREDENTIALS`, `MALFORMED`, `BAD_SIGNATURE`, `EXPIRED`, `NOT_YET_VALID`,
-// `REPLAYED` / `UNAVAILABLE` (seen-signature mode). Thread-safe.
+// and writes the result to `*out` (`verified` true; fields as `countermark_fost_parse`, `created` now
+// trusted). Errors: `NO_CREDENTIALS`, `MALFORMED`, `BAD_SIGNATURE`, `EXPIRED`, `NOT_YET_VALID`, `REPLAYED` /
+// `UNAVAILABLE` (nonce-store mode). Thread-safe.
 countermark_result countermark_fost_verify(const countermark_request *request,
                                            const countermark_hmac_key *key,
                                            const countermark_fost_policy *policy,
-                                           countermark_claims **out);
+                                           countermark_verified *out,
+                                           uint8_t *buf,
+                                           size_t buf_len,
+                                           size_t *out_n);
+
+// As `countermark_fost_verify`, for a request given as parts (one call, nothing to build or free).
+countermark_result countermark_fost_verify_parts(const countermark_request_parts *request,
+                                                 const countermark_hmac_key *key,
+                                                 const countermark_fost_policy *policy,
+                                                 countermark_verified *out,
+                                                 uint8_t *buf,
+                                                 size_t buf_len,
+                                                 size_t *out_n);
 
 // Writes to `*out` a URL signer for `key_id` with the HMAC-SHA1 `key`. Errors as `countermark_fost_signer_new`.
 countermark_result countermark_fost_url_signer_new(const uint8_t *key_id,
@@ -416,18 +552,34 @@ countermark_result countermark_fost_url_signer_sign(const countermark_fost_url_s
 void countermark_fost_url_signer_free(const countermark_fost_url_signer *signer);
 
 // Phase one of verifying a FOST-signed URL (a `GET` or `HEAD` request whose query has `_k` and `_s`): writes
-// `key` (claimed key id) and, when the URL expires, `expires` (Unix seconds) to `*out`. `NO_CREDENTIALS` when
-// the request is not a signed URL. Thread-safe.
+// to `*out` (scheme `COUNTERMARK_SCHEME_FOST_URL`, `verified` false) `key_id`, `algorithm` (`hmac-sha1`) and,
+// when the URL expires, `expires` (`has_expires`). `NO_CREDENTIALS` when the URL is not FOST-signed;
+// `MALFORMED` for a broken one. Thread-safe for a request no thread modifies.
 countermark_result countermark_fost_url_parse(const countermark_request *request,
-                                              countermark_claims **out);
+                                              countermark_verified *out,
+                                              uint8_t *buf,
+                                              size_t buf_len,
+                                              size_t *out_n);
 
-// Phase two: verifies the signed URL with `key` under `policy` and writes `key` and (when it expires) `expires`
-// to `*out`. Errors: `NO_CREDENTIALS`, `MALFORMED`, `BAD_SIGNATURE`, `EXPIRED`, `REPLAYED` / `UNAVAILABLE`
-// (seen-signature mode). Thread-safe.
+// Phase two: verifies the signed URL with `key` under `policy` and writes the result to `*out` (`verified`
+// true, fields as `countermark_fost_url_parse`). Errors: `NO_CREDENTIALS`, `MALFORMED`, `BAD_SIGNATURE`,
+// `EXPIRED`, `REPLAYED` / `UNAVAILABLE` (nonce-store mode). Thread-safe.
 countermark_result countermark_fost_url_verify(const countermark_request *request,
                                                const countermark_hmac_key *key,
                                                const countermark_fost_policy *policy,
-                                               countermark_claims **out);
+                                               countermark_verified *out,
+                                               uint8_t *buf,
+                                               size_t buf_len,
+                                               size_t *out_n);
+
+// As `countermark_fost_url_verify`, for a request given as parts.
+countermark_result countermark_fost_url_verify_parts(const countermark_request_parts *request,
+                                                     const countermark_hmac_key *key,
+                                                     const countermark_fost_policy *policy,
+                                                     countermark_verified *out,
+                                                     uint8_t *buf,
+                                                     size_t buf_len,
+                                                     size_t *out_n);
 
 // Builds an HMAC key and writes it to `*out`.
 //
@@ -556,13 +708,14 @@ countermark_result countermark_api_secret_to_base64(const countermark_api_secret
 // Releases a reference; NULL is ignored.
 void countermark_api_secret_free(const countermark_api_secret *secret);
 
-// Writes to `*out` a signer for `api_key` (non-empty, no whitespace or `;`) with `secret` and algorithm `alg`:
-// `sha256`, `sha384` or `sha512` (`UNSUPPORTED_ALGORITHM` otherwise). `clock` NULL for the system clock.
-countermark_result countermark_hmac_header_signer_new(const uint8_t *api_key,
-                                                      size_t api_key_len,
+// Writes to `*out` a signer for `key_id` (the API key: non-empty, no whitespace or `;`) with `secret` and
+// `algorithm`: `hmac-sha256`, `hmac-sha384` or `hmac-sha512` (`UNSUPPORTED_ALGORITHM` otherwise). `clock` NULL
+// for the system clock.
+countermark_result countermark_hmac_header_signer_new(const uint8_t *key_id,
+                                                      size_t key_id_len,
                                                       const countermark_api_secret *secret,
-                                                      const uint8_t *alg,
-                                                      size_t alg_len,
+                                                      const uint8_t *algorithm,
+                                                      size_t algorithm_len,
                                                       const countermark_clock *clock,
                                                       const countermark_hmac_header_signer **out);
 
@@ -581,32 +734,49 @@ countermark_result countermark_hmac_header_signer_sign(const countermark_hmac_he
 // Releases a reference; NULL is ignored.
 void countermark_hmac_header_signer_free(const countermark_hmac_header_signer *signer);
 
-// Writes a policy to `*out`: `clock` NULL for the system clock; requests older than `timeout_secs`
-// (`COUNTERMARK_HMAC_HEADER_DEFAULT_TIMEOUT` is the reference's 5) are `EXPIRED`; `seen_signatures` NULL to
-// accept a valid request as often as it comes within the timeout (the reference's behaviour), or a store to
+// Writes a policy to `*out`: `clock` NULL for the system clock; requests older than `*max_age_secs` are
+// `EXPIRED` (NULL: the core's default, `COUNTERMARK_HMAC_HEADER_DEFAULT_MAX_AGE_SECS`); `nonce_store` NULL to
+// accept a valid request as often as it comes within the window (the reference's behaviour), or a store to
 // accept each once.
 countermark_result countermark_hmac_header_policy_new(const countermark_clock *clock,
-                                                      uint64_t timeout_secs,
-                                                      const countermark_nonce_store *seen_signatures,
+                                                      const uint64_t *max_age_secs,
+                                                      const countermark_nonce_store *nonce_store,
                                                       const countermark_hmac_header_policy **out);
 
 // Releases a reference; NULL is ignored.
 void countermark_hmac_header_policy_free(const countermark_hmac_header_policy *policy);
 
-// Phase one: reads the request's `Authorization: HMAC-SHA…` header without trusting it and writes `api_key`
-// (look its secret up), `algorithm` (`hmac-sha256`…) and `timestamp` to `*out`. `NO_CREDENTIALS` without such
-// a header; `MALFORMED` for a broken one. Thread-safe for a request no thread modifies.
+// Phase one: reads the request's `Authorization: HMAC-SHA…` header without trusting it and writes to `*out`
+// (scheme `COUNTERMARK_SCHEME_HMAC_HEADER`, `verified` false) `key_id` (the API key: look its secret up),
+// `algorithm` (`hmac-sha256`…) and `created` (the stamped time, Unix seconds). Text goes into `buf` as for
+// `countermark_tokens_verify`. `NO_CREDENTIALS` without such a header; `MALFORMED` for a broken one.
+// Thread-safe for a request no thread modifies.
 countermark_result countermark_hmac_header_parse(const countermark_request *request,
-                                                 countermark_claims **out);
+                                                 countermark_verified *out,
+                                                 uint8_t *buf,
+                                                 size_t buf_len,
+                                                 size_t *out_n);
 
-// Phase two: checks the time window, then the signature with `secret` (of the claimed API key), then the
-// seen-signature store, and writes `api_key`, `algorithm` and `signed_at` (Unix seconds) to `*out`. Errors:
+// Phase two: checks the time window, then the signature with `secret` (of the claimed key id), then the nonce
+// store, and writes the result to `*out` (`verified` true, fields as `countermark_hmac_header_parse`). Errors:
 // `NO_CREDENTIALS`, `MALFORMED` (also a timestamp without a zone), `EXPIRED`, `NOT_YET_VALID`,
 // `BAD_SIGNATURE`, `REPLAYED` / `UNAVAILABLE`. Thread-safe.
 countermark_result countermark_hmac_header_verify(const countermark_request *request,
                                                   const countermark_api_secret *secret,
                                                   const countermark_hmac_header_policy *policy,
-                                                  countermark_claims **out);
+                                                  countermark_verified *out,
+                                                  uint8_t *buf,
+                                                  size_t buf_len,
+                                                  size_t *out_n);
+
+// As `countermark_hmac_header_verify`, for a request given as parts.
+countermark_result countermark_hmac_header_verify_parts(const countermark_request_parts *request,
+                                                        const countermark_api_secret *secret,
+                                                        const countermark_hmac_header_policy *policy,
+                                                        countermark_verified *out,
+                                                        uint8_t *buf,
+                                                        size_t buf_len,
+                                                        size_t *out_n);
 
 // Reads a private key from PEM (`PRIVATE KEY` PKCS#8, `RSA PRIVATE KEY` PKCS#1, `EC PRIVATE KEY` SEC1) and writes
 // it to `*out`. `INVALID_KEY` for anything else, an encrypted key, or a weak RSA key (under 2048 bits).
@@ -624,8 +794,8 @@ countermark_result countermark_signing_key_verifying_key(const countermark_signi
                                                          const countermark_verifying_key **out);
 
 // Writes the key id of `key` (the JWT header `kid`) to `*out`; free with `countermark_bytes_free`. Thread-safe.
-countermark_result countermark_signing_key_kid(const countermark_signing_key *key,
-                                               countermark_bytes *out);
+countermark_result countermark_signing_key_key_id(const countermark_signing_key *key,
+                                                  countermark_bytes *out);
 
 // Releases a reference; NULL is ignored. (The key material lives in `ring`, which does not wipe it on drop.)
 void countermark_signing_key_free(const countermark_signing_key *key);
@@ -649,8 +819,8 @@ countermark_result countermark_verifying_key_from_jwk(const uint8_t *jwk,
                                                       const countermark_verifying_key **out);
 
 // Writes the key id of `key` to `*out` (free with `countermark_bytes_free`). Thread-safe.
-countermark_result countermark_verifying_key_kid(const countermark_verifying_key *key,
-                                                 countermark_bytes *out);
+countermark_result countermark_verifying_key_key_id(const countermark_verifying_key *key,
+                                                    countermark_bytes *out);
 
 // Writes the asymmetric-jwt-auth fingerprint of `key` (SHA-256 of its PEM text, hex) to `*out` (free with
 // `countermark_bytes_free`). Thread-safe.
@@ -686,44 +856,56 @@ countermark_result countermark_jwt_sign_with(const countermark_signing_key *key,
                                              countermark_bytes *out);
 
 // Writes a policy to `*out`: `clock` NULL for the system clock; tokens whose `time` is more than
-// `tolerance_secs` from now either side are refused (`COUNTERMARK_JWT_DEFAULT_TOLERANCE` = 20; at most 3600,
-// `INVALID_VALUE` above); `nonces` is the store of used nonces, or NULL for a memory store of the policy's own
-// (use one shared store, e.g. Redis, across processes).
+// `*clock_skew_secs` from now either side are refused (NULL: the core's default,
+// `COUNTERMARK_JWT_DEFAULT_CLOCK_SKEW_SECS`; `INVALID_VALUE` above the core's maximum); `nonce_store` is the
+// store of used nonces, or NULL for a memory store of the policy's own (use one shared store, e.g. Redis,
+// across processes).
 countermark_result countermark_jwt_policy_new(const countermark_clock *clock,
-                                              uint64_t tolerance_secs,
-                                              const countermark_nonce_store *nonces,
+                                              const uint64_t *clock_skew_secs,
+                                              const countermark_nonce_store *nonce_store,
                                               const countermark_jwt_policy **out);
 
 // Releases a reference; NULL is ignored.
 void countermark_jwt_policy_free(const countermark_jwt_policy *policy);
 
-// Phase one: reads a compact JWT without trusting it and writes `username`, `time`, `nonce`, `kid` (when the
-// header has one: look the public key up by it, or by the username) and `alg` to `*out`. `MALFORMED`,
-// `TOO_LARGE` (over `COUNTERMARK_MAX_JWT_LEN` bytes), `UNSUPPORTED_ALGORITHM` (`none`, HS*, PS*, anything but
-// EdDSA and RS256/384/512). Thread-safe.
+// Phase one: reads a compact JWT without trusting it and writes to `*out` (scheme `COUNTERMARK_SCHEME_JWT`,
+// `verified` false) `user` (the `username` claim), `created` and `time` (the `time` claim), `nonce`,
+// `key_id` (the header `kid`, when present: look the public key up by it, or by the user) and `algorithm`
+// (`ed25519`, `rsa-v1_5-sha256`, ...). Text goes into `buf` as for `countermark_tokens_verify`. `MALFORMED`,
+// `TOO_LARGE` (over `COUNTERMARK_MAX_JWT_LEN` bytes), `UNSUPPORTED_ALGORITHM` (`none`, HS*, PS*, anything
+// but EdDSA and RS256/384/512). Thread-safe.
 countermark_result countermark_jwt_parse(const uint8_t *token,
                                          size_t token_len,
-                                         countermark_claims **out);
+                                         countermark_verified *out,
+                                         uint8_t *buf,
+                                         size_t buf_len,
+                                         size_t *out_n);
 
 // As `countermark_jwt_parse` for the token of the request's `Authorization: JWT <token>` header (scheme word
-// case-insensitive), adding the claim `token` (the compact token, for `countermark_jwt_verify`).
+// case-insensitive), also writing `token` (the compact token, for `countermark_jwt_verify`).
 // `NO_CREDENTIALS` when the request has no such header. Thread-safe for a request no thread modifies.
 countermark_result countermark_jwt_parse_request(const countermark_request *request,
-                                                 countermark_claims **out);
+                                                 countermark_verified *out,
+                                                 uint8_t *buf,
+                                                 size_t buf_len,
+                                                 size_t *out_n);
 
 // Phase two: verifies `token` against the `n_keys` public keys of `keys` (the claimed user's keys; the one
 // whose key id equals the header `kid` is tried first, as the reference does) under `policy`, then records its
-// nonce, and writes `username`, `time`, `nonce`, `kid` (when present), `alg` and `key_index` (the index in
-// `keys` of the key that verified) to `*out`. The algorithm must be allowed for the key that verifies: a token
-// claiming HS256 with a public key, `none`, or RS* with an Ed25519 key is refused. Errors: `MALFORMED`,
-// `TOO_LARGE`, `UNSUPPORTED_ALGORITHM`, `EXPIRED`, `NOT_YET_VALID`, `BAD_SIGNATURE`, `UNKNOWN_KEY` (no keys),
-// `REPLAYED`, `UNAVAILABLE`. Thread-safe.
+// nonce, and writes the result to `*out` (`verified` true; fields as `countermark_jwt_parse`, and
+// `key_index`: the index in `keys` of the key that verified). The algorithm must be allowed for the key that
+// verifies: a token claiming HS256 with a public key, `none`, or RS* with an Ed25519 key is refused. Errors:
+// `MALFORMED`, `TOO_LARGE`, `UNSUPPORTED_ALGORITHM`, `EXPIRED`, `NOT_YET_VALID`, `BAD_SIGNATURE`,
+// `UNKNOWN_KEY` (no keys), `REPLAYED`, `UNAVAILABLE`. Thread-safe.
 countermark_result countermark_jwt_verify(const uint8_t *token,
                                           size_t token_len,
                                           const countermark_verifying_key *const *keys,
                                           size_t n_keys,
                                           const countermark_jwt_policy *policy,
-                                          countermark_claims **out);
+                                          countermark_verified *out,
+                                          uint8_t *buf,
+                                          size_t buf_len,
+                                          size_t *out_n);
 
 // Starts a signer using `key` with `hmac-sha256` (`UNSUPPORTED_ALGORITHM` for an HMAC key of another
 // algorithm). The builder keeps its own reference to the key.
@@ -765,13 +947,13 @@ countermark_result countermark_message_signer_builder_set_expires(countermark_me
 countermark_result countermark_message_signer_builder_set_expires_in(countermark_message_signer_builder *b,
                                                                      uint64_t secs);
 
-// Sets the `keyid` parameter (printable ASCII, at most 256 bytes; `INVALID_VALUE` otherwise).
-countermark_result countermark_message_signer_builder_set_keyid(countermark_message_signer_builder *b,
-                                                                const uint8_t *keyid,
-                                                                size_t keyid_len);
+// Sets the key id, sent as the `keyid` parameter (printable ASCII, at most 256 bytes; `INVALID_VALUE` otherwise).
+countermark_result countermark_message_signer_builder_set_key_id(countermark_message_signer_builder *b,
+                                                                 const uint8_t *key_id,
+                                                                 size_t key_id_len);
 
 // Signs without a `keyid` parameter.
-countermark_result countermark_message_signer_builder_omit_keyid(countermark_message_signer_builder *b);
+countermark_result countermark_message_signer_builder_omit_key_id(countermark_message_signer_builder *b);
 
 // Signs with the fixed `nonce` (printable ASCII, 1 to 256 bytes): the caller makes it unique per message.
 countermark_result countermark_message_signer_builder_set_nonce(countermark_message_signer_builder *b,
@@ -842,22 +1024,26 @@ countermark_result countermark_message_policy_builder_new(countermark_message_po
 countermark_result countermark_message_policy_builder_set_clock(countermark_message_policy_builder *b,
                                                                 const countermark_clock *clock);
 
-// Allows `created` up to `secs` in the future (default 5).
-countermark_result countermark_message_policy_builder_set_max_skew(countermark_message_policy_builder *b,
-                                                                   uint64_t secs);
+// Allows `created` up to `clock_skew_secs` in the future (unset: the core's default,
+// `COUNTERMARK_MESSAGE_DEFAULT_CLOCK_SKEW_SECS`).
+countermark_result countermark_message_policy_builder_set_clock_skew(countermark_message_policy_builder *b,
+                                                                     uint64_t clock_skew_secs);
 
-// Refuses signatures whose `created` is more than `secs` old; a negative value sets no maximum age (then only
-// `expires` bounds a signature; default 300).
+// Refuses signatures whose `created` is more than `max_age_secs` old (unset: the core's default,
+// `COUNTERMARK_MESSAGE_DEFAULT_MAX_AGE_SECS`).
 countermark_result countermark_message_policy_builder_set_max_age(countermark_message_policy_builder *b,
-                                                                  int64_t secs);
+                                                                  uint64_t max_age_secs);
+
+// Sets no maximum age: only `expires` (when signed) bounds a signature's age.
+countermark_result countermark_message_policy_builder_set_no_max_age(countermark_message_policy_builder *b);
 
 // Whether a `created` parameter is required (default true).
 countermark_result countermark_message_policy_builder_require_created(countermark_message_policy_builder *b,
                                                                       bool required);
 
 // Whether a `keyid` parameter is required (default false).
-countermark_result countermark_message_policy_builder_require_keyid(countermark_message_policy_builder *b,
-                                                                    bool required);
+countermark_result countermark_message_policy_builder_require_key_id(countermark_message_policy_builder *b,
+                                                                     bool required);
 
 // Whether a `nonce` parameter is required (default false).
 countermark_result countermark_message_policy_builder_require_nonce(countermark_message_policy_builder *b,
@@ -907,38 +1093,69 @@ void countermark_message_policy_builder_free(countermark_message_policy_builder 
 void countermark_message_policy_free(const countermark_message_policy *policy);
 
 // Phase one: reads the signature labelled `label` (`(NULL, 0)`: the first) of `request` without trusting it and
-// writes to `*out` `label`, then `keyid`, `alg`, `created`, `expires`, `nonce`, `tag` when present (look the
-// key up by `keyid`), then one `component` claim per covered component, in order. `NO_CREDENTIALS` without
-// `Signature-Input` and `Signature` headers; `MALFORMED` / `TOO_LARGE` for broken or oversized ones.
-// Thread-safe for a request no thread modifies.
+// writes to `*out` (scheme `COUNTERMARK_SCHEME_MESSAGE_SIGNATURE`, `verified` false) `label`, and when present
+// `key_id` (the `keyid` parameter: look the key up by it), `algorithm` (the `alg` parameter), `created`,
+// `expires`, `nonce` and `tag`; the covered components are the `items`, in order. Text goes into `buf` as for
+// `countermark_tokens_verify`. `NO_CREDENTIALS` without `Signature-Input` and `Signature` headers;
+// `MALFORMED` / `TOO_LARGE` for broken or oversized ones. Thread-safe for a request no thread modifies.
 countermark_result countermark_message_signature_parse(const countermark_request *request,
                                                        const uint8_t *label,
                                                        size_t label_len,
-                                                       countermark_claims **out);
+                                                       countermark_verified *out,
+                                                       uint8_t *buf,
+                                                       size_t buf_len,
+                                                       size_t *out_n);
+
+// As `countermark_message_signature_parse`, for a request given as parts (one call, nothing to build or free).
+countermark_result countermark_message_signature_parse_parts(const countermark_request_parts *request,
+                                                             const uint8_t *label,
+                                                             size_t label_len,
+                                                             countermark_verified *out,
+                                                             uint8_t *buf,
+                                                             size_t buf_len,
+                                                             size_t *out_n);
 
 // As `countermark_message_signature_parse`, for a response.
 countermark_result countermark_message_signature_parse_response(const countermark_response *response,
                                                                 const uint8_t *label,
                                                                 size_t label_len,
-                                                                countermark_claims **out);
+                                                                countermark_verified *out,
+                                                                uint8_t *buf,
+                                                                size_t buf_len,
+                                                                size_t *out_n);
 
 // Phase two: verifies the signature of `request` selected by the policy's label with `key` under `policy` and
-// writes to `*out` `label`, `algorithm`, then `keyid`, `created`, `expires`, `nonce`, `tag` when present, one
-// `component` claim per covered component, and `body_checked` (`true` when `Content-Digest` was checked
-// against the body). Errors: `NO_CREDENTIALS`, `MALFORMED` (also a required component not covered, or a
-// covered one missing), `UNSUPPORTED_ALGORITHM` (an `alg` parameter other than the key's), `NOT_YET_VALID`,
-// `EXPIRED`, `BAD_SIGNATURE` (also a body that does not match `Content-Digest`), `REPLAYED`, `UNAVAILABLE`.
-// Thread-safe.
+// writes the result to `*out` (`verified` true; fields as `countermark_message_signature_parse`, `algorithm`
+// is the key's, and `body_checked` is true when `Content-Digest` was checked against the body). Errors:
+// `NO_CREDENTIALS`, `MALFORMED` (also a required component not covered, or a covered one missing),
+// `UNSUPPORTED_ALGORITHM` (an `alg` parameter other than the key's), `NOT_YET_VALID`, `EXPIRED`,
+// `BAD_SIGNATURE` (also a body that does not match `Content-Digest`), `REPLAYED`, `UNAVAILABLE`. Thread-safe.
 countermark_result countermark_message_signature_verify(const countermark_request *request,
                                                         const countermark_message_verifying_key *key,
                                                         const countermark_message_policy *policy,
-                                                        countermark_claims **out);
+                                                        countermark_verified *out,
+                                                        uint8_t *buf,
+                                                        size_t buf_len,
+                                                        size_t *out_n);
+
+// As `countermark_message_signature_verify`, for a request given as parts (one call, nothing to build or
+// free).
+countermark_result countermark_message_signature_verify_parts(const countermark_request_parts *request,
+                                                              const countermark_message_verifying_key *key,
+                                                              const countermark_message_policy *policy,
+                                                              countermark_verified *out,
+                                                              uint8_t *buf,
+                                                              size_t buf_len,
+                                                              size_t *out_n);
 
 // As `countermark_message_signature_verify`, for a response.
 countermark_result countermark_message_signature_verify_response(const countermark_response *response,
                                                                  const countermark_message_verifying_key *key,
                                                                  const countermark_message_policy *policy,
-                                                                 countermark_claims **out);
+                                                                 countermark_verified *out,
+                                                                 uint8_t *buf,
+                                                                 size_t buf_len,
+                                                                 size_t *out_n);
 
 // Writes the RFC 9530 `Content-Digest` value of `body` to `*out` (free with `countermark_bytes_free`), with the
 // algorithms of `algs`: `sha-256`, `sha-512`, or both comma-separated (`(NULL, 0)`: `sha-256`).
@@ -1175,7 +1392,8 @@ countermark_result countermark_url_signer_with_helpers(const countermark_url_sig
 // `countermark_bytes_free`).
 //
 // - Expiry: `valid_until` (Unix seconds as text, signed exactly as written, e.g. `"1700000600.0"`) when not
-//   empty; otherwise `lifetime_secs` from now (`COUNTERMARK_SKA_DEFAULT_LIFETIME` is ska's default).
+//   empty; otherwise `*lifetime_secs` from now, or with `lifetime_secs` NULL the core's default lifetime
+//   (ska's, `COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS`).
 // - `extra_json`: extra signed data as a JSON object (`{"scope": "read"}`; numbers, booleans, null, lists and
 //   objects are signed as Python writes them, or as compact JSON under ska's JavaScript value dumper, see
 //   `countermark_url_signer_with_helpers`), or `(NULL, 0)` for none. At most 64 KiB.
@@ -1190,7 +1408,7 @@ countermark_result countermark_url_signer_sign_url(const countermark_url_signer 
                                                    size_t url_len,
                                                    const uint8_t *user,
                                                    size_t user_len,
-                                                   uint64_t lifetime_secs,
+                                                   const uint64_t *lifetime_secs,
                                                    const uint8_t *valid_until,
                                                    size_t valid_until_len,
                                                    const uint8_t *extra_json,
@@ -1207,29 +1425,36 @@ countermark_result countermark_url_signer_sign_url(const countermark_url_signer 
 countermark_result countermark_url_signer_sign_params(const countermark_url_signer *signer,
                                                       const uint8_t *user,
                                                       size_t user_len,
-                                                      uint64_t lifetime_secs,
+                                                      const uint64_t *lifetime_secs,
                                                       const uint8_t *valid_until,
                                                       size_t valid_until_len,
                                                       const uint8_t *extra_json,
                                                       size_t extra_json_len,
                                                       countermark_claims **out);
 
-// Validates the signature parameters in the query of `url` and writes the signed data to `*out` as claims
-// (free with `countermark_claims_free`): `auth_user`, `valid_until`, then `extra.<key>` for each signed extra
-// item (its text form), sorted by key. Parameters that are not signed are ignored, as ska does. On failure:
+// Validates the signature parameters in the query of `url` and writes the signed data to `*out` (scheme
+// `COUNTERMARK_SCHEME_SKA`): `user` (ska's `auth_user`), `expires` (`valid_until`, whole Unix seconds) and the
+// signed extra data as `items` (key, text form), sorted by key. Text goes into `buf` as for
+// `countermark_tokens_verify`. Parameters that are not signed are ignored, as ska does. On failure:
 // `BAD_SIGNATURE` (tampered, wrong key, missing parameters: reported first when the URL is also expired),
 // `EXPIRED`, `MALFORMED`. Thread-safe.
 countermark_result countermark_url_signer_validate_url(const countermark_url_signer *signer,
                                                        const uint8_t *url,
                                                        size_t url_len,
-                                                       countermark_claims **out);
+                                                       countermark_verified *out,
+                                                       uint8_t *buf,
+                                                       size_t buf_len,
+                                                       size_t *out_n);
 
 // As `countermark_url_signer_validate_url`, for parameters already split into `n_params` (name, value) pairs
 // (decoded query parameters or form fields; for a repeated name the last value counts). Thread-safe.
 countermark_result countermark_url_signer_validate(const countermark_url_signer *signer,
                                                    const countermark_pair *params,
                                                    size_t n_params,
-                                                   countermark_claims **out);
+                                                   countermark_verified *out,
+                                                   uint8_t *buf,
+                                                   size_t buf_len,
+                                                   size_t *out_n);
 
 // Releases a reference; NULL is ignored.
 void countermark_url_signer_free(const countermark_url_signer *signer);
@@ -1261,17 +1486,22 @@ countermark_result countermark_tokens_create_with_random(const countermark_token
                                                          size_t random_len,
                                                          countermark_bytes *out);
 
-// Verifies `token` and writes its claims to `*out` (free with `countermark_claims_free`): one `field` claim per
-// field, in order, then `timestamp` (Unix seconds, decimal).
+// Verifies `token` and writes the result to `*out` (scheme `COUNTERMARK_SCHEME_TOKEN`): `created` is the
+// token's timestamp (Unix seconds) and `items` its fields, in order (each in `value`). Its text lives in `buf`
+// (`buf_len` bytes; `COUNTERMARK_VERIFIED_BUF_LEN` is ample); `*out_n` is the number of bytes used, or on
+// `INSUFFICIENT_SIZE` the number needed.
 //
-// `max_age_secs` >= 0 accepts only tokens created within that many seconds of now, either side (handshake's
-// `time_range`); a negative value accepts any age. Errors: `MALFORMED`, `TOO_LARGE` (over 2048 bytes),
+// `max_age_secs` NULL accepts any age; otherwise only tokens created within `*max_age_secs` seconds of now,
+// either side (handshake's `time_range`). Errors: `MALFORMED`, `TOO_LARGE` (over 2048 bytes),
 // `BAD_SIGNATURE` (no key of the ring matches), `EXPIRED`, `NOT_YET_VALID`. Thread-safe.
 countermark_result countermark_tokens_verify(const countermark_tokens *tokens,
                                              const uint8_t *token,
                                              size_t token_len,
-                                             int64_t max_age_secs,
-                                             countermark_claims **out);
+                                             const uint64_t *max_age_secs,
+                                             countermark_verified *out,
+                                             uint8_t *buf,
+                                             size_t buf_len,
+                                             size_t *out_n);
 
 // Releases a reference; NULL is ignored.
 void countermark_tokens_free(const countermark_tokens *tokens);

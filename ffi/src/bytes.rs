@@ -1,12 +1,12 @@
-//! Byte views in, owned bytes out, and the claims of a verified credential.
+//! Byte views in, owned bytes out, and the header lines a signer produced.
 
 use crate::boundary::{bytes, guard, guard_value, out_ptr, text, write, FfiResult};
 use crate::handle::BoxHandle;
 use crate::result::countermark_result;
 
-/// A borrowed byte string: `len` bytes at `data`. As an input, `{NULL, 0}` is the empty string. As an output
-/// (from `countermark_claims_*`), it points into the handle it came from and is valid until that handle is
-/// freed; it is not NUL-terminated.
+/// A borrowed byte string: `len` bytes at `data`. As an input, `{NULL, 0}` is the empty string. As an output it
+/// is not NUL-terminated and points into what it came from: a `countermark_claims` handle (valid until that
+/// handle is freed) or, in a `countermark_verified`, the buffer passed to the call (valid while that buffer is).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct countermark_str {
@@ -120,10 +120,11 @@ pub unsafe extern "C" fn countermark_bytes_free(bytes: *mut countermark_bytes) {
     })
 }
 
-/// The claims of a verified credential, or of a parsed one not yet verified: an ordered list of (name, value)
-/// text pairs. Each function that returns claims documents their names; a name may repeat (a token's fields,
-/// covered components), in order. Owned by the caller, freed with `countermark_claims_free`; never modified
-/// after it is returned, so several threads may read it at once.
+/// What a signer produced: an ordered list of (name, value) text pairs, mostly the header lines to add to the
+/// request as sent (named as on the wire, e.g. `Authorization`, `Signature-Input`), then values such as
+/// `signature`. Each signer documents its names. (Parse and verify results are `countermark_verified`.) Owned by
+/// the caller, freed with `countermark_claims_free`; never modified after it is returned, so several threads may
+/// read it at once.
 pub struct countermark_claims {
     _private: [u8; 0],
 }

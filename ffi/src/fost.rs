@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use cm::http::fost::{self, FostSigner, FostUrlSigner, Policy};
 
-use crate::boundary::{core, guard, guard_value, opt_text, out_ptr, text, write};
+use crate::boundary::{core, guard, guard_value, opt_text, out_ptr, text, write, FfiResult};
 use crate::bytes::{countermark_claims, countermark_str, texts, Claims};
 use crate::clock::{clock_or_system, countermark_clock};
 use crate::handle::{ArcHandle, BoxHandle};
@@ -12,9 +12,14 @@ use crate::hmac::countermark_hmac_key;
 use crate::nonce::{countermark_nonce_store, opt_store};
 use crate::request::countermark_request;
 use crate::result::countermark_result;
+use crate::verified::{
+    countermark_request_parts, countermark_scheme, countermark_verified, request_view, Out,
+    Verified,
+};
 
-/// How far a FOST timestamp may be from the verifier's clock by default, in seconds.
-pub const COUNTERMARK_FOST_DEFAULT_MAX_SKEW: u64 = 300;
+/// How far a FOST timestamp may be from the verifier's clock by default, either side, in seconds (the core's
+/// `fost` default clock skew; a test keeps them equal).
+pub const COUNTERMARK_FOST_DEFAULT_CLOCK_SKEW_SECS: u64 = 300;
 
 /// Signs requests as one FOST key (client side). Immutable, reference counted: thread-safe.
 pub struct countermark_fost_signer {
@@ -107,9 +112,9 @@ pub unsafe extern "C" fn countermark_fost_signer_free(signer: *const countermark
     guard_value((), || unsafe { countermark_fost_signer::free(signer) })
 }
 
-/// What a FOST verifier accepts: the clock, the maximum clock skew, and optionally a store that remembers
-/// verified signatures so each signed request is accepted once (FOST has no nonce). Immutable, reference
-/// counted: thread-safe. Used for request and URL signatures.
+/// What a FOST verifier accepts: the clock, the clock skew, and optionally a nonce store that remembers verified
+/// signatures so each signed request is accepted once (FOST has no nonce). Immutable, reference counted:
+/// thread-safe. Used for request and URL signatures.
 pub struct countermark_fost_policy {
     _private: [u8; 0],
 }
@@ -119,21 +124,30 @@ impl ArcHandle for countermark_fost_policy {
 }
 
 /// Writes a policy to `*out`: `clock` NULL for the system clock; request timestamps may be up to
-/// `max_skew_secs` away from it either side (`COUNTERMARK_FOST_DEFAULT_MAX_SKEW` is the reference's 300);
-/// `seen_signatures` NULL to accept a valid request as often as it comes within the skew window (the
-/// reference's behaviour), or a store to accept each signature once.
+/// `*clock_skew_secs` away from it either side (NULL: the core's default,
+/// `COUNTERMARK_FOST_DEFAULT_CLOCK_SKEW_SECS`); `nonce_store` NULL to accept a valid request as often as it
+/// comes within the window (the reference's behaviour), or a store to accept each signature once.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_fost_policy_new(
     clock: *const countermark_clock,
-    max_skew_secs: u64,
-    seen_signatures: *const countermark_nonce_store,
+    clock_skew_secs: *const u64,
+    nonce_store: *const countermark_nonce_store,
     out: *mut *const countermark_fost_policy,
 ) -> countermark_result {
     guard(|| {
         let out = out_ptr(out)?;
         // SAFETY: per the contract.
-        let (clock, store) = unsafe { (clock_or_system(clock)?, opt_store(seen_signatures)?) };
-        let mut policy = Policy::new(clock).with_clock_skew(Duration::from_secs(max_skew_secs));
+        let (clock, store, skew) = unsafe {
+            (
+                clock_or_system(clock)?,
+                opt_store(nonce_store)?,
+                clock_skew_secs.as_ref().copied(),
+            )
+        };
+        let mut policy = Policy::new(clock);
+        if let Some(skew) = skew {
+            policy = policy.with_clock_skew(Duration::from_secs(skew));
+        }
         if let Some(store) = store {
             policy = policy.with_nonce_store(store);
         }
@@ -150,45 +164,77 @@ pub unsafe extern "C" fn countermark_fost_policy_free(policy: *const countermark
     guard_value((), || unsafe { countermark_fost_policy::free(policy) })
 }
 
-/// Phase one of verifying a FOST request signature: reads the claims without trusting them and writes
-/// `key` (the claimed key id: look its secret up), `user` (the claimed user: the UTF-7-decoded `X-FOST-User`
-/// when signed, else the percent-decoded key) and `timestamp` to `*out`. `NO_CREDENTIALS` when the request has
-/// no `Authorization: FOST` header; `MALFORMED` when it has a broken one. Thread-safe for a request no thread
-/// modifies.
+fn parse_request(view: &cm::Request<'_>) -> FfiResult<Verified> {
+    let parsed = core(fost::parse(view))?.ok_or(countermark_result::NoCredentials)?;
+    let mut v = Verified::new(countermark_scheme::Fost, false)
+        .key_id(Some(parsed.claimed_key_id()))
+        .user(&parsed.claimed_user())
+        .algorithm(Some(cm::Algorithm::HmacSha1.name()))
+        .created(Some(parsed.claimed_created().secs()));
+    for (name, value) in parsed.claimed_signed_headers() {
+        v.item(name, value);
+    }
+    Ok(v)
+}
+
+fn verify_request(
+    view: &cm::Request<'_>,
+    key: &cm::HmacKey,
+    policy: &Policy,
+) -> FfiResult<Verified> {
+    let parsed = core(fost::parse(view))?.ok_or(countermark_result::NoCredentials)?;
+    let verified = core(parsed.verify(key, policy))?;
+    let mut v = Verified::new(countermark_scheme::Fost, true)
+        .key_id(Some(verified.key_id()))
+        .user(verified.user())
+        .algorithm(Some(cm::Algorithm::HmacSha1.name()))
+        .created(Some(verified.created().secs()));
+    for (name, value) in verified.signed_headers() {
+        v.item(name, value);
+    }
+    Ok(v)
+}
+
+/// Phase one of verifying a FOST request signature: reads the claims without trusting them and writes them to
+/// `*out` (scheme `COUNTERMARK_SCHEME_FOST`, `verified` false): `key_id` (look its secret up), `user` (the
+/// UTF-7-decoded `X-FOST-User` when signed, else the percent-decoded key id), `algorithm` (`hmac-sha1`),
+/// `created` (the `X-FOST-Timestamp`, Unix seconds) and the signed headers as `items`. Text goes into `buf` as
+/// for `countermark_tokens_verify`. `NO_CREDENTIALS` when the request has no `Authorization: FOST` header;
+/// `MALFORMED` when it has a broken one. Thread-safe for a request no thread modifies.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_fost_parse(
     request: *const countermark_request,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let request = unsafe { countermark_request::get(request) }?;
-        let view = request.view()?;
-        let parsed = core(fost::parse(&view))?.ok_or(countermark_result::NoCredentials)?;
-        let claims = Claims::default()
-            .with("key", parsed.claimed_key_id())
-            .with("user", parsed.claimed_user())
-            .with("timestamp", parsed.claimed_timestamp());
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = parse_request(&request.view()?)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 
 /// Phase two: verifies the request's FOST signature with `key` (the secret of the claimed key id) under `policy`
-/// and writes to `*out` the claims `key`, `user`, `signed_at` (Unix seconds) and one `header.<name>` claim per
-/// signed header. Errors: `NO_CREDENTIALS`, `MALFORMED`, `BAD_SIGNATURE`, `EXPIRED`, `NOT_YET_VALID`,
-/// `REPLAYED` / `UNAVAILABLE` (seen-signature mode). Thread-safe.
+/// and writes the result to `*out` (`verified` true; fields as `countermark_fost_parse`, `created` now
+/// trusted). Errors: `NO_CREDENTIALS`, `MALFORMED`, `BAD_SIGNATURE`, `EXPIRED`, `NOT_YET_VALID`, `REPLAYED` /
+/// `UNAVAILABLE` (nonce-store mode). Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_fost_verify(
     request: *const countermark_request,
     key: *const countermark_hmac_key,
     policy: *const countermark_fost_policy,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let (request, key, policy) = unsafe {
             (
@@ -197,19 +243,36 @@ pub unsafe extern "C" fn countermark_fost_verify(
                 countermark_fost_policy::get(policy)?,
             )
         };
-        let view = request.view()?;
-        let parsed = core(fost::parse(&view))?.ok_or(countermark_result::NoCredentials)?;
-        let verified = core(parsed.verify(key, policy))?;
-        let mut claims = Claims::default()
-            .with("key", verified.key_id())
-            .with("user", verified.user())
-            .with("signed_at", verified.created().secs().to_string());
-        for (name, value) in verified.signed_headers() {
-            claims.push(format!("header.{name}"), value.as_str());
-        }
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = verify_request(&request.view()?, key, policy)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
+    })
+}
+
+/// As `countermark_fost_verify`, for a request given as parts (one call, nothing to build or free).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_verify_parts(
+    request: *const countermark_request_parts,
+    key: *const countermark_hmac_key,
+    policy: *const countermark_fost_policy,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> countermark_result {
+    guard(|| {
+        let out = Out::new(out, buf, buf_len, out_n)?;
+        // SAFETY: per the contract.
+        let (view, key, policy) = unsafe {
+            (
+                request_view(request)?,
+                countermark_hmac_key::get(key)?,
+                countermark_fost_policy::get(policy)?,
+            )
+        };
+        let v = verify_request(&view, key, policy)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 
@@ -284,42 +347,60 @@ pub unsafe extern "C" fn countermark_fost_url_signer_free(
     guard_value((), || unsafe { countermark_fost_url_signer::free(signer) })
 }
 
+fn parse_url(view: &cm::Request<'_>) -> FfiResult<Verified> {
+    let parsed = core(fost::parse_url(view))?.ok_or(countermark_result::NoCredentials)?;
+    Ok(Verified::new(countermark_scheme::FostUrl, false)
+        .key_id(Some(parsed.claimed_key_id()))
+        .algorithm(Some(cm::Algorithm::HmacSha1.name()))
+        .expires(parsed.claimed_expires()))
+}
+
+fn verify_url(view: &cm::Request<'_>, key: &cm::HmacKey, policy: &Policy) -> FfiResult<Verified> {
+    let parsed = core(fost::parse_url(view))?.ok_or(countermark_result::NoCredentials)?;
+    let verified = core(parsed.verify(key, policy))?;
+    Ok(Verified::new(countermark_scheme::FostUrl, true)
+        .key_id(Some(verified.key_id()))
+        .algorithm(Some(cm::Algorithm::HmacSha1.name()))
+        .expires(verified.expires()))
+}
+
 /// Phase one of verifying a FOST-signed URL (a `GET` or `HEAD` request whose query has `_k` and `_s`): writes
-/// `key` (claimed key id) and, when the URL expires, `expires` (Unix seconds) to `*out`. `NO_CREDENTIALS` when
-/// the request is not a signed URL. Thread-safe.
+/// to `*out` (scheme `COUNTERMARK_SCHEME_FOST_URL`, `verified` false) `key_id`, `algorithm` (`hmac-sha1`) and,
+/// when the URL expires, `expires` (`has_expires`). `NO_CREDENTIALS` when the URL is not FOST-signed;
+/// `MALFORMED` for a broken one. Thread-safe for a request no thread modifies.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_fost_url_parse(
     request: *const countermark_request,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let request = unsafe { countermark_request::get(request) }?;
-        let view = request.view()?;
-        let parsed = core(fost::parse_url(&view))?.ok_or(countermark_result::NoCredentials)?;
-        let mut claims = Claims::default().with("key", parsed.claimed_key_id());
-        if let Some(expires) = parsed.claimed_expires() {
-            claims.push("expires", expires.to_string());
-        }
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = parse_url(&request.view()?)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 
-/// Phase two: verifies the signed URL with `key` under `policy` and writes `key` and (when it expires) `expires`
-/// to `*out`. Errors: `NO_CREDENTIALS`, `MALFORMED`, `BAD_SIGNATURE`, `EXPIRED`, `REPLAYED` / `UNAVAILABLE`
-/// (seen-signature mode). Thread-safe.
+/// Phase two: verifies the signed URL with `key` under `policy` and writes the result to `*out` (`verified`
+/// true, fields as `countermark_fost_url_parse`). Errors: `NO_CREDENTIALS`, `MALFORMED`, `BAD_SIGNATURE`,
+/// `EXPIRED`, `REPLAYED` / `UNAVAILABLE` (nonce-store mode). Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_fost_url_verify(
     request: *const countermark_request,
     key: *const countermark_hmac_key,
     policy: *const countermark_fost_policy,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let (request, key, policy) = unsafe {
             (
@@ -328,15 +409,35 @@ pub unsafe extern "C" fn countermark_fost_url_verify(
                 countermark_fost_policy::get(policy)?,
             )
         };
-        let view = request.view()?;
-        let parsed = core(fost::parse_url(&view))?.ok_or(countermark_result::NoCredentials)?;
-        let verified = core(parsed.verify(key, policy))?;
-        let mut claims = Claims::default().with("key", verified.key_id());
-        if let Some(expires) = verified.expires() {
-            claims.push("expires", expires.to_string());
-        }
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = verify_url(&request.view()?, key, policy)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
+    })
+}
+
+/// As `countermark_fost_url_verify`, for a request given as parts.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_fost_url_verify_parts(
+    request: *const countermark_request_parts,
+    key: *const countermark_hmac_key,
+    policy: *const countermark_fost_policy,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> countermark_result {
+    guard(|| {
+        let out = Out::new(out, buf, buf_len, out_n)?;
+        // SAFETY: per the contract.
+        let (view, key, policy) = unsafe {
+            (
+                request_view(request)?,
+                countermark_hmac_key::get(key)?,
+                countermark_fost_policy::get(policy)?,
+            )
+        };
+        let v = verify_url(&view, key, policy)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }

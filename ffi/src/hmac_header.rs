@@ -5,16 +5,21 @@ use std::time::Duration;
 use cm::http::hmac_header::{self, ApiSecret, Body, HmacHeaderSigner, LegacyCipher, Policy};
 use cm::Algorithm;
 
-use crate::boundary::{bytes, core, guard, guard_value, opt_text, out_ptr, text, write};
+use crate::boundary::{bytes, core, guard, guard_value, opt_text, out_ptr, text, write, FfiResult};
 use crate::bytes::{countermark_bytes, countermark_claims, Claims};
 use crate::clock::{clock_or_system, countermark_clock};
 use crate::handle::{ArcHandle, BoxHandle};
 use crate::nonce::{countermark_nonce_store, opt_store};
 use crate::request::countermark_request;
 use crate::result::countermark_result;
+use crate::verified::{
+    countermark_request_parts, countermark_scheme, countermark_verified, request_view, Out,
+    Verified,
+};
 
-/// How old an HMAC-header request may be by default, in seconds (`HMAC_AUTH_REQUEST_TIMEOUT`).
-pub const COUNTERMARK_HMAC_HEADER_DEFAULT_TIMEOUT: u64 = 5;
+/// How old an HMAC-header request may be by default, in seconds (the core's default max age, the reference's
+/// `HMAC_AUTH_REQUEST_TIMEOUT`; a test keeps them equal).
+pub const COUNTERMARK_HMAC_HEADER_DEFAULT_MAX_AGE_SECS: u64 = 5;
 
 /// The secret of one API key of the HMAC header scheme (the MAC key is its raw bytes; clients receive it as
 /// base64). Wiped from memory when the last reference goes. Immutable, reference counted: thread-safe.
@@ -147,32 +152,32 @@ impl ArcHandle for countermark_hmac_header_signer {
     type Rust = HmacHeaderSigner;
 }
 
-/// Writes to `*out` a signer for `api_key` (non-empty, no whitespace or `;`) with `secret` and algorithm `alg`:
-/// `sha256`, `sha384` or `sha512` (`UNSUPPORTED_ALGORITHM` otherwise). `clock` NULL for the system clock.
+/// Writes to `*out` a signer for `key_id` (the API key: non-empty, no whitespace or `;`) with `secret` and
+/// `algorithm`: `hmac-sha256`, `hmac-sha384` or `hmac-sha512` (`UNSUPPORTED_ALGORITHM` otherwise). `clock` NULL
+/// for the system clock.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_hmac_header_signer_new(
-    api_key: *const u8,
-    api_key_len: usize,
+    key_id: *const u8,
+    key_id_len: usize,
     secret: *const countermark_api_secret,
-    alg: *const u8,
-    alg_len: usize,
+    algorithm: *const u8,
+    algorithm_len: usize,
     clock: *const countermark_clock,
     out: *mut *const countermark_hmac_header_signer,
 ) -> countermark_result {
     guard(|| {
         let out = out_ptr(out)?;
         // SAFETY: per the contract.
-        let (api_key, secret, alg, clock) = unsafe {
+        let (key_id, secret, alg, clock) = unsafe {
             (
-                text(api_key, api_key_len)?,
+                text(key_id, key_id_len)?,
                 countermark_api_secret::get(secret)?,
-                text(alg, alg_len)?,
+                text(algorithm, algorithm_len)?,
                 clock_or_system(clock)?,
             )
         };
         let alg: Algorithm = core(alg.parse())?;
-        let signer =
-            core(HmacHeaderSigner::new(api_key, core(secret.key(alg))?))?.with_clock(clock);
+        let signer = core(HmacHeaderSigner::new(key_id, core(secret.key(alg))?))?.with_clock(clock);
         // SAFETY: checked above.
         unsafe { write(out, countermark_hmac_header_signer::into_ptr(signer)) };
         Ok(())
@@ -230,9 +235,9 @@ pub unsafe extern "C" fn countermark_hmac_header_signer_free(
     })
 }
 
-/// What an HMAC-header verifier accepts: the clock, how old a request may be (requests from the future are
-/// refused), and optionally a store that remembers verified signatures so each is accepted once (the format has
-/// no nonce). Immutable, reference counted: thread-safe.
+/// What an HMAC-header verifier accepts: the clock, how old a request may be (requests stamped in the future are
+/// refused), and optionally a nonce store that remembers verified signatures so each is accepted once (the
+/// format has no nonce). Immutable, reference counted: thread-safe.
 pub struct countermark_hmac_header_policy {
     _private: [u8; 0],
 }
@@ -241,22 +246,31 @@ impl ArcHandle for countermark_hmac_header_policy {
     type Rust = Policy;
 }
 
-/// Writes a policy to `*out`: `clock` NULL for the system clock; requests older than `timeout_secs`
-/// (`COUNTERMARK_HMAC_HEADER_DEFAULT_TIMEOUT` is the reference's 5) are `EXPIRED`; `seen_signatures` NULL to
-/// accept a valid request as often as it comes within the timeout (the reference's behaviour), or a store to
+/// Writes a policy to `*out`: `clock` NULL for the system clock; requests older than `*max_age_secs` are
+/// `EXPIRED` (NULL: the core's default, `COUNTERMARK_HMAC_HEADER_DEFAULT_MAX_AGE_SECS`); `nonce_store` NULL to
+/// accept a valid request as often as it comes within the window (the reference's behaviour), or a store to
 /// accept each once.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_hmac_header_policy_new(
     clock: *const countermark_clock,
-    timeout_secs: u64,
-    seen_signatures: *const countermark_nonce_store,
+    max_age_secs: *const u64,
+    nonce_store: *const countermark_nonce_store,
     out: *mut *const countermark_hmac_header_policy,
 ) -> countermark_result {
     guard(|| {
         let out = out_ptr(out)?;
         // SAFETY: per the contract.
-        let (clock, store) = unsafe { (clock_or_system(clock)?, opt_store(seen_signatures)?) };
-        let mut policy = Policy::new(clock).with_max_age(Duration::from_secs(timeout_secs));
+        let (clock, store, max_age) = unsafe {
+            (
+                clock_or_system(clock)?,
+                opt_store(nonce_store)?,
+                max_age_secs.as_ref().copied(),
+            )
+        };
+        let mut policy = Policy::new(clock);
+        if let Some(max_age) = max_age {
+            policy = policy.with_max_age(Duration::from_secs(max_age));
+        }
         if let Some(store) = store {
             policy = policy.with_nonce_store(store);
         }
@@ -277,32 +291,52 @@ pub unsafe extern "C" fn countermark_hmac_header_policy_free(
     })
 }
 
-/// Phase one: reads the request's `Authorization: HMAC-SHA…` header without trusting it and writes `api_key`
-/// (look its secret up), `algorithm` (`hmac-sha256`…) and `timestamp` to `*out`. `NO_CREDENTIALS` without such
-/// a header; `MALFORMED` for a broken one. Thread-safe for a request no thread modifies.
+fn parse_request(view: &cm::Request<'_>) -> FfiResult<Verified> {
+    let parsed = core(hmac_header::parse(view))?.ok_or(countermark_result::NoCredentials)?;
+    Ok(Verified::new(countermark_scheme::HmacHeader, false)
+        .key_id(Some(parsed.claimed_key_id()))
+        .algorithm(Some(parsed.claimed_algorithm().name()))
+        .created(Some(parsed.claimed_created().secs())))
+}
+
+fn verify_request(
+    view: &cm::Request<'_>,
+    secret: &ApiSecret,
+    policy: &Policy,
+) -> FfiResult<Verified> {
+    let parsed = core(hmac_header::parse(view))?.ok_or(countermark_result::NoCredentials)?;
+    let verified = core(parsed.verify(secret, policy))?;
+    Ok(Verified::new(countermark_scheme::HmacHeader, true)
+        .key_id(Some(verified.key_id()))
+        .algorithm(Some(verified.algorithm().name()))
+        .created(Some(verified.created().secs())))
+}
+
+/// Phase one: reads the request's `Authorization: HMAC-SHA…` header without trusting it and writes to `*out`
+/// (scheme `COUNTERMARK_SCHEME_HMAC_HEADER`, `verified` false) `key_id` (the API key: look its secret up),
+/// `algorithm` (`hmac-sha256`…) and `created` (the stamped time, Unix seconds). Text goes into `buf` as for
+/// `countermark_tokens_verify`. `NO_CREDENTIALS` without such a header; `MALFORMED` for a broken one.
+/// Thread-safe for a request no thread modifies.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_hmac_header_parse(
     request: *const countermark_request,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let request = unsafe { countermark_request::get(request) }?;
-        let view = request.view()?;
-        let parsed = core(hmac_header::parse(&view))?.ok_or(countermark_result::NoCredentials)?;
-        let claims = Claims::default()
-            .with("api_key", parsed.claimed_key_id())
-            .with("algorithm", parsed.claimed_algorithm().name())
-            .with("timestamp", parsed.claimed_timestamp());
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = parse_request(&request.view()?)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 
-/// Phase two: checks the time window, then the signature with `secret` (of the claimed API key), then the
-/// seen-signature store, and writes `api_key`, `algorithm` and `signed_at` (Unix seconds) to `*out`. Errors:
+/// Phase two: checks the time window, then the signature with `secret` (of the claimed key id), then the nonce
+/// store, and writes the result to `*out` (`verified` true, fields as `countermark_hmac_header_parse`). Errors:
 /// `NO_CREDENTIALS`, `MALFORMED` (also a timestamp without a zone), `EXPIRED`, `NOT_YET_VALID`,
 /// `BAD_SIGNATURE`, `REPLAYED` / `UNAVAILABLE`. Thread-safe.
 #[no_mangle]
@@ -310,10 +344,13 @@ pub unsafe extern "C" fn countermark_hmac_header_verify(
     request: *const countermark_request,
     secret: *const countermark_api_secret,
     policy: *const countermark_hmac_header_policy,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let (request, secret, policy) = unsafe {
             (
@@ -322,15 +359,35 @@ pub unsafe extern "C" fn countermark_hmac_header_verify(
                 countermark_hmac_header_policy::get(policy)?,
             )
         };
-        let view = request.view()?;
-        let parsed = core(hmac_header::parse(&view))?.ok_or(countermark_result::NoCredentials)?;
-        let verified = core(parsed.verify(secret, policy))?;
-        let claims = Claims::default()
-            .with("api_key", verified.key_id())
-            .with("algorithm", verified.algorithm().name())
-            .with("signed_at", verified.created().secs().to_string());
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = verify_request(&request.view()?, secret, policy)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
+    })
+}
+
+/// As `countermark_hmac_header_verify`, for a request given as parts.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_hmac_header_verify_parts(
+    request: *const countermark_request_parts,
+    secret: *const countermark_api_secret,
+    policy: *const countermark_hmac_header_policy,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> countermark_result {
+    guard(|| {
+        let out = Out::new(out, buf, buf_len, out_n)?;
+        // SAFETY: per the contract.
+        let (view, secret, policy) = unsafe {
+            (
+                request_view(request)?,
+                countermark_api_secret::get(secret)?,
+                countermark_hmac_header_policy::get(policy)?,
+            )
+        };
+        let v = verify_request(&view, secret, policy)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }

@@ -8,15 +8,17 @@ use cm::jwt::{self, Policy, Token};
 use cm::{SigningKey, UnverifiedJwt, VerifyingKey};
 
 use crate::boundary::{array, bytes, core, guard, guard_value, out_ptr, text, write, FfiResult};
-use crate::bytes::{countermark_bytes, countermark_claims, Claims};
+use crate::bytes::countermark_bytes;
 use crate::clock::{clock_or_system, countermark_clock};
 use crate::handle::{ArcHandle, BoxHandle};
 use crate::nonce::{countermark_nonce_store, opt_store};
 use crate::request::countermark_request;
 use crate::result::countermark_result;
+use crate::verified::{countermark_scheme, countermark_verified, Out, Verified};
 
-/// The default time tolerance of JWT verification, in seconds (asymmetric-jwt-auth's 20).
-pub const COUNTERMARK_JWT_DEFAULT_TOLERANCE: u64 = 20;
+/// The default clock skew of JWT verification, either side, in seconds (the core's, asymmetric-jwt-auth's 20; a
+/// test keeps them equal).
+pub const COUNTERMARK_JWT_DEFAULT_CLOCK_SKEW_SECS: u64 = 20;
 
 /// The longest JWT read, in bytes (the core's `jwt::MAX_JWT_LEN`; a test keeps them equal).
 pub const COUNTERMARK_MAX_JWT_LEN: usize = 8 * 1024;
@@ -101,7 +103,7 @@ pub unsafe extern "C" fn countermark_signing_key_verifying_key(
 
 /// Writes the key id of `key` (the JWT header `kid`) to `*out`; free with `countermark_bytes_free`. Thread-safe.
 #[no_mangle]
-pub unsafe extern "C" fn countermark_signing_key_kid(
+pub unsafe extern "C" fn countermark_signing_key_key_id(
     key: *const countermark_signing_key,
     out: *mut countermark_bytes,
 ) -> countermark_result {
@@ -194,7 +196,7 @@ pub unsafe extern "C" fn countermark_verifying_key_from_jwk(
 
 /// Writes the key id of `key` to `*out` (free with `countermark_bytes_free`). Thread-safe.
 #[no_mangle]
-pub unsafe extern "C" fn countermark_verifying_key_kid(
+pub unsafe extern "C" fn countermark_verifying_key_key_id(
     key: *const countermark_verifying_key,
     out: *mut countermark_bytes,
 ) -> countermark_result {
@@ -318,8 +320,8 @@ pub unsafe extern "C" fn countermark_jwt_sign_with(
     })
 }
 
-/// What a JWT verifier accepts: the clock, the time tolerance either side, and the nonce store that makes each
-/// token single-use. Immutable, reference counted: thread-safe.
+/// What a JWT verifier accepts: the clock, the clock skew either side, and the nonce store that makes each token
+/// single-use. Immutable, reference counted: thread-safe.
 pub struct countermark_jwt_policy {
     _private: [u8; 0],
 }
@@ -329,25 +331,31 @@ impl ArcHandle for countermark_jwt_policy {
 }
 
 /// Writes a policy to `*out`: `clock` NULL for the system clock; tokens whose `time` is more than
-/// `tolerance_secs` from now either side are refused (`COUNTERMARK_JWT_DEFAULT_TOLERANCE` = 20; at most 3600,
-/// `INVALID_VALUE` above); `nonces` is the store of used nonces, or NULL for a memory store of the policy's own
-/// (use one shared store, e.g. Redis, across processes).
+/// `*clock_skew_secs` from now either side are refused (NULL: the core's default,
+/// `COUNTERMARK_JWT_DEFAULT_CLOCK_SKEW_SECS`; `INVALID_VALUE` above the core's maximum); `nonce_store` is the
+/// store of used nonces, or NULL for a memory store of the policy's own (use one shared store, e.g. Redis,
+/// across processes).
 #[no_mangle]
 pub unsafe extern "C" fn countermark_jwt_policy_new(
     clock: *const countermark_clock,
-    tolerance_secs: u64,
-    nonces: *const countermark_nonce_store,
+    clock_skew_secs: *const u64,
+    nonce_store: *const countermark_nonce_store,
     out: *mut *const countermark_jwt_policy,
 ) -> countermark_result {
     guard(|| {
         let out = out_ptr(out)?;
         // SAFETY: per the contract.
-        let (clock, store) = unsafe { (clock_or_system(clock)?, opt_store(nonces)?) };
-        let mut policy = core(
-            Policy::new()
-                .with_clock(clock)
-                .with_clock_skew(Duration::from_secs(tolerance_secs)),
-        )?;
+        let (clock, store, skew) = unsafe {
+            (
+                clock_or_system(clock)?,
+                opt_store(nonce_store)?,
+                clock_skew_secs.as_ref().copied(),
+            )
+        };
+        let mut policy = Policy::new().with_clock(clock);
+        if let Some(skew) = skew {
+            policy = core(policy.with_clock_skew(Duration::from_secs(skew)))?;
+        }
         if let Some(store) = store {
             policy = policy.with_nonce_store(store);
         }
@@ -364,38 +372,39 @@ pub unsafe extern "C" fn countermark_jwt_policy_free(policy: *const countermark_
     guard_value((), || unsafe { countermark_jwt_policy::free(policy) })
 }
 
-fn unverified_claims(jwt: &UnverifiedJwt) -> Claims {
-    let mut claims = Claims::default()
-        .with("username", jwt.claimed_username())
-        .with("time", cm_float(jwt.claimed_time()))
-        .with("nonce", jwt.claimed_nonce());
-    if let Some(kid) = jwt.claimed_key_id() {
-        claims.push("kid", kid);
-    }
-    claims.with("alg", jwt.claimed_algorithm().jws_name())
+fn unverified_result(jwt: &UnverifiedJwt) -> Verified {
+    let time = jwt.claimed_time();
+    Verified::new(countermark_scheme::Jwt, false)
+        .user(jwt.claimed_username())
+        .nonce(Some(jwt.claimed_nonce()))
+        .key_id(jwt.claimed_key_id())
+        .algorithm(Some(jwt.claimed_algorithm().name()))
+        .time(time)
+        .created(whole_secs(time))
 }
 
-/// A claimed time as text: whole seconds without a fraction, else the shortest exact decimal.
-fn cm_float(t: f64) -> String {
-    if t.fract() == 0.0 && t.abs() < 1e15 {
-        format!("{}", t as i64)
-    } else {
-        format!("{t}")
-    }
+/// A JWT time as whole Unix seconds (rounded down), when it is a representable number.
+fn whole_secs(t: f64) -> Option<i64> {
+    (t.is_finite() && t.abs() < 9.0e15).then(|| t.floor() as i64)
 }
 
-/// Phase one: reads a compact JWT without trusting it and writes `username`, `time`, `nonce`, `kid` (when the
-/// header has one: look the public key up by it, or by the username) and `alg` to `*out`. `MALFORMED`,
-/// `TOO_LARGE` (over `COUNTERMARK_MAX_JWT_LEN` bytes), `UNSUPPORTED_ALGORITHM` (`none`, HS*, PS*, anything but
-/// EdDSA and RS256/384/512). Thread-safe.
+/// Phase one: reads a compact JWT without trusting it and writes to `*out` (scheme `COUNTERMARK_SCHEME_JWT`,
+/// `verified` false) `user` (the `username` claim), `created` and `time` (the `time` claim), `nonce`,
+/// `key_id` (the header `kid`, when present: look the public key up by it, or by the user) and `algorithm`
+/// (`ed25519`, `rsa-v1_5-sha256`, ...). Text goes into `buf` as for `countermark_tokens_verify`. `MALFORMED`,
+/// `TOO_LARGE` (over `COUNTERMARK_MAX_JWT_LEN` bytes), `UNSUPPORTED_ALGORITHM` (`none`, HS*, PS*, anything
+/// but EdDSA and RS256/384/512). Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_jwt_parse(
     token: *const u8,
     token_len: usize,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         crate::boundary::check_len(token_len, 1)?;
         if token_len > jwt::MAX_JWT_LEN {
             return Err(countermark_result::TooLarge);
@@ -403,22 +412,24 @@ pub unsafe extern "C" fn countermark_jwt_parse(
         // SAFETY: per the contract.
         let token = unsafe { text(token, token_len) }?;
         let parsed = core(UnverifiedJwt::parse(token))?;
-        // SAFETY: checked above.
-        unsafe { unverified_claims(&parsed).write_to(out) };
-        Ok(())
+        // SAFETY: per the contract.
+        unsafe { out.put(unverified_result(&parsed)) }
     })
 }
 
 /// As `countermark_jwt_parse` for the token of the request's `Authorization: JWT <token>` header (scheme word
-/// case-insensitive), adding the claim `token` (the compact token, for `countermark_jwt_verify`).
+/// case-insensitive), also writing `token` (the compact token, for `countermark_jwt_verify`).
 /// `NO_CREDENTIALS` when the request has no such header. Thread-safe for a request no thread modifies.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_jwt_parse_request(
     request: *const countermark_request,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let request = unsafe { countermark_request::get(request) }?;
         let view = request.view()?;
@@ -429,20 +440,19 @@ pub unsafe extern "C" fn countermark_jwt_parse_request(
         let token =
             jwt::token_from_authorization(&value).ok_or(countermark_result::NoCredentials)?;
         let parsed = core(UnverifiedJwt::parse(token))?;
-        let claims = unverified_claims(&parsed).with("token", token);
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = unverified_result(&parsed).token(token);
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 
 /// Phase two: verifies `token` against the `n_keys` public keys of `keys` (the claimed user's keys; the one
 /// whose key id equals the header `kid` is tried first, as the reference does) under `policy`, then records its
-/// nonce, and writes `username`, `time`, `nonce`, `kid` (when present), `alg` and `key_index` (the index in
-/// `keys` of the key that verified) to `*out`. The algorithm must be allowed for the key that verifies: a token
-/// claiming HS256 with a public key, `none`, or RS* with an Ed25519 key is refused. Errors: `MALFORMED`,
-/// `TOO_LARGE`, `UNSUPPORTED_ALGORITHM`, `EXPIRED`, `NOT_YET_VALID`, `BAD_SIGNATURE`, `UNKNOWN_KEY` (no keys),
-/// `REPLAYED`, `UNAVAILABLE`. Thread-safe.
+/// nonce, and writes the result to `*out` (`verified` true; fields as `countermark_jwt_parse`, and
+/// `key_index`: the index in `keys` of the key that verified). The algorithm must be allowed for the key that
+/// verifies: a token claiming HS256 with a public key, `none`, or RS* with an Ed25519 key is refused. Errors:
+/// `MALFORMED`, `TOO_LARGE`, `UNSUPPORTED_ALGORITHM`, `EXPIRED`, `NOT_YET_VALID`, `BAD_SIGNATURE`,
+/// `UNKNOWN_KEY` (no keys), `REPLAYED`, `UNAVAILABLE`. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_jwt_verify(
     token: *const u8,
@@ -450,10 +460,13 @@ pub unsafe extern "C" fn countermark_jwt_verify(
     keys: *const *const countermark_verifying_key,
     n_keys: usize,
     policy: *const countermark_jwt_policy,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         crate::boundary::check_len(token_len, 1)?;
         if token_len > jwt::MAX_JWT_LEN {
             return Err(countermark_result::TooLarge);
@@ -474,17 +487,15 @@ pub unsafe extern "C" fn countermark_jwt_verify(
         let keys: Vec<VerifyingKey> = keys.iter().map(|k| VerifyingKey::clone(k)).collect();
         let parsed = core(UnverifiedJwt::parse(token))?;
         let verified = core(parsed.verify_any(&keys, policy))?;
-        let mut claims = Claims::default()
-            .with("username", verified.username())
-            .with("time", cm_float(verified.time()))
-            .with("nonce", verified.nonce());
-        if let Some(kid) = verified.claimed_key_id() {
-            claims.push("kid", kid);
-        }
-        claims.push("alg", verified.algorithm().jws_name());
-        claims.push("key_index", verified.key_index().to_string());
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = Verified::new(countermark_scheme::Jwt, true)
+            .user(verified.username())
+            .nonce(Some(verified.nonce()))
+            .key_id(Some(verified.key_id()))
+            .algorithm(Some(verified.algorithm().name()))
+            .time(verified.time())
+            .created(whole_secs(verified.time()))
+            .key_index(verified.key_index());
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }

@@ -39,6 +39,7 @@ pub mod request;
 pub mod result;
 pub mod signed_url;
 pub mod tokens;
+pub mod verified;
 
 /// Major version of the library this header belongs to (the Cargo workspace version).
 pub const COUNTERMARK_VERSION_MAJOR: u32 = 0;

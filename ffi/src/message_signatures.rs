@@ -18,6 +18,18 @@ use crate::jwt::{countermark_signing_key, countermark_verifying_key};
 use crate::nonce::{countermark_nonce_store, opt_store};
 use crate::request::{countermark_request, countermark_response};
 use crate::result::countermark_result;
+use crate::verified::{
+    countermark_request_parts, countermark_scheme, countermark_verified, request_view, Out,
+    Verified,
+};
+
+/// How far `created` may be ahead of the verifier's clock by default, in seconds (the core's
+/// `MessagePolicy::DEFAULT_MAX_SKEW`; a test keeps them equal).
+pub const COUNTERMARK_MESSAGE_DEFAULT_CLOCK_SKEW_SECS: u64 = 5;
+
+/// How old `created` may be by default, in seconds (the core's `MessagePolicy::DEFAULT_MAX_AGE`; a test keeps
+/// them equal).
+pub const COUNTERMARK_MESSAGE_DEFAULT_MAX_AGE_SECS: u64 = 300;
 
 /// Configures an RFC 9421 message signer. Mutable: one thread at a time. Consumed by
 /// `countermark_message_signer_builder_build`; afterwards every call answers `BUILDER_CONSUMED`, and it must
@@ -183,20 +195,20 @@ pub unsafe extern "C" fn countermark_message_signer_builder_set_expires_in(
     unsafe { set(b, |s| Ok(s.with_expires_in(Duration::from_secs(secs)))) }
 }
 
-/// Sets the `keyid` parameter (printable ASCII, at most 256 bytes; `INVALID_VALUE` otherwise).
+/// Sets the key id, sent as the `keyid` parameter (printable ASCII, at most 256 bytes; `INVALID_VALUE` otherwise).
 #[no_mangle]
-pub unsafe extern "C" fn countermark_message_signer_builder_set_keyid(
+pub unsafe extern "C" fn countermark_message_signer_builder_set_key_id(
     b: *mut countermark_message_signer_builder,
-    keyid: *const u8,
-    keyid_len: usize,
+    key_id: *const u8,
+    key_id_len: usize,
 ) -> countermark_result {
     // SAFETY: per the contract.
-    unsafe { set(b, |s| core(s.with_key_id(text(keyid, keyid_len)?))) }
+    unsafe { set(b, |s| core(s.with_key_id(text(key_id, key_id_len)?))) }
 }
 
 /// Signs without a `keyid` parameter.
 #[no_mangle]
-pub unsafe extern "C" fn countermark_message_signer_builder_omit_keyid(
+pub unsafe extern "C" fn countermark_message_signer_builder_omit_key_id(
     b: *mut countermark_message_signer_builder,
 ) -> countermark_result {
     // SAFETY: per the contract.
@@ -491,29 +503,43 @@ pub unsafe extern "C" fn countermark_message_policy_builder_set_clock(
     }
 }
 
-/// Allows `created` up to `secs` in the future (default 5).
+/// Allows `created` up to `clock_skew_secs` in the future (unset: the core's default,
+/// `COUNTERMARK_MESSAGE_DEFAULT_CLOCK_SKEW_SECS`).
 #[no_mangle]
-pub unsafe extern "C" fn countermark_message_policy_builder_set_max_skew(
+pub unsafe extern "C" fn countermark_message_policy_builder_set_clock_skew(
     b: *mut countermark_message_policy_builder,
-    secs: u64,
-) -> countermark_result {
-    // SAFETY: per the contract.
-    unsafe { update(b, |p| Ok(p.with_clock_skew(Duration::from_secs(secs)))) }
-}
-
-/// Refuses signatures whose `created` is more than `secs` old; a negative value sets no maximum age (then only
-/// `expires` bounds a signature; default 300).
-#[no_mangle]
-pub unsafe extern "C" fn countermark_message_policy_builder_set_max_age(
-    b: *mut countermark_message_policy_builder,
-    secs: i64,
+    clock_skew_secs: u64,
 ) -> countermark_result {
     // SAFETY: per the contract.
     unsafe {
         update(b, |p| {
-            Ok(p.with_max_age(u64::try_from(secs).ok().map(Duration::from_secs)))
+            Ok(p.with_clock_skew(Duration::from_secs(clock_skew_secs)))
         })
     }
+}
+
+/// Refuses signatures whose `created` is more than `max_age_secs` old (unset: the core's default,
+/// `COUNTERMARK_MESSAGE_DEFAULT_MAX_AGE_SECS`).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_set_max_age(
+    b: *mut countermark_message_policy_builder,
+    max_age_secs: u64,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe {
+        update(b, |p| {
+            Ok(p.with_max_age(Some(Duration::from_secs(max_age_secs))))
+        })
+    }
+}
+
+/// Sets no maximum age: only `expires` (when signed) bounds a signature's age.
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_set_no_max_age(
+    b: *mut countermark_message_policy_builder,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { update(b, |p| Ok(p.with_max_age(None))) }
 }
 
 /// Whether a `created` parameter is required (default true).
@@ -528,7 +554,7 @@ pub unsafe extern "C" fn countermark_message_policy_builder_require_created(
 
 /// Whether a `keyid` parameter is required (default false).
 #[no_mangle]
-pub unsafe extern "C" fn countermark_message_policy_builder_require_keyid(
+pub unsafe extern "C" fn countermark_message_policy_builder_require_key_id(
     b: *mut countermark_message_policy_builder,
     required: bool,
 ) -> countermark_result {
@@ -674,73 +700,62 @@ pub unsafe extern "C" fn countermark_message_policy_free(
     guard_value((), || unsafe { countermark_message_policy::free(policy) })
 }
 
-fn unverified_claims(u: &UnverifiedMessageSignature<'_>) -> Claims {
-    let mut claims = Claims::default().with("label", u.label());
-    let optional = [
-        ("keyid", u.claimed_key_id().map(str::to_string)),
-        ("alg", u.claimed_algorithm().map(str::to_string)),
-        ("created", u.claimed_created().map(|t| t.to_string())),
-        ("expires", u.claimed_expires().map(|t| t.to_string())),
-        ("nonce", u.claimed_nonce().map(str::to_string)),
-        ("tag", u.claimed_tag().map(str::to_string)),
-    ];
-    for (name, value) in optional {
-        if let Some(v) = value {
-            claims.push(name, v);
-        }
-    }
+fn unverified_result(u: &UnverifiedMessageSignature<'_>) -> Verified {
+    let mut v = Verified::new(countermark_scheme::MessageSignature, false)
+        .label(u.label())
+        .key_id(u.claimed_key_id())
+        .algorithm(u.claimed_algorithm())
+        .created(u.claimed_created())
+        .expires(u.claimed_expires())
+        .nonce(u.claimed_nonce())
+        .tag(u.claimed_tag());
     for c in u.covered_components() {
-        claims.push("component", c.to_string());
+        v.item_named(c);
     }
-    claims
+    v
 }
 
-fn verified_claims(v: &VerifiedMessageSignature) -> Claims {
-    let mut claims = Claims::default()
-        .with("label", v.label())
-        .with("algorithm", v.algorithm().name());
-    let optional = [
-        ("keyid", v.key_id().map(str::to_string)),
-        ("created", v.created().map(|t| t.to_string())),
-        ("expires", v.expires().map(|t| t.to_string())),
-        ("nonce", v.nonce().map(str::to_string)),
-        ("tag", v.tag().map(str::to_string)),
-    ];
-    for (name, value) in optional {
-        if let Some(val) = value {
-            claims.push(name, val);
-        }
+fn verified_result(m: &VerifiedMessageSignature) -> Verified {
+    let mut v = Verified::new(countermark_scheme::MessageSignature, true)
+        .label(m.label())
+        .key_id(m.key_id())
+        .algorithm(Some(m.algorithm().name()))
+        .created(m.created())
+        .expires(m.expires())
+        .nonce(m.nonce())
+        .tag(m.tag())
+        .body_checked(m.body_checked());
+    for c in m.covered_components() {
+        v.item_named(c);
     }
-    for c in v.covered_components() {
-        claims.push("component", c.to_string());
-    }
-    claims.with(
-        "body_checked",
-        if v.body_checked() { "true" } else { "false" },
-    )
+    v
 }
 
-fn parse_message(message: HttpMessage<'_>, label: Option<&str>) -> FfiResult<Claims> {
+fn parse_message(message: HttpMessage<'_>, label: Option<&str>) -> FfiResult<Verified> {
     match core(UnverifiedMessageSignature::parse(message, label))? {
-        Some(unverified) => Ok(unverified_claims(&unverified)),
+        Some(unverified) => Ok(unverified_result(&unverified)),
         None => Err(countermark_result::NoCredentials),
     }
 }
 
 /// Phase one: reads the signature labelled `label` (`(NULL, 0)`: the first) of `request` without trusting it and
-/// writes to `*out` `label`, then `keyid`, `alg`, `created`, `expires`, `nonce`, `tag` when present (look the
-/// key up by `keyid`), then one `component` claim per covered component, in order. `NO_CREDENTIALS` without
-/// `Signature-Input` and `Signature` headers; `MALFORMED` / `TOO_LARGE` for broken or oversized ones.
-/// Thread-safe for a request no thread modifies.
+/// writes to `*out` (scheme `COUNTERMARK_SCHEME_MESSAGE_SIGNATURE`, `verified` false) `label`, and when present
+/// `key_id` (the `keyid` parameter: look the key up by it), `algorithm` (the `alg` parameter), `created`,
+/// `expires`, `nonce` and `tag`; the covered components are the `items`, in order. Text goes into `buf` as for
+/// `countermark_tokens_verify`. `NO_CREDENTIALS` without `Signature-Input` and `Signature` headers;
+/// `MALFORMED` / `TOO_LARGE` for broken or oversized ones. Thread-safe for a request no thread modifies.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_message_signature_parse(
     request: *const countermark_request,
     label: *const u8,
     label_len: usize,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let (request, label) = unsafe {
             (
@@ -749,10 +764,30 @@ pub unsafe extern "C" fn countermark_message_signature_parse(
             )
         };
         let view = request.view()?;
-        let claims = parse_message(HttpMessage::from(&view), label)?;
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = parse_message(HttpMessage::from(&view), label)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
+    })
+}
+
+/// As `countermark_message_signature_parse`, for a request given as parts (one call, nothing to build or free).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signature_parse_parts(
+    request: *const countermark_request_parts,
+    label: *const u8,
+    label_len: usize,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> countermark_result {
+    guard(|| {
+        let out = Out::new(out, buf, buf_len, out_n)?;
+        // SAFETY: per the contract.
+        let (view, label) = unsafe { (request_view(request)?, opt_text(label, label_len)?) };
+        let v = parse_message(HttpMessage::from(&view), label)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 
@@ -762,10 +797,13 @@ pub unsafe extern "C" fn countermark_message_signature_parse_response(
     response: *const countermark_response,
     label: *const u8,
     label_len: usize,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let (response, label) = unsafe {
             (
@@ -774,10 +812,9 @@ pub unsafe extern "C" fn countermark_message_signature_parse_response(
             )
         };
         let view = response.view()?;
-        let claims = parse_message(HttpMessage::from(&view), label)?;
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = parse_message(HttpMessage::from(&view), label)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 
@@ -785,28 +822,30 @@ fn verify_message(
     message: HttpMessage<'_>,
     key: &MessageVerifyingKey,
     policy: &MessagePolicy,
-) -> FfiResult<Claims> {
+) -> FfiResult<Verified> {
     let parsed = core(UnverifiedMessageSignature::parse_for(message, policy))?
         .ok_or(countermark_result::NoCredentials)?;
-    Ok(verified_claims(&core(parsed.verify(key, policy))?))
+    Ok(verified_result(&core(parsed.verify(key, policy))?))
 }
 
 /// Phase two: verifies the signature of `request` selected by the policy's label with `key` under `policy` and
-/// writes to `*out` `label`, `algorithm`, then `keyid`, `created`, `expires`, `nonce`, `tag` when present, one
-/// `component` claim per covered component, and `body_checked` (`true` when `Content-Digest` was checked
-/// against the body). Errors: `NO_CREDENTIALS`, `MALFORMED` (also a required component not covered, or a
-/// covered one missing), `UNSUPPORTED_ALGORITHM` (an `alg` parameter other than the key's), `NOT_YET_VALID`,
-/// `EXPIRED`, `BAD_SIGNATURE` (also a body that does not match `Content-Digest`), `REPLAYED`, `UNAVAILABLE`.
-/// Thread-safe.
+/// writes the result to `*out` (`verified` true; fields as `countermark_message_signature_parse`, `algorithm`
+/// is the key's, and `body_checked` is true when `Content-Digest` was checked against the body). Errors:
+/// `NO_CREDENTIALS`, `MALFORMED` (also a required component not covered, or a covered one missing),
+/// `UNSUPPORTED_ALGORITHM` (an `alg` parameter other than the key's), `NOT_YET_VALID`, `EXPIRED`,
+/// `BAD_SIGNATURE` (also a body that does not match `Content-Digest`), `REPLAYED`, `UNAVAILABLE`. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_message_signature_verify(
     request: *const countermark_request,
     key: *const countermark_message_verifying_key,
     policy: *const countermark_message_policy,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let (request, key, policy) = unsafe {
             (
@@ -816,10 +855,37 @@ pub unsafe extern "C" fn countermark_message_signature_verify(
             )
         };
         let view = request.view()?;
-        let claims = verify_message(HttpMessage::from(&view), key, policy)?;
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = verify_message(HttpMessage::from(&view), key, policy)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
+    })
+}
+
+/// As `countermark_message_signature_verify`, for a request given as parts (one call, nothing to build or
+/// free).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_signature_verify_parts(
+    request: *const countermark_request_parts,
+    key: *const countermark_message_verifying_key,
+    policy: *const countermark_message_policy,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
+) -> countermark_result {
+    guard(|| {
+        let out = Out::new(out, buf, buf_len, out_n)?;
+        // SAFETY: per the contract.
+        let (view, key, policy) = unsafe {
+            (
+                request_view(request)?,
+                countermark_message_verifying_key::get(key)?,
+                countermark_message_policy::get(policy)?,
+            )
+        };
+        let v = verify_message(HttpMessage::from(&view), key, policy)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 
@@ -829,10 +895,13 @@ pub unsafe extern "C" fn countermark_message_signature_verify_response(
     response: *const countermark_response,
     key: *const countermark_message_verifying_key,
     policy: *const countermark_message_policy,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let (response, key, policy) = unsafe {
             (
@@ -842,10 +911,9 @@ pub unsafe extern "C" fn countermark_message_signature_verify_response(
             )
         };
         let view = response.view()?;
-        let claims = verify_message(HttpMessage::from(&view), key, policy)?;
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        let v = verify_message(HttpMessage::from(&view), key, policy)?;
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 

@@ -307,4 +307,33 @@ mod tests {
         assert_eq!(super::COUNTERMARK_MAX_TARGET_LEN, cm::http::MAX_TARGET_LEN);
         assert_eq!(crate::jwt::COUNTERMARK_MAX_JWT_LEN, cm::jwt::MAX_JWT_LEN);
     }
+
+    /// The default macros are the core's defaults.
+    #[test]
+    fn default_macros_are_the_cores() {
+        assert_eq!(
+            crate::fost::COUNTERMARK_FOST_DEFAULT_CLOCK_SKEW_SECS,
+            cm::http::fost::DEFAULT_CLOCK_SKEW.as_secs()
+        );
+        assert_eq!(
+            crate::message_signatures::COUNTERMARK_MESSAGE_DEFAULT_CLOCK_SKEW_SECS,
+            cm::http::message_signatures::DEFAULT_CLOCK_SKEW.as_secs()
+        );
+        assert_eq!(
+            crate::message_signatures::COUNTERMARK_MESSAGE_DEFAULT_MAX_AGE_SECS,
+            cm::http::message_signatures::DEFAULT_MAX_AGE.as_secs()
+        );
+        assert_eq!(
+            crate::hmac_header::COUNTERMARK_HMAC_HEADER_DEFAULT_MAX_AGE_SECS,
+            cm::http::hmac_header::DEFAULT_MAX_AGE.as_secs()
+        );
+        assert_eq!(
+            crate::jwt::COUNTERMARK_JWT_DEFAULT_CLOCK_SKEW_SECS,
+            cm::jwt::DEFAULT_CLOCK_SKEW.as_secs()
+        );
+        assert_eq!(
+            crate::signed_url::COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS,
+            cm::signed::DEFAULT_LIFETIME.as_secs()
+        );
+    }
 }

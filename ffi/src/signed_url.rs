@@ -13,9 +13,10 @@ use crate::clock::{clock_or_system, countermark_clock};
 use crate::handle::ArcHandle;
 use crate::hmac::countermark_key_ring;
 use crate::result::countermark_result;
+use crate::verified::{countermark_scheme, countermark_verified, Out, Verified};
 
 /// ska's default lifetime of a signature, in seconds.
-pub const COUNTERMARK_SKA_DEFAULT_LIFETIME: u64 = 600;
+pub const COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS: u64 = 600;
 
 /// The names of the four signature parameters. Each `{NULL, 0}` member keeps ska's default: `signature`,
 /// `auth_user`, `valid_until`, `extra`.
@@ -126,22 +127,24 @@ pub unsafe extern "C" fn countermark_url_signer_with_helpers(
 /// # Safety
 /// Inputs valid per the contract of the exported functions.
 unsafe fn expiry_and_extra(
-    lifetime_secs: u64,
+    lifetime_secs: *const u64,
     valid_until: *const u8,
     valid_until_len: usize,
     extra_json: *const u8,
     extra_json_len: usize,
 ) -> FfiResult<(Expiry, Extra)> {
     // SAFETY: per the caller.
-    let (valid_until, extra_json) = unsafe {
+    let (lifetime, valid_until, extra_json) = unsafe {
         (
+            lifetime_secs.as_ref().copied(),
             opt_text(valid_until, valid_until_len)?,
             opt_text(extra_json, extra_json_len)?,
         )
     };
-    let expiry = match valid_until {
-        Some(v) => Expiry::At(ValidUntil::Text(v.to_string())),
-        None => Expiry::Lifetime(Duration::from_secs(lifetime_secs)),
+    let expiry = match (valid_until, lifetime) {
+        (Some(v), _) => Expiry::At(ValidUntil::Text(v.to_string())),
+        (None, Some(secs)) => Expiry::Lifetime(Duration::from_secs(secs)),
+        (None, None) => Expiry::default(),
     };
     let extra = match extra_json {
         Some(j) => core(Extra::from_json(j))?,
@@ -154,7 +157,8 @@ unsafe fn expiry_and_extra(
 /// `countermark_bytes_free`).
 ///
 /// - Expiry: `valid_until` (Unix seconds as text, signed exactly as written, e.g. `"1700000600.0"`) when not
-///   empty; otherwise `lifetime_secs` from now (`COUNTERMARK_SKA_DEFAULT_LIFETIME` is ska's default).
+///   empty; otherwise `*lifetime_secs` from now, or with `lifetime_secs` NULL the core's default lifetime
+///   (ska's, `COUNTERMARK_SKA_DEFAULT_LIFETIME_SECS`).
 /// - `extra_json`: extra signed data as a JSON object (`{"scope": "read"}`; numbers, booleans, null, lists and
 ///   objects are signed as Python writes them, or as compact JSON under ska's JavaScript value dumper, see
 ///   `countermark_url_signer_with_helpers`), or `(NULL, 0)` for none. At most 64 KiB.
@@ -171,7 +175,7 @@ pub unsafe extern "C" fn countermark_url_signer_sign_url(
     url_len: usize,
     user: *const u8,
     user_len: usize,
-    lifetime_secs: u64,
+    lifetime_secs: *const u64,
     valid_until: *const u8,
     valid_until_len: usize,
     extra_json: *const u8,
@@ -222,7 +226,7 @@ pub unsafe extern "C" fn countermark_url_signer_sign_params(
     signer: *const countermark_url_signer,
     user: *const u8,
     user_len: usize,
-    lifetime_secs: u64,
+    lifetime_secs: *const u64,
     valid_until: *const u8,
     valid_until_len: usize,
     extra_json: *const u8,
@@ -256,19 +260,27 @@ pub unsafe extern "C" fn countermark_url_signer_sign_params(
     })
 }
 
-fn signed_claims(data: SignedData) -> Claims {
-    let mut claims = Claims::default()
-        .with("auth_user", data.auth_user())
-        .with("valid_until", data.valid_until());
-    for (k, v) in data.extra() {
-        claims.push(format!("extra.{k}"), v.as_str());
+fn signed_result(data: SignedData) -> Verified {
+    // ska's valid_until is a float in text; the typed field is its whole seconds.
+    let expires = data
+        .valid_until()
+        .parse::<f64>()
+        .ok()
+        .filter(|t| t.is_finite())
+        .map(|t| t.floor() as i64);
+    let mut v = Verified::new(countermark_scheme::Ska, true)
+        .user(data.auth_user())
+        .expires(expires);
+    for (k, val) in data.extra() {
+        v.item(k, val);
     }
-    claims
+    v
 }
 
-/// Validates the signature parameters in the query of `url` and writes the signed data to `*out` as claims
-/// (free with `countermark_claims_free`): `auth_user`, `valid_until`, then `extra.<key>` for each signed extra
-/// item (its text form), sorted by key. Parameters that are not signed are ignored, as ska does. On failure:
+/// Validates the signature parameters in the query of `url` and writes the signed data to `*out` (scheme
+/// `COUNTERMARK_SCHEME_SKA`): `user` (ska's `auth_user`), `expires` (`valid_until`, whole Unix seconds) and the
+/// signed extra data as `items` (key, text form), sorted by key. Text goes into `buf` as for
+/// `countermark_tokens_verify`. Parameters that are not signed are ignored, as ska does. On failure:
 /// `BAD_SIGNATURE` (tampered, wrong key, missing parameters: reported first when the URL is also expired),
 /// `EXPIRED`, `MALFORMED`. Thread-safe.
 #[no_mangle]
@@ -276,18 +288,20 @@ pub unsafe extern "C" fn countermark_url_signer_validate_url(
     signer: *const countermark_url_signer,
     url: *const u8,
     url_len: usize,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let (signer, url) = unsafe { (countermark_url_signer::get(signer)?, text(url, url_len)?) };
         let data = signer
             .validate_url(url)
             .map_err(|r| countermark_result::from(cm::Error::from(r)))?;
-        // SAFETY: checked above.
-        unsafe { signed_claims(data).write_to(out) };
-        Ok(())
+        // SAFETY: per the contract.
+        unsafe { out.put(signed_result(data)) }
     })
 }
 
@@ -298,10 +312,13 @@ pub unsafe extern "C" fn countermark_url_signer_validate(
     signer: *const countermark_url_signer,
     params: *const countermark_pair,
     n_params: usize,
-    out: *mut *mut countermark_claims,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let (signer, params) = unsafe {
             (
@@ -312,9 +329,8 @@ pub unsafe extern "C" fn countermark_url_signer_validate(
         let data = signer
             .validate(&params)
             .map_err(|r| countermark_result::from(cm::Error::from(r)))?;
-        // SAFETY: checked above.
-        unsafe { signed_claims(data).write_to(out) };
-        Ok(())
+        // SAFETY: per the contract.
+        unsafe { out.put(signed_result(data)) }
     })
 }
 

@@ -4,11 +4,12 @@ use cm::{FixedRandom, Tokens};
 use std::time::Duration;
 
 use crate::boundary::{bytes, core, guard, guard_value, out_ptr, text, write};
-use crate::bytes::{countermark_bytes, countermark_claims, countermark_str, texts, Claims};
+use crate::bytes::{countermark_bytes, countermark_str, texts};
 use crate::clock::{clock_or_system, countermark_clock};
 use crate::handle::ArcHandle;
 use crate::hmac::countermark_key_ring;
 use crate::result::countermark_result;
+use crate::verified::{countermark_scheme, countermark_verified, Out, Verified};
 
 /// Creates and verifies handshake-format tokens with a key ring (the primary key signs; every key verifies).
 /// Immutable and reference counted: thread-safe.
@@ -96,22 +97,27 @@ pub unsafe extern "C" fn countermark_tokens_create_with_random(
     })
 }
 
-/// Verifies `token` and writes its claims to `*out` (free with `countermark_claims_free`): one `field` claim per
-/// field, in order, then `timestamp` (Unix seconds, decimal).
+/// Verifies `token` and writes the result to `*out` (scheme `COUNTERMARK_SCHEME_TOKEN`): `created` is the
+/// token's timestamp (Unix seconds) and `items` its fields, in order (each in `value`). Its text lives in `buf`
+/// (`buf_len` bytes; `COUNTERMARK_VERIFIED_BUF_LEN` is ample); `*out_n` is the number of bytes used, or on
+/// `INSUFFICIENT_SIZE` the number needed.
 ///
-/// `max_age_secs` >= 0 accepts only tokens created within that many seconds of now, either side (handshake's
-/// `time_range`); a negative value accepts any age. Errors: `MALFORMED`, `TOO_LARGE` (over 2048 bytes),
+/// `max_age_secs` NULL accepts any age; otherwise only tokens created within `*max_age_secs` seconds of now,
+/// either side (handshake's `time_range`). Errors: `MALFORMED`, `TOO_LARGE` (over 2048 bytes),
 /// `BAD_SIGNATURE` (no key of the ring matches), `EXPIRED`, `NOT_YET_VALID`. Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_tokens_verify(
     tokens: *const countermark_tokens,
     token: *const u8,
     token_len: usize,
-    max_age_secs: i64,
-    out: *mut *mut countermark_claims,
+    max_age_secs: *const u64,
+    out: *mut countermark_verified,
+    buf: *mut u8,
+    buf_len: usize,
+    out_n: *mut usize,
 ) -> countermark_result {
     guard(|| {
-        let out = out_ptr(out)?;
+        let out = Out::new(out, buf, buf_len, out_n)?;
         // SAFETY: per the contract.
         let tokens = unsafe { countermark_tokens::get(tokens) }?;
         crate::boundary::check_len(token_len, 1)?;
@@ -120,17 +126,18 @@ pub unsafe extern "C" fn countermark_tokens_verify(
         }
         // SAFETY: per the contract.
         let token = unsafe { text(token, token_len) }?;
-        let window = u64::try_from(max_age_secs).ok().map(Duration::from_secs);
-        let verified = core(tokens.verify(token, window))?;
-        let mut claims = Claims::default();
-        // The fields are borrowed from `token`: each is copied once, into its claim.
+        // SAFETY: NULL or a readable u64 per the contract.
+        let max_age = unsafe { max_age_secs.as_ref() }
+            .copied()
+            .map(Duration::from_secs);
+        let verified = core(tokens.verify(token, max_age))?;
+        let mut v =
+            Verified::new(countermark_scheme::Token, true).created(Some(verified.timestamp()));
         for field in verified.iter_fields() {
-            claims.push("field", field);
+            v.item("", field);
         }
-        claims.push("timestamp", verified.timestamp().to_string());
-        // SAFETY: checked above.
-        unsafe { claims.write_to(out) };
-        Ok(())
+        // SAFETY: per the contract.
+        unsafe { out.put(v) }
     })
 }
 

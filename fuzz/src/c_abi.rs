@@ -16,6 +16,7 @@ use crate::ffi::request::*;
 use crate::ffi::result::*;
 use crate::ffi::signed_url::*;
 use crate::ffi::tokens::*;
+use crate::ffi::verified::*;
 
 const PANIC: countermark_result = countermark_result::Panic;
 
@@ -43,8 +44,21 @@ fn fields<const N: usize>(data: &[u8]) -> [&[u8]; N] {
     out
 }
 
-unsafe fn free_claims(c: *mut countermark_claims) {
-    unsafe { countermark_claims_free(c) };
+/// Room for one typed result (every parse and verify writes into it; nothing to free).
+struct Out {
+    v: std::mem::MaybeUninit<countermark_verified>,
+    buf: [u8; COUNTERMARK_VERIFIED_BUF_LEN],
+    n: usize,
+}
+
+impl Out {
+    fn new() -> Self {
+        Out {
+            v: std::mem::MaybeUninit::uninit(),
+            buf: [0; COUNTERMARK_VERIFIED_BUF_LEN],
+            n: 0,
+        }
+    }
 }
 
 /// One fuzz input: the first byte picks the entry point, the rest is its input.
@@ -56,7 +70,7 @@ pub fn c_abi(data: &[u8]) {
 }
 
 unsafe fn drive(selector: u8, data: &[u8]) {
-    let mut claims: *mut countermark_claims = ptr::null_mut();
+    let mut out = Out::new();
     let mut bytes = countermark_bytes {
         data: ptr::null_mut(),
         len: 0,
@@ -67,8 +81,8 @@ unsafe fn drive(selector: u8, data: &[u8]) {
     unsafe {
         check(
             countermark_hmac_key_new(
-                b"sha256".as_ptr(),
-                6,
+                b"hmac-sha256".as_ptr(),
+                11,
                 secret.as_ptr(),
                 secret.len(),
                 b"k1".as_ptr(),
@@ -92,10 +106,18 @@ unsafe fn drive(selector: u8, data: &[u8]) {
             countermark_key_ring_builder_free(b);
             countermark_tokens_new(ring, clock, 0, &mut tokens);
             check(
-                countermark_tokens_verify(tokens, data.as_ptr(), data.len(), 60, &mut claims),
+                countermark_tokens_verify(
+                    tokens,
+                    data.as_ptr(),
+                    data.len(),
+                    &60,
+                    out.v.as_mut_ptr(),
+                    out.buf.as_mut_ptr(),
+                    out.buf.len(),
+                    &mut out.n,
+                ),
                 "tokens_verify",
             );
-            free_claims(claims);
             countermark_tokens_free(tokens);
             countermark_key_ring_free(ring);
         },
@@ -113,7 +135,10 @@ unsafe fn drive(selector: u8, data: &[u8]) {
                         signer,
                         data.as_ptr(),
                         data.len(),
-                        &mut claims,
+                        out.v.as_mut_ptr(),
+                        out.buf.as_mut_ptr(),
+                        out.buf.len(),
+                        &mut out.n,
                     ),
                     "validate_url",
                 );
@@ -137,21 +162,29 @@ unsafe fn drive(selector: u8, data: &[u8]) {
                         signer,
                         pairs.as_ptr(),
                         pairs.len(),
-                        &mut claims,
+                        out.v.as_mut_ptr(),
+                        out.buf.as_mut_ptr(),
+                        out.buf.len(),
+                        &mut out.n,
                     ),
                     "validate",
                 );
             }
-            free_claims(claims);
             countermark_url_signer_free(signer);
             countermark_key_ring_free(ring);
         },
         3 => unsafe {
             check(
-                countermark_jwt_parse(data.as_ptr(), data.len(), &mut claims),
+                countermark_jwt_parse(
+                    data.as_ptr(),
+                    data.len(),
+                    out.v.as_mut_ptr(),
+                    out.buf.as_mut_ptr(),
+                    out.buf.len(),
+                    &mut out.n,
+                ),
                 "jwt_parse",
             );
-            free_claims(claims);
         },
         4 => unsafe {
             let [a, b, c] = fields::<3>(data);
@@ -256,21 +289,41 @@ unsafe fn drive(selector: u8, data: &[u8]) {
             match selector % 12 {
                 6 => {
                     let mut p: *const countermark_fost_policy = ptr::null();
-                    countermark_fost_policy_new(clock, 300, ptr::null(), &mut p);
-                    check(countermark_fost_parse(req, &mut claims), "fost_parse");
-                    free_claims(claims);
-                    claims = ptr::null_mut();
+                    countermark_fost_policy_new(clock, ptr::null(), ptr::null(), &mut p);
                     check(
-                        countermark_fost_verify(req, key, p, &mut claims),
+                        countermark_fost_parse(
+                            req,
+                            out.v.as_mut_ptr(),
+                            out.buf.as_mut_ptr(),
+                            out.buf.len(),
+                            &mut out.n,
+                        ),
+                        "fost_parse",
+                    );
+                    check(
+                        countermark_fost_verify(
+                            req,
+                            key,
+                            p,
+                            out.v.as_mut_ptr(),
+                            out.buf.as_mut_ptr(),
+                            out.buf.len(),
+                            &mut out.n,
+                        ),
                         "fost_verify",
                     );
-                    free_claims(claims);
-                    claims = ptr::null_mut();
                     check(
-                        countermark_fost_url_verify(req, key, p, &mut claims),
+                        countermark_fost_url_verify(
+                            req,
+                            key,
+                            p,
+                            out.v.as_mut_ptr(),
+                            out.buf.as_mut_ptr(),
+                            out.buf.len(),
+                            &mut out.n,
+                        ),
                         "fost_url_verify",
                     );
-                    free_claims(claims);
                     countermark_fost_policy_free(p);
                 }
                 7 => {
@@ -281,15 +334,29 @@ unsafe fn drive(selector: u8, data: &[u8]) {
                         24,
                         &mut s,
                     );
-                    countermark_hmac_header_policy_new(clock, 5, ptr::null(), &mut p);
-                    check(countermark_hmac_header_parse(req, &mut claims), "hh_parse");
-                    free_claims(claims);
-                    claims = ptr::null_mut();
+                    countermark_hmac_header_policy_new(clock, ptr::null(), ptr::null(), &mut p);
                     check(
-                        countermark_hmac_header_verify(req, s, p, &mut claims),
+                        countermark_hmac_header_parse(
+                            req,
+                            out.v.as_mut_ptr(),
+                            out.buf.as_mut_ptr(),
+                            out.buf.len(),
+                            &mut out.n,
+                        ),
+                        "hh_parse",
+                    );
+                    check(
+                        countermark_hmac_header_verify(
+                            req,
+                            s,
+                            p,
+                            out.v.as_mut_ptr(),
+                            out.buf.as_mut_ptr(),
+                            out.buf.len(),
+                            &mut out.n,
+                        ),
                         "hh_verify",
                     );
-                    free_claims(claims);
                     countermark_hmac_header_policy_free(p);
                     countermark_api_secret_free(s);
                 }
@@ -304,16 +371,29 @@ unsafe fn drive(selector: u8, data: &[u8]) {
                     countermark_message_policy_builder_build(b, &mut p);
                     countermark_message_policy_builder_free(b);
                     check(
-                        countermark_message_signature_parse(req, ptr::null(), 0, &mut claims),
+                        countermark_message_signature_parse(
+                            req,
+                            ptr::null(),
+                            0,
+                            out.v.as_mut_ptr(),
+                            out.buf.as_mut_ptr(),
+                            out.buf.len(),
+                            &mut out.n,
+                        ),
                         "ms_parse",
                     );
-                    free_claims(claims);
-                    claims = ptr::null_mut();
                     check(
-                        countermark_message_signature_verify(req, vk, p, &mut claims),
+                        countermark_message_signature_verify(
+                            req,
+                            vk,
+                            p,
+                            out.v.as_mut_ptr(),
+                            out.buf.as_mut_ptr(),
+                            out.buf.len(),
+                            &mut out.n,
+                        ),
                         "ms_verify",
                     );
-                    free_claims(claims);
                     if selector % 12 == 9 {
                         let mut resp: *mut countermark_response = ptr::null_mut();
                         countermark_response_new(200, &mut resp);
@@ -329,12 +409,18 @@ unsafe fn drive(selector: u8, data: &[u8]) {
                             }
                         }
                         countermark_response_set_request(resp, req);
-                        claims = ptr::null_mut();
                         check(
-                            countermark_message_signature_verify_response(resp, vk, p, &mut claims),
+                            countermark_message_signature_verify_response(
+                                resp,
+                                vk,
+                                p,
+                                out.v.as_mut_ptr(),
+                                out.buf.as_mut_ptr(),
+                                out.buf.len(),
+                                &mut out.n,
+                            ),
                             "ms_resp",
                         );
-                        free_claims(claims);
                         countermark_response_free(resp);
                     }
                     countermark_message_policy_free(p);
@@ -342,10 +428,15 @@ unsafe fn drive(selector: u8, data: &[u8]) {
                 }
                 _ => {
                     check(
-                        countermark_jwt_parse_request(req, &mut claims),
+                        countermark_jwt_parse_request(
+                            req,
+                            out.v.as_mut_ptr(),
+                            out.buf.as_mut_ptr(),
+                            out.buf.len(),
+                            &mut out.n,
+                        ),
                         "jwt_parse_request",
                     );
-                    free_claims(claims);
                 }
             }
             countermark_request_free(req);

@@ -67,8 +67,8 @@ static void setup(fixture *f) {
 
     f->jwt_root = util_root("asym_jwt.json");
     IS(countermark_clock_new_fixed(1700000000, 0, &f->clock), COUNTERMARK_RESULT_OK);
-    IS(countermark_hmac_key_new(S("sha256"), SECRET, sizeof SECRET, S("k1"), &f->key), COUNTERMARK_RESULT_OK);
-    IS(countermark_hmac_key_new(S("sha1"), SECRET, sizeof SECRET, NULL, 0, &f->sha1_key), COUNTERMARK_RESULT_OK);
+    IS(countermark_hmac_key_new(S("hmac-sha256"), SECRET, sizeof SECRET, S("k1"), &f->key), COUNTERMARK_RESULT_OK);
+    IS(countermark_hmac_key_new(S("hmac-sha1"), SECRET, sizeof SECRET, NULL, 0, &f->sha1_key), COUNTERMARK_RESULT_OK);
     IS(countermark_key_ring_builder_new(f->key, &rb), COUNTERMARK_RESULT_OK);
     IS(countermark_key_ring_builder_build(rb, &f->ring), COUNTERMARK_RESULT_OK);
     countermark_key_ring_builder_free(rb);
@@ -82,14 +82,14 @@ static void setup(fixture *f) {
     pem = read_pem(f->jwt_root, "ed25519", "private_pem");
     IS(countermark_signing_key_from_pem((const uint8_t *)pem, strlen(pem), &f->signing_key), COUNTERMARK_RESULT_OK);
     IS(countermark_signing_key_verifying_key(f->signing_key, &f->verifying_key), COUNTERMARK_RESULT_OK);
-    IS(countermark_jwt_policy_new(f->clock, 20, f->store, &f->jwt_policy), COUNTERMARK_RESULT_OK);
+    IS(countermark_jwt_policy_new(f->clock, NULL, f->store, &f->jwt_policy), COUNTERMARK_RESULT_OK);
     IS(countermark_fost_signer_new(S("key"), f->sha1_key, f->clock, &f->fost_signer), COUNTERMARK_RESULT_OK);
     IS(countermark_fost_url_signer_new(S("key"), f->sha1_key, &f->fost_url_signer), COUNTERMARK_RESULT_OK);
-    IS(countermark_fost_policy_new(f->clock, 300, NULL, &f->fost_policy), COUNTERMARK_RESULT_OK);
+    IS(countermark_fost_policy_new(f->clock, NULL, NULL, &f->fost_policy), COUNTERMARK_RESULT_OK);
     IS(countermark_api_secret_generate(&f->api_secret), COUNTERMARK_RESULT_OK);
-    IS(countermark_hmac_header_signer_new(S("api"), f->api_secret, S("sha256"), f->clock, &f->hh_signer),
+    IS(countermark_hmac_header_signer_new(S("api"), f->api_secret, S("hmac-sha256"), f->clock, &f->hh_signer),
        COUNTERMARK_RESULT_OK);
-    IS(countermark_hmac_header_policy_new(f->clock, 5, NULL, &f->hh_policy), COUNTERMARK_RESULT_OK);
+    IS(countermark_hmac_header_policy_new(f->clock, NULL, NULL, &f->hh_policy), COUNTERMARK_RESULT_OK);
     IS(countermark_message_signer_builder_new_hmac(f->key, &sb), COUNTERMARK_RESULT_OK);
     IS(countermark_message_signer_builder_build(sb, &f->msg_signer), COUNTERMARK_RESULT_OK);
     countermark_message_signer_builder_free(sb);
@@ -149,6 +149,7 @@ static void null_pointers(const fixture *f) {
     countermark_message_policy_builder *pb = NULL;
     const countermark_message_policy *mp = NULL;
     countermark_claims *claims = NULL;
+    static vres res;
     countermark_bytes bytes = {NULL, 0};
     countermark_str str = {NULL, 0};
     countermark_str field = {(const uint8_t *)"a", 1};
@@ -168,12 +169,12 @@ static void null_pointers(const fixture *f) {
     CHECK(countermark_clock_now(NULL) == 0, "clock_now(NULL)");
     /* hmac keys and rings */
     IS_NULL(countermark_hmac_key_new(NULL, 6, SECRET, sizeof SECRET, NULL, 0, &key));
-    IS_NULL(countermark_hmac_key_new(S("sha256"), NULL, 32, NULL, 0, &key));
-    IS_NULL(countermark_hmac_key_new(S("sha256"), SECRET, sizeof SECRET, NULL, 2, &key));
-    IS_NULL(countermark_hmac_key_new(S("sha256"), SECRET, sizeof SECRET, NULL, 0, NULL));
+    IS_NULL(countermark_hmac_key_new(S("hmac-sha256"), NULL, 32, NULL, 0, &key));
+    IS_NULL(countermark_hmac_key_new(S("hmac-sha256"), SECRET, sizeof SECRET, NULL, 2, &key));
+    IS_NULL(countermark_hmac_key_new(S("hmac-sha256"), SECRET, sizeof SECRET, NULL, 0, NULL));
     IS_NULL(countermark_hmac_key_new_legacy(NULL, 4, S("short"), NULL, 0, &key));
-    IS_NULL(countermark_hmac_key_new_legacy(S("sha1"), NULL, 5, NULL, 0, &key));
-    IS_NULL(countermark_hmac_key_new_legacy(S("sha1"), S("short"), NULL, 0, NULL));
+    IS_NULL(countermark_hmac_key_new_legacy(S("hmac-sha1"), NULL, 5, NULL, 0, &key));
+    IS_NULL(countermark_hmac_key_new_legacy(S("hmac-sha1"), S("short"), NULL, 0, NULL));
     IS_NULL(countermark_hmac_key_sign(NULL, S("m"), buf, sizeof buf, &n));
     IS_NULL(countermark_hmac_key_sign(f->key, NULL, 1, buf, sizeof buf, &n));
     IS_NULL(countermark_hmac_key_sign(f->key, S("m"), NULL, sizeof buf, &n));
@@ -207,9 +208,9 @@ static void null_pointers(const fixture *f) {
     IS_NULL(countermark_tokens_create_with_random(f->tokens, NULL, 1, buf, sizeof buf, &bytes));
     IS_NULL(countermark_tokens_create_with_random(f->tokens, &field, 1, NULL, 256, &bytes));
     IS_NULL(countermark_tokens_create_with_random(f->tokens, &field, 1, buf, sizeof buf, NULL));
-    IS_NULL(countermark_tokens_verify(NULL, S("a:1:b:c"), -1, &claims));
-    IS_NULL(countermark_tokens_verify(f->tokens, NULL, 7, -1, &claims));
-    IS_NULL(countermark_tokens_verify(f->tokens, S("a:1:b:c"), -1, NULL));
+    IS_NULL(countermark_tokens_verify(NULL, S("a:1:b:c"), NULL, VOUT(&res)));
+    IS_NULL(countermark_tokens_verify(f->tokens, NULL, 7, NULL, VOUT(&res)));
+    IS_NULL(countermark_tokens_verify(f->tokens, S("a:1:b:c"), NULL, NULL, res.buf, sizeof res.buf, &res.n));
     /* signed URLs */
     IS_NULL(countermark_url_signer_new(NULL, NULL, NULL, &us));
     IS_NULL(countermark_url_signer_new(f->ring, NULL, NULL, NULL));
@@ -217,27 +218,27 @@ static void null_pointers(const fixture *f) {
     IS_NULL(countermark_url_signer_with_helpers(f->url_signer, NULL, 10, NULL, 0, &us));
     IS_NULL(countermark_url_signer_with_helpers(f->url_signer, NULL, 0, NULL, 10, &us));
     IS_NULL(countermark_url_signer_with_helpers(f->url_signer, NULL, 0, NULL, 0, NULL));
-    IS_NULL(countermark_url_signer_sign_url(NULL, S("https://e.com/"), S("u"), 600, NULL, 0, NULL, 0, NULL, 0, &bytes));
-    IS_NULL(countermark_url_signer_sign_url(f->url_signer, NULL, 5, S("u"), 600, NULL, 0, NULL, 0, NULL, 0, &bytes));
-    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), NULL, 1, 600, NULL, 0, NULL, 0, NULL, 0,
+    IS_NULL(countermark_url_signer_sign_url(NULL, S("https://e.com/"), S("u"), NULL, NULL, 0, NULL, 0, NULL, 0, &bytes));
+    IS_NULL(countermark_url_signer_sign_url(f->url_signer, NULL, 5, S("u"), NULL, NULL, 0, NULL, 0, NULL, 0, &bytes));
+    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), NULL, 1, NULL, NULL, 0, NULL, 0, NULL, 0,
                                             &bytes));
-    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), 600, NULL, 3, NULL, 0, NULL, 0,
+    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), NULL, NULL, 3, NULL, 0, NULL, 0,
                                             &bytes));
-    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), 600, NULL, 0, NULL, 2, NULL, 0,
+    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), NULL, NULL, 0, NULL, 2, NULL, 0,
                                             &bytes));
-    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), 600, NULL, 0, NULL, 0, NULL, 1,
+    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), NULL, NULL, 0, NULL, 0, NULL, 1,
                                             &bytes));
-    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), 600, NULL, 0, NULL, 0, NULL, 0,
+    IS_NULL(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), S("u"), NULL, NULL, 0, NULL, 0, NULL, 0,
                                             NULL));
-    IS_NULL(countermark_url_signer_sign_params(NULL, S("u"), 600, NULL, 0, NULL, 0, &claims));
-    IS_NULL(countermark_url_signer_sign_params(f->url_signer, NULL, 1, 600, NULL, 0, NULL, 0, &claims));
-    IS_NULL(countermark_url_signer_sign_params(f->url_signer, S("u"), 600, NULL, 0, NULL, 0, NULL));
-    IS_NULL(countermark_url_signer_validate_url(NULL, S("https://e.com/"), &claims));
-    IS_NULL(countermark_url_signer_validate_url(f->url_signer, NULL, 3, &claims));
-    IS_NULL(countermark_url_signer_validate_url(f->url_signer, S("https://e.com/"), NULL));
-    IS_NULL(countermark_url_signer_validate(NULL, &pair, 1, &claims));
-    IS_NULL(countermark_url_signer_validate(f->url_signer, NULL, 1, &claims));
-    IS_NULL(countermark_url_signer_validate(f->url_signer, &pair, 1, NULL));
+    IS_NULL(countermark_url_signer_sign_params(NULL, S("u"), NULL, NULL, 0, NULL, 0, &claims));
+    IS_NULL(countermark_url_signer_sign_params(f->url_signer, NULL, 1, NULL, NULL, 0, NULL, 0, &claims));
+    IS_NULL(countermark_url_signer_sign_params(f->url_signer, S("u"), NULL, NULL, 0, NULL, 0, NULL));
+    IS_NULL(countermark_url_signer_validate_url(NULL, S("https://e.com/"), VOUT(&res)));
+    IS_NULL(countermark_url_signer_validate_url(f->url_signer, NULL, 3, VOUT(&res)));
+    IS_NULL(countermark_url_signer_validate_url(f->url_signer, S("https://e.com/"), NULL, res.buf, sizeof res.buf, &res.n));
+    IS_NULL(countermark_url_signer_validate(NULL, &pair, 1, VOUT(&res)));
+    IS_NULL(countermark_url_signer_validate(f->url_signer, NULL, 1, VOUT(&res)));
+    IS_NULL(countermark_url_signer_validate(f->url_signer, &pair, 1, NULL, res.buf, sizeof res.buf, &res.n));
     /* requests and responses */
     IS_NULL(countermark_request_new(NULL, 3, S("/"), &req));
     IS_NULL(countermark_request_new(S("GET"), NULL, 1, &req));
@@ -274,25 +275,25 @@ static void null_pointers(const fixture *f) {
     IS_NULL(countermark_fost_signer_sign(f->fost_signer, f->request, NULL, 1, NULL, 0, &claims));
     IS_NULL(countermark_fost_signer_sign(f->fost_signer, f->request, NULL, 0, NULL, 4, &claims));
     IS_NULL(countermark_fost_signer_sign(f->fost_signer, f->request, NULL, 0, NULL, 0, NULL));
-    IS_NULL(countermark_fost_policy_new(NULL, 300, NULL, NULL));
-    IS_NULL(countermark_fost_parse(NULL, &claims));
-    IS_NULL(countermark_fost_parse(f->request, NULL));
-    IS_NULL(countermark_fost_verify(NULL, f->sha1_key, f->fost_policy, &claims));
-    IS_NULL(countermark_fost_verify(f->request, NULL, f->fost_policy, &claims));
-    IS_NULL(countermark_fost_verify(f->request, f->sha1_key, NULL, &claims));
-    IS_NULL(countermark_fost_verify(f->request, f->sha1_key, f->fost_policy, NULL));
+    IS_NULL(countermark_fost_policy_new(NULL, NULL, NULL, NULL));
+    IS_NULL(countermark_fost_parse(NULL, VOUT(&res)));
+    IS_NULL(countermark_fost_parse(f->request, NULL, res.buf, sizeof res.buf, &res.n));
+    IS_NULL(countermark_fost_verify(NULL, f->sha1_key, f->fost_policy, VOUT(&res)));
+    IS_NULL(countermark_fost_verify(f->request, NULL, f->fost_policy, VOUT(&res)));
+    IS_NULL(countermark_fost_verify(f->request, f->sha1_key, NULL, VOUT(&res)));
+    IS_NULL(countermark_fost_verify(f->request, f->sha1_key, f->fost_policy, NULL, res.buf, sizeof res.buf, &res.n));
     IS_NULL(countermark_fost_url_signer_new(NULL, 3, f->sha1_key, &fus));
     IS_NULL(countermark_fost_url_signer_new(S("key"), NULL, &fus));
     IS_NULL(countermark_fost_url_signer_new(S("key"), f->sha1_key, NULL));
     IS_NULL(countermark_fost_url_signer_sign(NULL, S("https://e.com/"), false, 0, &claims));
     IS_NULL(countermark_fost_url_signer_sign(f->fost_url_signer, NULL, 5, false, 0, &claims));
     IS_NULL(countermark_fost_url_signer_sign(f->fost_url_signer, S("https://e.com/"), false, 0, NULL));
-    IS_NULL(countermark_fost_url_parse(NULL, &claims));
-    IS_NULL(countermark_fost_url_parse(f->request, NULL));
-    IS_NULL(countermark_fost_url_verify(NULL, f->sha1_key, f->fost_policy, &claims));
-    IS_NULL(countermark_fost_url_verify(f->request, NULL, f->fost_policy, &claims));
-    IS_NULL(countermark_fost_url_verify(f->request, f->sha1_key, NULL, &claims));
-    IS_NULL(countermark_fost_url_verify(f->request, f->sha1_key, f->fost_policy, NULL));
+    IS_NULL(countermark_fost_url_parse(NULL, VOUT(&res)));
+    IS_NULL(countermark_fost_url_parse(f->request, NULL, res.buf, sizeof res.buf, &res.n));
+    IS_NULL(countermark_fost_url_verify(NULL, f->sha1_key, f->fost_policy, VOUT(&res)));
+    IS_NULL(countermark_fost_url_verify(f->request, NULL, f->fost_policy, VOUT(&res)));
+    IS_NULL(countermark_fost_url_verify(f->request, f->sha1_key, NULL, VOUT(&res)));
+    IS_NULL(countermark_fost_url_verify(f->request, f->sha1_key, f->fost_policy, NULL, res.buf, sizeof res.buf, &res.n));
     /* HMAC header */
     IS_NULL(countermark_api_secret_new_base64(NULL, 4, &as));
     IS_NULL(countermark_api_secret_new_base64(S("AAAA"), NULL));
@@ -304,21 +305,21 @@ static void null_pointers(const fixture *f) {
     IS_NULL(countermark_api_secret_decrypt_legacy(S("aes"), S("pw"), S("salt"), S("ct"), NULL));
     IS_NULL(countermark_api_secret_to_base64(NULL, &bytes));
     IS_NULL(countermark_api_secret_to_base64(f->api_secret, NULL));
-    IS_NULL(countermark_hmac_header_signer_new(NULL, 3, f->api_secret, S("sha256"), NULL, &hs));
-    IS_NULL(countermark_hmac_header_signer_new(S("api"), NULL, S("sha256"), NULL, &hs));
+    IS_NULL(countermark_hmac_header_signer_new(NULL, 3, f->api_secret, S("hmac-sha256"), NULL, &hs));
+    IS_NULL(countermark_hmac_header_signer_new(S("api"), NULL, S("hmac-sha256"), NULL, &hs));
     IS_NULL(countermark_hmac_header_signer_new(S("api"), f->api_secret, NULL, 6, NULL, &hs));
-    IS_NULL(countermark_hmac_header_signer_new(S("api"), f->api_secret, S("sha256"), NULL, NULL));
+    IS_NULL(countermark_hmac_header_signer_new(S("api"), f->api_secret, S("hmac-sha256"), NULL, NULL));
     IS_NULL(countermark_hmac_header_signer_sign(NULL, f->request, NULL, 0, &claims));
     IS_NULL(countermark_hmac_header_signer_sign(f->hh_signer, NULL, NULL, 0, &claims));
     IS_NULL(countermark_hmac_header_signer_sign(f->hh_signer, f->request, NULL, 4, &claims));
     IS_NULL(countermark_hmac_header_signer_sign(f->hh_signer, f->request, NULL, 0, NULL));
-    IS_NULL(countermark_hmac_header_policy_new(NULL, 5, NULL, NULL));
-    IS_NULL(countermark_hmac_header_parse(NULL, &claims));
-    IS_NULL(countermark_hmac_header_parse(f->request, NULL));
-    IS_NULL(countermark_hmac_header_verify(NULL, f->api_secret, f->hh_policy, &claims));
-    IS_NULL(countermark_hmac_header_verify(f->request, NULL, f->hh_policy, &claims));
-    IS_NULL(countermark_hmac_header_verify(f->request, f->api_secret, NULL, &claims));
-    IS_NULL(countermark_hmac_header_verify(f->request, f->api_secret, f->hh_policy, NULL));
+    IS_NULL(countermark_hmac_header_policy_new(NULL, NULL, NULL, NULL));
+    IS_NULL(countermark_hmac_header_parse(NULL, VOUT(&res)));
+    IS_NULL(countermark_hmac_header_parse(f->request, NULL, res.buf, sizeof res.buf, &res.n));
+    IS_NULL(countermark_hmac_header_verify(NULL, f->api_secret, f->hh_policy, VOUT(&res)));
+    IS_NULL(countermark_hmac_header_verify(f->request, NULL, f->hh_policy, VOUT(&res)));
+    IS_NULL(countermark_hmac_header_verify(f->request, f->api_secret, NULL, VOUT(&res)));
+    IS_NULL(countermark_hmac_header_verify(f->request, f->api_secret, f->hh_policy, NULL, res.buf, sizeof res.buf, &res.n));
     /* asymmetric keys and JWT */
     IS_NULL(countermark_signing_key_from_pem(NULL, 10, &sk));
     IS_NULL(countermark_signing_key_from_pem(S("x"), NULL));
@@ -326,16 +327,16 @@ static void null_pointers(const fixture *f) {
     IS_NULL(countermark_signing_key_from_pkcs8_der(S("x"), NULL));
     IS_NULL(countermark_signing_key_verifying_key(NULL, &vk));
     IS_NULL(countermark_signing_key_verifying_key(f->signing_key, NULL));
-    IS_NULL(countermark_signing_key_kid(NULL, &bytes));
-    IS_NULL(countermark_signing_key_kid(f->signing_key, NULL));
+    IS_NULL(countermark_signing_key_key_id(NULL, &bytes));
+    IS_NULL(countermark_signing_key_key_id(f->signing_key, NULL));
     IS_NULL(countermark_verifying_key_from_pem(NULL, 10, &vk));
     IS_NULL(countermark_verifying_key_from_pem(S("x"), NULL));
     IS_NULL(countermark_verifying_key_from_spki_der(NULL, 10, &vk));
     IS_NULL(countermark_verifying_key_from_spki_der(S("x"), NULL));
     IS_NULL(countermark_verifying_key_from_jwk(NULL, 10, &vk));
     IS_NULL(countermark_verifying_key_from_jwk(S("{}"), NULL));
-    IS_NULL(countermark_verifying_key_kid(NULL, &bytes));
-    IS_NULL(countermark_verifying_key_kid(f->verifying_key, NULL));
+    IS_NULL(countermark_verifying_key_key_id(NULL, &bytes));
+    IS_NULL(countermark_verifying_key_key_id(f->verifying_key, NULL));
     IS_NULL(countermark_verifying_key_fingerprint(NULL, &bytes));
     IS_NULL(countermark_verifying_key_fingerprint(f->verifying_key, NULL));
     IS_NULL(countermark_verifying_key_to_pem(NULL, &bytes));
@@ -347,17 +348,17 @@ static void null_pointers(const fixture *f) {
     IS_NULL(countermark_jwt_sign_with(f->signing_key, NULL, 5, 1700000000, S("n"), &bytes));
     IS_NULL(countermark_jwt_sign_with(f->signing_key, S("alice"), 1700000000, NULL, 1, &bytes));
     IS_NULL(countermark_jwt_sign_with(f->signing_key, S("alice"), 1700000000, S("n"), NULL));
-    IS_NULL(countermark_jwt_policy_new(NULL, 20, NULL, NULL));
-    IS_NULL(countermark_jwt_parse(NULL, 5, &claims));
-    IS_NULL(countermark_jwt_parse(S("a.b.c"), NULL));
-    IS_NULL(countermark_jwt_parse_request(NULL, &claims));
-    IS_NULL(countermark_jwt_parse_request(f->request, NULL));
-    IS_NULL(countermark_jwt_verify(NULL, 5, keys, 1, f->jwt_policy, &claims));
-    IS_NULL(countermark_jwt_verify(S("a.b.c"), NULL, 1, f->jwt_policy, &claims));
-    IS_NULL(countermark_jwt_verify(S("a.b.c"), keys, 1, NULL, &claims));
-    IS_NULL(countermark_jwt_verify(S("a.b.c"), keys, 1, f->jwt_policy, NULL));
+    IS_NULL(countermark_jwt_policy_new(NULL, NULL, NULL, NULL));
+    IS_NULL(countermark_jwt_parse(NULL, 5, VOUT(&res)));
+    IS_NULL(countermark_jwt_parse(S("a.b.c"), NULL, res.buf, sizeof res.buf, &res.n));
+    IS_NULL(countermark_jwt_parse_request(NULL, VOUT(&res)));
+    IS_NULL(countermark_jwt_parse_request(f->request, NULL, res.buf, sizeof res.buf, &res.n));
+    IS_NULL(countermark_jwt_verify(NULL, 5, keys, 1, f->jwt_policy, VOUT(&res)));
+    IS_NULL(countermark_jwt_verify(S("a.b.c"), NULL, 1, f->jwt_policy, VOUT(&res)));
+    IS_NULL(countermark_jwt_verify(S("a.b.c"), keys, 1, NULL, VOUT(&res)));
+    IS_NULL(countermark_jwt_verify(S("a.b.c"), keys, 1, f->jwt_policy, NULL, res.buf, sizeof res.buf, &res.n));
     keys[0] = NULL; /* a NULL element of the key array */
-    IS_NULL(countermark_jwt_verify(S("a.b.c"), keys, 1, f->jwt_policy, &claims));
+    IS_NULL(countermark_jwt_verify(S("a.b.c"), keys, 1, f->jwt_policy, VOUT(&res)));
     /* RFC 9421 */
     IS_NULL(countermark_message_signer_builder_new_hmac(NULL, &sb));
     IS_NULL(countermark_message_signer_builder_new_hmac(f->key, NULL));
@@ -373,9 +374,9 @@ static void null_pointers(const fixture *f) {
     IS_NULL(countermark_message_signer_builder_omit_created(NULL));
     IS_NULL(countermark_message_signer_builder_set_expires(NULL, 1));
     IS_NULL(countermark_message_signer_builder_set_expires_in(NULL, 1));
-    IS_NULL(countermark_message_signer_builder_set_keyid(NULL, S("k")));
-    IS_NULL(countermark_message_signer_builder_set_keyid(sb, NULL, 1));
-    IS_NULL(countermark_message_signer_builder_omit_keyid(NULL));
+    IS_NULL(countermark_message_signer_builder_set_key_id(NULL, S("k")));
+    IS_NULL(countermark_message_signer_builder_set_key_id(sb, NULL, 1));
+    IS_NULL(countermark_message_signer_builder_omit_key_id(NULL));
     IS_NULL(countermark_message_signer_builder_set_nonce(NULL, S("n")));
     IS_NULL(countermark_message_signer_builder_set_nonce(sb, NULL, 1));
     IS_NULL(countermark_message_signer_builder_random_nonces(NULL));
@@ -400,10 +401,10 @@ static void null_pointers(const fixture *f) {
     IS_NULL(countermark_message_policy_builder_new(NULL));
     IS(countermark_message_policy_builder_new(&pb), COUNTERMARK_RESULT_OK);
     IS_NULL(countermark_message_policy_builder_set_clock(NULL, NULL));
-    IS_NULL(countermark_message_policy_builder_set_max_skew(NULL, 1));
+    IS_NULL(countermark_message_policy_builder_set_clock_skew(NULL, 1));
     IS_NULL(countermark_message_policy_builder_set_max_age(NULL, 1));
     IS_NULL(countermark_message_policy_builder_require_created(NULL, true));
-    IS_NULL(countermark_message_policy_builder_require_keyid(NULL, true));
+    IS_NULL(countermark_message_policy_builder_require_key_id(NULL, true));
     IS_NULL(countermark_message_policy_builder_require_nonce(NULL, true));
     IS_NULL(countermark_message_policy_builder_set_required_components(NULL, &field, 1));
     IS_NULL(countermark_message_policy_builder_set_required_components(pb, NULL, 1));
@@ -416,20 +417,20 @@ static void null_pointers(const fixture *f) {
     IS_NULL(countermark_message_policy_builder_build(NULL, &mp));
     IS_NULL(countermark_message_policy_builder_build(pb, NULL));
     countermark_message_policy_builder_free(pb);
-    IS_NULL(countermark_message_signature_parse(NULL, NULL, 0, &claims));
-    IS_NULL(countermark_message_signature_parse(f->request, NULL, 3, &claims));
-    IS_NULL(countermark_message_signature_parse(f->request, NULL, 0, NULL));
-    IS_NULL(countermark_message_signature_parse_response(NULL, NULL, 0, &claims));
-    IS_NULL(countermark_message_signature_parse_response(f->response, NULL, 3, &claims));
-    IS_NULL(countermark_message_signature_parse_response(f->response, NULL, 0, NULL));
-    IS_NULL(countermark_message_signature_verify(NULL, f->msg_key, f->msg_policy, &claims));
-    IS_NULL(countermark_message_signature_verify(f->request, NULL, f->msg_policy, &claims));
-    IS_NULL(countermark_message_signature_verify(f->request, f->msg_key, NULL, &claims));
-    IS_NULL(countermark_message_signature_verify(f->request, f->msg_key, f->msg_policy, NULL));
-    IS_NULL(countermark_message_signature_verify_response(NULL, f->msg_key, f->msg_policy, &claims));
-    IS_NULL(countermark_message_signature_verify_response(f->response, NULL, f->msg_policy, &claims));
-    IS_NULL(countermark_message_signature_verify_response(f->response, f->msg_key, NULL, &claims));
-    IS_NULL(countermark_message_signature_verify_response(f->response, f->msg_key, f->msg_policy, NULL));
+    IS_NULL(countermark_message_signature_parse(NULL, NULL, 0, VOUT(&res)));
+    IS_NULL(countermark_message_signature_parse(f->request, NULL, 3, VOUT(&res)));
+    IS_NULL(countermark_message_signature_parse(f->request, NULL, 0, NULL, res.buf, sizeof res.buf, &res.n));
+    IS_NULL(countermark_message_signature_parse_response(NULL, NULL, 0, VOUT(&res)));
+    IS_NULL(countermark_message_signature_parse_response(f->response, NULL, 3, VOUT(&res)));
+    IS_NULL(countermark_message_signature_parse_response(f->response, NULL, 0, NULL, res.buf, sizeof res.buf, &res.n));
+    IS_NULL(countermark_message_signature_verify(NULL, f->msg_key, f->msg_policy, VOUT(&res)));
+    IS_NULL(countermark_message_signature_verify(f->request, NULL, f->msg_policy, VOUT(&res)));
+    IS_NULL(countermark_message_signature_verify(f->request, f->msg_key, NULL, VOUT(&res)));
+    IS_NULL(countermark_message_signature_verify(f->request, f->msg_key, f->msg_policy, NULL, res.buf, sizeof res.buf, &res.n));
+    IS_NULL(countermark_message_signature_verify_response(NULL, f->msg_key, f->msg_policy, VOUT(&res)));
+    IS_NULL(countermark_message_signature_verify_response(f->response, NULL, f->msg_policy, VOUT(&res)));
+    IS_NULL(countermark_message_signature_verify_response(f->response, f->msg_key, NULL, VOUT(&res)));
+    IS_NULL(countermark_message_signature_verify_response(f->response, f->msg_key, f->msg_policy, NULL, res.buf, sizeof res.buf, &res.n));
     IS_NULL(countermark_content_digest(NULL, 1, S("sha-256"), &bytes));
     IS_NULL(countermark_content_digest(S("b"), NULL, 7, &bytes));
     IS_NULL(countermark_content_digest(S("b"), S("sha-256"), NULL));
@@ -443,7 +444,8 @@ static void null_pointers(const fixture *f) {
     CHECK(clock == NULL && key == NULL && ring == NULL && tokens == NULL && us == NULL && req == NULL &&
               resp == NULL && store == NULL && sk == NULL && vk == NULL && jp == NULL && fs == NULL && fus == NULL &&
               fp == NULL && as == NULL && hs == NULL && hp == NULL && ms == NULL && mk == NULL && mp == NULL &&
-              claims == NULL && bytes.data == NULL && bytes.len == 0 && str.data == NULL && str.len == 0,
+              claims == NULL && res.v.scheme == COUNTERMARK_SCHEME_NONE && bytes.data == NULL && bytes.len == 0 &&
+              str.data == NULL && str.len == 0,
           "no output written by a call that failed");
 
     /* Every free function accepts NULL. */
@@ -478,6 +480,7 @@ static void null_pointers(const fixture *f) {
 static void lengths(const fixture *f) {
     const countermark_hmac_key *key = NULL;
     countermark_claims *claims = NULL;
+    static vres res;
     countermark_bytes bytes = {NULL, 0};
     countermark_request *req = NULL;
     uint8_t tag[COUNTERMARK_MAX_TAG_LEN];
@@ -486,18 +489,18 @@ static void lengths(const fixture *f) {
     /* Zero lengths: each refused for what it is (an empty algorithm, secret, token...), not as NULL. */
     IS(countermark_hmac_key_new(NULL, 0, SECRET, sizeof SECRET, NULL, 0, &key),
        COUNTERMARK_RESULT_UNSUPPORTED_ALGORITHM);
-    IS(countermark_hmac_key_new(S("sha256"), NULL, 0, NULL, 0, &key), COUNTERMARK_RESULT_INVALID_KEY);
-    IS(countermark_hmac_key_new(S("sha256"), SECRET, 15, NULL, 0, &key), COUNTERMARK_RESULT_INVALID_KEY);
-    IS(countermark_hmac_key_new_legacy(S("sha256"), NULL, 0, NULL, 0, &key), COUNTERMARK_RESULT_INVALID_KEY);
+    IS(countermark_hmac_key_new(S("hmac-sha256"), NULL, 0, NULL, 0, &key), COUNTERMARK_RESULT_INVALID_KEY);
+    IS(countermark_hmac_key_new(S("hmac-sha256"), SECRET, 15, NULL, 0, &key), COUNTERMARK_RESULT_INVALID_KEY);
+    IS(countermark_hmac_key_new_legacy(S("hmac-sha256"), NULL, 0, NULL, 0, &key), COUNTERMARK_RESULT_INVALID_KEY);
     CHECK(key == NULL, "no key written for a refused secret");
-    IS(countermark_tokens_verify(f->tokens, NULL, 0, -1, &claims), COUNTERMARK_RESULT_MALFORMED);
-    IS(countermark_tokens_verify(f->tokens, ONE_BYTE, 0, -1, &claims), COUNTERMARK_RESULT_MALFORMED);
+    IS(countermark_tokens_verify(f->tokens, NULL, 0, NULL, VOUT(&res)), COUNTERMARK_RESULT_MALFORMED);
+    IS(countermark_tokens_verify(f->tokens, ONE_BYTE, 0, NULL, VOUT(&res)), COUNTERMARK_RESULT_MALFORMED);
     IS(countermark_tokens_create(f->tokens, NULL, 0, &bytes), COUNTERMARK_RESULT_OK);
     countermark_bytes_free(&bytes);
     /* No parameters at all: ska's answer, an invalid signature. */
-    IS(countermark_url_signer_validate(f->url_signer, NULL, 0, &claims), COUNTERMARK_RESULT_BAD_SIGNATURE);
-    IS(countermark_url_signer_validate_url(f->url_signer, NULL, 0, &claims), COUNTERMARK_RESULT_BAD_SIGNATURE);
-    IS(countermark_jwt_parse(NULL, 0, &claims), COUNTERMARK_RESULT_MALFORMED);
+    IS(countermark_url_signer_validate(f->url_signer, NULL, 0, VOUT(&res)), COUNTERMARK_RESULT_BAD_SIGNATURE);
+    IS(countermark_url_signer_validate_url(f->url_signer, NULL, 0, VOUT(&res)), COUNTERMARK_RESULT_BAD_SIGNATURE);
+    IS(countermark_jwt_parse(NULL, 0, VOUT(&res)), COUNTERMARK_RESULT_MALFORMED);
     IS(countermark_request_new(NULL, 0, S("/"), &req), COUNTERMARK_RESULT_MALFORMED);
     {
         const countermark_signing_key *sk = NULL;
@@ -519,17 +522,17 @@ static void lengths(const fixture *f) {
 
     /* Huge lengths, next to a one-byte buffer: refused before anything is read, with TOO_LARGE up to SSIZE_MAX
      * and INVALID_PARAMETER over it (no buffer is that long). */
-    IS(countermark_tokens_verify(f->tokens, ONE_BYTE, HUGE_LEN, -1, &claims), COUNTERMARK_RESULT_TOO_LARGE);
-    IS(countermark_tokens_verify(f->tokens, ONE_BYTE, SIZE_MAX, -1, &claims), COUNTERMARK_RESULT_INVALID_PARAMETER);
+    IS(countermark_tokens_verify(f->tokens, ONE_BYTE, HUGE_LEN, NULL, VOUT(&res)), COUNTERMARK_RESULT_TOO_LARGE);
+    IS(countermark_tokens_verify(f->tokens, ONE_BYTE, SIZE_MAX, NULL, VOUT(&res)), COUNTERMARK_RESULT_INVALID_PARAMETER);
     IS(countermark_hmac_key_sign(f->key, ONE_BYTE, HUGE_LEN, tag, sizeof tag, &n), COUNTERMARK_RESULT_TOO_LARGE);
     IS(countermark_hmac_key_verify(f->key, ONE_BYTE, 1, ONE_BYTE, SIZE_MAX), COUNTERMARK_RESULT_INVALID_PARAMETER);
     /* The boundary between the two: SSIZE_MAX is too large, one more is a wrong length. */
     IS(countermark_hmac_key_verify(f->key, ONE_BYTE, 1, ONE_BYTE, (size_t)PTRDIFF_MAX), COUNTERMARK_RESULT_TOO_LARGE);
     IS(countermark_hmac_key_verify(f->key, ONE_BYTE, 1, ONE_BYTE, (size_t)PTRDIFF_MAX + 1),
        COUNTERMARK_RESULT_INVALID_PARAMETER);
-    IS(countermark_hmac_key_new(S("sha256"), ONE_BYTE, HUGE_LEN, NULL, 0, &key), COUNTERMARK_RESULT_TOO_LARGE);
-    IS(countermark_url_signer_validate_url(f->url_signer, ONE_BYTE, HUGE_LEN, &claims), COUNTERMARK_RESULT_TOO_LARGE);
-    IS(countermark_jwt_parse(ONE_BYTE, SIZE_MAX / 2, &claims), COUNTERMARK_RESULT_TOO_LARGE);
+    IS(countermark_hmac_key_new(S("hmac-sha256"), ONE_BYTE, HUGE_LEN, NULL, 0, &key), COUNTERMARK_RESULT_TOO_LARGE);
+    IS(countermark_url_signer_validate_url(f->url_signer, ONE_BYTE, HUGE_LEN, VOUT(&res)), COUNTERMARK_RESULT_TOO_LARGE);
+    IS(countermark_jwt_parse(ONE_BYTE, SIZE_MAX / 2, VOUT(&res)), COUNTERMARK_RESULT_TOO_LARGE);
     IS(countermark_request_new(S("GET"), ONE_BYTE, HUGE_LEN, &req), COUNTERMARK_RESULT_TOO_LARGE);
     IS(countermark_request_add_header(f->request, S("X-A"), ONE_BYTE, HUGE_LEN), COUNTERMARK_RESULT_TOO_LARGE);
     IS(countermark_request_set_body(f->request, ONE_BYTE, HUGE_LEN), COUNTERMARK_RESULT_TOO_LARGE);
@@ -543,10 +546,11 @@ static void lengths(const fixture *f) {
         uint8_t *token = malloc(big);
         if (token == NULL) exit(2);
         memset(token, 'a', big);
-        IS(countermark_tokens_verify(f->tokens, token, big, -1, &claims), COUNTERMARK_RESULT_TOO_LARGE);
+        IS(countermark_tokens_verify(f->tokens, token, big, NULL, VOUT(&res)), COUNTERMARK_RESULT_TOO_LARGE);
         free(token);
     }
-    CHECK(claims == NULL && key == NULL && req == NULL && bytes.data == NULL, "nothing written on refusal");
+    CHECK(claims == NULL && res.v.scheme == COUNTERMARK_SCHEME_NONE && key == NULL && req == NULL && bytes.data == NULL,
+          "nothing written on refusal");
     /* An array count over the limit is refused without reading the array. */
     {
         countermark_str field = {(const uint8_t *)"a", 1};
@@ -595,6 +599,7 @@ static void small_buffers(const fixture *f) {
 static void invalid_utf8(const fixture *f) {
     const countermark_hmac_key *key = NULL;
     countermark_claims *claims = NULL;
+    static vres res;
     countermark_bytes bytes = {NULL, 0};
     countermark_request *req = NULL;
     const countermark_fost_signer *fs = NULL;
@@ -602,28 +607,28 @@ static void invalid_utf8(const fixture *f) {
 
     IS(countermark_hmac_key_new(BAD_UTF8, sizeof BAD_UTF8, SECRET, sizeof SECRET, NULL, 0, &key),
        COUNTERMARK_RESULT_INVALID_UTF8);
-    IS(countermark_hmac_key_new(S("sha256"), SECRET, sizeof SECRET, BAD_UTF8, sizeof BAD_UTF8, &key),
+    IS(countermark_hmac_key_new(S("hmac-sha256"), SECRET, sizeof SECRET, BAD_UTF8, sizeof BAD_UTF8, &key),
        COUNTERMARK_RESULT_INVALID_UTF8);
     /* Secrets are bytes: any byte is fine. */
-    IS(countermark_hmac_key_new(S("sha256"), (const uint8_t *)"\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6\xf5\xf4\xf3\xf2\xf1\xf0",
+    IS(countermark_hmac_key_new(S("hmac-sha256"), (const uint8_t *)"\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6\xf5\xf4\xf3\xf2\xf1\xf0",
                                 16, NULL, 0, &key),
        COUNTERMARK_RESULT_OK);
     countermark_hmac_key_free(key);
-    IS(countermark_tokens_verify(f->tokens, BAD_UTF8, sizeof BAD_UTF8, -1, &claims), COUNTERMARK_RESULT_INVALID_UTF8);
+    IS(countermark_tokens_verify(f->tokens, BAD_UTF8, sizeof BAD_UTF8, NULL, VOUT(&res)), COUNTERMARK_RESULT_INVALID_UTF8);
     IS(countermark_tokens_create(f->tokens, &field, 1, &bytes), COUNTERMARK_RESULT_INVALID_UTF8);
-    IS(countermark_url_signer_validate_url(f->url_signer, BAD_UTF8, sizeof BAD_UTF8, &claims),
+    IS(countermark_url_signer_validate_url(f->url_signer, BAD_UTF8, sizeof BAD_UTF8, VOUT(&res)),
        COUNTERMARK_RESULT_INVALID_UTF8);
-    IS(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), BAD_UTF8, sizeof BAD_UTF8, 600, NULL, 0, NULL,
+    IS(countermark_url_signer_sign_url(f->url_signer, S("https://e.com/"), BAD_UTF8, sizeof BAD_UTF8, NULL, NULL, 0, NULL,
                                        0, NULL, 0, &bytes),
        COUNTERMARK_RESULT_INVALID_UTF8);
-    IS(countermark_jwt_parse(BAD_UTF8, sizeof BAD_UTF8, &claims), COUNTERMARK_RESULT_INVALID_UTF8);
+    IS(countermark_jwt_parse(BAD_UTF8, sizeof BAD_UTF8, VOUT(&res)), COUNTERMARK_RESULT_INVALID_UTF8);
     IS(countermark_request_new(BAD_UTF8, sizeof BAD_UTF8, S("/"), &req), COUNTERMARK_RESULT_INVALID_UTF8);
     IS(countermark_request_new(S("GET"), BAD_UTF8, sizeof BAD_UTF8, &req), COUNTERMARK_RESULT_INVALID_UTF8);
     IS(countermark_fost_signer_new(BAD_UTF8, sizeof BAD_UTF8, f->sha1_key, NULL, &fs), COUNTERMARK_RESULT_INVALID_UTF8);
-    IS(countermark_message_signature_parse(f->request, BAD_UTF8, sizeof BAD_UTF8, &claims),
+    IS(countermark_message_signature_parse(f->request, BAD_UTF8, sizeof BAD_UTF8, VOUT(&res)),
        COUNTERMARK_RESULT_INVALID_UTF8);
     IS(countermark_content_digest(S("body"), BAD_UTF8, sizeof BAD_UTF8, &bytes), COUNTERMARK_RESULT_INVALID_UTF8);
-    CHECK(claims == NULL && bytes.data == NULL && req == NULL && fs == NULL,
+    CHECK(claims == NULL && res.v.scheme == COUNTERMARK_SCHEME_NONE && bytes.data == NULL && req == NULL && fs == NULL,
           "nothing written for invalid UTF-8");
 }
 
@@ -655,7 +660,7 @@ static void consumed_builders(const fixture *f) {
     IS(countermark_message_signer_builder_set_label(sb, S("x")), COUNTERMARK_RESULT_BUILDER_CONSUMED);
     IS(countermark_message_signer_builder_set_components(sb, &comp, 1), COUNTERMARK_RESULT_BUILDER_CONSUMED);
     IS(countermark_message_signer_builder_set_created(sb, 1), COUNTERMARK_RESULT_BUILDER_CONSUMED);
-    IS(countermark_message_signer_builder_omit_keyid(sb), COUNTERMARK_RESULT_BUILDER_CONSUMED);
+    IS(countermark_message_signer_builder_omit_key_id(sb), COUNTERMARK_RESULT_BUILDER_CONSUMED);
     IS(countermark_message_signer_builder_random_nonces(sb), COUNTERMARK_RESULT_BUILDER_CONSUMED);
     IS(countermark_message_signer_builder_include_alg(sb, true), COUNTERMARK_RESULT_BUILDER_CONSUMED);
     IS(countermark_message_signer_builder_set_clock(sb, NULL), COUNTERMARK_RESULT_BUILDER_CONSUMED);
@@ -666,7 +671,7 @@ static void consumed_builders(const fixture *f) {
     IS(countermark_message_policy_builder_new(&pb), COUNTERMARK_RESULT_OK);
     IS(countermark_message_policy_builder_build(pb, &mp), COUNTERMARK_RESULT_OK);
     IS(countermark_message_policy_builder_build(pb, &mp2), COUNTERMARK_RESULT_BUILDER_CONSUMED);
-    IS(countermark_message_policy_builder_set_max_skew(pb, 1), COUNTERMARK_RESULT_BUILDER_CONSUMED);
+    IS(countermark_message_policy_builder_set_clock_skew(pb, 1), COUNTERMARK_RESULT_BUILDER_CONSUMED);
     IS(countermark_message_policy_builder_require_nonce(pb, true), COUNTERMARK_RESULT_BUILDER_CONSUMED);
     IS(countermark_message_policy_builder_set_required_components(pb, &comp, 1), COUNTERMARK_RESULT_BUILDER_CONSUMED);
     IS(countermark_message_policy_builder_set_nonce_store(pb, f->store), COUNTERMARK_RESULT_BUILDER_CONSUMED);
@@ -718,24 +723,46 @@ static void result_codes(void) {
 static void claims_and_bytes(const fixture *f) {
     countermark_str a = {(const uint8_t *)"alice", 5};
     countermark_bytes token = {NULL, 0};
-    countermark_claims *claims = NULL;
-    countermark_str name = {NULL, 0};
-    countermark_str value = {NULL, 0};
-    size_t count;
+    static vres res;
+    countermark_verified small;
+    uint8_t tiny[4];
+    size_t need = 0, used = 0;
+    uint64_t max_age = 60;
 
     IS(countermark_tokens_create(f->tokens, &a, 1, &token), COUNTERMARK_RESULT_OK);
     CHECK(token.data != NULL && token.data[token.len] == '\0', "bytes are NUL-terminated");
-    IS(countermark_tokens_verify(f->tokens, token.data, token.len, 60, &claims), COUNTERMARK_RESULT_OK);
-    count = countermark_claims_count(claims);
-    CHECK(count >= 2, "token claims: a field and a timestamp");
-    IS(countermark_claims_at(claims, count, &name, &value), COUNTERMARK_RESULT_INVALID_PARAMETER);
-    IS(countermark_claims_at(claims, SIZE_MAX, &name, &value), COUNTERMARK_RESULT_INVALID_PARAMETER);
-    CHECK(name.data == NULL && value.data == NULL, "nothing written past the end");
-    IS(countermark_claims_get(claims, S("no-such-claim"), &value), COUNTERMARK_RESULT_NOT_FOUND);
-    IS(countermark_claims_get(claims, NULL, 0, &value), COUNTERMARK_RESULT_NOT_FOUND);
-    IS(countermark_claims_at(claims, 0, &name, &value), COUNTERMARK_RESULT_OK);
-    CHECK(name.len > 0, "first claim has a name");
-    countermark_claims_free(claims);
+    /* A result that does not fit: INSUFFICIENT_SIZE, the size needed, and nothing else written. */
+    memset(&small, 0, sizeof small);
+    IS(countermark_tokens_verify(f->tokens, token.data, token.len, &max_age, &small, tiny, 0, &need),
+       COUNTERMARK_RESULT_INSUFFICIENT_SIZE);
+    CHECK(need > 0 && need <= COUNTERMARK_VERIFIED_BUF_LEN, "the size needed is reported");
+    CHECK(small.scheme == COUNTERMARK_SCHEME_NONE, "nothing written on a short buffer");
+    IS(countermark_tokens_verify(f->tokens, token.data, token.len, &max_age, &small, NULL, 0, &need),
+       COUNTERMARK_RESULT_INSUFFICIENT_SIZE);
+    /* (NULL, n > 0) is a NULL parameter. */
+    IS(countermark_tokens_verify(f->tokens, token.data, token.len, &max_age, &small, NULL, 64, &used),
+       COUNTERMARK_RESULT_NULL_PARAMETER);
+    IS(countermark_tokens_verify(f->tokens, token.data, token.len, &max_age, &small, res.buf, sizeof res.buf, NULL),
+       COUNTERMARK_RESULT_NULL_PARAMETER);
+    /* The size reported is enough, however the buffer is aligned. */
+    {
+        uint8_t *exact = malloc(need + 1);
+        if (exact == NULL) exit(2);
+        IS(countermark_tokens_verify(f->tokens, token.data, token.len, &max_age, &small, exact + 1, need, &used),
+           COUNTERMARK_RESULT_OK);
+        CHECK(small.scheme == COUNTERMARK_SCHEME_TOKEN && small.verified, "a token result in an exact buffer");
+        CHECK(used <= need, "text bytes used within the buffer");
+        CHECK(small.n_items == 1 && small.items != NULL && small.items[0].value.len == 5 &&
+                  memcmp(small.items[0].value.data, "alice", 5) == 0,
+              "the field is an item whose text lives in the buffer");
+        CHECK((const uint8_t *)small.items >= exact + 1 && (const uint8_t *)(small.items + 1) <= exact + 1 + need,
+              "the items live in the buffer");
+        free(exact);
+    }
+    vres_reset(&res);
+    IS(countermark_tokens_verify(f->tokens, token.data, token.len, &max_age, VOUT(&res)), COUNTERMARK_RESULT_OK);
+    CHECK(res.v.has_created && !res.v.has_expires && !vset(res.v.key_id) && res.v.key_id.data == NULL,
+          "absent fields are empty");
     countermark_bytes_free(&token);
     CHECK(token.data == NULL && token.len == 0, "bytes_free resets the struct");
     countermark_bytes_free(&token); /* twice through the same struct: harmless */

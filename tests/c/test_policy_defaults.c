@@ -44,18 +44,38 @@ int main(void) {
     for (i = 0; i < defaults.len; i++) lines += defaults.data[i] == '\n';
     util_check(lines == 3, "defaults", "one line per scheme (fost, hmac_header, rfc9421, jwt)");
 
-    expect_code("fost", "new", countermark_fost_policy_new(NULL, COUNTERMARK_FOST_DEFAULT_MAX_SKEW, NULL, &fost),
-                COUNTERMARK_RESULT_OK);
+    /* NULL for a knob is the core's default; the header's DEFAULT macro, passed explicitly, is the same policy. */
+    expect_code("fost", "new", countermark_fost_policy_new(NULL, NULL, NULL, &fost), COUNTERMARK_RESULT_OK);
     expect_default("fost", countermark_fost_policy_describe(fost, &out), &out);
+    countermark_fost_policy_free(fost);
+    fost = NULL;
+    {
+        uint64_t skew = COUNTERMARK_FOST_DEFAULT_CLOCK_SKEW_SECS;
+        expect_code("fost", "new(macro)", countermark_fost_policy_new(NULL, &skew, NULL, &fost), COUNTERMARK_RESULT_OK);
+        expect_default("fost", countermark_fost_policy_describe(fost, &out), &out);
+    }
 
-    expect_code("hmac_header", "new",
-                countermark_hmac_header_policy_new(NULL, COUNTERMARK_HMAC_HEADER_DEFAULT_TIMEOUT, NULL, &hmac),
+    expect_code("hmac_header", "new", countermark_hmac_header_policy_new(NULL, NULL, NULL, &hmac),
                 COUNTERMARK_RESULT_OK);
     expect_default("hmac_header", countermark_hmac_header_policy_describe(hmac, &out), &out);
+    countermark_hmac_header_policy_free(hmac);
+    hmac = NULL;
+    {
+        uint64_t max_age = COUNTERMARK_HMAC_HEADER_DEFAULT_MAX_AGE_SECS;
+        expect_code("hmac_header", "new(macro)", countermark_hmac_header_policy_new(NULL, &max_age, NULL, &hmac),
+                    COUNTERMARK_RESULT_OK);
+        expect_default("hmac_header", countermark_hmac_header_policy_describe(hmac, &out), &out);
+    }
 
-    expect_code("jwt", "new", countermark_jwt_policy_new(NULL, COUNTERMARK_JWT_DEFAULT_TOLERANCE, NULL, &jwt),
-                COUNTERMARK_RESULT_OK);
+    expect_code("jwt", "new", countermark_jwt_policy_new(NULL, NULL, NULL, &jwt), COUNTERMARK_RESULT_OK);
     expect_default("jwt", countermark_jwt_policy_describe(jwt, &out), &out);
+    countermark_jwt_policy_free(jwt);
+    jwt = NULL;
+    {
+        uint64_t skew = COUNTERMARK_JWT_DEFAULT_CLOCK_SKEW_SECS;
+        expect_code("jwt", "new(macro)", countermark_jwt_policy_new(NULL, &skew, NULL, &jwt), COUNTERMARK_RESULT_OK);
+        expect_default("jwt", countermark_jwt_policy_describe(jwt, &out), &out);
+    }
 
     expect_code("rfc9421", "builder", countermark_message_policy_builder_new(&b), COUNTERMARK_RESULT_OK);
     expect_code("rfc9421", "build", countermark_message_policy_builder_build(b, &msg), COUNTERMARK_RESULT_OK);

@@ -88,12 +88,13 @@ static void default_coverage(const char *target, const char *body, const char *w
     countermark_message_policy_builder *pb = NULL;
     const countermark_message_policy *policy = NULL;
     countermark_request *req = NULL;
-    countermark_claims *claims = NULL, *verified = NULL;
+    countermark_claims *claims = NULL;
+    vres verified;
     char *input = NULL, *signature = NULL, *digest = NULL;
     expect_code(target, "key", countermark_hmac_key_new(S("hmac-sha256"), S("0123456789abcdef0123456789abcdef"), NULL, 0, &key),
                 COUNTERMARK_RESULT_OK);
     expect_code(target, "builder", countermark_message_signer_builder_new_hmac(key, &b), COUNTERMARK_RESULT_OK);
-    expect_code(target, "keyid", countermark_message_signer_builder_set_keyid(b, S("k1")), COUNTERMARK_RESULT_OK);
+    expect_code(target, "keyid", countermark_message_signer_builder_set_key_id(b, S("k1")), COUNTERMARK_RESULT_OK);
     /* Components set on the signer are replaced by the default coverage. */
     {
         countermark_str only[] = {{S("@method")}};
@@ -123,15 +124,18 @@ static void default_coverage(const char *target, const char *body, const char *w
     expect_code(target, "policy", countermark_message_policy_builder_new(&pb), COUNTERMARK_RESULT_OK);
     countermark_message_policy_builder_check_content_digest(pb, want_digest != 0);
     expect_code(target, "policy build", countermark_message_policy_builder_build(pb, &policy), COUNTERMARK_RESULT_OK);
-    expect_code(target, "verify", countermark_message_signature_verify(req, vk, policy, &verified), COUNTERMARK_RESULT_OK);
-    countermark_claims_free(verified);
+    vres_reset(&verified);
+    expect_code(target, "verify", countermark_message_signature_verify(req, vk, policy, VOUT(&verified)),
+                COUNTERMARK_RESULT_OK);
+    CHECK(verified.v.scheme == COUNTERMARK_SCHEME_MESSAGE_SIGNATURE && verified.v.verified,
+          at(target, "a verified RFC 9421 result"));
     if (want_digest) {
         /* Another body under the same headers: the digest no longer matches. */
-        verified = NULL;
+        vres_reset(&verified);
         countermark_request_set_body(req, S("{\"tampered\": true}"));
-        expect_code(target, "verify tampered", countermark_message_signature_verify(req, vk, policy, &verified),
+        expect_code(target, "verify tampered", countermark_message_signature_verify(req, vk, policy, VOUT(&verified)),
                     COUNTERMARK_RESULT_BAD_SIGNATURE);
-        countermark_claims_free(verified);
+        CHECK(verified.v.scheme == COUNTERMARK_SCHEME_NONE, at(target, "nothing written on a refusal"));
     }
     free(input);
     free(signature);
@@ -177,7 +181,8 @@ static void public_keys_and_decoys(void) {
         countermark_message_policy_builder *pb = NULL;
         const countermark_message_policy *policy = NULL;
         countermark_request *req = NULL;
-        countermark_claims *claims = NULL, *verified = NULL;
+        countermark_claims *claims = NULL;
+        vres verified;
         char *input, *signature;
         countermark_message_signer_builder_new_asymmetric(sk, S("ed25519"), &b);
         countermark_message_signer_builder_build(b, &signer);
@@ -192,15 +197,15 @@ static void public_keys_and_decoys(void) {
         }
         countermark_message_policy_builder_new(&pb);
         countermark_message_policy_builder_build(pb, &policy);
-        expect_code("default alg", "verify", countermark_message_signature_verify(req, vk, policy, &verified),
+        vres_reset(&verified);
+        expect_code("default alg", "verify", countermark_message_signature_verify(req, vk, policy, VOUT(&verified)),
                     COUNTERMARK_RESULT_OK);
-        countermark_claims_free(verified);
-        verified = NULL;
+        vres_reset(&verified);
         /* The decoy never verifies it. */
         {
             const countermark_message_verifying_key *dvk = NULL;
             countermark_message_verifying_key_new_public_default(decoy, &dvk);
-            expect_code("decoy", "verify", countermark_message_signature_verify(req, dvk, policy, &verified),
+            expect_code("decoy", "verify", countermark_message_signature_verify(req, dvk, policy, VOUT(&verified)),
                         COUNTERMARK_RESULT_BAD_SIGNATURE);
             countermark_message_verifying_key_free(dvk);
         }

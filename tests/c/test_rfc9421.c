@@ -37,14 +37,29 @@ static void expect_claim_opt(const char *id, const countermark_claims *claims, c
     if (v != NULL) expect_bytes(id, what, v, len, want);
 }
 
-/* Checks an integer claim against a JSON integer (or its absence against JSON null / absent). */
-static void expect_int_claim(const char *id, const countermark_claims *claims, const char *name, const json_t *want) {
+/* Checks field `name` of a typed result (as vfield) equals `want`; with `want` NULL, that it has no such field. */
+static void expect_field_opt(const char *id, vres *r, const char *name, const char *want) {
+    size_t len = 0;
+    const uint8_t *v = vfield(r, name, &len);
+    char what[256];
+    if (want == NULL) {
+        snprintf(what, sizeof what, "no field %s", name);
+        CHECK(v == NULL, at(id, what));
+        return;
+    }
+    snprintf(what, sizeof what, "field %s", name);
+    CHECK(v != NULL, at(id, what));
+    if (v != NULL) expect_bytes(id, what, v, len, want);
+}
+
+/* Checks an integer field against a JSON integer (or its absence against JSON null / absent). */
+static void expect_int_field(const char *id, vres *r, const char *name, const json_t *want) {
     char buf[64];
     if (json_is_integer(want)) {
         snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(want));
-        expect_claim_opt(id, claims, name, buf);
+        expect_field_opt(id, r, name, buf);
     } else {
-        expect_claim_opt(id, claims, name, NULL);
+        expect_field_opt(id, r, name, NULL);
     }
 }
 
@@ -57,29 +72,21 @@ static void serialised_component(const char *c, char *buf, size_t cap) {
     }
 }
 
-/* Checks the `component` claims of `claims`, in order, against the case's covered_components. */
-static void expect_components(const char *id, const countermark_claims *claims, const json_t *covered) {
-    size_t n = countermark_claims_count(claims);
-    size_t i, k = 0;
-    for (i = 0; i < n; i++) {
-        countermark_str name = {NULL, 0};
-        countermark_str value = {NULL, 0};
-        countermark_result rc = countermark_claims_at(claims, i, &name, &value);
-        expect_code(id, "countermark_claims_at", rc, COUNTERMARK_RESULT_OK);
-        if (rc != COUNTERMARK_RESULT_OK) return;
-        if (name.len == 9 && memcmp(name.data, "component", 9) == 0) {
-            const char *want = json_string_value(json_array_get(covered, k));
-            char ser[512];
-            if (want == NULL) {
-                fail(id, "more component claims than covered_components");
-                return;
-            }
-            serialised_component(want, ser, sizeof ser);
-            expect_bytes(id, "component claim", value.data, value.len, ser);
-            k++;
+/* Checks the covered components of a result (its items, in order) against the case's covered_components. */
+static void expect_components(const char *id, vres *r, const json_t *covered) {
+    size_t i;
+    CHECK(r->v.n_items == json_array_size(covered), at(id, "one item per covered component"));
+    for (i = 0; i < r->v.n_items && i < json_array_size(covered); i++) {
+        const char *want = json_string_value(json_array_get(covered, i));
+        char ser[512];
+        if (want == NULL) {
+            fail(id, "covered_components holds a non-string");
+            return;
         }
+        serialised_component(want, ser, sizeof ser);
+        expect_bytes(id, "component item", r->v.items[i].name.data, r->v.items[i].name.len, ser);
+        expect_bytes(id, "component item value (empty)", r->v.items[i].value.data, r->v.items[i].value.len, "");
     }
-    CHECK(k == json_array_size(covered), at(id, "one component claim per covered component"));
 }
 
 /* The countermark_result an error `expect` stands for; *known is 0 for a value no rfc9421 vector should have. */
@@ -259,7 +266,7 @@ static countermark_result hmac_key(const char *id, const json_t *entry, const co
         return COUNTERMARK_RESULT_NULL_PARAMETER;
     }
     secret = util_hex(hex, &n);
-    rc = countermark_hmac_key_new((const uint8_t *)"sha256", 6, secret, n, NULL, 0, out);
+    rc = countermark_hmac_key_new((const uint8_t *)"hmac-sha256", 11, secret, n, NULL, 0, out);
     free(secret);
     expect_code(id, "countermark_hmac_key_new(sha256)", rc, COUNTERMARK_RESULT_OK);
     return rc;
@@ -358,13 +365,14 @@ static countermark_result make_policy(const char *id, const json_t *c, int body_
         expect_code(id, "countermark_message_policy_builder_set_clock", rc, COUNTERMARK_RESULT_OK);
     }
     if (rc == COUNTERMARK_RESULT_OK) {
-        rc = countermark_message_policy_builder_set_max_skew(b, (uint64_t)json_integer_value(skew));
-        expect_code(id, "countermark_message_policy_builder_set_max_skew", rc, COUNTERMARK_RESULT_OK);
+        rc = countermark_message_policy_builder_set_clock_skew(b, (uint64_t)json_integer_value(skew));
+        expect_code(id, "countermark_message_policy_builder_set_clock_skew", rc, COUNTERMARK_RESULT_OK);
     }
     if (rc == COUNTERMARK_RESULT_OK) {
-        rc = countermark_message_policy_builder_set_max_age(
-            b, json_is_integer(max_age) ? (int64_t)json_integer_value(max_age) : -1);
-        expect_code(id, "countermark_message_policy_builder_set_max_age", rc, COUNTERMARK_RESULT_OK);
+        rc = json_is_integer(max_age)
+                 ? countermark_message_policy_builder_set_max_age(b, (uint64_t)json_integer_value(max_age))
+                 : countermark_message_policy_builder_set_no_max_age(b);
+        expect_code(id, "countermark_message_policy_builder_set_(no_)max_age", rc, COUNTERMARK_RESULT_OK);
     }
     if (rc == COUNTERMARK_RESULT_OK) {
         rc = countermark_message_policy_builder_set_label(b, (const uint8_t *)label, strlen(label));
@@ -390,31 +398,39 @@ static countermark_result make_policy(const char *id, const json_t *c, int body_
     return rc;
 }
 
-static countermark_result msg_parse(const msg *m, const char *label, countermark_claims **out) {
+static countermark_result msg_parse(const msg *m, const char *label, vres *out) {
     const uint8_t *l = (const uint8_t *)label;
     size_t n = label ? strlen(label) : 0;
-    return m->request ? countermark_message_signature_parse(m->request, l, n, out)
-                      : countermark_message_signature_parse_response(m->response, l, n, out);
+    countermark_result rc;
+    vres_reset(out);
+    rc = m->request ? countermark_message_signature_parse(m->request, l, n, VOUT(out))
+                    : countermark_message_signature_parse_response(m->response, l, n, VOUT(out));
+    CHECK(rc != COUNTERMARK_RESULT_OK || (out->v.scheme == COUNTERMARK_SCHEME_MESSAGE_SIGNATURE && !out->v.verified),
+          at(m->request ? "parse" : "parse_response", "a claimed RFC 9421 result"));
+    return rc;
 }
 
 static countermark_result msg_verify(const msg *m, const countermark_message_verifying_key *key,
-                                     const countermark_message_policy *policy, countermark_claims **out) {
-    return m->request ? countermark_message_signature_verify(m->request, key, policy, out)
-                      : countermark_message_signature_verify_response(m->response, key, policy, out);
+                                     const countermark_message_policy *policy, vres *out) {
+    countermark_result rc;
+    vres_reset(out);
+    rc = m->request ? countermark_message_signature_verify(m->request, key, policy, VOUT(out))
+                    : countermark_message_signature_verify_response(m->response, key, policy, VOUT(out));
+    return rc;
 }
 
 /* Parses and verifies the message's signature labelled as the case says, looking the key up by keyid, under a
  * fresh policy (so a nonce is new to it). Returns the outcome; *verified gets the claims on success (caller frees).
  * `body_check` < 0 takes the case's body_check. */
 static countermark_result verify_message(const char *id, const json_t *c, const msg *m, int body_check,
-                                         countermark_claims **verified) {
+                                         vres *verified) {
     const char *alg = util_str(json_object_get(c, "verifier"), "algorithm");
     const countermark_message_policy *policy = NULL;
     const countermark_message_verifying_key *key = NULL;
-    countermark_claims *parsed = NULL;
+    static vres parsed;
     char *keyid = NULL;
     countermark_result rc;
-    *verified = NULL;
+    vres_reset(verified);
     if (alg == NULL) {
         fail(id, "verifier.algorithm missing");
         return COUNTERMARK_RESULT_INVALID_PARAMETER;
@@ -423,16 +439,15 @@ static countermark_result verify_message(const char *id, const json_t *c, const 
     rc = make_policy(id, c, body_check, &policy);
     if (rc != COUNTERMARK_RESULT_OK) return rc;
     rc = msg_parse(m, util_str(c, "label"), &parsed);
-    CHECK((rc == COUNTERMARK_RESULT_OK) == (parsed != NULL),
-          at(id, "message_signature_parse writes claims only on success"));
+    CHECK((rc == COUNTERMARK_RESULT_OK) == (parsed.v.scheme == COUNTERMARK_SCHEME_MESSAGE_SIGNATURE),
+          at(id, "message_signature_parse writes its result only on success"));
     if (rc != COUNTERMARK_RESULT_OK) {
         /* Phase two refuses the message the same way, whatever the key. */
         countermark_result rv = verifying_key(id, first_key_of(alg), alg, &key);
         if (rv == COUNTERMARK_RESULT_OK) {
             rv = msg_verify(m, key, policy, verified);
             expect_code(id, "countermark_message_signature_verify after a failed parse", rv, rc);
-            countermark_claims_free(*verified);
-            *verified = NULL;
+            vres_reset(verified);
         } else {
             fail(id, "no key of the verifier's algorithm for phase two");
         }
@@ -440,29 +455,21 @@ static countermark_result verify_message(const char *id, const json_t *c, const 
         countermark_message_policy_free(policy);
         return rc;
     }
-    keyid = claim_dup(parsed, "keyid");
+    keyid = vset(parsed.v.key_id) ? vdup(parsed.v.key_id) : NULL;
     rc = verifying_key(id, keyid, alg, &key);
     if (rc == COUNTERMARK_RESULT_OK) {
         rc = msg_verify(m, key, policy, verified);
-        CHECK((rc == COUNTERMARK_RESULT_OK) == (*verified != NULL),
-              at(id, "message_signature_verify writes claims only on success"));
+        CHECK((rc == COUNTERMARK_RESULT_OK) == (verified->v.scheme == COUNTERMARK_SCHEME_MESSAGE_SIGNATURE),
+              at(id, "message_signature_verify writes its result only on success"));
         if (rc == COUNTERMARK_RESULT_OK) {
-            expect_claim_opt(id, *verified, "label", util_str(c, "label"));
-            expect_claim_opt(id, *verified, "algorithm", alg);
-            expect_claim_opt(id, *verified, "keyid", keyid);
-            if (!body_check) {
-                expect_claim_opt(id, *verified, "body_checked", "false");
-            } else {
-                size_t len = 0;
-                const uint8_t *bc = claim(*verified, "body_checked", &len);
-                CHECK(bc != NULL &&
-                          ((len == 4 && memcmp(bc, "true", 4) == 0) || (len == 5 && memcmp(bc, "false", 5) == 0)),
-                      at(id, "claim body_checked is true or false"));
-            }
+            CHECK(verified->v.verified, at(id, "verify: verified"));
+            expect_field_opt(id, verified, "label", util_str(c, "label"));
+            expect_field_opt(id, verified, "algorithm", alg);
+            expect_field_opt(id, verified, "keyid", keyid);
+            if (!body_check) expect_field_opt(id, verified, "body_checked", "false");
         }
     }
     free(keyid);
-    countermark_claims_free(parsed);
     countermark_message_verifying_key_free(key);
     countermark_message_policy_free(policy);
     return rc;
@@ -539,8 +546,8 @@ static countermark_claims *sign_case(const char *id, const json_t *c) {
         expect_code(id, "countermark_message_signer_builder_set_label", rc, COUNTERMARK_RESULT_OK);
     }
     if (rc == COUNTERMARK_RESULT_OK) {
-        rc = countermark_message_signer_builder_set_keyid(b, (const uint8_t *)key_id, strlen(key_id));
-        expect_code(id, "countermark_message_signer_builder_set_keyid", rc, COUNTERMARK_RESULT_OK);
+        rc = countermark_message_signer_builder_set_key_id(b, (const uint8_t *)key_id, strlen(key_id));
+        expect_code(id, "countermark_message_signer_builder_set_key_id", rc, COUNTERMARK_RESULT_OK);
     }
     if (rc == COUNTERMARK_RESULT_OK) {
         rc = countermark_message_signer_builder_set_components(b, n ? comps : NULL, n);
@@ -644,34 +651,33 @@ static char *flip_signature_bit(const char *h) {
 }
 
 /* Checks the verified claims of a signature the case describes. */
-static void check_verified(const char *id, const json_t *c, const countermark_claims *v) {
+static void check_verified(const char *id, const json_t *c, vres *v) {
     const json_t *params = json_object_get(c, "params");
-    expect_claim_opt(id, v, "label", util_str(c, "label"));
-    expect_claim_opt(id, v, "keyid", util_str(c, "key_id"));
-    expect_claim_opt(id, v, "algorithm", util_str(json_object_get(c, "verifier"), "algorithm"));
-    expect_int_claim(id, v, "created", json_object_get(params, "created"));
-    expect_int_claim(id, v, "expires", json_object_get(params, "expires"));
-    expect_claim_opt(id, v, "nonce", util_str(params, "nonce"));
-    expect_claim_opt(id, v, "tag", util_str(params, "tag"));
+    expect_field_opt(id, v, "label", util_str(c, "label"));
+    expect_field_opt(id, v, "keyid", util_str(c, "key_id"));
+    expect_field_opt(id, v, "algorithm", util_str(json_object_get(c, "verifier"), "algorithm"));
+    expect_int_field(id, v, "created", json_object_get(params, "created"));
+    expect_int_field(id, v, "expires", json_object_get(params, "expires"));
+    expect_field_opt(id, v, "nonce", util_str(params, "nonce"));
+    expect_field_opt(id, v, "tag", util_str(params, "tag"));
     expect_components(id, v, json_object_get(c, "covered_components"));
 }
 
 /* Checks the parsed (unverified) claims of a signature the case describes, including the alg parameter. */
 static void check_parsed(const char *id, const json_t *c, const msg *m) {
     const json_t *params = json_object_get(c, "params");
-    countermark_claims *p = NULL;
+    static vres p;
     countermark_result rc = msg_parse(m, util_str(c, "label"), &p);
     expect_code(id, "countermark_message_signature_parse", rc, COUNTERMARK_RESULT_OK);
     if (rc != COUNTERMARK_RESULT_OK) return;
-    expect_claim_opt(id, p, "label", util_str(c, "label"));
-    expect_claim_opt(id, p, "keyid", util_str(c, "key_id"));
-    expect_claim_opt(id, p, "alg", util_str(params, "alg"));
-    expect_int_claim(id, p, "created", json_object_get(params, "created"));
-    expect_int_claim(id, p, "expires", json_object_get(params, "expires"));
-    expect_claim_opt(id, p, "nonce", util_str(params, "nonce"));
-    expect_claim_opt(id, p, "tag", util_str(params, "tag"));
-    expect_components(id, p, json_object_get(c, "covered_components"));
-    countermark_claims_free(p);
+    expect_field_opt(id, &p, "label", util_str(c, "label"));
+    expect_field_opt(id, &p, "keyid", util_str(c, "key_id"));
+    expect_field_opt(id, &p, "alg", util_str(params, "alg"));
+    expect_int_field(id, &p, "created", json_object_get(params, "created"));
+    expect_int_field(id, &p, "expires", json_object_get(params, "expires"));
+    expect_field_opt(id, &p, "nonce", util_str(params, "nonce"));
+    expect_field_opt(id, &p, "tag", util_str(params, "tag"));
+    expect_components(id, &p, json_object_get(c, "covered_components"));
 }
 
 static int drive_sign(const char *id, const json_t *c) {
@@ -693,7 +699,7 @@ static int drive_sign(const char *id, const json_t *c) {
     for (i = 0; i < 2; i++) {
         header extra[2];
         msg m = {NULL, NULL};
-        countermark_claims *v = NULL;
+        static vres v;
         countermark_result rc;
         if (sigs[i] == NULL) {
             fail(id, "no signature to verify");
@@ -714,11 +720,10 @@ static int drive_sign(const char *id, const json_t *c) {
             expect_code(id, i == 0 ? "verify our signature" : "verify the published signature", rc,
                         COUNTERMARK_RESULT_OK);
             if (rc == COUNTERMARK_RESULT_OK) {
-                check_verified(id, c, v);
-                expect_claim_opt(id, v, "body_checked", "false");
+                check_verified(id, c, &v);
+                expect_field_opt(id, &v, "body_checked", "false");
             }
         }
-        countermark_claims_free(v);
         msg_free(&m);
     }
     free(ours);
@@ -732,7 +737,7 @@ static int drive_verify(const char *id, const json_t *c) {
     const char *expect = util_str(c, "expect");
     header extra[2];
     msg m = {NULL, NULL};
-    countermark_claims *v = NULL;
+    static vres v;
     countermark_result rc, want;
     int known = 0;
     if (input == NULL || signature == NULL || expect == NULL || util_str(c, "label") == NULL) {
@@ -752,7 +757,7 @@ static int drive_verify(const char *id, const json_t *c) {
             char *sig = claim_dup(signed_claims, "Signature");
             char *sin = claim_dup(signed_claims, "Signature-Input");
             if (sig != NULL && sin != NULL) {
-                countermark_claims *fresh = NULL;
+                static vres fresh;
                 extra[0].name = "Signature-Input";
                 extra[0].value = sin;
                 extra[1].name = "Signature";
@@ -761,9 +766,8 @@ static int drive_verify(const char *id, const json_t *c) {
                 if (rc == COUNTERMARK_RESULT_OK) {
                     rc = verify_message(id, c, &m, -1, &fresh);
                     expect_code(id, "verify a fresh signature", rc, COUNTERMARK_RESULT_OK);
-                    if (rc == COUNTERMARK_RESULT_OK) check_verified(id, c, fresh);
+                    if (rc == COUNTERMARK_RESULT_OK) check_verified(id, c, &fresh);
                 }
-                countermark_claims_free(fresh);
                 msg_free(&m);
             } else {
                 fail(id, "sign claims lack Signature / Signature-Input");
@@ -783,12 +787,12 @@ static int drive_verify(const char *id, const json_t *c) {
     rc = verify_message(id, c, &m, -1, &v);
     expect_code(id, "verify the case's signature", rc, want);
     if (strcmp(expect, "valid") == 0) {
-        if (rc == COUNTERMARK_RESULT_OK && json_object_get(c, "covered_components") != NULL) check_verified(id, c, v);
+        if (rc == COUNTERMARK_RESULT_OK && json_object_get(c, "covered_components") != NULL) check_verified(id, c, &v);
         /* Its negative twin: one flipped bit of the signature is refused. */
         {
             char *flipped = flip_signature_bit(signature);
             msg m2 = {NULL, NULL};
-            countermark_claims *v2 = NULL;
+            static vres v2;
             if (flipped == NULL) {
                 fail(id, "signature_header is not label=:base64:");
             } else {
@@ -797,20 +801,17 @@ static int drive_verify(const char *id, const json_t *c) {
                     countermark_result r2 = verify_message(id, c, &m2, -1, &v2);
                     expect_code(id, "verify with one signature bit flipped", r2, COUNTERMARK_RESULT_BAD_SIGNATURE);
                 }
-                countermark_claims_free(v2);
                 msg_free(&m2);
                 free(flipped);
             }
         }
     } else if (strcmp(expect, "bad_digest") == 0) {
         /* The headers themselves verify: only the body check fails. */
-        countermark_claims *v2 = NULL;
+        static vres v2;
         countermark_result r2 = verify_message(id, c, &m, 0, &v2);
         expect_code(id, "verify without the body check", r2, COUNTERMARK_RESULT_OK);
-        if (r2 == COUNTERMARK_RESULT_OK) expect_claim_opt(id, v2, "body_checked", "false");
-        countermark_claims_free(v2);
+        if (r2 == COUNTERMARK_RESULT_OK) expect_field_opt(id, &v2, "body_checked", "false");
     }
-    countermark_claims_free(v);
     msg_free(&m);
     return 1;
 }

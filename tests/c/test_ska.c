@@ -45,11 +45,11 @@ static countermark_str str_of(const char *s) {
 /* The algorithm of a ska signature class; NULL for one no vector should need. */
 static const char *algorithm(const char *class_name) {
     if (class_name == NULL) return NULL;
-    if (strcmp(class_name, "HMACSHA1Signature") == 0 || strcmp(class_name, "Signature") == 0) return "sha1";
-    if (strcmp(class_name, "HMACSHA224Signature") == 0) return "sha224";
-    if (strcmp(class_name, "HMACSHA256Signature") == 0) return "sha256";
-    if (strcmp(class_name, "HMACSHA384Signature") == 0) return "sha384";
-    if (strcmp(class_name, "HMACSHA512Signature") == 0) return "sha512";
+    if (strcmp(class_name, "HMACSHA1Signature") == 0 || strcmp(class_name, "Signature") == 0) return "hmac-sha1";
+    if (strcmp(class_name, "HMACSHA224Signature") == 0) return "hmac-sha224";
+    if (strcmp(class_name, "HMACSHA256Signature") == 0) return "hmac-sha256";
+    if (strcmp(class_name, "HMACSHA384Signature") == 0) return "hmac-sha384";
+    if (strcmp(class_name, "HMACSHA512Signature") == 0) return "hmac-sha512";
     return NULL;
 }
 
@@ -148,10 +148,31 @@ static int valid_until_text(const json_t *c, char *buf, size_t cap) {
     return 0;
 }
 
-/* The value of the first claim called `name` (NULL-terminated copy in buf), or 0. */
-static int claim_into(const countermark_claims *claims, const char *name, char *buf, size_t cap) {
+/* A field of a validation result as text (NUL-terminated copy in buf), or 0 when absent: `auth_user` (the user),
+ * `valid_until` (expires, whole Unix seconds), `extra.<key>` (the item named key). */
+static int claim_into(const countermark_verified *r, const char *name, char *buf, size_t cap) {
     countermark_str v = {NULL, 0};
-    if (countermark_claims_get(claims, (const uint8_t *)name, strlen(name), &v) != COUNTERMARK_RESULT_OK) return 0;
+    size_t i;
+    if (r->scheme != COUNTERMARK_SCHEME_SKA || !r->verified) return 0;
+    if (strcmp(name, "auth_user") == 0) {
+        v = r->user;
+    } else if (strcmp(name, "valid_until") == 0) {
+        if (!r->has_expires) return 0;
+        snprintf(buf, cap, "%lld", (long long)r->expires);
+        return 1;
+    } else if (strncmp(name, "extra.", 6) == 0) {
+        int found = 0;
+        for (i = 0; i < r->n_items; i++) {
+            if (r->items[i].name.len == strlen(name + 6) &&
+                memcmp(r->items[i].name.data, name + 6, r->items[i].name.len) == 0) {
+                v = r->items[i].value;
+                found = 1;
+            }
+        }
+        if (!found) return 0;
+    } else {
+        return 0;
+    }
     if (v.len >= cap) return 0;
     if (v.len > 0) memcpy(buf, v.data, v.len);
     buf[v.len] = '\0';
@@ -185,8 +206,13 @@ static void quote_plus(char *buf, size_t cap, const char *s) {
     buf[n] = '\0';
 }
 
-/* Checks the claims of a successful validation: auth_user, valid_until and every signed extra item of `params`. */
-static void check_signed_claims(const char *id, const json_t *c, const countermark_claims *claims,
+/* Whole seconds of a valid_until text ("1628580000.5" -> "1628580000"), in buf. */
+static void whole_secs(const char *vu, char *buf, size_t cap) {
+    snprintf(buf, cap, "%lld", (long long)floor(atof(vu)));
+}
+
+/* Checks the result of a successful validation: user, expires and every signed extra item of `params`. */
+static void check_signed_claims(const char *id, const json_t *c, const countermark_verified *claims,
                                 const countermark_pair *params, size_t n_params) {
     const char *user_param = param_name(c, "auth_user_param", "auth_user");
     const char *vu_param = param_name(c, "valid_until_param", "valid_until");
@@ -204,6 +230,11 @@ static void check_signed_claims(const char *id, const json_t *c, const counterma
             if (found) {
                 char want[4096];
                 snprintf(want, sizeof want, "%.*s", (int)p->value.len, (const char *)p->value.data);
+                if (is_vu) {
+                    char secs[64];
+                    whole_secs(want, secs, sizeof secs);
+                    snprintf(want, sizeof want, "%s", secs);
+                }
                 expect_bytes(id, claim_name, (const uint8_t *)got, strlen(got), want);
             }
         }
@@ -269,14 +300,14 @@ static int drive_generate(const char *id, const json_t *c, const char *op) {
         return 1;
     }
     rc = countermark_url_signer_sign_params(signer, (const uint8_t *)user, strlen(user),
-                                            COUNTERMARK_SKA_DEFAULT_LIFETIME, (const uint8_t *)vu, strlen(vu),
+                                            NULL, (const uint8_t *)vu, strlen(vu),
                                             (const uint8_t *)extra_json, strlen(extra_json), &params);
     expect_code(id, "countermark_url_signer_sign_params", rc, COUNTERMARK_RESULT_OK);
     if (rc == COUNTERMARK_RESULT_OK) {
         size_t n = countermark_claims_count(params);
         size_t i;
         countermark_pair *pairs = calloc(n + 1, sizeof *pairs);
-        countermark_claims *data = NULL;
+        static vres data;
         if (pairs == NULL) exit(2);
         for (i = 0; i < n; i++) {
             rc = countermark_claims_at(params, i, &pairs[i].name, &pairs[i].value);
@@ -311,11 +342,10 @@ static int drive_generate(const char *id, const json_t *c, const char *op) {
         rc = make_signer(id, c, early_now, &early);
         json_decref((json_t *)early_now);
         if (rc == COUNTERMARK_RESULT_OK) {
-            rc = countermark_url_signer_validate(early, pairs, n, &data);
+            rc = countermark_url_signer_validate(early, pairs, n, VOUT(&data));
             expect_code(id, "countermark_url_signer_validate(own parameters)", rc, COUNTERMARK_RESULT_OK);
-            if (rc == COUNTERMARK_RESULT_OK) check_signed_claims(id, c, data, pairs, n);
-            countermark_claims_free(data);
-            data = NULL;
+            if (rc == COUNTERMARK_RESULT_OK) check_signed_claims(id, c, &data.v, pairs, n);
+            vres_reset(&data);
         }
         if (strcmp(op, "sign_url") == 0) {
             const char *url = util_str(c, "url");
@@ -327,7 +357,7 @@ static int drive_generate(const char *id, const json_t *c, const char *op) {
             } else {
                 /* With the case's suffix (ska's to_url). */
                 rc = countermark_url_signer_sign_url(signer, (const uint8_t *)url, strlen(url), (const uint8_t *)user,
-                                                     strlen(user), COUNTERMARK_SKA_DEFAULT_LIFETIME,
+                                                     strlen(user), NULL,
                                                      (const uint8_t *)vu, strlen(vu), (const uint8_t *)extra_json,
                                                      strlen(extra_json), (const uint8_t *)suffix, strlen(suffix),
                                                      &out);
@@ -336,7 +366,7 @@ static int drive_generate(const char *id, const json_t *c, const char *op) {
                 countermark_bytes_free(&out);
                 /* The native separator choice gives the same URL. */
                 rc = countermark_url_signer_sign_url(signer, (const uint8_t *)url, strlen(url), (const uint8_t *)user,
-                                                     strlen(user), COUNTERMARK_SKA_DEFAULT_LIFETIME,
+                                                     strlen(user), NULL,
                                                      (const uint8_t *)vu, strlen(vu), (const uint8_t *)extra_json,
                                                      strlen(extra_json), NULL, 0, &out);
                 expect_code(id, "countermark_url_signer_sign_url(no suffix)", rc, COUNTERMARK_RESULT_OK);
@@ -344,17 +374,17 @@ static int drive_generate(const char *id, const json_t *c, const char *op) {
                 countermark_bytes_free(&out);
                 /* The recorded signed URL validates before it expires. */
                 if (early != NULL) {
-                    rc = countermark_url_signer_validate_url(early, (const uint8_t *)want_url, strlen(want_url), &data);
+                    rc = countermark_url_signer_validate_url(early, (const uint8_t *)want_url, strlen(want_url), VOUT(&data));
                     expect_code(id, "countermark_url_signer_validate_url(signed_url)", rc, COUNTERMARK_RESULT_OK);
                     if (rc == COUNTERMARK_RESULT_OK) {
                         char got[256];
-                        CHECK(claim_into(data, "auth_user", got, sizeof got) && strcmp(got, user) == 0,
-                              at(id, "validate_url auth_user"));
-                        CHECK(claim_into(data, "valid_until", got, sizeof got) && strcmp(got, vu) == 0,
-                              at(id, "validate_url valid_until"));
+                        char secs[64];
+                        whole_secs(vu, secs, sizeof secs);
+                        CHECK(claim_into(&data.v, "auth_user", got, sizeof got) && strcmp(got, user) == 0,
+                              at(id, "validate_url user"));
+                        CHECK(claim_into(&data.v, "valid_until", got, sizeof got) && strcmp(got, secs) == 0,
+                              at(id, "validate_url expires"));
                     }
-                    countermark_claims_free(data);
-                    data = NULL;
                 }
             }
         }
@@ -372,7 +402,7 @@ static int drive_validate(const char *id, const json_t *c) {
     const json_t *data = json_object_get(c, "data");
     const char *expect = util_str(c, "expect");
     countermark_pair *pairs;
-    countermark_claims *claims = NULL;
+    static vres claims;
     countermark_result want = COUNTERMARK_RESULT_OK;
     countermark_result rc;
     int any_error = 0;
@@ -416,7 +446,7 @@ static int drive_validate(const char *id, const json_t *c) {
         quote_plus(url, sizeof url, s ? s : "");
         i++;
     }
-    rc = countermark_url_signer_validate(signer, pairs, n, &claims);
+    rc = countermark_url_signer_validate(signer, pairs, n, VOUT(&claims));
     if (any_error) {
         if (rc == COUNTERMARK_RESULT_OK) fprintf(stderr, "%s: the reference crashed; any rejection is fine, got ok\n", id);
         util_check(rc != COUNTERMARK_RESULT_OK, at(id, "countermark_url_signer_validate rejects"), "non-OK");
@@ -425,26 +455,25 @@ static int drive_validate(const char *id, const json_t *c) {
         if (rc == COUNTERMARK_RESULT_OK) {
             char got[1024];
             const char *user_param = param_name(c, "auth_user_param", "auth_user");
-            int found = claim_into(claims, "auth_user", got, sizeof got);
+            int found = claim_into(&claims.v, "auth_user", got, sizeof got);
             CHECK(found, at(id, "auth_user claim"));
             if (found) {
                 const char *w = util_str(data, user_param);
                 expect_bytes(id, "auth_user", (const uint8_t *)got, strlen(got), w);
             }
-            check_signed_claims(id, c, claims, pairs, n);
+            check_signed_claims(id, c, &claims.v, pairs, n);
         }
     }
-    countermark_claims_free(claims);
-    claims = NULL;
+    vres_reset(&claims);
     /* The same parameters in a URL query (quote_plus-encoded) give the same verdict. */
-    rc = countermark_url_signer_validate_url(signer, (const uint8_t *)url, strlen(url), &claims);
+    rc = countermark_url_signer_validate_url(signer, (const uint8_t *)url, strlen(url), VOUT(&claims));
     if (any_error) {
         util_check(rc != COUNTERMARK_RESULT_OK, at(id, "countermark_url_signer_validate_url rejects"), "non-OK");
     } else {
         expect_code(id, "countermark_url_signer_validate_url", rc, want);
-        if (rc == COUNTERMARK_RESULT_OK) check_signed_claims(id, c, claims, pairs, n);
+        if (rc == COUNTERMARK_RESULT_OK) check_signed_claims(id, c, &claims.v, pairs, n);
     }
-    countermark_claims_free(claims);
+    vres_reset(&claims);
     free(pairs);
     countermark_url_signer_free(signer);
     return 1;
@@ -515,12 +544,15 @@ static void legacy_helpers(void) {
         char id[64];
         char *extra_json = json_dumps(json_object_get(c, "extra"), JSON_COMPACT);
         countermark_claims *params = NULL;
-        countermark_claims *data = NULL;
+        static vres data;
         countermark_result rc;
         snprintf(id, sizeof id, "legacy-%zu-%s-%s-%s", i, alg, util_str(c, "value_dumper"), util_str(c, "quoter"));
         if (extra_json == NULL) exit(2);
-        signer = legacy_signer(alg, util_str(c, "secret"), util_str(c, "value_dumper"), util_str(c, "quoter"));
-        rc = countermark_url_signer_sign_params(signer, (const uint8_t *)"user", 4, COUNTERMARK_SKA_DEFAULT_LIFETIME,
+        /* The case names the hash as ska's class does (md5, sha1, ...); the library spells it hmac-md5, ... */
+        char one_spelling[32];
+        snprintf(one_spelling, sizeof one_spelling, "hmac-%s", alg);
+        signer = legacy_signer(one_spelling, util_str(c, "secret"), util_str(c, "value_dumper"), util_str(c, "quoter"));
+        rc = countermark_url_signer_sign_params(signer, (const uint8_t *)"user", 4, NULL,
                                                 (const uint8_t *)vu, strlen(vu), (const uint8_t *)extra_json,
                                                 strlen(extra_json), &params);
         expect_code(id, "countermark_url_signer_sign_params", rc, COUNTERMARK_RESULT_OK);
@@ -532,21 +564,19 @@ static void legacy_helpers(void) {
             for (j = 0; j < n; j++) countermark_claims_at(params, j, &pairs[j].name, &pairs[j].value);
             expect_bytes(id, "signature", pairs[0].value.data, pairs[0].value.len, want);
             /* What it signed validates, with the same helpers. */
-            rc = countermark_url_signer_validate(signer, pairs, n, &data);
+            rc = countermark_url_signer_validate(signer, pairs, n, VOUT(&data));
             expect_code(id, "countermark_url_signer_validate", rc, COUNTERMARK_RESULT_OK);
-            countermark_claims_free(data);
-            data = NULL;
+            vres_reset(&data);
             /* The JavaScript quoter's link of a value the two quoters write differently: refused by ska's default
              * quoter, which signs other text. */
             if (json_object_get(json_object_get(c, "extra"), "punct") != NULL &&
                 strcmp(util_str(c, "quoter"), "javascript") == 0) {
                 rc = countermark_url_signer_with_helpers(signer, NULL, 0, (const uint8_t *)"python", 6, &other);
                 expect_code(id, "with_helpers(quoter=python)", rc, COUNTERMARK_RESULT_OK);
-                rc = countermark_url_signer_validate(other, pairs, n, &data);
+                rc = countermark_url_signer_validate(other, pairs, n, VOUT(&data));
                 expect_code(id, "default quoter refuses a JavaScript-quoted link", rc,
                             COUNTERMARK_RESULT_BAD_SIGNATURE);
-                countermark_claims_free(data);
-                data = NULL;
+                vres_reset(&data);
                 countermark_url_signer_free(other);
                 other = NULL;
             }
@@ -557,7 +587,7 @@ static void legacy_helpers(void) {
         free(extra_json);
     }
     /* Unknown helper names are refused. */
-    signer = legacy_signer("md5", "your-secret-key", NULL, NULL);
+    signer = legacy_signer("hmac-md5", "your-secret-key", NULL, NULL);
     CHECK(countermark_url_signer_with_helpers(signer, (const uint8_t *)"js", 2, NULL, 0, &other) ==
               COUNTERMARK_RESULT_INVALID_VALUE,
           "value_dumper \"js\" refused");

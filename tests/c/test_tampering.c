@@ -145,7 +145,7 @@ static char *handshake_setup(void) {
     countermark_bytes token = {NULL, 0};
     countermark_str fields[2] = {{(const uint8_t *)"alice", 5}, {(const uint8_t *)"42", 2}};
     char *sig;
-    if (countermark_hmac_key_new(S("sha256"), S("handshake-secret-0123456789abcdef"), NULL, 0, &st.hmac) ||
+    if (countermark_hmac_key_new(S("hmac-sha256"), S("handshake-secret-0123456789abcdef"), NULL, 0, &st.hmac) ||
         countermark_key_ring_builder_new(st.hmac, &b) || countermark_key_ring_builder_build(b, &st.ring) ||
         countermark_tokens_new(st.ring, now_clock, 0, &st.tokens) ||
         countermark_tokens_create(st.tokens, fields, 2, &token)) {
@@ -161,11 +161,11 @@ static char *handshake_setup(void) {
 }
 
 static countermark_result handshake_verify(const char *sig) {
-    countermark_claims *out = NULL;
+    static vres out;
+    uint64_t max_age = 300;
     char *token = cat(st.token_head, sig, "");
-    countermark_result rc = countermark_tokens_verify(st.tokens, S(token), 300, &out);
+    countermark_result rc = countermark_tokens_verify(st.tokens, S(token), &max_age, VOUT(&out));
     free(token);
-    countermark_claims_free(out);
     return rc;
 }
 
@@ -175,7 +175,7 @@ static char *ska_setup(void) {
     char *sig = NULL;
     size_t i;
     if (countermark_url_signer_new(st.ring, now_clock, NULL, &st.ska) ||
-        countermark_url_signer_sign_params(st.ska, S("alice"), 600, NULL, 0, S("{\"scope\": \"read\"}"), &params)) {
+        countermark_url_signer_sign_params(st.ska, S("alice"), NULL, NULL, 0, S("{\"scope\": \"read\"}"), &params)) {
         countermark_claims_free(params);
         return NULL;
     }
@@ -192,7 +192,7 @@ static char *ska_setup(void) {
 
 static countermark_result ska_verify(const char *sig) {
     countermark_pair pairs[MAX_HEADERS];
-    countermark_claims *out = NULL;
+    static vres out;
     countermark_result rc;
     size_t i;
     for (i = 0; i < st.n_params; i++) {
@@ -202,8 +202,7 @@ static countermark_result ska_verify(const char *sig) {
         pairs[i].value.data = (const uint8_t *)v;
         pairs[i].value.len = strlen(v);
     }
-    rc = countermark_url_signer_validate(st.ska, pairs, st.n_params, &out);
-    countermark_claims_free(out);
+    rc = countermark_url_signer_validate(st.ska, pairs, st.n_params, VOUT(&out));
     return rc;
 }
 
@@ -212,9 +211,9 @@ static char *fost_setup(void) {
     countermark_claims *signed_ = NULL;
     countermark_request *r = NULL;
     char *sig = NULL;
-    if (countermark_hmac_key_new_legacy(S("sha1"), S("fost-secret-value"), NULL, 0, &st.fost_key) == 0 &&
+    if (countermark_hmac_key_new_legacy(S("hmac-sha1"), S("fost-secret-value"), NULL, 0, &st.fost_key) == 0 &&
         countermark_fost_signer_new(S("fost-key"), st.fost_key, now_clock, &signer) == 0 &&
-        countermark_fost_policy_new(now_clock, COUNTERMARK_FOST_DEFAULT_MAX_SKEW, NULL, &st.fost_policy) == 0 &&
+        countermark_fost_policy_new(now_clock, NULL, NULL, &st.fost_policy) == 0 &&
         (r = request(NULL, NULL)) != NULL &&
         countermark_fost_signer_sign(signer, r, NULL, 0, NULL, 0, &signed_) == 0) {
         sig = claim_or_empty(signed_, "signature");
@@ -230,11 +229,10 @@ static char *fost_setup(void) {
 }
 
 static countermark_result fost_verify(const char *sig) {
-    countermark_claims *out = NULL;
+    static vres out;
     countermark_request *r = request(&st.fost, sig);
-    countermark_result rc = countermark_fost_verify(r, st.fost_key, st.fost_policy, &out);
+    countermark_result rc = countermark_fost_verify(r, st.fost_key, st.fost_policy, VOUT(&out));
     countermark_request_free(r);
-    countermark_claims_free(out);
     return rc;
 }
 
@@ -261,7 +259,7 @@ static char *fost_url_setup(void) {
 }
 
 static countermark_result fost_url_verify(const char *sig) {
-    countermark_claims *out = NULL;
+    static vres out;
     countermark_request *r = NULL;
     countermark_result rc;
     char quoted[256] = "";
@@ -281,9 +279,8 @@ static countermark_result fost_url_verify(const char *sig) {
     }
     if (rc == COUNTERMARK_RESULT_OK) rc = countermark_request_set_authority(r, S("https"), S("api.example.com"));
     if (rc == COUNTERMARK_RESULT_OK) rc = countermark_request_add_header(r, S("Host"), S("api.example.com"));
-    if (rc == COUNTERMARK_RESULT_OK) rc = countermark_fost_url_verify(r, st.fost_key, st.fost_policy, &out);
+    if (rc == COUNTERMARK_RESULT_OK) rc = countermark_fost_url_verify(r, st.fost_key, st.fost_policy, VOUT(&out));
     countermark_request_free(r);
-    countermark_claims_free(out);
     return rc;
 }
 
@@ -293,9 +290,9 @@ static char *hmac_header_setup(void) {
     countermark_request *r = NULL;
     char *sig = NULL;
     if (countermark_api_secret_new_base64(S("aG1hYy1oZWFkZXItc2VjcmV0LTAxMjM0NTY3ODlhYmNkZWY="), &st.api_secret) == 0 &&
-        countermark_hmac_header_signer_new(S("api-key"), st.api_secret, S("sha256"), now_clock, &signer) == 0 &&
+        countermark_hmac_header_signer_new(S("api-key"), st.api_secret, S("hmac-sha256"), now_clock, &signer) == 0 &&
         /* Stamped at now is "in the future" (the reference's rule): verify a second later. */
-        countermark_hmac_header_policy_new(later_clock, COUNTERMARK_HMAC_HEADER_DEFAULT_TIMEOUT, NULL,
+        countermark_hmac_header_policy_new(later_clock, NULL, NULL,
                                            &st.hh_policy) == 0 &&
         (r = request(NULL, NULL)) != NULL && countermark_hmac_header_signer_sign(signer, r, NULL, 0, &signed_) == 0) {
         sig = claim_or_empty(signed_, "signature");
@@ -311,11 +308,10 @@ static char *hmac_header_setup(void) {
 }
 
 static countermark_result hmac_header_verify(const char *sig) {
-    countermark_claims *out = NULL;
+    static vres out;
     countermark_request *r = request(&st.hh, sig);
-    countermark_result rc = countermark_hmac_header_verify(r, st.api_secret, st.hh_policy, &out);
+    countermark_result rc = countermark_hmac_header_verify(r, st.api_secret, st.hh_policy, VOUT(&out));
     countermark_request_free(r);
-    countermark_claims_free(out);
     return rc;
 }
 
@@ -328,7 +324,7 @@ static char *rfc9421_setup(void) {
     countermark_str components[4] = {{(const uint8_t *)"\"@method\"", 9}, {(const uint8_t *)"\"@authority\"", 12},
                                      {(const uint8_t *)"\"@path\"", 7}, {(const uint8_t *)"\"@query\"", 8}};
     char *sig = NULL, *value;
-    if (countermark_hmac_key_new(S("sha256"), S("rfc9421-shared-secret-0123456789"), S("client-1"), &st.rfc_key) ==
+    if (countermark_hmac_key_new(S("hmac-sha256"), S("rfc9421-shared-secret-0123456789"), S("client-1"), &st.rfc_key) ==
             0 &&
         countermark_message_signer_builder_new_hmac(st.rfc_key, &sb) == 0 &&
         countermark_message_signer_builder_set_components(sb, components, 4) == 0 &&
@@ -360,11 +356,10 @@ static char *rfc9421_setup(void) {
 }
 
 static countermark_result rfc9421_verify(const char *sig) {
-    countermark_claims *out = NULL;
+    static vres out;
     countermark_request *r = request(&st.rfc, sig);
-    countermark_result rc = countermark_message_signature_verify(r, st.rfc_vkey, st.rfc_policy, &out);
+    countermark_result rc = countermark_message_signature_verify(r, st.rfc_vkey, st.rfc_policy, VOUT(&out));
     countermark_request_free(r);
-    countermark_claims_free(out);
     return rc;
 }
 
@@ -373,7 +368,7 @@ static char *jwt_setup(void) {
     char *sig;
     if (countermark_signing_key_from_pem(S(ED25519_PEM), &st.sk) ||
         countermark_signing_key_verifying_key(st.sk, &st.vk) ||
-        countermark_jwt_policy_new(now_clock, COUNTERMARK_JWT_DEFAULT_TOLERANCE, NULL, &st.jwt_policy) ||
+        countermark_jwt_policy_new(now_clock, NULL, NULL, &st.jwt_policy) ||
         countermark_jwt_sign(st.sk, S("alice"), now_clock, &token)) {
         return NULL;
     }
@@ -385,11 +380,10 @@ static char *jwt_setup(void) {
 }
 
 static countermark_result jwt_verify(const char *sig) {
-    countermark_claims *out = NULL;
+    static vres out;
     char *token = cat(st.jwt_head, sig, "");
-    countermark_result rc = countermark_jwt_verify(S(token), &st.vk, 1, st.jwt_policy, &out);
+    countermark_result rc = countermark_jwt_verify(S(token), &st.vk, 1, st.jwt_policy, VOUT(&out));
     free(token);
-    countermark_claims_free(out);
     return rc;
 }
 

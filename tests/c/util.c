@@ -118,6 +118,105 @@ void expect_bytes(const char *id, const char *what, const uint8_t *data, size_t 
 
 void fail(const char *id, const char *what) { util_check(0, at(id, what), "driven"); }
 
+void vres_reset(vres *r) {
+    memset(r, 0, sizeof *r);
+}
+
+int vset(countermark_str s) {
+    return s.len > 0 && s.data != NULL;
+}
+
+char *vdup(countermark_str s) {
+    char *out = malloc(s.len + 1);
+    if (out == NULL) abort();
+    if (s.len > 0) memcpy(out, s.data, s.len);
+    out[s.len] = '\0';
+    return out;
+}
+
+void expect_str(const char *id, const char *what, countermark_str got, const char *want) {
+    if (want == NULL) {
+        fail(id, what);
+        return;
+    }
+    expect_bytes(id, what, got.data, got.len, want);
+}
+
+static int is(const char *name, const char *a, const char *b, const char *c, const char *d, const char *e) {
+    return strcmp(name, a) == 0 || (b && strcmp(name, b) == 0) || (c && strcmp(name, c) == 0) ||
+           (d && strcmp(name, d) == 0) || (e && strcmp(name, e) == 0);
+}
+
+static const uint8_t *str_field(countermark_str s, size_t *len) {
+    if (s.data == NULL) return NULL;
+    *len = s.len;
+    return s.data;
+}
+
+const uint8_t *vfield(vres *r, const char *name, size_t *len) {
+    const countermark_verified *v = &r->v;
+    *len = 0;
+    if (v->scheme == COUNTERMARK_SCHEME_NONE) return NULL;
+    if (is(name, "key_id", "key", "api_key", "keyid", "kid")) return str_field(v->key_id, len);
+    if (is(name, "user", "username", "auth_user", NULL, NULL)) return str_field(v->user, len);
+    if (is(name, "algorithm", "alg", NULL, NULL, NULL)) return str_field(v->algorithm, len);
+    if (is(name, "nonce", NULL, NULL, NULL, NULL)) return str_field(v->nonce, len);
+    if (is(name, "label", NULL, NULL, NULL, NULL)) return str_field(v->label, len);
+    if (is(name, "tag", NULL, NULL, NULL, NULL)) return str_field(v->tag, len);
+    if (is(name, "token", NULL, NULL, NULL, NULL)) return str_field(v->token, len);
+    if (is(name, "component", NULL, NULL, NULL, NULL)) {
+        return v->n_items > 0 ? str_field(v->items[0].name, len) : NULL;
+    }
+    if (is(name, "created", "signed_at", "timestamp", NULL, NULL)) {
+        if (!v->has_created) return NULL;
+        snprintf(r->num, sizeof r->num, "%lld", (long long)v->created);
+    } else if (is(name, "expires", NULL, NULL, NULL, NULL)) {
+        if (!v->has_expires) return NULL;
+        snprintf(r->num, sizeof r->num, "%lld", (long long)v->expires);
+    } else if (is(name, "time", NULL, NULL, NULL, NULL)) {
+        if (v->scheme != COUNTERMARK_SCHEME_JWT) return NULL;
+        if (v->time == (double)(long long)v->time) {
+            snprintf(r->num, sizeof r->num, "%lld", (long long)v->time);
+        } else {
+            snprintf(r->num, sizeof r->num, "%.17g", v->time);
+        }
+    } else if (is(name, "key_index", NULL, NULL, NULL, NULL)) {
+        if (v->scheme != COUNTERMARK_SCHEME_JWT || !v->verified) return NULL;
+        snprintf(r->num, sizeof r->num, "%zu", v->key_index);
+    } else if (is(name, "body_checked", NULL, NULL, NULL, NULL)) {
+        if (v->scheme != COUNTERMARK_SCHEME_MESSAGE_SIGNATURE || !v->verified) return NULL;
+        snprintf(r->num, sizeof r->num, "%s", v->body_checked ? "true" : "false");
+    } else {
+        return NULL;
+    }
+    *len = strlen(r->num);
+    return (const uint8_t *)r->num;
+}
+
+void expect_field(const char *id, vres *r, const char *name, const char *want) {
+    size_t len = 0;
+    const uint8_t *got = vfield(r, name, &len);
+    char what[160];
+    snprintf(what, sizeof what, "field %s", name);
+    if (got == NULL || want == NULL) {
+        fail(id, what);
+        return;
+    }
+    expect_bytes(id, what, got, len, want);
+}
+
+char *field_dup(vres *r, const char *name) {
+    size_t len = 0;
+    const uint8_t *v = vfield(r, name, &len);
+    char *out;
+    if (v == NULL) return NULL;
+    out = malloc(len + 1);
+    if (out == NULL) abort();
+    if (len > 0) memcpy(out, v, len);
+    out[len] = '\0';
+    return out;
+}
+
 const uint8_t *claim(const countermark_claims *claims, const char *name, size_t *len) {
     countermark_str v = {NULL, 0};
     if (countermark_claims_get(claims, (const uint8_t *)name, strlen(name), &v) != COUNTERMARK_RESULT_OK) {

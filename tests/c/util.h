@@ -48,6 +48,42 @@ char *claim_dup(const countermark_claims *claims, const char *name);
 /* Checks claim `name` equals `want` (a NULL `want` is a failure: the vector lacks the expected value). */
 void expect_claim(const char *id, const countermark_claims *claims, const char *name, const char *want);
 
+/* A typed result and the buffer its text lives in. `v.scheme` stays COUNTERMARK_SCHEME_NONE until a call succeeds
+ * (outputs are written only on success). Pass it to a parse/verify call as VOUT(&r). */
+typedef struct {
+    countermark_verified v;
+    uint8_t buf[COUNTERMARK_VERIFIED_BUF_LEN];
+    size_t n;
+    char num[48];
+} vres;
+#define VOUT(r) &(r)->v, (r)->buf, sizeof (r)->buf, &(r)->n
+
+/* Empties a result (scheme NONE, no text). */
+void vres_reset(vres *r);
+
+/* True when a text of a result is set (non-empty). */
+int vset(countermark_str s);
+
+/* Copies a text of a result into a new NUL-terminated string (malloc'd). */
+char *vdup(countermark_str s);
+
+/* Checks that a text of a result equals `want` (a NULL `want` is a failure: the vector lacks the expected value). */
+void expect_str(const char *id, const char *what, countermark_str got, const char *want);
+
+/* A field of a typed result by the name the vectors use for it, as text: `key_id` (also `key`, `api_key`, `keyid`,
+ * `kid`), `user` (also `username`, `auth_user`), `algorithm` (also `alg`), `nonce`, `label`, `tag`, `token`,
+ * `created` (also `signed_at`, `timestamp`; decimal Unix seconds), `expires`, `time` (JWT: whole seconds without a
+ * fraction, else %.17g), `key_index`, `body_checked` (`true`/`false`), `component` (the first item's name). NULL
+ * when the result does not have it. The text is a view into the result or into a buffer of `r` (until the next
+ * call with it). */
+const uint8_t *vfield(vres *r, const char *name, size_t *len);
+
+/* Checks field `name` (as vfield) equals `want` (a NULL `want` is a failure). */
+void expect_field(const char *id, vres *r, const char *name, const char *want);
+
+/* Copies field `name` (as vfield) into a new NUL-terminated string (malloc'd), or NULL when absent. */
+char *field_dup(vres *r, const char *name);
+
 /* Standard padded base64 of `n` bytes (malloc'd, NUL-terminated). */
 char *util_b64_encode(const uint8_t *in, size_t n);
 

@@ -1,7 +1,7 @@
 //! Covered components (RFC 9421 section 2): their identifiers, their values in a message, and the signature base.
 
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use sfv::{FieldType as _, KeyRef, ListEntry, Parser, RefBareItem, StringRef};
 
@@ -479,6 +479,21 @@ impl fmt::Display for Component {
     /// The serialised identifier, as it appears in `Signature-Input` and the signature base.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = self.sf_name().map_err(|_| fmt::Error)?;
+        if self.params.is_empty() {
+            // The common case, written in place: an sf-string is `"`, the text with `"` and `\` escaped, `"`.
+            f.write_char('"')?;
+            for part in name.as_str().split_inclusive(['"', '\\']) {
+                match part.strip_suffix(['"', '\\']) {
+                    Some(head) => {
+                        f.write_str(head)?;
+                        f.write_char('\\')?;
+                        f.write_str(&part[head.len()..])?;
+                    }
+                    None => f.write_str(part)?,
+                }
+            }
+            return f.write_char('"');
+        }
         let ser = sfv::ItemSerializer::new().bare_item(name);
         let ser = self.write_params(ser).map_err(|_| fmt::Error)?;
         f.write_str(&ser.finish())
@@ -490,7 +505,7 @@ fn missing(what: impl fmt::Display) -> Error {
 }
 
 /// The value of `c` in `msg` (RFC 9421 section 2.1 and 2.2). Errors are [`ErrorKind::Malformed`].
-pub(crate) fn component_value(msg: HttpMessage<'_>, c: &Component) -> Result<String> {
+pub(crate) fn component_value<'m>(msg: HttpMessage<'m>, c: &Component) -> Result<Cow<'m, str>> {
     let target = if c.has(&Param::Req) {
         match msg {
             HttpMessage::Request(_) => {
@@ -519,9 +534,12 @@ pub(crate) fn component_value(msg: HttpMessage<'_>, c: &Component) -> Result<Str
     Ok(value)
 }
 
-fn derived_value(msg: HttpMessage<'_>, d: Derived, c: &Component) -> Result<String> {
+/// A derived component's value, borrowed from the message where it is the message's own text.
+fn derived_value<'m>(msg: HttpMessage<'m>, d: Derived, c: &Component) -> Result<Cow<'m, str>> {
     let req = match (msg, d) {
-        (HttpMessage::Response(r), Derived::Status) => return Ok(format!("{:03}", r.status())),
+        (HttpMessage::Response(r), Derived::Status) => {
+            return Ok(Cow::Owned(format!("{:03}", r.status())))
+        }
         (HttpMessage::Request(_), Derived::Status) => {
             return Err(Error::malformed("@status applies only to responses"))
         }
@@ -534,8 +552,15 @@ fn derived_value(msg: HttpMessage<'_>, d: Derived, c: &Component) -> Result<Stri
         }
     };
     let query = || req.query().map(|q| format!("?{q}")).unwrap_or_default();
-    Ok(match d {
-        Derived::Method => req.method().to_ascii_uppercase(),
+    Ok(Cow::Owned(match d {
+        Derived::Method => {
+            let m = req.method();
+            if m.bytes().any(|b| b.is_ascii_lowercase()) {
+                m.to_ascii_uppercase()
+            } else {
+                return Ok(Cow::Borrowed(m));
+            }
+        }
         Derived::Authority => {
             let a = req.authority_normalized();
             if a.is_empty() {
@@ -562,7 +587,7 @@ fn derived_value(msg: HttpMessage<'_>, d: Derived, c: &Component) -> Result<Stri
             )
         }
         Derived::RequestTarget => format!("{}{}", req.path(), query()),
-        Derived::Path => req.path().to_string(),
+        Derived::Path => return Ok(Cow::Borrowed(req.path())),
         Derived::Query => format!("?{}", req.query().unwrap_or("")),
         Derived::QueryParam => {
             let name = c.query_param_name().unwrap_or("");
@@ -578,7 +603,7 @@ fn derived_value(msg: HttpMessage<'_>, d: Derived, c: &Component) -> Result<Stri
             }
         }
         Derived::Status => return Err(Error::malformed("@status applies only to responses")),
-    })
+    }))
 }
 
 /// The re-encoded values of the query parameters whose re-encoded name is `encoded_name`, in order.
@@ -613,8 +638,9 @@ pub(crate) fn form_encode(s: &str) -> String {
     out
 }
 
-fn field_value(headers: &Headers<'_>, c: &Component) -> Result<String> {
-    let combined: Cow<'_, str> = headers
+/// A field's value: borrowed when it is one line used as sent, built otherwise.
+fn field_value<'m>(headers: &Headers<'m>, c: &Component) -> Result<Cow<'m, str>> {
+    let combined: Cow<'m, str> = headers
         .get(&c.name)
         .ok_or_else(|| missing(format_args!("{} field", c.name)))?;
     if c.has(&Param::Bs) {
@@ -629,7 +655,7 @@ fn field_value(headers: &Headers<'_>, c: &Component) -> Result<String> {
                 )
             })
             .collect();
-        return Ok(wrapped.join(", "));
+        return Ok(Cow::Owned(wrapped.join(", ")));
     }
     let not_sf = || {
         Error::malformed(format!(
@@ -646,21 +672,21 @@ fn field_value(headers: &Headers<'_>, c: &Component) -> Result<String> {
             .find(|(k, _)| k.as_str() == key)
             .map(|(_, v)| v)
             .ok_or_else(|| missing(format_args!("member {key:?} in the {} field", c.name)))?;
-        return Ok(serialize_entry(member));
+        return Ok(Cow::Owned(serialize_entry(member)));
     }
     if c.has(&Param::Sf) {
         if let Ok(dict) = Parser::new(combined.as_ref()).parse::<sfv::Dictionary>() {
-            return Ok(dict.serialize().unwrap_or_default());
+            return Ok(Cow::Owned(dict.serialize().unwrap_or_default()));
         }
         if let Ok(list) = Parser::new(combined.as_ref()).parse::<sfv::List>() {
-            return Ok(list.serialize().unwrap_or_default());
+            return Ok(Cow::Owned(list.serialize().unwrap_or_default()));
         }
         let item: sfv::Item = Parser::new(combined.as_ref())
             .parse()
             .map_err(|_| not_sf())?;
-        return Ok(item.serialize());
+        return Ok(Cow::Owned(item.serialize()));
     }
-    Ok(combined.into_owned())
+    Ok(combined)
 }
 
 fn serialize_entry(entry: &ListEntry) -> String {
@@ -677,10 +703,11 @@ pub(crate) fn signature_base(
     components: &[Component],
     signature_params: &str,
 ) -> Result<String> {
-    let mut base = String::new();
+    let mut base = String::with_capacity(256 + signature_params.len());
     for c in components {
         let value = component_value(msg, c)?;
-        base.push_str(&c.to_string());
+        // The identifier is written in place (no temporary string per component).
+        let _ = write!(base, "{c}");
         base.push_str(": ");
         base.push_str(&value);
         base.push('\n');
@@ -726,9 +753,39 @@ mod tests {
         .unwrap()
     }
 
+    /// The identifier written in place is what sfv serialises, for every kind of name.
+    #[test]
+    fn display_without_params_is_the_sf_serialisation() {
+        for name in [
+            "@method",
+            "@authority",
+            "@target-uri",
+            "content-digest",
+            "x-a.b_c",
+            "example-dict",
+        ] {
+            let c = Component::parse(name).unwrap();
+            let sf = sfv::ItemSerializer::new()
+                .bare_item(c.sf_name().unwrap())
+                .finish();
+            assert_eq!(c.to_string(), sf);
+        }
+        // The escape path (no component name can carry these, but the writer must match sfv if one did).
+        let odd = Component {
+            name: r#"a"b\c"#.to_string(),
+            derived: None,
+            params: Vec::new(),
+        };
+        let sf = sfv::ItemSerializer::new()
+            .bare_item(odd.sf_name().unwrap())
+            .finish();
+        assert_eq!(odd.to_string(), sf);
+        assert_eq!(odd.to_string(), r#""a\"b\\c""#);
+    }
+
     fn value(c: &str) -> Result<String> {
         let r = req();
-        component_value(HttpMessage::from(&r), &Component::parse(c)?)
+        component_value(HttpMessage::from(&r), &Component::parse(c)?).map(Cow::into_owned)
     }
 
     #[test]
@@ -779,7 +836,7 @@ mod tests {
     }
 
     fn value_in(msg: HttpMessage<'_>, c: &str) -> Result<String> {
-        component_value(msg, &Component::parse(c)?)
+        component_value(msg, &Component::parse(c)?).map(Cow::into_owned)
     }
 
     #[test]

@@ -131,7 +131,7 @@
 //!   base and is refused. Byte sequences are decoded leniently (padding optional, non-zero trailing bits allowed):
 //!   two encodings of the same signature bytes are the same signature.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -1080,14 +1080,15 @@ impl MessagePolicy {
 pub struct UnverifiedMessageSignature<'m> {
     message: HttpMessage<'m>,
     label: String,
-    components: Vec<Component>,
-    params: SigParams,
+    // Shared with the verified value (verifying does not copy them).
+    components: Arc<[Component]>,
+    params: Arc<SigParams>,
     signature_params: String,
     signature: Vec<u8>,
 }
 
-/// The combined value of a header, bounded before it is joined.
-fn bounded_header(msg: &HttpMessage<'_>, name: &str) -> Result<String> {
+/// The combined value of a header, bounded before it is joined (borrowed when it is one line).
+fn bounded_header<'m>(msg: &HttpMessage<'m>, name: &str) -> Result<Cow<'m, str>> {
     let headers = msg.headers();
     let total: usize = headers.values(name).map(|v| v.len() + 2).sum();
     if total > MAX_SIGNATURE_HEADER_LEN + 2 {
@@ -1098,7 +1099,6 @@ fn bounded_header(msg: &HttpMessage<'_>, name: &str) -> Result<String> {
     }
     headers
         .get(name)
-        .map(|v| v.into_owned())
         .ok_or_else(|| Error::malformed(format!("the message has no {name} header")))
 }
 
@@ -1206,20 +1206,21 @@ impl<'m> UnverifiedMessageSignature<'m> {
         label: &str,
     ) -> Result<Self> {
         let shown = crate::encoding::clip(label, 32);
-        let find = |dict: &'_ sfv::Dictionary| {
+        // Borrowed: the entries (an inner list with its parameters) are not copied.
+        fn find<'d>(dict: &'d sfv::Dictionary, label: &str) -> Option<&'d ListEntry> {
             dict.iter()
                 .find(|(k, _)| k.as_str() == label)
-                .map(|(_, v)| v.clone())
-        };
-        let input = find(inputs).ok_or_else(|| {
+                .map(|(_, v)| v)
+        }
+        let input = find(inputs, label).ok_or_else(|| {
             Error::malformed(format!(
                 "Signature-Input has no signature labelled {shown:?}"
             ))
         })?;
-        let signature = find(signatures).ok_or_else(|| {
+        let signature = find(signatures, label).ok_or_else(|| {
             Error::malformed(format!("Signature has no signature labelled {shown:?}"))
         })?;
-        let ListEntry::InnerList(list) = &input else {
+        let ListEntry::InnerList(list) = input else {
             return Err(Error::malformed(format!(
                 "Signature-Input member {shown:?} is not an inner list"
             )));
@@ -1237,13 +1238,14 @@ impl<'m> UnverifiedMessageSignature<'m> {
             .collect::<Result<Vec<_>>>()?;
         check_components(&components, ErrorKind::Malformed)?;
         let params = SigParams::from_sf(&list.params)?;
+        // Serialized from the parsed entry itself (no copy of the inner list and its parameters).
         let signature_params = {
-            use sfv::FieldType as _;
-            vec![input.clone()]
-                .serialize()
+            let mut ser = sfv::ListSerializer::new();
+            ser.members(std::iter::once(input));
+            ser.finish()
                 .ok_or_else(|| Error::malformed("empty signature parameters"))?
         };
-        let bytes = match &signature {
+        let bytes = match signature {
             ListEntry::Item(item) => item.bare_item.as_byte_sequence(),
             ListEntry::InnerList(_) => None,
         }
@@ -1261,8 +1263,8 @@ impl<'m> UnverifiedMessageSignature<'m> {
         Ok(UnverifiedMessageSignature {
             message,
             label: label.to_string(),
-            components,
-            params,
+            components: components.into(),
+            params: Arc::new(params),
             signature_params,
             signature: bytes.to_vec(),
         })
@@ -1493,8 +1495,8 @@ impl<'m> UnverifiedMessageSignature<'m> {
         Ok(VerifiedMessageSignature {
             label: self.label.clone(),
             algorithm: key.algorithm(),
-            components: self.components.clone(),
-            params: self.params.clone(),
+            components: Arc::clone(&self.components),
+            params: Arc::clone(&self.params),
             body_checked,
         })
     }
@@ -1517,8 +1519,8 @@ fn seen_signature_value(keyid: &str, base: &[u8]) -> String {
 pub struct VerifiedMessageSignature {
     label: String,
     algorithm: HttpSignatureAlgorithm,
-    components: Vec<Component>,
-    params: SigParams,
+    components: Arc<[Component]>,
+    params: Arc<SigParams>,
     body_checked: bool,
 }
 

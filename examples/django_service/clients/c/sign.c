@@ -222,7 +222,7 @@ static int sign_hmac(const args_t *a, const countermark_request *req, const coun
     countermark_claims *claims = NULL;
     int rc;
     countermark_result r;
-    r = countermark_hmac_header_signer_new(S(a->key_id), secret, S("sha256"), NULL, &signer);
+    r = countermark_hmac_header_signer_new(S(a->key_id), secret, S("hmac-sha256"), NULL, &signer);
     if (r != COUNTERMARK_RESULT_OK) {
         rc = lib_error(EXIT_SIGNING, "cannot sign the request", r);
     } else if ((r = countermark_hmac_header_signer_sign(signer, req, NULL, 0, &claims)) != COUNTERMARK_RESULT_OK) {
@@ -276,7 +276,7 @@ static int sign_rfc9421(const args_t *a, const countermark_request *req, const c
      * (with the Content-Digest claim to send) when there is a body. */
     if ((r = countermark_message_signer_builder_new_hmac(key, &builder)) != COUNTERMARK_RESULT_OK ||
         (r = countermark_message_signer_builder_set_label(builder, S("sig1"))) != COUNTERMARK_RESULT_OK ||
-        (r = countermark_message_signer_builder_set_keyid(builder, S(a->key_id))) != COUNTERMARK_RESULT_OK ||
+        (r = countermark_message_signer_builder_set_key_id(builder, S(a->key_id))) != COUNTERMARK_RESULT_OK ||
         (r = countermark_message_signer_builder_random_nonces(builder)) != COUNTERMARK_RESULT_OK ||
         (r = countermark_message_signer_builder_build(builder, &signer)) != COUNTERMARK_RESULT_OK ||
         (r = countermark_message_signer_sign_request_default_coverage(signer, req, &claims)) !=

@@ -132,8 +132,8 @@ func sign(a args, secretText string, hasSecret bool) ([]string, error) {
 	}
 	// The binding builds the library's request on every call, so a bad method, URL or Content-Type would only
 	// show up when signing: check them now, as the other clients do (exit 2). The request has no credentials
-	// yet, so any other answer than ErrNoCredentials is about the request itself.
-	if _, err := countermark.ParseFost(req); !errors.Is(err, countermark.ErrNoCredentials) {
+	// yet, so any other answer than phase one's "not this scheme" (nil, nil) is about the request itself.
+	if v, err := countermark.ParseFost(req); err != nil || v != nil {
 		return nil, usageErr("--method/--url/--content-type: %v", err)
 	}
 
@@ -156,7 +156,7 @@ func sign(a args, secretText string, hasSecret bool) ([]string, error) {
 }
 
 func signHMAC(a args, req *countermark.Request, secret *countermark.APISecret) ([]string, error) {
-	signer, err := countermark.NewHMACHeaderSigner(*a.keyID, secret, "sha256", nil)
+	signer, err := countermark.NewHMACHeaderSigner(*a.keyID, secret, "hmac-sha256", nil)
 	if err != nil {
 		return nil, signingErr("cannot sign the request", err)
 	}

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	countermark "github.com/countermark/countermark/go"
 )
@@ -63,65 +62,76 @@ func (s signed) verify() error {
 	if err != nil {
 		return err
 	}
-	expect := func(claims countermark.Claims, name, want string) error {
-		if got := claims.Value(name); got != want {
+	expect := func(name, got, want string) error {
+		if got != want {
 			return fmt.Errorf("verified %s is %q, want %q", name, got, want)
+		}
+		return nil
+	}
+	// Phase one answers (nil, nil) for a request without credentials of the scheme.
+	parsedOK := func(v *countermark.Verified, err error) error {
+		if err != nil {
+			return fmt.Errorf("parse: %w", err)
+		}
+		if v == nil {
+			return fmt.Errorf("parse: no credentials of the scheme")
 		}
 		return nil
 	}
 	switch s.scheme {
 	case "hmac":
-		if _, err := countermark.ParseHMACHeader(req); err != nil {
-			return fmt.Errorf("parse: %w", err)
+		if err := parsedOK(countermark.ParseHMACHeader(req)); err != nil {
+			return err
 		}
 		secret, err := countermark.APISecretFromBase64(s.secretText)
 		if err != nil {
 			return err
 		}
-		policy, err := countermark.NewHMACHeaderPolicy(nil, 5*time.Second, nil)
+		policy, err := countermark.NewHMACHeaderPolicy(countermark.HMACHeaderPolicyOptions{})
 		if err != nil {
 			return err
 		}
-		claims, err := countermark.VerifyHMACHeader(req, secret, policy)
+		v, err := countermark.VerifyHMACHeader(req, secret, policy)
 		if err != nil {
 			return err
 		}
-		return expect(claims, "api_key", s.keyID)
+		return expect("key id", v.KeyID, s.keyID)
 	case "fost":
-		if _, err := countermark.ParseFost(req); err != nil {
-			return fmt.Errorf("parse: %w", err)
+		if err := parsedOK(countermark.ParseFost(req)); err != nil {
+			return err
 		}
-		key, err := countermark.NewHMACKey("sha1", []byte(s.secretText), "")
+		key, err := countermark.NewHMACKey("hmac-sha1", []byte(s.secretText), "")
 		if err != nil {
 			return err
 		}
-		policy, err := countermark.NewFostPolicy(nil, 300*time.Second, nil)
+		policy, err := countermark.NewFostPolicy(countermark.FostPolicyOptions{})
 		if err != nil {
 			return err
 		}
-		claims, err := countermark.VerifyFost(req, key, policy)
+		v, err := countermark.VerifyFost(req, key, policy)
 		if err != nil {
 			return err
 		}
 		if s.contentType != "" {
-			if err := expect(claims, "header.Content-Type", s.contentType); err != nil {
+			ct, _ := v.Item("Content-Type")
+			if err := expect("signed Content-Type", ct, s.contentType); err != nil {
 				return err
 			}
 		}
-		return expect(claims, "key", s.keyID)
+		return expect("key id", v.KeyID, s.keyID)
 	case "rfc9421":
 		parsed, err := countermark.ParseMessageSignature(req, "sig1")
-		if err != nil {
-			return fmt.Errorf("parse: %w", err)
+		if err := parsedOK(parsed, err); err != nil {
+			return err
 		}
-		if err := expect(parsed, "keyid", s.keyID); err != nil {
+		if err := expect("claimed key id", parsed.KeyID, s.keyID); err != nil {
 			return err
 		}
 		raw, err := base64.StdEncoding.DecodeString(s.secretText)
 		if err != nil {
 			return err
 		}
-		key, err := countermark.NewHMACKey("sha256", raw, "")
+		key, err := countermark.NewHMACKey("hmac-sha256", raw, "")
 		if err != nil {
 			return err
 		}
@@ -144,27 +154,25 @@ func (s signed) verify() error {
 		if err != nil {
 			return err
 		}
-		claims, err := countermark.VerifyMessageSignature(req, vk, policy)
+		v, err := countermark.VerifyMessageSignature(req, vk, policy)
 		if err != nil {
 			return err
 		}
 		want := `"` + strings.Join(required, `" "`) + `"`
-		if got := strings.Join(claims.All("component"), " "); got != want {
+		if got := strings.Join(v.Components(), " "); got != want {
 			return fmt.Errorf("covered components are %s, want %s", got, want)
 		}
-		if err := expect(claims, "algorithm", "hmac-sha256"); err != nil {
+		if err := expect("algorithm", v.Algorithm, "hmac-sha256"); err != nil {
 			return err
 		}
-		if len(s.body) > 0 {
-			if err := expect(claims, "body_checked", "true"); err != nil {
-				return err
-			}
+		if len(s.body) > 0 && !v.BodyChecked {
+			return fmt.Errorf("the body was not checked")
 		}
-		return expect(claims, "keyid", s.keyID)
+		return expect("key id", v.KeyID, s.keyID)
 	case "jwt":
 		parsed, err := countermark.ParseJWTRequest(req)
-		if err != nil {
-			return fmt.Errorf("parse: %w", err)
+		if err := parsedOK(parsed, err); err != nil {
+			return err
 		}
 		key, err := countermark.SigningKeyFromPEM(s.pem)
 		if err != nil {
@@ -174,15 +182,15 @@ func (s signed) verify() error {
 		if err != nil {
 			return err
 		}
-		policy, err := countermark.NewJWTPolicy(nil, 20*time.Second, nil)
+		policy, err := countermark.NewJWTPolicy(countermark.JWTPolicyOptions{})
 		if err != nil {
 			return err
 		}
-		claims, err := countermark.VerifyJWT(parsed.Value("token"), []*countermark.VerifyingKey{public}, policy)
+		v, err := countermark.VerifyJWT(parsed.Token, []*countermark.VerifyingKey{public}, policy)
 		if err != nil {
 			return err
 		}
-		return expect(claims, "username", s.user)
+		return expect("user", v.User, s.user)
 	}
 	return fmt.Errorf("unknown scheme %q", s.scheme)
 }
