@@ -12,7 +12,7 @@ import (
 )
 
 // The ABI symbol: linking against a library of another ABI version fails here, at link time.
-var abiVersion = uint32(C.countermark_abi_0_1())
+var abiVersion = uint32(C.countermark_abi_0_2())
 
 // Version is the version of the linked library ("MAJOR.MINOR.PATCH").
 func Version() string { return C.GoString(C.countermark_version()) }

@@ -28,7 +28,7 @@
 #define COUNTERMARK_VERSION_MAJOR 0
 
 // Minor version of the library this header belongs to.
-#define COUNTERMARK_VERSION_MINOR 1
+#define COUNTERMARK_VERSION_MINOR 2
 
 // Patch version of the library this header belongs to.
 #define COUNTERMARK_VERSION_PATCH 0
@@ -412,7 +412,7 @@ const char *countermark_version(void);
 // A symbol whose name carries the ABI version. Bindings (the Go package does) reference it so that linking
 // against a library of another ABI version fails at link time instead of misbehaving at run time. Returns 1.
 // Thread-safe.
-uint32_t countermark_abi_0_1(void);
+uint32_t countermark_abi_0_2(void);
 
 // Wipes (overwrites with zeros) and frees bytes returned by the library, then sets `*bytes` to `{NULL, 0}`.
 // NULL, and a value already freed or zero-initialised, are ignored, so freeing twice through the same struct is

@@ -44,7 +44,7 @@ pub mod verified;
 /// Major version of the library this header belongs to (the Cargo workspace version).
 pub const COUNTERMARK_VERSION_MAJOR: u32 = 0;
 /// Minor version of the library this header belongs to.
-pub const COUNTERMARK_VERSION_MINOR: u32 = 1;
+pub const COUNTERMARK_VERSION_MINOR: u32 = 2;
 /// Patch version of the library this header belongs to.
 pub const COUNTERMARK_VERSION_PATCH: u32 = 0;
 
@@ -66,7 +66,7 @@ pub extern "C" fn countermark_version() -> *const std::ffi::c_char {
 /// against a library of another ABI version fails at link time instead of misbehaving at run time. Returns 1.
 /// Thread-safe.
 #[no_mangle]
-pub extern "C" fn countermark_abi_0_1() -> u32 {
+pub extern "C" fn countermark_abi_0_2() -> u32 {
     1
 }
 
@@ -92,7 +92,7 @@ mod tests {
         // The ABI symbol's name follows the version while it is 0.x.
         assert_eq!(
             format!("countermark_abi_{COUNTERMARK_VERSION_MAJOR}_{COUNTERMARK_VERSION_MINOR}"),
-            "countermark_abi_0_1"
+            "countermark_abi_0_2"
         );
     }
 }

@@ -782,7 +782,7 @@ static void claims_and_bytes(const fixture *f) {
         snprintf(v, sizeof v, "%d.%d.%d", COUNTERMARK_VERSION_MAJOR, COUNTERMARK_VERSION_MINOR,
                  COUNTERMARK_VERSION_PATCH);
         CHECK(strcmp(countermark_version(), v) == 0, "version matches the header macros");
-        CHECK(countermark_abi_0_1() == 1, "abi symbol");
+        CHECK(countermark_abi_0_2() == 1, "abi symbol");
     }
 }
 
