@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use countermark::http::message_signatures::{Component, HttpMessage};
+use countermark::http::message_signatures::{sign_with_default_coverage, Component, HttpMessage};
 use countermark::jwt::{self, Token};
 use countermark::{
     content_digest as core_content_digest, verify_content_digest as core_verify_content_digest,
@@ -408,6 +408,26 @@ impl PyMessageSigner {
     fn sign(&self, request: &PyRequest) -> PyResult<PySigned> {
         let view = request.view()?;
         self.sign_message(HttpMessage::from(&view))
+    }
+
+    /// Signs `request` over the core's default coverage (`countermark.default_coverage`), whatever components
+    /// the signer was built with: `@method @authority @path`, `@query` when the target has one, and
+    /// `content-digest` for a non-empty body. The lines to add come back in order: the RFC 9530 `Content-Digest`
+    /// (sha-256) when the request has a body and no digest of its own, then `Signature-Input` and `Signature`.
+    fn sign_with_default_coverage(&self, request: &PyRequest) -> PyResult<PySigned> {
+        let view = request.view()?;
+        let signed = sign_with_default_coverage(&self.inner, &view).py()?;
+        let lines = signed
+            .header_lines()
+            .into_iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
+        let headers = signed.headers();
+        Ok(PySigned::new(
+            lines,
+            headers.signature().to_string(),
+            headers.signature_base().to_string(),
+        ))
     }
 
     /// Signs `response` (components with `;req` read its request).

@@ -294,7 +294,9 @@ def test_http_signature_hmac_json_body(client, server, base_url):
                        required_components=["@method", "@authority", "@path", "content-digest"]),
     )
     assert (v.scheme, v.key_id, v.algorithm) == ("rfc9421", "client-1", "hmac-sha256")
-    assert v.covered == ["@method", "@authority", "@path", "content-digest"]
+    # The core's default coverage: the query is covered because the URL has one, the digest because of the body.
+    assert v.covered == ["@method", "@authority", "@path", "@query", "content-digest"]
+    assert v.covered == countermark.default_coverage(got.request())[0]
     details = dict(v.details)
     assert details["body_checked"] == "true"
     assert details["label"] == "sig1"
@@ -304,7 +306,9 @@ def test_http_signature_hmac_json_body(client, server, base_url):
     results = hms_verify(got, hms.algorithms.HMAC_SHA256, {"client-1": RFC9421_SECRET})
     assert len(results) == 1
     assert results[0].body == got.body
-    assert list(results[0].covered_components)[:-1] == ['"@method"', '"@authority"', '"@path"', '"content-digest"']
+    assert list(results[0].covered_components)[:-1] == [
+        '"@method"', '"@authority"', '"@path"', '"@query"', '"content-digest"'
+    ]
 
     # Body changed after signing: refused by both.
     tampered = got.body.replace(b"widget", b"gadget")
@@ -350,7 +354,17 @@ def test_http_signature_options(client, server, base_url):
 def test_http_signature_get_without_body(client, server, base_url):
     got = send(client, "HttpSignatureAuth", (rfc9421_key(),), {}, server, base_url + "/items?id=7", method="GET")
     assert got.body == b""
-    # content-digest is covered, so the digest of the empty body is sent and signed.
+    # The core's default coverage: no body, so no Content-Digest and no content-digest component; the query is
+    # covered because the URL has one.
+    assert got.header("Content-Digest") is None
+    v = countermark.verify_message_signature(got.request(), MessageVerifyingKey.hmac(rfc9421_key()), MessagePolicy())
+    assert v.covered == ["@method", "@authority", "@path", "@query"]
+    hms_verify(got, hms.algorithms.HMAC_SHA256, {"client-1": RFC9421_SECRET})
+
+    # Components given: exactly those; content-digest covered, so the digest of the empty body is sent and signed.
+    got = send(client, "HttpSignatureAuth", (rfc9421_key(),),
+               {"components": ["@method", "@authority", "@path", "content-digest"]},
+               server, base_url + "/items?id=7", method="GET")
     assert got.header("Content-Digest") == countermark.content_digest(b"")
     countermark.verify_message_signature(got.request(), MessageVerifyingKey.hmac(rfc9421_key()), rfc9421_policy())
     hms_verify(got, hms.algorithms.HMAC_SHA256, {"client-1": RFC9421_SECRET})
@@ -501,9 +515,18 @@ def test_hmac_header_refuses_other_body_types(client, server, base_url):
     assert server.received == []
 
 
-def test_existing_content_digest_is_replaced(server, base_url):
-    got = send("requests", "HttpSignatureAuth", (rfc9421_key(),), {}, server, base_url + "/d", json=PAYLOAD,
-               headers={"Content-Digest": "sha-256=:AAAA:"})
+def test_existing_content_digest_is_kept_by_default_and_replaced_with_components(server, base_url):
+    # Default coverage (the core's rule): a Content-Digest the caller set is kept and covered, here a sha-512 one.
+    mine = countermark.content_digest(json.dumps(PAYLOAD).encode(), ["sha-512"])
+    got = send("requests", "HttpSignatureAuth", (rfc9421_key(),), {}, server, base_url + "/d",
+               data=json.dumps(PAYLOAD), headers={"Content-Digest": mine, "Content-Type": "application/json"})
+    assert [v for n, v in got.headers if n.lower() == "content-digest"] == [mine]
+    v = countermark.verify_message_signature(got.request(), MessageVerifyingKey.hmac(rfc9421_key()), rfc9421_policy())
+    assert "content-digest" in v.covered
+    # With components given, the client computes the digest of the body it sends and replaces the caller's.
+    got = send("requests", "HttpSignatureAuth", (rfc9421_key(),),
+               {"components": ["@method", "@authority", "@path", "content-digest"]}, server, base_url + "/d",
+               json=PAYLOAD, headers={"Content-Digest": "sha-256=:AAAA:"})
     assert [n.lower() for n, _ in got.headers].count("content-digest") == 1
     countermark.verify_message_signature(got.request(), MessageVerifyingKey.hmac(rfc9421_key()), rfc9421_policy())
 

@@ -45,7 +45,6 @@ __all__ = [
     "HmacHeaderScheme",
     "HttpSignatureScheme",
     "JwtScheme",
-    "DEFAULT_COMPONENTS",
     "streaming_body_error",
     "body_bytes",
     "header_text",
@@ -56,9 +55,6 @@ __all__ = [
 ]
 
 HeaderLines = list[tuple[str, str]]
-
-#: The RFC 9421 components ``HttpSignatureAuth`` covers unless told otherwise.
-DEFAULT_COMPONENTS: tuple[str, ...] = ("@method", "@authority", "@path", "content-digest")
 
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
@@ -201,14 +197,20 @@ def _component_name(component: str) -> str:
 
 
 class HttpSignatureScheme(Scheme):
-    """RFC 9421 HTTP Message Signatures, with an RFC 9530 ``Content-Digest`` of the body."""
+    """RFC 9421 HTTP Message Signatures, with an RFC 9530 ``Content-Digest`` of the body.
+
+    Without ``components`` the core decides what is covered (:func:`countermark.default_coverage`, as the CLI and
+    the C and Go signers do): ``@method @authority @path``, ``@query`` when the URL has one, and ``content-digest``
+    with a sha-256 ``Content-Digest`` for a non-empty body (a digest the request already carries is kept). With
+    ``components``, exactly those are covered, and a ``Content-Digest`` (``digest_algorithms``) is set, replacing
+    any, when the body is non-empty or ``content-digest`` is covered."""
 
     def __init__(
         self,
         key: Union[HmacKey, SigningKey],
         *,
         algorithm: Optional[str] = None,
-        components: Sequence[str] = DEFAULT_COMPONENTS,
+        components: Optional[Sequence[str]] = None,
         key_id: Optional[str] = None,
         label: Optional[str] = None,
         random_nonces: bool = True,
@@ -220,14 +222,14 @@ class HttpSignatureScheme(Scheme):
     ) -> None:
         if isinstance(components, str):
             raise TypeError("components must be a sequence of component names, not one string")
-        self._components = list(components)
-        self._covers_digest = any(_component_name(c) == "content-digest" for c in self._components)
+        self._components = None if components is None else list(components)
+        self._covers_digest = any(_component_name(c) == "content-digest" for c in self._components or ())
         self._digest_algorithms = list(digest_algorithms)
         self._signer = MessageSigner(
             key,
             algorithm=algorithm,
             label=label,
-            components=self._components,
+            components=self._components or [],
             key_id=key_id,
             random_nonces=random_nonces,
             expires_in=expires_in,
@@ -238,15 +240,20 @@ class HttpSignatureScheme(Scheme):
         self.key_id = key_id
 
     def prepare(self, url: str, headers: HeaderLines, body: Optional[bytes]) -> HeaderLines:
+        if self._components is None:
+            return []  # the core adds the Content-Digest it covers (sign_with_default_coverage)
         if body or self._covers_digest:
             return [("Content-Digest", countermark.content_digest(body or b"", self._digest_algorithms))]
         return []
 
     def sign_request(self, request: Request) -> HeaderLines:
+        if self._components is None:
+            return list(self._signer.sign_with_default_coverage(request).headers)
         return list(self._signer.sign(request).headers)
 
     def __repr__(self) -> str:
-        return f"HttpSignatureScheme(key_id={self.key_id!r}, components={self._components!r})"
+        covered = "default" if self._components is None else self._components
+        return f"HttpSignatureScheme(key_id={self.key_id!r}, components={covered!r})"
 
 
 class JwtScheme(Scheme):
@@ -320,8 +327,11 @@ class HmacHeaderAuth(SigningAuth):
 
 
 class HttpSignatureAuth(SigningAuth):
-    """RFC 9421 HTTP Message Signatures (``Signature-Input``/``Signature``) over ``components``, with an
-    RFC 9530 ``Content-Digest`` added first when the body is non-empty or ``content-digest`` is covered.
+    """RFC 9421 HTTP Message Signatures (``Signature-Input``/``Signature``). Without ``components``, over the
+    core's default coverage (:func:`countermark.default_coverage`: ``@method @authority @path``, ``@query`` when
+    the URL has one, ``content-digest`` with an RFC 9530 ``Content-Digest`` for a non-empty body), as every
+    countermark signer; with ``components``, over exactly those, with a ``Content-Digest`` (``digest_algorithms``)
+    added first when the body is non-empty or ``content-digest`` is covered.
 
     ``key``: an :class:`~countermark.HmacKey` (hmac-sha256) or a :class:`~countermark.SigningKey` with
     ``algorithm`` (``ed25519``, ``rsa-pss-sha512``, ``rsa-v1_5-sha256``, ``ecdsa-p256-sha256``). ``key_id``
@@ -338,7 +348,7 @@ class HttpSignatureAuth(SigningAuth):
         key: Union[HmacKey, SigningKey],
         *,
         algorithm: Optional[str] = None,
-        components: Sequence[str] = DEFAULT_COMPONENTS,
+        components: Optional[Sequence[str]] = None,
         key_id: Optional[str] = None,
         label: Optional[str] = None,
         random_nonces: bool = True,
