@@ -323,6 +323,8 @@ type MessagePolicyOptions struct {
 	AllowUnknownParams bool
 	Label              string
 	CheckContentDigest bool
+	// RequireBodyDigest: a non-empty body must be covered (content-digest) and match its Content-Digest.
+	RequireBodyDigest  bool
 	NonceStore         *NonceStore
 	RememberSignatures bool
 }
@@ -348,6 +350,11 @@ func NewMessagePolicy(o MessagePolicyOptions) (*MessagePolicy, error) {
 	if o.CheckContentDigest {
 		steps = append(steps, func() C.countermark_result {
 			return C.countermark_message_policy_builder_check_content_digest(b, C.bool(true))
+		})
+	}
+	if o.RequireBodyDigest {
+		steps = append(steps, func() C.countermark_result {
+			return C.countermark_message_policy_builder_require_body_digest(b, C.bool(true))
 		})
 	}
 	if o.RememberSignatures {

@@ -52,13 +52,13 @@ func TestDefaultPoliciesAreTheCores(t *testing.T) {
 func TestPolicyOptionsReachTheCore(t *testing.T) {
 	age := 60 * time.Second
 	keyid := false
-	msg, err := NewMessagePolicy(MessagePolicyOptions{MaxAge: &age, RequireKeyID: &keyid})
+	msg, err := NewMessagePolicy(MessagePolicyOptions{MaxAge: &age, RequireKeyID: &keyid, RequireBodyDigest: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer msg.Close()
 	got := msg.Describe()
-	for _, want := range []string{" max_age=60s ", " require_key_id=off ", " clock_skew=5s "} {
+	for _, want := range []string{" max_age=60s ", " require_key_id=off ", " clock_skew=5s ", " require_body_digest=on "} {
 		if !strings.Contains(got, want) {
 			t.Errorf("%q lacks %q", got, want)
 		}

@@ -1071,6 +1071,12 @@ countermark_result countermark_message_policy_builder_set_label(countermark_mess
 countermark_result countermark_message_policy_builder_check_content_digest(countermark_message_policy_builder *b,
                                                                            bool check);
 
+// Whether a message with a non-empty body must have it covered (default false): the signature must then cover
+// `content-digest` and the body must match the `Content-Digest` header, while a message without a body needs
+// neither (the rule of a server that takes GETs and POSTs under one policy).
+countermark_result countermark_message_policy_builder_require_body_digest(countermark_message_policy_builder *b,
+                                                                          bool required);
+
 // Uses `store` for nonces (and remembered signatures), shared with other policies or processes; NULL turns
 // replay protection off (nonces are then not single-use: avoid).
 countermark_result countermark_message_policy_builder_set_nonce_store(countermark_message_policy_builder *b,

@@ -850,11 +850,10 @@ fn explain(
                 ExplainKey::Rfc9421Hmac(key) => key.clone(),
                 _ => return Err(none()),
             };
-            // As the Django app checks it: the body against Content-Digest whenever there is one.
-            let has_body = request.body().is_some_and(|b| !b.is_empty());
+            // As the Django app checks it: a non-empty body must be covered and match its Content-Digest.
             let policy = MessagePolicy::new()
                 .with_clock(clock)
-                .check_content_digest(has_body);
+                .require_body_digest(true);
             parsed.explain(Some(&key), &policy)
         }
         (ExplainScheme::Jwt, ExplainKey::Public(public)) => UnverifiedJwt::from_request(request)?

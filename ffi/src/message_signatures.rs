@@ -629,6 +629,18 @@ pub unsafe extern "C" fn countermark_message_policy_builder_check_content_digest
     unsafe { update(b, |p| Ok(p.check_content_digest(check))) }
 }
 
+/// Whether a message with a non-empty body must have it covered (default false): the signature must then cover
+/// `content-digest` and the body must match the `Content-Digest` header, while a message without a body needs
+/// neither (the rule of a server that takes GETs and POSTs under one policy).
+#[no_mangle]
+pub unsafe extern "C" fn countermark_message_policy_builder_require_body_digest(
+    b: *mut countermark_message_policy_builder,
+    required: bool,
+) -> countermark_result {
+    // SAFETY: per the contract.
+    unsafe { update(b, |p| Ok(p.require_body_digest(required))) }
+}
+
 /// Uses `store` for nonces (and remembered signatures), shared with other policies or processes; NULL turns
 /// replay protection off (nonces are then not single-use: avoid).
 #[no_mangle]

@@ -488,8 +488,8 @@ impl PyMessagePolicy {
     #[new]
     #[pyo3(signature = (*, clock = None, clock_skew = None, max_age = MaxAge::Default, require_created = None,
         require_key_id = None, require_nonce = None, required_components = Vec::new(),
-        allow_unknown_params = None, label = None, check_content_digest = None, nonce_store = None,
-        remember_signatures = None))]
+        allow_unknown_params = None, label = None, check_content_digest = None, require_body_digest = None,
+        nonce_store = None, remember_signatures = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         clock: Option<&PyClock>,
@@ -502,6 +502,7 @@ impl PyMessagePolicy {
         allow_unknown_params: Option<bool>,
         label: Option<String>,
         check_content_digest: Option<bool>,
+        require_body_digest: Option<bool>,
         nonce_store: Option<&PyNonceStore>,
         remember_signatures: Option<bool>,
     ) -> PyResult<Self> {
@@ -516,12 +517,13 @@ impl PyMessagePolicy {
             p = p.with_clock_skew(skew);
         }
         type Setter = fn(MessagePolicy, bool) -> MessagePolicy;
-        let flags: [(Option<bool>, Setter); 6] = [
+        let flags: [(Option<bool>, Setter); 7] = [
             (require_created, MessagePolicy::require_created),
             (require_key_id, MessagePolicy::require_key_id),
             (require_nonce, MessagePolicy::require_nonce),
             (allow_unknown_params, MessagePolicy::allow_unknown_params),
             (check_content_digest, MessagePolicy::check_content_digest),
+            (require_body_digest, MessagePolicy::require_body_digest),
             (remember_signatures, MessagePolicy::remember_signatures),
         ];
         for (value, set) in flags {

@@ -53,6 +53,8 @@ def test_an_argument_given_reaches_the_core() -> None:
     assert knob(MessagePolicy(max_age=120).describe(), "max_age") == "120s"
     assert knob(MessagePolicy(clock_skew=2).describe(), "clock_skew", "max_skew") == "2s"
     assert knob(MessagePolicy(require_key_id=False).describe(), "require_key_id", "require_keyid") == "off"
+    assert knob(MessagePolicy().describe(), "require_body_digest") == "off"
+    assert knob(MessagePolicy(require_body_digest=True).describe(), "require_body_digest") == "on"
     fost = FostPolicy(clock_skew=60).describe()
     assert knob(fost, "clock_skew", "max_skew") == "60s"
     assert knob(fost, "nonce_store", "seen_signatures") == "off"

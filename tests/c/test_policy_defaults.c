@@ -87,10 +87,14 @@ int main(void) {
     msg = NULL;
     expect_code("rfc9421", "builder", countermark_message_policy_builder_new(&b), COUNTERMARK_RESULT_OK);
     expect_code("rfc9421", "max_age", countermark_message_policy_builder_set_max_age(b, 60), COUNTERMARK_RESULT_OK);
+    expect_code("rfc9421", "require_body_digest", countermark_message_policy_builder_require_body_digest(b, true),
+                COUNTERMARK_RESULT_OK);
     expect_code("rfc9421", "build", countermark_message_policy_builder_build(b, &msg), COUNTERMARK_RESULT_OK);
     expect_code("rfc9421", "describe", countermark_message_policy_describe(msg, &out), COUNTERMARK_RESULT_OK);
     util_check(out.data != NULL && strstr((const char *)out.data, " max_age=60s ") != NULL, "rfc9421",
                "a max_age set on the builder is the policy's");
+    util_check(out.data != NULL && strstr((const char *)out.data, " require_body_digest=on ") != NULL, "rfc9421",
+               "require_body_digest set on the builder is the policy's");
     countermark_bytes_free(&out);
 
     /* NULL handles and outputs are refused. */

@@ -443,6 +443,7 @@ class MessagePolicy:
         allow_unknown_params: Optional[bool] = None,
         label: Optional[str] = None,
         check_content_digest: Optional[bool] = None,
+        require_body_digest: Optional[bool] = None,
         nonce_store: Optional[NonceStore] = None,
         remember_signatures: Optional[bool] = None,
     ) -> MessagePolicy: ...

@@ -873,6 +873,7 @@ impl SignatureHeaders {
 /// | parameters other than `alg`, `created`, `expires`, `keyid`, `nonce`, `tag` | refused |
 /// | label | any |
 /// | body checked against `Content-Digest` | no |
+/// | a non-empty body must be covered and match its `Content-Digest` | no |
 /// | nonce store | a [`MemoryNonceStore`] of its own (shared by clones): a nonce, when present, is single-use |
 /// | seen-signature mode (replay check of signatures without a nonce) | off |
 #[derive(Clone)]
@@ -887,6 +888,7 @@ pub struct MessagePolicy {
     allow_unknown_params: bool,
     label: Option<String>,
     check_content_digest: bool,
+    require_body_digest: bool,
     nonce_store: Option<Arc<dyn NonceStore>>,
     remember_signatures: bool,
 }
@@ -903,6 +905,7 @@ impl fmt::Debug for MessagePolicy {
             .field("allow_unknown_params", &self.allow_unknown_params)
             .field("label", &self.label)
             .field("check_content_digest", &self.check_content_digest)
+            .field("require_body_digest", &self.require_body_digest)
             .field("nonce_store", &self.nonce_store.is_some())
             .field("remember_signatures", &self.remember_signatures)
             .finish_non_exhaustive()
@@ -922,6 +925,7 @@ impl Default for MessagePolicy {
             allow_unknown_params: false,
             label: None,
             check_content_digest: false,
+            require_body_digest: false,
             nonce_store: Some(Arc::new(MemoryNonceStore::default())),
             remember_signatures: false,
         }
@@ -1001,6 +1005,15 @@ impl MessagePolicy {
         self
     }
 
+    /// Whether a message with a non-empty body must have it covered: the signature must then cover
+    /// `content-digest` and the body must match the `Content-Digest` field (as with
+    /// [`MessagePolicy::check_content_digest`]), while a message without a body needs neither. The rule of a
+    /// server that takes GETs and POSTs under one policy (the Django app's, and `countermark request explain`'s).
+    pub fn require_body_digest(mut self, required: bool) -> Self {
+        self.require_body_digest = required;
+        self
+    }
+
     /// Records every accepted `(keyid, nonce)` in `store` (instead of the policy's own in-memory store) and
     /// refuses a second use ([`ErrorKind::Replayed`]). Use a shared store (Redis) when several processes verify.
     /// A nonce is remembered until the signature's life ends (`expires`, or `created` + max age, plus the skew),
@@ -1057,8 +1070,8 @@ impl MessagePolicy {
         let required: Vec<String> = self.required.iter().map(ToString::to_string).collect();
         format!(
             "rfc9421 clock_skew={}s max_age={max_age} require_created={} require_key_id={} require_nonce={} \
-             required_components=({}) allow_unknown_params={} label={} check_content_digest={} nonce_store={} \
-             remember_signatures={}",
+             required_components=({}) allow_unknown_params={} label={} check_content_digest={} \
+             require_body_digest={} nonce_store={} remember_signatures={}",
             self.clock_skew.as_secs(),
             on_off(self.require_created),
             on_off(self.require_key_id),
@@ -1067,6 +1080,7 @@ impl MessagePolicy {
             on_off(self.allow_unknown_params),
             self.label.as_deref().unwrap_or("any"),
             on_off(self.check_content_digest),
+            on_off(self.require_body_digest),
             on_off(self.nonce_store.is_some()),
             on_off(self.remember_signatures),
         )
@@ -1403,7 +1417,9 @@ impl<'m> UnverifiedMessageSignature<'m> {
         let digest_component = self.components.iter().find(|c| {
             c.name() == "content-digest" && !c.is_from_request() && c.dictionary_key().is_none()
         });
-        if policy.check_content_digest && digest_component.is_none() {
+        let check_digest = policy.check_content_digest
+            || (policy.require_body_digest && self.message.body().is_some_and(|b| !b.is_empty()));
+        if check_digest && digest_component.is_none() {
             return Err(Error::malformed(
                 "the signature does not cover content-digest, which the policy checks",
             ));
@@ -1454,7 +1470,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
         let base = self.signature_base()?;
         key.verify(base.as_bytes(), &self.signature)?;
 
-        let body_checked = if policy.check_content_digest {
+        let body_checked = if check_digest {
             let value = self
                 .message
                 .headers()

@@ -1260,3 +1260,48 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_body_must_be_covered_and_match_under_require_body_digest() {
+    let key = hmac();
+    let policy = policy_at(NOW).require_body_digest(true);
+    // A POST whose body is covered and matches: accepted, and the body was checked.
+    let req = base_request();
+    let h = signer(&key).sign(&req).unwrap();
+    let v = verify_req(&signed(&req, &h), &key, &policy).unwrap();
+    assert!(v.body_checked());
+    // The same POST signed without content-digest: refused (it is accepted when the policy does not ask).
+    let bare = signer(&key)
+        .with_components(comps(&["@method", "@authority", "@path"]))
+        .unwrap();
+    let h = bare.sign(&req).unwrap();
+    let err = verify_req(&signed(&req, &h), &key, &policy).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Malformed);
+    assert!(
+        err.message().contains("content-digest"),
+        "{}",
+        err.message()
+    );
+    assert!(!verify_req(&signed(&req, &h), &key, &policy_at(NOW))
+        .unwrap()
+        .body_checked());
+    // Covered, but the body changed after signing: the digest no longer matches.
+    let h = signer(&key).sign(&req).unwrap();
+    let tampered = signed(&req, &h).with_body(br#"{"id": 43}"#);
+    assert_eq!(
+        verify_req(&tampered, &key, &policy).unwrap_err().kind(),
+        ErrorKind::BadSignature
+    );
+    // A GET without a body needs no digest.
+    let get = Request::new("GET", "https://api.example.com/v1/w")
+        .unwrap()
+        .with_header("Host", "api.example.com")
+        .unwrap();
+    let h = bare.sign(&get).unwrap();
+    let v = verify_req(&signed(&get, &h), &key, &policy).unwrap();
+    assert!(!v.body_checked());
+    assert!(policy.describe().contains(" require_body_digest=on "));
+    assert!(policy_at(NOW)
+        .describe()
+        .contains(" require_body_digest=off "));
+}

@@ -392,21 +392,18 @@ class HttpSignatureScheme(Scheme):
 
     @staticmethod
     def _policy(request: HttpRequest, nonces: Optional[countermark.NonceStore]) -> countermark.MessagePolicy:
-        """The settings' policy: ``content-digest`` required and checked whenever the request has a body."""
+        """The settings' policy; a non-empty body must be covered by ``content-digest`` and match it (the core's
+        ``require_body_digest``), a request without one needs no digest."""
         conf = get_settings()
-        has_body = bool(request.body)
-        components = list(conf.HTTP_SIGNATURE_COMPONENTS)
-        if has_body and "content-digest" not in components:
-            components.append("content-digest")
         # MessagePolicy's max_age=None means "no age limit": an unset HTTP_SIGNATURE_MAX_AGE is left out instead,
         # so that the core's default applies.
         max_age: dict[str, Any] = {} if conf.HTTP_SIGNATURE_MAX_AGE is None else {"max_age": conf.HTTP_SIGNATURE_MAX_AGE}
         return countermark.MessagePolicy(
             clock_skew=conf.HTTP_SIGNATURE_CLOCK_SKEW,
-            required_components=components,
+            required_components=list(conf.HTTP_SIGNATURE_COMPONENTS),
             label=conf.HTTP_SIGNATURE_LABEL,
             require_key_id=True,
-            check_content_digest=has_body,
+            require_body_digest=True,
             nonce_store=nonces,
             remember_signatures=True,
             **max_age,
