@@ -64,7 +64,7 @@ dist: toolchain venv $(VENV)/.installed-dist
 		(cd python && PATH=$(VENV)/bin:$$PATH $(VPY) -m maturin build --profile dist --locked --quiet --zig \
 			--compatibility manylinux2014 --target $$t --out ../dist) || exit 1; \
 	done
-	cd python && $(VPY) -m maturin sdist --quiet --out ../dist
+	cd python && $(VPY) -m maturin sdist --out ../dist
 	@ls -l dist/countermark-*
 
 $(VENV)/.installed-dist: python/requirements-dist.txt $(VENV)/.installed
@@ -76,7 +76,7 @@ $(VENV)/.installed-dist: python/requirements-dist.txt $(VENV)/.installed
 ## needs <= 2.17, and auditwheel show); the sdist holds the core crate, the lock file and the licences; the x86_64
 ## wheel and the sdist (built by pip) each install into a fresh venv and pass tests/dist_smoke.py (version,
 ## handshake tokens and RFC 9421 signatures of ../shared/vectors byte for byte), run from outside the tree.
-DIST_VERSION = $$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+DIST_VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(CURDIR)/Cargo.toml | head -1)
 dist-check: dist check-shared
 	$(VPY) tests/dist_wheel_check.py dist/countermark-*manylinux2014_x86_64*.whl x86_64
 	$(VPY) tests/dist_wheel_check.py dist/countermark-*manylinux2014_aarch64*.whl aarch64
