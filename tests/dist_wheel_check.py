@@ -4,8 +4,9 @@
 
 Proves, from the wheel itself: its WHEEL file's tags are abi3 manylinux_2_17_ARCH / manylinux2014_ARCH; every
 ELF file in it is for ARCH; the highest GLIBC_x.y symbol version any of them needs (readelf's version-needs
-section, binutils) is at most MAX_GLIBC (default 2.17); and `auditwheel show` (run beside this script, from the
-same venv) finds the wheel consistent with manylinux_2_17_ARCH. Prints the floor found.
+section, binutils) is at most MAX_GLIBC (default 2.17); no ELF file has a symbol table or debug sections
+(stripped); and `auditwheel show` (run beside this script, from the same venv) finds the wheel consistent with
+manylinux_2_17_ARCH. Prints the floor found.
 """
 
 from __future__ import annotations
@@ -60,6 +61,12 @@ def main() -> None:
             machine = re.search(r"Machine:\s+(.+)", header)
             if machine is None or machine.group(1).strip() != MACHINES[arch]:
                 fail(f"{name}: machine {machine and machine.group(1).strip()!r}, expected {MACHINES[arch]!r}")
+            sections = subprocess.run(
+                ["readelf", "-S", "-W", str(path)], check=True, capture_output=True, text=True
+            ).stdout
+            unstripped = sorted(set(re.findall(r"\s(\.symtab|\.debug_\w+)\s", sections)))
+            if unstripped:
+                fail(f"{name}: not stripped (sections {', '.join(unstripped)})")
             needs = subprocess.run(
                 ["readelf", "--version-info", "-W", str(path)], check=True, capture_output=True, text=True
             ).stdout
@@ -77,7 +84,7 @@ def main() -> None:
     shown = subprocess.run([str(auditwheel), "show", str(wheel)], check=True, capture_output=True, text=True).stdout
     if f'"manylinux_2_17_{arch}"' not in " ".join(shown.split()):
         fail(f"auditwheel show {wheel.name} does not find it consistent with manylinux_2_17_{arch}:\n{shown}")
-    print(f"dist wheel check: {wheel.name}: {len(elves)} ELF file(s) for {arch}, highest glibc symbol version "
+    print(f"dist wheel check: {wheel.name}: {len(elves)} stripped ELF file(s) for {arch}, highest glibc symbol version "
           f"needed GLIBC_{floor_text} (<= {ceiling}); auditwheel agrees: manylinux_2_17_{arch}")
 
 
