@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 
-.PHONY: bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants
+.PHONY: dist dist-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -51,6 +51,47 @@ $(VENV)/.installed: python/requirements-test.txt
 wheel: toolchain venv
 	rm -f dist/countermark-*.whl
 	cd python && $(VPY) -m maturin build --release --locked --quiet --out ../dist
+
+## dist: the Python package's release artefacts in dist/ (not part of `make test`): abi3 wheels for manylinux2014
+## (glibc 2.17) on x86_64 and aarch64, cross-built by maturin with Zig as C compiler and linker (ziglang and
+## auditwheel from python/requirements-dist.txt into .venv; the Rust targets added with rustup when missing), with
+## the `dist` Cargo profile (LTO, one codegen unit, stripped), and the sdist, which pip builds with a Rust toolchain.
+DIST_TARGETS := x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu
+dist: toolchain venv $(VENV)/.installed-dist
+	@for t in $(DIST_TARGETS); do rustup target list --installed | grep -qx $$t || rustup target add $$t; done
+	rm -f dist/countermark-*
+	for t in $(DIST_TARGETS); do \
+		(cd python && PATH=$(VENV)/bin:$$PATH $(VPY) -m maturin build --profile dist --locked --quiet --zig \
+			--compatibility manylinux2014 --target $$t --out ../dist) || exit 1; \
+	done
+	cd python && $(VPY) -m maturin sdist --out ../dist
+	@ls -l dist/countermark-*
+
+$(VENV)/.installed-dist: python/requirements-dist.txt $(VENV)/.installed
+	$(VPY) -m pip install -q -r python/requirements-dist.txt
+	touch $@
+
+## dist-check: tests of what `make dist` leaves (not part of `make test`; minutes, the sdist compiles from
+## scratch): each wheel's tags, architecture and glibc floor (tests/dist_wheel_check.py: readelf's GLIBC_ version
+## needs <= 2.17, and auditwheel show); the sdist holds the core crate, the lock file and the licences; the x86_64
+## wheel and the sdist (built by pip) each install into a fresh venv and pass tests/dist_smoke.py (version,
+## handshake tokens and RFC 9421 signatures of ../shared/vectors byte for byte), run from outside the tree.
+DIST_VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(CURDIR)/Cargo.toml | head -1)
+dist-check: dist check-shared
+	$(VPY) tests/dist_wheel_check.py dist/countermark-*manylinux2014_x86_64*.whl x86_64
+	$(VPY) tests/dist_wheel_check.py dist/countermark-*manylinux2014_aarch64*.whl aarch64
+	tar -tzf dist/countermark-*.tar.gz > target/dist-sdist-files.txt
+	for f in pyproject.toml Cargo.toml Cargo.lock core/Cargo.toml core/src/lib.rs python/Cargo.toml python/src/lib.rs \
+		python/countermark/__init__.py python/countermark/py.typed python/README.md LICENSE-MIT LICENSE-APACHE PKG-INFO; do \
+		grep -qx "countermark-[0-9.]*/$$f" target/dist-sdist-files.txt || { echo "sdist lacks $$f" >&2; exit 1; }; done
+	rm -rf target/dist-check && mkdir -p target/dist-check
+	$(PYTHON) -m venv target/dist-check/wheel-venv
+	target/dist-check/wheel-venv/bin/pip install -q dist/countermark-*manylinux2014_x86_64*.whl
+	cd /tmp && $(CURDIR)/target/dist-check/wheel-venv/bin/python $(CURDIR)/tests/dist_smoke.py "$(SHARED)/vectors" $(DIST_VERSION)
+	$(PYTHON) -m venv target/dist-check/sdist-venv
+	CARGO_TARGET_DIR=$(CURDIR)/target/dist-sdist-build target/dist-check/sdist-venv/bin/pip install -q dist/countermark-*.tar.gz
+	cd /tmp && $(CURDIR)/target/dist-check/sdist-venv/bin/python $(CURDIR)/tests/dist_smoke.py "$(SHARED)/vectors" $(DIST_VERSION)
+	@echo "make dist-check: wheels and sdist passed"
 
 ## py-test: installs the wheel into .venv and into a fresh throw-away venv (where `import countermark` must
 ## work with nothing else installed), then runs pytest over python/tests, mypy's stubtest, and the Django suite
