@@ -418,6 +418,37 @@ fn policies_describe_their_settings() {
     );
 }
 
+/// The FOST/HMAC-header policy (`http::TimePolicy`, 0.2) takes its clock from `with_clock` and reports its nonce
+/// store. Kills `TimePolicy::with_clock -> Default::default()` (the system clock, for which the request of 2023 is
+/// long expired) and `TimePolicy::nonce_store -> None`.
+#[test]
+fn time_policy_uses_the_clock_it_is_given_and_reports_its_store() {
+    let api = ApiSecret::from_secret(Secret::new(b"hmac-header-secret-0123".to_vec()).unwrap());
+    let signed = HmacHeaderSigner::new("k", api.key(Algorithm::HmacSha256).unwrap())
+        .unwrap()
+        .sign_at(&hmac_header::Body::Empty, "2023-11-14T22:13:19+00:00")
+        .unwrap();
+    let request = Request::new("GET", "/api/")
+        .unwrap()
+        .with_header("Authorization", signed.authorization())
+        .unwrap();
+    let parsed = hmac_header::parse(&request).unwrap().unwrap();
+    let system = hmac_header::Policy::new(Arc::new(countermark::SystemClock));
+    assert_eq!(
+        parsed.verify(&api, &system).unwrap_err().kind(),
+        ErrorKind::Expired
+    );
+    let fixed = system.with_clock(Arc::new(FixedClock::at_secs(NOW)));
+    parsed.verify(&api, &fixed).unwrap();
+
+    assert!(fixed.nonce_store().is_none());
+    let store: Arc<dyn countermark::NonceStore> = Arc::new(MemoryNonceStore::default());
+    let with_store = fixed.with_nonce_store(store.clone());
+    assert!(Arc::ptr_eq(with_store.nonce_store().unwrap(), &store));
+    let f = fost::Policy::new(Arc::new(FixedClock::at_secs(NOW))).with_nonce_store(store.clone());
+    assert!(Arc::ptr_eq(f.nonce_store().unwrap(), &store));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // http/hmac_header
 // ---------------------------------------------------------------------------------------------------------------
