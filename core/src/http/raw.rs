@@ -236,4 +236,33 @@ mod tests {
         }
         assert_eq!(kind(&endless), ErrorKind::TooLarge);
     }
+
+    /// The head limit is the documented sum (a 16 KiB target, a request line's words, every header line at its
+    /// longest), and it is inclusive: a head of exactly `MAX_HEAD_LEN` bytes is read, one byte more is TooLarge;
+    /// text that long with no line end at all is Malformed (no blank line), one byte more TooLarge.
+    #[test]
+    fn head_limit_is_inclusive_and_its_documented_value() {
+        assert_eq!(MAX_HEAD_LEN, 16 * 1024 + 64 + 256 * (16 * 1024 + 4));
+        let head_of = |len: usize| {
+            let mut raw = vec![b'a'; len - 2];
+            raw.extend_from_slice(b"\r\n\r\nbody");
+            raw
+        };
+        let raw = head_of(MAX_HEAD_LEN);
+        let (head, body) = split_head(&raw).unwrap();
+        assert_eq!((head.len(), body), (MAX_HEAD_LEN - 2, &b"body"[..]));
+        let raw = head_of(MAX_HEAD_LEN + 1);
+        assert_eq!(split_head(&raw).unwrap_err().kind(), ErrorKind::TooLarge);
+
+        let no_line_end = vec![b'a'; MAX_HEAD_LEN];
+        assert_eq!(
+            split_head(&no_line_end).unwrap_err().kind(),
+            ErrorKind::Malformed
+        );
+        let no_line_end = vec![b'a'; MAX_HEAD_LEN + 1];
+        assert_eq!(
+            split_head(&no_line_end).unwrap_err().kind(),
+            ErrorKind::TooLarge
+        );
+    }
 }

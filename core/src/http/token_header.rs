@@ -118,4 +118,22 @@ mod tests {
         // The keyword compares case-insensitively beyond ASCII too, as Python's str.lower() does.
         assert_eq!(parse_token_authorization("Jetón", "JETÓN a:b"), Some("a:b"));
     }
+
+    /// Beyond ASCII the keyword compares as Python's `str.lower()` does (Django's check): the Kelvin sign
+    /// lower-cases to `k`, so `\u{212A}EY` is the keyword `key`; a non-ASCII word that is not the keyword is not.
+    #[test]
+    fn non_ascii_keywords_compare_as_python_lower() {
+        assert_eq!(
+            parse_token_authorization("key", "\u{212A}EY a:1:r:s"),
+            Some("a:1:r:s")
+        );
+        assert_eq!(
+            parse_token_authorization("Token", "T\u{f6}ken a:1:r:s"),
+            None
+        );
+        assert_eq!(
+            parse_token_authorization("T\u{f6}ken", "T\u{d6}KEN a:1:r:s"),
+            Some("a:1:r:s")
+        );
+    }
 }
