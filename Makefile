@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 
-.PHONY: dist dist-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants
+.PHONY: dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -70,6 +70,15 @@ dist: toolchain venv $(VENV)/.installed-dist
 $(VENV)/.installed-dist: python/requirements-dist.txt $(VENV)/.installed
 	$(VPY) -m pip install -q -r python/requirements-dist.txt
 	touch $@
+
+## crate-check: the Rust crate as crates.io would take it (`cargo publish --dry-run -p countermark`: packages the
+## core and builds it from the package; reads the crates.io index) and the CLI as `cargo install --path cli`
+## installs it (into target/crate-check, then runs `countermark --version`). Not part of `make test`.
+crate-check: toolchain
+	$(CARGO) publish --dry-run -p countermark --locked
+	rm -rf target/crate-check
+	$(CARGO) install --path cli --root target/crate-check --locked --quiet
+	target/crate-check/bin/countermark --version
 
 ## dist-check: tests of what `make dist` leaves (not part of `make test`; minutes, the sdist compiles from
 ## scratch): each wheel's tags, architecture and glibc floor (tests/dist_wheel_check.py: readelf's GLIBC_ version
