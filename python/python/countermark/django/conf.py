@@ -85,6 +85,23 @@ Key                            Default                                     Meani
                                                                            ``Explanation``, as ``countermark
                                                                            request explain --json`` prints it);
                                                                            a check error without ``DEBUG``
+``PASS_UNKNOWN_KEYS``          ``[]``                                      schemes (of ``hmac``, ``fost``,
+                                                                           ``rfc9421``, ``jwt``) whose credentials
+                                                                           naming a key id (a JWT: a user key)
+                                                                           countermark does not hold are left to
+                                                                           the next authentication class instead
+                                                                           of refused: for the switch-over from a
+                                                                           reference library still installed
+                                                                           (:mod:`~countermark.django.migration`;
+                                                                           a check warning while set)
+``RETIRE_LEGACY_AFTER_RFC9421`` ``False``                                  once an API key has signed an RFC 9421
+                                                                           request, refuse its ``hmac`` and
+                                                                           ``fost`` credentials (``scheme_retired``)
+``KILL_SWITCH_CACHE``          ``None``                                    cache alias whose
+                                                                           ``HMAC_KILL_SWITCH__<key id>`` entries
+                                                                           refuse that key (``revoked``), as
+                                                                           django-hmac-authentication's
+                                                                           ``HMAC_KILL_SWITCH``
 =============================  ==========================================  ==========================================
 
 Every duration is a number of seconds (``int`` or ``float``). A duration left unset (``None``) is not passed to
@@ -141,6 +158,9 @@ DEFAULTS: dict[str, Any] = {
     "FAILED_ATTEMPTS_WINDOW": 300,
     "TRUSTED_PROXIES": [],
     "EXPLAIN": False,
+    "PASS_UNKNOWN_KEYS": [],
+    "RETIRE_LEGACY_AFTER_RFC9421": False,
+    "KILL_SWITCH_CACHE": None,
 }
 
 #: Keys of earlier versions and what replaced them (``manage.py check`` names the replacement).
@@ -198,6 +218,9 @@ class CountermarkSettings:
     FAILED_ATTEMPTS_WINDOW: int
     TRUSTED_PROXIES: tuple[str, ...]
     EXPLAIN: bool
+    PASS_UNKNOWN_KEYS: tuple[str, ...]
+    RETIRE_LEGACY_AFTER_RFC9421: bool
+    KILL_SWITCH_CACHE: Optional[str]
 
     def __repr__(self) -> str:
         # Secrets stay out of reprs (and so out of tracebacks and debug pages).

@@ -20,7 +20,7 @@ import countermark
 from .checks import THROTTLE_RATE
 from .conf import get_settings
 
-__all__ = ["ApiKey", "PublicKey", "KeyLimitReached", "new_key_id"]
+__all__ = ["ApiKey", "PublicKey", "KeyUsage", "KeyLimitReached", "new_key_id"]
 
 throttle_rate_validator = RegexValidator(
     regex=THROTTLE_RATE, message=_("A throttle rate looks like 100/second, 200/min, 5000/hour or 10000/day.")
@@ -205,6 +205,15 @@ class ApiKey(models.Model):
         validators=[throttle_rate_validator],
         help_text=_("Empty: COUNTERMARK['DEFAULT_THROTTLE_RATE']."),
     )
+    rfc9421_since = models.DateTimeField(
+        _("RFC 9421 since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When this key first signed an RFC 9421 request. With COUNTERMARK['RETIRE_LEGACY_AFTER_RFC9421'] its "
+            "HMAC-header and FOST credentials are refused from then on; clear it to accept them again."
+        ),
+    )
 
     objects = ApiKeyManager()
 
@@ -330,3 +339,28 @@ class PublicKey(models.Model):
         if self.last_used_at is None or now - self.last_used_at > timedelta(seconds=60):
             self.last_used_at = now
             PublicKey.objects.filter(pk=self.pk).update(last_used_at=now)
+
+
+class KeyUsage(models.Model):
+    """How often, and when last, a key signed requests in one scheme: what ``manage.py countermark_report`` shows
+    to move clients from the legacy schemes to RFC 9421 one by one.
+
+    ``key_id`` is an :class:`ApiKey`'s or a :class:`PublicKey`'s key id, or empty for the schemes without one
+    (handshake tokens and ska signed URLs, signed with the app's secret). Written by
+    :mod:`~countermark.django.usage`: at a key and scheme's first request in a process, then at most once a minute
+    per key and scheme, never failing a request."""
+
+    key_id = models.CharField(_("key id"), max_length=64, blank=True)
+    scheme = models.CharField(_("scheme"), max_length=16)
+    count = models.PositiveBigIntegerField(_("requests"), default=0)
+    first_used_at = models.DateTimeField(_("first use"))
+    last_used_at = models.DateTimeField(_("last use"))
+
+    class Meta:
+        verbose_name = _("key usage")
+        verbose_name_plural = _("key usage")
+        constraints = [models.UniqueConstraint(fields=["key_id", "scheme"], name="countermark_keyusage_key_scheme")]
+        ordering = ("key_id", "scheme")
+
+    def __str__(self) -> str:
+        return f"{self.key_id or '(app secret)'} {self.scheme}: {self.count}"

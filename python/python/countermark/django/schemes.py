@@ -8,6 +8,10 @@ request to the next one), ``(user, Signed)`` (verified), or raises :class:`Authe
 Unknown key ids and unknown users are verified against a decoy key and so fail as a bad signature does: the same
 answer (``bad_signature``), the same work. The precise cause goes to the ``countermark.django`` logger.
 
+With ``COUNTERMARK["PASS_UNKNOWN_KEYS"]`` naming a scheme, credentials of that scheme whose key id (JWT: whose
+user key) countermark does not hold are left to the next authentication class instead, for the switch-over from
+a reference library (:mod:`~countermark.django.migration`); keys countermark holds are verified as always.
+
 Every refusal is counted for the client address and the claimed key id (:mod:`~countermark.django.failures`);
 an address with ``FAILED_ATTEMPTS_THRESHOLD`` refusals in ``FAILED_ATTEMPTS_WINDOW`` gets 429 ``throttled`` for
 its credentials, before any key is looked up. Keys themselves are never locked.
@@ -21,6 +25,7 @@ from typing import Any, Callable, ClassVar, Optional, TypeVar
 
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +33,7 @@ import countermark
 from countermark import exceptions as cm_errors
 
 from .conf import get_settings
-from . import failures
+from . import failures, usage
 from .keys import decoy_verifying_key, nonce_store, open_decoy_api_secret
 from .models import ApiKey, PublicKey
 
@@ -69,6 +74,7 @@ MESSAGES = {
     "user_mismatch": _("The signed user is not the key's owner."),
     "unavailable": _("Replay protection is unavailable; try again later."),
     "missing": _("This URL must be signed."),
+    "scheme_retired": _("This key signs with RFC 9421 now: this scheme is off for it."),
 }
 
 
@@ -168,6 +174,9 @@ class Scheme:
                 memo[self.name] = self._verify(request)
             except AuthenticationError as e:
                 memo[self.name] = e
+            else:
+                if memo[self.name] is not None:
+                    usage.record_use(self.name, memo[self.name][1].key_id)
         outcome = memo[self.name]
         if isinstance(outcome, AuthenticationError):
             raise outcome
@@ -222,6 +231,15 @@ class Scheme:
         with ``DEBUG`` and ``COUNTERMARK["EXPLAIN"]`` on."""
         return None
 
+    def _pass_unknown(self, what: str) -> bool:
+        """True when credentials naming ``what`` (a key id or user countermark does not hold) are to be left to the
+        next authentication class: ``COUNTERMARK["PASS_UNKNOWN_KEYS"]`` names this scheme. Called after
+        :meth:`_gate`, so a throttled client address is refused whatever key it names."""
+        if self.name not in get_settings().PASS_UNKNOWN_KEYS:
+            return False
+        logger.info("%s: %s is not held here: left to the next authentication class (PASS_UNKNOWN_KEYS)", self.name, what)
+        return True
+
     def fail(self, reason: str, detail: str = "") -> AuthenticationError:
         logger.info("%s: refused (%s)%s", self.name, reason, f": {detail}" if detail else "")
         return AuthenticationError(self.name, reason)
@@ -251,6 +269,8 @@ class Scheme:
             raise self.fail("bad_signature", "decoy verified")  # pragma: no cover - 2^-256
         self._check_key_state(api_key)
         api_key.record_success()
+        if self.name == "rfc9421":
+            usage.mark_rfc9421(api_key)
         return api_key, verified
 
     def _check_key_state(self, api_key: ApiKey) -> None:
@@ -261,6 +281,18 @@ class Scheme:
             raise self.fail("key_expired", f"key {api_key.key_id}")
         if not api_key.user.is_active:
             raise self.fail("inactive_user", f"key {api_key.key_id}")
+        conf = get_settings()
+        if conf.RETIRE_LEGACY_AFTER_RFC9421 and self.name in usage.LEGACY_SCHEMES and api_key.rfc9421_since:
+            raise self.fail("scheme_retired", f"key {api_key.key_id} signs with RFC 9421 since {api_key.rfc9421_since}")
+        if conf.KILL_SWITCH_CACHE is not None:
+            # django-hmac-authentication's out-of-band switch: its HMAC_KILL_SWITCH__<key id> cache entries.
+            try:
+                switched = caches[conf.KILL_SWITCH_CACHE].get(f"HMAC_KILL_SWITCH__{api_key.key_id}")
+            except Exception:  # noqa: BLE001 - the cache's own errors differ per backend: fail closed
+                logger.exception("%s: the kill-switch cache is unavailable", self.name)
+                raise AuthenticationError(self.name, "unavailable", status=503) from None
+            if switched:
+                raise self.fail("revoked", f"key {api_key.key_id}: kill switch")
 
 
 def _signed(scheme: str, verified: countermark.Verified, key_id: Optional[str], user: Any) -> Signed:
@@ -288,9 +320,12 @@ class HmacScheme(Scheme):
             return None
         self._gate(request, creds.key_id)
         conf = get_settings()
+        key_id = creds.key_id
+        found = self._find_api_key(key_id)
+        if found is None and self._pass_unknown(f"key {key_id}"):
+            return None
         if creds.algorithm not in conf.HMAC_ALGORITHMS:
             raise self.fail("unsupported_algorithm", f"{creds.algorithm} is not in HMAC_ALGORITHMS")
-        key_id = creds.key_id
         policy = countermark.HmacHeaderPolicy(
             max_age=conf.HMAC_MAX_AGE, nonce_store=nonce_store(self.name, key_id or "")
         )
@@ -298,7 +333,7 @@ class HmacScheme(Scheme):
         def verify(secret: countermark.ApiSecret) -> countermark.Verified:
             return countermark.verify_hmac_header(req, secret, policy)
 
-        api_key, verified = self._with_api_key(key_id, self._find_api_key(key_id), verify)
+        api_key, verified = self._with_api_key(key_id, found, verify)
         return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
 
     def explain(self, request: HttpRequest) -> Optional[dict[str, Any]]:
@@ -332,7 +367,10 @@ class FostScheme(Scheme):
         def verify(secret: countermark.ApiSecret) -> countermark.Verified:
             return countermark.verify_fost(req, secret.fost_key(), policy)
 
-        api_key, verified = self._with_api_key(key_id, self._find_api_key(key_id), verify)
+        found = self._find_api_key(key_id)
+        if found is None and self._pass_unknown(f"key {key_id}"):
+            return None
+        api_key, verified = self._with_api_key(key_id, found, verify)
         # The core's user is the signed X-FOST-User, decoded from UTF-7 as the reference decodes it (J+APw-rgen
         # is Jürgen), or the key id when the header is not signed. django-fost-authn lets a key act for any
         # X-FOST-User; here a key acts for its owner only.
@@ -372,6 +410,8 @@ class HttpSignatureScheme(Scheme):
         api_key = self._find_api_key(key_id)
         # Looked up whether or not an API key has this id: an unknown id must not cost one query more.
         public = PublicKey.objects.select_related("user").filter(key_id=key_id).first() if len(key_id) <= MAX_KEY_ID else None
+        if api_key is None and public is None and self._pass_unknown(f"key {key_id}"):
+            return None
         if api_key is None:
             if public is not None:
                 verified = countermark.verify_message_signature(req, self._public_key(public, alg), policy)
@@ -456,6 +496,10 @@ class JwtScheme(Scheme):
         self._gate(request, username)
         user = _user_by_name(username)
         public_keys = list(user.countermark_public_keys.all()) if user is not None else []
+        # A token names its key by fingerprint (asymmetric-jwt-auth's kid); without one, any key of the user's.
+        holds = any(pk.key_id == creds.key_id for pk in public_keys) if creds.key_id else bool(public_keys)
+        if not holds and self._pass_unknown(f"user {username!r}, key {creds.key_id}"):
+            return None
         policy = countermark.JwtPolicy(
             clock_skew=get_settings().JWT_CLOCK_SKEW, nonce_store=nonce_store(self.name, username)
         )
