@@ -149,11 +149,8 @@ def test_an_asymmetric_jwt_auth_key_not_imported_is_left_to_its_middleware(
     from conftest import public_pem_of
     from countermark.django.models import PublicKey
 
-    settings.MIDDLEWARE = [
-        *settings.MIDDLEWARE[:-1],
-        "asymmetric_jwt_auth.middleware.JWTAuthMiddleware",
-        "countermark.django.middleware.CountermarkMiddleware",
-    ]
+    # As the guide lists them: countermark's middleware first, the old one after it.
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "asymmetric_jwt_auth.middleware.JWTAuthMiddleware"]
     settings.ASYMMETRIC_JWT_AUTH = {**settings.ASYMMETRIC_JWT_AUTH, "TIMESTAMP_TOLERANCE": 20}  # its nonce backend reads it
     # The user holds two keys in the reference app; only the Ed25519 one is in countermark yet.
     ReferencePublicKey.objects.create(user=user, key=public_pem_of(rsa_pem))

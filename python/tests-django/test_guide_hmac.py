@@ -1,0 +1,233 @@
+"""The README's "Migrating from django-hmac-authentication" guide, followed literally in a fresh project (issue 19's
+done-criterion): its settings and urls blocks become the project's files step by step, its `python manage.py`
+lines run as written, and the reference library's own client code signs a request at every step. Keys made by the
+old app before, during and after the switch, and by the obtain-key URL, must all be accepted throughout.
+
+The project is its own process (its own settings module, SQLite file and LocMem cache), not this suite's."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import re
+import shlex
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+GUIDE = "## Migrating from django-hmac-authentication"
+
+BASE = '''
+SECRET_KEY = "guide-test-secret-key-0123456789abcdef"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver"]
+USE_TZ = True
+ROOT_URLCONF = "service.urls"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": {db!r}}}}}
+CACHES = {{"default": {{"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+'''
+# The service before the move: the old app alone, configured as its README shows.
+OLD_SETTINGS = 'HMAC_AUTHENTICATION_SETTINGS = {"MAX_HMACS_PER_USER": 10, "HMAC_AUTH_REQUEST_TIMEOUT": 5}\n'
+BEFORE = '''
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "rest_framework", "django_hmac_authentication"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["django_hmac_authentication.authentication.HMACAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+'''
+OLD_URLS = '''
+from django.urls import path
+
+from django_hmac_authentication.views import CreateApiHMACKey
+
+urlpatterns = [path("obtain-hmac-api-key/", CreateApiHMACKey.as_view(), name="api_hmac_key")]
+'''
+SERVICE_URLS = '''
+from service.views import orders
+
+urlpatterns += [path("api/orders/", orders)]
+'''
+VIEWS = '''
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+
+@api_view(["POST"])
+def orders(request):
+    by = type(request.successful_authenticator).__module__.split(".")[0]
+    return Response({"user": request.user.get_username(), "by": by})
+'''
+MANAGE = '''
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "service.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+'''
+# A client of the old app: signs with django-hmac-authentication's own client functions.
+DRIVE = '''
+import base64, json, os, sys
+from datetime import datetime, timezone
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "service.settings")
+import django
+
+django.setup()
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django_hmac_authentication.client_utils import compose_authorization_header, prepare_string_to_sign
+from vevde_security_utils.crypt.signatures import sign_string
+
+client = Client()
+out = []
+args = sys.argv[1:]
+while args:
+    action = args.pop(0)
+    if action == "user":
+        get_user_model().objects.create_user("bob", password="bob's password")
+        out.append(None)
+    elif action == "obtain":
+        r = client.post("/obtain-hmac-api-key/", json.dumps({"username": "bob", "password": "bob's password"}),
+                        content_type="application/json")
+        out.append({"status": r.status_code, "body": r.json()})
+    elif action == "call":
+        key, secret = args.pop(0), args.pop(0)
+        data = {"item": "book", "qty": 2}
+        utc = datetime.now(timezone.utc).isoformat()
+        signature = sign_string(prepare_string_to_sign(data, utc, "HMAC-SHA256"), base64.b64decode(secret), "HMAC-SHA256")
+        header = compose_authorization_header("HMAC-SHA256", key, signature, utc)
+        r = client.post("/api/orders/", json.dumps(data), content_type="application/json",
+                        headers={"Authorization": header})
+        out.append({"status": r.status_code, "body": r.json()})
+print(json.dumps(out))
+'''
+
+
+def guide_blocks() -> dict[tuple[int, str], str]:
+    """The guide's blocks by (step, kind): kind is ``settings.py``, ``urls.py`` or ``sh``."""
+    text = README.read_text()
+    start = text.index(GUIDE)
+    end = text.index("\n## ", start + len(GUIDE))
+    blocks: dict[tuple[int, str], str] = {}
+    for fence, body in re.findall(r"```(python django|sh)\n(.*?)```", text[start:end], flags=re.S):
+        m = re.match(r"# django-hmac-authentication, step (\d+)(?: \((settings\.py|urls\.py)\))?", body)
+        assert m, f"a guide block without its step comment: {body[:80]!r}"
+        kind = m.group(2) or "sh"
+        assert (fence == "sh") == (kind == "sh"), body[:80]
+        key = (int(m.group(1)), kind)
+        assert key not in blocks, f"two blocks for {key}"
+        blocks[key] = body
+    return blocks
+
+
+class Project:
+    def __init__(self, root: pathlib.Path) -> None:
+        self.root = root
+        (root / "service").mkdir()
+        (root / "service" / "__init__.py").write_text("")
+        (root / "service" / "views.py").write_text(VIEWS)
+        (root / "manage.py").write_text(MANAGE)
+        (root / "drive.py").write_text(DRIVE)
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        self.env["DJANGO_SETTINGS_MODULE"] = "service.settings"
+
+    def configure(self, settings: str, urls: str) -> None:
+        (self.root / "service" / "settings.py").write_text(BASE.format(db=str(self.root / "db.sqlite3")) + settings)
+        (self.root / "service" / "urls.py").write_text(urls + SERVICE_URLS)
+
+    def run(self, *argv: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, *argv], cwd=self.root, env=self.env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, f"{argv}: {done.stdout}{done.stderr}"
+        return done
+
+    def shell_block(self, block: str) -> list[str]:
+        """Runs each ``python manage.py ...`` line of a guide block as written; returns their outputs."""
+        outputs = []
+        for line in block.splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            assert line.startswith("python manage.py "), f"a guide command this test cannot follow: {line}"
+            outputs.append(self.run(*shlex.split(line)[1:]).stdout)
+        assert outputs, "a shell block without a command"
+        return outputs
+
+    def drive(self, *actions: str) -> list[Any]:
+        return json.loads(self.run("drive.py", *actions).stdout.splitlines()[-1])
+
+    def reference_key(self) -> tuple[str, str]:
+        """A key the old app makes with its own command (as an operator would while the move goes on)."""
+        made = json.loads(self.run("manage.py", "create_hmac_for_user", "bob").stdout)
+        return made["api_key"], made["api_secret"]
+
+
+def _accepted_by(answers: list[Any]) -> list[str]:
+    for a in answers:
+        assert a["status"] == 200 and a["body"]["user"] == "bob", a
+    return [a["body"]["by"] for a in answers]
+
+
+def test_the_guide_moves_a_service_without_refusing_its_clients(tmp_path: pathlib.Path) -> None:
+    blocks = guide_blocks()
+    assert set(blocks) == {
+        (1, "settings.py"), (1, "sh"), (2, "sh"), (3, "settings.py"), (3, "urls.py"), (3, "sh"), (4, "sh"),
+        (4, "settings.py"),
+    }
+    project = Project(tmp_path)
+    old = "django_hmac_authentication"
+
+    # Before: the service on the old app alone, with two keys (its command, its obtain-key URL).
+    project.configure(OLD_SETTINGS + BEFORE, OLD_URLS)
+    project.run("manage.py", "migrate", "-v0")
+    project.drive("user")
+    k1 = project.reference_key()
+    obtained = project.drive("obtain")[0]
+    assert obtained["status"] == 200
+    k0 = (obtained["body"]["api_key"], obtained["body"]["api_secret"])
+    assert _accepted_by(project.drive("call", *k0, "call", *k1)) == [old, old]
+
+    # Step 1: both apps installed.
+    settings = OLD_SETTINGS + BEFORE + blocks[(1, "settings.py")]
+    project.configure(settings, OLD_URLS)
+    project.shell_block(blocks[(1, "sh")])
+    assert _accepted_by(project.drive("call", *k0, "call", *k1)) == [old, old]
+
+    # Step 2: the keys imported; the old class still answers.
+    assert "imported 2 keys" in project.shell_block(blocks[(2, "sh")])[0]
+    assert _accepted_by(project.drive("call", *k1)) == [old]
+    k2 = project.reference_key()  # made by the old app after the import
+
+    # Step 3: countermark first; a key it does not hold yet goes on to the old class; the obtain-key URL is ours.
+    settings += blocks[(3, "settings.py")]
+    project.configure(settings, blocks[(3, "urls.py")])
+    printed: dict[str, Any] = {}
+    exec(project.shell_block(blocks[(3, "sh")])[0], printed)
+    step3: dict[str, Any] = {}
+    exec(blocks[(3, "settings.py")], step3)
+    assert printed["COUNTERMARK"] == step3["COUNTERMARK"], "the guide's COUNTERMARK is what the command prints"
+    assert "countermark.W040" in project.run("manage.py", "check").stderr
+    assert _accepted_by(project.drive("call", *k0, "call", *k1, "call", *k2)) == ["countermark", "countermark", old]
+    obtained = project.drive("obtain")[0]
+    assert obtained["status"] == 200 and set(obtained["body"]) == {"api_key", "api_secret", "message"}
+    k3 = (obtained["body"]["api_key"], obtained["body"]["api_secret"])
+    assert _accepted_by(project.drive("call", *k3)) == ["countermark"]
+
+    # Step 4: the last import, then the old app, its class and its settings removed.
+    assert "imported 1 keys, skipped 2" in project.shell_block(blocks[(4, "sh")])[0]
+    project.configure(BEFORE + blocks[(1, "settings.py")] + blocks[(3, "settings.py")] + blocks[(4, "settings.py")],
+                      blocks[(3, "urls.py")])
+    checked = project.run("manage.py", "check")
+    assert "countermark.W040" not in checked.stderr and old not in checked.stderr
+    answers = project.drive("call", *k0, "call", *k1, "call", *k2, "call", *k3)
+    assert _accepted_by(answers) == ["countermark"] * 4
