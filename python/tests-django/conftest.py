@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -20,9 +20,11 @@ HOST = "testserver"
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache() -> None:
+def _clean_cache() -> Iterator[None]:
     cache.clear()
     usage._reset()  # counts not yet written belong to the test that made them
+    yield
+    usage._reset()  # and are never written after its database is gone
 
 
 @pytest.fixture

@@ -62,14 +62,14 @@ def record_use(scheme: str, key_id: Optional[str]) -> None:
     _write(entry_key, count, last)
 
 
-def flush() -> None:
-    """Writes every count not yet written (at exit; tests call it)."""
+def flush(*, at_exit: bool = False) -> None:
+    """Writes every count not yet written (at exit; ``countermark_report`` and tests call it)."""
     with _lock:
         due = [(k, e[0], e[1]) for k, e in _pending.items() if e[0]]
         for k, _count, _last in due:
             _pending[k][0] = 0
     for entry_key, count, last in due:
-        _write(entry_key, count, last)
+        _write(entry_key, count, last, quiet=at_exit)
 
 
 def _reset() -> None:
@@ -78,7 +78,7 @@ def _reset() -> None:
         _pending.clear()
 
 
-def _write(entry_key: tuple[str, str], count: int, last: float) -> None:
+def _write(entry_key: tuple[str, str], count: int, last: float, *, quiet: bool = False) -> None:
     from .models import KeyUsage
 
     key_id, scheme = entry_key
@@ -94,8 +94,11 @@ def _write(entry_key: tuple[str, str], count: int, last: float) -> None:
                         )
                 except IntegrityError:  # another process created the row meanwhile
                     rows.update(count=F("count") + count, last_used_at=Greatest(F("last_used_at"), at))
-    except Exception:  # noqa: BLE001 - usage is for the report: it never fails the request
-        logger.exception("usage of key %r in %s not recorded", key_id, scheme)
+    except Exception as e:  # noqa: BLE001 - usage is for the report: it never fails the request
+        if quiet:  # at exit the database may be gone already: one line, no traceback
+            logger.warning("usage of key %r in %s not recorded at exit: %s", key_id, scheme, e)
+        else:
+            logger.exception("usage of key %r in %s not recorded", key_id, scheme)
 
 
 def mark_rfc9421(api_key: Any) -> None:
@@ -113,4 +116,4 @@ def mark_rfc9421(api_key: Any) -> None:
         logger.exception("the first RFC 9421 use of key %s not recorded", api_key.key_id)
 
 
-atexit.register(flush)
+atexit.register(flush, at_exit=True)
