@@ -121,3 +121,33 @@ def test_check_refuses_bad_migration_settings(settings: Any) -> None:
 
     settings.COUNTERMARK = {"RETIRE_LEGACY_AFTER_RFC9421": "yes", "KILL_SWITCH_CACHE": "hmac_cache"}
     assert [m.id for m in check_migration_settings()] == ["countermark.E041", "countermark.E042"]
+
+
+def test_admin_lists_usage_read_only_and_clears_rfc9421_since(
+    admin_client: Client, client: Client, signers: Signers, settings: Any
+) -> None:
+    settings.COUNTERMARK = {**settings.COUNTERMARK, "RETIRE_LEGACY_AFTER_RFC9421": True}
+    assert _signed(client, signers, "rfc9421").status_code == 200
+    page = admin_client.get("/admin/countermark/keyusage/").content.decode()
+    assert signers.key_id in page and "rfc9421" in page
+    row = KeyUsage.objects.get()
+    assert admin_client.get("/admin/countermark/keyusage/add/").status_code == 403
+    assert admin_client.post(f"/admin/countermark/keyusage/{row.pk}/change/", {"count": 0}).status_code == 403
+    # Rolling a key back to its legacy scheme: clear "RFC 9421 since" in its admin page.
+    key = ApiKey.objects.get(key_id=signers.key_id)
+    assert key.rfc9421_since is not None
+    form = {"comment": key.comment, "user": key.user_id, "throttle_rate": "", "expires_at_0": "", "expires_at_1": "",
+            "rfc9421_since_0": "", "rfc9421_since_1": ""}
+    response = admin_client.post(f"/admin/countermark/apikey/{key.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    key.refresh_from_db()
+    assert key.rfc9421_since is None
+    assert _signed(client, signers, "hmac").status_code == 200
+
+
+def test_new_commands_have_help() -> None:
+    from django.core.management import load_command_class
+
+    for name in ("countermark_report", "countermark_hmac_settings"):
+        parser = load_command_class("countermark.django", name).create_parser("manage.py", name)
+        assert parser.description and "--json" in parser.format_help()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .failures import clear_key_failures
-from .models import ApiKey, PublicKey
+from .models import ApiKey, KeyUsage, PublicKey
 
 
 @admin.register(ApiKey)
@@ -56,3 +56,18 @@ class PublicKeyAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The key id is the PEM's fingerprint: a saved key's PEM does not change (add a new key instead).
         return (*self.readonly_fields, "pem") if obj is not None else self.readonly_fields
+
+
+@admin.register(KeyUsage)
+class KeyUsageAdmin(admin.ModelAdmin):
+    """Read-only: written by :mod:`~countermark.django.usage` (``manage.py countermark_report`` sums it up)."""
+
+    list_display = ("key_id", "scheme", "count", "first_used_at", "last_used_at")
+    list_filter = ("scheme",)
+    search_fields = ("key_id",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
