@@ -3,7 +3,7 @@
 Each :class:`Scheme` answers a Django ``HttpRequest`` with ``None`` (no credentials of this scheme: leave the
 request to the next one), ``(user, Signed)`` (verified), or raises :class:`AuthenticationError` with a stable
 ``reason`` (the words of :mod:`countermark.exceptions` plus ``revoked``, ``key_expired``, ``inactive_user``,
-``user_mismatch`` and ``throttled``).
+``user_mismatch``, ``scheme_retired`` and ``throttled``).
 
 Unknown key ids and unknown users are verified against a decoy key and so fail as a bad signature does: the same
 answer (``bad_signature``), the same work. The precise cause goes to the ``countermark.django`` logger.
