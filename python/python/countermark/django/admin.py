@@ -1,4 +1,5 @@
-"""Admin: API keys (secrets never shown; revoke and clear-count actions) and public keys (PEM validated on save)."""
+"""Admin: API keys (secrets never shown; revoke and clear-count actions), public keys (PEM or OpenSSH validated on
+save) and the JWKS URLs users trust."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .failures import clear_key_failures
-from .models import ApiKey, PublicKey
+from .models import ApiKey, JwksEndpoint, PublicKey
 
 
 @admin.register(ApiKey)
@@ -56,3 +57,11 @@ class PublicKeyAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The key id is the PEM's fingerprint: a saved key's PEM does not change (add a new key instead).
         return (*self.readonly_fields, "pem") if obj is not None else self.readonly_fields
+
+
+@admin.register(JwksEndpoint)
+class JwksEndpointAdmin(admin.ModelAdmin):
+    list_display = ("url", "user", "comment", "created_at", "last_used_at")
+    search_fields = ("url", "comment")
+    raw_id_fields = ("user",)
+    readonly_fields = ("created_at", "last_used_at")
