@@ -29,6 +29,7 @@ __all__ = [
     "Verified",
     "VerifiedToken",
     "VerifyingKey",
+    "Jwks",
     "__version__",
     "MEMORY_NONCE_STORE_DEFAULT_CAPACITY",
     "policy_defaults",
