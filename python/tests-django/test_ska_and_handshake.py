@@ -184,3 +184,41 @@ def test_handshake_tokens_of_each_hashfunc_are_accepted(client: Client, user: An
     with override_settings(COUNTERMARK={"TOKEN_SECRET": secret, "TOKEN_ALGORITHM": other}):
         response = send(Client(), "GET", "/api/whoami/", header)
         assert response.status_code == 401 and response.json()["reason"] == "bad_signature"
+
+
+# ------------------------------------------------------------------------------------------------ FOST
+FOST_SECRETS = {"alice": "c2VjcmV0LW9mLWFsaWNlLXRoaXJ0eS10d28tYnl0ZXM=", "bob": "bob's own secret"}
+
+
+def fost_get_secret(request: Any, key: str) -> str:
+    """A project's FOST_AUTHN_GET_SECRET(request, key) (django-fost-authn's hook)."""
+    return FOST_SECRETS[key]
+
+
+def test_fost_secrets_of_the_projects_hook_import(client: Client, user: Any, django_user_model: Any) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from conftest import HOST
+    from countermark.django.models import ApiKey
+
+    django_user_model.objects.create_user("bob")
+    django_user_model.objects.create_user("carol")
+    with pytest.raises(CommandError, match="password hash"):
+        call_command("countermark_import_fost_secrets")
+    out, err = io.StringIO(), io.StringIO()
+    with override_settings(FOST_AUTHN_GET_SECRET=fost_get_secret):
+        with pytest.raises(CommandError, match="2 FOST keys were not imported"):
+            call_command("countermark_import_fost_secrets", stdout=out, stderr=err)
+    assert "imported 1 FOST keys, skipped 0 already imported, 2 refused" in out.getvalue()
+    assert "bob: its secret is not canonical base64" in err.getvalue() and "carol: FOST_AUTHN_GET_SECRET failed" in err.getvalue()
+    assert ApiKey.objects.get(key_id="alice").secret().to_base64() == FOST_SECRETS["alice"]
+
+    # A FOST client keeps signing with key "alice" and the same secret string.
+    headers = {"Host": HOST}
+    req = countermark.Request("GET", "/api/whoami/", headers=headers)
+    signer = countermark.FostSigner("alice", countermark.HmacKey(FOST_SECRETS["alice"], "hmac-sha1", legacy=True))
+    response = send(client, "GET", "/api/whoami/", {**headers, **dict(signer.sign(req, list(headers)).headers)})
+    assert response.status_code == 200, response.content
+    assert response.json()["scheme"] == "fost" and response.json()["user"] == "alice"

@@ -21,6 +21,7 @@ import hashlib
 import http.client
 import io
 import logging
+import os
 import queue
 import socket
 import threading
@@ -256,13 +257,15 @@ _queue: queue.Queue[str] = queue.Queue()
 _pending: set[str] = set()
 _lock = threading.Lock()
 _worker: Optional[threading.Thread] = None
+#: The process that started ``_worker``: a forked child (a pre-forking server) starts its own, with a fresh queue.
+_worker_pid: Optional[int] = None
 
 
-def _run() -> None:
+def _run(urls: queue.Queue[str], pending: set[str]) -> None:
     from django.db import close_old_connections
 
     while True:
-        url = _queue.get()
+        url = urls.get()
         try:
             close_old_connections()
             conf = get_settings()
@@ -272,25 +275,30 @@ def _run() -> None:
             logger.exception("JWKS refresh of %s failed", url)
         finally:
             with _lock:
-                _pending.discard(url)
-            _queue.task_done()
+                pending.discard(url)
+            urls.task_done()
 
 
 def _refresh_in_background(url: str, entry: dict[str, Any]) -> None:
-    global _worker
+    global _worker, _worker_pid, _queue, _pending
     now = time.time()
     last = max(entry["fetched_at"], _last_refresh.get(url, 0.0))
     if now - last < get_settings().JWKS_REFRESH_COOLDOWN:
         return
     _last_refresh[url] = now
     with _lock:
+        if _worker_pid != os.getpid():
+            _queue, _pending, _worker = queue.Queue(), set(), None
         if url in _pending:
             return
         if _worker is None or not _worker.is_alive():
-            _worker = threading.Thread(target=_run, name="countermark-jwks-refresh", daemon=True)
+            _worker = threading.Thread(
+                target=_run, args=(_queue, _pending), name="countermark-jwks-refresh", daemon=True
+            )
             _worker.start()
+            _worker_pid = os.getpid()
         _pending.add(url)
-    _queue.put(url)
+        _queue.put(url)
 
 
 def wait_for_refreshes() -> None:
