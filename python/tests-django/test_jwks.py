@@ -75,6 +75,18 @@ def test_openssh_public_keys_verify_reference_tokens(
     assert response.json()["key_id"] == key.key_id
 
 
+def test_add_public_key_reads_an_openssh_file(user: Any, ed25519_pem: str, tmp_path: Any) -> None:
+    path = tmp_path / "id_ed25519.pub"
+    path.write_text(openssh_of(ed25519_pem, "jürgen@laptop") + "\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("countermark_add_public_key", "alice", str(path), stdout=out)
+    key = PublicKey.objects.get()
+    assert out.getvalue().strip() == f"key_id: {key.key_id}" and key.comment == "jürgen@laptop"
+    path.write_text(SMALL_ORDER_SSH, encoding="utf-8")
+    with pytest.raises(CommandError, match="small order"):
+        call_command("countermark_add_public_key", "alice", str(path))
+
+
 def test_weak_openssh_keys_are_refused_by_the_model(user: Any) -> None:
     key = PublicKey(user=user, pem=SMALL_ORDER_SSH)
     with pytest.raises(Exception) as e:
