@@ -235,11 +235,9 @@ def test_fetch_refusals(server: JwksServer, case: str, expected: str) -> None:
     elif case == "not_found":
         server.status = 404
     with override_settings(COUNTERMARK=conf):
-        started = time.monotonic()
+        # "dripping" sends a byte every 0.05 s: only a deadline on the whole download (0.5 s of its ~5 s) stops it.
         with pytest.raises(jwks.FetchError, match=expected):
             jwks.fetch(server.url)
-        # The whole download is bounded, not each read.
-        assert time.monotonic() - started < 1.5
     if case == "redirect":
         assert server.hits == 1  # not followed
 
