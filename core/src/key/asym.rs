@@ -307,6 +307,11 @@ impl VerifyingKey {
         }
         let v: serde_json::Value =
             serde_json::from_str(jwk).map_err(|_| invalid("JWK is not valid JSON"))?;
+        Self::from_jwk_value(&v)
+    }
+
+    /// [`VerifyingKey::from_jwk`] of a parsed JSON value (a JWK set's member).
+    pub(super) fn from_jwk_value(v: &serde_json::Value) -> Result<Self> {
         let member = |name: &str| -> Result<Vec<u8>> {
             let text = v
                 .get(name)

@@ -141,7 +141,7 @@ impl Jwks {
                 return Ok(None);
             }
         }
-        let key = VerifyingKey::from_jwk(&entry.to_string()).map_err(|e| {
+        let key = VerifyingKey::from_jwk_value(entry).map_err(|e| {
             Error::new(
                 e.kind(),
                 format!("JWKS key {index} (kid {kid:?}): {}", e.message()),
