@@ -199,8 +199,13 @@ def _ska_check(http: Any) -> tuple[bool, Optional[str]]:
             except CountermarkError:
                 pass
             else:
-                single = get_settings().SIGNED_URL_SINGLE_USE is True
-                if not single or schemes._first_use(http.GET["signature"], data.auth_user, str(data.valid_until)):
+                first = True
+                if get_settings().SIGNED_URL_SINGLE_USE is True:
+                    try:
+                        first = schemes._first_use(http.GET["signature"], data.auth_user, str(data.valid_until))
+                    except Exception:  # noqa: BLE001 - fails closed, as the authentication classes do
+                        raise ServiceUnavailable() from None
+                if first:
                     memo = (True, provider)
         http.__dict__["_countermark_ska_check"] = memo
     return memo

@@ -634,7 +634,9 @@ def validate_signed_params(params: list[tuple[str, str]]) -> tuple[countermark.S
 
 class SignedUrlScheme(Scheme):
     """A ska signed URL (``signature``, ``auth_user``, ``valid_until``, ``extra`` query parameters): authenticates
-    its ``auth_user`` until ``valid_until``. Not single-use: anyone holding the URL may use it until then."""
+    its ``auth_user`` until ``valid_until``. Not single-use (anyone holding the URL may use it until then) unless
+    ``SIGNED_URL_SINGLE_USE`` is on. A signed ``provider`` field selects that provider's secret
+    (``SIGNED_URL_PROVIDERS``)."""
 
     name = "signed_url"
     challenge_word = "SignedURL"
