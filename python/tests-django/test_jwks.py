@@ -349,3 +349,26 @@ def test_jwks_setting_checks(conf: dict[str, Any], code: str) -> None:
     with override_settings(COUNTERMARK=conf):
         assert code in [m.id for m in check_settings()]
     assert code not in [m.id for m in check_settings()]
+
+
+def test_explain_uses_the_jwks_key_the_token_names(
+    settings: Any, client: Client, trusting_user: Any, server: JwksServer, ed25519_pem: str
+) -> None:
+    settings.DEBUG = True
+    settings.COUNTERMARK = {**settings.COUNTERMARK, "EXPLAIN": True}
+    server.serve(reference_jwk(ed25519_pem))
+    token = reference_token(ed25519_pem)
+    tampered = token[:-3] + ("A" if token[-3] != "A" else "B") + token[-2:]
+    response = send(client, "GET", "/api/whoami/", {"Authorization": f"JWT {tampered}"})
+    assert response.status_code == 401
+    explanation = response.json()["explanation"]
+    # With the JWKS key found the signature is checked (without it the verdict would be unknown_key).
+    assert explanation["verdict"] == "bad_signature" and explanation["signature_matches"] is False
+
+
+def test_jwks_urls_are_http_or_https(user: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    JwksEndpoint(user=user, url="https://idp.example/jwks.json").full_clean()
+    with pytest.raises(ValidationError):
+        JwksEndpoint(user=user, url="ftp://idp.example/jwks.json").full_clean()

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple, Optional
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.contrib.auth import get_user_model
 from django.db import connections, models, router, transaction
 from django.db.models import F, Q
@@ -349,7 +349,12 @@ class JwksEndpoint(models.Model):
         related_name="countermark_jwks_endpoints",
         verbose_name=_("user"),
     )
-    url = models.URLField(_("JWKS URL"), max_length=2000, help_text=_("e.g. https://example.com/.well-known/jwks.json"))
+    url = models.URLField(
+        _("JWKS URL"),
+        max_length=2000,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("e.g. https://example.com/.well-known/jwks.json"),
+    )
     comment = models.CharField(_("comment"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)

@@ -503,9 +503,17 @@ class JwtScheme(Scheme):
         token, creds = parsed
         user = _user_by_name(creds.user)
         keys = list(user.countermark_public_keys.all()) if user is not None else []
-        # The key the token names, else the user's first: a JWT carries no key id when its client sets none.
-        chosen = next((pk for pk in keys if pk.key_id == creds.key_id), keys[0] if keys else None)
+        # The key the token names (a PublicKey row, else a key of the user's JWKS URLs), else the user's first: a JWT
+        # carries no key id when its client sets none.
+        chosen = next((pk for pk in keys if pk.key_id == creds.key_id), None)
         key = chosen.verifying_key() if chosen is not None else None
+        if key is None and user is not None:
+            for endpoint in user.countermark_jwks_endpoints.all():
+                key = jwks.signing_key(endpoint.url, creds.key_id)
+                if key is not None:
+                    break
+        if key is None and keys:
+            key = keys[0].verifying_key()
         return countermark.explain_jwt(token, key, countermark.JwtPolicy(clock_skew=get_settings().JWT_CLOCK_SKEW))
 
 
