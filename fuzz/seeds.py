@@ -73,6 +73,16 @@ def main(vectors, out):
     for c in load("hmac_header.json")["cases"]:
         if c.get("api_secret_b64"):
             seeds["keys"].append(c["api_secret_b64"].encode())
+    # OpenSSH lines of asym_jwt.json's ed25519 and rsa2048 keys (as OpenSSH writes them), and a JWK set.
+    seeds["keys"] += [
+        b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIF8zE35ly55c3ZGEFKDW7M3yCQx421CF+7tpPhOeMY9b alice@laptop",
+        b"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCbcQrY3FuaEex7kczuKaKNEa2986dPdzV3pMt3Q/kIp9FwygViz6geoszYmOWS5kqkXn9"
+        b"wsLj7e5Bqzs2G9N9aJsKNwnp0Zd542w9F4yj42Cba+WX7seMA0im5/bN65zVbeBLjFynGuJ+GtKI3k+5jdsS7sUyJcOrlzyMybYmDdjo9T9K"
+        b"hq4nzDULluarr3vZ1V0e/CZpSRqmTw0JJXJwKLuDFVSRjmn8ysbZqMnv+Zq0wy0RcyUkMZQOifYw/KdiwhzCKB/WE+0G1BwaH+zs6GJGI+mf"
+        b"NOj+NIAUJv51QHryMCrFBb/CmNySUJBa0wvx1+nzrEpWEz+l8DM7r4RVJ",
+    ]
+    jwks = [k["jwk"] for k in load("asym_jwt.json").get("keys", {}).values() if isinstance(k.get("jwk"), dict)]
+    seeds["keys"].append(json.dumps({"keys": jwks}).encode())
 
     # The C ABI target: a selector byte (see src/c_abi.rs), then NUL-separated fields.
     seeds["c_abi"] += [b"\x00" + t for t in seeds["token"]] + [b"\x01" + u for u in seeds["ska"]]

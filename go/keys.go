@@ -200,7 +200,9 @@ func wrapVerifyingKey(out *C.countermark_verifying_key, err error) (*VerifyingKe
 	return k, nil
 }
 
-// VerifyingKeyFromPEM reads an SPKI PEM public key.
+// VerifyingKeyFromPEM reads an SPKI (or PKCS#1 RSA) PEM public key, or an OpenSSH public key line
+// ("ssh-ed25519 AAAA... comment", "ssh-rsa ...", "ecdsa-sha2-nistp256 ..."), as asymmetric-jwt-auth accepts.
+// Weak keys are refused (ErrInvalidKey).
 func VerifyingKeyFromPEM(pem []byte) (*VerifyingKey, error) {
 	var out *C.countermark_verifying_key
 	err := check(C.countermark_verifying_key_from_pem(ptrOf(pem), C.size_t(len(pem)), &out))

@@ -800,8 +800,9 @@ countermark_result countermark_signing_key_key_id(const countermark_signing_key 
 // Releases a reference; NULL is ignored. (The key material lives in `ring`, which does not wipe it on drop.)
 void countermark_signing_key_free(const countermark_signing_key *key);
 
-// Reads a public key from PEM (`PUBLIC KEY` SPKI, `RSA PUBLIC KEY` PKCS#1) and writes it to `*out`.
-// `INVALID_KEY` for anything else or a weak RSA key.
+// Reads a public key from PEM (`PUBLIC KEY` SPKI, `RSA PUBLIC KEY` PKCS#1) or an OpenSSH public key line
+// (`ssh-ed25519 AAAA… comment`, `ssh-rsa …`, `ecdsa-sha2-nistp256 …`) and writes it to `*out`. `INVALID_KEY`
+// for anything else or a weak key (small-order Ed25519, RSA exponent below 3 or even, modulus under 2048 bits).
 countermark_result countermark_verifying_key_from_pem(const uint8_t *pem,
                                                       size_t pem_len,
                                                       const countermark_verifying_key **out);

@@ -150,8 +150,9 @@ fn utf8(b: &[u8]) -> FfiResult<&str> {
     std::str::from_utf8(b).map_err(|_| countermark_result::InvalidUtf8)
 }
 
-/// Reads a public key from PEM (`PUBLIC KEY` SPKI, `RSA PUBLIC KEY` PKCS#1) and writes it to `*out`.
-/// `INVALID_KEY` for anything else or a weak RSA key.
+/// Reads a public key from PEM (`PUBLIC KEY` SPKI, `RSA PUBLIC KEY` PKCS#1) or an OpenSSH public key line
+/// (`ssh-ed25519 AAAA… comment`, `ssh-rsa …`, `ecdsa-sha2-nistp256 …`) and writes it to `*out`. `INVALID_KEY`
+/// for anything else or a weak key (small-order Ed25519, RSA exponent below 3 or even, modulus under 2048 bits).
 #[no_mangle]
 pub unsafe extern "C" fn countermark_verifying_key_from_pem(
     pem: *const u8,

@@ -217,8 +217,14 @@ fn signing_key() -> &'static SigningKey {
 pub fn keys(data: &[u8]) {
     let _ = VerifyingKey::from_spki_der(data);
     let _ = SigningKey::from_pkcs8_der(data);
+    if let Ok(set) = countermark::key::Jwks::parse(data) {
+        // What is published reads back.
+        let _ = countermark::key::Jwks::parse(set.to_json().as_bytes())
+            .expect("published JWKS reads back");
+    }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = VerifyingKey::from_pem(text);
+        let _ = VerifyingKey::from_openssh(text);
         let _ = VerifyingKey::from_jwk(text);
         let _ = SigningKey::from_pem(text);
         let _ = ApiSecret::from_base64(text);

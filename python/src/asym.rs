@@ -97,6 +97,26 @@ impl PyVerifyingKey {
         })
     }
 
+    /// A key from an OpenSSH public key line (`ssh-ed25519 AAAA… comment`, `ssh-rsa …`,
+    /// `ecdsa-sha2-nistp256 …`). `from_pem` reads these lines too.
+    #[staticmethod]
+    fn from_openssh(line: &str) -> PyResult<Self> {
+        Ok(PyVerifyingKey {
+            inner: VerifyingKey::from_openssh(line).py()?,
+        })
+    }
+
+    /// The key as JWK text, with its `kid`, `"use": "sig"` and, when one algorithm is allowed, `alg`.
+    fn to_jwk(&self) -> String {
+        self.inner.to_jwk()
+    }
+
+    /// The key family: `ed25519`, `rsa` or `ecdsa-p256`.
+    #[getter]
+    fn key_type(&self) -> String {
+        self.inner.key_type().to_string()
+    }
+
     /// A fresh public key of `key_type` (`ed25519` or `ecdsa-p256`) whose private half was thrown away: verify
     /// against it when a credential names an unknown key id or user, so the refusal costs what a known key's
     /// does. `UnsupportedAlgorithm` for `rsa`, `InvalidValue` for an unknown type.
@@ -134,6 +154,87 @@ impl PyVerifyingKey {
 
     fn __repr__(&self) -> String {
         format!("VerifyingKey(key_id={:?})", self.inner.key_id())
+    }
+}
+
+/// A checked JWK set (`{"keys": [...]}`): its usable signature keys by `kid`. The core's rules: at most
+/// `Jwks.MAX_LEN` bytes and `Jwks.MAX_KEYS` keys; keys for other uses, families or algorithms, or without `kid`,
+/// are skipped; a weak or private key, or two keys with one `kid`, refuse the whole document.
+#[pyclass(name = "Jwks", module = "countermark", frozen)]
+pub(crate) struct PyJwks {
+    inner: countermark::key::Jwks,
+}
+
+#[pymethods]
+impl PyJwks {
+    /// Largest document accepted, in bytes.
+    #[classattr]
+    const MAX_LEN: usize = countermark::key::Jwks::MAX_LEN;
+    /// Most entries in `keys`.
+    #[classattr]
+    const MAX_KEYS: usize = countermark::key::Jwks::MAX_KEYS;
+
+    /// Parses and checks a document (bytes or text).
+    #[staticmethod]
+    fn parse(document: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let inner = if let Ok(text) = document.cast::<pyo3::types::PyString>() {
+            countermark::key::Jwks::parse(text.to_cow()?.as_bytes())
+        } else if let Ok(bytes) = document.cast::<pyo3::types::PyBytes>() {
+            countermark::key::Jwks::parse(bytes.as_bytes())
+        } else {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "a JWKS document is str or bytes",
+            ));
+        }
+        .py()?;
+        Ok(PyJwks { inner })
+    }
+
+    /// A set of `keys` to publish, each under its key id.
+    #[staticmethod]
+    fn from_keys(keys: Vec<PyRef<'_, PyVerifyingKey>>) -> PyResult<Self> {
+        let inner = countermark::key::Jwks::from_keys(keys.iter().map(|k| k.inner.clone())).py()?;
+        Ok(PyJwks { inner })
+    }
+
+    /// The usable keys, in document order.
+    #[getter]
+    fn keys(&self) -> Vec<PyVerifyingKey> {
+        self.inner
+            .keys()
+            .iter()
+            .map(|k| PyVerifyingKey { inner: k.clone() })
+            .collect()
+    }
+
+    /// The key whose `kid` is `kid`, or None.
+    fn get(&self, kid: &str) -> Option<PyVerifyingKey> {
+        self.inner
+            .get(kid)
+            .map(|k| PyVerifyingKey { inner: k.clone() })
+    }
+
+    /// How many entries of the parsed document were skipped.
+    #[getter]
+    fn skipped(&self) -> usize {
+        self.inner.skipped()
+    }
+
+    /// The document, `{"keys": [...]}`.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.keys().len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Jwks(keys={}, skipped={})",
+            self.inner.keys().len(),
+            self.inner.skipped()
+        )
     }
 }
 

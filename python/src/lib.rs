@@ -43,6 +43,7 @@ fn _countermark(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<schemes::PyHmacHeaderPolicy>()?;
     m.add_class::<asym::PySigningKey>()?;
     m.add_class::<asym::PyVerifyingKey>()?;
+    m.add_class::<asym::PyJwks>()?;
     m.add_class::<asym::PyJwtPolicy>()?;
     m.add_class::<asym::PyMessageSigner>()?;
     m.add_class::<asym::PyMessageVerifyingKey>()?;

@@ -536,6 +536,40 @@ static int drive_middleware(const char *id, const json_t *c) {
     return 1;
 }
 
+/* OpenSSH public key lines go through countermark_verifying_key_from_pem, as asymmetric-jwt-auth accepts them, under
+ * the kid that library gives the same key (asym_jwt.json's ed25519 and rsa2048 keys, written by OpenSSH's tools);
+ * a small-order Ed25519 key is refused. */
+static void check_openssh(void) {
+    static const char *const lines[][2] = {
+        {"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIF8zE35ly55c3ZGEFKDW7M3yCQx421CF+7tpPhOeMY9b alice@laptop",
+         "92685be48873dc1daf91a8cef085dcc41d31c5928f1562e57b4553984cb09f6a"},
+        {"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCbcQrY3FuaEex7kczuKaKNEa2986dPdzV3pMt3Q/kIp9FwygViz6geoszYmOWS5kqkXn9"
+         "wsLj7e5Bqzs2G9N9aJsKNwnp0Zd542w9F4yj42Cba+WX7seMA0im5/bN65zVbeBLjFynGuJ+GtKI3k+5jdsS7sUyJcOrlzyMybYmDdjo9T9K"
+         "hq4nzDULluarr3vZ1V0e/CZpSRqmTw0JJXJwKLuDFVSRjmn8ysbZqMnv+Zq0wy0RcyUkMZQOifYw/KdiwhzCKB/WE+0G1BwaH+zs6GJGI+mf"
+         "NOj+NIAUJv51QHryMCrFBb/CmNySUJBa0wvx1+nzrEpWEz+l8DM7r4RVJ",
+         "c473541c70f6c3843424399a2c46fac8a4c9476648ade4b4fa78c702f5c606b5"},
+    };
+    static const char small_order[] =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    const countermark_verifying_key *key = NULL;
+    countermark_bytes b = {NULL, 0};
+    countermark_result rc;
+    size_t i;
+    for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        rc = countermark_verifying_key_from_pem((const uint8_t *)lines[i][0], strlen(lines[i][0]), &key);
+        expect_code("openssh", "countermark_verifying_key_from_pem", rc, COUNTERMARK_RESULT_OK);
+        if (rc == COUNTERMARK_RESULT_OK) {
+            rc = countermark_verifying_key_key_id(key, &b);
+            expect_owned("openssh", "kid of the OpenSSH line", rc, &b, lines[i][1]);
+        }
+        countermark_verifying_key_free(key);
+        key = NULL;
+    }
+    rc = countermark_verifying_key_from_pem((const uint8_t *)small_order, strlen(small_order), &key);
+    expect_code("openssh", "small-order key refused", rc, COUNTERMARK_RESULT_INVALID_KEY);
+    CHECK(key == NULL, "openssh: nothing written on refusal");
+}
+
 int main(void) {
     json_t *cases = util_cases("asym_jwt.json");
     json_t *root = util_root("asym_jwt.json");
@@ -547,6 +581,7 @@ int main(void) {
         return util_finish("jwt");
     }
     load_keys(json_object_get(root, "keys"));
+    check_openssh();
     for (i = 0; i < json_array_size(cases); i++) {
         const json_t *c = json_array_get(cases, i);
         const char *id = util_str(c, "id");

@@ -1,7 +1,8 @@
 //! Asymmetric keys: [`SigningKey`] (private) and [`VerifyingKey`] (public), for RFC 9421 signatures and JWTs.
 //!
 //! Formats read: PEM or DER of PKCS#8 (`PRIVATE KEY`), PKCS#1 (`RSA PRIVATE KEY`, `RSA PUBLIC KEY`), SEC1
-//! (`EC PRIVATE KEY`) and SubjectPublicKeyInfo (`PUBLIC KEY`), and JWK (`OKP`/Ed25519, `RSA`, `EC`/P-256). Encrypted
+//! (`EC PRIVATE KEY`) and SubjectPublicKeyInfo (`PUBLIC KEY`), JWK (`OKP`/Ed25519, `RSA`, `EC`/P-256), JWK sets
+//! ([`crate::key::Jwks`]) and OpenSSH public key lines (`ssh-ed25519`, `ssh-rsa`, `ecdsa-sha2-nistp256`). Encrypted
 //! private keys are refused. RSA keys are 2048 to 8192 bits.
 //!
 //! Keys refused at load ([`ErrorKind::InvalidKey`]), whatever the format, so no binding or store can hold one:
@@ -184,7 +185,7 @@ pub struct VerifyingKey {
 }
 
 impl VerifyingKey {
-    fn build(key_type: KeyType, public: Vec<u8>) -> Result<Self> {
+    pub(super) fn build(key_type: KeyType, public: Vec<u8>) -> Result<Self> {
         let spki = match key_type {
             KeyType::Ed25519 => {
                 let point: &[u8; 32] = public
@@ -243,11 +244,17 @@ impl VerifyingKey {
         })
     }
 
-    /// From PEM: `PUBLIC KEY` (SubjectPublicKeyInfo) or `RSA PUBLIC KEY` (PKCS#1).
+    /// From PEM: `PUBLIC KEY` (SubjectPublicKeyInfo) or `RSA PUBLIC KEY` (PKCS#1); or from an OpenSSH public key
+    /// line (`ssh-ed25519 AAAA… comment`, `ssh-rsa …`, `ecdsa-sha2-nistp256 …`, see
+    /// [`VerifyingKey::from_openssh`]), which asymmetric-jwt-auth accepts wherever it accepts PEM. Text whose
+    /// first word starts with `ssh-`, `ecdsa-` or `sk-` is read as OpenSSH.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidKey`] for another label, a bad encoding or an unsupported key.
     pub fn from_pem(pem: &str) -> Result<Self> {
+        if super::openssh::looks_like_openssh(pem) {
+            return Self::from_openssh(pem);
+        }
         let (label, der) = der::pem_decode(pem)?;
         match label.as_str() {
             "PUBLIC KEY" => Self::from_spki_der(&der),
@@ -300,6 +307,11 @@ impl VerifyingKey {
         }
         let v: serde_json::Value =
             serde_json::from_str(jwk).map_err(|_| invalid("JWK is not valid JSON"))?;
+        Self::from_jwk_value(&v)
+    }
+
+    /// [`VerifyingKey::from_jwk`] of a parsed JSON value (a JWK set's member).
+    pub(super) fn from_jwk_value(v: &serde_json::Value) -> Result<Self> {
         let member = |name: &str| -> Result<Vec<u8>> {
             let text = v
                 .get(name)
@@ -365,6 +377,49 @@ impl VerifyingKey {
             key = key.with_allowed(&[alg])?;
         }
         Ok(key)
+    }
+
+    /// The public key as JWK text (RFC 7517): `{"kty":"OKP","crv":"Ed25519","x":…}`, `{"kty":"RSA","n":…,"e":…}`
+    /// or `{"kty":"EC","crv":"P-256","x":…,"y":…}`, with `"kid"` (the key id), `"use":"sig"`, and `"alg"` when
+    /// exactly one algorithm is allowed. [`VerifyingKey::from_jwk`] reads it back as the same key, key id and
+    /// allowed algorithms.
+    pub fn to_jwk(&self) -> String {
+        self.jwk_value().to_string()
+    }
+
+    pub(super) fn jwk_value(&self) -> serde_json::Value {
+        let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+        let mut jwk = serde_json::Map::new();
+        match self.key_type {
+            KeyType::Ed25519 => {
+                jwk.insert("kty".into(), "OKP".into());
+                jwk.insert("crv".into(), "Ed25519".into());
+                jwk.insert("x".into(), b64(&self.public).into());
+            }
+            KeyType::EcdsaP256 => {
+                jwk.insert("kty".into(), "EC".into());
+                jwk.insert("crv".into(), "P-256".into());
+                jwk.insert("x".into(), b64(&self.public[1..33]).into());
+                jwk.insert("y".into(), b64(&self.public[33..]).into());
+            }
+            KeyType::Rsa => {
+                jwk.insert("kty".into(), "RSA".into());
+                // Checked when the key was built: a SEQUENCE of two positive INTEGERs.
+                let mut seq = Der::new(&self.public);
+                if let Ok(mut seq) = seq.nested(der::SEQUENCE) {
+                    if let (Ok(n), Ok(e)) = (seq.unsigned_integer(), seq.unsigned_integer()) {
+                        jwk.insert("n".into(), b64(n).into());
+                        jwk.insert("e".into(), b64(e).into());
+                    }
+                }
+            }
+        }
+        if let [alg] = self.allowed.as_slice() {
+            jwk.insert("alg".into(), alg.jws_name().into());
+        }
+        jwk.insert("kid".into(), self.kid.clone().into());
+        jwk.insert("use".into(), "sig".into());
+        serde_json::Value::Object(jwk)
     }
 
     /// The same key, allowed only `algs` (each must belong to the key's family).

@@ -23,9 +23,12 @@ use std::fmt;
 mod asym;
 mod decoy;
 mod der;
+pub mod jwks;
+mod openssh;
 pub mod sealed;
 
 pub use asym::{SigningKey, VerifyingKey};
+pub use jwks::Jwks;
 pub use sealed::SecretSealer;
 
 use hmac::{Hmac, KeyInit, Mac};

@@ -11,6 +11,10 @@ urlpatterns = [
     path("download/", views.download),
     path("report/", views.Report.as_view()),
     path("home/", views.home),
+    path("ska/download/", views.ska_download),
+    path("ska/report/", views.SkaReport.as_view()),
+    path("ska/drf/", views.ska_drf),
+    path("ska/drf-provider/", views.ska_drf_provider),
     path("auth/", include("countermark.django.urls")),
     path("admin/", admin.site.urls),
 ]

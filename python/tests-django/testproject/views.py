@@ -57,3 +57,35 @@ class Report(View):
 
 def home(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"user": request.user.get_username() if request.user.is_authenticated else None})
+
+
+# ska's names (countermark.django's equivalents of ska.contrib.django.ska's decorators and DRF permissions).
+from rest_framework.decorators import authentication_classes  # noqa: E402
+
+from countermark.django.decorators import m_validate_signed_request, validate_signed_request  # noqa: E402
+from countermark.django.drf import ProviderSignedRequestRequired, SignedRequestRequired  # noqa: E402
+
+
+@validate_signed_request()
+def ska_download(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({**_claims(request), "extra": dict(request.signed.extra)})
+
+
+class SkaReport(View):
+    @m_validate_signed_request()
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return JsonResponse(_claims(request))
+
+
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([SignedRequestRequired])
+def ska_drf(request: Request) -> Response:
+    return Response({"ok": True})
+
+
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([ProviderSignedRequestRequired])
+def ska_drf_provider(request: Request) -> Response:
+    return Response({"ok": True})

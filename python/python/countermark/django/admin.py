@@ -1,4 +1,5 @@
-"""Admin: API keys (secrets never shown; revoke and clear-count actions) and public keys (PEM validated on save)."""
+"""Admin: API keys (secrets never shown; revoke and clear-count actions), public keys (PEM or OpenSSH validated on
+save) and the JWKS URLs users trust."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .failures import clear_key_failures
-from .models import ApiKey, KeyUsage, PublicKey
+from .models import ApiKey, JwksEndpoint, KeyUsage, PublicKey
 
 
 @admin.register(ApiKey)
@@ -71,3 +72,11 @@ class KeyUsageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(JwksEndpoint)
+class JwksEndpointAdmin(admin.ModelAdmin):
+    list_display = ("url", "user", "comment", "created_at", "last_used_at")
+    search_fields = ("url", "comment")
+    raw_id_fields = ("user",)
+    readonly_fields = ("created_at", "last_used_at")

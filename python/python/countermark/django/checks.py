@@ -167,6 +167,124 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     out.extend(_check_middleware())
     out.extend(_check_drf_permissions())
     out.extend(_check_signed_urls(conf))
+    out.extend(_check_migration_features(conf))
+    return out
+
+
+_JWKS_SECONDS = ("JWKS_CACHE_TTL", "JWKS_CACHE_MAX_AGE", "JWKS_REFRESH_COOLDOWN", "JWKS_FETCH_TIMEOUT", "JWKS_VIEW_TTL")
+_TOKEN_ALGORITHMS = ("hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512")
+
+
+def _positive_number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and 0 < value < float("inf")
+
+
+def _check_migration_features(conf: dict[str, Any]) -> list[CheckMessage]:
+    """The settings of the features that mirror asymmetric-jwt-auth (JWKS), ska (providers, single use) and
+    handshake (its hashfunc): E050-E058, W050-W052."""
+    import countermark
+
+    out: list[CheckMessage] = []
+    for name in _JWKS_SECONDS:
+        if not _positive_number(conf[name]):
+            out.append(_error(f"COUNTERMARK['{name}'] must be a positive number of seconds.", f"Got {conf[name]!r}.", 50))
+    if all(_positive_number(conf[n]) for n in _JWKS_SECONDS):
+        if conf["JWKS_CACHE_TTL"] > conf["JWKS_CACHE_MAX_AGE"]:
+            out.append(
+                _error(
+                    "COUNTERMARK['JWKS_CACHE_TTL'] is above JWKS_CACHE_MAX_AGE.",
+                    "Key sets would stop being trusted before they are refreshed: keep the TTL below the maximum age.",
+                    51,
+                )
+            )
+        if conf["JWKS_FETCH_TIMEOUT"] >= conf["JWKS_REFRESH_COOLDOWN"]:
+            out.append(
+                Warning(
+                    "COUNTERMARK['JWKS_FETCH_TIMEOUT'] is not below JWKS_REFRESH_COOLDOWN.",
+                    hint="One slow JWKS URL holds up every refresh queued behind it; keep the timeout well below the cooldown.",
+                    id="countermark.W050",
+                )
+            )
+    limit = conf["JWKS_MAX_RESPONSE_BYTES"]
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or not 0 < limit <= countermark.Jwks.MAX_LEN):
+        out.append(
+            _error(
+                f"COUNTERMARK['JWKS_MAX_RESPONSE_BYTES'] must be None or an int from 1 to {countermark.Jwks.MAX_LEN} "
+                "(the core's Jwks.MAX_LEN).",
+                f"Got {limit!r}.",
+                52,
+            )
+        )
+    alias = conf["JWKS_CACHE"]
+    if not isinstance(alias, str) or alias not in getattr(django_settings, "CACHES", {"default": {}}):
+        out.append(_error("COUNTERMARK['JWKS_CACHE'] must name a cache of settings.CACHES.", f"Got {alias!r}.", 53))
+    keys = conf["JWKS_PUBLIC_KEYS"]
+    if not isinstance(keys, (list, tuple)) or not all(isinstance(k, str) for k in keys):
+        out.append(_error("COUNTERMARK['JWKS_PUBLIC_KEYS'] must be a list of PEM or OpenSSH public keys.", f"Got {keys!r}.", 54))
+    else:
+        for i, text in enumerate(keys):
+            try:
+                countermark.VerifyingKey.from_pem(text)
+            except countermark.CountermarkError as e:
+                out.append(_error(f"COUNTERMARK['JWKS_PUBLIC_KEYS'][{i}] is not a public key countermark accepts.", str(e), 54))
+    for name in ("JWKS_PUBLISH_USER_KEYS", "SIGNED_URL_SINGLE_USE"):
+        if not isinstance(conf[name], bool):
+            out.append(_error(f"COUNTERMARK['{name}'] must be True or False.", f"Got {conf[name]!r}.", 55))
+    out.extend(_check_providers(conf))
+    alg = conf["TOKEN_ALGORITHM"]
+    if alg not in _TOKEN_ALGORITHMS:
+        out.append(
+            _error(
+                "COUNTERMARK['TOKEN_ALGORITHM'] must be one of " + ", ".join(_TOKEN_ALGORITHMS) + ".",
+                f"Got {alg!r}: handshake's hashfunc=hashlib.sha512 is 'hmac-sha512'." + _respelled([alg]),
+                57,
+            )
+        )
+    elif alg == "hmac-sha1":
+        out.append(
+            Warning(
+                "COUNTERMARK['TOKEN_ALGORITHM'] is hmac-sha1.",
+                hint="Keep it only while tokens made with handshake's hashfunc=hashlib.sha1 are in use.",
+                id="countermark.W052",
+            )
+        )
+    return out
+
+
+def _check_providers(conf: dict[str, Any]) -> list[CheckMessage]:
+    providers = conf["SIGNED_URL_PROVIDERS"]
+    if not isinstance(providers, dict):
+        return [_error("COUNTERMARK['SIGNED_URL_PROVIDERS'] must be a dict (ska's PROVIDERS).", f"Got {type(providers).__name__}.", 56)]
+    out: list[CheckMessage] = []
+    legacy = _short_ska_secret_allowed(conf, "x")
+    for name, entry in providers.items():
+        secret = entry.get("SECRET_KEY") if isinstance(entry, dict) else entry
+        if not isinstance(name, str) or not name:
+            out.append(_error("COUNTERMARK['SIGNED_URL_PROVIDERS'] keys must be non-empty strings.", f"Got {name!r}.", 56))
+        elif not isinstance(secret, str) or not secret:
+            out.append(
+                _error(
+                    f"COUNTERMARK['SIGNED_URL_PROVIDERS'][{name!r}] has no secret.",
+                    "Give {'SECRET_KEY': '...'} (ska's form) or the secret string.",
+                    56,
+                )
+            )
+        elif len(secret.encode()) < _MIN_SECRET and not legacy:
+            out.append(
+                _error(
+                    f"COUNTERMARK['SIGNED_URL_PROVIDERS'][{name!r}] has a secret under {_MIN_SECRET} bytes.",
+                    "Set SIGNED_URL_LEGACY_SHORT_SECRET = True to keep a short ska secret while its links live.",
+                    56,
+                )
+            )
+        if isinstance(entry, dict) and set(entry) - {"SECRET_KEY"}:
+            out.append(
+                Warning(
+                    f"COUNTERMARK['SIGNED_URL_PROVIDERS'][{name!r}] sets {', '.join(sorted(map(str, set(entry) - {'SECRET_KEY'})))}.",
+                    hint="Only SECRET_KEY is read: countermark authenticates existing users and runs no ska callbacks.",
+                    id="countermark.W051",
+                )
+            )
     return out
 
 
@@ -250,14 +368,13 @@ def _check_signed_urls(conf: dict[str, Any]) -> list[CheckMessage]:
 def _check_shared_secret(conf: dict[str, Any], url_hashes: set[Any]) -> list[CheckMessage]:
     """Tokens and signed URLs under one secret and one hash: a MAC made in one format can pass in the other
     (SECURITY.md, "Never share one secret between schemes")."""
-    from .schemes import TOKEN_ALGORITHM
-
+    token_algorithm = conf["TOKEN_ALGORITHM"]
     secret_key = getattr(django_settings, "SECRET_KEY", None)
-    if TOKEN_ALGORITHM not in url_hashes or (conf["TOKEN_SECRET"] or secret_key) != (conf["SIGNED_URL_SECRET"] or secret_key):
+    if token_algorithm not in url_hashes or (conf["TOKEN_SECRET"] or secret_key) != (conf["SIGNED_URL_SECRET"] or secret_key):
         return []
     return [
         Warning(
-            f"Tokens and signed URLs share one secret and the hash {TOKEN_ALGORITHM}: a signature made in one "
+            f"Tokens and signed URLs share one secret and the hash {token_algorithm}: a signature made in one "
             "format can be accepted in the other.",
             hint="Give TOKEN_SECRET and SIGNED_URL_SECRET different secrets (countermark keygen makes one).",
             id="countermark.W013",

@@ -62,6 +62,39 @@ Key                            Default                                     Meani
 ``SIGNED_URL_LEGACY_SHORT_SECRET`` ``False``                               allow a ``SIGNED_URL_SECRET`` under 16
                                                                            bytes (ska has no minimum), with a check
                                                                            warning
+``SIGNED_URL_PROVIDERS``       ``{}``                                      ska's ``PROVIDERS``: ``{"name":
+                                                                           {"SECRET_KEY": "..."}}`` (or ``{"name":
+                                                                           "secret"}``); a signed URL whose signed
+                                                                           ``provider`` extra field names one is
+                                                                           validated with that provider's secret
+``SIGNED_URL_SINGLE_USE``      ``False``                                   a signed URL authenticates once
+                                                                           (ska's ``DB_STORE_SIGNATURES`` +
+                                                                           ``DB_PERFORM_SIGNATURE_CHECK``), through
+                                                                           ``cache.add`` in ``NONCE_CACHE`` until
+                                                                           its ``valid_until``
+``TOKEN_ALGORITHM``            ``"hmac-sha256"`` (handshake's ``sha256``)  HMAC of handshake-format tokens:
+                                                                           handshake's ``hashfunc``
+                                                                           (``hmac-sha1``, ``hmac-sha224``,
+                                                                           ``hmac-sha256``, ``hmac-sha384``,
+                                                                           ``hmac-sha512``)
+``JWKS_CACHE``                 ``"default"``                               Django cache alias of fetched key sets
+``JWKS_CACHE_TTL``             ``300`` (s)                                 age at which a key set is refreshed in
+                                                                           the background
+``JWKS_CACHE_MAX_AGE``         ``3600`` (s)                                age at which a key set is no longer
+                                                                           trusted
+``JWKS_REFRESH_COOLDOWN``      ``30`` (s)                                  least time between two fetches of one
+                                                                           URL
+``JWKS_FETCH_TIMEOUT``         ``5`` (s)                                   time a whole download may take
+``JWKS_MAX_RESPONSE_BYTES``    ``None``: the core's ``Jwks.MAX_LEN``       largest JWKS body accepted (may only be
+                               (1 MiB)                                     lowered)
+``JWKS_PUBLIC_KEYS``           ``[]``                                      PEM or OpenSSH public keys the
+                                                                           ``jwks.json`` view publishes
+                                                                           (asymmetric-jwt-auth's
+                                                                           ``SIGNING_PUBLIC_KEYS``)
+``JWKS_PUBLISH_USER_KEYS``     ``False``                                   serve each user's public keys at
+                                                                           ``users/<username>/jwks.json``
+``JWKS_VIEW_TTL``              ``300`` (s)                                 ``Cache-Control: max-age`` of those two
+                                                                           views
 ``KEY_ENCRYPTION_KEYS``        ``None`` (``SECRET_KEY`` then               master secrets, newest first, that seal
                                ``SECRET_KEY_FALLBACKS``)                   API-key secrets at rest (AES-256-GCM)
 ``MAX_KEYS_PER_USER``          ``5``                                       live (not revoked, not expired) API keys
@@ -150,6 +183,18 @@ DEFAULTS: dict[str, Any] = {
     "SIGNED_URL_VALUE_DUMPER": None,
     "SIGNED_URL_QUOTER": None,
     "SIGNED_URL_LEGACY_SHORT_SECRET": False,
+    "SIGNED_URL_PROVIDERS": {},
+    "SIGNED_URL_SINGLE_USE": False,
+    "TOKEN_ALGORITHM": "hmac-sha256",
+    "JWKS_CACHE": "default",
+    "JWKS_CACHE_TTL": 300,
+    "JWKS_CACHE_MAX_AGE": 3600,
+    "JWKS_REFRESH_COOLDOWN": 30,
+    "JWKS_FETCH_TIMEOUT": 5,
+    "JWKS_MAX_RESPONSE_BYTES": None,
+    "JWKS_PUBLIC_KEYS": [],
+    "JWKS_PUBLISH_USER_KEYS": False,
+    "JWKS_VIEW_TTL": 300,
     "KEY_ENCRYPTION_KEYS": None,
     "MAX_KEYS_PER_USER": 5,
     "KEY_LIFETIME": None,
@@ -210,6 +255,18 @@ class CountermarkSettings:
     SIGNED_URL_VALUE_DUMPER: Optional[str]
     SIGNED_URL_QUOTER: Optional[str]
     SIGNED_URL_LEGACY_SHORT_SECRET: bool
+    SIGNED_URL_PROVIDERS: dict[str, Any]
+    SIGNED_URL_SINGLE_USE: bool
+    TOKEN_ALGORITHM: str
+    JWKS_CACHE: str
+    JWKS_CACHE_TTL: float
+    JWKS_CACHE_MAX_AGE: float
+    JWKS_REFRESH_COOLDOWN: float
+    JWKS_FETCH_TIMEOUT: float
+    JWKS_MAX_RESPONSE_BYTES: Optional[int]
+    JWKS_PUBLIC_KEYS: tuple[str, ...]
+    JWKS_PUBLISH_USER_KEYS: bool
+    JWKS_VIEW_TTL: int
     KEY_ENCRYPTION_KEYS: Optional[tuple[str, ...]]
     MAX_KEYS_PER_USER: int
     KEY_LIFETIME: Optional[int]
@@ -224,7 +281,7 @@ class CountermarkSettings:
 
     def __repr__(self) -> str:
         # Secrets stay out of reprs (and so out of tracebacks and debug pages).
-        secret = {"TOKEN_SECRET", "SIGNED_URL_SECRET", "KEY_ENCRYPTION_KEYS"}
+        secret = {"TOKEN_SECRET", "SIGNED_URL_SECRET", "KEY_ENCRYPTION_KEYS", "SIGNED_URL_PROVIDERS"}
         shown = ", ".join(
             f"{f.name}={'<hidden>' if f.name in secret and getattr(self, f.name) else repr(getattr(self, f.name))}"
             for f in fields(self)
@@ -238,6 +295,13 @@ class CountermarkSettings:
     @property
     def signed_url_secret(self) -> str:
         return self.SIGNED_URL_SECRET or django_settings.SECRET_KEY
+
+    def provider_secret(self, provider: str) -> Optional[str]:
+        """The secret of ska provider ``provider`` in ``SIGNED_URL_PROVIDERS`` (None when it has none)."""
+        entry = self.SIGNED_URL_PROVIDERS.get(provider) if isinstance(self.SIGNED_URL_PROVIDERS, dict) else None
+        if isinstance(entry, dict):
+            entry = entry.get("SECRET_KEY")
+        return entry if isinstance(entry, str) and entry else None
 
     @property
     def key_encryption_keys(self) -> list[str]:
@@ -282,9 +346,10 @@ def _reset(*, setting: str, **_: Any) -> None:
     global _cached
     if setting in {"COUNTERMARK", "SECRET_KEY", "SECRET_KEY_FALLBACKS", "CACHES"}:
         _cached = None
-        from . import keys  # the sealer and decoys hang off the settings
+        from . import jwks, keys  # the sealer, decoys and parsed key sets hang off the settings
 
         keys.reset_caches()
+        jwks.reset()
 
 
 setting_changed.connect(_reset, dispatch_uid="countermark.django.conf.reset")

@@ -28,8 +28,11 @@ from typing import Any, ClassVar, Optional
 
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request as DrfRequest
 from rest_framework.throttling import SimpleRateThrottle
+
+from countermark.exceptions import CountermarkError
 
 from . import schemes
 from .conf import get_settings
@@ -45,6 +48,8 @@ __all__ = [
     "ApiKeyRateThrottle",
     "ServiceUnavailable",
     "CredentialsThrottled",
+    "SignedRequestRequired",
+    "ProviderSignedRequestRequired",
 ]
 
 
@@ -174,3 +179,56 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: DrfRequest, view: Any) -> Optional[str]:
         return self.key
+
+
+
+def _ska_check(http: Any) -> tuple[bool, Optional[str]]:
+    """Whether the request carries a valid ska signed URL, and its provider: the signature only, as ska's
+    permissions check it (its ``auth_user`` need not be a user here). Once per request: an outcome of
+    :class:`SignedURLAuthentication` on the same request is reused, so a single-use URL is not spent twice."""
+    outcome = http.__dict__.get("_countermark_outcomes", {}).get(schemes.SignedUrlScheme.name)
+    if isinstance(outcome, tuple):
+        return True, outcome[1].extra.get(schemes.PROVIDER_FIELD)
+    memo = http.__dict__.get("_countermark_ska_check")
+    if memo is None:
+        memo = (False, None)
+        params = [(k, v) for k, values in http.GET.lists() for v in values]
+        if "signature" in http.GET:
+            try:
+                data, provider, _ = schemes.validate_signed_params(params)
+            except CountermarkError:
+                pass
+            else:
+                first = True
+                if get_settings().SIGNED_URL_SINGLE_USE is True:
+                    try:
+                        first = schemes._first_use(http.GET["signature"], data.auth_user, str(data.valid_until))
+                    except Exception:  # noqa: BLE001 - fails closed, as the authentication classes do
+                        raise ServiceUnavailable() from None
+                if first:
+                    memo = (True, provider)
+        http.__dict__["_countermark_ska_check"] = memo
+    return memo
+
+
+class SignedRequestRequired(BasePermission):
+    """ska's DRF permission, under its name: the request carries a valid ska signed URL made with
+    ``COUNTERMARK['SIGNED_URL_SECRET']`` (not with a provider's secret). With ``SIGNED_URL_SINGLE_USE`` each URL
+    passes once (shared with :class:`SignedURLAuthentication` on the same request)."""
+
+    provider_required = False
+
+    def has_permission(self, request: DrfRequest, view: Any) -> bool:
+        ok, provider = _ska_check(request._request)
+        return ok and (provider is not None) == self.provider_required
+
+    def has_object_permission(self, request: DrfRequest, view: Any, obj: Any) -> bool:
+        return self.has_permission(request, view)
+
+
+class ProviderSignedRequestRequired(SignedRequestRequired):
+    """ska's DRF permission, under its name: the request carries a valid ska signed URL made with the secret of a
+    provider of ``COUNTERMARK['SIGNED_URL_PROVIDERS']`` (ska's ``PROVIDERS``), named by its signed ``provider``
+    field."""
+
+    provider_required = True

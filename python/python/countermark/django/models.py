@@ -8,7 +8,7 @@ from typing import Any, NamedTuple, Optional
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.contrib.auth import get_user_model
 from django.db import connections, models, router, transaction
 from django.db.models import F, Q
@@ -20,7 +20,7 @@ import countermark
 from .checks import THROTTLE_RATE
 from .conf import get_settings
 
-__all__ = ["ApiKey", "PublicKey", "KeyUsage", "KeyLimitReached", "new_key_id"]
+__all__ = ["ApiKey", "PublicKey", "KeyUsage", "JwksEndpoint", "KeyLimitReached", "new_key_id"]
 
 throttle_rate_validator = RegexValidator(
     regex=THROTTLE_RATE, message=_("A throttle rate looks like 100/second, 200/min, 5000/hour or 10000/day.")
@@ -288,8 +288,10 @@ class ApiKey(models.Model):
 
 
 class PublicKey(models.Model):
-    """A user's public key (Ed25519, RSA or ECDSA P-256 SubjectPublicKeyInfo PEM): verifies the user's JWTs
-    (asymmetric-jwt-auth) and RFC 9421 signatures whose ``keyid`` parameter is its ``key_id``."""
+    """A user's public key (Ed25519, RSA or ECDSA P-256): verifies the user's JWTs (asymmetric-jwt-auth) and RFC
+    9421 signatures whose ``keyid`` parameter is its ``key_id``. It is given as SubjectPublicKeyInfo PEM or as an
+    OpenSSH line (``ssh-ed25519 AAAA… comment``, as asymmetric-jwt-auth accepts) and stored as PEM; an OpenSSH
+    line's comment becomes the key's comment when it has none."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -321,6 +323,10 @@ class PublicKey(models.Model):
         return countermark.VerifyingKey.from_pem(self.pem)
 
     def clean(self) -> None:
+        text = self.pem.strip()
+        parts = text.split(None, 2)
+        if len(parts) == 3 and parts[0].startswith(("ssh-", "ecdsa-")) and not self.comment:
+            self.comment = parts[2][:200]
         try:
             key = countermark.VerifyingKey.from_pem(self.pem)
         except countermark.CountermarkError as e:
@@ -364,3 +370,40 @@ class KeyUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_id or '(app secret)'} {self.scheme}: {self.count}"
+
+
+class JwksEndpoint(models.Model):
+    """A JWKS URL whose keys verify the user's JWTs (asymmetric-jwt-auth's ``JWKSEndpointTrust``): a token signed
+    by a key of that set, named by the token's ``kid``, authenticates the user. Key sets are fetched with the
+    limits of :mod:`countermark.django.jwks`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="countermark_jwks_endpoints",
+        verbose_name=_("user"),
+    )
+    url = models.URLField(
+        _("JWKS URL"),
+        max_length=2000,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("e.g. https://example.com/.well-known/jwks.json"),
+    )
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("JWKS endpoint")
+        verbose_name_plural = _("JWKS endpoints")
+        ordering = ("-created_at",)
+        constraints = [models.UniqueConstraint(fields=["user", "url"], name="countermark_jwks_user_url")]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.user})"
+
+    def touch(self) -> None:
+        now = timezone.now()
+        if self.last_used_at is None or now - self.last_used_at > timedelta(seconds=60):
+            self.last_used_at = now
+            JwksEndpoint.objects.filter(pk=self.pk).update(last_used_at=now)

@@ -19,7 +19,10 @@ its credentials, before any key is looked up. Keys themselves are never locked.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import math
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Optional, TypeVar
 
@@ -33,7 +36,7 @@ import countermark
 from countermark import exceptions as cm_errors
 
 from .conf import get_settings
-from . import failures, usage
+from . import failures, jwks, usage
 from .keys import decoy_verifying_key, nonce_store, open_decoy_api_secret
 from .models import ApiKey, PublicKey
 
@@ -52,6 +55,9 @@ __all__ = [
     "explanation",
     "make_token",
     "url_signer",
+    "validate_signed_params",
+    "UnknownProvider",
+    "PROVIDER_FIELD",
 ]
 
 logger = logging.getLogger("countermark.django")
@@ -503,15 +509,32 @@ class JwtScheme(Scheme):
         policy = countermark.JwtPolicy(
             clock_skew=get_settings().JWT_CLOCK_SKEW, nonce_store=nonce_store(self.name, username)
         )
-        keys = [pk.verifying_key() for pk in public_keys] or [decoy_verifying_key()]
+        keys = [pk.verifying_key() for pk in public_keys]
+        # Keys of the JWKS URLs the user trusts, chosen by the token's kid from the cache (countermark.django.jwks);
+        # a user who trusts none reads the decoy entry, so the cache work is the same either way.
+        endpoints = list(user.countermark_jwks_endpoints.all()) if user is not None else []
+        from_jwks: list[tuple[Any, str]] = []
+        if not endpoints:
+            jwks.read_decoy()
+        for endpoint in endpoints:
+            found = jwks.signing_key(endpoint.url, creds.key_id)
+            if found is not None:
+                keys.append(found)
+                from_jwks.append((endpoint, found.key_id))
+        if not keys or (endpoints and not from_jwks):
+            keys.append(decoy_verifying_key())
         verified = countermark.verify_jwt(token, keys, policy)
-        if user is None or not public_keys:
+        if user is None or not (public_keys or from_jwks):
             raise self.fail("bad_signature", "decoy verified")  # pragma: no cover
         if not user.is_active:
             raise self.fail("inactive_user", f"user {username}")
         used = next((pk for pk in public_keys if pk.key_id == verified.key_id), None)
         if used is not None:
             used.touch()
+        else:
+            endpoint = next((ep for ep, kid in from_jwks if kid == verified.key_id), None)
+            if endpoint is not None:
+                endpoint.touch()
         return user, _signed(self.name, verified, verified.key_id, user)
 
     def explain(self, request: HttpRequest) -> Optional[dict[str, Any]]:
@@ -524,18 +547,24 @@ class JwtScheme(Scheme):
         token, creds = parsed
         user = _user_by_name(creds.user)
         keys = list(user.countermark_public_keys.all()) if user is not None else []
-        # The key the token names, else the user's first: a JWT carries no key id when its client sets none.
-        chosen = next((pk for pk in keys if pk.key_id == creds.key_id), keys[0] if keys else None)
+        # The key the token names (a PublicKey row, else a key of the user's JWKS URLs), else the user's first: a JWT
+        # carries no key id when its client sets none.
+        chosen = next((pk for pk in keys if pk.key_id == creds.key_id), None)
         key = chosen.verifying_key() if chosen is not None else None
+        if key is None and user is not None:
+            for endpoint in user.countermark_jwks_endpoints.all():
+                key = jwks.signing_key(endpoint.url, creds.key_id)
+                if key is not None:
+                    break
+        if key is None and keys:
+            key = keys[0].verifying_key()
         return countermark.explain_jwt(token, key, countermark.JwtPolicy(clock_skew=get_settings().JWT_CLOCK_SKEW))
 
 
-#: The hash of handshake-format tokens made and verified here.
-TOKEN_ALGORITHM = "hmac-sha256"
-
-
 def _token_key() -> countermark.HmacKey:
-    return countermark.HmacKey(get_settings().token_secret, TOKEN_ALGORITHM)
+    """The key of handshake-format tokens: ``TOKEN_SECRET`` under ``TOKEN_ALGORITHM`` (handshake's hashfunc)."""
+    conf = get_settings()
+    return countermark.HmacKey(conf.token_secret, conf.TOKEN_ALGORITHM)
 
 
 def make_token(user: Any, *fields: str) -> str:
@@ -570,26 +599,41 @@ class TokenScheme(Scheme):
             key_id=None,
             user=user.get_username(),
             covered=(),
-            algorithm=TOKEN_ALGORITHM,
+            algorithm=conf.TOKEN_ALGORITHM,
             created=float(verified.timestamp),
             extra={f"field{i}": f for i, f in enumerate(verified.fields[1:], 1)},
         )
 
 
-def _ska_keys(algorithms: list[str]) -> list[countermark.HmacKey]:
+#: The extra field that names a ska provider (ska's ``DEFAULT_PROVIDER_PARAM``).
+PROVIDER_FIELD = "provider"
+
+
+class UnknownProvider(LookupError):
+    """A ska provider that ``COUNTERMARK['SIGNED_URL_PROVIDERS']`` does not list."""
+
+
+def _ska_keys(algorithms: list[str], provider: Optional[str] = None) -> list[countermark.HmacKey]:
     conf = get_settings()
     legacy = conf.SIGNED_URL_LEGACY_SHORT_SECRET is True
-    return [countermark.HmacKey(conf.signed_url_secret, alg, legacy=legacy) for alg in algorithms]
+    secret = conf.signed_url_secret
+    if provider is not None:
+        found = conf.provider_secret(provider)
+        if found is None:
+            raise UnknownProvider(provider)
+        secret = found
+    return [countermark.HmacKey(secret, alg, legacy=legacy) for alg in algorithms]
 
 
-def url_signer(*, algorithm: Optional[str] = None) -> countermark.UrlSigner:
-    """The signer of ska-format URLs under ``COUNTERMARK['SIGNED_URL_SECRET']`` (default ``SECRET_KEY``): it signs
-    with ``SIGNED_URL_ALGORITHM`` and also validates ``SIGNED_URL_LEGACY_ALGORITHMS`` (only ``algorithm`` when
-    given), with ska's helpers of ``SIGNED_URL_VALUE_DUMPER`` / ``SIGNED_URL_QUOTER``. A secret under 16 bytes is
-    refused unless ``SIGNED_URL_LEGACY_SHORT_SECRET`` is True."""
+def url_signer(*, algorithm: Optional[str] = None, provider: Optional[str] = None) -> countermark.UrlSigner:
+    """The signer of ska-format URLs under ``COUNTERMARK['SIGNED_URL_SECRET']`` (default ``SECRET_KEY``), or under
+    the secret of ``provider`` in ``SIGNED_URL_PROVIDERS`` (ska's ``PROVIDERS``; :class:`UnknownProvider` when it
+    is not listed): it signs with ``SIGNED_URL_ALGORITHM`` and also validates ``SIGNED_URL_LEGACY_ALGORITHMS``
+    (only ``algorithm`` when given), with ska's helpers of ``SIGNED_URL_VALUE_DUMPER`` / ``SIGNED_URL_QUOTER``. A
+    secret under 16 bytes is refused unless ``SIGNED_URL_LEGACY_SHORT_SECRET`` is True."""
     conf = get_settings()
     primary, *older = _ska_keys(
-        [algorithm] if algorithm else [conf.SIGNED_URL_ALGORITHM, *conf.SIGNED_URL_LEGACY_ALGORITHMS]
+        [algorithm] if algorithm else [conf.SIGNED_URL_ALGORITHM, *conf.SIGNED_URL_LEGACY_ALGORITHMS], provider
     )
     return countermark.UrlSigner(
         countermark.KeyRing(primary, verify_only=older),
@@ -598,22 +642,53 @@ def url_signer(*, algorithm: Optional[str] = None) -> countermark.UrlSigner:
     )
 
 
-def _validated_algorithm(params: list[tuple[str, str]]) -> str:
+def _validated_algorithm(params: list[tuple[str, str]], provider: Optional[str] = None) -> str:
     """The algorithm of a signed URL that validated: ``SIGNED_URL_ALGORITHM``, or the legacy one that took it."""
     conf = get_settings()
     if conf.SIGNED_URL_LEGACY_ALGORITHMS:
         for alg in (conf.SIGNED_URL_ALGORITHM, *conf.SIGNED_URL_LEGACY_ALGORITHMS):
             try:
-                url_signer(algorithm=alg).validate(params)
+                url_signer(algorithm=alg, provider=provider).validate(params)
                 return alg
             except cm_errors.CountermarkError:
                 continue
     return conf.SIGNED_URL_ALGORITHM
 
 
+def _first_use(signature: str, auth_user: str, valid_until: str) -> bool:
+    """Records a signed URL as used (``SIGNED_URL_SINGLE_USE``, ska's ``DB_STORE_SIGNATURES`` with
+    ``DB_PERFORM_SIGNATURE_CHECK``): True the first time, through the cache's atomic ``add`` in ``NONCE_CACHE``
+    until the URL's ``valid_until`` (ska's table kept the same triple, unique)."""
+    from django.core.cache import caches
+
+    conf = get_settings()
+    try:
+        ttl = max(1, math.ceil(float(valid_until) - time.time()) + 1)
+    except ValueError:
+        ttl = 1
+    digest = hashlib.sha256(f"{signature}\0{auth_user}\0{valid_until}".encode()).hexdigest()
+    return bool(caches[conf.NONCE_CACHE].add(f"{conf.NONCE_PREFIX}ska:{digest}", b"1", timeout=ttl))
+
+
+def validate_signed_params(params: list[tuple[str, str]]) -> tuple[countermark.SignedData, Optional[str], str]:
+    """Validates ska signed-URL parameters: under the secret of the provider their ``provider`` field names (ska's
+    ``PROVIDERS``; the field is signed, so it cannot be swapped), else under ``SIGNED_URL_SECRET``. Returns the
+    verified data, the provider (or None) and the algorithm; raises the core's errors (``BadSignature`` for a
+    provider not listed, as for a bad signature)."""
+    provider = next((v for k, v in params if k == PROVIDER_FIELD), None)
+    try:
+        signer = url_signer(provider=provider)
+    except UnknownProvider:
+        raise cm_errors.BadSignature("bad signature") from None
+    data = signer.validate(params)
+    return data, provider, _validated_algorithm(params, provider)
+
+
 class SignedUrlScheme(Scheme):
     """A ska signed URL (``signature``, ``auth_user``, ``valid_until``, ``extra`` query parameters): authenticates
-    its ``auth_user`` until ``valid_until``. Not single-use: anyone holding the URL may use it until then."""
+    its ``auth_user`` until ``valid_until``. Not single-use (anyone holding the URL may use it until then) unless
+    ``SIGNED_URL_SINGLE_USE`` is on. A signed ``provider`` field selects that provider's secret
+    (``SIGNED_URL_PROVIDERS``)."""
 
     name = "signed_url"
     challenge_word = "SignedURL"
@@ -623,19 +698,27 @@ class SignedUrlScheme(Scheme):
             return None
         self._gate(request, None)
         params = [(k, v) for k, values in request.GET.lists() for v in values]
-        data = url_signer().validate(params)
+        data, _provider, algorithm = validate_signed_params(params)
         user = _user_by_name(data.auth_user)
         if user is None:
             raise self.fail("bad_signature", "the URL names no known user")
         if not user.is_active:
             raise self.fail("inactive_user", f"user {data.auth_user}")
+        if get_settings().SIGNED_URL_SINGLE_USE is True:
+            try:
+                first = _first_use(request.GET["signature"], data.auth_user, str(data.valid_until))
+            except Exception:  # noqa: BLE001 - the cache's own errors differ per backend
+                logger.exception("%s: the cache that records used URLs is unavailable", self.name)
+                raise AuthenticationError(self.name, "unavailable", status=503) from None
+            if not first:
+                raise self.fail("replayed", f"signed URL of {data.auth_user} used before")
         return user, Signed(
             scheme=self.name,
             key_id=None,
             user=user.get_username(),
             # ska signs these parameters, not the path: the URL's other parts are not covered.
             covered=("auth_user", "valid_until", "extra"),
-            algorithm=_validated_algorithm(params),
+            algorithm=algorithm,
             extra={**data.extra, "valid_until": data.valid_until},
         )
 

@@ -1,8 +1,9 @@
-"""Views: obtain an API key with a password, and log in with a signed URL.
+"""Views: obtain an API key with a password, log in with a signed URL, publish public keys as JWKS.
 
     urlpatterns = [path("auth/", include("countermark.django.urls"))]
 
-gives ``auth/api-key/`` (:func:`obtain_api_key`) and ``auth/login/`` (:func:`signed_url_login`).
+gives ``auth/api-key/`` (:func:`obtain_api_key`), ``auth/login/`` (:func:`signed_url_login`),
+``auth/jwks.json`` (:func:`jwks_document`) and ``auth/users/<username>/jwks.json`` (:func:`user_jwks_document`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any, Optional
 
 from django.conf import settings
 from django.contrib import auth
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -30,7 +32,7 @@ from .keys import nonce_store
 from .models import ApiKey, KeyLimitReached
 from .schemes import AuthenticationError, SignedUrlScheme
 
-__all__ = ["obtain_api_key", "signed_url_login", "login_url"]
+__all__ = ["obtain_api_key", "signed_url_login", "login_url", "jwks_document", "user_jwks_document"]
 
 
 def _credentials(request: HttpRequest) -> tuple[str, str]:
@@ -114,3 +116,29 @@ def signed_url_login(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         target = settings.LOGIN_REDIRECT_URL
     return HttpResponseRedirect(target)
+
+
+def _jwks_response(keys: list[countermark.VerifyingKey]) -> HttpResponse:
+    response = HttpResponse(countermark.Jwks.from_keys(keys).to_json(), content_type="application/json")
+    response["Cache-Control"] = f"public, max-age={int(get_settings().JWKS_VIEW_TTL)}"
+    return response
+
+
+@require_GET
+def jwks_document(request: HttpRequest) -> HttpResponse:
+    """``COUNTERMARK['JWKS_PUBLIC_KEYS']`` (PEM or OpenSSH texts) as a JWKS document, each key under its
+    fingerprint ``kid`` (asymmetric-jwt-auth's ``.well-known/jwks.json`` of ``SIGNING_PUBLIC_KEYS``)."""
+    return _jwks_response([countermark.VerifyingKey.from_pem(text) for text in get_settings().JWKS_PUBLIC_KEYS])
+
+
+@require_GET
+def user_jwks_document(request: HttpRequest, username: str) -> HttpResponse:
+    """The public keys of ``username`` (:class:`~countermark.django.models.PublicKey` rows) as a JWKS document,
+    when ``COUNTERMARK['JWKS_PUBLISH_USER_KEYS']`` is on (404 otherwise). An unknown user gets the answer of a user
+    without keys (``{"keys": []}``), so the view does not tell who exists."""
+    if get_settings().JWKS_PUBLISH_USER_KEYS is not True:
+        raise Http404("JWKS_PUBLISH_USER_KEYS is off")
+    from .models import PublicKey
+
+    rows = PublicKey.objects.filter(**{f"user__{get_user_model().USERNAME_FIELD}": username})
+    return _jwks_response([row.verifying_key() for row in rows])

@@ -11,13 +11,13 @@ from ._util import get_user
 
 class Command(BaseCommand):
     help = (
-        "Adds the public key in FILE (PEM: Ed25519, RSA or ECDSA P-256; '-' for stdin) to USER and prints its key id, "
-        "the key id JWTs and RFC 9421 signatures name it by."
+        "Adds the public key in FILE (PEM, or an OpenSSH line such as ~/.ssh/id_ed25519.pub: Ed25519, RSA or ECDSA "
+        "P-256; '-' for stdin) to USER and prints its key id, the key id JWTs and RFC 9421 signatures name it by."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("user", help="username")
-        parser.add_argument("file", help="PEM file, or - for stdin")
+        parser.add_argument("file", help="PEM or OpenSSH public key file, or - for stdin")
         parser.add_argument("--comment", default="", help="whose key, what for")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
         user = get_user(opts["user"])
         try:
-            pem = sys.stdin.read() if opts["file"] == "-" else open(opts["file"], encoding="ascii").read()
+            pem = sys.stdin.read() if opts["file"] == "-" else open(opts["file"], encoding="utf-8").read()
         except (OSError, UnicodeDecodeError) as e:
             raise CommandError(f"cannot read {opts['file']}: {e}") from None
         key = PublicKey(user=user, pem=pem, comment=opts["comment"])
