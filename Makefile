@@ -1,6 +1,6 @@
 # countermark — the README's two commands are `make demo` and `make test`.
 # Each installs what it needs: a Rust toolchain through rustup when cargo is missing, the rustfmt and clippy
-# components, and redis-server (apt-get) for the replay-store tests.
+# components, redis-server (apt-get) for the replay-store tests, and postgresql (apt-get) for the Django suite on PostgreSQL.
 
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 
-.PHONY: dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants
+.PHONY: dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test django-pg-test bench-load mutants
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -116,6 +116,15 @@ py-test: wheel check-shared
 	@echo "countermark.django suite (python/tests-django): SQLite, and a throw-away redis-server as the cache"
 	cd python/tests-django && $(CURDIR)/tests/with-redis.sh $(VPY) -m pytest -q .
 
+## django-pg-test: the Django suite (python/tests-django) on PostgreSQL: tests/with-postgres.sh makes a throw-away
+## cluster on a free loopback port (Debian's `postgresql`, installed with apt-get when missing; as root the server
+## runs as the `postgres` user) and removes it afterwards; Redis is the cache, as on SQLite. test_postgres.py's
+## row-lock and bookkeeping tests run only here (skipped, with the reason, on SQLite).
+django-pg-test: wheel check-shared
+	$(VPY) -m pip install -q --force-reinstall --no-deps dist/countermark-*.whl
+	@echo "countermark.django suite (python/tests-django): PostgreSQL, and a throw-away redis-server as the cache"
+	cd python/tests-django && $(CURDIR)/tests/with-postgres.sh $(CURDIR)/tests/with-redis.sh $(VPY) -m pytest -q .
+
 fmt-check: toolchain
 	$(CARGO) fmt --all -- --check
 
@@ -204,7 +213,7 @@ go-bench: ffi
 	cd go && go test -run XXX -bench . -benchmem ./...
 	cd go/bench && go test -run XXX -bench . -benchmem ./...
 
-test: fmt-check clippy header-check rust-test c-test go-test py-test py-asan
+test: fmt-check clippy header-check rust-test c-test go-test py-test django-pg-test py-asan
 	@echo "make test: all checks passed"
 
 # Go for the binding's tests and the Go signer: installed with apt-get when missing.

@@ -109,8 +109,9 @@ def _incr(cache: Any, key: str, timeout: int) -> int:
     try:
         return int(cache.incr(key))
     except ValueError:  # expired between add and incr: a new window
-        cache.add(key, 1, timeout=timeout)
-        return 1
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        return int(cache.incr(key))  # another request started it meanwhile
 
 
 def record_failure(request: HttpRequest, scheme: str, key_id: Optional[str]) -> None:
@@ -143,7 +144,12 @@ def take_key_failures(key_id: str) -> int:
         count = cache.get(key)
         if not isinstance(count, int) or count <= 0:
             return 0
-        cache.decr(key, count)  # refusals counted meanwhile stay
+        left = int(cache.decr(key, count))  # refusals counted meanwhile stay
+        if left < 0:
+            # Another request took some of the same count between the get and the decr: give back what it
+            # took, so the counter never goes below zero and no refusal is counted twice.
+            cache.incr(key, -left)
+            return count + left
         return count
     except Exception:  # noqa: BLE001
         logger.exception("could not read the refusal count of key id %r", key_id[:100])
