@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 
 import countermark
+from countermark.django.keycache import key_cache
 from countermark.django.models import ApiKey, PublicKey
 from countermark.django.schemes import make_token
 
@@ -21,6 +22,7 @@ HOST = "testserver"
 @pytest.fixture(autouse=True)
 def _clean_cache() -> None:
     cache.clear()
+    key_cache.clear()  # each test's database starts afresh: so does the key cache
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Optional, TypeVar
+from typing import Any, Callable, ClassVar, Optional, TypeVar, Union
 
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
@@ -29,6 +29,8 @@ from countermark import exceptions as cm_errors
 
 from .conf import get_settings
 from . import failures
+from . import keycache
+from .keycache import CachedKey, key_cache
 from .keys import decoy_verifying_key, nonce_store, open_decoy_api_secret
 from .models import ApiKey, PublicKey
 
@@ -233,22 +235,60 @@ class Scheme:
             return None
         return ApiKey.objects.for_verification(key_id)
 
-    def _with_api_key(
-        self, key_id: Optional[str], api_key: Optional[ApiKey], verify: Callable[[countermark.ApiSecret], T]
-    ) -> tuple[ApiKey, T]:
-        """Verifies with ``api_key``'s secret, or with the decoy's when it is None, then checks the key's state.
+    @staticmethod
+    def _cached(key_id: Optional[str]) -> Optional[CachedKey]:
+        if not key_id or len(key_id) > MAX_KEY_ID:
+            return None
+        return key_cache.get(key_id)
 
-        Both paths do the same work, so neither the answer nor its time tells whether a key id exists: the row is
-        read, a secret is unsealed, the signature verified, and a refusal counted (:meth:`_verify`)."""
+    def _uncached_work(self, key_id: Optional[str]) -> None:
+        """What a request whose key is not cached does before it verifies: the row lookup and an unseal. A
+        request refused on the cache's fast path does it too, so that a refusal costs the same whether the key
+        is cached, uncached or unknown (no existence oracle by timing; see :mod:`~countermark.django.keycache`)."""
+        api_key = self._find_api_key(key_id)
         secret = api_key.secret() if api_key is not None else open_decoy_api_secret()
-        try:
-            verified = verify(secret)
-        except cm_errors.BadSignature:
-            raise self.fail("bad_signature", f"key {key_id}" if api_key is not None else "unknown key id") from None
-        finally:
+        del secret
+
+    def _with_api_key(
+        self,
+        key_id: Optional[str],
+        cached: Optional[CachedKey],
+        find: Callable[[], Optional[ApiKey]],
+        verify: Callable[[Union[CachedKey, countermark.ApiSecret]], T],
+    ) -> tuple[ApiKey, T]:
+        """Verifies with the key of ``key_id`` (``cached``, its key cache entry, or else ``find()``'s row, or the
+        decoy's when it finds none), then checks the key's state. ``verify`` gets the :class:`CachedKey` on the cache's path (to
+        reuse what it derived from the secret) and the secret otherwise.
+
+        Every refusal does the same work, so neither the answer nor its time tells whether a key id exists: the
+        row is read, a secret is unsealed, the signature verified, and a refusal counted (:meth:`_verify`)."""
+        if cached is not None:
+            try:
+                verified = verify(cached)
+            except (cm_errors.Replayed, cm_errors.Unavailable):
+                raise  # after the signature verified: only the key's holder gets here
+            except cm_errors.CountermarkError as e:
+                self._uncached_work(key_id)
+                if isinstance(e, cm_errors.BadSignature):
+                    raise self.fail("bad_signature", f"key {key_id}") from None
+                raise
+            api_key = cached.api_key
+        else:
+            read_at = keycache.now()
+            api_key = find()
+            secret = api_key.secret() if api_key is not None else open_decoy_api_secret()
+            try:
+                verified = verify(secret)
+            except cm_errors.BadSignature:
+                raise self.fail("bad_signature", f"key {key_id}" if api_key is not None else "unknown key id") from None
+            except cm_errors.Replayed:
+                if api_key is not None:  # the signature verified: the key may serve its holder's next request
+                    key_cache.put(api_key, secret, read_at)
+                raise
+            if api_key is None:
+                raise self.fail("bad_signature", "decoy verified")  # pragma: no cover - 2^-256
+            key_cache.put(api_key, secret, read_at)
             del secret
-        if api_key is None:
-            raise self.fail("bad_signature", "decoy verified")  # pragma: no cover - 2^-256
         self._check_key_state(api_key)
         api_key.record_success()
         return api_key, verified
@@ -261,6 +301,23 @@ class Scheme:
             raise self.fail("key_expired", f"key {api_key.key_id}")
         if not api_key.user.is_active:
             raise self.fail("inactive_user", f"key {api_key.key_id}")
+
+
+def _secret_of(key: Union[CachedKey, countermark.ApiSecret]) -> countermark.ApiSecret:
+    return key.secret if isinstance(key, CachedKey) else key
+
+
+def _derived(key: Union[CachedKey, countermark.ApiSecret], name: str, make: Callable[[countermark.ApiSecret], T]) -> T:
+    """``make(secret)``, made once per cached key (the FOST key, the RFC 9421 key) or per request otherwise."""
+    return key.derive(name, make) if isinstance(key, CachedKey) else make(key)
+
+
+def _fost_key(secret: countermark.ApiSecret) -> countermark.HmacKey:
+    return secret.fost_key()
+
+
+def _message_key(secret: countermark.ApiSecret) -> countermark.MessageVerifyingKey:
+    return countermark.MessageVerifyingKey.hmac(secret.message_signature_key())
 
 
 def _signed(scheme: str, verified: countermark.Verified, key_id: Optional[str], user: Any) -> Signed:
@@ -295,10 +352,10 @@ class HmacScheme(Scheme):
             max_age=conf.HMAC_MAX_AGE, nonce_store=nonce_store(self.name, key_id or "")
         )
 
-        def verify(secret: countermark.ApiSecret) -> countermark.Verified:
-            return countermark.verify_hmac_header(req, secret, policy)
+        def verify(key: Union[CachedKey, countermark.ApiSecret]) -> countermark.Verified:
+            return countermark.verify_hmac_header(req, _secret_of(key), policy)
 
-        api_key, verified = self._with_api_key(key_id, self._find_api_key(key_id), verify)
+        api_key, verified = self._with_api_key(key_id, self._cached(key_id), lambda: self._find_api_key(key_id), verify)
         return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
 
     def explain(self, request: HttpRequest) -> Optional[dict[str, Any]]:
@@ -329,10 +386,10 @@ class FostScheme(Scheme):
             clock_skew=conf.FOST_CLOCK_SKEW, nonce_store=nonce_store(self.name, key_id or "")
         )
 
-        def verify(secret: countermark.ApiSecret) -> countermark.Verified:
-            return countermark.verify_fost(req, secret.fost_key(), policy)
+        def verify(key: Union[CachedKey, countermark.ApiSecret]) -> countermark.Verified:
+            return countermark.verify_fost(req, _derived(key, "fost", _fost_key), policy)
 
-        api_key, verified = self._with_api_key(key_id, self._find_api_key(key_id), verify)
+        api_key, verified = self._with_api_key(key_id, self._cached(key_id), lambda: self._find_api_key(key_id), verify)
         # The core's user is the signed X-FOST-User, decoded from UTF-7 as the reference decodes it (J+APw-rgen
         # is Jürgen), or the key id when the header is not signed. django-fost-authn lets a key act for any
         # X-FOST-User; here a key acts for its owner only.
@@ -369,26 +426,43 @@ class HttpSignatureScheme(Scheme):
             raise self.fail("malformed", "the signature has no key id (keyid parameter)")
         policy = self._policy(request, nonce_store(self.name, key_id))
         alg = creds.algorithm
-        api_key = self._find_api_key(key_id)
-        # Looked up whether or not an API key has this id: an unknown id must not cost one query more.
-        public = PublicKey.objects.select_related("user").filter(key_id=key_id).first() if len(key_id) <= MAX_KEY_ID else None
-        if api_key is None:
-            if public is not None:
-                verified = countermark.verify_message_signature(req, self._public_key(public, alg), policy)
-                if not public.user.is_active:
-                    raise self.fail("inactive_user", f"public key {public.key_id}")
-                public.touch()
-                return public.user, _signed(self.name, verified, public.key_id, public.user)
-        elif alg not in (None, "hmac-sha256"):
-            # An API key is a shared secret: it verifies hmac-sha256 and nothing else (no key confusion).
-            raise self.fail("unsupported_algorithm", f"{alg} with shared-secret key {key_id}")
+        cached = self._cached(key_id)
+        api_key: Optional[ApiKey] = None
+        if cached is not None:
+            if alg not in (None, "hmac-sha256"):
+                self._uncached_work(key_id)  # refused before the signature: the work of an uncached key
+                raise self.fail("unsupported_algorithm", f"{alg} with shared-secret key {key_id}")
+        else:
+            api_key = self._find_api_key(key_id)
+            # Looked up whether or not an API key has this id: an unknown id must not cost one query more.
+            public = self._find_public_key(key_id)
+            if api_key is None:
+                if public is not None:
+                    verified = countermark.verify_message_signature(req, self._public_key(public, alg), policy)
+                    if not public.user.is_active:
+                        raise self.fail("inactive_user", f"public key {public.key_id}")
+                    public.touch()
+                    return public.user, _signed(self.name, verified, public.key_id, public.user)
+            elif alg not in (None, "hmac-sha256"):
+                # An API key is a shared secret: it verifies hmac-sha256 and nothing else (no key confusion).
+                raise self.fail("unsupported_algorithm", f"{alg} with shared-secret key {key_id}")
 
-        def verify(secret: countermark.ApiSecret) -> countermark.Verified:
-            key = countermark.MessageVerifyingKey.hmac(secret.message_signature_key())
-            return countermark.verify_message_signature(req, key, policy)
+        def verify(key: Union[CachedKey, countermark.ApiSecret]) -> countermark.Verified:
+            return countermark.verify_message_signature(req, _derived(key, "rfc9421", _message_key), policy)
 
-        api_key, verified = self._with_api_key(key_id, api_key, verify)
+        api_key, verified = self._with_api_key(key_id, cached, lambda: api_key, verify)
         return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
+
+    @staticmethod
+    def _find_public_key(key_id: str) -> Optional[PublicKey]:
+        if len(key_id) > MAX_KEY_ID:
+            return None
+        return PublicKey.objects.select_related("user").filter(key_id=key_id).first()
+
+    def _uncached_work(self, key_id: Optional[str]) -> None:
+        super()._uncached_work(key_id)
+        if key_id:
+            self._find_public_key(key_id)
 
     @staticmethod
     def _policy(request: HttpRequest, nonces: Optional[countermark.NonceStore]) -> countermark.MessagePolicy:
