@@ -165,10 +165,12 @@ def take_key_failures(key_id: str) -> int:
             return 0
         left = int(cache.decr(key, count))  # refusals counted meanwhile stay
         if left < 0:
-            # Another request took some of the same count between the get and the decr: give back what it
-            # took, so the counter never goes below zero and no refusal is counted twice.
-            cache.incr(key, -left)
-            return count + left
+            # Other requests took some of the same count between the get and the decr: give back this one's
+            # share of the shortfall (each of them gives back its own), so no refusal is counted twice and the
+            # counter comes back to what is left.
+            back = min(count, -left)
+            cache.incr(key, back)
+            return count - back
         return count
     except Exception:  # noqa: BLE001
         logger.exception("could not read the refusal count of key id %r", key_id[:100])
