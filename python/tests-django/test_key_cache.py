@@ -215,7 +215,7 @@ def test_settings_are_checked(settings: Any) -> None:
 
     settings.COUNTERMARK = {"KEY_CACHE_TTL": -1, "KEY_CACHE_SIZE": 1.5}
     ids = sorted(m.id for m in check_settings())
-    assert ids == ["countermark.E027", "countermark.E027"]
+    assert ids == ["countermark.E028", "countermark.E028"]
     settings.COUNTERMARK = {"KEY_CACHE_TTL": 600}
     assert [m.id for m in check_settings()] == ["countermark.W014"]
     settings.COUNTERMARK = {"KEY_CACHE_TTL": 0.5, "KEY_CACHE_SIZE": 0}

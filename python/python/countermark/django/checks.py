@@ -145,7 +145,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
             _error(
                 "COUNTERMARK['KEY_CACHE_TTL'] must be a number of seconds, 0 or more (0: no key cache).",
                 f"Got {ttl!r}.",
-                27,
+                28,
             )
         )
     elif ttl > KEY_CACHE_TTL_WARN:
@@ -159,7 +159,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         )
     size = conf["KEY_CACHE_SIZE"]
     if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-        out.append(_error("COUNTERMARK['KEY_CACHE_SIZE'] must be an int, 0 or more (0: no key cache).", f"Got {size!r}.", 27))
+        out.append(_error("COUNTERMARK['KEY_CACHE_SIZE'] must be an int, 0 or more (0: no key cache).", f"Got {size!r}.", 28))
     rate = conf["DEFAULT_THROTTLE_RATE"]
     if not isinstance(rate, str) or not THROTTLE_RATE.match(rate):
         out.append(_error("COUNTERMARK['DEFAULT_THROTTLE_RATE'] must look like '200/min'.", f"Got {rate!r}.", 12))
