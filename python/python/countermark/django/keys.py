@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from typing import Any
 
 from django.core.cache import caches
 
@@ -72,15 +73,17 @@ def reset_caches() -> None:
     failures._direct_address.cache_clear()
 
 
-def nonce_store(scheme: str, key_id: str) -> countermark.NonceStore:
+def nonce_store(scheme: str, key_id: str, cached: Any = None) -> countermark.NonceStore:
     """A single-use store in Django's ``COUNTERMARK['NONCE_CACHE']``, scoped to one scheme and key: each value is
     written with the cache's atomic ``add`` (Redis ``SET NX``), so of concurrent duplicates exactly one wins.
 
     The store of a key in the key cache (:mod:`~countermark.django.keycache`) is made once and kept with it; it
-    looks the cache up on every ``add`` (Django's cache objects belong to one thread each)."""
+    looks the cache up on every ``add`` (Django's cache objects belong to one thread each). ``cached``: the key's
+    :class:`~countermark.django.keycache.CachedKey` when the caller already has it."""
     from .keycache import key_cache
 
-    cached = key_cache.get(key_id) if key_id else None
+    if cached is None and key_id:
+        cached = key_cache.get(key_id)
     if cached is not None:
         return cached.derive(f"nonces:{scheme}", lambda _: _nonce_store(scheme, key_id))
     return _nonce_store(scheme, key_id)
