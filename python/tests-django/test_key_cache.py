@@ -221,3 +221,23 @@ def test_settings_are_checked(settings: Any) -> None:
     settings.COUNTERMARK = {"KEY_CACHE_TTL": 0.5, "KEY_CACHE_SIZE": 0}
     assert check_settings() == []
 
+
+
+def test_an_idle_process_drops_expired_entries_by_itself() -> None:
+    """No lookup after the entries expire: the cache's timer drops them (and with them the secrets)."""
+    cache = keycache.KeyCache()
+
+    class Row:
+        user_id = 1
+
+        def __init__(self, key_id: str) -> None:
+            self.key_id = key_id
+
+    for i in range(3):
+        cache.put(Row(f"k{i}"), countermark.ApiSecret.generate(), keycache.now() - 4.9)  # 0.1 s left of 5 s
+    assert len(cache) == 3
+    for _ in range(100):  # waits for the timer (at most 5 s), not for a speed
+        if len(cache) == 0:
+            break
+        time.sleep(0.05)
+    assert len(cache) == 0 and cache._entries == {}

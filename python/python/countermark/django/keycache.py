@@ -9,9 +9,10 @@ the entry here). ``KEY_CACHE_TTL = 0`` turns the cache off: every request reads 
 
 No secret is held longer than needed. An entry holds the core's ``ApiSecret``, which zeroizes its bytes (and its
 keyed HMAC states) when it is dropped; entries are dropped when they expire (swept on every lookup, oldest
-first), when ``KEY_CACHE_SIZE`` (default 1000) is reached (the oldest goes), when the key or its user changes here,
-and when the settings change. Only keys whose signature verified are added: an unknown key id, or a known one sent
-with a bad signature, never enters the cache, so neither can fill it or push real keys out.
+first, and by a timer when the process is idle), when ``KEY_CACHE_SIZE`` (default 1000) is reached (the oldest
+goes), when the key or its user changes here, and when the settings change. Only keys whose signature verified
+are added: an unknown key id, or a known one sent with a bad signature, never enters the cache, so neither can
+fill it or push real keys out.
 
 No existence oracle. A request whose key is cached and whose credentials are refused before the signature is
 accepted (bad signature, expired, malformed...) does the work of an uncached one before it is refused: the row
@@ -66,6 +67,24 @@ class KeyCache:
     def __init__(self) -> None:
         self._entries: OrderedDict[str, CachedKey] = OrderedDict()
         self._lock = threading.Lock()
+        self._timer: Optional[threading.Timer] = None
+
+    def _schedule(self) -> None:
+        """(With the lock held.) A timer that sweeps the entries when the oldest expires, so that an idle process
+        does not keep secrets until its next request; one at a time, re-armed while entries remain."""
+        if self._timer is not None or not self._entries:
+            return
+        delay = min(e.expires for e in self._entries.values()) - now()
+        timer = threading.Timer(max(delay, 0.0) + 0.05, self._on_timer)
+        timer.daemon = True
+        self._timer = timer
+        timer.start()
+
+    def _on_timer(self) -> None:
+        with self._lock:
+            self._timer = None
+            self._sweep(now())
+            self._schedule()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -111,6 +130,7 @@ class KeyCache:
             while len(self._entries) >= conf.KEY_CACHE_SIZE:
                 self._entries.popitem(last=False)
             self._entries[api_key.key_id] = CachedKey(api_key, secret, expires)
+            self._schedule()
 
     def discard(self, key_id: str) -> None:
         with self._lock:
