@@ -302,10 +302,12 @@ class Scheme:
         cached: Optional[CachedKey],
         find: Callable[[], Optional[ApiKey]],
         verify: Callable[[Union[CachedKey, countermark.ApiSecret]], T],
+        read_at: Optional[float] = None,
     ) -> tuple[ApiKey, T]:
         """Verifies with the key of ``key_id`` (``cached``, its key cache entry, or else ``find()``'s row, or the
-        decoy's when it finds none), then checks the key's state. ``verify`` gets the :class:`CachedKey` on the cache's path (to
-        reuse what it derived from the secret) and the secret otherwise.
+        decoy's when it finds none), then checks the key's state. ``verify`` gets the :class:`CachedKey` on the
+        cache's path (to reuse what it derived from the secret) and the secret otherwise. ``read_at``: the
+        ``keycache.now()`` taken before the caller read the row itself (the cached entry expires from then).
 
         Every refusal does the same work, so neither the answer nor its time tells whether a key id exists: the
         row is read, a secret is unsealed, the signature verified, and a refusal counted (:meth:`_verify`)."""
@@ -321,7 +323,8 @@ class Scheme:
                 raise
             api_key = cached.api_key
         else:
-            read_at = keycache.now()
+            if read_at is None:
+                read_at = keycache.now()
             api_key = find()
             secret = api_key.secret() if api_key is not None else open_decoy_api_secret()
             try:
@@ -477,11 +480,13 @@ class HttpSignatureScheme(Scheme):
         alg = creds.algorithm
         cached = self._cached(key_id)
         api_key: Optional[ApiKey] = None
+        read_at: Optional[float] = None
         if cached is not None:
             if alg not in (None, "hmac-sha256"):
                 self._uncached_work(key_id)  # refused before the signature: the work of an uncached key
                 raise self.fail("unsupported_algorithm", f"{alg} with shared-secret key {key_id}")
         else:
+            read_at = keycache.now()  # before the read: the cached entry's lifetime starts here
             api_key = self._find_api_key(key_id)
             # Looked up whether or not an API key has this id: an unknown id must not cost one query more.
             public = self._find_public_key(key_id)
@@ -499,7 +504,7 @@ class HttpSignatureScheme(Scheme):
         def verify(key: Union[CachedKey, countermark.ApiSecret]) -> countermark.Verified:
             return countermark.verify_message_signature(req, _derived(key, "rfc9421", _message_key), policy)
 
-        api_key, verified = self._with_api_key(key_id, cached, lambda: api_key, verify)
+        api_key, verified = self._with_api_key(key_id, cached, lambda: api_key, verify, read_at)
         return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
 
     @staticmethod
