@@ -273,6 +273,7 @@ bench: toolchain check-shared ffi bench-venv
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" target/bench-venv/bin/python python/bench/bench.py --json target/bench-python.json
 	target/bench-venv/bin/python -W ignore python/bench/bench_django.py --json target/bench-django.json
 	target/bench-venv/bin/python -W ignore python/bench/bench_django_keyids.py --json target/bench-django-keyids.json
+	target/bench-venv/bin/python -W ignore python/bench/bench_django_keyids.py --cached --json target/bench-django-keyids-cached.json
 	cd go && go test -run XXX -bench . -benchmem ./...
 	$(MAKE) bench-load
 
