@@ -1,6 +1,6 @@
 # countermark — the README's two commands are `make demo` and `make test`.
 # Each installs what it needs: a Rust toolchain through rustup when cargo is missing, the rustfmt and clippy
-# components, and redis-server (apt-get) for the replay-store tests.
+# components, redis-server (apt-get) for the replay-store tests, and postgresql (apt-get) for the Django suite on PostgreSQL.
 
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 
-.PHONY: dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants
+.PHONY: dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test django-pg-test bench-venv bench-load mutants
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -116,6 +116,15 @@ py-test: wheel check-shared
 	@echo "countermark.django suite (python/tests-django): SQLite, and a throw-away redis-server as the cache"
 	cd python/tests-django && $(CURDIR)/tests/with-redis.sh $(VPY) -m pytest -q .
 
+## django-pg-test: the Django suite (python/tests-django) on PostgreSQL: tests/with-postgres.sh makes a throw-away
+## cluster on a free loopback port (Debian's `postgresql`, installed with apt-get when missing; as root the server
+## runs as the `postgres` user) and removes it afterwards; Redis is the cache, as on SQLite. test_postgres.py's
+## row-lock and bookkeeping tests run only here (skipped, with the reason, on SQLite).
+django-pg-test: wheel check-shared
+	$(VPY) -m pip install -q --force-reinstall --no-deps dist/countermark-*.whl
+	@echo "countermark.django suite (python/tests-django): PostgreSQL, and a throw-away redis-server as the cache"
+	cd python/tests-django && $(CURDIR)/tests/with-postgres.sh $(CURDIR)/tests/with-redis.sh $(VPY) -m pytest -q .
+
 fmt-check: toolchain
 	$(CARGO) fmt --all -- --check
 
@@ -204,7 +213,7 @@ go-bench: ffi
 	cd go && go test -run XXX -bench . -benchmem ./...
 	cd go/bench && go test -run XXX -bench . -benchmem ./...
 
-test: fmt-check clippy header-check rust-test c-test go-test py-test py-asan
+test: fmt-check clippy header-check rust-test c-test go-test py-test django-pg-test py-asan
 	@echo "make test: all checks passed"
 
 # Go for the binding's tests and the Go signer: installed with apt-get when missing.
@@ -257,18 +266,33 @@ py-asan: venv check-shared
 ## bench: every benchmark (not part of make test): criterion (Rust, with ratios to the floors of the same run),
 ## the Python comparison with the reference libraries (python/bench, its own venv in target/bench-venv), the
 ## Django request overhead beside django-hmac-authentication (python/bench/bench_django.py), and the Go benchmarks
-## beside crypto/hmac. Figures and how to read them: BENCHMARKS.md.
-bench: toolchain check-shared ffi
+## beside crypto/hmac, then the load test (bench-load). Figures and how to read them: BENCHMARKS.md.
+bench: toolchain check-shared ffi bench-venv
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" $(CARGO) bench -p countermark --bench verify
 	python3 tests/bench_report.py target/criterion --json target/bench-rust.json
+	COUNTERMARK_VECTORS="$(SHARED)/vectors" target/bench-venv/bin/python python/bench/bench.py --json target/bench-python.json
+	target/bench-venv/bin/python -W ignore python/bench/bench_django.py --json target/bench-django.json
+	target/bench-venv/bin/python -W ignore python/bench/bench_django_keyids.py --json target/bench-django-keyids.json
+	target/bench-venv/bin/python -W ignore python/bench/bench_django_keyids.py --cached --json target/bench-django-keyids-cached.json
+	cd go && go test -run XXX -bench . -benchmem ./...
+	$(MAKE) bench-load
+
+## bench-venv: target/bench-venv with the reference libraries, gunicorn, psycopg and redis
+## (python/bench/requirements.txt) and a fresh release build of the countermark wheel.
+bench-venv: toolchain
 	test -x target/bench-venv/bin/python || $(PYTHON) -m venv target/bench-venv
 	target/bench-venv/bin/pip install -q -r python/bench/requirements.txt
 	cd python && $(CURDIR)/target/bench-venv/bin/maturin build --release --locked --quiet --out ../target/bench-wheel
 	target/bench-venv/bin/pip install -q --force-reinstall --no-deps target/bench-wheel/countermark-*.whl
-	COUNTERMARK_VECTORS="$(SHARED)/vectors" target/bench-venv/bin/python python/bench/bench.py --json target/bench-python.json
-	target/bench-venv/bin/python -W ignore python/bench/bench_django.py --json target/bench-django.json
-	target/bench-venv/bin/python -W ignore python/bench/bench_django_keyids.py --json target/bench-django-keyids.json
-	cd go && go test -run XXX -bench . -benchmem ./...
+
+## bench-load: the example service (examples/django_service, settings_load.py) under gunicorn (2 workers), on a
+## throw-away PostgreSQL and Redis (tests/with-postgres.sh, tests/with-redis.sh), loaded from loopback by
+## python/bench/bench_load.py (asyncio; a bounded number of requests, replays mixed in) for countermark and for
+## django-hmac-authentication on the same view and key: requests/s, p50, p99; fails on any 5xx or on a signed
+## request countermark accepted other than exactly once. Not part of `make test`.
+bench-load: bench-venv
+	PYTHONWARNINGS=ignore tests/with-postgres.sh tests/with-redis.sh target/bench-venv/bin/python \
+		python/bench/bench_load.py --json target/bench-load.json
 
 ## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 600) or FUZZ_RUNS executions (default 10M), whichever
 ## comes first, two at a time, on the nightly toolchain (installed with rustup when missing) with AddressSanitizer.

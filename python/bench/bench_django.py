@@ -7,15 +7,17 @@ Three DRF views in one in-process project (SQLite in memory, LocMem cache), call
 * ``none``: no authentication (the floor: routing, DRF, JSON parsing and rendering);
 * ``reference``: ``django_hmac_authentication.authentication.HMACAuthentication`` (its key row looked up and its
   secret decrypted on every request, as it does in production);
-* ``countermark``: ``countermark.django.drf.HMACAuthentication`` (its row looked up, the secret unsealed, the
-  signature remembered in the cache so it cannot be replayed).
+* ``countermark``: ``countermark.django.drf.HMACAuthentication`` (the key from the in-process key cache after its
+  first request, else its row looked up and the secret unsealed; the signature remembered in the cache so it
+  cannot be replayed).
 
 The key is made by django-hmac-authentication and imported with ``countermark_import_hmac_keys``, so both verify the
 same header bytes, signed by django-hmac-authentication's own client functions. Every request gets its own
 timestamp (our replay check would refuse a repeat). Reported: µs per request (best of the repeats) and the µs
-authentication adds over ``none``; the target is countermark's addition <= 1/3 of the reference's.
+authentication adds over ``none``; the targets are countermark's addition <= 1/3 of the reference's and <= 60 µs
+(issue 20: the key cache, ``COUNTERMARK['KEY_CACHE_TTL']``, serves the key after its first request).
 
-    python python/bench/bench_django.py [--requests 400] [--repeats 7] [--json out.json]
+    python python/bench/bench_django.py [--requests 400] [--repeats 7] [--clock wall|cpu] [--json out.json]
 """
 
 from __future__ import annotations
@@ -119,15 +121,20 @@ def headers_for(key_id: str, secret_b64: str, n: int) -> List[str]:
     return out
 
 
+#: The clock of the timed loops: wall time (perf_counter), or with --clock cpu this process's CPU time
+#: (process_time), which leaves out the time other processes held the CPU on a shared, busy machine.
+CLOCK = time.perf_counter
+
+
 def run(client: Client, url: str, body: bytes, headers: Sequence[Optional[str]]) -> float:
     gc.disable()
     try:
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         for h in headers:
             r = client.post(url, body, content_type="application/json", headers={"Authorization": h} if h else {})
             if r.status_code != 200:
                 raise SystemExit(f"{url}: {r.status_code} {r.content[:200]!r}")
-        return time.perf_counter() - t0
+        return CLOCK() - t0
     finally:
         gc.enable()
 
@@ -137,7 +144,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--requests", type=int, default=400, help="requests per repeat (default 400)")
     ap.add_argument("--repeats", type=int, default=7, help="repeats; the best is reported (default 7)")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                    help="wall time (default) or this process's CPU time (steadier on a busy machine)")
+    ap.add_argument("--target-us", type=float, default=60.0,
+                    help="target of countermark's added µs per request (default 60, issue 20)")
     args = ap.parse_args(argv)
+    global CLOCK
+    CLOCK = time.process_time if args.clock == "cpu" else time.perf_counter
 
     call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model
@@ -168,17 +181,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     import rest_framework
 
     print(f"Django {dj.get_version()}, DRF {rest_framework.VERSION}, Python {sys.version.split()[0]}; "
-          f"{n} requests x {args.repeats} repeats, best repeat")
+          f"{n} requests x {args.repeats} repeats, best repeat, {args.clock} clock")
     print(f"{'view':<14}{'µs/request':>12}{'added µs':>12}")
     print(f"{'none':<14}{us['none']:>12.1f}{'':>12}")
     print(f"{'reference':<14}{us['reference']:>12.1f}{added_ref:>12.1f}")
     print(f"{'countermark':<14}{us['countermark']:>12.1f}{added_ours:>12.1f}")
     verdict = "met" if ratio <= 1 / 3 else "MISSED"
     print(f"countermark adds {ratio:.2f}x what django-hmac-authentication adds (target <= 0.33: {verdict})")
+    verdict = "met" if added_ours <= args.target_us else "MISSED"
+    print(f"countermark adds {added_ours:.1f} µs per request (target <= {args.target_us:.0f} µs: {verdict})")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"us_per_request": us, "added_reference": added_ref, "added_countermark": added_ours,
-                       "ratio": ratio, "requests": n, "repeats": args.repeats}, f, indent=2)
+                       "ratio": ratio, "requests": n, "repeats": args.repeats, "clock": args.clock}, f, indent=2)
     return 0
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 
 import countermark
 from countermark.django import usage
+from countermark.django.keycache import key_cache
 from countermark.django.models import ApiKey, PublicKey
 from countermark.django.schemes import make_token
 
@@ -22,6 +23,7 @@ HOST = "testserver"
 @pytest.fixture(autouse=True)
 def _clean_cache() -> Iterator[None]:
     cache.clear()
+    key_cache.clear()  # each test's database starts afresh: so does the key cache
     usage._reset()  # counts not yet written belong to the test that made them
     yield
     usage._reset()  # and are never written after its database is gone
@@ -151,3 +153,71 @@ BODY = json.dumps({"amount": 10.5, "to": "bob"}).encode()
 @pytest.fixture
 def client() -> Client:
     return Client()
+
+
+class SuiteProcess:
+    """suite_process.py in a child process, on this test's database (use with ``django_db(transaction=True)``,
+    so that what the test writes is committed and the child sees it)."""
+
+    def __init__(self, countermark_settings: Optional[dict[str, Any]] = None) -> None:
+        import os
+        import subprocess
+        import sys
+
+        from django.db import connection
+
+        env = {**os.environ, "COUNTERMARK_TEST_DB_NAME": connection.settings_dict["NAME"]}
+        here = os.path.dirname(os.path.abspath(__file__))
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(here, "suite_process.py"), json.dumps(countermark_settings or {})],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=here,
+        )
+        assert self.read() == {"ready": True}
+
+    def read(self) -> Any:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the child process ended (exit code {self.proc.wait()})")
+        return json.loads(line)
+
+    def send(self, command: dict[str, Any]) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(command) + "\n")
+        self.proc.stdin.flush()
+
+    def ask(self, command: dict[str, Any]) -> Any:
+        self.send(command)
+        return self.read()
+
+    def request(self, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> tuple[int, Any]:
+        got = self.ask({"op": "request", "method": method, "path": path, "headers": headers, "body": body.decode()})
+        return got["status"], got["reason"]
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.send({"op": "quit"})
+                self.proc.wait(timeout=10)
+            except Exception:  # noqa: BLE001 - a child that does not stop is killed
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture
+def suite_processes() -> Any:
+    """Starts child processes (``suite_processes(n, settings)``) and stops them after the test."""
+    started: list[SuiteProcess] = []
+
+    def start(n: int = 1, countermark_settings: Optional[dict[str, Any]] = None) -> list[SuiteProcess]:
+        procs = [SuiteProcess(countermark_settings) for _ in range(n)]
+        started.extend(procs)
+        return procs
+
+    yield start
+    for p in started:
+        p.close()

@@ -1,8 +1,10 @@
-"""The Django project the countermark.django suite runs against: SQLite (a file, so threads share it) and, as the
-cache, the Redis server `make test` starts (COUNTERMARK_REDIS_URL)."""
+"""The Django project the countermark.django suite runs against: SQLite (a file, so threads share it), or
+PostgreSQL when COUNTERMARK_POSTGRES_URL names a server (tests/with-postgres.sh starts one; `make django-pg-test`),
+and, as the cache, the Redis server `make test` starts (COUNTERMARK_REDIS_URL)."""
 
 import os
 import tempfile
+from urllib.parse import unquote, urlsplit
 
 REDIS_URL = os.environ.get("COUNTERMARK_REDIS_URL")
 if not REDIS_URL:
@@ -59,6 +61,23 @@ DATABASES = {
         "OPTIONS": {"timeout": 20},
     }
 }
+POSTGRES_URL = os.environ.get("COUNTERMARK_POSTGRES_URL")
+if POSTGRES_URL:
+    _pg = urlsplit(POSTGRES_URL)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(_pg.path.lstrip("/")) or "postgres",
+            "USER": unquote(_pg.username or ""),
+            "PASSWORD": unquote(_pg.password or ""),
+            "HOST": _pg.hostname or "127.0.0.1",
+            "PORT": str(_pg.port or 5432),
+        }
+    }
+# Another process of the suite (test_key_cache.py's) opens the test database the parent made.
+if os.environ.get("COUNTERMARK_TEST_DB_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["COUNTERMARK_TEST_DB_NAME"]
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
 }

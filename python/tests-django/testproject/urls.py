@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/throttled/", views.throttled),
     path("api/public/", views.public),
     path("plain/", views.plain),
+    path("async/plain/", views.async_plain),
+    path("async/explicit/", views.async_explicit),
     path("download/", views.download),
     path("report/", views.Report.as_view()),
     path("home/", views.home),

@@ -89,3 +89,21 @@ def ska_drf(request: Request) -> Response:
 @permission_classes([ProviderSignedRequestRequired])
 def ska_drf_provider(request: Request) -> Response:
     return Response({"ok": True})
+async def async_plain(request: HttpRequest) -> HttpResponse:
+    """An ``async def`` view behind the middleware."""
+    return JsonResponse(_claims(request))
+
+
+async def async_explicit(request: HttpRequest) -> HttpResponse:
+    """An ``async def`` view that authenticates by itself, with ``aauthenticate_request``."""
+    from countermark.django.backends import aauthenticate_request
+    from countermark.django.schemes import AuthenticationError
+
+    try:
+        result = await aauthenticate_request(request, ["hmac"])
+    except AuthenticationError as e:
+        return JsonResponse({"reason": e.reason}, status=e.status)
+    if result is None:
+        return JsonResponse({"user": None}, status=401)
+    user, signed = result
+    return JsonResponse({"user": user.get_username(), "scheme": signed.scheme, "key_id": signed.key_id})

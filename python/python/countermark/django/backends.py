@@ -15,13 +15,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Optional
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from .conf import get_settings
 from .schemes import SCHEME_CLASSES, AuthenticationError, Signed
 
-__all__ = ["CountermarkBackend", "authenticate_request"]
+__all__ = ["CountermarkBackend", "authenticate_request", "aauthenticate_request"]
 
 
 def authenticate_request(
@@ -34,6 +35,14 @@ def authenticate_request(
         if result is not None:
             return result
     return None
+
+
+async def aauthenticate_request(
+    request: HttpRequest, schemes: Optional[Sequence[str]] = None
+) -> Optional[tuple[Any, Signed]]:
+    """:func:`authenticate_request` for ``async def`` views: the verification (database, cache, signature) runs
+    in a worker thread through ``sync_to_async``, so the event loop is not blocked."""
+    return await sync_to_async(authenticate_request)(request, schemes)
 
 
 class CountermarkBackend(ModelBackend):
@@ -56,3 +65,9 @@ class CountermarkBackend(ModelBackend):
         user, signed = result
         request.signed = signed  # type: ignore[attr-defined]
         return user if self.user_can_authenticate(user) else None
+
+    async def aauthenticate(  # type: ignore[override]
+        self, request: Optional[HttpRequest], schemes: Optional[Sequence[str]] = None
+    ) -> Any:
+        """``authenticate`` for ``django.contrib.auth.aauthenticate``: in a worker thread, off the event loop."""
+        return await sync_to_async(self.authenticate)(request, schemes)

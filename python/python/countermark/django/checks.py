@@ -29,6 +29,8 @@ _POSITIVE_INTS = (
 _STRINGS = ("AUTHORIZATION_HEADER", "REALM", "NONCE_CACHE", "NONCE_PREFIX", "TOKEN_KEYWORD")
 _HMAC_ALGORITHMS = ("hmac-sha256", "hmac-sha384", "hmac-sha512")
 _MIN_SECRET = 16
+#: Above this KEY_CACHE_TTL (seconds), a warning: revocations would take that long to reach every process.
+KEY_CACHE_TTL_WARN = 60
 
 
 def _error(msg: str, hint: str, n: int) -> Error:
@@ -137,6 +139,27 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
     lifetime = conf["KEY_LIFETIME"]
     if lifetime is not None and (isinstance(lifetime, bool) or not isinstance(lifetime, int) or lifetime <= 0):
         out.append(_error("COUNTERMARK['KEY_LIFETIME'] must be None or a positive int (seconds).", f"Got {lifetime!r}.", 11))
+    ttl = conf["KEY_CACHE_TTL"]
+    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or not 0 <= ttl < float("inf"):
+        out.append(
+            _error(
+                "COUNTERMARK['KEY_CACHE_TTL'] must be a number of seconds, 0 or more (0: no key cache).",
+                f"Got {ttl!r}.",
+                28,
+            )
+        )
+    elif ttl > KEY_CACHE_TTL_WARN:
+        out.append(
+            Warning(
+                f"COUNTERMARK['KEY_CACHE_TTL'] is {ttl} s: a key revoked in one process is still accepted by the "
+                "others for that long.",
+                hint=f"Keep it at {KEY_CACHE_TTL_WARN} s or less (the default is {DEFAULTS['KEY_CACHE_TTL']} s).",
+                id="countermark.W014",
+            )
+        )
+    size = conf["KEY_CACHE_SIZE"]
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        out.append(_error("COUNTERMARK['KEY_CACHE_SIZE'] must be an int, 0 or more (0: no key cache).", f"Got {size!r}.", 28))
     rate = conf["DEFAULT_THROTTLE_RATE"]
     if not isinstance(rate, str) or not THROTTLE_RATE.match(rate):
         out.append(_error("COUNTERMARK['DEFAULT_THROTTLE_RATE'] must look like '200/min'.", f"Got {rate!r}.", 12))

@@ -99,6 +99,13 @@ Key                            Default                                     Meani
                                ``SECRET_KEY_FALLBACKS``)                   API-key secrets at rest (AES-256-GCM)
 ``MAX_KEYS_PER_USER``          ``5``                                       live (not revoked, not expired) API keys
 ``KEY_LIFETIME``               ``None`` (no expiry)                        seconds new API keys live
+``KEY_CACHE_TTL``              ``5`` (s)                                   seconds an API key's row and opened
+                                                                           secret stay in the process's key cache
+                                                                           (:mod:`~countermark.django.keycache`):
+                                                                           a revocation made elsewhere is honoured
+                                                                           within this bound; ``0``: no cache
+``KEY_CACHE_SIZE``             ``1000``                                    most keys in that cache per process
+                                                                           (the oldest goes first); ``0``: no cache
 ``DEFAULT_THROTTLE_RATE``      ``"200/min"``                               rate of :class:`ApiKeyRateThrottle` for
                                                                            keys without their own
 ``FAILED_ATTEMPTS_THRESHOLD``  ``5``                                       refused credentials from one client
@@ -198,6 +205,8 @@ DEFAULTS: dict[str, Any] = {
     "KEY_ENCRYPTION_KEYS": None,
     "MAX_KEYS_PER_USER": 5,
     "KEY_LIFETIME": None,
+    "KEY_CACHE_TTL": 5,
+    "KEY_CACHE_SIZE": 1000,
     "DEFAULT_THROTTLE_RATE": "200/min",
     "FAILED_ATTEMPTS_THRESHOLD": 5,
     "FAILED_ATTEMPTS_WINDOW": 300,
@@ -270,6 +279,8 @@ class CountermarkSettings:
     KEY_ENCRYPTION_KEYS: Optional[tuple[str, ...]]
     MAX_KEYS_PER_USER: int
     KEY_LIFETIME: Optional[int]
+    KEY_CACHE_TTL: float
+    KEY_CACHE_SIZE: int
     DEFAULT_THROTTLE_RATE: str
     FAILED_ATTEMPTS_THRESHOLD: int
     FAILED_ATTEMPTS_WINDOW: int
@@ -347,9 +358,11 @@ def _reset(*, setting: str, **_: Any) -> None:
     if setting in {"COUNTERMARK", "SECRET_KEY", "SECRET_KEY_FALLBACKS", "CACHES"}:
         _cached = None
         from . import jwks, keys  # the sealer, decoys and parsed key sets hang off the settings
+        from .keycache import key_cache
 
         keys.reset_caches()
         jwks.reset()
+        key_cache.clear()
 
 
 setting_changed.connect(_reset, dispatch_uid="countermark.django.conf.reset")

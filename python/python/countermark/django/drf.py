@@ -36,6 +36,7 @@ from countermark.exceptions import CountermarkError
 
 from . import schemes
 from .conf import get_settings
+from .keycache import key_cache
 from .models import ApiKey
 
 __all__ = [
@@ -168,7 +169,11 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
             return True
         rate = self.get_rate()
         if signed.key_id and signed.scheme in ("hmac", "fost", "rfc9421"):
-            own = ApiKey.objects.filter(key_id=signed.key_id).values_list("throttle_rate", flat=True).first()
+            cached = key_cache.get(signed.key_id)
+            if cached is not None:  # the row its authentication just used (COUNTERMARK['KEY_CACHE_TTL'])
+                own = cached.api_key.throttle_rate
+            else:
+                own = ApiKey.objects.filter(key_id=signed.key_id).values_list("throttle_rate", flat=True).first()
             rate = own or rate
             self.key = self.cache_format % {"scope": self.scope, "ident": f"key:{signed.key_id}"}
         else:

@@ -67,11 +67,25 @@ def _trusted(value: str, networks: tuple[Network, ...]) -> bool:
 def client_address(request: HttpRequest) -> str:
     """The address refusals are counted under (see the module docs): an IPv4 address, an IPv6 /64, or, when the
     address is not an IP address at all, its text."""
-    remote = str(request.META.get("REMOTE_ADDR") or "")
-    networks = _networks(tuple(get_settings().TRUSTED_PROXIES))
+    meta = request.META
+    remote = str(meta.get("REMOTE_ADDR") or "")[:100]
+    proxies = get_settings().TRUSTED_PROXIES
+    if not proxies:
+        return _direct_address(remote)
+    return _client_address(remote, str(meta.get("HTTP_X_FORWARDED_FOR", "")), proxies)
+
+
+@functools.lru_cache(maxsize=4096)
+def _direct_address(remote: str) -> str:
+    # Memoised (the peer's address is short and its parse costs a few µs on every request).
+    return _client_address(remote, "", ())
+
+
+def _client_address(remote: str, forwarded: str, proxies: tuple[str, ...]) -> str:
+    networks = _networks(proxies)
     address = remote
     if networks and _trusted(remote, networks):
-        hops = [h.strip() for h in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if h.strip()]
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
         for hop in reversed(hops):
             address = hop
             if not _trusted(hop, networks):
@@ -88,10 +102,15 @@ def _digest(kind: str, value: str) -> str:
     return f"{_PREFIX}{kind}:{hashlib.sha256(value.encode('utf-8', 'surrogatepass')).hexdigest()[:32]}"
 
 
+@functools.lru_cache(maxsize=4096)
+def _address_digest(address: str) -> str:  # addresses are at most 100 characters (client_address)
+    return _digest("addr", address)
+
+
 def _address_key(request: HttpRequest) -> str:
     key = getattr(request, "_countermark_address_key", None)
     if key is None:
-        key = _digest("addr", client_address(request))
+        key = _address_digest(client_address(request))
         request._countermark_address_key = key  # type: ignore[attr-defined]
     return key
 
@@ -109,8 +128,9 @@ def _incr(cache: Any, key: str, timeout: int) -> int:
     try:
         return int(cache.incr(key))
     except ValueError:  # expired between add and incr: a new window
-        cache.add(key, 1, timeout=timeout)
-        return 1
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        return int(cache.incr(key))  # another request started it meanwhile
 
 
 def record_failure(request: HttpRequest, scheme: str, key_id: Optional[str]) -> None:
@@ -143,7 +163,14 @@ def take_key_failures(key_id: str) -> int:
         count = cache.get(key)
         if not isinstance(count, int) or count <= 0:
             return 0
-        cache.decr(key, count)  # refusals counted meanwhile stay
+        left = int(cache.decr(key, count))  # refusals counted meanwhile stay
+        if left < 0:
+            # Other requests took some of the same count between the get and the decr: give back this one's
+            # share of the shortfall (each of them gives back its own), so no refusal is counted twice and the
+            # counter comes back to what is left.
+            back = min(count, -left)
+            cache.incr(key, back)
+            return count - back
         return count
     except Exception:  # noqa: BLE001
         logger.exception("could not read the refusal count of key id %r", key_id[:100])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from typing import Any
 
 from django.core.cache import caches
 
@@ -69,16 +70,31 @@ def reset_caches() -> None:
     from . import failures
 
     failures._networks.cache_clear()
+    failures._direct_address.cache_clear()
 
 
-def nonce_store(scheme: str, key_id: str) -> countermark.NonceStore:
+def nonce_store(scheme: str, key_id: str, cached: Any = None) -> countermark.NonceStore:
     """A single-use store in Django's ``COUNTERMARK['NONCE_CACHE']``, scoped to one scheme and key: each value is
-    written with the cache's atomic ``add`` (Redis ``SET NX``), so of concurrent duplicates exactly one wins."""
+    written with the cache's atomic ``add`` (Redis ``SET NX``), so of concurrent duplicates exactly one wins.
+
+    The store of a key in the key cache (:mod:`~countermark.django.keycache`) is made once and kept with it; it
+    looks the cache up on every ``add`` (Django's cache objects belong to one thread each). ``cached``: the key's
+    :class:`~countermark.django.keycache.CachedKey` when the caller already has it."""
+    from .keycache import key_cache
+
+    if cached is None and key_id:
+        cached = key_cache.get(key_id)
+    if cached is not None:
+        return cached.derive(f"nonces:{scheme}", lambda _: _nonce_store(scheme, key_id))
+    return _nonce_store(scheme, key_id)
+
+
+def _nonce_store(scheme: str, key_id: str) -> countermark.NonceStore:
     conf = get_settings()
-    cache = caches[conf.NONCE_CACHE]
+    alias = conf.NONCE_CACHE
     scope = hashlib.sha256(f"{scheme}\0{key_id}".encode()).hexdigest()[:24]
 
     def add(key: str, ttl: int) -> bool:
-        return bool(cache.add(key, b"1", timeout=ttl))
+        return bool(caches[alias].add(key, b"1", timeout=ttl))
 
     return countermark.NonceStore.from_callable(add, prefix=f"{conf.NONCE_PREFIX}{scope}:")

@@ -19,6 +19,7 @@ import countermark
 
 from .checks import THROTTLE_RATE
 from .conf import get_settings
+from .keycache import key_cache
 
 __all__ = ["ApiKey", "PublicKey", "KeyUsage", "JwksEndpoint", "KeyLimitReached", "new_key_id"]
 
@@ -266,6 +267,8 @@ class ApiKey(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             ApiKey.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=self.revoked_at)
+        # This process honours it at once; the others within COUNTERMARK['KEY_CACHE_TTL'] (keycache).
+        key_cache.discard(self.key_id)
 
     def pending_failures(self) -> int:
         """Refusals naming this key id counted in the cache and not yet added to ``failed_attempts``."""
@@ -407,3 +410,21 @@ class JwksEndpoint(models.Model):
         if self.last_used_at is None or now - self.last_used_at > timedelta(seconds=60):
             self.last_used_at = now
             JwksEndpoint.objects.filter(pk=self.pk).update(last_used_at=now)
+# A key or a user changed through the ORM in this process: its cached entry goes at once (other processes drop
+# theirs within COUNTERMARK['KEY_CACHE_TTL']). Queryset .update() sends no signal: ApiKey.revoke drops it itself.
+def _drop_cached_key(sender: Any, instance: ApiKey, **kwargs: Any) -> None:
+    key_cache.discard(instance.key_id)
+
+
+def _drop_cached_keys_of_user(sender: Any, instance: Any, **kwargs: Any) -> None:
+    key_cache.discard_user(instance.pk)
+
+
+models.signals.post_save.connect(_drop_cached_key, sender=ApiKey, dispatch_uid="countermark.keycache.key_saved")
+models.signals.post_delete.connect(_drop_cached_key, sender=ApiKey, dispatch_uid="countermark.keycache.key_deleted")
+models.signals.post_save.connect(
+    _drop_cached_keys_of_user, sender=settings.AUTH_USER_MODEL, dispatch_uid="countermark.keycache.user_saved"
+)
+models.signals.post_delete.connect(
+    _drop_cached_keys_of_user, sender=settings.AUTH_USER_MODEL, dispatch_uid="countermark.keycache.user_deleted"
+)

@@ -19,24 +19,27 @@ its credentials, before any key is looked up. Keys themselves are never locked.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Optional, TypeVar
+from typing import Any, Callable, ClassVar, Optional, TypeVar, Union
 
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.http import HttpRequest
+from django.http.request import split_domain_port, validate_host
 from django.utils.translation import gettext_lazy as _
 
 import countermark
 from countermark import exceptions as cm_errors
 
 from .conf import get_settings
-from . import failures, jwks, usage
+from . import failures, jwks, keycache, usage
+from .keycache import CachedKey, key_cache
 from .keys import decoy_verifying_key, nonce_store, open_decoy_api_secret
 from .models import ApiKey, PublicKey
 
@@ -123,6 +126,24 @@ def _user_by_name(username: Optional[str]) -> Any:
         return None
 
 
+@functools.lru_cache(maxsize=256)
+def _allowed_host(host: str, allowed_hosts: tuple[str, ...], debug: bool) -> bool:
+    """Django's ``get_host`` check, memoised: ``validate_host`` over ``ALLOWED_HOSTS`` costs ~10 µs a request."""
+    if debug and not allowed_hosts:
+        allowed_hosts = (".localhost", "127.0.0.1", "[::1]")  # as HttpRequest.get_host
+    domain, _ = split_domain_port(host)
+    return bool(domain) and validate_host(domain, list(allowed_hosts))
+
+
+def _host(request: HttpRequest) -> str:
+    """``request.get_host()``: the host the request names, once Django's ``ALLOWED_HOSTS`` accepts it (else
+    ``get_host`` raises ``DisallowedHost``, as it would)."""
+    raw = request._get_raw_host()
+    if len(raw) <= 255 and _allowed_host(raw, tuple(django_settings.ALLOWED_HOSTS), bool(django_settings.DEBUG)):
+        return raw
+    return request.get_host()
+
+
 def core_request(request: HttpRequest) -> countermark.Request:
     """The request as the core sees it, built once per request: method, path and raw query, the headers, the raw
     body (read here, once; Django keeps the same bytes for the parsers), scheme and host."""
@@ -149,12 +170,39 @@ def core_request(request: HttpRequest) -> countermark.Request:
             headers=headers,
             body=request.body,
             scheme=request.scheme,
-            authority=request.get_host(),
+            authority=_host(request),
         )
     except cm_errors.CountermarkError:
         # A header the core cannot hold (control characters...): no scheme can verify this request.
         built = countermark.Request(request.method or "GET", request.get_full_path(), body=request.body)
     request._countermark_request = built  # type: ignore[attr-defined]
+    return built
+
+
+def hmac_header_request(request: HttpRequest) -> countermark.Request:
+    """The request as the ``HMAC-SHA*`` header scheme reads it: the credentials header (as ``Authorization``),
+    ``Content-Type`` (JSON or form) and the raw body; nothing else enters its string to sign. Built once per
+    request, and cheaper than :func:`core_request` (no header list, host or URL to build): the scheme most
+    requests of a django-hmac-authentication service use. The full request when it was already built."""
+    cached = getattr(request, "_countermark_request", None) or getattr(request, "_countermark_hmac_request", None)
+    if cached is not None:
+        return cached
+    conf = get_settings()
+    meta = request.META
+    if conf.AUTHORIZATION_HEADER.lower() == "authorization":
+        credentials = meta.get("HTTP_AUTHORIZATION")
+    else:
+        credentials = request.headers.get(conf.AUTHORIZATION_HEADER)
+    headers = []
+    if credentials is not None:
+        headers.append(("Authorization", credentials))
+    if meta.get("CONTENT_TYPE"):
+        headers.append(("Content-Type", meta["CONTENT_TYPE"]))
+    try:
+        built = countermark.Request(request.method or "GET", request.path, headers=headers, body=request.body)
+    except cm_errors.CountermarkError:
+        built = countermark.Request(request.method or "GET", request.path, body=request.body)
+    request._countermark_hmac_request = built  # type: ignore[attr-defined]
     return built
 
 
@@ -257,22 +305,78 @@ class Scheme:
             return None
         return ApiKey.objects.for_verification(key_id)
 
-    def _with_api_key(
-        self, key_id: Optional[str], api_key: Optional[ApiKey], verify: Callable[[countermark.ApiSecret], T]
-    ) -> tuple[ApiKey, T]:
-        """Verifies with ``api_key``'s secret, or with the decoy's when it is None, then checks the key's state.
+    def _lookup_or_pass(
+        self, key_id: Optional[str]
+    ) -> Optional[tuple[Optional[CachedKey], Callable[[], Optional[ApiKey]], Optional[float]]]:
+        """For :meth:`_with_api_key`: the key cache's entry of ``key_id``, how to find its row, and when that row
+        was read (None: not yet). None when countermark holds no such key and ``PASS_UNKNOWN_KEYS`` leaves it to
+        the next authentication class (the row is then read here, before anything else is checked)."""
+        cached = self._cached(key_id)
+        if cached is not None or self.name not in get_settings().PASS_UNKNOWN_KEYS:
+            return cached, lambda: self._find_api_key(key_id), None
+        read_at = keycache.now()  # before the read: a cached entry's lifetime starts here
+        found = self._find_api_key(key_id)
+        if found is None and self._pass_unknown(f"key {key_id}"):
+            return None
+        return None, lambda: found, read_at
 
-        Both paths do the same work, so neither the answer nor its time tells whether a key id exists: the row is
-        read, a secret is unsealed, the signature verified, and a refusal counted (:meth:`_verify`)."""
+    @staticmethod
+    def _cached(key_id: Optional[str]) -> Optional[CachedKey]:
+        if not key_id or len(key_id) > MAX_KEY_ID:
+            return None
+        return key_cache.get(key_id)
+
+    def _uncached_work(self, key_id: Optional[str]) -> None:
+        """What a request whose key is not cached does before it verifies: the row lookup and an unseal. A
+        request refused on the cache's fast path does it too, so that a refusal costs the same whether the key
+        is cached, uncached or unknown (no existence oracle by timing; see :mod:`~countermark.django.keycache`)."""
+        api_key = self._find_api_key(key_id)
         secret = api_key.secret() if api_key is not None else open_decoy_api_secret()
-        try:
-            verified = verify(secret)
-        except cm_errors.BadSignature:
-            raise self.fail("bad_signature", f"key {key_id}" if api_key is not None else "unknown key id") from None
-        finally:
+        del secret
+
+    def _with_api_key(
+        self,
+        key_id: Optional[str],
+        cached: Optional[CachedKey],
+        find: Callable[[], Optional[ApiKey]],
+        verify: Callable[[Union[CachedKey, countermark.ApiSecret]], T],
+        read_at: Optional[float] = None,
+    ) -> tuple[ApiKey, T]:
+        """Verifies with the key of ``key_id`` (``cached``, its key cache entry, or else ``find()``'s row, or the
+        decoy's when it finds none), then checks the key's state. ``verify`` gets the :class:`CachedKey` on the
+        cache's path (to reuse what it derived from the secret) and the secret otherwise. ``read_at``: the
+        ``keycache.now()`` taken before the caller read the row itself (the cached entry expires from then).
+
+        Every refusal does the same work, so neither the answer nor its time tells whether a key id exists: the
+        row is read, a secret is unsealed, the signature verified, and a refusal counted (:meth:`_verify`)."""
+        if cached is not None:
+            try:
+                verified = verify(cached)
+            except (cm_errors.Replayed, cm_errors.Unavailable):
+                raise  # after the signature verified: only the key's holder gets here
+            except cm_errors.CountermarkError as e:
+                self._uncached_work(key_id)
+                if isinstance(e, cm_errors.BadSignature):
+                    raise self.fail("bad_signature", f"key {key_id}") from None
+                raise
+            api_key = cached.api_key
+        else:
+            if read_at is None:
+                read_at = keycache.now()
+            api_key = find()
+            secret = api_key.secret() if api_key is not None else open_decoy_api_secret()
+            try:
+                verified = verify(secret)
+            except cm_errors.BadSignature:
+                raise self.fail("bad_signature", f"key {key_id}" if api_key is not None else "unknown key id") from None
+            except cm_errors.Replayed:
+                if api_key is not None:  # the signature verified: the key may serve its holder's next request
+                    key_cache.put(api_key, secret, read_at)
+                raise
+            if api_key is None:
+                raise self.fail("bad_signature", "decoy verified")  # pragma: no cover - 2^-256
+            key_cache.put(api_key, secret, read_at)
             del secret
-        if api_key is None:
-            raise self.fail("bad_signature", "decoy verified")  # pragma: no cover - 2^-256
         self._check_key_state(api_key)
         api_key.record_success()
         if self.name == "rfc9421":
@@ -301,6 +405,23 @@ class Scheme:
                 raise self.fail("revoked", f"key {api_key.key_id}: kill switch")
 
 
+def _secret_of(key: Union[CachedKey, countermark.ApiSecret]) -> countermark.ApiSecret:
+    return key.secret if isinstance(key, CachedKey) else key
+
+
+def _derived(key: Union[CachedKey, countermark.ApiSecret], name: str, make: Callable[[countermark.ApiSecret], T]) -> T:
+    """``make(secret)``, made once per cached key (the FOST key, the RFC 9421 key) or per request otherwise."""
+    return key.derive(name, make) if isinstance(key, CachedKey) else make(key)
+
+
+def _fost_key(secret: countermark.ApiSecret) -> countermark.HmacKey:
+    return secret.fost_key()
+
+
+def _message_key(secret: countermark.ApiSecret) -> countermark.MessageVerifyingKey:
+    return countermark.MessageVerifyingKey.hmac(secret.message_signature_key())
+
+
 def _signed(scheme: str, verified: countermark.Verified, key_id: Optional[str], user: Any) -> Signed:
     return Signed(
         scheme=scheme,
@@ -320,26 +441,27 @@ class HmacScheme(Scheme):
     challenge_word = "HMAC-SHA256"
 
     def _authenticate(self, request: HttpRequest) -> Optional[tuple[Any, Signed]]:
-        req = core_request(request)
+        req = hmac_header_request(request)
         creds = countermark.parse_hmac_header(req)
         if creds is None:
             return None
         self._gate(request, creds.key_id)
         conf = get_settings()
         key_id = creds.key_id
-        found = self._find_api_key(key_id)
-        if found is None and self._pass_unknown(f"key {key_id}"):
+        lookup = self._lookup_or_pass(key_id)
+        if lookup is None:
             return None
+        cached, find, read_at = lookup
         if creds.algorithm not in conf.HMAC_ALGORITHMS:
             raise self.fail("unsupported_algorithm", f"{creds.algorithm} is not in HMAC_ALGORITHMS")
         policy = countermark.HmacHeaderPolicy(
-            max_age=conf.HMAC_MAX_AGE, nonce_store=nonce_store(self.name, key_id or "")
+            max_age=conf.HMAC_MAX_AGE, nonce_store=nonce_store(self.name, key_id or "", cached)
         )
 
-        def verify(secret: countermark.ApiSecret) -> countermark.Verified:
-            return countermark.verify_hmac_header(req, secret, policy)
+        def verify(key: Union[CachedKey, countermark.ApiSecret]) -> countermark.Verified:
+            return countermark.verify_hmac_header(req, _secret_of(key), policy)
 
-        api_key, verified = self._with_api_key(key_id, found, verify)
+        api_key, verified = self._with_api_key(key_id, cached, find, verify, read_at)
         return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
 
     def explain(self, request: HttpRequest) -> Optional[dict[str, Any]]:
@@ -366,17 +488,18 @@ class FostScheme(Scheme):
         self._gate(request, creds.key_id)
         conf = get_settings()
         key_id = creds.key_id
+        lookup = self._lookup_or_pass(key_id)
+        if lookup is None:
+            return None
+        cached, find, read_at = lookup
         policy = countermark.FostPolicy(
-            clock_skew=conf.FOST_CLOCK_SKEW, nonce_store=nonce_store(self.name, key_id or "")
+            clock_skew=conf.FOST_CLOCK_SKEW, nonce_store=nonce_store(self.name, key_id or "", cached)
         )
 
-        def verify(secret: countermark.ApiSecret) -> countermark.Verified:
-            return countermark.verify_fost(req, secret.fost_key(), policy)
+        def verify(key: Union[CachedKey, countermark.ApiSecret]) -> countermark.Verified:
+            return countermark.verify_fost(req, _derived(key, "fost", _fost_key), policy)
 
-        found = self._find_api_key(key_id)
-        if found is None and self._pass_unknown(f"key {key_id}"):
-            return None
-        api_key, verified = self._with_api_key(key_id, found, verify)
+        api_key, verified = self._with_api_key(key_id, cached, find, verify, read_at)
         # The core's user is the signed X-FOST-User, decoded from UTF-7 as the reference decodes it (J+APw-rgen
         # is Jürgen), or the key id when the header is not signed. django-fost-authn lets a key act for any
         # X-FOST-User; here a key acts for its owner only.
@@ -413,28 +536,47 @@ class HttpSignatureScheme(Scheme):
             raise self.fail("malformed", "the signature has no key id (keyid parameter)")
         policy = self._policy(request, nonce_store(self.name, key_id))
         alg = creds.algorithm
-        api_key = self._find_api_key(key_id)
-        # Looked up whether or not an API key has this id: an unknown id must not cost one query more.
-        public = PublicKey.objects.select_related("user").filter(key_id=key_id).first() if len(key_id) <= MAX_KEY_ID else None
-        if api_key is None and public is None and self._pass_unknown(f"key {key_id}"):
-            return None
-        if api_key is None:
-            if public is not None:
-                verified = countermark.verify_message_signature(req, self._public_key(public, alg), policy)
-                if not public.user.is_active:
-                    raise self.fail("inactive_user", f"public key {public.key_id}")
-                public.touch()
-                return public.user, _signed(self.name, verified, public.key_id, public.user)
-        elif alg not in (None, "hmac-sha256"):
-            # An API key is a shared secret: it verifies hmac-sha256 and nothing else (no key confusion).
-            raise self.fail("unsupported_algorithm", f"{alg} with shared-secret key {key_id}")
+        cached = self._cached(key_id)
+        api_key: Optional[ApiKey] = None
+        read_at: Optional[float] = None
+        if cached is not None:
+            if alg not in (None, "hmac-sha256"):
+                self._uncached_work(key_id)  # refused before the signature: the work of an uncached key
+                raise self.fail("unsupported_algorithm", f"{alg} with shared-secret key {key_id}")
+        else:
+            read_at = keycache.now()  # before the read: the cached entry's lifetime starts here
+            api_key = self._find_api_key(key_id)
+            # Looked up whether or not an API key has this id: an unknown id must not cost one query more.
+            public = self._find_public_key(key_id)
+            if api_key is None and public is None and self._pass_unknown(f"key {key_id}"):
+                return None
+            if api_key is None:
+                if public is not None:
+                    verified = countermark.verify_message_signature(req, self._public_key(public, alg), policy)
+                    if not public.user.is_active:
+                        raise self.fail("inactive_user", f"public key {public.key_id}")
+                    public.touch()
+                    return public.user, _signed(self.name, verified, public.key_id, public.user)
+            elif alg not in (None, "hmac-sha256"):
+                # An API key is a shared secret: it verifies hmac-sha256 and nothing else (no key confusion).
+                raise self.fail("unsupported_algorithm", f"{alg} with shared-secret key {key_id}")
 
-        def verify(secret: countermark.ApiSecret) -> countermark.Verified:
-            key = countermark.MessageVerifyingKey.hmac(secret.message_signature_key())
-            return countermark.verify_message_signature(req, key, policy)
+        def verify(key: Union[CachedKey, countermark.ApiSecret]) -> countermark.Verified:
+            return countermark.verify_message_signature(req, _derived(key, "rfc9421", _message_key), policy)
 
-        api_key, verified = self._with_api_key(key_id, api_key, verify)
+        api_key, verified = self._with_api_key(key_id, cached, lambda: api_key, verify, read_at)
         return api_key.user, _signed(self.name, verified, api_key.key_id, api_key.user)
+
+    @staticmethod
+    def _find_public_key(key_id: str) -> Optional[PublicKey]:
+        if len(key_id) > MAX_KEY_ID:
+            return None
+        return PublicKey.objects.select_related("user").filter(key_id=key_id).first()
+
+    def _uncached_work(self, key_id: Optional[str]) -> None:
+        super()._uncached_work(key_id)
+        if key_id:
+            self._find_public_key(key_id)
 
     @staticmethod
     def _policy(request: HttpRequest, nonces: Optional[countermark.NonceStore]) -> countermark.MessagePolicy:
