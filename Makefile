@@ -257,6 +257,12 @@ go-module-test: check-shared
 	$(MAKE) --no-print-directory go-module GO_MODULE_DIR=$(CURDIR)/target/go-module-test GO_MODULE_PLATFORMS=$(HOST_PLATFORM)
 	tests/go-module-test.sh $(CURDIR)/target/go-module-test "$(GO_MODULE_PATH)" v$(VERSION)
 
+## readme-install-test: the README's install blocks (sections Install, C and Go) run as a user types them, against
+## what this clone builds (tests/readme_install_test.py: pip from dist/ and a wheelhouse of the extras' pins with
+## no index, `make install` into a scratch HOME, `go get` from a file:// proxy serving the go-module-test tree).
+readme-install-test: wheel go-module-test
+	$(PYTHON) tests/readme_install_test.py $(CURDIR)/target/go-module-test "$(GO_MODULE_PATH)" v$(VERSION)
+
 ## header: regenerate include/countermark.h from ffi/src with the pinned cbindgen.
 header: $(CBINDGEN)
 	$(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate countermark-ffi --output include/countermark.h ffi
@@ -289,7 +295,7 @@ go-bench: ffi
 	cd go && go test -run XXX -bench . -benchmem ./...
 	cd go/bench && go test -run XXX -bench . -benchmem ./...
 
-test: fmt-check clippy header-check rust-test c-test go-test install-test go-module-test py-test py-asan
+test: fmt-check clippy header-check rust-test c-test go-test install-test go-module-test py-test readme-install-test py-asan
 	@echo "make test: all checks passed"
 
 # Go for the binding's tests and the Go signer: installed with apt-get when missing.

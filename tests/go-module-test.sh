@@ -55,25 +55,11 @@ printf '\nreplace %s => %s\n' "$module" "$tree" >> "$tmp/replace/go.mod"
 run "$tmp/replace" "replace directive, GOPROXY=off"
 
 # 2. go get from a file:// proxy (the layout of GOPROXY: <module>/@v/list, .info, .mod, .zip).
+python3 "$here/go-module-proxy.py" "$tree" "$module" "$version" "$tmp/proxy"
 proxy="$tmp/proxy/$module/@v"
-mkdir -p "$proxy"
-echo "$version" > "$proxy/list"
-printf '{"Version":"%s","Time":"2026-01-01T00:00:00Z"}\n' "$version" > "$proxy/$version.info"
-cp "$tree/go.mod" "$proxy/$version.mod"
-python3 - "$tree" "$module@$version" "$proxy/$version.zip" <<'PY'
-import os, sys, zipfile
-tree, prefix, out = sys.argv[1:]
-with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-    for root, dirs, files in os.walk(tree):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            z.write(path, prefix + "/" + os.path.relpath(path, tree))
-PY
 echo "  module zip: $(du -k "$proxy/$version.zip" | cut -f1) KiB"
 consumer "$tmp/get"
-(cd "$tmp/get" && GOPROXY="file://$tmp/proxy" GOSUMDB=off go get "$module@$version" >/dev/null 2>&1 \
-    || { cd "$tmp/get" && GOPROXY="file://$tmp/proxy" GOSUMDB=off go get "$module@$version"; exit 1; })
+(cd "$tmp/get" && GOPROXY="file://$tmp/proxy" GOSUMDB=off go get "$module@$version")
 (cd "$tmp/get" && GOPROXY=off go build -o consumer .)
 run "$tmp/get" "go get from a file:// proxy, built with GOPROXY=off"
 
