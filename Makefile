@@ -138,7 +138,7 @@ HOST_PLATFORM := $(shell uname -s | tr A-Z a-z)-$(shell uname -m | sed 's/arm64/
 ffi: toolchain
 	@if [ ! -s target/release/native-static-libs.txt ]; then \
 		echo "asking rustc which native libraries the static library needs (recompiles the ffi crate once)"; \
-		$(CARGO) clean -q --release -p countermark-ffi; \
+		mkdir -p target/release && $(CARGO) clean -q --release -p countermark-ffi; \
 		$(CARGO) rustc -q --release -p countermark-ffi --lib --locked -- --print native-static-libs 2>&1 \
 			| sed -n 's/^note: native-static-libs: //p' > target/release/native-static-libs.txt.new; \
 		test -s target/release/native-static-libs.txt.new || { echo "rustc printed no native-static-libs" >&2; exit 1; }; \
