@@ -131,23 +131,28 @@ rust-test: toolchain check-shared
 ## ffi/build.rs), target/release/native-static-libs.txt (what a program linking the archive needs beside it, as
 ## rustc prints it), and the links the in-repository Go package builds against (go/build/include/countermark.h and
 ## go/build/<platform>/libcountermark.a: the directories of the `go get`-able module, see go-module).
+# The Cargo profile of the C library (and of the Go module's libraries): `release` for the tests; `dist` (LTO, one
+# codegen unit, stripped shared library: Cargo.toml) for what a release installs or ships, e.g. `make install
+# FFI_PROFILE=dist`. Its output directory is target/FFI_PROFILE.
+FFI_PROFILE ?= release
+FFI_OUT = target/$(FFI_PROFILE)
 VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(CURDIR)/Cargo.toml | head -1)
 ABI_VERSION = $(shell sed -n 's/^version = "\([0-9]*\.[0-9]*\).*/\1/p' $(CURDIR)/Cargo.toml | head -1)
 # The Go module's directory for the platform this builds on (wasmtime-go's names: linux-x86_64, linux-aarch64).
 HOST_PLATFORM := $(shell uname -s | tr A-Z a-z)-$(shell uname -m | sed 's/arm64/aarch64/')
 ffi: toolchain
-	@if [ ! -s target/release/native-static-libs.txt ]; then \
+	@if [ ! -s $(FFI_OUT)/native-static-libs.txt ]; then \
 		echo "asking rustc which native libraries the static library needs (recompiles the ffi crate once)"; \
-		mkdir -p target/release && $(CARGO) clean -q --release -p countermark-ffi; \
-		$(CARGO) rustc -q --release -p countermark-ffi --lib --locked -- --print native-static-libs 2>&1 \
-			| sed -n 's/^note: native-static-libs: //p' > target/release/native-static-libs.txt.new; \
-		test -s target/release/native-static-libs.txt.new || { echo "rustc printed no native-static-libs" >&2; exit 1; }; \
-		mv target/release/native-static-libs.txt.new target/release/native-static-libs.txt; \
+		mkdir -p $(FFI_OUT) && $(CARGO) clean -q --profile $(FFI_PROFILE) -p countermark-ffi; \
+		$(CARGO) rustc -q --profile $(FFI_PROFILE) -p countermark-ffi --lib --locked -- --print native-static-libs 2>&1 \
+			| sed -n 's/^note: native-static-libs: //p' > $(FFI_OUT)/native-static-libs.txt.new; \
+		test -s $(FFI_OUT)/native-static-libs.txt.new || { echo "rustc printed no native-static-libs" >&2; exit 1; }; \
+		mv $(FFI_OUT)/native-static-libs.txt.new $(FFI_OUT)/native-static-libs.txt; \
 	fi
-	$(CARGO) build --release -p countermark-ffi --locked
+	$(CARGO) build --profile $(FFI_PROFILE) -p countermark-ffi --locked
 	mkdir -p go/build/$(HOST_PLATFORM)
 	ln -sfn ../../../include/countermark.h go/build/include/countermark.h
-	ln -sfn ../../../target/release/libcountermark.a go/build/$(HOST_PLATFORM)/libcountermark.a
+	ln -sfn ../../../$(FFI_OUT)/libcountermark.a go/build/$(HOST_PLATFORM)/libcountermark.a
 
 ## install: the C library under PREFIX (default /usr/local; DESTDIR is prepended for staging): LIBDIR (PREFIX/lib)
 ## gets libcountermark.so.VERSION with the links libcountermark.so.MAJOR.MINOR (its SONAME) and libcountermark.so,
@@ -164,15 +169,15 @@ pc_dir = $(patsubst $(abspath $(PREFIX))/%,$${prefix}/%,$(abspath $(1)))
 install: ffi
 	@case "$(PREFIX)" in /*) ;; *) echo "PREFIX must be an absolute path (pkg-config files carry it): $(PREFIX)" >&2; exit 2;; esac
 	install -d "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(PKGCONFIGDIR)"
-	install -m 755 target/release/libcountermark.so "$(DESTDIR)$(LIBDIR)/libcountermark.so.$(VERSION)"
+	install -m 755 $(FFI_OUT)/libcountermark.so "$(DESTDIR)$(LIBDIR)/libcountermark.so.$(VERSION)"
 	ln -sfn libcountermark.so.$(VERSION) "$(DESTDIR)$(LIBDIR)/libcountermark.so.$(ABI_VERSION)"
 	ln -sfn libcountermark.so.$(ABI_VERSION) "$(DESTDIR)$(LIBDIR)/libcountermark.so"
-	install -m 644 target/release/libcountermark.a "$(DESTDIR)$(LIBDIR)/libcountermark.a"
+	install -m 644 $(FFI_OUT)/libcountermark.a "$(DESTDIR)$(LIBDIR)/libcountermark.a"
 	install -m 644 include/countermark.h "$(DESTDIR)$(INCLUDEDIR)/countermark.h"
 	for pc in countermark countermark-static; do \
 		sed -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's|@LIBDIR@|$(call pc_dir,$(LIBDIR))|' \
 			-e 's|@INCLUDEDIR@|$(call pc_dir,$(INCLUDEDIR))|' -e 's|@VERSION@|$(VERSION)|' \
-			-e "s|@NATIVE_STATIC_LIBS@|$$(cat target/release/native-static-libs.txt)|" \
+			-e "s|@NATIVE_STATIC_LIBS@|$$(cat $(FFI_OUT)/native-static-libs.txt)|" \
 			ffi/$$pc.pc.in > "$(DESTDIR)$(PKGCONFIGDIR)/$$pc.pc" || exit 1; \
 	done
 
@@ -236,11 +241,11 @@ define go-cross-build
 @echo "cross-building libcountermark.a for $(1): $(call go_rust_target,$(1)), Zig as C compiler for $(call go_zig_target,$(1))"
 rustup target list --installed | grep -qx $(call go_rust_target,$(1)) || rustup target add $(call go_rust_target,$(1))
 env ZIG_TARGET=$(call go_zig_target,$(1)) ZIG_PYTHON=$(VPY) CC_$(subst -,_,$(call go_rust_target,$(1)))=$(CURDIR)/go/module/zig-cc.sh \
-	AR_$(subst -,_,$(call go_rust_target,$(1)))=ar $(CARGO) rustc --release -p countermark-ffi --lib --locked \
+	AR_$(subst -,_,$(call go_rust_target,$(1)))=ar $(CARGO) rustc --profile $(FFI_PROFILE) -p countermark-ffi --lib --locked \
 	--target $(call go_rust_target,$(1)) --crate-type staticlib
 
 endef
-go_module_lib = $(if $(filter $(HOST_PLATFORM),$(1)),target/release/libcountermark.a,target/$(call go_rust_target,$(1))/release/libcountermark.a)
+go_module_lib = $(if $(filter $(HOST_PLATFORM),$(1)),$(FFI_OUT)/libcountermark.a,target/$(call go_rust_target,$(1))/$(FFI_PROFILE)/libcountermark.a)
 go-module: ffi
 	@for p in $(GO_MODULE_PLATFORMS); do [ -f go/build/$$p/lib.go ] || { echo "unknown platform $$p (go/build has no directory for it)" >&2; exit 2; }; done
 	$(if $(filter-out $(HOST_PLATFORM),$(GO_MODULE_PLATFORMS)),$(MAKE) --no-print-directory $(VENV)/.installed-dist)
