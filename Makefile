@@ -274,7 +274,7 @@ go-module-cross-test: check-shared
 ## readme-install-test: the README's install blocks (sections Install, C and Go) run as a user types them, against
 ## what this clone builds (tests/readme_install_test.py: pip from dist/ and a wheelhouse of the extras' pins with
 ## no index, `make install` into a scratch HOME, `go get` from a file:// proxy serving the go-module-test tree).
-readme-install-test: wheel go-module-test
+readme-install-test: wheel install-test go-module-test
 	$(PYTHON) tests/readme_install_test.py $(CURDIR)/target/go-module-test "$(GO_MODULE_PATH)" v$(VERSION)
 
 ## header: regenerate include/countermark.h from ffi/src with the pinned cbindgen.
