@@ -25,14 +25,8 @@ qemu=$(command -v qemu-aarch64)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/countermark-go-cross.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/bin" "$tmp/consumer"
-ln -s "$(command -v go)" "$tmp/bin/go"
-path="$tmp/bin"
-IFS=: read -ra dirs <<< "$PATH"
-for d in "${dirs[@]}"; do
-    [ -x "$d/cargo" ] || [ -x "$d/rustc" ] && continue
-    path="$path:$d"
-done
+mkdir -p "$tmp/consumer"
+path=$("$here/path-without-rust.sh" "$tmp")
 cp "$here/go-consumer/main.go" "$tmp/consumer/"
 printf 'module example.com/consumer\n\ngo 1.22\n\nrequire %s %s\n\nreplace %s => %s\n' \
     "$module" "$version" "$module" "$tree" > "$tmp/consumer/go.mod"

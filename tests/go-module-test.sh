@@ -17,18 +17,9 @@ platform=$(go env GOOS)-$(go env GOARCH | sed 's/amd64/x86_64/; s/arm64/aarch64/
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/countermark-go-module.XXXXXX")
 cleanup() { chmod -R u+w "$tmp" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
-go_bin=$(command -v go)
 
-# PATH without any directory that holds cargo or rustc (rustup's ~/.cargo/bin, /usr/bin on a distribution's Rust).
-path=""
-IFS=: read -ra dirs <<< "$PATH"
-for d in "${dirs[@]}"; do
-    [ -x "$d/cargo" ] || [ -x "$d/rustc" ] && continue
-    path="${path:+$path:}$d"
-done
-# Go itself may live beside cargo: give it a directory of its own.
-mkdir -p "$tmp/bin" && ln -s "$go_bin" "$tmp/bin/go"
-path="$tmp/bin:$path"
+# PATH with no cargo or rustc (tests/path-without-rust.sh keeps everything else those directories hold).
+path=$("$here/path-without-rust.sh" "$tmp")
 export PATH="$path" GOTOOLCHAIN=local GOFLAGS= GONOSUMDB= GOPRIVATE= CGO_ENABLED=1 GOMODCACHE="$tmp/modcache"
 if command -v cargo >/dev/null 2>&1 || command -v rustc >/dev/null 2>&1; then
     echo "cargo or rustc is still on PATH" >&2; exit 1
