@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 
-.PHONY: dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test django-pg-test bench-venv bench-load mutants
+.PHONY: install install-test go-module go-module-test go-module-cross-test readme-install-test dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants django-pg-test bench-venv bench-load
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -136,13 +136,69 @@ clippy: toolchain
 rust-test: toolchain check-shared
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" tests/with-redis.sh $(CARGO) test --workspace --all-features --locked
 
-## ffi: the C library, target/release/libcountermark.{so,a}, and countermark.pc beside them.
+## ffi: the C library, target/release/libcountermark.{so,a} (the SONAME, libcountermark.so.MAJOR.MINOR, is set in
+## ffi/build.rs), target/release/native-static-libs.txt (what a program linking the archive needs beside it, as
+## rustc prints it), and the links the in-repository Go package builds against (go/build/include/countermark.h and
+## go/build/<platform>/libcountermark.a: the directories of the `go get`-able module, see go-module).
+# The Cargo profile of the C library (and of the Go module's libraries): `release` for the tests; `dist` (LTO, one
+# codegen unit, stripped shared library: Cargo.toml) for what a release installs or ships, e.g. `make install
+# FFI_PROFILE=dist`. Its output directory is target/FFI_PROFILE.
+FFI_PROFILE ?= release
+FFI_OUT = target/$(FFI_PROFILE)
+VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(CURDIR)/Cargo.toml | head -1)
+ABI_VERSION = $(shell sed -n 's/^version = "\([0-9]*\.[0-9]*\).*/\1/p' $(CURDIR)/Cargo.toml | head -1)
+# The Go module's directory for the platform this builds on (wasmtime-go's names: linux-x86_64, linux-aarch64).
+HOST_PLATFORM := $(shell uname -s | tr A-Z a-z)-$(shell uname -m | sed 's/arm64/aarch64/')
 ffi: toolchain
-	$(CARGO) build --release -p countermark-ffi --locked
-	sed -e 's|@PREFIX@|$(CURDIR)|' -e 's|@LIBDIR@|$(CURDIR)/target/release|' \
-		-e 's|@INCLUDEDIR@|$(CURDIR)/include|' -e "s|@VERSION@|$$(sed -n 's/^version = \"\(.*\)\"/\1/p' Cargo.toml | head -1)|" \
-		ffi/countermark.pc.in > target/release/countermark.pc
-	ln -sf libcountermark.so target/release/libcountermark.so.$$(sed -n 's/^version = \"\([0-9]*\.[0-9]*\).*/\1/p' Cargo.toml | head -1)
+	@if [ ! -s $(FFI_OUT)/native-static-libs.txt ]; then \
+		echo "asking rustc which native libraries the static library needs (recompiles the ffi crate once)"; \
+		mkdir -p $(FFI_OUT) && $(CARGO) clean -q --profile $(FFI_PROFILE) -p countermark-ffi; \
+		$(CARGO) rustc -q --profile $(FFI_PROFILE) -p countermark-ffi --lib --locked -- --print native-static-libs 2>&1 \
+			| sed -n 's/^note: native-static-libs: //p' > $(FFI_OUT)/native-static-libs.txt.new; \
+		test -s $(FFI_OUT)/native-static-libs.txt.new || { echo "rustc printed no native-static-libs" >&2; exit 1; }; \
+		mv $(FFI_OUT)/native-static-libs.txt.new $(FFI_OUT)/native-static-libs.txt; \
+	fi
+	$(CARGO) build --profile $(FFI_PROFILE) -p countermark-ffi --locked
+	mkdir -p go/build/$(HOST_PLATFORM)
+	ln -sfn ../../../include/countermark.h go/build/include/countermark.h
+	ln -sfn ../../../$(FFI_OUT)/libcountermark.a go/build/$(HOST_PLATFORM)/libcountermark.a
+
+## install: the C library under PREFIX (default /usr/local; DESTDIR is prepended for staging): LIBDIR (PREFIX/lib)
+## gets libcountermark.so.VERSION with the links libcountermark.so.MAJOR.MINOR (its SONAME) and libcountermark.so,
+## and libcountermark.a; INCLUDEDIR (PREFIX/include) gets countermark.h; PKGCONFIGDIR (LIBDIR/pkgconfig) gets
+## countermark.pc (shared: `pkg-config --cflags --libs countermark`) and countermark-static.pc (the archive and the
+## native libraries rustc names: `pkg-config --cflags --libs --static countermark-static`).
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR ?=
+# The .pc files name libdir and includedir relative to ${prefix} when they are under it (pkg-config --define-prefix).
+# The archive: with another profile than release, built as a staticlib alone (see go_built_platforms below).
+install_archive = $(if $(filter release,$(FFI_PROFILE)),$(FFI_OUT)/libcountermark.a,target/$(call go_rust_target,$(HOST_PLATFORM))/$(FFI_PROFILE)/libcountermark.a)
+pc_dir = $(patsubst $(abspath $(PREFIX))/%,$${prefix}/%,$(abspath $(1)))
+install: ffi
+	@case "$(PREFIX)" in /*) ;; *) echo "PREFIX must be an absolute path (pkg-config files carry it): $(PREFIX)" >&2; exit 2;; esac
+	install -d "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(PKGCONFIGDIR)"
+	install -m 755 $(FFI_OUT)/libcountermark.so "$(DESTDIR)$(LIBDIR)/libcountermark.so.$(VERSION)"
+	ln -sfn libcountermark.so.$(VERSION) "$(DESTDIR)$(LIBDIR)/libcountermark.so.$(ABI_VERSION)"
+	ln -sfn libcountermark.so.$(ABI_VERSION) "$(DESTDIR)$(LIBDIR)/libcountermark.so"
+	$(if $(filter release,$(FFI_PROFILE)),,$(CARGO) rustc --profile $(FFI_PROFILE) -p countermark-ffi --lib --locked \
+		--target $(call go_rust_target,$(HOST_PLATFORM)) --crate-type staticlib)
+	install -m 644 $(install_archive) "$(DESTDIR)$(LIBDIR)/libcountermark.a"
+	install -m 644 include/countermark.h "$(DESTDIR)$(INCLUDEDIR)/countermark.h"
+	for pc in countermark countermark-static; do \
+		sed -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's|@LIBDIR@|$(call pc_dir,$(LIBDIR))|' \
+			-e 's|@INCLUDEDIR@|$(call pc_dir,$(INCLUDEDIR))|' -e 's|@VERSION@|$(VERSION)|' \
+			-e "s|@NATIVE_STATIC_LIBS@|$$(cat $(FFI_OUT)/native-static-libs.txt)|" \
+			ffi/$$pc.pc.in > "$(DESTDIR)$(PKGCONFIGDIR)/$$pc.pc" || exit 1; \
+	done
+
+## install-test: `make install` into a temporary prefix, then examples/c/hello.c built as its comment says against
+## that prefix through pkg-config, shared (found through the rpath) and static (libcountermark must not be a
+## dynamic dependency), and both run (tests/install-test.sh).
+install-test: ffi
+	tests/install-test.sh
 
 $(CBINDGEN):
 	@echo "installing cbindgen $(CBINDGEN_VERSION) into $(TOOLS)"
@@ -181,6 +237,64 @@ mutants: toolchain check-shared $(CARGO_MUTANTS)
 		$(CARGO_MUTANTS) mutants --package countermark --output $(MUTANTS_OUT) --jobs $(MUTANTS_JOBS) \
 		--timeout $(MUTANTS_TIMEOUT) $(MUTANTS_ARGS) -- $(MUTANTS_TEST_ARGS)
 
+## go-module: the Go module a user gets with `go get` (no Rust toolchain needed), written into GO_MODULE_DIR
+## (default target/go-module) by go/module/write.sh: the package's Go files, build/include/countermark.h and
+## build/<platform>/libcountermark.a for each of GO_MODULE_PLATFORMS (linux-x86_64 and linux-aarch64), as
+## wasmtime-go ships its libraries. The host's library is the release build of `make ffi`; another platform's is
+## cross-built as a staticlib (cargo rustc --crate-type staticlib, so no cross linker is needed) with Zig as the C
+## compiler of ring (go/module/zig-cc.sh; `ziglang` from python/requirements-dist.txt in .venv), for glibc 2.17 as
+## the wheels. GO_MODULE_PATH renames the module (a separate module repository). README.md "Go" says how a release
+## tag carries the tree.
+GO_MODULE_DIR ?= target/go-module
+GO_MODULE_PATH ?= $(shell sed -n 's/^module //p' go/go.mod)
+GO_MODULE_PLATFORMS ?= linux-x86_64 linux-aarch64
+go_rust_target = $(patsubst linux-%,%-unknown-linux-gnu,$(1))
+go_zig_target = $(patsubst linux-%,%-linux-gnu.2.17,$(1))
+define go-cross-build
+@echo "building libcountermark.a as a staticlib for $(1): $(call go_rust_target,$(1)), Zig as C compiler for $(call go_zig_target,$(1))"
+rustup target list --installed | grep -qx $(call go_rust_target,$(1)) || rustup target add $(call go_rust_target,$(1))
+env ZIG_TARGET=$(call go_zig_target,$(1)) ZIG_PYTHON=$(VPY) CC_$(subst -,_,$(call go_rust_target,$(1)))=$(CURDIR)/go/module/zig-cc.sh \
+	AR_$(subst -,_,$(call go_rust_target,$(1)))=ar $(CARGO) rustc --profile $(FFI_PROFILE) -p countermark-ffi --lib --locked \
+	--target $(call go_rust_target,$(1)) --crate-type staticlib
+
+endef
+# With the release profile the host's library is the one `make ffi` built (the tests); with another (a release), every
+# platform's archive is built on its own as a staticlib: the ffi crate's other crate types (rlib, cdylib) would
+# otherwise keep LTO from reaching the standard library and embed LLVM bitcode (dist on x86_64: 41 MB as built by
+# `make ffi`, 12.5 MB on its own for aarch64).
+go_built_platforms = $(if $(filter release,$(FFI_PROFILE)),$(filter-out $(HOST_PLATFORM),$(GO_MODULE_PLATFORMS)),$(GO_MODULE_PLATFORMS))
+go_module_lib = $(if $(filter $(go_built_platforms),$(1)),target/$(call go_rust_target,$(1))/$(FFI_PROFILE)/libcountermark.a,$(FFI_OUT)/libcountermark.a)
+go-module: ffi
+	@for p in $(GO_MODULE_PLATFORMS); do [ -f go/build/$$p/lib.go ] || { echo "unknown platform $$p (go/build has no directory for it)" >&2; exit 2; }; done
+	$(if $(go_built_platforms),$(MAKE) --no-print-directory $(VENV)/.installed-dist)
+	$(foreach p,$(go_built_platforms),$(call go-cross-build,$(p)))
+	go/module/write.sh "$(GO_MODULE_DIR)" "$(GO_MODULE_PATH)" \
+		$(foreach p,$(GO_MODULE_PLATFORMS),$(p)=$(call go_module_lib,$(p)))
+
+## go-module-test: `make go-module` for the host platform only (the cross-build takes minutes: run `make go-module`
+## for both), then tests/go-module-test.sh: a consumer module in a temporary directory outside the repository gets
+## the tree through a `replace` directive and through `go get` from a file:// module proxy, with no cargo on PATH,
+## builds and runs with GOPROXY=off, then again from `go mod vendor` with the module cache deleted.
+go-module-test: check-shared
+	$(ensure-go)
+	$(MAKE) --no-print-directory go-module GO_MODULE_DIR=$(CURDIR)/target/go-module-test GO_MODULE_PLATFORMS=$(HOST_PLATFORM)
+	tests/go-module-test.sh $(CURDIR)/target/go-module-test "$(GO_MODULE_PATH)" v$(VERSION)
+
+## go-module-cross-test: `make go-module` for every platform (the aarch64 cross-build: about 3.5 minutes on 2 cores
+## the first time), tests/go-module-test.sh on the host's library, then tests/go-module-cross-test.sh: a consumer
+## cross-built for linux/arm64 against the tree, run under qemu-user. Not part of `make test`; a release job runs it.
+go-module-cross-test: check-shared
+	$(ensure-go)
+	$(MAKE) --no-print-directory go-module GO_MODULE_DIR=$(CURDIR)/target/go-module
+	tests/go-module-test.sh $(CURDIR)/target/go-module "$(GO_MODULE_PATH)" v$(VERSION)
+	tests/go-module-cross-test.sh $(CURDIR)/target/go-module "$(GO_MODULE_PATH)" v$(VERSION) $(VPY)
+
+## readme-install-test: the README's install blocks (sections Install, C and Go) run as a user types them, against
+## what this clone builds (tests/readme_install_test.py: pip from dist/ and a wheelhouse of the extras' pins with
+## no index, `make install` into a scratch HOME, `go get` from a file:// proxy serving the go-module-test tree).
+readme-install-test: wheel install-test go-module-test
+	$(PYTHON) tests/readme_install_test.py $(CURDIR)/target/go-module-test "$(GO_MODULE_PATH)" v$(VERSION)
+
 ## header: regenerate include/countermark.h from ffi/src with the pinned cbindgen.
 header: $(CBINDGEN)
 	$(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate countermark-ffi --output include/countermark.h ffi
@@ -213,7 +327,7 @@ go-bench: ffi
 	cd go && go test -run XXX -bench . -benchmem ./...
 	cd go/bench && go test -run XXX -bench . -benchmem ./...
 
-test: fmt-check clippy header-check rust-test c-test go-test py-test django-pg-test py-asan
+test: fmt-check clippy header-check rust-test c-test go-test install-test go-module-test py-test django-pg-test readme-install-test py-asan
 	@echo "make test: all checks passed"
 
 # Go for the binding's tests and the Go signer: installed with apt-get when missing.

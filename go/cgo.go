@@ -1,7 +1,15 @@
 package countermark
 
-// #cgo CFLAGS: -I${SRCDIR}/../include
-// #cgo LDFLAGS: ${SRCDIR}/../target/release/libcountermark.a -lm -ldl -pthread
+// The header and one prebuilt static library per platform live inside the module (build/), as in wasmtime-go:
+// `make go-module` writes them there for a release; in the repository `make ffi` links them to include/ and
+// target/release/. The archive is named by its path so that no libcountermark.so elsewhere can be taken instead;
+// the libraries after it are those `rustc --print native-static-libs` names (its -lutil, -lrt and -lc are glibc's
+// libc since glibc 2.17 for what the Rust standard library uses, and libc is linked anyway).
+
+// #cgo CFLAGS: -I${SRCDIR}/build/include
+// #cgo linux,amd64 LDFLAGS: ${SRCDIR}/build/linux-x86_64/libcountermark.a
+// #cgo linux,arm64 LDFLAGS: ${SRCDIR}/build/linux-aarch64/libcountermark.a
+// #cgo LDFLAGS: -lgcc_s -lm -ldl -pthread
 // #include <stdlib.h>
 // #include "countermark.h"
 import "C"

@@ -2,8 +2,9 @@
 // authentication: handshake-format tokens, ska signed URLs, FOST and HMAC-header request signing, RFC 9421
 // HTTP Message Signatures with RFC 9530 Content-Digest, asymmetric JWTs and replay protection.
 //
-// It calls the C ABI (include/countermark.h) through cgo and links the static library
-// target/release/libcountermark.a (build it with `make ffi` at the repository root).
+// It calls the C ABI (build/include/countermark.h) through cgo and links the static library of the platform,
+// build/<platform>/libcountermark.a, inside the module: a release of the module carries them (no Rust toolchain
+// needed); in the repository, `make ffi` builds the library and links both there.
 //
 //	key, _ := countermark.NewHMACKey("hmac-sha256", secret, "k1")
 //	defer key.Close()

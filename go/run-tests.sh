@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Go binding's checks, as `make test` runs them: gofmt, go vet, the whole suite under the race detector
 # (every vector through the C ABI, concurrent verification), then again with GOGC=1 and cgocheck on, so a Go
-# pointer kept by C or a handle freed while in use shows up. Needs target/release/libcountermark.a (make ffi).
+# pointer kept by C or a handle freed while in use shows up. Needs target/release/libcountermark.a and its link
+# in go/build/ (make ffi).
 set -euo pipefail
 cd "$(dirname "$0")"
 export COUNTERMARK_VECTORS="${COUNTERMARK_VECTORS:-$(cd ../.. && pwd)/shared/vectors}"

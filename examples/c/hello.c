@@ -1,5 +1,10 @@
 /* A complete countermark program in C: an HMAC key, a token made and verified, and an RFC 9421 signed request
- * verified in two phases. Build: cc hello.c $(pkg-config --cflags --libs --static countermark) */
+ * verified in two phases. Build it against an installed prefix (`make install PREFIX=DIR`, then
+ * export PKG_CONFIG_PATH=DIR/lib/pkgconfig), with the shared library (found at run time through the rpath) or the
+ * static one (libcountermark.a; `-lcountermark` would take libcountermark.so, installed beside it):
+ *   shared: cc hello.c -o hello $(pkg-config --cflags --libs countermark) -Wl,-rpath,"$(pkg-config --variable=libdir countermark)"
+ *   static: cc hello.c -o hello $(pkg-config --cflags --libs --static countermark-static)
+ * (make install-test runs both lines.) */
 #include <stdio.h>
 #include <string.h>
 
