@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 
-.PHONY: dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants
+.PHONY: js js-test js-bench js-pack dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -192,6 +192,62 @@ c-test: toolchain check-shared
 		-lm -ldl -pthread -o target/c-tests/hello
 	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect target/c-tests/hello
 
+## ---------------------------------------------------------------------------------------------- JavaScript
+# The npm package (js/): the core compiled to WebAssembly (wasm32-unknown-unknown, the `wasm` Cargo profile) and
+# bound by wasm-bindgen. wasm-bindgen-cli must be the version of the wasm-bindgen crate in Cargo.lock; it is
+# installed once per machine like cbindgen (a few minutes: it compiles from source). `--locked` first; a registry
+# mirror that lacks one of its pinned dependencies gets the newest compatible ones instead.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p}' $(CURDIR)/Cargo.lock)
+WASM_TOOLS ?= $(HOME)/.cache/countermark/tools-wasm-bindgen-$(WASM_BINDGEN_VERSION)
+WASM_BINDGEN := $(WASM_TOOLS)/bin/wasm-bindgen
+JS_WASM := target/wasm32-unknown-unknown/wasm/countermark_js.wasm
+WASM_BINDGEN_FLAGS := --out-name countermark --remove-name-section --remove-producers-section
+
+$(WASM_BINDGEN):
+	@echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) into $(WASM_TOOLS)"
+	$(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked --root $(WASM_TOOLS) --quiet || \
+		$(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --root $(WASM_TOOLS) --quiet
+
+# clang (ring's C and assembly for wasm32), node and npm (the package's build and tests), chromium (the browser
+# test): installed with apt-get when missing.
+define ensure-apt
+@command -v $(1) >/dev/null 2>&1 || { echo "$(1) not found: installing $(2) with apt-get" >&2; \
+	sudo_cmd=""; [ "$$(id -u)" -eq 0 ] || sudo_cmd="sudo"; $$sudo_cmd apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq $(2) >/dev/null; }
+endef
+
+## js: the npm package in js/dist (ES module and CommonJS entry points, one .wasm, TypeScript declarations).
+js: toolchain $(WASM_BINDGEN)
+	$(call ensure-apt,clang,clang)
+	$(call ensure-apt,node,nodejs npm)
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	$(CARGO) build --locked -q -p countermark-js --target wasm32-unknown-unknown --profile wasm
+	rm -rf js/dist
+	$(WASM_BINDGEN) --target web $(WASM_BINDGEN_FLAGS) --out-dir js/dist/web $(JS_WASM)
+	$(WASM_BINDGEN) --target nodejs $(WASM_BINDGEN_FLAGS) --out-dir js/dist/node $(JS_WASM)
+	node js/scripts/build.mjs
+
+## js-test: `node --test` over js/test: every vector of ../shared/vectors, the API and error classes, the README's
+## JavaScript examples, the `npm pack` tarball installed into an empty directory (import and require), requests
+## signed by the package sent to the example Django service and verified by the Python API, and the browser test
+## (headless chromium, playwright-core from js/package-lock.json). Installs the wheel into .venv.
+js-test: js check-shared wheel
+	$(call ensure-apt,chromium,chromium)
+	$(VPY) -m pip install -q --force-reinstall --no-deps dist/countermark-*.whl
+	cd js && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error; }
+	cd js && COUNTERMARK_VECTORS="$(SHARED)/vectors" COUNTERMARK_PYTHON=$(VPY) COUNTERMARK_CHROMIUM=$$(command -v chromium) \
+		node --test --test-concurrency=1 test/
+
+## js-bench: the JavaScript benchmarks (js/bench: size of the package, HMAC-header signing beside node:crypto,
+## RFC 9421 verification beside the http-message-signatures npm package, Ed25519 beside node:crypto; the npm
+## comparison packages are installed into target/js-bench, never into js/).
+js-bench: js check-shared
+	mkdir -p target/js-bench
+	cd target/js-bench && { [ -d node_modules/http-message-signatures ] || \
+		npm install --no-audit --no-fund --loglevel=error --no-save http-message-signatures@1 >/dev/null; }
+	COUNTERMARK_VECTORS="$(SHARED)/vectors" NODE_PATH=$(CURDIR)/target/js-bench/node_modules \
+		node js/bench/bench.mjs --json target/bench-js.json
+
 ## test: every check and every test.
 ## go-test: the Go binding (go/run-tests.sh: gofmt, go vet, go test -race with every vector, a GOGC=1 cgocheck run)
 ## against the static library; installs Go with apt-get when it is missing.
@@ -204,7 +260,7 @@ go-bench: ffi
 	cd go && go test -run XXX -bench . -benchmem ./...
 	cd go/bench && go test -run XXX -bench . -benchmem ./...
 
-test: fmt-check clippy header-check rust-test c-test go-test py-test py-asan
+test: fmt-check clippy header-check rust-test c-test go-test py-test py-asan js-test
 	@echo "make test: all checks passed"
 
 # Go for the binding's tests and the Go signer: installed with apt-get when missing.
