@@ -197,7 +197,9 @@ export function __createClients(api) {
         headers = headerPairs(init.headers !== undefined ? new Headers(init.headers) : input.headers);
         body = init.body !== undefined ? init.body : input.body === null ? null : await input.clone().arrayBuffer();
       } else {
-        url = String(input);
+        // A relative URL is resolved as fetch resolves it: against the page's address (browsers, workers).
+        const base = globalThis.location && globalThis.location.href;
+        url = base ? new URL(String(input), base).href : String(input);
         method = init.method || "GET";
         headers = headerPairs(init.headers !== undefined ? new Headers(init.headers) : undefined);
         body = init.body;
@@ -248,7 +250,10 @@ export function __createClients(api) {
         baseURL: undefined,
         params: undefined,
         headers: out,
-        data: wire.bytes === null ? undefined : wire.bytes,
+        // An ArrayBuffer: what every axios adapter sends as it is (Node's refuses a Uint8Array).
+        data: wire.bytes === null
+          ? undefined
+          : wire.bytes.buffer.slice(wire.bytes.byteOffset, wire.bytes.byteOffset + wire.bytes.byteLength),
         // The bytes are final: axios must not serialise them again.
         transformRequest: [(d) => d],
       };

@@ -44,6 +44,20 @@ for (const f of ["web/countermark.d.ts", "web/countermark_bg.wasm.d.ts", "node/c
   rmSync(join(dist, f), { force: true });
 }
 
+// The browser glue's loader tests `instanceof Response` / `instanceof Request` meaning the fetch classes, but the
+// package exports classes of those names, which shadow the globals inside the glue: point the loader at the
+// globals (two exact lines, checked).
+const webGluePath = join(dist, "web/countermark.js");
+let webText = readFileSync(webGluePath, "utf8");
+for (const [from, to] of [
+  ["typeof Response === 'function' && module instanceof Response", "typeof globalThis.Response === 'function' && module instanceof globalThis.Response"],
+  ["(typeof Request === 'function' && module_or_path instanceof Request)", "(typeof globalThis.Request === 'function' && module_or_path instanceof globalThis.Request)"],
+]) {
+  if (webText.split(from).length !== 2) throw new Error(`unexpected wasm-bindgen web glue: ${from}`);
+  webText = webText.replace(from, to);
+}
+writeFileSync(webGluePath, webText);
+
 // lib/*.mjs have no imports, only `export` declarations: their CommonJS copies drop the keyword and list them.
 function toCommonJs(source) {
   const names = [...source.matchAll(/^export (?:async )?(?:class|function|const) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
@@ -58,7 +72,7 @@ for (const name of ["errors", "clients"]) {
 }
 
 // The public names of the glue: everything but wasm-bindgen's loader and our `__` hooks.
-const webGlue = readFileSync(join(dist, "web/countermark.js"), "utf8");
+const webGlue = webText;
 const glueNames = [...webGlue.matchAll(/^export (?:class|function) ([A-Za-z_$][\w$]*)/gm)]
   .map((m) => m[1])
   .filter((n) => !n.startsWith("__"));
