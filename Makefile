@@ -273,8 +273,9 @@ define ensure-go
 	DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq golang-go >/dev/null; }
 endef
 
-## signers: the C and Go request signers of examples/django_service/clients, built into target/clients/.
-signers: ffi
+## signers: the C and Go request signers of examples/django_service/clients, built into target/clients/, and the
+## npm package the JavaScript signer (clients/js/sign.mjs) imports.
+signers: ffi js
 	$(ensure-go)
 	examples/django_service/clients/c/build.sh $(CURDIR) $(CURDIR)/target/clients/sign-c >/dev/null
 	cd examples/django_service/clients/go && go build -o $(CURDIR)/target/clients/sign-go .

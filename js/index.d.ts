@@ -80,6 +80,7 @@ export class SigningKey {
   static fromDer(der: Uint8Array): SigningKey;
   readonly verifyingKey: VerifyingKey;
   readonly keyId: string;
+  sign(algorithm: string, message: Bytes): Uint8Array;
   free(): void;
 }
 
@@ -93,6 +94,7 @@ export class VerifyingKey {
   withKeyId(keyId: string): VerifyingKey;
   readonly keyId: string;
   readonly fingerprint: string;
+  verify(algorithm: string, message: Bytes, signature: Bytes): void;
   toPem(): string;
   free(): void;
 }

@@ -229,6 +229,14 @@ impl JsSigningKey {
         self.inner.key_id().to_string()
     }
 
+    /// The signature of `message` under `algorithm` (`ed25519`, `rsa-v1_5-sha256`, `rsa-pss-sha512`,
+    /// `ecdsa-p256-sha256`, ...: one the key allows, else `UnsupportedAlgorithm`).
+    pub fn sign(&self, algorithm: &str, message: &JsValue) -> Result<Uint8Array, JsValue> {
+        let alg: countermark::SignatureAlgorithm = algorithm.parse().js()?;
+        let m = bytes(message, "message")?;
+        Ok(Uint8Array::from(self.inner.sign(alg, &m).js()?.as_slice()))
+    }
+
     #[wasm_bindgen(js_name = toString)]
     pub fn to_string_js(&self) -> String {
         format!("SigningKey(keyId={:?})", self.inner.key_id())
@@ -300,6 +308,20 @@ impl JsVerifyingKey {
     #[wasm_bindgen(getter)]
     pub fn fingerprint(&self) -> String {
         self.inner.fingerprint()
+    }
+
+    /// Checks `signature` of `message` under `algorithm` (one the key allows, else `UnsupportedAlgorithm`);
+    /// throws `BadSignature` when it does not verify.
+    pub fn verify(
+        &self,
+        algorithm: &str,
+        message: &JsValue,
+        signature: &JsValue,
+    ) -> Result<(), JsValue> {
+        let alg: countermark::SignatureAlgorithm = algorithm.parse().js()?;
+        let m = bytes(message, "message")?;
+        let sig = bytes(signature, "signature")?;
+        self.inner.verify(alg, &m, &sig).js()
     }
 
     /// The SPKI PEM text.
