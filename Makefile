@@ -316,8 +316,8 @@ py-asan: venv check-shared
 
 ## bench: every benchmark (not part of make test): criterion (Rust, with ratios to the floors of the same run),
 ## the Python comparison with the reference libraries (python/bench, its own venv in target/bench-venv), the
-## Django request overhead beside django-hmac-authentication (python/bench/bench_django.py), and the Go benchmarks
-## beside crypto/hmac. Figures and how to read them: BENCHMARKS.md.
+## Django request overhead beside django-hmac-authentication (python/bench/bench_django.py), the Go benchmarks
+## beside crypto/hmac, and the JavaScript package's (js-bench). Figures and how to read them: BENCHMARKS.md.
 bench: toolchain check-shared ffi
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" $(CARGO) bench -p countermark --bench verify
 	python3 tests/bench_report.py target/criterion --json target/bench-rust.json
@@ -329,6 +329,7 @@ bench: toolchain check-shared ffi
 	target/bench-venv/bin/python -W ignore python/bench/bench_django.py --json target/bench-django.json
 	target/bench-venv/bin/python -W ignore python/bench/bench_django_keyids.py --json target/bench-django-keyids.json
 	cd go && go test -run XXX -bench . -benchmem ./...
+	$(MAKE) --no-print-directory js-bench
 
 ## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 600) or FUZZ_RUNS executions (default 10M), whichever
 ## comes first, two at a time, on the nightly toolchain (installed with rustup when missing) with AddressSanitizer.
