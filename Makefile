@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 
-.PHONY: js js-test js-bench js-pack dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants
+.PHONY: js js-test js-bench dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -239,7 +239,7 @@ js-test: js check-shared wheel
 	mkdir -p target/js-axios && cd target/js-axios && { [ -d node_modules/axios ] || \
 		npm install --no-audit --no-fund --loglevel=error --no-save axios@1 >/dev/null; }
 	cd js && COUNTERMARK_VECTORS="$(SHARED)/vectors" COUNTERMARK_PYTHON=$(VPY) COUNTERMARK_CHROMIUM=$$(command -v chromium) \
-		COUNTERMARK_AXIOS=$(CURDIR)/target/js-axios node --test --test-concurrency=1 test/
+		COUNTERMARK_AXIOS=$(CURDIR)/target/js-axios node --test test/*.test.mjs
 
 ## js-bench: the JavaScript benchmarks (js/bench: size of the package, HMAC-header signing beside node:crypto,
 ## RFC 9421 verification beside the http-message-signatures npm package, Ed25519 beside node:crypto; the npm
