@@ -230,16 +230,20 @@ js: toolchain $(WASM_BINDGEN)
 ## js-test: `node --test` over js/test: every vector of ../shared/vectors, the API and error classes, the README's
 ## JavaScript examples, the `npm pack` tarball installed into an empty directory (import and require), requests
 ## signed by the package sent to the example Django service and verified by the Python API, and the browser test
-## (headless chromium, playwright-core from js/package-lock.json). Installs the wheel into .venv, and axios (the
-## optional peer dependency the axios interceptor is tested with) into target/js-axios, never into js/.
+## (headless chromium, playwright-core from js/package-lock.json), and index.d.ts type-checked by tsc --strict.
+## Installs the wheel into .venv, and axios (the optional peer dependency the axios interceptor is tested with) and
+## TypeScript 5 into target/js-axios and target/js-tsc, never into js/.
 js-test: js check-shared wheel
 	$(call ensure-apt,chromium,chromium)
 	$(VPY) -m pip install -q --force-reinstall --no-deps dist/countermark-*.whl
 	cd js && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error; }
 	mkdir -p target/js-axios && cd target/js-axios && { [ -d node_modules/axios ] || \
 		npm install --no-audit --no-fund --loglevel=error --no-save axios@1 >/dev/null; }
+	mkdir -p target/js-tsc && cd target/js-tsc && { [ -d node_modules/typescript ] || \
+		npm install --no-audit --no-fund --loglevel=error --no-save typescript@5 >/dev/null; }
 	cd js && COUNTERMARK_VECTORS="$(SHARED)/vectors" COUNTERMARK_PYTHON=$(VPY) COUNTERMARK_CHROMIUM=$$(command -v chromium) \
-		COUNTERMARK_AXIOS=$(CURDIR)/target/js-axios node --test test/*.test.mjs
+		COUNTERMARK_AXIOS=$(CURDIR)/target/js-axios COUNTERMARK_TSC=$(CURDIR)/target/js-tsc/node_modules/typescript/bin/tsc \
+		node --test test/*.test.mjs
 
 ## js-bench: the JavaScript benchmarks (js/bench: size of the package, HMAC-header signing beside node:crypto,
 ## RFC 9421 verification beside the http-message-signatures npm package, Ed25519 beside node:crypto; the npm
