@@ -10,8 +10,8 @@ Defaults: target/release/countermark (`request sign`), target/clients/sign-c, ta
 examples/django_service/clients/js/sign.mjs (run with node; the npm package of js/, built by `make js`).
 
 Each request prints one line: ACCEPTED or REJECTED, the signer (python = countermark.clients.requests, cli, c,
-go), the scheme, what was sent, and the answer (status, then the user and scheme the server verified, or the
-reason code of its 401 body; js = the JavaScript package). Any answer other than the one expected is marked UNEXPECTED and makes the script
+go, js), the scheme, what was sent, and the answer (status, then the user and scheme the server verified, or the
+reason code of its 401 body). Any answer other than the one expected is marked UNEXPECTED and makes the script
 exit 1; a setup failure (a missing signer, a server that does not start) exits 2. The server is always stopped.
 """
 
