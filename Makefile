@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 
-.PHONY: install install-test go-module go-module-test go-module-cross-test readme-install-test dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants django-pg-test bench-venv bench-load
+.PHONY: install install-test go-module go-module-test go-module-cross-test readme-install-test dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants django-pg-test bench-venv bench-load js js-test js-bench
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -315,6 +315,69 @@ c-test: toolchain check-shared
 		-lm -ldl -pthread -o target/c-tests/hello
 	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect target/c-tests/hello
 
+## ---------------------------------------------------------------------------------------------- JavaScript
+# The npm package (js/): the core compiled to WebAssembly (wasm32-unknown-unknown, the `wasm` Cargo profile) and
+# bound by wasm-bindgen. wasm-bindgen-cli must be the version of the wasm-bindgen crate in Cargo.lock; it is
+# installed once per machine like cbindgen (a few minutes: it compiles from source). `--locked` first; a registry
+# mirror that lacks one of its pinned dependencies gets the newest compatible ones instead.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p}' $(CURDIR)/Cargo.lock)
+WASM_TOOLS ?= $(HOME)/.cache/countermark/tools-wasm-bindgen-$(WASM_BINDGEN_VERSION)
+WASM_BINDGEN := $(WASM_TOOLS)/bin/wasm-bindgen
+JS_WASM := target/wasm32-unknown-unknown/wasm/countermark_js.wasm
+WASM_BINDGEN_FLAGS := --out-name countermark --remove-name-section --remove-producers-section
+
+$(WASM_BINDGEN):
+	@echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) into $(WASM_TOOLS)"
+	$(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked --root $(WASM_TOOLS) --quiet || \
+		$(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --root $(WASM_TOOLS) --quiet
+
+# clang (ring's C and assembly for wasm32), node and npm (the package's build and tests), chromium (the browser
+# test): installed with apt-get when missing.
+define ensure-apt
+@command -v $(1) >/dev/null 2>&1 || { echo "$(1) not found: installing $(2) with apt-get" >&2; \
+	sudo_cmd=""; [ "$$(id -u)" -eq 0 ] || sudo_cmd="sudo"; $$sudo_cmd apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq $(2) >/dev/null; }
+endef
+
+## js: the npm package in js/dist (ES module and CommonJS entry points, one .wasm, TypeScript declarations).
+js: toolchain $(WASM_BINDGEN)
+	$(call ensure-apt,clang,clang)
+	$(call ensure-apt,node,nodejs npm)
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	$(CARGO) build --locked -q -p countermark-js --target wasm32-unknown-unknown --profile wasm
+	rm -rf js/dist
+	$(WASM_BINDGEN) --target web $(WASM_BINDGEN_FLAGS) --out-dir js/dist/web $(JS_WASM)
+	$(WASM_BINDGEN) --target nodejs $(WASM_BINDGEN_FLAGS) --out-dir js/dist/node $(JS_WASM)
+	node js/scripts/build.mjs
+
+## js-test: `node --test` over js/test: every vector of ../shared/vectors, the API and error classes, the README's
+## JavaScript examples, the `npm pack` tarball installed into an empty directory (import and require), requests
+## signed by the package sent to the example Django service and verified by the Python API, and the browser test
+## (headless chromium, playwright-core from js/package-lock.json), and index.d.ts type-checked by tsc --strict.
+## Installs the wheel into .venv, and axios (the optional peer dependency the axios interceptor is tested with) and
+## TypeScript 5 into target/js-axios and target/js-tsc, never into js/.
+js-test: js check-shared wheel
+	$(call ensure-apt,chromium,chromium)
+	$(VPY) -m pip install -q --force-reinstall --no-deps dist/countermark-*.whl
+	cd js && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error; }
+	mkdir -p target/js-axios && cd target/js-axios && { [ -d node_modules/axios ] || \
+		npm install --no-audit --no-fund --loglevel=error --no-save axios@1 >/dev/null; }
+	mkdir -p target/js-tsc && cd target/js-tsc && { [ -d node_modules/typescript ] || \
+		npm install --no-audit --no-fund --loglevel=error --no-save typescript@5 >/dev/null; }
+	cd js && COUNTERMARK_VECTORS="$(SHARED)/vectors" COUNTERMARK_PYTHON=$(VPY) COUNTERMARK_CHROMIUM=$$(command -v chromium) \
+		COUNTERMARK_AXIOS=$(CURDIR)/target/js-axios COUNTERMARK_TSC=$(CURDIR)/target/js-tsc/node_modules/typescript/bin/tsc \
+		node --test test/*.test.mjs
+
+## js-bench: the JavaScript benchmarks (js/bench: size of the package, HMAC-header signing beside node:crypto,
+## RFC 9421 verification beside the http-message-signatures npm package, Ed25519 beside node:crypto; the npm
+## comparison packages are installed into target/js-bench, never into js/).
+js-bench: js check-shared
+	mkdir -p target/js-bench
+	cd target/js-bench && { [ -d node_modules/http-message-signatures ] || \
+		npm install --no-audit --no-fund --loglevel=error --no-save http-message-signatures@1 >/dev/null; }
+	COUNTERMARK_VECTORS="$(SHARED)/vectors" NODE_PATH=$(CURDIR)/target/js-bench/node_modules \
+		node js/bench/bench.mjs --json target/bench-js.json
+
 ## test: every check and every test.
 ## go-test: the Go binding (go/run-tests.sh: gofmt, go vet, go test -race with every vector, a GOGC=1 cgocheck run)
 ## against the static library; installs Go with apt-get when it is missing.
@@ -327,7 +390,7 @@ go-bench: ffi
 	cd go && go test -run XXX -bench . -benchmem ./...
 	cd go/bench && go test -run XXX -bench . -benchmem ./...
 
-test: fmt-check clippy header-check rust-test c-test go-test install-test go-module-test py-test django-pg-test readme-install-test py-asan
+test: fmt-check clippy header-check rust-test c-test go-test install-test go-module-test py-test django-pg-test readme-install-test py-asan js-test
 	@echo "make test: all checks passed"
 
 # Go for the binding's tests and the Go signer: installed with apt-get when missing.
@@ -337,8 +400,9 @@ define ensure-go
 	DEBIAN_FRONTEND=noninteractive $$sudo_cmd apt-get install -y -qq golang-go >/dev/null; }
 endef
 
-## signers: the C and Go request signers of examples/django_service/clients, built into target/clients/.
-signers: ffi
+## signers: the C and Go request signers of examples/django_service/clients, built into target/clients/, and the
+## npm package the JavaScript signer (clients/js/sign.mjs) imports.
+signers: ffi js
 	$(ensure-go)
 	examples/django_service/clients/c/build.sh $(CURDIR) $(CURDIR)/target/clients/sign-c >/dev/null
 	cd examples/django_service/clients/go && go build -o $(CURDIR)/target/clients/sign-go .
@@ -379,8 +443,9 @@ py-asan: venv check-shared
 
 ## bench: every benchmark (not part of make test): criterion (Rust, with ratios to the floors of the same run),
 ## the Python comparison with the reference libraries (python/bench, its own venv in target/bench-venv), the
-## Django request overhead beside django-hmac-authentication (python/bench/bench_django.py), and the Go benchmarks
-## beside crypto/hmac, then the load test (bench-load). Figures and how to read them: BENCHMARKS.md.
+## Django request overhead beside django-hmac-authentication (python/bench/bench_django.py), the Go benchmarks
+## beside crypto/hmac, the JavaScript package's (js-bench), then the load test (bench-load). Figures and how to
+## read them: BENCHMARKS.md.
 bench: toolchain check-shared ffi bench-venv
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" $(CARGO) bench -p countermark --bench verify
 	python3 tests/bench_report.py target/criterion --json target/bench-rust.json
@@ -389,6 +454,7 @@ bench: toolchain check-shared ffi bench-venv
 	target/bench-venv/bin/python -W ignore python/bench/bench_django_keyids.py --json target/bench-django-keyids.json
 	target/bench-venv/bin/python -W ignore python/bench/bench_django_keyids.py --cached --json target/bench-django-keyids-cached.json
 	cd go && go test -run XXX -bench . -benchmem ./...
+	$(MAKE) --no-print-directory js-bench
 	$(MAKE) bench-load
 
 ## bench-venv: target/bench-venv with the reference libraries, gunicorn, psycopg and redis

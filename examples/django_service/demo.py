@@ -4,12 +4,13 @@ per signer and scheme, then the requests it must refuse, each with the reason it
 
 Usage (from anywhere, with the repository's .venv python; `make django-demo` builds what it needs):
 
-    .venv/bin/python examples/django_service/demo.py [--cli PATH] [--c PATH] [--go PATH]
+    .venv/bin/python examples/django_service/demo.py [--cli PATH] [--c PATH] [--go PATH] [--js PATH]
 
-Defaults: target/release/countermark (`request sign`), target/clients/sign-c, target/clients/sign-go.
+Defaults: target/release/countermark (`request sign`), target/clients/sign-c, target/clients/sign-go,
+examples/django_service/clients/js/sign.mjs (run with node; the npm package of js/, built by `make js`).
 
 Each request prints one line: ACCEPTED or REJECTED, the signer (python = countermark.clients.requests, cli, c,
-go), the scheme, what was sent, and the answer (status, then the user and scheme the server verified, or the
+go, js), the scheme, what was sent, and the answer (status, then the user and scheme the server verified, or the
 reason code of its 401 body). Any answer other than the one expected is marked UNEXPECTED and makes the script
 exit 1; a setup failure (a missing signer, a server that does not start) exits 2. The server is always stopped.
 """
@@ -87,6 +88,8 @@ class Demo:
         for name, path in (("cli", self.args.cli), ("c", self.args.c), ("go", self.args.go)):
             if not os.access(path, os.X_OK):
                 raise SetupError(f"the {name} signer {path} is missing: run `make django-demo`")
+        if not (REPO / "js/dist/index.mjs").exists() or not shutil.which("node"):
+            raise SetupError("the js signer needs node and the package in js/dist: run `make django-demo`")
         print(f"database {self.env['COUNTERMARK_DEMO_DB']} (fresh), server log {self.server_log}")
         self.manage("migrate", "--noinput", "-v", "0")
         self.manage("shell", "-v", "0", "-c", f"from django.contrib.auth import get_user_model; "
@@ -178,8 +181,9 @@ class Demo:
     def sign_external(
         self, prog: str, scheme: str, url: str, body: bytes, key_id: Optional[str] = None
     ) -> dict[str, str]:
-        """Runs the cli, c or go signer (examples/django_service/clients) and returns its header lines."""
-        command = {"cli": [self.args.cli, "request", "sign"], "c": [self.args.c], "go": [self.args.go]}[prog]
+        """Runs the cli, c, go or js signer (examples/django_service/clients) and returns its header lines."""
+        command = {"cli": [self.args.cli, "request", "sign"], "c": [self.args.c], "go": [self.args.go],
+                   "js": ["node", self.args.js]}[prog]
         body_file = self.work / "body.json"
         body_file.write_bytes(body)
         argv = [*command, scheme, "--method", "POST", "--url", url, "--body-file", str(body_file),
@@ -247,7 +251,7 @@ class Demo:
             response = requests.post(api, data=body, headers={"Content-Type": "application/json"},
                                      auth=self.python_auth(scheme), timeout=10)
             self.check("python", scheme, "signed POST", response, accepted(scheme)(body))
-        for prog in ("cli", "c", "go"):
+        for prog in ("cli", "c", "go", "js"):
             for scheme in SCHEMES:
                 self.post_external(prog, scheme, "signed POST", accepted(scheme))
 
@@ -307,6 +311,7 @@ def main() -> int:
     parser.add_argument("--cli", default=str(REPO / "target/release/countermark"), help="the countermark CLI")
     parser.add_argument("--c", default=str(REPO / "target/clients/sign-c"), help="the C signer")
     parser.add_argument("--go", default=str(REPO / "target/clients/sign-go"), help="the Go signer")
+    parser.add_argument("--js", default=str(HERE / "clients/js/sign.mjs"), help="the JavaScript signer (node)")
     demo = Demo(parser.parse_args())
     try:
         demo.setup()
