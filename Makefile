@@ -257,9 +257,11 @@ py-asan: venv check-shared
 ## bench: every benchmark (not part of make test): criterion (Rust, with ratios to the floors of the same run),
 ## the Python comparison with the reference libraries (python/bench, its own venv in target/bench-venv), the
 ## Django request overhead beside django-hmac-authentication (python/bench/bench_django.py), and the Go benchmarks
-## beside crypto/hmac. Figures and how to read them: BENCHMARKS.md.
+## beside crypto/hmac, and RFC 9421 verification from 1, 4 and 16 threads with the nonce store in memory and in a
+## throw-away redis-server (core/benches/redis_fleet.rs). Figures and how to read them: BENCHMARKS.md.
 bench: toolchain check-shared ffi
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" $(CARGO) bench -p countermark --bench verify
+	tests/with-redis.sh $(CARGO) bench -p countermark --features redis --bench redis_fleet -- --json target/bench-redis.json
 	python3 tests/bench_report.py target/criterion --json target/bench-rust.json
 	test -x target/bench-venv/bin/python || $(PYTHON) -m venv target/bench-venv
 	target/bench-venv/bin/pip install -q -r python/bench/requirements.txt
