@@ -206,7 +206,7 @@ fn main() {
 
     let mut rows = Vec::new();
     for threads in [1, 4, 16] {
-        let stores: [(&'static str, Arc<dyn NonceStore>); 3] = [
+        let stores: [(&'static str, Arc<dyn NonceStore>); 5] = [
             ("memory", Arc::new(MemoryNonceStore::new(4 * ops))),
             (
                 "redis: one connection behind a mutex (0.2)",
@@ -216,8 +216,16 @@ fn main() {
                 }),
             ),
             (
-                "redis: RedisNonceStore, pool (default 8 connections)",
+                "redis: RedisNonceStore, 8 connections (default)",
                 Arc::new(RedisNonceStore::open(&url).unwrap()),
+            ),
+            (
+                "redis: RedisNonceStore, 2 connections",
+                Arc::new(RedisNonceStore::open(&url).unwrap().with_max_connections(2)),
+            ),
+            (
+                "redis: RedisNonceStore, 1 connection",
+                Arc::new(RedisNonceStore::open(&url).unwrap().with_max_connections(1)),
             ),
         ];
         for (name, store) in stores {

@@ -1,9 +1,11 @@
 //! `RedisNonceStore`: replay protection shared by every process of a fleet.
 
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use redis::{ConnectionAddr, ConnectionInfo, ConnectionLike, IntoConnectionInfo};
+use redis::{ConnectionAddr, ConnectionInfo, IntoConnectionInfo};
 
 use super::{check_len, replayed, NonceStore};
 use crate::clock::UnixTime;
@@ -29,22 +31,26 @@ use crate::error::{Error, ErrorKind, Result};
 ///
 /// # Connections and timeouts
 ///
-/// Checks from many threads run in parallel over a small pool of connections (at most
+/// Checks from many threads share a small pool of connections (at most
 /// [`DEFAULT_MAX_CONNECTIONS`](Self::DEFAULT_MAX_CONNECTIONS), see
-/// [`with_max_connections`](Self::with_max_connections)), opened when first needed and kept. A thread that finds
-/// every connection busy waits for one for at most the response timeout. A connection that fails is closed, with
-/// the idle ones (they most likely lead to the same failed server), and the next check opens a new one, so the
-/// store reconnects by itself once the server is back. When a reused idle connection fails without a timeout
-/// (the server restarted since it was last used) the check is sent once more on a new connection: `SET NX` can be
-/// repeated safely, since of all the `SET NX` of one value exactly one answers OK, and only an OK accepts.
+/// [`with_max_connections`](Self::with_max_connections)), opened when first needed and kept: a thread that gets a
+/// connection sends every check waiting at that moment in one pipeline (one write and one read for all of them,
+/// up to 64), so under load the connections are multiplexed without an async runtime or a thread of the store's
+/// own. A thread that finds every connection busy and nobody carrying its check waits at most the response
+/// timeout. A connection that fails is closed, with the idle ones (they most likely lead to the same failed
+/// server), and the next check opens a new one, so the store reconnects by itself once the server is back. When a
+/// reused idle connection fails without a timeout (the server restarted since it was last used) the checks are
+/// sent once more on a new connection: `SET NX` can be repeated safely, since of all the `SET NX` of one value
+/// exactly one answers OK, and only an OK accepts.
 ///
 /// Every network step has a timeout: opening a connection [`DEFAULT_CONNECT_TIMEOUT`](Self::DEFAULT_CONNECT_TIMEOUT)
 /// (1 s), each reply [`DEFAULT_RESPONSE_TIMEOUT`](Self::DEFAULT_RESPONSE_TIMEOUT) (1 s). A check against one server
-/// therefore takes at most about the response timeout (waiting for a connection) plus the connect timeout plus the
-/// response timeout; through Sentinels add a connect and a response timeout per Sentinel asked, and a cluster
-/// follows at most [`CLUSTER_RETRIES`](Self::CLUSTER_RETRIES) redirections or retries. The URL can set them too:
-/// `?connect_timeout_ms=500&response_timeout_ms=250&max_connections=16` (on any of the forms above), which is how
-/// the C, Go and Python constructors that take only a URL reach them.
+/// waits at most the response timeout for a connection, then the pipeline carrying it takes at most the connect
+/// timeout plus the response timeout (a thread first carries the checks queued ahead of its own, 64 per pipeline,
+/// and a failed pipeline ends its round); through Sentinels add a connect and a response timeout per Sentinel
+/// asked, and a cluster follows at most [`CLUSTER_RETRIES`](Self::CLUSTER_RETRIES) redirections or retries. The
+/// URL can set them too: `?connect_timeout_ms=500&response_timeout_ms=250&max_connections=16` (on any of the forms
+/// above), which is how the C, Go and Python constructors that take only a URL reach them.
 ///
 /// # Fails closed
 ///
@@ -100,15 +106,6 @@ impl Target {
 enum Conn {
     Single(redis::Connection),
     Cluster(Box<redis::cluster::ClusterConnection>),
-}
-
-impl Conn {
-    fn get(&mut self) -> &mut dyn ConnectionLike {
-        match self {
-            Conn::Single(c) => c,
-            Conn::Cluster(c) => c.as_mut(),
-        }
-    }
 }
 
 impl std::fmt::Debug for RedisNonceStore {
@@ -291,36 +288,50 @@ fn parse_target(url: &str) -> Result<Target> {
     })
 }
 
-/// The connections: idle ones on a stack (the most recently used first), and a count of those open.
+/// Most checks sent together in one pipeline.
+const MAX_BATCH: usize = 64;
+
+/// One check waiting for, or carried by, a pipeline.
+struct Job {
+    key: Vec<u8>,
+    ttl_ms: u64,
+    /// Set, under the pool's lock, when a thread took the job into a pipeline.
+    taken: AtomicBool,
+    /// `Ok(true)`: recorded now; `Ok(false)`: already there; `Err`: no answer.
+    outcome: Mutex<Option<Result<bool>>>,
+}
+
+impl Job {
+    fn outcome(&self) -> Option<Result<bool>> {
+        self.outcome
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn answer(&self, outcome: Result<bool>) {
+        let mut slot = self.outcome.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.is_none() {
+            *slot = Some(outcome);
+        }
+    }
+}
+
+/// The connections (idle ones on a stack, the most recently used first; a count of those open) and the checks
+/// waiting for one.
 struct Pool {
     state: Mutex<PoolState>,
-    freed: Condvar,
+    /// Signalled when jobs are answered and when a connection is given back.
+    changed: Condvar,
     max: usize,
 }
 
 struct PoolState {
     idle: Vec<Conn>,
     open: usize,
+    pending: VecDeque<Arc<Job>>,
     /// The process the connections belong to: a forked child must not share its parent's sockets.
     pid: u32,
-}
-
-/// The right to one connection of the pool; gives it back (or its place, when it failed) on drop.
-struct Lease<'a> {
-    pool: &'a Pool,
-    conn: Option<Conn>,
-}
-
-impl Drop for Lease<'_> {
-    fn drop(&mut self) {
-        let mut state = self.pool.lock();
-        match self.conn.take() {
-            Some(conn) if state.pid == std::process::id() => state.idle.push(conn),
-            _ => state.open = state.open.saturating_sub(1),
-        }
-        drop(state);
-        self.pool.freed.notify_one();
-    }
 }
 
 impl Pool {
@@ -329,54 +340,17 @@ impl Pool {
             state: Mutex::new(PoolState {
                 idle: Vec::new(),
                 open: 0,
+                pending: VecDeque::new(),
                 pid: std::process::id(),
             }),
-            freed: Condvar::new(),
+            changed: Condvar::new(),
             max,
         }
     }
 
-    /// The counters stay consistent even if a thread panicked while holding the lock (nothing under it panics).
+    /// The state stays consistent even if a thread panicked while holding the lock (nothing under it panics).
     fn lock(&self) -> MutexGuard<'_, PoolState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// An idle connection, or the right to open one, waiting until `deadline` when all are in use.
-    fn lease(&self, deadline: Instant) -> Result<Lease<'_>> {
-        let mut state = self.lock();
-        let pid = std::process::id();
-        if state.pid != pid {
-            // Forked: the parent's connections (idle or in use by its threads) are not this process's.
-            state.idle.clear();
-            state.open = 0;
-            state.pid = pid;
-        }
-        loop {
-            if let Some(conn) = state.idle.pop() {
-                return Ok(Lease {
-                    pool: self,
-                    conn: Some(conn),
-                });
-            }
-            if state.open < self.max {
-                state.open += 1;
-                return Ok(Lease {
-                    pool: self,
-                    conn: None,
-                });
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(unavailable(
-                    "every connection stayed busy for the response timeout",
-                ));
-            }
-            state = self
-                .freed
-                .wait_timeout(state, deadline - now)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-        }
     }
 
     /// Closes the idle connections (after one failed: they most likely lead to the same server).
@@ -386,13 +360,36 @@ impl Pool {
         state.open = state.open.saturating_sub(idle.len());
         drop(state);
         drop(idle);
-        self.freed.notify_all();
+        self.changed.notify_all();
+    }
+}
+
+/// A pipeline under way: whatever happens to the thread carrying it, every job gets an answer and the
+/// connection's place in the pool is given back.
+struct InFlight<'a> {
+    pool: &'a Pool,
+    batch: Vec<Arc<Job>>,
+    holds_slot: bool,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        for job in &self.batch {
+            job.answer(Err(unavailable("the check was interrupted")));
+        }
+        let mut state = self.pool.lock();
+        if self.holds_slot {
+            state.open = state.open.saturating_sub(1);
+        }
+        drop(state);
+        self.pool.changed.notify_all();
     }
 }
 
 /// Why one attempt failed: a timeout is not worth repeating at once.
 struct Failed {
     timed_out: bool,
+    error: Error,
 }
 
 impl RedisNonceStore {
@@ -577,44 +574,149 @@ impl RedisNonceStore {
         Err(last)
     }
 
-    /// One `SET key 1 NX PX ttl` on the lease's connection (opened first when the lease has none).
-    /// `Ok(true)`: recorded now; `Ok(false)`: already there. On failure the connection is dropped.
-    fn set_nx(
+    /// One pipeline of `SET key 1 NX PX ttl`, one per job, on `conn` (opened first when `None`). On failure the
+    /// connection is dropped.
+    fn pipeline(
         &self,
-        lease: &mut Lease<'_>,
-        key: &[u8],
-        ttl_ms: u64,
-    ) -> std::result::Result<bool, (Failed, Error)> {
-        if lease.conn.is_none() {
-            lease.conn = Some(
-                self.connect()
-                    .map_err(|e| (Failed { timed_out: false }, e))?,
-            );
+        conn: &mut Option<Conn>,
+        batch: &[Arc<Job>],
+    ) -> std::result::Result<Vec<bool>, Failed> {
+        if conn.is_none() {
+            *conn = Some(self.connect().map_err(|error| Failed {
+                timed_out: false,
+                error,
+            })?);
         }
-        let Some(conn) = lease.conn.as_mut() else {
-            return Err((Failed { timed_out: false }, unavailable("no connection")));
+        let replies: redis::RedisResult<Vec<Option<String>>> = match conn.as_mut() {
+            Some(Conn::Single(c)) => {
+                let mut pipe = redis::pipe();
+                for job in batch {
+                    pipe.cmd("SET")
+                        .arg(&job.key)
+                        .arg(1)
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(job.ttl_ms);
+                }
+                pipe.query(c)
+            }
+            Some(Conn::Cluster(c)) => {
+                // Routed command by command to the node owning each key's slot.
+                let mut pipe = redis::cluster::cluster_pipe();
+                for job in batch {
+                    pipe.cmd("SET")
+                        .arg(&job.key)
+                        .arg(1)
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(job.ttl_ms);
+                }
+                pipe.query(c.as_mut())
+            }
+            None => {
+                return Err(Failed {
+                    timed_out: false,
+                    error: unavailable("no connection"),
+                })
+            }
         };
-        let reply: redis::RedisResult<Option<String>> = redis::cmd("SET")
-            .arg(key)
-            .arg(1)
-            .arg("NX")
-            .arg("PX")
-            .arg(ttl_ms)
-            .query(conn.get());
-        match reply {
-            Ok(reply) => Ok(reply.is_some()),
+        match replies {
+            Ok(replies) if replies.len() == batch.len() => {
+                Ok(replies.iter().map(Option::is_some).collect())
+            }
+            Ok(_) => {
+                *conn = None;
+                Err(Failed {
+                    timed_out: false,
+                    error: unavailable("a reply is missing"),
+                })
+            }
             Err(e) => {
-                lease.conn = None;
+                *conn = None;
                 let timed_out = e.is_timeout();
-                Err((
-                    Failed { timed_out },
-                    unavailable(if timed_out {
+                Err(Failed {
+                    timed_out,
+                    error: unavailable(if timed_out {
                         "no reply within the response timeout"
                     } else {
                         "command failed"
                     }),
-                ))
+                })
             }
+        }
+    }
+
+    /// Sends `batch` on `conn` and answers every job; gives back the connection if it is still good.
+    fn send(&self, mut conn: Option<Conn>, batch: &[Arc<Job>]) -> Option<Conn> {
+        let reused = conn.is_some();
+        let result = match self.pipeline(&mut conn, batch) {
+            Err(failed) if reused && !failed.timed_out => {
+                self.pool.discard_idle();
+                // The idle connection may have outlived its server: once more on a new connection (repeating
+                // SET NX never turns a used value into an accepted one).
+                self.pipeline(&mut conn, batch)
+            }
+            Err(failed) => {
+                self.pool.discard_idle();
+                Err(failed)
+            }
+            ok => ok,
+        };
+        match result {
+            Ok(fresh) => {
+                for (job, fresh) in batch.iter().zip(fresh) {
+                    job.answer(Ok(fresh));
+                }
+            }
+            Err(failed) => {
+                for job in batch {
+                    job.answer(Err(failed.error.clone()));
+                }
+            }
+        }
+        conn
+    }
+
+    /// Carries the waiting jobs, `MAX_BATCH` at a time, on `conn` until `own` is answered or none wait; then gives
+    /// the connection back.
+    fn lead<'a>(
+        &'a self,
+        mut state: MutexGuard<'a, PoolState>,
+        mut conn: Option<Conn>,
+        own: &Job,
+    ) -> MutexGuard<'a, PoolState> {
+        loop {
+            let n = state.pending.len().min(MAX_BATCH);
+            let batch: Vec<Arc<Job>> = state.pending.drain(..n).collect();
+            for job in &batch {
+                job.taken.store(true, Ordering::SeqCst);
+            }
+            drop(state);
+            let mut flight = InFlight {
+                pool: &self.pool,
+                batch,
+                holds_slot: true,
+            };
+            conn = self.send(conn, &flight.batch);
+            flight.holds_slot = false;
+            drop(flight);
+            state = self.pool.lock();
+            let Some(c) = conn.take() else {
+                // It failed (every job of the batch has its answer): give its place back.
+                state.open = state.open.saturating_sub(1);
+                self.pool.changed.notify_all();
+                return state;
+            };
+            if own.outcome().is_some() || state.pending.is_empty() {
+                if state.pid == std::process::id() {
+                    state.idle.push(c);
+                } else {
+                    state.open = state.open.saturating_sub(1);
+                }
+                self.pool.changed.notify_all();
+                return state;
+            }
+            conn = Some(c);
         }
     }
 }
@@ -630,22 +732,67 @@ impl NonceStore for RedisNonceStore {
         let mut key = Vec::with_capacity(self.prefix.len() + value.len());
         key.extend_from_slice(&self.prefix);
         key.extend_from_slice(value);
+        let job = Arc::new(Job {
+            key,
+            ttl_ms,
+            taken: AtomicBool::new(false),
+            outcome: Mutex::new(None),
+        });
 
-        let mut lease = self.pool.lease(Instant::now() + self.response_timeout)?;
-        let reused = lease.conn.is_some();
-        let fresh = match self.set_nx(&mut lease, &key, ttl_ms) {
-            Ok(fresh) => fresh,
-            Err((failed, error)) => {
-                self.pool.discard_idle();
-                if !reused || failed.timed_out {
-                    return Err(error);
-                }
-                // The idle connection may have outlived its server: once more on a new connection (repeating
-                // SET NX never turns a used value into an accepted one).
-                self.set_nx(&mut lease, &key, ttl_ms)
-                    .map_err(|(_, error)| error)?
+        // Checks from many threads share connections: a thread that gets a connection sends every check waiting
+        // at that moment in one pipeline (one write and one read for all of them), the others wait for their
+        // answer. A thread waits for a free connection at most the response timeout.
+        let deadline = Instant::now() + self.response_timeout;
+        let mut state = self.pool.lock();
+        let pid = std::process::id();
+        if state.pid != pid {
+            // Forked: the parent's connections and waiting checks are not this process's.
+            state.idle.clear();
+            state.pending.clear();
+            state.open = 0;
+            state.pid = pid;
+        }
+        state.pending.push_back(job.clone());
+        let fresh = loop {
+            if let Some(outcome) = job.outcome() {
+                break outcome?;
             }
+            if job.taken.load(Ordering::SeqCst) {
+                // In flight: the carrying thread answers within its timeouts (or its guard does).
+                state = self
+                    .pool
+                    .changed
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner);
+                continue;
+            }
+            let conn = if let Some(c) = state.idle.pop() {
+                Some(Some(c))
+            } else if state.open < self.pool.max {
+                state.open += 1;
+                Some(None)
+            } else {
+                None
+            };
+            if let Some(conn) = conn {
+                state = self.lead(state, conn, &job);
+                continue;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                state.pending.retain(|j| !Arc::ptr_eq(j, &job));
+                return Err(unavailable(
+                    "every connection stayed busy for the response timeout",
+                ));
+            }
+            state = self
+                .pool
+                .changed
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
         };
+        drop(state);
         if fresh {
             Ok(())
         } else {
