@@ -190,11 +190,21 @@ fn insert_replay_and_expiry() {
 #[test]
 fn sixteen_threads_racing_one_nonce_through_one_store_get_exactly_one_acceptance() {
     // One store, as a server shares it between its threads: its connections run the checks in parallel.
+    race(16);
+}
+
+#[test]
+fn sixteen_threads_racing_one_nonce_over_one_connection_get_exactly_one_acceptance() {
+    // One connection: the racing checks travel together in pipelines, the same value several times in one.
+    race(1);
+}
+
+fn race(connections: usize) {
     let store = Arc::new(
         RedisNonceStore::open(&url())
             .unwrap()
             .with_prefix("countermark-test:")
-            .with_max_connections(16),
+            .with_max_connections(connections),
     );
     for _ in 0..20 {
         let v = Arc::new(unique("race"));
@@ -339,14 +349,26 @@ fn a_frozen_server_times_out_and_refuses_then_the_store_recovers() {
     // SIGSTOP: the kernel still accepts connections and data, nothing answers.
     server.signal("-STOP");
     let err = check(&store, b"frozen:2");
+    // Many threads at once over one connection: the pipeline carrying them times out, every one is refused.
+    let store = Arc::new(store.with_max_connections(1));
+    let handles: Vec<_> = (0..8)
+        .map(|t| {
+            let store = store.clone();
+            std::thread::spawn(move || check(store.as_ref(), format!("frozen:t{t}").as_bytes()))
+        })
+        .collect();
+    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     server.signal("-CONT");
     assert_eq!(err.unwrap_err().kind(), ErrorKind::Unavailable);
+    for r in results {
+        assert_eq!(r.unwrap_err().kind(), ErrorKind::Unavailable);
+    }
     // The server ran the timed-out SET once it woke up: the value counts as used (a refusal, the safe side).
     assert_eq!(
-        check(&store, b"frozen:2").unwrap_err().kind(),
+        check(store.as_ref(), b"frozen:2").unwrap_err().kind(),
         ErrorKind::Replayed
     );
-    check(&store, b"frozen:3").unwrap();
+    check(store.as_ref(), b"frozen:3").unwrap();
 }
 
 #[test]
