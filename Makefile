@@ -261,7 +261,7 @@ py-asan: venv check-shared
 ## throw-away redis-server (core/benches/redis_fleet.rs). Figures and how to read them: BENCHMARKS.md.
 bench: toolchain check-shared ffi
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" $(CARGO) bench -p countermark --bench verify
-	tests/with-redis.sh $(CARGO) bench -p countermark --features redis --bench redis_fleet -- --json target/bench-redis.json
+	tests/with-redis.sh $(CARGO) bench -p countermark --features redis --bench redis_fleet -- --json $(CURDIR)/target/bench-redis.json
 	python3 tests/bench_report.py target/criterion --json target/bench-rust.json
 	test -x target/bench-venv/bin/python || $(PYTHON) -m venv target/bench-venv
 	target/bench-venv/bin/pip install -q -r python/bench/requirements.txt

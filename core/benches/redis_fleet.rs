@@ -96,7 +96,7 @@ fn with_signature<'a>(headers: &'a (String, String)) -> Request<'a> {
 }
 
 struct Row {
-    store: &'static str,
+    store: String,
     threads: usize,
     per_sec: f64,
     p50: Duration,
@@ -104,7 +104,7 @@ struct Row {
 }
 
 fn run(
-    store_name: &'static str,
+    store_name: String,
     store: Arc<dyn NonceStore>,
     threads: usize,
     ops: usize,
@@ -206,28 +206,28 @@ fn main() {
 
     let mut rows = Vec::new();
     for threads in [1, 4, 16] {
-        let stores: [(&'static str, Arc<dyn NonceStore>); 5] = [
-            ("memory", Arc::new(MemoryNonceStore::new(4 * ops))),
+        let mut stores: Vec<(String, Arc<dyn NonceStore>)> = vec![
+            ("memory".into(), Arc::new(MemoryNonceStore::new(4 * ops))),
             (
-                "redis: one connection behind a mutex (0.2)",
+                "redis: one connection behind a mutex (0.2)".into(),
                 Arc::new(SingleConnection {
                     client: redis::Client::open(url.as_str()).unwrap(),
                     conn: Mutex::new(None),
                 }),
             ),
-            (
-                "redis: RedisNonceStore, 8 connections (default)",
-                Arc::new(RedisNonceStore::open(&url).unwrap()),
-            ),
-            (
-                "redis: RedisNonceStore, 2 connections",
-                Arc::new(RedisNonceStore::open(&url).unwrap().with_max_connections(2)),
-            ),
-            (
-                "redis: RedisNonceStore, 1 connection",
-                Arc::new(RedisNonceStore::open(&url).unwrap().with_max_connections(1)),
-            ),
         ];
+        for n in [1, 2, 4, 8] {
+            let store = RedisNonceStore::open(&url).unwrap().with_max_connections(n);
+            let default = if n == RedisNonceStore::DEFAULT_MAX_CONNECTIONS {
+                " (default)"
+            } else {
+                ""
+            };
+            stores.push((
+                format!("redis: RedisNonceStore, at most {n} connection(s){default}"),
+                Arc::new(store),
+            ));
+        }
         for (name, store) in stores {
             let row = run(name, store, threads, ops, &signer, &vkey);
             eprintln!(
