@@ -73,7 +73,8 @@ impl Server {
             std::fs::write(
                 &conf,
                 format!(
-                    "port {}\nbind 127.0.0.1\ndir {}\nsentinel monitor mymaster 127.0.0.1 {} 1\n",
+                    "port {}\nbind 127.0.0.1\ndir {}\nsentinel monitor mymaster 127.0.0.1 {} 1\n\
+                     sentinel down-after-milliseconds mymaster 300\nsentinel failover-timeout mymaster 3000\n",
                     self.port,
                     self.dir.display(),
                     self.extra[1]
@@ -509,4 +510,82 @@ fn cluster_of_three_nodes() {
         .inspect(|e| assert_eq!(e.kind(), ErrorKind::Unavailable))
         .count();
     assert!(refused > 0);
+}
+
+#[test]
+fn sentinel_failover_is_followed() {
+    let mut master = Server::start(&[]);
+    let replica = Server::start(&["--replicaof", "127.0.0.1", &master.port.to_string()]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !replica
+        .query::<String>(redis::cmd("INFO").arg("replication"))
+        .contains("master_link_status:up")
+    {
+        assert!(Instant::now() < deadline, "the replica did not sync");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let sentinel = Server::start(&["--sentinel-of", &master.port.to_string()]);
+    let store = RedisNonceStore::open(&format!(
+        "redis+sentinel://127.0.0.1:{}/mymaster",
+        sentinel.port
+    ))
+    .unwrap()
+    .with_timeout(Duration::from_millis(300));
+    check(&store, b"failover:1").unwrap();
+    // Wait until the Sentinel knows the replica (it learns it from the master's INFO), then kill the master.
+    while !sentinel
+        .query::<Vec<Vec<String>>>(redis::cmd("SENTINEL").arg("replicas").arg("mymaster"))
+        .iter()
+        .any(|r| r.iter().any(|f| f == &replica.port.to_string()))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the Sentinel did not learn of the replica"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Replication is asynchronous: wait until failover:1 reached the replica.
+    while replica
+        .query::<Option<String>>(redis::cmd("GET").arg("countermark:nonce:failover:1"))
+        .is_none()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "failover:1 did not reach the replica"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    master.kill();
+    // While the Sentinel still names the dead master: refused.
+    assert_eq!(
+        check(&store, b"failover:2").unwrap_err().kind(),
+        ErrorKind::Unavailable
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let addr: Option<(String, String)> = sentinel.query(
+            redis::cmd("SENTINEL")
+                .arg("get-master-addr-by-name")
+                .arg("mymaster"),
+        );
+        if addr.is_some_and(|(_, port)| port == replica.port.to_string())
+            && replica
+                .query::<String>(redis::cmd("INFO").arg("replication"))
+                .contains("role:master")
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the Sentinel did not fail over");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The store follows the Sentinel to the promoted replica.
+    check(&store, b"failover:2").unwrap();
+    let on_new_master: Option<String> =
+        replica.query(redis::cmd("GET").arg("countermark:nonce:failover:2"));
+    assert_eq!(on_new_master.as_deref(), Some("1"));
+    // failover:1 was replicated before the master died: still refused.
+    assert_eq!(
+        check(&store, b"failover:1").unwrap_err().kind(),
+        ErrorKind::Replayed
+    );
 }
