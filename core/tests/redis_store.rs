@@ -458,7 +458,18 @@ fn sentinel_naming_a_replica_is_refused() {
 #[test]
 fn cluster_of_three_nodes() {
     let nodes: Vec<Server> = (0..3)
-        .map(|_| Server::start(&["--cluster-enabled", "yes", "--cluster-node-timeout", "2000"]))
+        .map(|_| {
+            // The bus port defaults to the port + 10000, past 65535 for ports from the top of the ephemeral range.
+            let bus = free_port().to_string();
+            Server::start(&[
+                "--cluster-enabled",
+                "yes",
+                "--cluster-node-timeout",
+                "2000",
+                "--cluster-port",
+                &bus,
+            ])
+        })
         .collect();
     let addrs: Vec<String> = nodes
         .iter()
