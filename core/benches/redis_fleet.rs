@@ -6,7 +6,8 @@
 //!
 //! Needs a redis-server at COUNTERMARK_REDIS_URL: `make bench` runs it under tests/with-redis.sh, or
 //! `tests/with-redis.sh cargo bench -p countermark --features redis --bench redis_fleet`. Options after `--`:
-//! `--ops N` verifications per row (default 48000, spread over the threads), `--json FILE`.
+//! `--ops N` verifications per run (default 48000, spread over the threads), `--repeats N` runs of every row,
+//! interleaved (default 3; the table gives medians), `--json FILE`.
 
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
@@ -185,6 +186,9 @@ fn main() {
             .and_then(|i| args.get(i + 1).cloned())
     };
     let ops: usize = arg("--ops").map_or(48_000, |n| n.parse().expect("--ops N"));
+    let repeats: usize = arg("--repeats")
+        .map_or(3, |n| n.parse().expect("--repeats N"))
+        .max(1);
     let url = std::env::var("COUNTERMARK_REDIS_URL")
         .expect("COUNTERMARK_REDIS_URL: run under tests/with-redis.sh (make bench does)");
 
@@ -207,7 +211,10 @@ fn main() {
     let mut rows = Vec::new();
     for threads in [1, 4, 16] {
         let mut stores: Vec<(String, Arc<dyn NonceStore>)> = vec![
-            ("memory".into(), Arc::new(MemoryNonceStore::new(4 * ops))),
+            (
+                "memory".into(),
+                Arc::new(MemoryNonceStore::new(4 * ops * repeats)),
+            ),
             (
                 "redis: one connection behind a mutex (0.2)".into(),
                 Arc::new(SingleConnection {
@@ -228,29 +235,38 @@ fn main() {
                 Arc::new(store),
             ));
         }
-        for (name, store) in stores {
-            let row = run(name, store, threads, ops, &signer, &vkey);
-            eprintln!(
-                "{:<55} {:>2} threads: {:>9.0} verifications/s, p50 {}, p99 {}",
-                row.store,
-                row.threads,
-                row.per_sec,
-                fmt(row.p50),
-                fmt(row.p99)
-            );
-            rows.push(row);
+        // Repeats interleaved (every store once, then again), so a change in the machine's load hits them alike.
+        let mut samples: Vec<Vec<Row>> = stores.iter().map(|_| Vec::new()).collect();
+        for _ in 0..repeats {
+            for ((name, store), samples) in stores.iter().zip(&mut samples) {
+                let row = run(name.clone(), store.clone(), threads, ops, &signer, &vkey);
+                eprintln!(
+                    "{:<60} {:>2} threads: {:>9.0} verifications/s, p50 {}, p99 {}",
+                    row.store,
+                    row.threads,
+                    row.per_sec,
+                    fmt(row.p50),
+                    fmt(row.p99)
+                );
+                samples.push(row);
+            }
+        }
+        for samples in samples {
+            rows.push(Summary::of(samples));
         }
     }
 
     println!(
-        "\n| nonce store | threads | verifications/s | p50 | p99 |\n|---|---:|---:|---:|---:|"
+        "\n| nonce store | threads | verifications/s, median (min-max) of {repeats} | p50 | p99 |\n|---|---:|---:|---:|---:|"
     );
     for r in &rows {
         println!(
-            "| {} | {} | {:.0} | {} | {} |",
+            "| {} | {} | {:.0} ({:.0}-{:.0}) | {} | {} |",
             r.store,
             r.threads,
             r.per_sec,
+            r.per_sec_min,
+            r.per_sec_max,
             fmt(r.p50),
             fmt(r.p99)
         );
@@ -260,11 +276,45 @@ fn main() {
             .iter()
             .map(|r| {
                 serde_json::json!({
-                    "store": r.store, "threads": r.threads, "per_sec": r.per_sec,
+                    "store": r.store, "threads": r.threads, "repeats": repeats,
+                    "per_sec": r.per_sec, "per_sec_min": r.per_sec_min, "per_sec_max": r.per_sec_max,
                     "p50_ns": r.p50.as_nanos() as u64, "p99_ns": r.p99.as_nanos() as u64,
                 })
             })
             .collect();
         std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    }
+}
+
+/// The medians of the repeats of one row (throughput, p50 and p99 each taken separately), and the throughput's
+/// range.
+struct Summary {
+    store: String,
+    threads: usize,
+    per_sec: f64,
+    per_sec_min: f64,
+    per_sec_max: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+impl Summary {
+    fn of(rows: Vec<Row>) -> Summary {
+        let mut per_sec: Vec<f64> = rows.iter().map(|r| r.per_sec).collect();
+        per_sec.sort_by(f64::total_cmp);
+        let mut p50: Vec<Duration> = rows.iter().map(|r| r.p50).collect();
+        p50.sort_unstable();
+        let mut p99: Vec<Duration> = rows.iter().map(|r| r.p99).collect();
+        p99.sort_unstable();
+        let mid = rows.len() / 2;
+        Summary {
+            store: rows[0].store.clone(),
+            threads: rows[0].threads,
+            per_sec: per_sec[mid],
+            per_sec_min: per_sec[0],
+            per_sec_max: per_sec[per_sec.len() - 1],
+            p50: p50[mid],
+            p99: p99[mid],
+        }
     }
 }

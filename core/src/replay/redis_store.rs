@@ -330,6 +330,8 @@ struct PoolState {
     idle: Vec<Conn>,
     open: usize,
     pending: VecDeque<Arc<Job>>,
+    /// Threads waiting on `changed` (nobody to wake: no wake-up system call).
+    waiters: usize,
     /// The process the connections belong to: a forked child must not share its parent's sockets.
     pid: u32,
 }
@@ -341,6 +343,7 @@ impl Pool {
                 idle: Vec::new(),
                 open: 0,
                 pending: VecDeque::new(),
+                waiters: 0,
                 pid: std::process::id(),
             }),
             changed: Condvar::new(),
@@ -358,29 +361,65 @@ impl Pool {
         let mut state = self.lock();
         let idle = std::mem::take(&mut state.idle);
         state.open = state.open.saturating_sub(idle.len());
+        let wake = state.waiters > 0;
         drop(state);
         drop(idle);
-        self.changed.notify_all();
+        if wake {
+            self.changed.notify_all();
+        }
+    }
+
+    /// Wakes the waiting threads, if any (with the state locked, so none starts waiting unseen).
+    fn wake(&self, state: &PoolState) {
+        if state.waiters > 0 {
+            self.changed.notify_all();
+        }
+    }
+
+    /// Waits for a change, at most until `deadline` if given.
+    fn wait<'a>(
+        &'a self,
+        mut state: MutexGuard<'a, PoolState>,
+        deadline: Option<Instant>,
+    ) -> MutexGuard<'a, PoolState> {
+        state.waiters += 1;
+        let mut state = match deadline {
+            None => self
+                .changed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner),
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                self.changed
+                    .wait_timeout(state, left)
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0
+            }
+        };
+        state.waiters -= 1;
+        state
     }
 }
 
-/// A pipeline under way: whatever happens to the thread carrying it, every job gets an answer and the
+/// A pipeline under way: should the thread carrying it unwind, every job still gets an answer and the
 /// connection's place in the pool is given back.
 struct InFlight<'a> {
     pool: &'a Pool,
     batch: Vec<Arc<Job>>,
-    holds_slot: bool,
+    /// Set once the batch is answered and the carrying thread deals with the connection itself.
+    done: bool,
 }
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
+        if self.done {
+            return;
+        }
         for job in &self.batch {
             job.answer(Err(unavailable("the check was interrupted")));
         }
         let mut state = self.pool.lock();
-        if self.holds_slot {
-            state.open = state.open.saturating_sub(1);
-        }
+        state.open = state.open.saturating_sub(1);
         drop(state);
         self.pool.changed.notify_all();
     }
@@ -401,8 +440,11 @@ impl RedisNonceStore {
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
     /// Default time to wait for each reply (and for a free connection when all are busy).
     pub const DEFAULT_RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
-    /// Default number of connections a store keeps at most (per cluster connection: one per node).
-    pub const DEFAULT_MAX_CONNECTIONS: usize = 8;
+    /// Default number of connections a store keeps at most (a cluster connection holds one per node). Two: since
+    /// the checks waiting for a connection share one pipeline, more connections add little throughput and cost
+    /// the server one read and one write each; the second one lets a check go out while a pipeline is in flight
+    /// (BENCHMARKS.md: with 4 and 16 threads, 1 or 2 connections did better than 4 or 8).
+    pub const DEFAULT_MAX_CONNECTIONS: usize = 2;
     /// How many times a cluster connection follows a redirection (`MOVED`, `ASK`) or retries after a node error
     /// within one check.
     pub const CLUSTER_RETRIES: u32 = 2;
@@ -687,6 +729,15 @@ impl RedisNonceStore {
     ) -> MutexGuard<'a, PoolState> {
         loop {
             let n = state.pending.len().min(MAX_BATCH);
+            if n == 0 {
+                // Nothing left to carry (another thread took it): give the connection or its place back.
+                match conn {
+                    Some(c) => state.idle.push(c),
+                    None => state.open = state.open.saturating_sub(1),
+                }
+                self.pool.wake(&state);
+                return state;
+            }
             let batch: Vec<Arc<Job>> = state.pending.drain(..n).collect();
             for job in &batch {
                 job.taken.store(true, Ordering::SeqCst);
@@ -695,27 +746,27 @@ impl RedisNonceStore {
             let mut flight = InFlight {
                 pool: &self.pool,
                 batch,
-                holds_slot: true,
+                done: false,
             };
             conn = self.send(conn, &flight.batch);
-            flight.holds_slot = false;
+            flight.done = true;
             drop(flight);
             state = self.pool.lock();
             let Some(c) = conn.take() else {
                 // It failed (every job of the batch has its answer): give its place back.
                 state.open = state.open.saturating_sub(1);
-                self.pool.changed.notify_all();
+                self.pool.wake(&state);
                 return state;
             };
             if own.outcome().is_some() || state.pending.is_empty() {
-                if state.pid == std::process::id() {
-                    state.idle.push(c);
-                } else {
-                    state.open = state.open.saturating_sub(1);
-                }
-                self.pool.changed.notify_all();
+                // (A forked child never gets here with its parent's connection: the thread carrying it is not
+                // copied into the child.)
+                state.idle.push(c);
+                self.pool.wake(&state);
                 return state;
             }
+            // Others' answers are in: let them go on while this thread carries the next batch.
+            self.pool.wake(&state);
             conn = Some(c);
         }
     }
@@ -750,6 +801,7 @@ impl NonceStore for RedisNonceStore {
             state.idle.clear();
             state.pending.clear();
             state.open = 0;
+            state.waiters = 0;
             state.pid = pid;
         }
         state.pending.push_back(job.clone());
@@ -759,11 +811,7 @@ impl NonceStore for RedisNonceStore {
             }
             if job.taken.load(Ordering::SeqCst) {
                 // In flight: the carrying thread answers within its timeouts (or its guard does).
-                state = self
-                    .pool
-                    .changed
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner);
+                state = self.pool.wait(state, None);
                 continue;
             }
             let conn = if let Some(c) = state.idle.pop() {
@@ -785,12 +833,7 @@ impl NonceStore for RedisNonceStore {
                     "every connection stayed busy for the response timeout",
                 ));
             }
-            state = self
-                .pool
-                .changed
-                .wait_timeout(state, deadline - now)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
+            state = self.pool.wait(state, Some(deadline));
         };
         drop(state);
         if fresh {
