@@ -2,7 +2,7 @@
 //! COUNTERMARK_REDIS_URL; with the `redis` feature on and no URL the test fails rather than skipping. The tests
 //! that stop, kill, freeze or cluster servers start their own (`redis-server` from PATH, which tests/with-redis.sh
 //! installs), each on a free loopback port, and stop them when done.
-#![cfg(feature = "redis")]
+#![cfg(all(feature = "redis", unix))]
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -132,13 +132,10 @@ impl Server {
         format!("redis://127.0.0.1:{}/0", self.port)
     }
 
-    fn signal(&self, sig: &str) {
-        let pid = self.child.as_ref().unwrap().id().to_string();
-        assert!(Command::new("kill")
-            .args([sig, &pid])
-            .status()
-            .unwrap()
-            .success());
+    fn signal(&self, sig: libc::c_int) {
+        let pid = libc::pid_t::try_from(self.child.as_ref().unwrap().id()).unwrap();
+        // SAFETY: signals the redis-server this test started (still its child, not yet waited for).
+        assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
     }
 
     fn kill(&mut self) {
@@ -348,7 +345,7 @@ fn a_frozen_server_times_out_and_refuses_then_the_store_recovers() {
         .with_timeout(Duration::from_millis(200));
     check(&store, b"frozen:1").unwrap();
     // SIGSTOP: the kernel still accepts connections and data, nothing answers.
-    server.signal("-STOP");
+    server.signal(libc::SIGSTOP);
     let err = check(&store, b"frozen:2");
     // Many threads at once over one connection: the pipeline carrying them times out, every one is refused.
     let store = Arc::new(store.with_max_connections(1));
@@ -359,7 +356,7 @@ fn a_frozen_server_times_out_and_refuses_then_the_store_recovers() {
         })
         .collect();
     let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
-    server.signal("-CONT");
+    server.signal(libc::SIGCONT);
     assert_eq!(err.unwrap_err().kind(), ErrorKind::Unavailable);
     for r in results {
         assert_eq!(r.unwrap_err().kind(), ErrorKind::Unavailable);
