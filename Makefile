@@ -444,10 +444,12 @@ py-asan: venv check-shared
 ## bench: every benchmark (not part of make test): criterion (Rust, with ratios to the floors of the same run),
 ## the Python comparison with the reference libraries (python/bench, its own venv in target/bench-venv), the
 ## Django request overhead beside django-hmac-authentication (python/bench/bench_django.py), the Go benchmarks
-## beside crypto/hmac, the JavaScript package's (js-bench), then the load test (bench-load). Figures and how to
-## read them: BENCHMARKS.md.
+## beside crypto/hmac, RFC 9421 verification from 1, 4 and 16 threads with the nonce store in memory and in a
+## throw-away redis-server (core/benches/redis_fleet.rs), the JavaScript package's (js-bench), then the load test
+## (bench-load). Figures and how to read them: BENCHMARKS.md.
 bench: toolchain check-shared ffi bench-venv
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" $(CARGO) bench -p countermark --bench verify
+	tests/with-redis.sh $(CARGO) bench -p countermark --features redis --bench redis_fleet -- --json $(CURDIR)/target/bench-redis.json
 	python3 tests/bench_report.py target/criterion --json target/bench-rust.json
 	COUNTERMARK_VECTORS="$(SHARED)/vectors" target/bench-venv/bin/python python/bench/bench.py --json target/bench-python.json
 	target/bench-venv/bin/python -W ignore python/bench/bench_django.py --json target/bench-django.json

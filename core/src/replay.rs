@@ -8,7 +8,9 @@
 //! * [`MemoryNonceStore`]: the default; one process. Bounded (a fixed number of entries), sharded (16 locks),
 //!   expired entries are evicted when a shard fills up, and when a shard is still full it **refuses**
 //!   ([`ErrorKind::Unavailable`]) rather than forgetting live entries: a full store fails closed.
-//! * `RedisNonceStore` (cargo feature `redis`): a fleet of processes, `SET key 1 NX PX ttl`.
+//! * `RedisNonceStore` (cargo feature `redis`): a fleet of processes, `SET key 1 NX PX ttl` on one server, a Redis
+//!   Cluster or the master Sentinels name; threads share a small pool of connections and the checks waiting for
+//!   one travel together in one pipeline; connect and response timeouts of 1 s by default.
 //!
 //! Any error other than [`ErrorKind::Replayed`] means the store could not answer; verifiers pass it on, so the
 //! credential is refused (fail closed).

@@ -64,11 +64,15 @@ pub unsafe extern "C" fn countermark_nonce_store_new_memory(
     })
 }
 
-/// Writes to `*out` a store on the Redis server at `url` (`redis://[user:password@]host:port/db`), using
-/// `SET key NX PX ttl` under the key prefix `prefix` (`(NULL, 0)` for `countermark:nonce:`). Nothing is sent
-/// until first use; the connect, read and write timeout is 1 s, and an unreachable server makes every check
-/// answer `UNAVAILABLE`. `INVALID_VALUE` for a URL the client cannot read (the URL is never repeated in a
-/// message); `UNSUPPORTED_ALGORITHM` when the library was built without the `redis` feature.
+/// Writes to `*out` a store in Redis at `url`: one server (`redis://[user:password@]host:port/db`), a Redis
+/// Cluster (`redis+cluster://[user:password@]host:port,host:port,...`) or the master that Sentinels name
+/// (`redis+sentinel://[user:password@]host:port,host:port,.../service/db`), using `SET key NX PX ttl` under the
+/// key prefix `prefix` (`(NULL, 0)` for `countermark:nonce:`). Threads check in parallel over a small pool of
+/// connections; `?connect_timeout_ms=N&response_timeout_ms=N&max_connections=N` on the URL change the timeouts
+/// and the pool's size (defaults and rules: the core's `RedisNonceStore`). Nothing is sent until first use; an
+/// unreachable, slow or failing server makes the check answer `UNAVAILABLE`, never `OK`. `INVALID_VALUE` for a
+/// URL the client cannot read (the URL is never repeated in a message); `UNSUPPORTED_ALGORITHM` when the
+/// library was built without the `redis` feature.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_nonce_store_new_redis(
     url: *const u8,
