@@ -257,7 +257,10 @@ func NewMemoryNonceStore(capacity int) (*NonceStore, error) {
 	return wrapStore(out, check(C.countermark_nonce_store_new_memory(C.size_t(capacity), &out)))
 }
 
-// NewRedisNonceStore keeps them in Redis at url ("redis://host:port/db"), keys prefixed by prefix.
+// NewRedisNonceStore keeps them in Redis at url, keys prefixed by prefix: one server
+// ("redis://[user:password@]host:port/db"), a Redis Cluster ("redis+cluster://host:port,host:port,...") or the
+// master Sentinels name ("redis+sentinel://host:port,.../service/db"); "?connect_timeout_ms=&response_timeout_ms=
+// &max_connections=" change the core's defaults. A failing server refuses (ErrUnavailable), never accepts.
 func NewRedisNonceStore(url, prefix string) (*NonceStore, error) {
 	var out *C.countermark_nonce_store
 	err := check(C.countermark_nonce_store_new_redis(strPtr(url), C.size_t(len(url)), strPtr(prefix),

@@ -37,7 +37,10 @@ impl PyNonceStore {
         }
     }
 
-    /// A Redis store at `url` (`redis://host:port/db`), keys prefixed by `prefix`.
+    /// A Redis store at `url`, keys prefixed by `prefix`: one server (`redis://[user:password@]host:port/db`), a
+    /// Redis Cluster (`redis+cluster://host:port,host:port,...`) or the master Sentinels name
+    /// (`redis+sentinel://host:port,.../service/db`); `?connect_timeout_ms=&response_timeout_ms=&max_connections=`
+    /// change the core's defaults. A failing server refuses (`Unavailable`), never accepts.
     #[staticmethod]
     #[pyo3(signature = (url, *, prefix = None))]
     fn redis(url: &str, prefix: Option<&str>) -> PyResult<Self> {
