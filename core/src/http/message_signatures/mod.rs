@@ -157,8 +157,8 @@ mod tests;
 
 pub use components::{Component, HttpMessage};
 pub use defaults::{
-    default_coverage, sign_with_default_coverage, DefaultCoverage, DefaultSigned,
-    DEFAULT_DIGEST_ALGORITHM,
+    default_coverage, sign_with_content_digest, sign_with_default_coverage, DefaultCoverage,
+    DefaultSigned, DEFAULT_DIGEST_ALGORITHM,
 };
 pub use digest::{content_digest, verify_content_digest, DigestAlgorithm, MAX_CONTENT_DIGEST_LEN};
 
