@@ -192,6 +192,16 @@ const COMMON_FIELDS: [&str; 9] = [
     "accept",
 ];
 
+/// `s` without leading and trailing spaces and tabs (HTTP's optional whitespace), as `Headers::get` trims.
+pub(crate) fn trim_ows(s: &str) -> &str {
+    s.trim_matches(|c: char| c == ' ' || c == '\t')
+}
+
+/// Whether `b` stands for itself in a Structured Field String (printable ASCII other than `"` and `\`).
+fn plain_in_sf_string(b: u8) -> bool {
+    (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\'
+}
+
 fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
@@ -509,14 +519,23 @@ fn sf_string(s: &str) -> Result<&StringRef> {
 }
 
 impl Component {
+    /// Appends the serialised identifier (as [`fmt::Display`] writes it) to `out`.
+    pub(crate) fn push_identifier(&self, out: &mut String) {
+        if self.params.is_empty() && self.name.bytes().all(plain_in_sf_string) {
+            // Every name a component can have (an HTTP token or a derived name): nothing to escape.
+            out.reserve(self.name.len() + 2);
+            out.push('"');
+            out.push_str(&self.name);
+            out.push('"');
+        } else {
+            // Writing to a String cannot fail.
+            let _ = self.write_identifier(out);
+        }
+    }
+
     /// Writes the serialised identifier (as [`fmt::Display`] does) to `f`.
     fn write_identifier<W: fmt::Write>(&self, f: &mut W) -> fmt::Result {
-        if self.params.is_empty()
-            && self
-                .name
-                .bytes()
-                .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
-        {
+        if self.params.is_empty() && self.name.bytes().all(plain_in_sf_string) {
             // Every name a component can have (an HTTP token or a derived name): nothing to escape.
             f.write_char('"')?;
             f.write_str(&self.name)?;
@@ -614,10 +633,10 @@ fn append_value(msg: HttpMessage<'_>, c: &Component, out: &mut String) -> Result
             let first = lines
                 .next()
                 .ok_or_else(|| missing(format_args!("{} field", c.name)))?;
-            out.push_str(first.trim_matches([' ', '\t']));
+            out.push_str(trim_ows(first));
             for line in lines {
                 out.push_str(", ");
-                out.push_str(line.trim_matches([' ', '\t']));
+                out.push_str(trim_ows(line));
             }
         }
         (_, Some(d)) => out.push_str(&derived_value(target, d, c)?),
@@ -836,7 +855,7 @@ pub(crate) fn write_signature_base(
     base.clear();
     for c in components {
         // The identifier and the value are written in place (no temporary string per component).
-        let _ = c.write_identifier(base);
+        c.push_identifier(base);
         base.push_str(": ");
         append_value(msg, c, base)?;
         base.push('\n');

@@ -494,6 +494,83 @@ fn serialize_signature_params(components: &[Component], p: &SigParams) -> Result
         .ok_or_else(|| Error::invalid_value("empty signature parameters"))
 }
 
+/// The canonical serialisation of a received inner list (its components, then its parameters as read): the
+/// `@signature-params` value. Parameters of the kinds a signature carries (integers, strings, tokens, booleans)
+/// are written here, each the one way RFC 9651 section 4.1 serialises it; a list with any other kind (decimals,
+/// byte sequences, dates, display strings: only ever unknown parameters) is serialised by sfv.
+fn serialize_received_params(
+    components: &[Component],
+    params: &[(&KeyRef, sfv::BareItemFromInput<'_>)],
+) -> Result<String> {
+    let mut text = String::with_capacity(64 + 32 * components.len());
+    if write_simple_params(&mut text, components, params) {
+        return Ok(text);
+    }
+    text.clear();
+    let mut ser = sfv::ListSerializer::with_buffer(&mut text);
+    {
+        let mut list = ser.inner_list();
+        for c in components {
+            let _ = c.write_params(list.bare_item(c.sf_name()?))?;
+        }
+        let _ = list
+            .finish()
+            .parameters(params.iter().map(|(k, v)| (*k, RefBareItem::from(v))));
+    }
+    let _ = ser.finish();
+    Ok(text)
+}
+
+/// Writes the inner list when every parameter is an integer, a string, a token or a boolean; `false` (with
+/// `text` holding part of it) at the first parameter of another kind.
+fn write_simple_params(
+    text: &mut String,
+    components: &[Component],
+    params: &[(&KeyRef, sfv::BareItemFromInput<'_>)],
+) -> bool {
+    use sfv::BareItemFromInput as B;
+    text.push('(');
+    for (i, c) in components.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        c.push_identifier(text);
+    }
+    text.push(')');
+    for (key, value) in params {
+        text.push(';');
+        text.push_str(key.as_str());
+        match value {
+            // sf-boolean: `?1` is written as the bare key.
+            B::Boolean(true) => {}
+            B::Boolean(false) => text.push_str("=?0"),
+            // sf-integer: optional `-`, decimal digits without leading zeros.
+            B::Integer(n) => {
+                use std::fmt::Write as _;
+                let _ = write!(text, "={}", i64::from(*n));
+            }
+            // sf-string: `"`, the (printable ASCII) text with `"` and `\` escaped, `"`.
+            B::String(s) => {
+                text.push_str("=\"");
+                for ch in s.as_str().chars() {
+                    if ch == '"' || ch == '\\' {
+                        text.push('\\');
+                    }
+                    text.push(ch);
+                }
+                text.push('"');
+            }
+            // sf-token: as is.
+            B::Token(t) => {
+                text.push('=');
+                text.push_str(t.as_str());
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
 fn check_components(components: &[Component], kind: ErrorKind) -> Result<()> {
     if components.len() > MAX_COMPONENTS {
         return Err(match kind {
@@ -1099,7 +1176,7 @@ pub struct UnverifiedMessageSignature<'m> {
     // Shared with the verified value.
     label: Arc<str>,
     // Shared with the verified value (verifying does not copy them).
-    components: Arc<[Component]>,
+    components: Arc<Vec<Component>>,
     params: Arc<SigParams>,
     signature_params: String,
     signature: Vec<u8>,
@@ -1123,7 +1200,7 @@ fn bounded_header<'m>(msg: &HttpMessage<'m>, name: &str) -> Result<Cow<'m, str>>
         if first.len() > MAX_SIGNATURE_HEADER_LEN {
             return Err(too_large());
         }
-        return Ok(Cow::Borrowed(first.trim_matches([' ', '\t'])));
+        return Ok(Cow::Borrowed(components::trim_ows(first)));
     }
     let total: usize = headers.values(name).map(|v| v.len() + 2).sum();
     if total > MAX_SIGNATURE_HEADER_LEN + 2 {
@@ -1275,21 +1352,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
         let sig_params =
             SigParams::from_sf(params.iter().map(|(k, v)| (*k, RefBareItem::from(v))))?;
         // Re-serialised canonically from what was parsed (RFC 9421 section 2.3), into one buffer.
-        let signature_params = {
-            let mut text = String::with_capacity(64 + 32 * components.len());
-            let mut ser = sfv::ListSerializer::with_buffer(&mut text);
-            {
-                let mut list = ser.inner_list();
-                for c in &components {
-                    let _ = c.write_params(list.bare_item(c.sf_name()?))?;
-                }
-                let _ = list
-                    .finish()
-                    .parameters(params.iter().map(|(k, v)| (*k, RefBareItem::from(v))));
-            }
-            let _ = ser.finish();
-            text
-        };
+        let signature_params = serialize_received_params(&components, &params)?;
         let bytes = match signature {
             parse::SignatureMember::Bytes(bytes) => bytes,
             parse::SignatureMember::Other => {
@@ -1309,7 +1372,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
         Ok(UnverifiedMessageSignature {
             message,
             label: Arc::from(label),
-            components: components.into(),
+            components: Arc::new(components),
             params: Arc::new(sig_params),
             signature_params,
             signature: bytes,
@@ -1499,8 +1562,18 @@ impl<'m> UnverifiedMessageSignature<'m> {
             }
         }
 
-        let base = self.signature_base()?;
-        key.verify(base.as_bytes(), &self.signature)?;
+        // The base is written into this thread's reusable buffer (no allocation per verification).
+        let seen = with_base_buffer(|base| -> Result<Option<String>> {
+            components::write_signature_base(
+                self.message,
+                &self.components,
+                &self.signature_params,
+                base,
+            )?;
+            key.verify(base.as_bytes(), &self.signature)?;
+            Ok((p.nonce.is_none() && policy.remember_signatures)
+                .then(|| seen_signature_value(p.keyid.as_deref().unwrap_or(""), base.as_bytes())))
+        })?;
 
         let body_checked = if check_digest {
             let value = self
@@ -1514,17 +1587,13 @@ impl<'m> UnverifiedMessageSignature<'m> {
             false
         };
 
-        let replay_value = match (&p.nonce, policy.remember_signatures) {
-            (Some(nonce), _) => Some(format!(
+        let replay_value = match &p.nonce {
+            Some(nonce) => Some(format!(
                 "rfc9421:{keyid_len}:{keyid}:{nonce}",
                 keyid_len = p.keyid.as_deref().unwrap_or("").len(),
                 keyid = p.keyid.as_deref().unwrap_or("")
             )),
-            (None, true) => Some(seen_signature_value(
-                p.keyid.as_deref().unwrap_or(""),
-                base.as_bytes(),
-            )),
-            (None, false) => None,
+            None => seen,
         };
         if let (Some(store), Some(value)) = (&policy.nonce_store, replay_value) {
             let bound_by_age = p.created.zip(max_age).map(|(c, a)| c.saturating_add(a));
@@ -1550,6 +1619,39 @@ impl<'m> UnverifiedMessageSignature<'m> {
     }
 }
 
+thread_local! {
+    /// Each thread's signature base buffer, reused by every verification on it (cleared before each use).
+    static BASE_BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Runs `f` with this thread's signature base buffer, taken out of its slot for the call (so a nested
+/// verification, say from a nonce store, finds the slot empty and uses a fresh buffer) and put back after it,
+/// cleared. A buffer that grew past twice [`MAX_SIGNATURE_BASE_LEN`] is not kept.
+fn with_base_buffer<R>(f: impl FnOnce(&mut String) -> R) -> R {
+    let mut buf = BASE_BUFFER
+        .try_with(|cell| {
+            cell.try_borrow_mut()
+                .map(|mut b| std::mem::take(&mut *b))
+                .ok()
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    buf.clear();
+    let out = f(&mut buf);
+    buf.clear();
+    if buf.capacity() <= 2 * MAX_SIGNATURE_BASE_LEN {
+        let _ = BASE_BUFFER.try_with(|cell| {
+            if let Ok(mut slot) = cell.try_borrow_mut() {
+                if slot.capacity() < buf.capacity() {
+                    *slot = buf;
+                }
+            }
+        });
+    }
+    out
+}
+
 /// The value seen-signature mode records for a verified signature without a nonce: `rfc9421-sig:` and the hex
 /// SHA-256 of the length-prefixed key id and the signature base. Never the signature's bytes: an ECDSA signature
 /// has a second encoding (`(r, n - s)`), so a store keyed on bytes would accept a replay written the other way.
@@ -1567,7 +1669,7 @@ fn seen_signature_value(keyid: &str, base: &[u8]) -> String {
 pub struct VerifiedMessageSignature {
     label: Arc<str>,
     algorithm: HttpSignatureAlgorithm,
-    components: Arc<[Component]>,
+    components: Arc<Vec<Component>>,
     params: Arc<SigParams>,
     body_checked: bool,
 }
