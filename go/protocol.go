@@ -45,9 +45,9 @@ func (s *APISecret) MessageSignatureKey() (*HMACKey, error) {
 }
 
 // SignWithDefaultCoverage signs req over its default coverage, replacing the signer's components: @method
-// @authority @path, @query when the target has a "?", and content-digest when the body is not empty, with a
-// Content-Digest (sha-256) added unless req has one. Claims: Content-Digest (when added: send req with it),
-// then those of Sign. req itself is not changed.
+// @authority @path, @query when the target has a "?", and content-digest when the body is not empty, with the
+// Content-Digest (sha-256) of the body, replacing any req has (the core's rule). Claims: Content-Digest (for a
+// non-empty body: send req with it in place of any it had), then those of Sign. req itself is not changed.
 func (s *MessageSigner) SignWithDefaultCoverage(req *Request) (Claims, error) {
 	c, err := req.claimsCall(func(r *C.countermark_request, h **C.countermark_claims) C.countermark_result {
 		return C.countermark_message_signer_sign_request_default_coverage(s.p, r, h)

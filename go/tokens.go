@@ -80,12 +80,35 @@ func (t *Tokens) Verify(token string, maxAge *time.Duration) (*Verified, error) 
 		secs = uint64(*maxAge / time.Second)
 		p = &secs
 	}
-	v, err := callVerifiedOpt(p, func(opt *C.uint64_t, out *C.countermark_verified, buf *C.uint8_t, n C.size_t,
-		outN *C.size_t) C.countermark_result {
-		return C.countermark_tokens_verify(t.p, strPtr(token), C.size_t(len(token)), opt, out, buf, n, outN)
-	})
-	keepAlive(t, token)
-	return v, err
+	// One cgo call into a pooled C block (no closure between here and C); a result too large for the block goes
+	// the general way, which retries with a block of the size needed.
+	b := blocks.Get().(*cblock)
+	h := b.head()
+	var opt *C.uint64_t
+	if p != nil {
+		h.opt = C.uint64_t(secs)
+		opt = &h.opt
+	}
+	buf, n := b.buf()
+	rc := C.countermark_tokens_verify(t.p, strPtr(token), C.size_t(len(token)), opt, b.out(), buf, n, &h.n)
+	runtime.KeepAlive(t)
+	runtime.KeepAlive(token)
+	if rc == C.COUNTERMARK_RESULT_INSUFFICIENT_SIZE {
+		blocks.Put(b)
+		v, err := callVerifiedOpt(p, func(opt *C.uint64_t, out *C.countermark_verified, buf *C.uint8_t, n C.size_t,
+			outN *C.size_t) C.countermark_result {
+			return C.countermark_tokens_verify(t.p, strPtr(token), C.size_t(len(token)), opt, out, buf, n, outN)
+		})
+		keepAlive(t, token)
+		return v, err
+	}
+	if rc != C.COUNTERMARK_RESULT_OK {
+		blocks.Put(b)
+		return nil, check(rc)
+	}
+	v := readVerified(b.out(), buf, int(h.n))
+	blocks.Put(b)
+	return v, nil
 }
 
 // Close releases the object.

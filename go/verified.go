@@ -163,13 +163,40 @@ func callVerifiedOpt(opt *uint64, f func(opt *C.uint64_t, out *C.countermark_ver
 	return readVerified(b.out(), buf, int(b.head().n)), nil
 }
 
-// readVerified copies the result: one string for all its text (every field is a substring of it), one slice for
-// its items, one struct.
+// readVerified copies the result in one allocation when it is small (what a token, a signed URL or an HMAC
+// header gives): the struct, its items and its text together (every text field is a substring of that copy). A
+// larger result is copied into a struct with room for more, and what still does not fit takes one allocation
+// more per part.
 func readVerified(cv *C.countermark_verified, buf *C.uint8_t, n int) *Verified {
+	var v *Verified
+	var items []Item
+	var room []byte
+	if cv.n_items <= 2 && n <= 48 {
+		r := new(struct {
+			v     Verified
+			items [2]Item
+			text  [48]byte
+		})
+		v, items, room = &r.v, r.items[:], r.text[:]
+	} else {
+		r := new(struct {
+			v     Verified
+			items [4]Item
+			text  [128]byte
+		})
+		v, items, room = &r.v, r.items[:], r.text[:]
+	}
 	text := ""
 	base := uintptr(unsafe.Pointer(buf))
 	if n > 0 {
-		text = C.GoStringN((*C.char)(unsafe.Pointer(buf)), C.int(n))
+		src := unsafe.Slice((*byte)(unsafe.Pointer(buf)), n)
+		if n <= len(room) {
+			// The bytes are never written again: the string may view them.
+			copy(room, src)
+			text = unsafe.String(&room[0], n)
+		} else {
+			text = string(src)
+		}
 	}
 	sub := func(s C.countermark_str) string {
 		if s.len == 0 || s.data == nil {
@@ -178,33 +205,33 @@ func readVerified(cv *C.countermark_verified, buf *C.uint8_t, n int) *Verified {
 		off := uintptr(unsafe.Pointer(s.data)) - base
 		return text[off : off+uintptr(s.len)]
 	}
-	// One allocation for the struct and up to four items.
-	type withItems struct {
-		v     Verified
-		items [4]Item
+	// Only what the result has is set (the rest stays zero): fewer writes on the hot paths.
+	v.Scheme = Scheme(cv.scheme)
+	v.Verified = bool(cv.verified)
+	if cv.key_id.len > 0 {
+		v.KeyID = sub(cv.key_id)
 	}
-	var v *Verified
-	var inline []Item
-	if cv.n_items <= 4 {
-		w := new(withItems)
-		v, inline = &w.v, w.items[:cv.n_items]
-	} else {
-		v = new(Verified)
+	if cv.user.len > 0 {
+		v.User = sub(cv.user)
 	}
-	*v = Verified{
-		Scheme:      Scheme(cv.scheme),
-		Verified:    bool(cv.verified),
-		KeyID:       sub(cv.key_id),
-		User:        sub(cv.user),
-		Algorithm:   sub(cv.algorithm),
-		Nonce:       sub(cv.nonce),
-		Label:       sub(cv.label),
-		Tag:         sub(cv.tag),
-		Token:       sub(cv.token),
-		Time:        float64(cv.time),
-		KeyIndex:    int(cv.key_index),
-		BodyChecked: bool(cv.body_checked),
+	if cv.algorithm.len > 0 {
+		v.Algorithm = sub(cv.algorithm)
 	}
+	if cv.nonce.len > 0 {
+		v.Nonce = sub(cv.nonce)
+	}
+	if cv.label.len > 0 {
+		v.Label = sub(cv.label)
+	}
+	if cv.tag.len > 0 {
+		v.Tag = sub(cv.tag)
+	}
+	if cv.token.len > 0 {
+		v.Token = sub(cv.token)
+	}
+	v.Time = float64(cv.time)
+	v.KeyIndex = int(cv.key_index)
+	v.BodyChecked = bool(cv.body_checked)
 	if cv.has_created {
 		if v.Scheme == SchemeJWT {
 			secs := int64(cv.created)
@@ -217,12 +244,13 @@ func readVerified(cv *C.countermark_verified, buf *C.uint8_t, n int) *Verified {
 		v.Expires = time.Unix(int64(cv.expires), 0)
 	}
 	if cv.n_items > 0 {
-		items := unsafe.Slice(cv.items, int(cv.n_items))
-		v.Items = inline
-		if v.Items == nil {
-			v.Items = make([]Item, len(items))
+		pairs := unsafe.Slice(cv.items, int(cv.n_items))
+		if len(pairs) <= len(items) {
+			v.Items = items[:len(pairs):len(pairs)]
+		} else {
+			v.Items = make([]Item, len(pairs))
 		}
-		for i, it := range items {
+		for i, it := range pairs {
 			v.Items[i] = Item{Name: sub(it.name), Value: sub(it.value)}
 		}
 	}

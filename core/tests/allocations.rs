@@ -208,7 +208,7 @@ fn verify_paths() {
                 .verify(&mkey, &mpolicy)
                 .unwrap()
         }),
-        44,
+        10,
     );
 
     let dir = std::env::var_os("COUNTERMARK_VECTORS")

@@ -75,9 +75,11 @@ pub unsafe extern "C" fn countermark_api_secret_message_signature_key(
 
 /// Signs `request` with `signer`'s key and settings over the request's default coverage, replacing the
 /// signer's components: `@method @authority @path`, `@query` when the target has a `?`, and `content-digest`
-/// when the body is not empty, with a `Content-Digest` (`sha-256`) added unless the request has one. Writes the
-/// claims of `countermark_message_signer_sign_request` to `*out`, after a `Content-Digest` claim when one was
-/// added (send the request with that header line). The request itself is not changed. Thread-safe.
+/// when the body is not empty, with the `Content-Digest` (`sha-256`) of the body, replacing any the request has
+/// (the core's rule: only a digest of the body signed is sure to match it). Writes the claims of
+/// `countermark_message_signer_sign_request` to `*out`, after a `Content-Digest` claim when the body is not empty
+/// (send the request with that header line in place of any it had). The request itself is not changed.
+/// Thread-safe.
 #[no_mangle]
 pub unsafe extern "C" fn countermark_message_signer_sign_request_default_coverage(
     signer: *const countermark_message_signer,

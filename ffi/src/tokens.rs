@@ -9,7 +9,7 @@ use crate::clock::{clock_or_system, countermark_clock};
 use crate::handle::ArcHandle;
 use crate::hmac::countermark_key_ring;
 use crate::result::countermark_result;
-use crate::verified::{countermark_scheme, countermark_verified, Out, Verified};
+use crate::verified::{countermark_verified, Out};
 
 /// Creates and verifies handshake-format tokens with a key ring (the primary key signs; every key verifies).
 /// Immutable and reference counted: thread-safe.
@@ -131,13 +131,8 @@ pub unsafe extern "C" fn countermark_tokens_verify(
             .copied()
             .map(Duration::from_secs);
         let verified = core(tokens.verify(token, max_age))?;
-        let mut v =
-            Verified::new(countermark_scheme::Token, true).created(Some(verified.timestamp()));
-        for field in verified.iter_fields() {
-            v.item("", field);
-        }
         // SAFETY: per the contract.
-        unsafe { out.put(v) }
+        unsafe { out.put_token(&verified) }
     })
 }
 

@@ -488,6 +488,99 @@ impl Out {
         // SAFETY: per the caller; out and out_n were checked in `new`.
         unsafe { v.write(self.out, self.buf, self.cap, self.out_n) }
     }
+
+    /// Writes a verified token's result straight into the caller's buffer (what [`Verified`] would write for
+    /// it, without building one): the fields text as in the token (`a:b`), each field an item viewing its part
+    /// of it (empty name), and the timestamp as `created`.
+    ///
+    /// # Safety
+    /// As [`Out::put`].
+    pub(crate) unsafe fn put_token(self, token: &cm::VerifiedToken<'_>) -> FfiResult<()> {
+        let text = token.joined_fields();
+        // The fields are the `:`-separated parts of the text (none when it is empty), as `iter_fields` gives them.
+        let n_items = if text.is_empty() {
+            0
+        } else {
+            1 + text.bytes().filter(|&b| b == b':').count()
+        };
+        let pair = size_of::<countermark_pair>();
+        let needed = if n_items == 0 {
+            text.len()
+        } else {
+            text.len() + align_of::<countermark_pair>() - 1 + n_items * pair
+        };
+        if needed > self.cap {
+            // SAFETY: checked in `new`.
+            unsafe { self.out_n.write(needed) };
+            return Err(countermark_result::InsufficientSize);
+        }
+        if self.buf.is_null() && self.cap > 0 {
+            return Err(countermark_result::NullParameter);
+        }
+        let buf = self.buf;
+        if !text.is_empty() {
+            // SAFETY: buf holds cap >= text.len() bytes (checked through `needed`).
+            unsafe { std::ptr::copy_nonoverlapping(text.as_ptr(), buf, text.len()) };
+        }
+        let mut items: *const countermark_pair = std::ptr::null();
+        if n_items > 0 {
+            // SAFETY: text.len() + align - 1 + n_items * pair bytes fit in buf.
+            let after = unsafe { buf.add(text.len()) };
+            let pad = after.align_offset(align_of::<countermark_pair>());
+            // SAFETY: pad < align, within the room reserved above.
+            let array = unsafe { after.add(pad) }.cast::<countermark_pair>();
+            let mut start = 0;
+            for i in 0..n_items {
+                let end = text.as_bytes()[start..]
+                    .iter()
+                    .position(|&b| b == b':')
+                    .map_or(text.len(), |p| start + p);
+                // SAFETY: start <= end <= text.len(), which was copied to buf.
+                let data = unsafe { buf.add(start) }.cast_const();
+                let pair = countermark_pair {
+                    name: countermark_str { data, len: 0 },
+                    value: countermark_str {
+                        data,
+                        len: end - start,
+                    },
+                };
+                // SAFETY: aligned, inside buf, i < n_items.
+                unsafe { array.add(i).write(pair) };
+                start = end + 1;
+            }
+            items = array.cast_const();
+        }
+        let none = countermark_str {
+            data: std::ptr::null(),
+            len: 0,
+        };
+        let value = countermark_verified {
+            scheme: countermark_scheme::Token,
+            verified: true,
+            key_id: none,
+            user: none,
+            algorithm: none,
+            nonce: none,
+            label: none,
+            tag: none,
+            token: none,
+            has_created: true,
+            created: token.timestamp(),
+            has_expires: false,
+            expires: 0,
+            time: 0.0,
+            key_index: 0,
+            body_checked: false,
+            items,
+            n_items,
+        };
+        // SAFETY: checked in `new`.
+        unsafe {
+            self.out.write(value);
+            self.out_n.write(text.len());
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -502,6 +595,107 @@ mod tests {
         let r = unsafe { v.write(out.as_mut_ptr(), buf.as_mut_ptr().add(1), cap, &mut n) };
         // SAFETY: zero-initialised, and written on success.
         (r, buf, unsafe { out.assume_init() }, n)
+    }
+
+    /// The views of a written result: (name, value) of each item, and `created`.
+    fn read_back(out: &countermark_verified) -> (Vec<(String, String)>, i64) {
+        let s = |v: countermark_str| {
+            if v.len == 0 {
+                String::new()
+            } else {
+                // SAFETY: the view lies within the buffer still alive in the caller.
+                String::from_utf8(unsafe { std::slice::from_raw_parts(v.data, v.len) }.to_vec())
+                    .unwrap()
+            }
+        };
+        let items = if out.n_items == 0 {
+            Vec::new()
+        } else {
+            // SAFETY: n_items pairs inside the live buffer.
+            unsafe { std::slice::from_raw_parts(out.items, out.n_items) }
+                .iter()
+                .map(|p| (s(p.name), s(p.value)))
+                .collect()
+        };
+        (items, out.created)
+    }
+
+    /// A token's result written directly reads back exactly as the general writer's (fields in order, empty
+    /// fields kept, none for a token without fields, `created`), and a short buffer gets the size needed.
+    #[test]
+    fn token_results_match_the_general_writer() {
+        use cm::{Algorithm, FixedClock, HmacKey, Secret, Tokens};
+        let key = HmacKey::new(
+            Algorithm::HmacSha256,
+            &Secret::new(*b"0123456789abcdef").unwrap(),
+        );
+        let tokens =
+            Tokens::new(key).with_clock(std::sync::Arc::new(FixedClock::at_secs(1_700_000_000)));
+        for fields in [vec![], vec!["alice"], vec!["alice", "", "42"], vec!["", ""]] {
+            let token = tokens.create(&fields).unwrap();
+            let verified = tokens.verify(&token, None).unwrap();
+            let mut general =
+                Verified::new(countermark_scheme::Token, true).created(Some(verified.timestamp()));
+            for f in verified.iter_fields() {
+                general.item("", f);
+            }
+            let need = general.needed();
+            let (r, _gbuf, gout, gn) = written(general, need);
+            assert_eq!(r, Ok(()));
+
+            // The direct writer keeps the `:` between the fields in its text: ask it for its size first.
+            let mut out = std::mem::MaybeUninit::<countermark_verified>::zeroed();
+            let mut need = 0usize;
+            // SAFETY: a NULL buffer of capacity 0; out and need are live.
+            let r = unsafe {
+                Out::new(out.as_mut_ptr(), std::ptr::null_mut(), 0, &mut need)
+                    .unwrap()
+                    .put_token(&verified)
+            };
+            if fields.is_empty() {
+                assert_eq!(r, Ok(()));
+                assert_eq!(need, 0);
+            } else {
+                assert_eq!(r, Err(countermark_result::InsufficientSize));
+            }
+            let mut buf = vec![0u8; need + 1];
+            let mut n = 0usize;
+            // SAFETY: buf has need + 1 bytes; out and n are live.
+            let r = unsafe {
+                Out::new(out.as_mut_ptr(), buf.as_mut_ptr().add(1), need, &mut n)
+                    .unwrap()
+                    .put_token(&verified)
+            };
+            assert_eq!(r, Ok(()));
+            // SAFETY: written on success.
+            let out = unsafe { out.assume_init() };
+            assert_eq!(n, verified.joined_fields().len());
+            let _ = gn;
+            assert_eq!(read_back(&out), read_back(&gout), "{fields:?}");
+            assert_eq!(
+                read_back(&out)
+                    .0
+                    .iter()
+                    .map(|(_, v)| v.as_str())
+                    .collect::<Vec<_>>(),
+                verified.iter_fields().collect::<Vec<_>>()
+            );
+            assert!(out.has_created && out.verified && out.scheme == countermark_scheme::Token);
+
+            if need > 0 {
+                let mut small = vec![0u8; need];
+                let mut out = std::mem::MaybeUninit::<countermark_verified>::zeroed();
+                let mut n = 0usize;
+                // SAFETY: small holds need - 1 < need bytes as declared.
+                let r = unsafe {
+                    Out::new(out.as_mut_ptr(), small.as_mut_ptr(), need - 1, &mut n)
+                        .unwrap()
+                        .put_token(&verified)
+                };
+                assert_eq!(r, Err(countermark_result::InsufficientSize));
+                assert_eq!(n, need);
+            }
+        }
     }
 
     /// A result larger than the inline storage (long texts, many items) is complete, in order.

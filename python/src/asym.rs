@@ -3,7 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use countermark::http::message_signatures::{sign_with_default_coverage, Component, HttpMessage};
+use countermark::http::message_signatures::{
+    sign_with_content_digest, sign_with_default_coverage, Component, DefaultSigned, HttpMessage,
+};
 use countermark::jwt::{self, Token};
 use countermark::{
     content_digest as core_content_digest, verify_content_digest as core_verify_content_digest,
@@ -513,27 +515,54 @@ impl PyMessageSigner {
 
     /// Signs `request` over the core's default coverage (`countermark.default_coverage`), whatever components
     /// the signer was built with: `@method @authority @path`, `@query` when the target has one, and
-    /// `content-digest` for a non-empty body. The lines to add come back in order: the RFC 9530 `Content-Digest`
-    /// (sha-256) when the request has a body and no digest of its own, then `Signature-Input` and `Signature`.
+    /// `content-digest` for a non-empty body. The lines to set come back in order: the RFC 9530 `Content-Digest`
+    /// (sha-256) of the body when it is not empty (replacing any the request has: the core's rule, see
+    /// `sign_with_content_digest`), then `Signature-Input` and `Signature`.
     fn sign_with_default_coverage(&self, request: &PyRequest) -> PyResult<PySigned> {
         let view = request.view()?;
         let signed = sign_with_default_coverage(&self.inner, &view).py()?;
+        Ok(default_signed(&signed))
+    }
+
+    /// Signs `request` over the signer's own components with the core's `Content-Digest` rule: when the body is
+    /// not empty or `content-digest` is covered, the request is signed with the RFC 9530 `Content-Digest` of its
+    /// body (`digest_algorithms`), replacing any the caller set. The lines to set come back in order:
+    /// `Content-Digest` (when set), `Signature-Input`, `Signature`.
+    #[pyo3(signature = (request, digest_algorithms = vec!["sha-256".to_string()]))]
+    fn sign_with_content_digest(
+        &self,
+        request: &PyRequest,
+        digest_algorithms: Vec<String>,
+    ) -> PyResult<PySigned> {
+        let algs: Vec<DigestAlgorithm> = digest_algorithms
+            .iter()
+            .map(|a| a.parse().py())
+            .collect::<PyResult<_>>()?;
+        let view = request.view()?;
+        let signed = sign_with_content_digest(&self.inner, &view, &algs).py()?;
+        Ok(default_signed(&signed))
+    }
+
+    /// Signs `response` (components with `;req` read its request).
+    fn sign_response(&self, response: &PyResponse) -> PyResult<PySigned> {
+        response.with_view(|r| self.sign_message(HttpMessage::from(r)))
+    }
+}
+
+/// The lines of a request signed with its `Content-Digest`, in order.
+fn default_signed(signed: &DefaultSigned) -> PySigned {
+    {
         let lines = signed
             .header_lines()
             .into_iter()
             .map(|(name, value)| (name.to_string(), value.to_string()))
             .collect();
         let headers = signed.headers();
-        Ok(PySigned::new(
+        PySigned::new(
             lines,
             headers.signature().to_string(),
             headers.signature_base().to_string(),
-        ))
-    }
-
-    /// Signs `response` (components with `;req` read its request).
-    fn sign_response(&self, response: &PyResponse) -> PyResult<PySigned> {
-        response.with_view(|r| self.sign_message(HttpMessage::from(r)))
+        )
     }
 }
 

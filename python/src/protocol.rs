@@ -28,20 +28,27 @@ pub(crate) fn parse_token_authorization(value: &str, keyword: Option<&str>) -> O
 }
 
 /// `(scheme, authority, target)` of an absolute URL: the authority without userinfo, the origin-form target
-/// (path, `/` when empty, then `?query`), the fragment dropped. `InvalidValue` for anything but `scheme://...`.
+/// (path, `/` when empty, then `?query`), the fragment dropped. With `normalized`, the scheme and authority as
+/// an HTTP client sends them (the core's `UrlParts::scheme_normalized` / `authority_normalized`: lower case, no
+/// default port). `InvalidValue` for anything but `scheme://...`.
 #[pyfunction]
-pub(crate) fn split_url(url: &str) -> PyResult<(String, String, String)> {
+#[pyo3(signature = (url, *, normalized = false))]
+pub(crate) fn split_url(url: &str, normalized: bool) -> PyResult<(String, String, String)> {
     let u = countermark::http::split_url(url).py()?;
-    Ok((
-        u.scheme().to_string(),
-        u.authority().to_string(),
-        u.target(),
-    ))
+    Ok(if normalized {
+        (u.scheme_normalized(), u.authority_normalized(), u.target())
+    } else {
+        (
+            u.scheme().to_string(),
+            u.authority().to_string(),
+            u.target(),
+        )
+    })
 }
 
 /// The default RFC 9421 coverage of `request`: `(components, content_digest)`, the components as in
 /// `Signature-Input` (`@method @authority @path`, `@query` when the target has a `?`, `content-digest` for a
-/// non-empty body) and the `Content-Digest` value to add (None when there is no body or it has one already).
+/// non-empty body) and the `Content-Digest` value to set, replacing any the request has (None without a body).
 #[pyfunction]
 pub(crate) fn default_coverage(request: &PyRequest) -> PyResult<(Vec<String>, Option<String>)> {
     let view = request.view()?;

@@ -57,9 +57,9 @@ def test_default_coverage():
     components, digest = countermark.default_coverage(post)
     assert components == ["@method", "@authority", "@path", "@query", "content-digest"]
     assert digest == countermark.content_digest(b'{"id": 42}')
-    # A request that carries a Content-Digest keeps it: none to add, still covered.
-    carried = post.with_headers([("Content-Digest", digest)])
-    assert countermark.default_coverage(carried) == (components, None)
+    # A request that carries a Content-Digest gets the digest of its body all the same, to replace the carried one.
+    carried = post.with_headers([("Content-Digest", countermark.content_digest(b"another body"))])
+    assert countermark.default_coverage(carried) == (components, digest)
     # An empty body is no body.
     empty = Request.from_url("POST", "https://e.com/a", body=b"")
     assert countermark.default_coverage(empty) == (["@method", "@authority", "@path"], None)
@@ -113,6 +113,11 @@ def test_token_header():
 def test_split_url():
     assert countermark.split_url("https://u:p@Example.com:8443?x=1#f") == ("https", "Example.com:8443", "/?x=1")
     assert countermark.split_url("http://e.com") == ("http", "e.com", "/")
+    # Normalised by the core as an HTTP client sends it: lower case, no default port (another port is kept).
+    assert countermark.split_url("HTTPS://u@Example.COM:443/a?b", normalized=True) == ("https", "example.com", "/a?b")
+    assert countermark.split_url("http://E.com:80", normalized=True) == ("http", "e.com", "/")
+    assert countermark.split_url("http://e.com:443", normalized=True) == ("http", "e.com:443", "/")
+    assert countermark.split_url("https://[::1]:443/", normalized=True) == ("https", "[::1]", "/")
     r = Request.from_url("GET", "https://u@e.com/a?b#c")
     assert r.target == "/a?b"
     for url in ("/a?b", "e.com/a", "https://e.com/a b"):

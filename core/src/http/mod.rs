@@ -262,6 +262,39 @@ impl<'a> UrlParts<'a> {
             None => self.path.to_string(),
         }
     }
+
+    /// The scheme lower-cased (`https`), as RFC 9421's `@scheme` and an HTTP client's request use it.
+    pub fn scheme_normalized(&self) -> String {
+        self.scheme.to_ascii_lowercase()
+    }
+
+    /// The authority as an HTTP client sends it in `Host` and RFC 9421's `@authority` covers it: lower-cased,
+    /// without the scheme's default port (`:80` for `http`, `:443` for `https`): `Example.COM:443` ->
+    /// `example.com` under `https`. The rule of [`Request::authority_normalized`].
+    ///
+    /// ```
+    /// let url = countermark::http::split_url("HTTPS://User@Example.COM:443/a")?;
+    /// assert_eq!((url.scheme_normalized(), url.authority_normalized()), ("https".into(), "example.com".into()));
+    /// assert_eq!(countermark::http::split_url("http://e.com:8080")?.authority_normalized(), "e.com:8080");
+    /// # Ok::<(), countermark::Error>(())
+    /// ```
+    pub fn authority_normalized(&self) -> String {
+        normalized_authority(self.scheme, self.authority)
+    }
+}
+
+/// `authority` lower-cased, without `scheme`'s default port or an empty port.
+fn normalized_authority(scheme: &str, authority: &str) -> String {
+    let lower = authority.to_ascii_lowercase();
+    let default_port = match scheme.to_ascii_lowercase().as_str() {
+        "http" => Some(":80"),
+        "https" => Some(":443"),
+        _ => None,
+    };
+    match default_port {
+        Some(port) if lower.ends_with(port) => lower[..lower.len() - port.len()].to_string(),
+        _ => lower,
+    }
 }
 
 fn split_absolute(url: &str) -> Option<UrlParts<'_>> {
@@ -396,16 +429,7 @@ impl<'a> Request<'a> {
 
     /// The authority lower-cased, without the scheme's default port (RFC 9421 `@authority`).
     pub fn authority_normalized(&self) -> String {
-        let lower = self.authority().to_ascii_lowercase();
-        let default_port = match self.scheme.to_ascii_lowercase().as_str() {
-            "http" => Some(":80"),
-            "https" => Some(":443"),
-            _ => None,
-        };
-        match default_port {
-            Some(port) if lower.ends_with(port) => lower[..lower.len() - port.len()].to_string(),
-            _ => lower,
-        }
+        normalized_authority(self.scheme, self.authority())
     }
 
     /// The raw (percent-encoded) path; `/` when the target has none.

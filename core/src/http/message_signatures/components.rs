@@ -1,7 +1,7 @@
 //! Covered components (RFC 9421 section 2): their identifiers, their values in a message, and the signature base.
 
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use sfv::{FieldType as _, KeyRef, ListEntry, Parser, RefBareItem, StringRef};
 
@@ -155,7 +155,8 @@ impl Param {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Component {
-    name: String,
+    // Static for derived components and common fields (nothing allocated when a signature names them).
+    name: Cow<'static, str>,
     derived: Option<Derived>,
     params: Vec<Param>,
 }
@@ -164,6 +165,9 @@ impl PartialEq for Component {
     fn eq(&self, other: &Self) -> bool {
         if self.name != other.name || self.params.len() != other.params.len() {
             return false;
+        }
+        if self.params == other.params {
+            return true;
         }
         let mut a = self.params.clone();
         let mut b = other.params.clone();
@@ -174,6 +178,29 @@ impl PartialEq for Component {
 }
 
 impl Eq for Component {}
+
+/// Field names kept as static text when a component names them (the fields signatures commonly cover).
+const COMMON_FIELDS: [&str; 9] = [
+    "content-digest",
+    "content-type",
+    "content-length",
+    "date",
+    "authorization",
+    "host",
+    "cache-control",
+    "x-request-id",
+    "accept",
+];
+
+/// `s` without leading and trailing spaces and tabs (HTTP's optional whitespace), as `Headers::get` trims.
+pub(crate) fn trim_ows(s: &str) -> &str {
+    s.trim_matches(|c: char| c == ' ' || c == '\t')
+}
+
+/// Whether `b` stands for itself in a Structured Field String (printable ASCII other than `"` and `\`).
+fn plain_in_sf_string(b: u8) -> bool {
+    (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\'
+}
 
 fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
@@ -186,7 +213,7 @@ impl Component {
     /// [`ErrorKind::InvalidValue`] for a name that is not an HTTP token or is over [`super::MAX_PARAM_LEN`] bytes.
     pub fn field(name: &str) -> Result<Self> {
         Self::checked(
-            name.to_ascii_lowercase(),
+            Cow::Owned(name.to_ascii_lowercase()),
             Vec::new(),
             ErrorKind::InvalidValue,
         )
@@ -198,7 +225,7 @@ impl Component {
     /// # Errors
     /// [`ErrorKind::InvalidValue`] for an unknown name, `@query-param` or `@signature-params`.
     pub fn derived(name: &str) -> Result<Self> {
-        Self::checked(name.to_string(), Vec::new(), ErrorKind::InvalidValue)
+        Self::checked(Cow::Borrowed(name), Vec::new(), ErrorKind::InvalidValue)
     }
 
     /// `"@query-param";name="…"` for the query parameter named `name` (its decoded name; it is percent-encoded
@@ -208,7 +235,7 @@ impl Component {
     /// [`ErrorKind::InvalidValue`] when the encoded name is over [`super::MAX_PARAM_LEN`] bytes.
     pub fn query_param(name: &str) -> Result<Self> {
         Self::checked(
-            Derived::QueryParam.name().to_string(),
+            Cow::Borrowed(Derived::QueryParam.name()),
             vec![Param::Name(form_encode(name))],
             ErrorKind::InvalidValue,
         )
@@ -223,7 +250,7 @@ impl Component {
     /// unsupported or misplaced parameter, or an upper-case field name.
     pub fn parse(text: &str) -> Result<Self> {
         if !text.starts_with('"') {
-            return Self::checked(text.to_string(), Vec::new(), ErrorKind::InvalidValue);
+            return Self::checked(Cow::Borrowed(text), Vec::new(), ErrorKind::InvalidValue);
         }
         let item: sfv::Item = Parser::new(text).parse().map_err(|_| {
             Error::invalid_value(format!(
@@ -231,12 +258,21 @@ impl Component {
                 crate::encoding::clip(text, 64)
             ))
         })?;
-        Self::from_sf_item(&item.bare_item, &item.params)
-            .map_err(|e| Error::new(ErrorKind::InvalidValue, e.message().to_string()))
+        Self::from_sf_item(
+            RefBareItem::from(&item.bare_item),
+            item.params
+                .iter()
+                .map(|(k, v)| (k.as_ref(), RefBareItem::from(v))),
+        )
+        .map_err(|e| Error::new(ErrorKind::InvalidValue, e.message().to_string()))
     }
 
-    /// From a parsed Structured Field item (the wire form). Errors are [`ErrorKind::Malformed`].
-    pub(crate) fn from_sf_item(bare: &sfv::BareItem, params: &sfv::Parameters) -> Result<Self> {
+    /// From a parsed Structured Field item (the wire form): its bare item and its parameters (each key once, in
+    /// order). Errors are [`ErrorKind::Malformed`].
+    pub(crate) fn from_sf_item<'p>(
+        bare: RefBareItem<'_>,
+        params: impl ExactSizeIterator<Item = (&'p KeyRef, RefBareItem<'p>)>,
+    ) -> Result<Self> {
         let name = bare.as_string().ok_or_else(|| {
             Error::malformed("a covered component identifier must be a quoted string")
         })?;
@@ -275,10 +311,10 @@ impl Component {
                 }
             });
         }
-        Self::checked(name.as_str().to_string(), out, ErrorKind::Malformed)
+        Self::checked(Cow::Borrowed(name.as_str()), out, ErrorKind::Malformed)
     }
 
-    fn checked(name: String, params: Vec<Param>, kind: ErrorKind) -> Result<Self> {
+    fn checked(name: Cow<'_, str>, params: Vec<Param>, kind: ErrorKind) -> Result<Self> {
         let fail = |msg: String| Error::new(kind, msg);
         // Input over a limit is TooLarge; an argument over it is refused with the caller's kind.
         let too_long = |what: &str| {
@@ -371,6 +407,13 @@ impl Component {
                 }
             }
         }
+        let name = match derived {
+            Some(d) => Cow::Borrowed(d.name()),
+            None => match COMMON_FIELDS.iter().find(|f| **f == name) {
+                Some(f) => Cow::Borrowed(*f),
+                None => Cow::Owned(name.into_owned()),
+            },
+        };
         Ok(Component {
             name,
             derived,
@@ -475,9 +518,29 @@ fn sf_string(s: &str) -> Result<&StringRef> {
     StringRef::from_str(s).map_err(|_| Error::malformed("not a valid structured field string"))
 }
 
-impl fmt::Display for Component {
-    /// The serialised identifier, as it appears in `Signature-Input` and the signature base.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Component {
+    /// Appends the serialised identifier (as [`fmt::Display`] writes it) to `out`.
+    pub(crate) fn push_identifier(&self, out: &mut String) {
+        if self.params.is_empty() && self.name.bytes().all(plain_in_sf_string) {
+            // Every name a component can have (an HTTP token or a derived name): nothing to escape.
+            out.reserve(self.name.len() + 2);
+            out.push('"');
+            out.push_str(&self.name);
+            out.push('"');
+        } else {
+            // Writing to a String cannot fail.
+            let _ = self.write_identifier(out);
+        }
+    }
+
+    /// Writes the serialised identifier (as [`fmt::Display`] does) to `f`.
+    fn write_identifier<W: fmt::Write>(&self, f: &mut W) -> fmt::Result {
+        if self.params.is_empty() && self.name.bytes().all(plain_in_sf_string) {
+            // Every name a component can have (an HTTP token or a derived name): nothing to escape.
+            f.write_char('"')?;
+            f.write_str(&self.name)?;
+            return f.write_char('"');
+        }
         let name = self.sf_name().map_err(|_| fmt::Error)?;
         if self.params.is_empty() {
             // The common case, written in place: an sf-string is `"`, the text with `"` and `\` escaped, `"`.
@@ -500,13 +563,97 @@ impl fmt::Display for Component {
     }
 }
 
+impl fmt::Display for Component {
+    /// The serialised identifier, as it appears in `Signature-Input` and the signature base.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_identifier(f)
+    }
+}
+
 fn missing(what: impl fmt::Display) -> Error {
     Error::malformed(format!("the message has no {what}"))
 }
 
-/// The value of `c` in `msg` (RFC 9421 section 2.1 and 2.2). Errors are [`ErrorKind::Malformed`].
-pub(crate) fn component_value<'m>(msg: HttpMessage<'m>, c: &Component) -> Result<Cow<'m, str>> {
-    let target = if c.has(&Param::Req) {
+/// The value of `c` in `msg` (RFC 9421 section 2.1 and 2.2), as the signature base holds it.
+#[cfg(test)]
+fn component_value(msg: HttpMessage<'_>, c: &Component) -> Result<String> {
+    let mut value = String::new();
+    append_value(msg, c, &mut value)?;
+    Ok(value)
+}
+
+fn line_break(c: &Component) -> Error {
+    Error::malformed(format!("the value of {c} contains a line break"))
+}
+
+/// Appends the value of `c` in `msg` (RFC 9421 section 2.1 and 2.2) to `out`, written in place for the common
+/// components (`@method`, `@authority`, `@path`, and a field used as sent). Errors are [`ErrorKind::Malformed`];
+/// on an error, `out` may hold part of the value.
+fn append_value(msg: HttpMessage<'_>, c: &Component, out: &mut String) -> Result<()> {
+    let target = value_source(msg, c)?;
+    let start = out.len();
+    match (target, c.derived) {
+        (HttpMessage::Request(req), Some(Derived::Method)) => {
+            let m = req.method();
+            if m.bytes().any(|b| b.is_ascii_lowercase()) {
+                out.extend(m.chars().map(|ch| ch.to_ascii_uppercase()));
+            } else {
+                out.push_str(m);
+            }
+        }
+        (HttpMessage::Request(req), Some(Derived::Path)) => out.push_str(req.path()),
+        (HttpMessage::Request(req), Some(Derived::Authority)) => {
+            // As `Request::authority_normalized`: lower case, the scheme's default port removed.
+            let a = req.authority();
+            let default_port: &[u8] = if req.scheme().eq_ignore_ascii_case("http") {
+                b":80"
+            } else if req.scheme().eq_ignore_ascii_case("https") {
+                b":443"
+            } else {
+                b""
+            };
+            let a = match a.len().checked_sub(default_port.len()) {
+                Some(cut) if !default_port.is_empty() && &a.as_bytes()[cut..] == default_port => {
+                    &a[..cut]
+                }
+                _ => a,
+            };
+            if a.is_empty() {
+                return Err(missing("authority (@authority)"));
+            }
+            if a.bytes().any(|b| b.is_ascii_uppercase()) {
+                out.extend(a.chars().map(|ch| ch.to_ascii_lowercase()));
+            } else {
+                out.push_str(a);
+            }
+        }
+        (_, None) if c.params.is_empty() => {
+            // A field used as sent: its lines, trimmed, joined with ", " (as `Headers::get`).
+            let mut lines = target.headers().values(&c.name);
+            let first = lines
+                .next()
+                .ok_or_else(|| missing(format_args!("{} field", c.name)))?;
+            out.push_str(trim_ows(first));
+            for line in lines {
+                out.push_str(", ");
+                out.push_str(trim_ows(line));
+            }
+        }
+        (_, Some(d)) => out.push_str(&derived_value(target, d, c)?),
+        (_, None) => out.push_str(&field_value(target.headers(), c)?),
+    }
+    if out.as_bytes()[start..]
+        .iter()
+        .any(|b| matches!(b, b'\r' | b'\n'))
+    {
+        return Err(line_break(c));
+    }
+    Ok(())
+}
+
+/// The message a component's value is taken from: `msg`, or with `;req` the request a response answers.
+fn value_source<'m>(msg: HttpMessage<'m>, c: &Component) -> Result<HttpMessage<'m>> {
+    Ok(if c.has(&Param::Req) {
         match msg {
             HttpMessage::Request(_) => {
                 return Err(Error::malformed(
@@ -521,17 +668,7 @@ pub(crate) fn component_value<'m>(msg: HttpMessage<'m>, c: &Component) -> Result
         }
     } else {
         msg
-    };
-    let value = match c.derived {
-        Some(d) => derived_value(target, d, c)?,
-        None => field_value(target.headers(), c)?,
-    };
-    if value.bytes().any(|b| matches!(b, b'\r' | b'\n')) {
-        return Err(Error::malformed(format!(
-            "the value of {c} contains a line break"
-        )));
-    }
-    Ok(value)
+    })
 }
 
 /// A derived component's value, borrowed from the message where it is the message's own text.
@@ -703,13 +840,24 @@ pub(crate) fn signature_base(
     components: &[Component],
     signature_params: &str,
 ) -> Result<String> {
-    let mut base = String::with_capacity(256 + signature_params.len());
+    let mut base = String::with_capacity(512 + signature_params.len());
+    write_signature_base(msg, components, signature_params, &mut base)?;
+    Ok(base)
+}
+
+/// [`signature_base`] written into `base` (cleared first), so a caller can keep one buffer.
+pub(crate) fn write_signature_base(
+    msg: HttpMessage<'_>,
+    components: &[Component],
+    signature_params: &str,
+    base: &mut String,
+) -> Result<()> {
+    base.clear();
     for c in components {
-        let value = component_value(msg, c)?;
-        // The identifier is written in place (no temporary string per component).
-        let _ = write!(base, "{c}");
+        // The identifier and the value are written in place (no temporary string per component).
+        c.push_identifier(base);
         base.push_str(": ");
-        base.push_str(&value);
+        append_value(msg, c, base)?;
         base.push('\n');
         if base.len() > MAX_SIGNATURE_BASE_LEN {
             return Err(Error::new(
@@ -726,7 +874,7 @@ pub(crate) fn signature_base(
             format!("the signature base is over the limit of {MAX_SIGNATURE_BASE_LEN} bytes"),
         ));
     }
-    Ok(base)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -772,7 +920,7 @@ mod tests {
         }
         // The escape path (no component name can carry these, but the writer must match sfv if one did).
         let odd = Component {
-            name: r#"a"b\c"#.to_string(),
+            name: Cow::Borrowed(r#"a"b\c"#),
             derived: None,
             params: Vec::new(),
         };
@@ -785,7 +933,7 @@ mod tests {
 
     fn value(c: &str) -> Result<String> {
         let r = req();
-        component_value(HttpMessage::from(&r), &Component::parse(c)?).map(Cow::into_owned)
+        component_value(HttpMessage::from(&r), &Component::parse(c)?)
     }
 
     #[test]
@@ -836,7 +984,7 @@ mod tests {
     }
 
     fn value_in(msg: HttpMessage<'_>, c: &str) -> Result<String> {
-        component_value(msg, &Component::parse(c)?).map(Cow::into_owned)
+        component_value(msg, &Component::parse(c)?)
     }
 
     #[test]

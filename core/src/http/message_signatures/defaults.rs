@@ -74,8 +74,8 @@ impl DefaultCoverage {
         self.components
     }
 
-    /// The `Content-Digest` value to add to the request before signing it (and to send), or `None` when none is
-    /// to be added (no body, an empty one, or the request carries a `Content-Digest` already).
+    /// The `Content-Digest` value to set on the request before signing it (and to send), replacing any the
+    /// request carries, or `None` when the body is absent or empty (see [`sign_with_content_digest`]).
     pub fn content_digest(&self) -> Option<&str> {
         self.content_digest.as_deref()
     }
@@ -84,7 +84,7 @@ impl DefaultCoverage {
 /// The default coverage of a request that the CLI, the example clients and every binding's request signer use:
 /// `@method @authority @path`, then `@query` when the target has a query (a `?`, even a bare one), then
 /// `content-digest` when the body is not empty, with the RFC 9530 `Content-Digest` (`sha-256`) of the body to
-/// add to the request unless it carries one already.
+/// set on the request, replacing any it carries (the rule of [`sign_with_content_digest`]).
 ///
 /// ```
 /// use countermark::http::Request;
@@ -110,9 +110,7 @@ pub fn default_coverage(request: &Request<'_>) -> Result<DefaultCoverage> {
     let mut digest = None;
     if let Some(body) = body {
         names.push("content-digest");
-        if !request.headers().contains("content-digest") {
-            digest = Some(content_digest(body, &[DEFAULT_DIGEST_ALGORITHM])?);
-        }
+        digest = Some(content_digest(body, &[DEFAULT_DIGEST_ALGORITHM])?);
     }
     let components = names
         .into_iter()
@@ -124,8 +122,9 @@ pub fn default_coverage(request: &Request<'_>) -> Result<DefaultCoverage> {
     })
 }
 
-/// A request signed under its [`default_coverage`]: the `Content-Digest` that was added (if any) and the
-/// signature headers.
+/// A request signed by [`sign_with_content_digest`] or [`sign_with_default_coverage`]: the `Content-Digest` it
+/// was signed with (if any; send the request with it, replacing any line of that name) and the signature
+/// headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DefaultSigned {
     content_digest: Option<String>,
@@ -133,7 +132,7 @@ pub struct DefaultSigned {
 }
 
 impl DefaultSigned {
-    /// The `Content-Digest` value the request must be sent with, when one was added.
+    /// The `Content-Digest` value the request must be sent with (replacing any it had), when one was set.
     pub fn content_digest(&self) -> Option<&str> {
         self.content_digest.as_deref()
     }
@@ -157,7 +156,7 @@ impl DefaultSigned {
 }
 
 /// Signs `request` with `signer` over the request's [`default_coverage`] (whatever components `signer` had are
-/// replaced), the `Content-Digest` added to the signed request when the coverage asks for one.
+/// replaced), with the `Content-Digest` of [`sign_with_content_digest`].
 ///
 /// ```
 /// use countermark::http::Request;
@@ -180,14 +179,67 @@ pub fn sign_with_default_coverage(
     request: &Request<'_>,
 ) -> Result<DefaultSigned> {
     let coverage = default_coverage(request)?;
-    let content_digest = coverage.content_digest.clone();
     let signer = signer.clone().with_components(coverage.into_components())?;
-    let headers = match &content_digest {
-        Some(digest) => signer.sign(&request.clone().with_header("Content-Digest", digest)?)?,
-        None => signer.sign(request)?,
-    };
+    sign_with_content_digest(&signer, request, &[DEFAULT_DIGEST_ALGORITHM])
+}
+
+/// Signs `request` with `signer` (its own components) under the one `Content-Digest` rule of every RFC 9421
+/// signer in every binding: when the body is not empty, or the signer covers `content-digest`, the request is
+/// signed with the RFC 9530 `Content-Digest` of the body it carries (`algorithms`, in order), **replacing** any
+/// `Content-Digest` the caller set. Only a digest computed from the body being signed is sure to describe it: a
+/// caller's stale or wrong one would be signed and then refused by every verifier that checks the body. The
+/// value is returned ([`DefaultSigned::content_digest`]) to be sent in place of the caller's; `request` itself is
+/// not changed. Without a body and without `content-digest` covered, nothing is set and a caller's line is left
+/// alone (it is not signed).
+///
+/// ```
+/// use countermark::http::Request;
+/// use countermark::http::message_signatures::{
+///     content_digest, sign_with_content_digest, Component, DigestAlgorithm, MessageSigner,
+/// };
+/// use countermark::{Algorithm, HmacKey, Secret};
+///
+/// let key = HmacKey::new(Algorithm::HmacSha256, &Secret::new([7u8; 32])?);
+/// let signer = MessageSigner::hmac(key)?
+///     .with_key_id("k1")?
+///     .with_components([Component::derived("@method")?, Component::field("content-digest")?])?;
+/// let request = Request::new("POST", "https://e.com/items")?
+///     .with_header("Content-Digest", "sha-256=:c3RhbGU=:")?
+///     .with_body(b"{}");
+/// let signed = sign_with_content_digest(&signer, &request, &[DigestAlgorithm::Sha256])?;
+/// assert_eq!(signed.content_digest(), Some(content_digest(b"{}", &[DigestAlgorithm::Sha256])?.as_str()));
+/// assert!(signed.headers().signature_base().contains(signed.content_digest().unwrap()));
+/// # Ok::<(), countermark::Error>(())
+/// ```
+///
+/// # Errors
+/// [`ErrorKind::InvalidValue`] for an empty or repeated algorithm list (when a digest is needed); as
+/// [`MessageSigner::sign`].
+pub fn sign_with_content_digest(
+    signer: &MessageSigner,
+    request: &Request<'_>,
+    algorithms: &[DigestAlgorithm],
+) -> Result<DefaultSigned> {
+    let body = request.body().unwrap_or_default();
+    let covers_digest = signer.components.iter().any(|c| {
+        c.name() == "content-digest" && !c.is_from_request() && c.dictionary_key().is_none()
+    });
+    if body.is_empty() && !covers_digest {
+        return Ok(DefaultSigned {
+            content_digest: None,
+            headers: signer.sign(request)?,
+        });
+    }
+    let digest = content_digest(body, algorithms)?;
+    let mut with_digest = request.clone();
+    with_digest
+        .headers
+        .lines
+        .retain(|(name, _)| !name.eq_ignore_ascii_case("content-digest"));
+    let with_digest = with_digest.with_header("Content-Digest", &digest)?;
+    let headers = signer.sign(&with_digest)?;
     Ok(DefaultSigned {
-        content_digest,
+        content_digest: Some(digest),
         headers,
     })
 }
@@ -204,6 +256,95 @@ mod tests {
     const P256_PEM: &str = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIFKbhfNZfpDsW43+0+JjUr9K+bTeuxopu653+hBaXGA7oAoGCCqGSM49\nAwEHoUQDQgAEqIVYZVLCrPZHGHjP17CTW0/+D9Lfw0EkjqF7xB4FivAxzic30tMM\n4GF+hR6Dxh71Z50VGGdldkkDXZCnTNnoXQ==\n-----END EC PRIVATE KEY-----\n";
     /// RFC 9421 Appendix B.1.1 (test-key-rsa), the public half.
     const RSA_PUBLIC_PEM: &str = "-----BEGIN RSA PUBLIC KEY-----\nMIIBCgKCAQEAhAKYdtoeoy8zcAcR874L8cnZxKzAGwd7v36APp7Pv6Q2jdsPBRrw\nWEBnez6d0UDKDwGbc6nxfEXAy5mbhgajzrw3MOEt8uA5txSKobBpKDeBLOsdJKFq\nMGmXCQvEG7YemcxDTRPxAleIAgYYRjTSd/QBwVW9OwNFhekro3RtlinV0a75jfZg\nkne/YiktSvLG34lw2zqXBDTC5NHROUqGTlML4PlNZS5Ri2U4aCNx2rUPRcKIlE0P\nuKxI4T+HIaFpv8+rdV6eUgOrB2xeI1dSFFn/nnv5OoZJEIB+VmuKn3DCUcCZSFlQ\nPSXSfBDiUGhwOw76WuSSsf1D4b/vLoJ10wIDAQAB\n-----END RSA PUBLIC KEY-----\n";
+
+    /// One rule on both paths: the digest of the body signed replaces a Content-Digest the caller set (here a
+    /// wrong one that would otherwise be signed), and the request sent with it verifies with the body checked.
+    #[test]
+    fn a_callers_content_digest_is_replaced_on_both_signing_paths() {
+        use super::super::{MessagePolicy, UnverifiedMessageSignature};
+        use crate::{clock::FixedClock, Algorithm, HmacKey, Secret};
+        let key = HmacKey::new(Algorithm::HmacSha256, &Secret::new([7u8; 32]).unwrap());
+        let body = br#"{"id": 42}"#;
+        let right = content_digest(body, &[DigestAlgorithm::Sha256]).unwrap();
+        let stale = content_digest(b"another body", &[DigestAlgorithm::Sha256]).unwrap();
+        let request = Request::new("POST", "https://e.com/items")
+            .unwrap()
+            .with_header("Content-Digest", &stale)
+            .unwrap()
+            .with_body(body);
+        let signer = MessageSigner::hmac(key.clone())
+            .unwrap()
+            .with_key_id("k1")
+            .unwrap()
+            .with_created(1_700_000_000)
+            .with_components(
+                ["@method", "content-digest"]
+                    .map(|c| Component::parse(c).unwrap())
+                    .to_vec(),
+            )
+            .unwrap();
+        let coverage = default_coverage(&request).unwrap();
+        assert_eq!(coverage.content_digest(), Some(right.as_str()));
+        let policy = MessagePolicy::new()
+            .with_clock(std::sync::Arc::new(FixedClock::at_secs(1_700_000_000)))
+            .check_content_digest(true);
+        let verifier = MessageVerifyingKey::hmac(key).unwrap();
+        for signed in [
+            sign_with_default_coverage(&signer, &request).unwrap(),
+            sign_with_content_digest(&signer, &request, &[DigestAlgorithm::Sha256]).unwrap(),
+        ] {
+            assert_eq!(signed.content_digest(), Some(right.as_str()));
+            assert!(signed
+                .headers()
+                .signature_base()
+                .contains(&format!("\"content-digest\": {right}\n")));
+            // Sent as the lines say (each replacing the caller's line of the same name), it verifies.
+            let sent = Request::new("POST", "https://e.com/items")
+                .unwrap()
+                .with_body(body);
+            let sent = signed
+                .header_lines()
+                .into_iter()
+                .fold(sent, |r, (n, v)| r.with_header(n, v).unwrap());
+            let got = UnverifiedMessageSignature::parse(&sent, None)
+                .unwrap()
+                .unwrap()
+                .verify(&verifier, &policy)
+                .unwrap();
+            assert!(got.body_checked());
+            // Sent with the caller's stale line as well, it is refused.
+            let both = sent.clone().with_header("Content-Digest", &stale).unwrap();
+            let err = UnverifiedMessageSignature::parse(&both, None)
+                .unwrap()
+                .unwrap()
+                .verify(&verifier, &policy)
+                .unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::BadSignature);
+        }
+        // Without a body and without content-digest covered, nothing is set.
+        let get = Request::new("GET", "https://e.com/items").unwrap();
+        let plain = signer
+            .clone()
+            .with_components([Component::parse("@method").unwrap()])
+            .unwrap();
+        assert_eq!(
+            sign_with_content_digest(&plain, &get, &[DigestAlgorithm::Sha256])
+                .unwrap()
+                .content_digest(),
+            None
+        );
+        // Covered without a body: the digest of the empty body.
+        assert_eq!(
+            sign_with_content_digest(&signer, &get, &[DigestAlgorithm::Sha256])
+                .unwrap()
+                .content_digest(),
+            Some(
+                content_digest(b"", &[DigestAlgorithm::Sha256])
+                    .unwrap()
+                    .as_str()
+            )
+        );
+    }
 
     fn names(c: &DefaultCoverage) -> Vec<String> {
         c.components().iter().map(ToString::to_string).collect()
@@ -276,7 +417,7 @@ mod tests {
     }
 
     #[test]
-    fn coverage_keeps_a_digest_the_request_has() {
+    fn coverage_replaces_a_digest_the_request_has() {
         let request = Request::new("POST", "https://e.com/a")
             .unwrap()
             .with_header("Content-Digest", "sha-512=:AAAA:")
@@ -287,7 +428,14 @@ mod tests {
             names(&c).last().map(String::as_str),
             Some(r#""content-digest""#)
         );
-        assert_eq!(c.content_digest(), None);
+        assert_eq!(
+            c.content_digest(),
+            Some(
+                content_digest(b"x", &[DEFAULT_DIGEST_ALGORITHM])
+                    .unwrap()
+                    .as_str()
+            )
+        );
     }
 
     #[test]

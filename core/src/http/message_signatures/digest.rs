@@ -29,7 +29,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use sfv::{DictSerializer, KeyRef, ListEntry, Parser};
+use std::convert::Infallible;
+
+use sfv::visitor::{
+    DictionaryVisitor, EntryVisitor, Ignored, InnerListVisitor, ItemVisitor, ParameterVisitor,
+};
+use sfv::{BareItemFromInput, DictSerializer, KeyRef, Parser};
 use sha2::Digest as _;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -65,6 +70,18 @@ impl DigestAlgorithm {
         match self {
             DigestAlgorithm::Sha256 => SHA256,
             DigestAlgorithm::Sha512 => SHA512,
+        }
+    }
+
+    /// Whether `received` is the digest of `content` (compared in constant time; computed on the stack).
+    fn matches(self, content: &[u8], received: &[u8]) -> bool {
+        match self {
+            DigestAlgorithm::Sha256 => {
+                crate::encoding::ct_eq(&sha2::Sha256::digest(content), received)
+            }
+            DigestAlgorithm::Sha512 => {
+                crate::encoding::ct_eq(&sha2::Sha512::digest(content), received)
+            }
         }
     }
 
@@ -135,44 +152,135 @@ pub fn content_digest(content: &[u8], algs: &[DigestAlgorithm]) -> Result<String
 /// | no member of a known algorithm | [`ErrorKind::UnsupportedAlgorithm`] |
 /// | a known member that does not match the body (the body was altered) | [`ErrorKind::BadSignature`] |
 pub fn verify_content_digest(value: &str, content: &[u8]) -> Result<Vec<DigestAlgorithm>> {
+    Ok(checked_members(value, content)?.collect())
+}
+
+/// [`verify_content_digest`] without the list of algorithms (what a verification needs; nothing allocated but
+/// the decoded digests sfv hands over).
+pub(crate) fn check_content_digest(value: &str, content: &[u8]) -> Result<()> {
+    checked_members(value, content).map(|_| ())
+}
+
+/// The known members of a `Content-Digest` value as RFC 9651 reads a dictionary (a repeated key keeps its first
+/// position and its last value): for each algorithm, its position and whether its value was a byte sequence.
+#[derive(Default)]
+struct KnownMembers {
+    // Indexed like `DigestAlgorithm::ALL`.
+    members: [Option<(usize, Option<Vec<u8>>)>; 2],
+    seen: usize,
+}
+
+impl<'de> DictionaryVisitor<'de> for &mut KnownMembers {
+    type Out = ();
+    type Error = Infallible;
+
+    fn entry(
+        &mut self,
+        key: &'de KeyRef,
+    ) -> std::result::Result<impl EntryVisitor<'de>, Self::Error> {
+        let index = DigestAlgorithm::ALL.iter().position(|a| a.key() == key);
+        let slot = index.map(|i| {
+            let position = self.seen;
+            self.seen += 1;
+            let slot = &mut self.members[i];
+            // A repeated key keeps its first position; its value is replaced below.
+            let first = slot.as_ref().map_or(position, |(p, _)| *p);
+            *slot = Some((first, None));
+            slot
+        });
+        Ok(slot.map(MemberSlot))
+    }
+
+    fn finish(self) -> std::result::Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+struct MemberSlot<'a>(&'a mut Option<(usize, Option<Vec<u8>>)>);
+
+impl<'de> EntryVisitor<'de> for MemberSlot<'_> {
+    type Error = Infallible;
+
+    fn item(self) -> std::result::Result<impl ItemVisitor<'de>, Self::Error> {
+        Ok(self)
+    }
+
+    fn inner_list(self) -> std::result::Result<impl InnerListVisitor<'de>, Self::Error> {
+        // Left as "not a byte sequence".
+        Ok(Ignored)
+    }
+}
+
+impl<'de> ItemVisitor<'de> for MemberSlot<'_> {
+    type Out = ();
+    type Error = Infallible;
+
+    fn bare_item(
+        self,
+        bare_item: BareItemFromInput<'de>,
+    ) -> std::result::Result<impl ParameterVisitor<'de, Out = ()>, Self::Error> {
+        if let (Some((_, value)), BareItemFromInput::ByteSequence(bytes)) = (self.0, bare_item) {
+            *value = Some(bytes);
+        }
+        Ok(Ignored)
+    }
+}
+
+/// Checks every known member of `value` against `content`, in the header's order, and returns the algorithms
+/// checked.
+fn checked_members(value: &str, content: &[u8]) -> Result<impl Iterator<Item = DigestAlgorithm>> {
     if value.len() > MAX_CONTENT_DIGEST_LEN {
         return Err(Error::new(
             ErrorKind::TooLarge,
             format!("Content-Digest is over the limit of {MAX_CONTENT_DIGEST_LEN} bytes"),
         ));
     }
-    let dict: sfv::Dictionary = Parser::new(value)
-        .parse()
+    let mut known = KnownMembers::default();
+    Parser::new(value)
+        .parse_dictionary_with_visitor(&mut known)
         .map_err(|_| Error::malformed("Content-Digest is not a structured field dictionary"))?;
-    let mut checked = Vec::new();
-    for (name, entry) in &dict {
-        let Ok(alg) = name.as_str().parse::<DigestAlgorithm>() else {
-            continue;
-        };
-        let received = match entry {
-            ListEntry::Item(item) => item.bare_item.as_byte_sequence(),
-            ListEntry::InnerList(_) => None,
+    let mut order: [(usize, DigestAlgorithm); 2] = [
+        (usize::MAX, DigestAlgorithm::Sha256),
+        (usize::MAX, DigestAlgorithm::Sha512),
+    ];
+    for (i, member) in known.members.iter().enumerate() {
+        if let Some((position, _)) = member {
+            order[i].0 = *position;
         }
-        .ok_or_else(|| {
-            Error::malformed(format!(
-                "the Content-Digest member {alg} is not a byte sequence"
-            ))
-        })?;
-        if !crate::encoding::ct_eq(&alg.digest(content), received) {
+    }
+    order.sort_by_key(|(position, _)| *position);
+    let mut checked = [None; 2];
+    for (n, (position, alg)) in order.into_iter().enumerate() {
+        if position == usize::MAX {
+            break;
+        }
+        let i = DigestAlgorithm::ALL
+            .iter()
+            .position(|a| *a == alg)
+            .unwrap_or_default();
+        let received = known.members[i]
+            .as_ref()
+            .and_then(|(_, v)| v.as_deref())
+            .ok_or_else(|| {
+                Error::malformed(format!(
+                    "the Content-Digest member {alg} is not a byte sequence"
+                ))
+            })?;
+        if !alg.matches(content, received) {
             return Err(Error::new(
                 ErrorKind::BadSignature,
                 format!("the body does not match its Content-Digest ({alg})"),
             ));
         }
-        checked.push(alg);
+        checked[n] = Some(alg);
     }
-    if checked.is_empty() {
+    if checked[0].is_none() {
         return Err(Error::new(
             ErrorKind::UnsupportedAlgorithm,
             "Content-Digest has no member of a supported algorithm (sha-256, sha-512)",
         ));
     }
-    Ok(checked)
+    Ok(checked.into_iter().flatten())
 }
 
 #[cfg(test)]

@@ -138,7 +138,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use sfv::{KeyRef, ListEntry, Parser, RefBareItem};
+use sfv::{KeyRef, RefBareItem};
 
 use crate::alg::{Algorithm, SignatureAlgorithm};
 use crate::clock::{Clock, SystemClock, UnixTime};
@@ -146,17 +146,19 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::key::{HmacKey, SigningKey, VerifyingKey};
 use crate::random::{OsRandom, RandomSource};
 use crate::replay::{MemoryNonceStore, NonceStore};
+use parse::Want;
 
 mod components;
 mod defaults;
 mod digest;
+mod parse;
 #[cfg(test)]
 mod tests;
 
 pub use components::{Component, HttpMessage};
 pub use defaults::{
-    default_coverage, sign_with_default_coverage, DefaultCoverage, DefaultSigned,
-    DEFAULT_DIGEST_ALGORITHM,
+    default_coverage, sign_with_content_digest, sign_with_default_coverage, DefaultCoverage,
+    DefaultSigned, DEFAULT_DIGEST_ALGORITHM,
 };
 pub use digest::{content_digest, verify_content_digest, DigestAlgorithm, MAX_CONTENT_DIGEST_LEN};
 
@@ -407,8 +409,9 @@ struct SigParams {
 }
 
 impl SigParams {
-    /// From the parameters of a received inner list. Errors: [`ErrorKind::Malformed`], [`ErrorKind::TooLarge`].
-    fn from_sf(params: &sfv::Parameters) -> Result<Self> {
+    /// From the parameters of a received inner list (each key once, in order). Errors: [`ErrorKind::Malformed`],
+    /// [`ErrorKind::TooLarge`].
+    fn from_sf<'p>(params: impl Iterator<Item = (&'p KeyRef, RefBareItem<'p>)>) -> Result<Self> {
         let mut out = SigParams::default();
         for (key, value) in params {
             let int = || {
@@ -489,6 +492,83 @@ fn serialize_signature_params(components: &[Component], p: &SigParams) -> Result
     }
     ser.finish()
         .ok_or_else(|| Error::invalid_value("empty signature parameters"))
+}
+
+/// The canonical serialisation of a received inner list (its components, then its parameters as read): the
+/// `@signature-params` value. Parameters of the kinds a signature carries (integers, strings, tokens, booleans)
+/// are written here, each the one way RFC 9651 section 4.1 serialises it; a list with any other kind (decimals,
+/// byte sequences, dates, display strings: only ever unknown parameters) is serialised by sfv.
+fn serialize_received_params(
+    components: &[Component],
+    params: &[(&KeyRef, sfv::BareItemFromInput<'_>)],
+) -> Result<String> {
+    let mut text = String::with_capacity(64 + 32 * components.len());
+    if write_simple_params(&mut text, components, params) {
+        return Ok(text);
+    }
+    text.clear();
+    let mut ser = sfv::ListSerializer::with_buffer(&mut text);
+    {
+        let mut list = ser.inner_list();
+        for c in components {
+            let _ = c.write_params(list.bare_item(c.sf_name()?))?;
+        }
+        let _ = list
+            .finish()
+            .parameters(params.iter().map(|(k, v)| (*k, RefBareItem::from(v))));
+    }
+    let _ = ser.finish();
+    Ok(text)
+}
+
+/// Writes the inner list when every parameter is an integer, a string, a token or a boolean; `false` (with
+/// `text` holding part of it) at the first parameter of another kind.
+fn write_simple_params(
+    text: &mut String,
+    components: &[Component],
+    params: &[(&KeyRef, sfv::BareItemFromInput<'_>)],
+) -> bool {
+    use sfv::BareItemFromInput as B;
+    text.push('(');
+    for (i, c) in components.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        c.push_identifier(text);
+    }
+    text.push(')');
+    for (key, value) in params {
+        text.push(';');
+        text.push_str(key.as_str());
+        match value {
+            // sf-boolean: `?1` is written as the bare key.
+            B::Boolean(true) => {}
+            B::Boolean(false) => text.push_str("=?0"),
+            // sf-integer: optional `-`, decimal digits without leading zeros.
+            B::Integer(n) => {
+                use std::fmt::Write as _;
+                let _ = write!(text, "={}", i64::from(*n));
+            }
+            // sf-string: `"`, the (printable ASCII) text with `"` and `\` escaped, `"`.
+            B::String(s) => {
+                text.push_str("=\"");
+                for ch in s.as_str().chars() {
+                    if ch == '"' || ch == '\\' {
+                        text.push('\\');
+                    }
+                    text.push(ch);
+                }
+                text.push('"');
+            }
+            // sf-token: as is.
+            B::Token(t) => {
+                text.push('=');
+                text.push_str(t.as_str());
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn check_components(components: &[Component], kind: ErrorKind) -> Result<()> {
@@ -1093,9 +1173,10 @@ impl MessagePolicy {
 #[derive(Debug, Clone)]
 pub struct UnverifiedMessageSignature<'m> {
     message: HttpMessage<'m>,
-    label: String,
+    // Shared with the verified value.
+    label: Arc<str>,
     // Shared with the verified value (verifying does not copy them).
-    components: Arc<[Component]>,
+    components: Arc<Vec<Component>>,
     params: Arc<SigParams>,
     signature_params: String,
     signature: Vec<u8>,
@@ -1104,31 +1185,30 @@ pub struct UnverifiedMessageSignature<'m> {
 /// The combined value of a header, bounded before it is joined (borrowed when it is one line).
 fn bounded_header<'m>(msg: &HttpMessage<'m>, name: &str) -> Result<Cow<'m, str>> {
     let headers = msg.headers();
-    let total: usize = headers.values(name).map(|v| v.len() + 2).sum();
-    if total > MAX_SIGNATURE_HEADER_LEN + 2 {
-        return Err(Error::too_large(
+    let too_large = || {
+        Error::too_large(
             &format!("the {name} header (bytes)"),
             MAX_SIGNATURE_HEADER_LEN,
-        ));
+        )
+    };
+    let mut lines = headers.values(name);
+    let first = lines
+        .next()
+        .ok_or_else(|| Error::malformed(format!("the message has no {name} header")))?;
+    if lines.next().is_none() {
+        // One line (the common case): borrowed, as `Headers::get` gives it.
+        if first.len() > MAX_SIGNATURE_HEADER_LEN {
+            return Err(too_large());
+        }
+        return Ok(Cow::Borrowed(components::trim_ows(first)));
+    }
+    let total: usize = headers.values(name).map(|v| v.len() + 2).sum();
+    if total > MAX_SIGNATURE_HEADER_LEN + 2 {
+        return Err(too_large());
     }
     headers
         .get(name)
         .ok_or_else(|| Error::malformed(format!("the message has no {name} header")))
-}
-
-fn parse_dictionary(value: &str, name: &str) -> Result<sfv::Dictionary> {
-    let dict: sfv::Dictionary = Parser::new(value).parse().map_err(|_| {
-        Error::malformed(format!(
-            "the {name} header is not a structured field dictionary"
-        ))
-    })?;
-    if dict.len() > MAX_LABELS {
-        return Err(Error::too_large(
-            &format!("the number of signatures in {name}"),
-            MAX_LABELS,
-        ));
-    }
-    Ok(dict)
 }
 
 impl<'m> UnverifiedMessageSignature<'m> {
@@ -1148,19 +1228,17 @@ impl<'m> UnverifiedMessageSignature<'m> {
         {
             return Ok(None);
         }
-        let (inputs, signatures) = Self::headers(&message)?;
-        let label = match label {
-            Some(l) => l.to_string(),
-            None => {
-                Self::same_labels(&inputs, &signatures)?;
-                inputs
-                    .keys()
-                    .next()
-                    .map(|k| k.as_str().to_string())
-                    .ok_or_else(|| Error::malformed("the message carries no signature"))?
-            }
+        let want = match label {
+            Some(l) => Want::Label(l),
+            None => Want::First,
         };
-        Self::read(message, &inputs, &signatures, &label).map(Some)
+        let mut out = None;
+        Self::read_headers(message, want, |label, input, signature| {
+            out = Some(Self::from_members(message, label, input, signature)?);
+            Ok(())
+        })?;
+        out.map(Some)
+            .ok_or_else(|| Error::malformed("the message carries no signature"))
     }
 
     /// [`UnverifiedMessageSignature::parse`] with the label the policy names ([`MessagePolicy::with_label`]);
@@ -1181,91 +1259,108 @@ impl<'m> UnverifiedMessageSignature<'m> {
     /// As [`UnverifiedMessageSignature::parse`]; both headers must have the same labels.
     pub fn parse_all(message: impl Into<HttpMessage<'m>>) -> Result<Vec<Self>> {
         let message = message.into();
-        let (inputs, signatures) = Self::headers(&message)?;
-        Self::same_labels(&inputs, &signatures)?;
-        if inputs.is_empty() {
+        let mut out = Vec::new();
+        Self::read_headers(message, Want::All, |label, input, signature| {
+            out.push(Self::from_members(message, label, input, signature)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Parses both headers (each once, with sfv's visitor parser) and calls `each` with the members of every
+    /// wanted label, in `Signature-Input` order.
+    fn read_headers(
+        message: HttpMessage<'m>,
+        want: Want<'_>,
+        mut each: impl FnMut(
+            &str,
+            Option<parse::InputMember<'_>>,
+            Option<parse::SignatureMember>,
+        ) -> Result<()>,
+    ) -> Result<()> {
+        let input_text = bounded_header(&message, "Signature-Input")?;
+        let mut inputs = parse::read_inputs(&input_text, "Signature-Input", want)?;
+        let signature_text = bounded_header(&message, "Signature")?;
+        // The first signature is the first of Signature-Input, wherever Signature has it.
+        let signature_want = match (want, inputs.labels.first()) {
+            (Want::First, Some(first)) => Want::Label(first.as_str()),
+            _ => want,
+        };
+        let mut signatures = parse::read_signatures(&signature_text, "Signature", signature_want)?;
+        if let Want::Label(label) = want {
+            return each(label, inputs.kept.take(label), signatures.kept.take(label));
+        }
+        if !inputs.labels.same(&signatures.labels) {
+            return Err(Error::malformed(
+                "Signature-Input and Signature have different labels",
+            ));
+        }
+        if inputs.labels.first().is_none() {
             return Err(Error::malformed("the message carries no signature"));
         }
-        inputs
-            .keys()
-            .map(|label| Self::read(message, &inputs, &signatures, label.as_str()))
-            .collect()
-    }
-
-    fn headers(message: &HttpMessage<'_>) -> Result<(sfv::Dictionary, sfv::Dictionary)> {
-        let inputs = parse_dictionary(
-            &bounded_header(message, "Signature-Input")?,
-            "Signature-Input",
-        )?;
-        let signatures = parse_dictionary(&bounded_header(message, "Signature")?, "Signature")?;
-        Ok((inputs, signatures))
-    }
-
-    fn same_labels(inputs: &sfv::Dictionary, signatures: &sfv::Dictionary) -> Result<()> {
-        let same =
-            inputs.len() == signatures.len() && inputs.keys().all(|k| signatures.contains_key(k));
-        if same {
-            Ok(())
-        } else {
-            Err(Error::malformed(
-                "Signature-Input and Signature have different labels",
-            ))
+        match (want, inputs.labels.first()) {
+            (Want::All, _) => {
+                for label in inputs.labels.iter().map(KeyRef::as_str) {
+                    each(label, inputs.kept.take(label), signatures.kept.take(label))?;
+                }
+                Ok(())
+            }
+            (_, Some(first)) => {
+                let label = first.as_str();
+                each(label, inputs.kept.take(label), signatures.kept.take(label))
+            }
+            (_, None) => Err(Error::malformed("the message carries no signature")),
         }
     }
 
-    fn read(
+    fn from_members(
         message: HttpMessage<'m>,
-        inputs: &sfv::Dictionary,
-        signatures: &sfv::Dictionary,
         label: &str,
+        input: Option<parse::InputMember<'_>>,
+        signature: Option<parse::SignatureMember>,
     ) -> Result<Self> {
         let shown = crate::encoding::clip(label, 32);
-        // Borrowed: the entries (an inner list with its parameters) are not copied.
-        fn find<'d>(dict: &'d sfv::Dictionary, label: &str) -> Option<&'d ListEntry> {
-            dict.iter()
-                .find(|(k, _)| k.as_str() == label)
-                .map(|(_, v)| v)
-        }
-        let input = find(inputs, label).ok_or_else(|| {
+        let input = input.ok_or_else(|| {
             Error::malformed(format!(
                 "Signature-Input has no signature labelled {shown:?}"
             ))
         })?;
-        let signature = find(signatures, label).ok_or_else(|| {
+        let signature = signature.ok_or_else(|| {
             Error::malformed(format!("Signature has no signature labelled {shown:?}"))
         })?;
-        let ListEntry::InnerList(list) = input else {
+        let parse::InputMember::InnerList {
+            components,
+            items,
+            error,
+            params,
+        } = input
+        else {
             return Err(Error::malformed(format!(
                 "Signature-Input member {shown:?} is not an inner list"
             )));
         };
-        if list.items.len() > MAX_COMPONENTS {
+        if items > MAX_COMPONENTS {
             return Err(Error::too_large(
                 "the number of covered components",
                 MAX_COMPONENTS,
             ));
         }
-        let components = list
-            .items
-            .iter()
-            .map(|item| Component::from_sf_item(&item.bare_item, &item.params))
-            .collect::<Result<Vec<_>>>()?;
-        check_components(&components, ErrorKind::Malformed)?;
-        let params = SigParams::from_sf(&list.params)?;
-        // Serialized from the parsed entry itself (no copy of the inner list and its parameters).
-        let signature_params = {
-            let mut ser = sfv::ListSerializer::new();
-            ser.members(std::iter::once(input));
-            ser.finish()
-                .ok_or_else(|| Error::malformed("empty signature parameters"))?
-        };
-        let bytes = match signature {
-            ListEntry::Item(item) => item.bare_item.as_byte_sequence(),
-            ListEntry::InnerList(_) => None,
+        if let Some(e) = error {
+            return Err(e);
         }
-        .ok_or_else(|| {
-            Error::malformed(format!("Signature member {shown:?} is not a byte sequence"))
-        })?;
+        check_components(&components, ErrorKind::Malformed)?;
+        let sig_params =
+            SigParams::from_sf(params.iter().map(|(k, v)| (*k, RefBareItem::from(v))))?;
+        // Re-serialised canonically from what was parsed (RFC 9421 section 2.3), into one buffer.
+        let signature_params = serialize_received_params(&components, &params)?;
+        let bytes = match signature {
+            parse::SignatureMember::Bytes(bytes) => bytes,
+            parse::SignatureMember::Other => {
+                return Err(Error::malformed(format!(
+                    "Signature member {shown:?} is not a byte sequence"
+                )))
+            }
+        };
         if bytes.len() > MAX_SIGNATURE_LEN {
             return Err(Error::too_large("the signature (bytes)", MAX_SIGNATURE_LEN));
         }
@@ -1276,11 +1371,11 @@ impl<'m> UnverifiedMessageSignature<'m> {
         }
         Ok(UnverifiedMessageSignature {
             message,
-            label: label.to_string(),
-            components: components.into(),
-            params: Arc::new(params),
+            label: Arc::from(label),
+            components: Arc::new(components),
+            params: Arc::new(sig_params),
             signature_params,
-            signature: bytes.to_vec(),
+            signature: bytes,
         })
     }
 
@@ -1384,7 +1479,7 @@ impl<'m> UnverifiedMessageSignature<'m> {
     ) -> Result<VerifiedMessageSignature> {
         let p = &self.params;
         if let Some(wanted) = &policy.label {
-            if *wanted != self.label {
+            if wanted.as_str() != &*self.label {
                 return Err(Error::malformed(format!(
                     "the signature labelled {:?} was not the one requested",
                     crate::encoding::clip(&self.label, 32)
@@ -1467,8 +1562,18 @@ impl<'m> UnverifiedMessageSignature<'m> {
             }
         }
 
-        let base = self.signature_base()?;
-        key.verify(base.as_bytes(), &self.signature)?;
+        // The base is written into this thread's reusable buffer (no allocation per verification).
+        let seen = with_base_buffer(|base| -> Result<Option<String>> {
+            components::write_signature_base(
+                self.message,
+                &self.components,
+                &self.signature_params,
+                base,
+            )?;
+            key.verify(base.as_bytes(), &self.signature)?;
+            Ok((p.nonce.is_none() && policy.remember_signatures)
+                .then(|| seen_signature_value(p.keyid.as_deref().unwrap_or(""), base.as_bytes())))
+        })?;
 
         let body_checked = if check_digest {
             let value = self
@@ -1476,23 +1581,19 @@ impl<'m> UnverifiedMessageSignature<'m> {
                 .headers()
                 .get("content-digest")
                 .ok_or_else(|| Error::malformed("the message has no Content-Digest header"))?;
-            verify_content_digest(&value, self.message.body().unwrap_or_default())?;
+            digest::check_content_digest(&value, self.message.body().unwrap_or_default())?;
             true
         } else {
             false
         };
 
-        let replay_value = match (&p.nonce, policy.remember_signatures) {
-            (Some(nonce), _) => Some(format!(
+        let replay_value = match &p.nonce {
+            Some(nonce) => Some(format!(
                 "rfc9421:{keyid_len}:{keyid}:{nonce}",
                 keyid_len = p.keyid.as_deref().unwrap_or("").len(),
                 keyid = p.keyid.as_deref().unwrap_or("")
             )),
-            (None, true) => Some(seen_signature_value(
-                p.keyid.as_deref().unwrap_or(""),
-                base.as_bytes(),
-            )),
-            (None, false) => None,
+            None => seen,
         };
         if let (Some(store), Some(value)) = (&policy.nonce_store, replay_value) {
             let bound_by_age = p.created.zip(max_age).map(|(c, a)| c.saturating_add(a));
@@ -1509,13 +1610,46 @@ impl<'m> UnverifiedMessageSignature<'m> {
         }
 
         Ok(VerifiedMessageSignature {
-            label: self.label.clone(),
+            label: Arc::clone(&self.label),
             algorithm: key.algorithm(),
             components: Arc::clone(&self.components),
             params: Arc::clone(&self.params),
             body_checked,
         })
     }
+}
+
+thread_local! {
+    /// Each thread's signature base buffer, reused by every verification on it (cleared before each use).
+    static BASE_BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Runs `f` with this thread's signature base buffer, taken out of its slot for the call (so a nested
+/// verification, say from a nonce store, finds the slot empty and uses a fresh buffer) and put back after it,
+/// cleared. A buffer that grew past twice [`MAX_SIGNATURE_BASE_LEN`] is not kept.
+fn with_base_buffer<R>(f: impl FnOnce(&mut String) -> R) -> R {
+    let mut buf = BASE_BUFFER
+        .try_with(|cell| {
+            cell.try_borrow_mut()
+                .map(|mut b| std::mem::take(&mut *b))
+                .ok()
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    buf.clear();
+    let out = f(&mut buf);
+    buf.clear();
+    if buf.capacity() <= 2 * MAX_SIGNATURE_BASE_LEN {
+        let _ = BASE_BUFFER.try_with(|cell| {
+            if let Ok(mut slot) = cell.try_borrow_mut() {
+                if slot.capacity() < buf.capacity() {
+                    *slot = buf;
+                }
+            }
+        });
+    }
+    out
 }
 
 /// The value seen-signature mode records for a verified signature without a nonce: `rfc9421-sig:` and the hex
@@ -1533,9 +1667,9 @@ fn seen_signature_value(keyid: &str, base: &[u8]) -> String {
 /// A signature that verified: its label, key id, algorithm, covered components and parameters, now trusted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedMessageSignature {
-    label: String,
+    label: Arc<str>,
     algorithm: HttpSignatureAlgorithm,
-    components: Arc<[Component]>,
+    components: Arc<Vec<Component>>,
     params: Arc<SigParams>,
     body_checked: bool,
 }

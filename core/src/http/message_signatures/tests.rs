@@ -1305,3 +1305,369 @@ fn a_body_must_be_covered_and_match_under_require_body_digest() {
         .describe()
         .contains(" require_body_digest=off "));
 }
+
+/// The reader before sfv's visitor parser (two owned `sfv::Dictionary` trees, members copied out of them), kept as
+/// the oracle of `differential` below: the visitor reader must keep, refuse and serialise exactly as it did.
+mod owned_tree_oracle {
+    use super::*;
+    use sfv::{ListEntry, Parser};
+
+    /// What a read signature is: label, components, serialised parameters, signature bytes, parameters.
+    pub(super) type Read = (String, Vec<Component>, String, Vec<u8>, SigParams);
+
+    fn dict(value: &str, name: &str) -> Result<sfv::Dictionary> {
+        let dict: sfv::Dictionary = Parser::new(value).parse().map_err(|_| {
+            Error::malformed(format!(
+                "the {name} header is not a structured field dictionary"
+            ))
+        })?;
+        if dict.len() > MAX_LABELS {
+            return Err(Error::too_large("labels", MAX_LABELS));
+        }
+        Ok(dict)
+    }
+
+    fn headers(m: &HttpMessage<'_>) -> Result<(sfv::Dictionary, sfv::Dictionary)> {
+        let i = dict(&bounded_header(m, "Signature-Input")?, "Signature-Input")?;
+        let s = dict(&bounded_header(m, "Signature")?, "Signature")?;
+        Ok((i, s))
+    }
+
+    fn same_labels(i: &sfv::Dictionary, s: &sfv::Dictionary) -> Result<()> {
+        if i.len() == s.len() && i.keys().all(|k| s.contains_key(k)) {
+            Ok(())
+        } else {
+            Err(Error::malformed("different labels"))
+        }
+    }
+
+    fn read(i: &sfv::Dictionary, s: &sfv::Dictionary, label: &str) -> Result<Read> {
+        let find = |d: &'_ sfv::Dictionary| -> Option<ListEntry> {
+            d.iter()
+                .find(|(k, _)| k.as_str() == label)
+                .map(|(_, v)| v.clone())
+        };
+        let input = find(i).ok_or_else(|| Error::malformed("no label in Signature-Input"))?;
+        let signature = find(s).ok_or_else(|| Error::malformed("no label in Signature"))?;
+        let ListEntry::InnerList(list) = &input else {
+            return Err(Error::malformed("not an inner list"));
+        };
+        if list.items.len() > MAX_COMPONENTS {
+            return Err(Error::too_large("components", MAX_COMPONENTS));
+        }
+        let components = list
+            .items
+            .iter()
+            .map(|item| {
+                Component::from_sf_item(
+                    RefBareItem::from(&item.bare_item),
+                    item.params
+                        .iter()
+                        .map(|(k, v)| (k.as_ref(), RefBareItem::from(v))),
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        check_components(&components, ErrorKind::Malformed)?;
+        let params = SigParams::from_sf(
+            list.params
+                .iter()
+                .map(|(k, v)| (k.as_ref(), RefBareItem::from(v))),
+        )?;
+        let mut ser = sfv::ListSerializer::new();
+        ser.members(std::iter::once(&input));
+        let serialized = ser.finish().unwrap_or_default();
+        let bytes = match &signature {
+            ListEntry::Item(item) => item.bare_item.as_byte_sequence(),
+            ListEntry::InnerList(_) => None,
+        }
+        .ok_or_else(|| Error::malformed("not a byte sequence"))?;
+        if bytes.len() > MAX_SIGNATURE_LEN {
+            return Err(Error::too_large("signature", MAX_SIGNATURE_LEN));
+        }
+        if bytes.is_empty() {
+            return Err(Error::malformed("empty"));
+        }
+        Ok((
+            label.to_string(),
+            components,
+            serialized,
+            bytes.to_vec(),
+            params,
+        ))
+    }
+
+    pub(super) fn parse(m: &Request<'_>, label: Option<&str>) -> Result<Read> {
+        let m = HttpMessage::from(m);
+        let (i, s) = headers(&m)?;
+        let label = match label {
+            Some(l) => l.to_string(),
+            None => {
+                same_labels(&i, &s)?;
+                i.keys()
+                    .next()
+                    .map(|k| k.as_str().to_string())
+                    .ok_or_else(|| Error::malformed("no signature"))?
+            }
+        };
+        read(&i, &s, &label)
+    }
+
+    pub(super) fn parse_all(m: &Request<'_>) -> Result<Vec<Read>> {
+        let m = HttpMessage::from(m);
+        let (i, s) = headers(&m)?;
+        same_labels(&i, &s)?;
+        if i.is_empty() {
+            return Err(Error::malformed("no signature"));
+        }
+        i.keys().map(|l| read(&i, &s, l.as_str())).collect()
+    }
+}
+
+fn as_read(u: &UnverifiedMessageSignature<'_>) -> owned_tree_oracle::Read {
+    (
+        u.label().to_string(),
+        u.covered_components().to_vec(),
+        u.signature_params().to_string(),
+        u.claimed_signature().to_vec(),
+        (*u.params).clone(),
+    )
+}
+
+fn same_outcome<T: PartialEq + std::fmt::Debug>(
+    got: Result<T>,
+    want: Result<T>,
+) -> std::result::Result<(), TestCaseError> {
+    match (got, want) {
+        (Ok(g), Ok(w)) => prop_assert_eq!(g, w),
+        (Err(g), Err(w)) => prop_assert_eq!(g.kind(), w.kind(), "{} / {}", g, w),
+        (g, w) => prop_assert!(false, "visitor reader {g:?}, owned trees {w:?}"),
+    }
+    Ok(())
+}
+
+/// Members that exercise RFC 9651's repeated keys (first position, last value), items where inner lists belong,
+/// refused component identifiers and parameters, and every label position.
+fn input_member() -> impl Strategy<Value = String> {
+    let label = prop::sample::select(vec!["a", "b", "sig1"]);
+    let valid = prop::sample::select(vec![
+        r#""@method""#,
+        r#""@path""#,
+        r#""@authority""#,
+        r#""content-digest""#,
+        r#""date""#,
+        r#""x-dict";key="k""#,
+        r#""x-dict";key="k";key="z""#,
+        r#""x-dict";sf;sf=?1"#,
+        r#""@query-param";name="a""#,
+        r#""@query-param";name="a";name="b%20c""#,
+        r#""x-multi";bs"#,
+    ]);
+    let refused = prop::sample::select(vec![
+        r#""@nope""#,
+        r#""Date""#,
+        r#""x-multi";tr"#,
+        r#""date";req=?0;req"#,
+        "tok",
+        "1",
+    ]);
+    let item = prop_oneof![12 => valid, 1 => refused];
+    let refused_param = prop::sample::select(vec![";created=\"x\"", ";keyid=1"]);
+    let param = prop::sample::select(vec![
+        ";created=1700000000",
+        ";created=1699999999",
+        ";keyid=\"k1\"",
+        ";keyid=\"k2\"",
+        ";alg=\"hmac-sha256\"",
+        ";nonce=\"n\"",
+        ";tag=\"t\"",
+        ";foo=1.5",
+        ";bar=:AAAA:",
+        ";expires=1700000300",
+        ";expires=-0042",
+        ";tag=\"a\\\"b\\\\c\"",
+        ";tok=a:b/c",
+        ";flag=?0",
+        ";flag",
+        ";when=@1700000000",
+        ";ds=%\"caf%c3%a9\"",
+        ";big=999999999999999",
+    ]);
+    let param = prop_oneof![16 => param, 1 => refused_param];
+    let value = prop_oneof![
+        12 => (prop::collection::vec(item, 0..4), prop::collection::vec(param, 0..5))
+            .prop_map(|(items, params)| format!("({}){}", items.join(" "), params.concat())),
+        1 => Just(":AAAA:".to_string()),
+        1 => Just("1;created=2".to_string()),
+    ];
+    prop_oneof![
+        12 => (label.clone(), value).prop_map(|(l, v)| format!("{l}={v}")),
+        1 => label.prop_map(str::to_string),
+    ]
+}
+
+fn signature_member() -> impl Strategy<Value = String> {
+    let label = prop::sample::select(vec!["a", "b", "sig1"]);
+    let value = prop::sample::select(vec![
+        ":AAAA:",
+        ":/w==:",
+        "::",
+        "1",
+        "(:AAAA:)",
+        ":AAAA:;p=1",
+        "\"s\"",
+    ]);
+    prop_oneof![
+        6 => (label.clone(), value).prop_map(|(l, v)| format!("{l}={v}")),
+        1 => label.prop_map(str::to_string),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The visitor reader keeps, refuses (with the same error kind) and serialises every member exactly as the
+    /// owned-tree reader it replaced.
+    #[test]
+    fn differential_against_the_owned_tree_reader(
+        inputs in prop::collection::vec(input_member(), 0..5),
+        signatures in prop::collection::vec(signature_member(), 0..5),
+        label_choice in 0usize..5,
+        bad_syntax in prop::bool::weighted(0.1),
+        matching in prop::bool::weighted(0.7),
+    ) {
+        let label_of = |m: &String| m.split(['=', ';']).next().unwrap_or("a").to_string();
+        // None, the first or the last label of Signature-Input, or one that no header has.
+        let label = match label_choice {
+            0 | 1 => None,
+            2 => inputs.first().map(label_of),
+            3 => inputs.last().map(label_of),
+            _ => Some("zz".to_string()),
+        };
+        let label = label.as_deref();
+        let mut si = inputs.join(", ");
+        if bad_syntax {
+            si.push_str(", ,");
+        }
+        // Mostly a Signature with the same labels (each with a byte sequence), so that most reads succeed.
+        let sig = if matching {
+            inputs
+                .iter()
+                .map(|m| format!("{}=:AAAA:", label_of(m)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            signatures.join(", ")
+        };
+        let req = base_request()
+            .with_header("Signature-Input", &si)
+            .unwrap()
+            .with_header("Signature", &sig)
+            .unwrap();
+        same_outcome(
+            UnverifiedMessageSignature::parse(&req, label)
+                .map(|u| as_read(&u.expect("signature headers"))),
+            owned_tree_oracle::parse(&req, label),
+        )?;
+        same_outcome(
+            UnverifiedMessageSignature::parse_all(&req).map(|all| all.iter().map(as_read).collect()),
+            owned_tree_oracle::parse_all(&req),
+        )?;
+    }
+
+    /// More labels than MAX_LABELS (some repeated) are too large, unless the header is malformed first.
+    #[test]
+    fn differential_label_counts(n in 10usize..20, repeat in 0usize..4, bad_syntax in any::<bool>()) {
+        let mut labels: Vec<String> = (0..n).map(|i| format!("s{i}")).collect();
+        labels.extend((0..repeat).map(|i| format!("s{i}")));
+        let mut si = labels.iter().map(|l| format!("{l}=(\"@method\");created=1")).collect::<Vec<_>>().join(", ");
+        if bad_syntax {
+            si.push_str(", =");
+        }
+        let sig = labels.iter().map(|l| format!("{l}=:AAAA:")).collect::<Vec<_>>().join(", ");
+        let req = base_request()
+            .with_header("Signature-Input", &si)
+            .unwrap()
+            .with_header("Signature", &sig)
+            .unwrap();
+        same_outcome(
+            UnverifiedMessageSignature::parse(&req, None).map(|u| as_read(&u.expect("signature headers"))),
+            owned_tree_oracle::parse(&req, None),
+        )?;
+        same_outcome(
+            UnverifiedMessageSignature::parse_all(&req).map(|all| all.iter().map(as_read).collect()),
+            owned_tree_oracle::parse_all(&req),
+        )?;
+    }
+
+    /// Content-Digest read by the visitor agrees with an owned dictionary: repeated keys, members that are not
+    /// byte sequences, unknown members.
+    #[test]
+    fn differential_content_digest(
+        members in prop::collection::vec(prop::sample::select(vec![
+            "sha-256=:I9VHm6G0FBLxymEZQ5AVf5clS5Z6LtrI8PcuUM3KWes=:",
+            "sha-256=:AAAA:",
+            "sha-256=1",
+            "sha-256",
+            "sha-256=(:AAAA:)",
+            "sha-512=:AAAA:",
+            "sha-512=\"x\"",
+            "md5=:AAAA:",
+            "unixsum=(1 2)",
+        ]), 0..5),
+    ) {
+        let value = members.join(", ");
+        let oracle = || -> Result<Vec<DigestAlgorithm>> {
+            let dict: sfv::Dictionary = sfv::Parser::new(&value)
+                .parse()
+                .map_err(|_| Error::malformed("not a dictionary"))?;
+            let mut checked = Vec::new();
+            for (name, entry) in &dict {
+                let Ok(alg) = name.as_str().parse::<DigestAlgorithm>() else { continue };
+                let received = match entry {
+                    sfv::ListEntry::Item(item) => item.bare_item.as_byte_sequence(),
+                    sfv::ListEntry::InnerList(_) => None,
+                }
+                .ok_or_else(|| Error::malformed("not bytes"))?;
+                if alg.digest(BODY) != received {
+                    return Err(Error::bad_signature());
+                }
+                checked.push(alg);
+            }
+            if checked.is_empty() {
+                return Err(Error::new(ErrorKind::UnsupportedAlgorithm, "none"));
+            }
+            Ok(checked)
+        };
+        same_outcome(verify_content_digest(&value, BODY), oracle())?;
+    }
+}
+
+/// Every kind of parameter value re-serialises as sfv serialises it (the simple kinds are written by hand, the
+/// others by sfv): a non-canonical input (`-0042`, `?1`, `sf=?1`) comes out canonical, and both readers agree.
+#[test]
+fn signature_params_of_every_kind_serialise_as_sfv_does() {
+    for (si, want) in [
+        (
+            r#"a=("@method" "x-dict";key="k";sf=?1);created=-0042;keyid="a\"b\\c";tok=a:b/c;f=?0;t=?1"#,
+            r#"("@method" "x-dict";key="k";sf);created=-42;keyid="a\"b\\c";tok=a:b/c;f=?0;t"#,
+        ),
+        (
+            r#"a=("@path");d=1.50;b=:AAAA:;w=@1700000000;s=%"caf%c3%a9";created=1"#,
+            r#"("@path");d=1.5;b=:AAAA:;w=@1700000000;s=%"caf%c3%a9";created=1"#,
+        ),
+    ] {
+        let req = base_request()
+            .with_header("Signature-Input", si)
+            .unwrap()
+            .with_header("Signature", "a=:AAAA:")
+            .unwrap();
+        let got = UnverifiedMessageSignature::parse(&req, Some("a"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(got.signature_params(), want);
+        assert_eq!(
+            as_read(&got),
+            owned_tree_oracle::parse(&req, Some("a")).unwrap()
+        );
+    }
+}

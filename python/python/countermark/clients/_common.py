@@ -48,15 +48,12 @@ __all__ = [
     "streaming_body_error",
     "body_bytes",
     "header_text",
-    "split_url",
     "host_header",
     "merged",
     "build_request",
 ]
 
 HeaderLines = list[tuple[str, str]]
-
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
 def streaming_body_error(kind: str) -> countermark.InvalidValue:
@@ -83,21 +80,10 @@ def header_text(value: Union[str, bytes]) -> str:
     return value.decode("latin-1") if isinstance(value, (bytes, bytearray)) else str(value)
 
 
-def split_url(url: str) -> tuple[str, str, str]:
-    """``(scheme, authority, target)`` of an absolute URL, split by the core (:func:`countermark.split_url`: no
-    userinfo, no fragment, ``/`` for an empty path), then the scheme and authority lower-cased and the authority
-    without the scheme's default port (the ``Host`` an HTTP client sends)."""
-    scheme, authority, target = countermark.split_url(url)
-    scheme, authority = scheme.lower(), authority.lower()
-    host, colon, port = authority.rpartition(":")
-    if colon and "]" not in port and port in ("", _DEFAULT_PORTS.get(scheme)):
-        authority = host
-    return scheme, authority, target
-
-
 def host_header(url: str) -> str:
-    """The ``Host`` value an HTTP client sends for ``url``."""
-    return split_url(url)[1]
+    """The ``Host`` value an HTTP client sends for ``url`` (the core's normalised authority:
+    :func:`countermark.split_url` with ``normalized=True``)."""
+    return countermark.split_url(url, normalized=True)[1]
 
 
 def merged(headers: Iterable[tuple[str, str]], new: Iterable[tuple[str, str]]) -> HeaderLines:
@@ -109,7 +95,7 @@ def merged(headers: Iterable[tuple[str, str]], new: Iterable[tuple[str, str]]) -
 
 def build_request(method: str, url: str, headers: Iterable[tuple[str, str]], body: Optional[bytes]) -> Request:
     """The :class:`countermark.Request` for an outgoing request."""
-    scheme, authority, rest = split_url(url)
+    scheme, authority, rest = countermark.split_url(url, normalized=True)
     return Request.from_url(
         method.upper(), f"{scheme}://{authority}{rest}", headers=list(headers), body=body or None
     )
@@ -191,19 +177,15 @@ class HmacHeaderScheme(Scheme):
         return f"HmacHeaderScheme(key_id={self.key_id!r})"
 
 
-def _component_name(component: str) -> str:
-    """``content-digest`` of ``content-digest``, ``"content-digest"`` or ``content-digest;sf``."""
-    return component.split(";", 1)[0].strip().strip('"').lower()
-
-
 class HttpSignatureScheme(Scheme):
     """RFC 9421 HTTP Message Signatures, with an RFC 9530 ``Content-Digest`` of the body.
 
     Without ``components`` the core decides what is covered (:func:`countermark.default_coverage`, as the CLI and
     the C and Go signers do): ``@method @authority @path``, ``@query`` when the URL has one, and ``content-digest``
-    with a sha-256 ``Content-Digest`` for a non-empty body (a digest the request already carries is kept). With
-    ``components``, exactly those are covered, and a ``Content-Digest`` (``digest_algorithms``) is set, replacing
-    any, when the body is non-empty or ``content-digest`` is covered."""
+    for a non-empty body. With ``components``, exactly those are covered. Either way the core sets the
+    ``Content-Digest`` (sha-256 by default; ``digest_algorithms`` with ``components``) computed from the body it
+    signs when the body is non-empty or ``content-digest`` is covered, replacing any the request carries
+    (:meth:`countermark.MessageSigner.sign_with_content_digest`)."""
 
     def __init__(
         self,
@@ -223,7 +205,6 @@ class HttpSignatureScheme(Scheme):
         if isinstance(components, str):
             raise TypeError("components must be a sequence of component names, not one string")
         self._components = None if components is None else list(components)
-        self._covers_digest = any(_component_name(c) == "content-digest" for c in self._components or ())
         self._digest_algorithms = list(digest_algorithms)
         self._signer = MessageSigner(
             key,
@@ -239,17 +220,11 @@ class HttpSignatureScheme(Scheme):
         )
         self.key_id = key_id
 
-    def prepare(self, url: str, headers: HeaderLines, body: Optional[bytes]) -> HeaderLines:
-        if self._components is None:
-            return []  # the core adds the Content-Digest it covers (sign_with_default_coverage)
-        if body or self._covers_digest:
-            return [("Content-Digest", countermark.content_digest(body or b"", self._digest_algorithms))]
-        return []
-
     def sign_request(self, request: Request) -> HeaderLines:
+        # The core computes the Content-Digest it signs and returns it first (replacing the caller's).
         if self._components is None:
             return list(self._signer.sign_with_default_coverage(request).headers)
-        return list(self._signer.sign(request).headers)
+        return list(self._signer.sign_with_content_digest(request, self._digest_algorithms).headers)
 
     def __repr__(self) -> str:
         covered = "default" if self._components is None else self._components
