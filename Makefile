@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 VPY := $(VENV)/bin/python
 
-.PHONY: install install-test go-module go-module-test go-module-cross-test readme-install-test dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants django-pg-test bench-venv bench-load js js-test js-bench
+.PHONY: dist-test install install-test go-module go-module-test go-module-cross-test readme-install-test dist dist-check crate-check bench fuzz py-asan all demo django-demo signers test build toolchain check-shared fmt-check clippy rust-test clean ffi header header-check c-test go-test go-bench venv wheel py-test mutants django-pg-test bench-venv bench-load js js-test js-bench
 
 # cbindgen is pinned: the committed header is byte-for-byte what this version generates.
 CBINDGEN_VERSION := 0.29.4
@@ -79,6 +79,10 @@ crate-check: toolchain
 	rm -rf target/crate-check
 	$(CARGO) install --path cli --root target/crate-check --locked --quiet
 	target/crate-check/bin/countermark --version
+
+## dist-test: what CI runs beside `make test` (.ci/run): `make dist-check` below (a few minutes: two LTO wheels and
+## the sdist compiled from source in a fresh venv), kept out of `make test` so that it stays well under 20 minutes.
+dist-test: dist-check
 
 ## dist-check: tests of what `make dist` leaves (not part of `make test`; minutes, the sdist compiles from
 ## scratch): each wheel's tags, architecture and glibc floor (tests/dist_wheel_check.py: readelf's GLIBC_ version
