@@ -1,6 +1,7 @@
 //! Conversions from JavaScript values: option objects, seconds, bytes, header lines, and the package's own
 //! class instances given inside option objects.
 
+use std::cell::RefCell;
 use std::time::Duration;
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
@@ -49,6 +50,24 @@ pub(crate) fn opt_class<T: TryFromJsValue>(
     shared(value, what, expected).map(Some)
 }
 
+/// Calls `f` with the JavaScript string of a property name of the package's own (an option, a field of a result
+/// object), made once per name and kept: decoding the name out of WebAssembly memory on every call (a
+/// `TextDecoder` call each) cost more than the rest of building a small result object.
+fn with_key<T>(name: &'static str, f: impl FnOnce(&JsValue) -> T) -> T {
+    thread_local! {
+        static KEYS: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
+    }
+    KEYS.with(|keys| {
+        if let Some((_, key)) = keys.borrow().iter().find(|(n, _)| *n == name) {
+            return f(key);
+        }
+        let key = JsValue::from_str(name);
+        let out = f(&key);
+        keys.borrow_mut().push((name, key));
+        out
+    })
+}
+
 /// The options object of a constructor or function: every name is checked against the ones it takes, so a
 /// misspelt option (`clock_skew`, `maxage`) is a `TypeError` instead of a silently kept default. `undefined`
 /// and `null` values count as left out, except where `raw` is read.
@@ -88,20 +107,20 @@ impl Opts {
     }
 
     /// The value as given (`undefined` when left out; `null` kept).
-    pub(crate) fn raw(&self, name: &str) -> JsValue {
+    pub(crate) fn raw(&self, name: &'static str) -> JsValue {
         self.obj
             .as_ref()
-            .and_then(|o| Reflect::get(o, &JsValue::from_str(name)).ok())
+            .and_then(|o| with_key(name, |key| Reflect::get(o, key)).ok())
             .unwrap_or(JsValue::UNDEFINED)
     }
 
     /// The value, or `None` when left out (`undefined` or `null`).
-    pub(crate) fn get(&self, name: &str) -> Option<JsValue> {
+    pub(crate) fn get(&self, name: &'static str) -> Option<JsValue> {
         let v = self.raw(name);
         (!v.is_undefined() && !v.is_null()).then_some(v)
     }
 
-    pub(crate) fn string(&self, name: &str) -> Result<Option<String>, JsValue> {
+    pub(crate) fn string(&self, name: &'static str) -> Result<Option<String>, JsValue> {
         self.get(name)
             .map(|v| {
                 v.as_string().ok_or_else(|| {
@@ -111,7 +130,7 @@ impl Opts {
             .transpose()
     }
 
-    pub(crate) fn number(&self, name: &str) -> Result<Option<f64>, JsValue> {
+    pub(crate) fn number(&self, name: &'static str) -> Result<Option<f64>, JsValue> {
         self.get(name)
             .map(|v| {
                 v.as_f64().ok_or_else(|| {
@@ -122,13 +141,13 @@ impl Opts {
     }
 
     /// A whole number (Unix seconds, a count): a fraction or a number beyond 2^53 is refused.
-    pub(crate) fn integer(&self, name: &str) -> Result<Option<i64>, JsValue> {
+    pub(crate) fn integer(&self, name: &'static str) -> Result<Option<i64>, JsValue> {
         self.number(name)?
             .map(|n| integer(n, &format!("{}: option {name}", self.what)))
             .transpose()
     }
 
-    pub(crate) fn bool(&self, name: &str) -> Result<Option<bool>, JsValue> {
+    pub(crate) fn bool(&self, name: &'static str) -> Result<Option<bool>, JsValue> {
         self.get(name)
             .map(|v| {
                 v.as_bool().ok_or_else(|| {
@@ -139,18 +158,18 @@ impl Opts {
     }
 
     /// A duration in seconds (finite, not negative).
-    pub(crate) fn seconds(&self, name: &str) -> Result<Option<Duration>, JsValue> {
+    pub(crate) fn seconds(&self, name: &'static str) -> Result<Option<Duration>, JsValue> {
         self.get(name).map(|v| seconds(name, &v)).transpose()
     }
 
-    pub(crate) fn strings(&self, name: &str) -> Result<Option<Vec<String>>, JsValue> {
+    pub(crate) fn strings(&self, name: &'static str) -> Result<Option<Vec<String>>, JsValue> {
         self.get(name).map(|v| strings(&v, name)).transpose()
     }
 
     /// An instance of one of this package's classes (see [`shared`]).
     pub(crate) fn class<T: TryFromJsValue>(
         &self,
-        name: &str,
+        name: &'static str,
         expected: &str,
     ) -> Result<Option<T>, JsValue> {
         self.get(name)
@@ -280,18 +299,25 @@ impl ObjectBuilder {
         ObjectBuilder(Object::new())
     }
 
-    pub(crate) fn set(self, name: &str, value: impl Into<JsValue>) -> Self {
+    pub(crate) fn set(self, name: &'static str, value: impl Into<JsValue>) -> Self {
         // Setting a property of a fresh plain object cannot fail.
+        let value = value.into();
+        let _ = with_key(name, |key| Reflect::set(&self.0, key, &value));
+        self
+    }
+
+    /// `set` for a name that is not one of the package's own (a caller's parameter name).
+    pub(crate) fn set_named(self, name: &str, value: impl Into<JsValue>) -> Self {
         let _ = Reflect::set(&self.0, &JsValue::from_str(name), &value.into());
         self
     }
 
-    pub(crate) fn opt_str(self, name: &str, value: Option<&str>) -> Self {
+    pub(crate) fn opt_str(self, name: &'static str, value: Option<&str>) -> Self {
         let v = value.map_or(JsValue::NULL, JsValue::from_str);
         self.set(name, v)
     }
 
-    pub(crate) fn opt_f64(self, name: &str, value: Option<f64>) -> Self {
+    pub(crate) fn opt_f64(self, name: &'static str, value: Option<f64>) -> Self {
         let v = value.map_or(JsValue::NULL, JsValue::from_f64);
         self.set(name, v)
     }
