@@ -217,11 +217,12 @@ pub(crate) fn strings(value: &JsValue, name: &str) -> Result<Vec<String>, JsValu
 
 /// Bytes of a `Uint8Array` (or any typed-array view, an `ArrayBuffer`) or of a string (its UTF-8 bytes).
 pub(crate) fn bytes(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
-    if let Some(s) = value.as_string() {
-        return Ok(s.into_bytes());
-    }
+    // A Uint8Array first: the common case, and asking it for a string first costs a call into JavaScript.
     if let Some(a) = value.dyn_ref::<Uint8Array>() {
         return Ok(a.to_vec());
+    }
+    if let Some(s) = value.as_string() {
+        return Ok(s.into_bytes());
     }
     if let Some(b) = value.dyn_ref::<js_sys::ArrayBuffer>() {
         return Ok(Uint8Array::new(b).to_vec());
@@ -264,7 +265,7 @@ pub(crate) fn header_lines(value: &JsValue) -> Result<Vec<(String, String)>, JsV
     } else if !value.is_object() {
         return Err(bad());
     } else if let Ok(entries) =
-        Reflect::get(value, &"entries".into()).and_then(|f| f.dyn_into::<Function>())
+        with_key("entries", |key| Reflect::get(value, key)).and_then(|f| f.dyn_into::<Function>())
     {
         let iter = entries.call0(value)?;
         js_sys::try_iter(&iter)?
@@ -347,4 +348,117 @@ pub(crate) fn string_array<S: AsRef<str>>(items: &[S]) -> Array {
         .iter()
         .map(|s| JsValue::from_str(s.as_ref()))
         .collect()
+}
+
+/// A plain object written as JSON text and made by one `JSON.parse`: one call into JavaScript and one string
+/// for the whole object, where [`ObjectBuilder`] takes a call per field and one more per string. For the
+/// objects every request scheme returns. `build` gives `None` for what JSON cannot hold (a non-finite number),
+/// and the caller then builds the object field by field.
+pub(crate) struct JsonObject(String);
+
+impl JsonObject {
+    pub(crate) fn new() -> Self {
+        JsonObject(String::from("{"))
+    }
+
+    fn key(&mut self, name: &str) {
+        if self.0.len() > 1 {
+            self.0.push(',');
+        }
+        push_json_str(&mut self.0, name);
+        self.0.push(':');
+    }
+
+    pub(crate) fn str(mut self, name: &str, value: &str) -> Self {
+        self.key(name);
+        push_json_str(&mut self.0, value);
+        self
+    }
+
+    pub(crate) fn opt_str(mut self, name: &str, value: Option<&str>) -> Self {
+        self.key(name);
+        match value {
+            Some(v) => push_json_str(&mut self.0, v),
+            None => self.0.push_str("null"),
+        }
+        self
+    }
+
+    /// A number (`null` when `None`). A non-finite one is written as Rust prints it, which `JSON.parse` refuses:
+    /// `build` then gives `None`.
+    pub(crate) fn opt_f64(mut self, name: &str, value: Option<f64>) -> Self {
+        self.key(name);
+        match value {
+            Some(v) => self.0.push_str(&v.to_string()),
+            None => self.0.push_str("null"),
+        }
+        self
+    }
+
+    /// `[[name, value], ...]`.
+    pub(crate) fn pairs<N: AsRef<str>, V: AsRef<str>>(
+        mut self,
+        name: &str,
+        pairs: &[(N, V)],
+    ) -> Self {
+        self.key(name);
+        self.0.push('[');
+        for (i, (n, v)) in pairs.iter().enumerate() {
+            if i > 0 {
+                self.0.push(',');
+            }
+            self.0.push('[');
+            push_json_str(&mut self.0, n.as_ref());
+            self.0.push(',');
+            push_json_str(&mut self.0, v.as_ref());
+            self.0.push(']');
+        }
+        self.0.push(']');
+        self
+    }
+
+    pub(crate) fn strings<S: AsRef<str>>(mut self, name: &str, items: &[S]) -> Self {
+        self.key(name);
+        self.0.push('[');
+        for (i, s) in items.iter().enumerate() {
+            if i > 0 {
+                self.0.push(',');
+            }
+            push_json_str(&mut self.0, s.as_ref());
+        }
+        self.0.push(']');
+        self
+    }
+
+    pub(crate) fn build(mut self) -> Option<JsValue> {
+        self.0.push('}');
+        js_sys::JSON::parse(&self.0).ok()
+    }
+}
+
+/// `s` as a JSON string: `"` and `\` escaped, control characters as `\u00XX`, everything else as is.
+fn push_json_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut rest = s;
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
+    {
+        let (run, tail) = rest.split_at(i);
+        out.push_str(run);
+        match tail.as_bytes().first() {
+            Some(b'"') => out.push_str("\\\""),
+            Some(b'\\') => out.push_str("\\\\"),
+            Some(&b) => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+            None => {}
+        }
+        rest = tail.get(1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out.push('"');
 }
