@@ -260,8 +260,9 @@ pub(crate) fn header_lines(value: &JsValue) -> Result<Vec<(String, String)>, JsV
     }
     let bad =
         || type_error("headers are [name, value] pairs of strings, a Headers, a Map or an object");
+    // A true array (`Array.isArray`) is read in place, each pair too: `Array.from` copied every one of them.
     let pairs: Vec<JsValue> = if Array::is_array(value) {
-        Array::from(value).iter().collect()
+        value.unchecked_ref::<Array>().iter().collect()
     } else if !value.is_object() {
         return Err(bad());
     } else if let Ok(entries) =
@@ -272,7 +273,19 @@ pub(crate) fn header_lines(value: &JsValue) -> Result<Vec<(String, String)>, JsV
             .ok_or_else(bad)?
             .collect::<Result<Vec<_>, _>>()?
     } else {
-        Object::entries(value.unchecked_ref()).iter().collect()
+        // A plain object: its own enumerable string keys in order (what `Object.entries` gives), each value read
+        // by key, without making an array per pair.
+        let object: &Object = value.unchecked_ref();
+        return Object::keys(object)
+            .iter()
+            .map(|name| {
+                let line = Reflect::get(value, &name)?;
+                match (name.as_string(), line.as_string()) {
+                    (Some(n), Some(v)) => Ok((n, v)),
+                    _ => Err(bad()),
+                }
+            })
+            .collect::<Result<Vec<_>, JsValue>>();
     };
     pairs
         .into_iter()
@@ -280,7 +293,7 @@ pub(crate) fn header_lines(value: &JsValue) -> Result<Vec<(String, String)>, JsV
             if !Array::is_array(&kv) {
                 return Err(bad());
             }
-            let kv = Array::from(&kv);
+            let kv: &Array = kv.unchecked_ref();
             if kv.length() != 2 {
                 return Err(bad());
             }
