@@ -238,8 +238,23 @@ fn push_py_json_unit(out: &mut String, u: u16) {
 /// the crate: JWT claims, ska's extra data and the HMAC header scheme's canonical body all use it.
 pub(crate) fn push_py_json_str(out: &mut String, s: &str) {
     out.push('"');
-    for u in s.encode_utf16() {
-        push_py_json_unit(out, u);
+    let mut rest = s;
+    while !rest.is_empty() {
+        // The longest run written as is (printable ASCII other than `"` and `\`), copied in one go.
+        let plain = rest
+            .bytes()
+            .position(|b| !matches!(b, 0x20..=0x7e) || b == b'"' || b == b'\\')
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(plain);
+        out.push_str(run);
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            let mut buf = [0u16; 2];
+            for &u in c.encode_utf16(&mut buf).iter() {
+                push_py_json_unit(out, u);
+            }
+        }
+        rest = chars.as_str();
     }
     out.push('"');
 }

@@ -4,7 +4,9 @@ use countermark::{Request, Response};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{bytes, header_lines, pairs_array, string_array, ObjectBuilder, Opts};
+use crate::convert::{
+    bytes, header_lines, pairs_array, string_array, JsonObject, ObjectBuilder, Opts,
+};
 use crate::{type_error, IntoJs};
 
 /// A covered component as users write it: `@method`, `content-digest`, `@query-param;name="id"` (the
@@ -205,11 +207,18 @@ pub(crate) fn signed(
     signature: &str,
     signed_string: &str,
 ) -> JsValue {
-    ObjectBuilder::new()
-        .set("headers", pairs_array(headers))
-        .set("signature", signature)
-        .set("signedString", signed_string)
+    JsonObject::new()
+        .pairs("headers", headers)
+        .str("signature", signature)
+        .str("signedString", signed_string)
         .build()
+        .unwrap_or_else(|| {
+            ObjectBuilder::new()
+                .set("headers", pairs_array(headers))
+                .set("signature", signature)
+                .set("signedString", signed_string)
+                .build()
+        })
 }
 
 /// What a credential claims before it is verified (phase one): `{scheme, keyId, user, created, algorithm,
@@ -255,14 +264,24 @@ impl Credentials {
         self
     }
     pub(crate) fn build(self) -> JsValue {
-        ObjectBuilder::new()
-            .set("scheme", self.scheme)
+        JsonObject::new()
+            .str("scheme", self.scheme)
             .opt_str("keyId", self.key_id.as_deref())
             .opt_str("user", self.user.as_deref())
             .opt_f64("created", self.created)
             .opt_str("algorithm", self.algorithm.as_deref())
-            .set("details", pairs_array(&self.details))
+            .pairs("details", &self.details)
             .build()
+            .unwrap_or_else(|| {
+                ObjectBuilder::new()
+                    .set("scheme", self.scheme)
+                    .opt_str("keyId", self.key_id.as_deref())
+                    .opt_str("user", self.user.as_deref())
+                    .opt_f64("created", self.created)
+                    .opt_str("algorithm", self.algorithm.as_deref())
+                    .set("details", pairs_array(&self.details))
+                    .build()
+            })
     }
 }
 
@@ -310,14 +329,25 @@ impl Verified {
         self
     }
     pub(crate) fn build(self) -> JsValue {
-        ObjectBuilder::new()
-            .set("scheme", self.scheme)
+        JsonObject::new()
+            .str("scheme", self.scheme)
             .opt_str("keyId", self.key_id.as_deref())
             .opt_str("user", self.user.as_deref())
             .opt_f64("created", self.created)
-            .set("algorithm", self.algorithm.as_str())
-            .set("covered", string_array(&self.covered))
-            .set("details", pairs_array(&self.details))
+            .str("algorithm", &self.algorithm)
+            .strings("covered", &self.covered)
+            .pairs("details", &self.details)
             .build()
+            .unwrap_or_else(|| {
+                ObjectBuilder::new()
+                    .set("scheme", self.scheme)
+                    .opt_str("keyId", self.key_id.as_deref())
+                    .opt_str("user", self.user.as_deref())
+                    .opt_f64("created", self.created)
+                    .set("algorithm", self.algorithm.as_str())
+                    .set("covered", string_array(&self.covered))
+                    .set("details", pairs_array(&self.details))
+                    .build()
+            })
     }
 }

@@ -164,7 +164,7 @@ impl JsUrlSigner {
         let sig = self.inner.generate(user, expiry, &extra).js()?;
         let mut out = ObjectBuilder::new();
         for (k, v) in sig.to_dict(self.inner.param_names()) {
-            out = out.set(&k, v.as_str());
+            out = out.set_named(&k, v.as_str());
         }
         Ok(out.build())
     }

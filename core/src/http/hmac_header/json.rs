@@ -37,6 +37,7 @@
 //! Note: Django REST framework's `JSONParser` runs with `STRICT_JSON = True` by default and refuses `NaN` and
 //! `Infinity` before authentication; this module accepts them, as Python's `json` does.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::encoding::py_parse_qsl;
@@ -51,8 +52,35 @@ pub const MAX_INT_DIGITS: usize = 4300;
 /// Most fields of a form body (Django's default `DATA_UPLOAD_MAX_NUMBER_FIELDS`).
 pub const MAX_FORM_FIELDS: usize = 1000;
 
-/// A parsed value. Strings are UTF-16 code units, as Python sees them after `\u` escapes (lone surrogates
-/// included), which is also what the `ensure_ascii` writer emits.
+/// A parsed string: text (borrowed from the input when it holds no escape, the common case), or UTF-16 code
+/// units when `\u` escapes left a lone surrogate (which a Python `str` may hold and a Rust `str` cannot). Two
+/// strings are equal when their UTF-16 code units are: a `Text` never equals a `Units` (only `Units` hold a lone
+/// surrogate), and `Text`s compare by content, borrowed or owned.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum JsonStr<'a> {
+    Text(Cow<'a, str>),
+    Units(Vec<u16>),
+}
+
+impl JsonStr<'_> {
+    /// Text when the code units are valid UTF-16, the units otherwise.
+    fn from_units(units: Vec<u16>) -> Self {
+        match String::from_utf16(&units) {
+            Ok(text) => JsonStr::Text(Cow::Owned(text)),
+            Err(_) => JsonStr::Units(units),
+        }
+    }
+
+    /// As Python's `json.dumps` writes it (`ensure_ascii`).
+    fn write(&self, out: &mut String) {
+        match self {
+            JsonStr::Text(text) => crate::encoding::push_py_json_str(out, text),
+            JsonStr::Units(units) => crate::encoding::push_py_json_units(out, units),
+        }
+    }
+}
+
+/// A parsed value. Strings are as Python sees them after `\u` escapes (see [`JsonStr`]).
 enum Value<'a> {
     Null,
     Bool(bool),
@@ -61,23 +89,23 @@ enum Value<'a> {
     Float(f64),
     /// A float written as Python's `repr` of its value prints it (see [`is_float_repr`]): copied as written.
     FloatRepr(&'a str),
-    Str(Vec<u16>),
+    Str(JsonStr<'a>),
     Array(Vec<Value<'a>>),
-    Object(Vec<(Vec<u16>, Value<'a>)>),
+    Object(Vec<(JsonStr<'a>, Value<'a>)>),
 }
 
 /// Builds an object with Python `dict` semantics: first position, last value. Small objects are searched
 /// linearly; past [`ObjectBuilder::LINEAR`] keys a hash index keeps repeated keys cheap.
 #[derive(Default)]
 struct ObjectBuilder<'a> {
-    members: Vec<(Vec<u16>, Value<'a>)>,
-    index: HashMap<Vec<u16>, usize>,
+    members: Vec<(JsonStr<'a>, Value<'a>)>,
+    index: HashMap<JsonStr<'a>, usize>,
 }
 
 impl<'a> ObjectBuilder<'a> {
     const LINEAR: usize = 8;
 
-    fn insert(&mut self, key: Vec<u16>, value: Value<'a>) {
+    fn insert(&mut self, key: JsonStr<'a>, value: Value<'a>) {
         if self.members.len() >= Self::LINEAR && self.index.is_empty() {
             self.index = self
                 .members
@@ -231,20 +259,19 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A string starting at the opening quote, as UTF-16 code units.
-    fn string(&mut self) -> Result<Vec<u16>> {
+    /// A string starting at the opening quote.
+    fn string(&mut self) -> Result<JsonStr<'a>> {
         self.pos += 1;
-        let rest = self.text.get(self.pos..).unwrap_or("");
-        // Most strings hold no escape: up to the closing quote in one go.
+        let text: &'a str = self.text;
+        let rest = text.get(self.pos..).unwrap_or("");
+        // Most strings hold no escape: up to the closing quote in one go, borrowed.
         let special = rest
             .bytes()
             .position(|b| b == b'"' || b == b'\\' || b < 0x20);
         if let Some(end) = special {
             if let (Some(b'"'), Some(plain)) = (rest.as_bytes().get(end), rest.get(..end)) {
-                let mut units = Vec::with_capacity(plain.len());
-                units.extend(plain.encode_utf16());
                 self.pos += end + 1;
-                return Ok(units);
+                return Ok(JsonStr::Text(Cow::Borrowed(plain)));
             }
         }
         let mut units = Vec::with_capacity(special.unwrap_or(0) + 8);
@@ -253,7 +280,7 @@ impl<'a> Parser<'a> {
             match c {
                 '"' => {
                     self.pos += i + 1;
-                    return Ok(units);
+                    return Ok(JsonStr::from_units(units));
                 }
                 '\\' => {
                     let unit = match chars.next().map(|(_, e)| e) {
@@ -400,7 +427,7 @@ fn write_value(value: &Value<'_>, out: &mut String) {
         }
         Value::Float(x) => out.push_str(&crate::encoding::py_float_repr(*x)),
         Value::FloatRepr(text) => out.push_str(text),
-        Value::Str(units) => crate::encoding::push_py_json_units(out, units),
+        Value::Str(text) => text.write(out),
         Value::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -417,7 +444,7 @@ fn write_value(value: &Value<'_>, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                crate::encoding::push_py_json_units(out, key);
+                key.write(out);
                 out.push(':');
                 write_value(item, out);
             }
@@ -484,8 +511,8 @@ pub fn canonicalize_form(body: &[u8]) -> Result<String> {
     let mut object = ObjectBuilder::default();
     for (name, value) in py_parse_qsl(&text) {
         object.insert(
-            name.encode_utf16().collect(),
-            Value::Str(value.encode_utf16().collect()),
+            JsonStr::Text(Cow::Owned(name)),
+            Value::Str(JsonStr::Text(Cow::Owned(value))),
         );
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -618,6 +645,36 @@ mod tests {
             ),
             ("\r\n\t[ ]\n", "[]"),
             (r#"{"":{"":[]}}"#, r#"{"":{"":[]}}"#),
+        ];
+        for (input, want) in cases {
+            assert_eq!(canonicalize(input.as_bytes()).unwrap(), *want, "{input}");
+        }
+    }
+
+    // A key written with escapes and the same key written plainly are one key (Python compares the decoded
+    // text), also past the linear search (more than `ObjectBuilder::LINEAR` keys); a lone surrogate is never
+    // equal to text. Expected outputs from Python 3.11.7.
+    #[test]
+    fn escaped_and_plain_keys_are_one_key() {
+        let many: String = (0..10).map(|i| format!("\"k{i}\":{i},")).collect();
+        let many = format!(r#"{{{many}"\u006b3":"\u00e9x","k9":"\ud800"}}"#);
+        let cases: &[(&str, &str)] = &[
+            (
+                "{\"\u{e9}\":1,\"\\u00e9\":2,\"a\":3,\"\\u0061\":4}",
+                r#"{"\u00e9":2,"a":4}"#,
+            ),
+            (
+                "{\"\\ud800\":1,\"x\":2,\"\\ud800\":3,\"\\ud800\\udc00\":4,\"\u{10000}\":5}",
+                r#"{"\ud800":3,"x":2,"\ud800\udc00":5}"#,
+            ),
+            (
+                &many,
+                r#"{"k0":0,"k1":1,"k2":2,"k3":"\u00e9x","k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":"\ud800"}"#,
+            ),
+            (
+                "[\"plain ascii\",\"tab\\tquote\\\" \u{e9}\",\"\\u007f~ /\",\"\\ud83d\"]",
+                r#"["plain ascii","tab\tquote\" \u00e9","\u007f~ /","\ud83d"]"#,
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(canonicalize(input.as_bytes()).unwrap(), *want, "{input}");
