@@ -40,7 +40,7 @@ if __name__ == "__main__":
 '''
 # A client in the project's own process: ``user NAME`` makes a user, ``exec CODE`` runs Python (what an operator
 # does in ``manage.py shell``; a value it leaves in ``result`` is reported), ``get PATH AUTHORIZATION`` sends a
-# request (``-`` for none). Prints one JSON list, an entry per action.
+# request (AUTHORIZATION: the header's value, ``-`` for none, or a JSON object of headers). Prints one JSON list, an entry per action.
 DRIVE = '''
 import json, os, sys
 
@@ -64,7 +64,8 @@ while args:
         out.append(scope.get("result"))
     elif action == "get":
         path, auth = args.pop(0), args.pop(0)
-        r = Client().get(path, headers={} if auth == "-" else {"Authorization": auth})
+        headers = {} if auth == "-" else json.loads(auth) if auth.startswith("{") else {"Authorization": auth}
+        r = Client().get(path, headers=headers)
         try:
             body = r.json()
         except ValueError:
