@@ -1,7 +1,8 @@
 """The README's "Migrating from django-hmac-authentication" guide, followed literally in a fresh project (issue 19's
 done-criterion): its settings and urls blocks become the project's files step by step, its `python manage.py`
 lines run as written, and the reference library's own client code signs a request at every step. Keys made by the
-old app before, during and after the switch, and by the obtain-key URL, must all be accepted throughout.
+old app before, during and after the switch, and by the obtain-key URL, must all be accepted throughout; rolling
+back during step 3, the old app accepts every key it made and answers the one countermark handed out as unknown.
 
 The project is its own process (its own settings module, SQLite file and LocMem cache), not this suite's: see
 _fresh_project.py."""
@@ -145,6 +146,13 @@ def test_the_guide_moves_a_service_without_refusing_its_clients(tmp_path: pathli
     assert obtained["status"] == 200 and set(obtained["body"]) == {"api_key", "api_secret", "message"}
     k3 = (obtained["body"]["api_key"], obtained["body"]["api_secret"])
     assert _accepted_by(project.drive("call", *k3)) == ["countermark"]
+
+    # Rolling back during step 3: step 1's REST_FRAMEWORK and the old obtain-key view again. The old app holds every
+    # key it made; the key obtained from countermark since step 3 is countermark's only, as the guide says.
+    project.configure(settings + blocks[(1, "settings.py")], OLD_URLS)
+    answers = project.drive("call", *k0, "call", *k1, "call", *k2, "call", *k3)
+    assert _accepted_by(answers[:3]) == [old, old, old]
+    assert answers[3] == {"status": 403, "body": {"detail": "Key does not exist."}}, answers[3]
 
     # Step 4: the last import, then the old app, its class and its settings removed.
     assert "imported 1 keys, skipped 2" in project.shell_block(blocks[(4, "sh")])[0]
