@@ -1,115 +1,125 @@
-"""The README's "Migrating from handshake" guide, step by step, with tokens made by handshake 0.2.1 itself: the
-service's own DRF class around `AuthToken.verify` (before), the same class on the drop-in module (step 1), then
-countermark's TokenAuthentication configured by the guide's settings block (step 2); and back (rolling back)."""
+"""The README's "Migrating from handshake" guide, followed literally in a fresh project (issue 19's done-criterion):
+the service's own DRF class around `AuthToken.verify` (before), its import changed by the guide's step 1 block, the
+guide's step 2 settings, then handshake removed from the project (a `handshake` module that fails to import shadows
+the installed one); handshake's own `AuthToken.create` makes every token the client sends. Rolling back (the
+service's class on handshake again), the tokens countermark made meanwhile are accepted too.
+
+The project is its own process (its own settings module, SQLite file and LocMem cache): see _fresh_project.py."""
 
 from __future__ import annotations
 
-import importlib
 import pathlib
-import re
 from typing import Any
 
 import handshake
-import pytest
+
+from _fresh_project import Project, guide_blocks
+
+SECRET = "the service's handshake secret"
+OLD_IMPORT = "import handshake\n"
+# The service before the move: DRF with a class of its own around handshake.
+BEFORE = '''
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "rest_framework"]
+MIDDLEWARE = []
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["service.authentication.ServiceTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+'''
+AUTHENTICATION = '''
+{import_line}
 from django.contrib.auth import get_user_model
-from django.test import Client
-from django.urls import path
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.views import APIView
 
-from countermark.django.schemes import make_token
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("test_guide_handshake")]
-
-README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
-SECRET = "the service's handshake secret"
-
-
-def guide_block() -> str:
-    text = README.read_text()
-    start = text.index("## Migrating from handshake")
-    end = text.index("\n## ", start + 1)
-    blocks = re.findall(r"```python django\n(# handshake, step 2 \(settings\.py\).*?)```", text[start:end], flags=re.S)
-    assert len(blocks) == 1, "the guide's step 2 settings block"
-    return blocks[0]
+SECRET = {secret!r}
 
 
 class ServiceTokenAuthentication(BaseAuthentication):
-    """What a service on handshake writes itself: ``Authorization: Token <token>``, the username first."""
+    """``Authorization: Token <token>``, the username first."""
 
-    module = "handshake"
-
-    def authenticate(self, request: Request) -> Any:
+    def authenticate(self, request):
         header = request.headers.get("Authorization", "")
         if not header.startswith("Token "):
             return None
-        auth_token = importlib.import_module(self.module).AuthToken(secret=SECRET)
         try:
-            fields = auth_token.verify(header[len("Token "):], time_range=300)
-        except Exception:  # noqa: BLE001 - handshake raises its own errors; both modules raise the same ones
+            fields = handshake.AuthToken(secret=SECRET).verify(header[len("Token "):], time_range=300)
+        except Exception:
             raise AuthenticationFailed("bad token") from None
         if not fields:
             raise AuthenticationFailed("bad token")
         return get_user_model().objects.get(username=fields[0]), None
+'''
+URLS = '''
+from django.urls import path
+
+from service.views import whoami
+
+urlpatterns = [path("whoami/", whoami)]
+'''
+VIEWS = '''
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
 
 
-class DropInTokenAuthentication(ServiceTokenAuthentication):
-    module = "countermark.compat.handshake"  # step 1: the import changed, nothing else
+@api_view(["GET"])
+def whoami(request):
+    return Response({"user": request.user.get_username(), "by": type(request.successful_authenticator).__name__})
+'''
+REMOVED = 'raise ImportError("handshake is no longer in the requirements")\n'
 
 
-class Whoami(APIView):
-    def get_authenticators(self) -> list[Any]:  # the project's REST_FRAMEWORK as it is now
-        return [cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
-
-    def get(self, request: Request) -> Response:
-        return Response({"user": request.user.get_username(), "by": type(request.successful_authenticator).__name__})
-
-
-urlpatterns = [path("whoami/", Whoami.as_view())]
+def _calls(n: int) -> list[str]:
+    """``n`` requests, each with a token handshake's own client code makes for bob."""
+    actions = []
+    for _ in range(n):
+        actions += ["get", "/whoami/", f"Token {handshake.AuthToken(secret=SECRET).create('bob', '42')}"]
+    return actions
 
 
-def _get(client: Client, token: str) -> Any:
-    return client.get("/whoami/", headers={"Authorization": f"Token {token}"})
+def _accepted_by(answers: list[Any]) -> list[str]:
+    for a in answers:
+        assert a["status"] == 200 and a["body"]["user"] == "bob", a
+    return [a["body"]["by"] for a in answers]
 
 
-def _rest_framework(classes: list[str]) -> dict[str, Any]:
-    return {
-        "DEFAULT_AUTHENTICATION_CLASSES": classes,
-        "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    }
-
-
-def test_the_guide_keeps_handshake_tokens_working(client: Client, user: Any, settings: Any) -> None:
-    made_by_handshake = handshake.AuthToken(secret=SECRET).create("alice", "42")
-    # The guide configures DRF only: no countermark middleware in this service.
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.startswith("countermark.")]
+def test_the_guide_keeps_handshake_tokens_working(tmp_path: pathlib.Path) -> None:
+    blocks = guide_blocks("handshake", "handshake", kinds=("settings.py", "your module that calls AuthToken"))
+    assert set(blocks) == {(1, "your module that calls AuthToken"), (2, "settings.py"), (2, "sh")}
+    project = Project(tmp_path, views=VIEWS)
+    authentication = tmp_path / "service" / "authentication.py"
+    shadow = tmp_path / "handshake.py"
 
     # Before: the service's own class on handshake.
-    settings.REST_FRAMEWORK = _rest_framework(["test_guide_handshake.ServiceTokenAuthentication"])
-    assert _get(client, made_by_handshake).json() == {"user": "alice", "by": "ServiceTokenAuthentication"}
+    authentication.write_text(AUTHENTICATION.format(import_line=OLD_IMPORT, secret=SECRET))
+    project.configure(BEFORE, URLS)
+    project.run("manage.py", "migrate", "-v0")
+    assert _accepted_by(project.drive("user", "bob", *_calls(1))[1:]) == ["ServiceTokenAuthentication"]
 
-    # Step 1: the import changed.
-    settings.REST_FRAMEWORK = _rest_framework(["test_guide_handshake.DropInTokenAuthentication"])
-    assert _get(client, made_by_handshake).json() == {"user": "alice", "by": "DropInTokenAuthentication"}
+    # Step 1: the import changed, nothing else.
+    step1 = blocks[(1, "your module that calls AuthToken")]
+    authentication.write_text(AUTHENTICATION.format(import_line=step1, secret=SECRET))
+    project.configure(BEFORE, URLS)
+    assert _accepted_by(project.drive(*_calls(1))) == ["ServiceTokenAuthentication"]
 
-    # Step 2: the guide's settings, as written.
-    step2: dict[str, Any] = {}
-    exec(guide_block(), step2)
-    assert step2["COUNTERMARK"]["TOKEN_SECRET"] == SECRET
-    settings.COUNTERMARK = {**settings.COUNTERMARK, **step2["COUNTERMARK"]}
-    settings.REST_FRAMEWORK = step2["REST_FRAMEWORK"]
-    assert _get(client, made_by_handshake).json() == {"user": "alice", "by": "TokenAuthentication"}
-    tampered = made_by_handshake.replace(":42:", ":43:")
-    refused = _get(client, tampered)
-    assert refused.status_code == 401 and refused.json()["reason"] == "bad_signature"
-    ours = make_token(user)
+    # Step 2: the guide's settings and migrate; step 3: handshake gone from the project. A tampered token is refused, and
+    # countermark makes a token meanwhile for the rollback.
+    project.configure(BEFORE + blocks[(2, "settings.py")], URLS)
+    project.shell_block(blocks[(2, "sh")])
+    shadow.write_text(REMOVED)
+    tampered = _calls(1)[2].replace(":42:", ":43:")
+    answers = project.drive(
+        *_calls(2), "get", "/whoami/", tampered,
+        "exec", "from countermark.django.schemes import make_token\nfrom django.contrib.auth import get_user_model\n"
+        "result = make_token(get_user_model().objects.get(username='bob'))",
+    )
+    assert _accepted_by(answers[:2]) == ["TokenAuthentication", "TokenAuthentication"]
+    assert answers[2]["status"] == 401 and answers[2]["body"]["reason"] == "bad_signature", answers[2]
+    ours = answers[3]
 
-    # Rolling back: the service's class again; tokens countermark made meanwhile verify in handshake.
-    settings.REST_FRAMEWORK = _rest_framework(["test_guide_handshake.ServiceTokenAuthentication"])
-    assert _get(client, ours).json() == {"user": "alice", "by": "ServiceTokenAuthentication"}
-    assert handshake.AuthToken(secret=SECRET).verify(ours, time_range=300)[0] == "alice"
-    assert get_user_model().objects.count() == 1
+    # Rolling back: handshake and the service's class again; the token countermark made verifies in handshake.
+    shadow.unlink()
+    authentication.write_text(AUTHENTICATION.format(import_line=OLD_IMPORT, secret=SECRET))
+    project.configure(BEFORE, URLS)
+    answers = project.drive("get", "/whoami/", f"Token {ours}", *_calls(1))
+    assert _accepted_by(answers) == ["ServiceTokenAuthentication", "ServiceTokenAuthentication"]

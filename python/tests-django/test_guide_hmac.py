@@ -1,37 +1,21 @@
 """The README's "Migrating from django-hmac-authentication" guide, followed literally in a fresh project (issue 19's
 done-criterion): its settings and urls blocks become the project's files step by step, its `python manage.py`
 lines run as written, and the reference library's own client code signs a request at every step. Keys made by the
-old app before, during and after the switch, and by the obtain-key URL, must all be accepted throughout.
+old app before, during and after the switch, and by the obtain-key URL, must all be accepted throughout; rolling
+back during step 3, the old app accepts every key it made and answers the one countermark handed out as unknown.
 
-The project is its own process (its own settings module, SQLite file and LocMem cache), not this suite's."""
+The project is its own process (its own settings module, SQLite file and LocMem cache), not this suite's: see
+_fresh_project.py."""
 
 from __future__ import annotations
 
 import json
-import os
 import pathlib
-import re
-import shlex
-import subprocess
-import sys
 from typing import Any
 
-import pytest
+from _fresh_project import Project as FreshProject
+from _fresh_project import guide_blocks
 
-README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
-GUIDE = "## Migrating from django-hmac-authentication"
-
-BASE = '''
-SECRET_KEY = "guide-test-secret-key-0123456789abcdef"
-DEBUG = False
-ALLOWED_HOSTS = ["testserver"]
-USE_TZ = True
-ROOT_URLCONF = "service.urls"
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": {db!r}}}}}
-CACHES = {{"default": {{"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}}}
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-'''
 # The service before the move: the old app alone, configured as its README shows.
 OLD_SETTINGS = 'HMAC_AUTHENTICATION_SETTINGS = {"MAX_HMACS_PER_USER": 10, "HMAC_AUTH_REQUEST_TIMEOUT": 5}\n'
 BEFORE = '''
@@ -62,16 +46,6 @@ from rest_framework.response import Response
 def orders(request):
     by = type(request.successful_authenticator).__module__.split(".")[0]
     return Response({"user": request.user.get_username(), "by": by})
-'''
-MANAGE = '''
-import os
-import sys
-
-if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "service.settings")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
 '''
 # A client of the old app: signs with django-hmac-authentication's own client functions.
 DRIVE = '''
@@ -112,59 +86,9 @@ print(json.dumps(out))
 '''
 
 
-def guide_blocks() -> dict[tuple[int, str], str]:
-    """The guide's blocks by (step, kind): kind is ``settings.py``, ``urls.py`` or ``sh``."""
-    text = README.read_text()
-    start = text.index(GUIDE)
-    end = text.index("\n## ", start + len(GUIDE))
-    blocks: dict[tuple[int, str], str] = {}
-    for fence, body in re.findall(r"```(python django|sh)\n(.*?)```", text[start:end], flags=re.S):
-        m = re.match(r"# django-hmac-authentication, step (\d+)(?: \((settings\.py|urls\.py)\))?", body)
-        assert m, f"a guide block without its step comment: {body[:80]!r}"
-        kind = m.group(2) or "sh"
-        assert (fence == "sh") == (kind == "sh"), body[:80]
-        key = (int(m.group(1)), kind)
-        assert key not in blocks, f"two blocks for {key}"
-        blocks[key] = body
-    return blocks
-
-
-class Project:
+class Project(FreshProject):
     def __init__(self, root: pathlib.Path) -> None:
-        self.root = root
-        (root / "service").mkdir()
-        (root / "service" / "__init__.py").write_text("")
-        (root / "service" / "views.py").write_text(VIEWS)
-        (root / "manage.py").write_text(MANAGE)
-        (root / "drive.py").write_text(DRIVE)
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-        self.env["DJANGO_SETTINGS_MODULE"] = "service.settings"
-
-    def configure(self, settings: str, urls: str) -> None:
-        (self.root / "service" / "settings.py").write_text(BASE.format(db=str(self.root / "db.sqlite3")) + settings)
-        (self.root / "service" / "urls.py").write_text(urls + SERVICE_URLS)
-
-    def run(self, *argv: str) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [sys.executable, *argv], cwd=self.root, env=self.env, capture_output=True, text=True, timeout=120
-        )
-        assert done.returncode == 0, f"{argv}: {done.stdout}{done.stderr}"
-        return done
-
-    def shell_block(self, block: str) -> list[str]:
-        """Runs each ``python manage.py ...`` line of a guide block as written; returns their outputs."""
-        outputs = []
-        for line in block.splitlines():
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            assert line.startswith("python manage.py "), f"a guide command this test cannot follow: {line}"
-            outputs.append(self.run(*shlex.split(line)[1:]).stdout)
-        assert outputs, "a shell block without a command"
-        return outputs
-
-    def drive(self, *actions: str) -> list[Any]:
-        return json.loads(self.run("drive.py", *actions).stdout.splitlines()[-1])
+        super().__init__(root, views=VIEWS, drive=DRIVE, service_urls=SERVICE_URLS)
 
     def reference_key(self) -> tuple[str, str]:
         """A key the old app makes with its own command (as an operator would while the move goes on)."""
@@ -179,7 +103,7 @@ def _accepted_by(answers: list[Any]) -> list[str]:
 
 
 def test_the_guide_moves_a_service_without_refusing_its_clients(tmp_path: pathlib.Path) -> None:
-    blocks = guide_blocks()
+    blocks = guide_blocks("django-hmac-authentication", "django-hmac-authentication")
     assert set(blocks) == {
         (1, "settings.py"), (1, "sh"), (2, "sh"), (3, "settings.py"), (3, "urls.py"), (3, "sh"), (4, "sh"),
         (4, "settings.py"),
@@ -222,6 +146,13 @@ def test_the_guide_moves_a_service_without_refusing_its_clients(tmp_path: pathli
     assert obtained["status"] == 200 and set(obtained["body"]) == {"api_key", "api_secret", "message"}
     k3 = (obtained["body"]["api_key"], obtained["body"]["api_secret"])
     assert _accepted_by(project.drive("call", *k3)) == ["countermark"]
+
+    # Rolling back during step 3: step 1's REST_FRAMEWORK and the old obtain-key view again. The old app holds every
+    # key it made; the key obtained from countermark since step 3 is countermark's only, as the guide says.
+    project.configure(settings + blocks[(1, "settings.py")], OLD_URLS)
+    answers = project.drive("call", *k0, "call", *k1, "call", *k2, "call", *k3)
+    assert _accepted_by(answers[:3]) == [old, old, old]
+    assert answers[3] == {"status": 403, "body": {"detail": "Key does not exist."}}, answers[3]
 
     # Step 4: the last import, then the old app, its class and its settings removed.
     assert "imported 1 keys, skipped 2" in project.shell_block(blocks[(4, "sh")])[0]

@@ -1,75 +1,100 @@
-"""The README's "Migrating from ska" guide, step by step, with links ska 1.11.2 signs itself: a view behind ska's
-``@validate_signed_request`` (before), countermark's settings from the guide's block (step 2), the view behind
-``@signed_url_required`` (step 3); links countermark signs validate in ska's decorator (rolling back)."""
+"""The README's "Migrating from ska" guide, followed literally in a fresh project (issue 19's done-criterion): its
+settings blocks become the project's settings.py step by step, its views block replaces the import line of the
+service's views.py, its `python manage.py` lines run as written, and ska's own `sign_url` signs every link. Links
+ska signs are accepted before, with both apps installed, after the decorators switch and after ska's app and
+settings are removed; links countermark signs validate in ska's decorator on rolling back.
+
+The project is its own process (its own settings module, SQLite file and LocMem cache): see _fresh_project.py."""
 
 from __future__ import annotations
 
 import pathlib
-import re
 from typing import Any
 
-import pytest
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.test import Client
+from ska import sign_url
+
+from _fresh_project import Project, guide_blocks
+
+SECRET = "the service's ska secret key"
+OLD_IMPORT = "from ska.contrib.django.ska.decorators import validate_signed_request\n"
+# The service before the move: ska's app, its secret, a view behind its decorator.
+OLD_SETTINGS = f"SKA_SECRET_KEY = {SECRET!r}\n"
+BEFORE = '''
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "ska.contrib.django.ska"]
+MIDDLEWARE = []
+'''
+URLS = '''
 from django.urls import path
 
-from countermark.django.decorators import signed_url, signed_url_required
+from service.views import report
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("test_guide_ska")]
+urlpatterns = [path("report/", report)]
+'''
+VIEWS = '''
+from django.http import JsonResponse
 
-README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+{import_line}
 
-
-def guide_block() -> str:
-    text = README.read_text()
-    start = text.index("## Migrating from ska")
-    end = text.index("\n## ", start + 1)
-    blocks = re.findall(r"```python django\n(# ska, step 2 \(settings\.py\).*?)```", text[start:end], flags=re.S)
-    assert len(blocks) == 1, "the guide's step 2 block"
-    return blocks[0]
-
-
-def _report(request: HttpRequest) -> JsonResponse:
-    user = request.user.get_username() if request.user.is_authenticated else request.GET.get("auth_user")
-    return JsonResponse({"for": user})
+@validate_signed_request()
+def report(request):
+    by = "countermark" if getattr(request, "signed", None) is not None else "ska"
+    return JsonResponse({{"for": request.GET["auth_user"], "by": by}})
+'''
 
 
-def old_report(request: HttpRequest) -> HttpResponse:
-    """The view as it is before the move: ska's decorator (imported here: it needs SKA_SECRET_KEY to import)."""
-    from django.conf import settings
-    from ska.contrib.django.ska.decorators import validate_signed_request
-
-    return validate_signed_request(secret_key=settings.SKA_SECRET_KEY)(_report)(request)
-
-
-new_report = signed_url_required(_report)
-
-urlpatterns = [path("report/old/", old_report), path("report/new/", new_report)]
+def _links(n: int) -> list[str]:
+    """``n`` requests, each with a link ska's own client code signs for bob."""
+    actions = []
+    for _ in range(n):
+        link = sign_url(auth_user="bob", secret_key=SECRET, url="http://testserver/report/")
+        actions += ["get", link.removeprefix("http://testserver"), "-"]
+    return actions
 
 
-def test_the_guide_keeps_ska_links_working(client: Client, user: Any, settings: Any) -> None:
-    from ska import sign_url
+def _accepted_by(answers: list[Any]) -> list[str]:
+    for a in answers:
+        assert a["status"] == 200 and a["body"]["for"] == "bob", a
+    return [a["body"]["by"] for a in answers]
 
-    step2: dict[str, Any] = {}
-    exec(guide_block(), step2)  # runs the guide's own assertion too
-    settings.SKA_SECRET_KEY = step2["SKA_SECRET_KEY"]
-    # The service has no countermark middleware: the decorators decide.
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.startswith("countermark.")]
 
-    def link(view: str) -> str:
-        url = sign_url(auth_user="alice", secret_key=settings.SKA_SECRET_KEY, url=f"http://testserver/report/{view}/")
-        return url.removeprefix("http://testserver")
+def test_the_guide_keeps_ska_links_working(tmp_path: pathlib.Path) -> None:
+    blocks = guide_blocks("ska", "ska")
+    assert set(blocks) == {(1, "settings.py"), (1, "sh"), (2, "settings.py"), (3, "views.py"), (4, "settings.py")}
+    project = Project(tmp_path, views=VIEWS.format(import_line=OLD_IMPORT))
 
-    # Before: ska's decorator.
-    assert client.get(link("old")).json() == {"for": "alice"}
+    # Before: ska alone.
+    project.configure(OLD_SETTINGS + BEFORE, URLS)
+    project.run("manage.py", "migrate", "-v0")
+    assert _accepted_by(project.drive("user", "bob", *_links(1))[1:]) == ["ska"]
 
-    # Steps 2 and 3: the guide's settings, the view behind signed_url_required; links ska signs still work.
-    settings.COUNTERMARK = {**settings.COUNTERMARK, **step2["COUNTERMARK"]}
-    assert client.get(link("new")).json() == {"for": "alice"}
-    tampered = link("new").replace("auth_user=alice", "auth_user=admin")
-    assert client.get(tampered).status_code == 401
+    # Step 1: both apps installed and migrated; step 2: countermark's settings. ska's decorator still answers.
+    settings = OLD_SETTINGS + BEFORE + blocks[(1, "settings.py")]
+    project.configure(settings, URLS)
+    project.shell_block(blocks[(1, "sh")])
+    settings += blocks[(2, "settings.py")]
+    project.configure(settings, URLS)
+    assert _accepted_by(project.drive(*_links(1))) == ["ska"]
 
-    # Rolling back: a link countermark signed validates in ska's decorator.
-    ours = signed_url("/report/old/", "alice")
-    assert client.get(ours).json() == {"for": "alice"}
-    assert client.get(ours.replace("auth_user=alice", "auth_user=admin")).status_code == 401
+    # Step 3: the views' import switched; links ska signs validate in countermark, a tampered one is refused. A link
+    # countermark signs meanwhile (its template tag and signed_url do the same) is kept for the rollback.
+    project.configure(settings, URLS, views=VIEWS.format(import_line=blocks[(3, "views.py")]))
+    tampered = _links(1)[1].replace("auth_user=bob", "auth_user=admin")
+    answers = project.drive(
+        *_links(2), "get", tampered, "-",
+        "exec", "from countermark.django.decorators import signed_url\nresult = signed_url('/report/', 'bob')",
+    )
+    assert _accepted_by(answers[:2]) == ["countermark", "countermark"]
+    assert answers[2]["status"] == 401 and answers[2]["body"]["reason"] == "bad_signature", answers[2]
+    ours = answers[3]
+
+    # Rolling back: ska's decorator again; the link countermark signed validates in ska, and so do ska's own.
+    project.configure(settings, URLS, views=VIEWS.format(import_line=OLD_IMPORT))
+    assert _accepted_by(project.drive("get", ours, "-", *_links(1))) == ["ska", "ska"]
+
+    # Step 4 (after step 3 again): ska's app and its settings removed.
+    settings = BEFORE + blocks[(1, "settings.py")] + blocks[(4, "settings.py")]
+    assert "SKA_" not in settings
+    project.configure(settings, URLS, views=VIEWS.format(import_line=blocks[(3, "views.py")]))
+    checked = project.run("manage.py", "check")
+    assert "ska" not in checked.stderr.lower(), checked.stderr
+    assert _accepted_by(project.drive(*_links(2))) == ["countermark", "countermark"]
