@@ -212,48 +212,38 @@ pub(crate) fn signed(
 /// What a credential claims before it is verified (phase one): `{scheme, keyId, user, created, algorithm,
 /// details}`, `null` for what it does not claim; `details` as `[name, value]` pairs.
 pub(crate) fn credentials(c: &Claims) -> JsValue {
-    JsonObject::new()
-        .str("scheme", c.scheme)
-        .opt_str("keyId", c.key_id.as_deref())
-        .opt_str("user", c.user.as_deref())
-        .opt_f64("created", c.created)
-        .opt_str("algorithm", c.algorithm.as_deref())
-        .pairs("details", &c.details)
-        .build()
-        .unwrap_or_else(|| {
-            ObjectBuilder::new()
-                .set("scheme", c.scheme)
-                .opt_str("keyId", c.key_id.as_deref())
-                .opt_str("user", c.user.as_deref())
-                .opt_f64("created", c.created)
-                .opt_str("algorithm", c.algorithm.as_deref())
-                .set("details", pairs_array(&c.details))
-                .build()
-        })
+    record(c, false)
 }
 
 /// A verified request: `{scheme, keyId, user, created, algorithm, covered, details}`.
 pub(crate) fn verified(c: &Claims) -> JsValue {
-    // The core sets the algorithm of every verified result.
-    let algorithm = c.algorithm.as_deref().unwrap_or_default();
-    JsonObject::new()
+    record(c, true)
+}
+
+/// The object of [`credentials`] or (with `covered`) [`verified`]: the same keys in the same order, `covered`
+/// between `algorithm` and `details`.
+fn record(c: &Claims, covered: bool) -> JsValue {
+    let mut json = JsonObject::new()
         .str("scheme", c.scheme)
         .opt_str("keyId", c.key_id.as_deref())
         .opt_str("user", c.user.as_deref())
         .opt_f64("created", c.created)
-        .str("algorithm", algorithm)
-        .strings("covered", &c.covered)
-        .pairs("details", &c.details)
+        .opt_str("algorithm", c.algorithm.as_deref());
+    if covered {
+        json = json.strings("covered", &c.covered);
+    }
+    json.pairs("details", &c.details)
         .build()
         .unwrap_or_else(|| {
-            ObjectBuilder::new()
+            let mut object = ObjectBuilder::new()
                 .set("scheme", c.scheme)
                 .opt_str("keyId", c.key_id.as_deref())
                 .opt_str("user", c.user.as_deref())
                 .opt_f64("created", c.created)
-                .set("algorithm", algorithm)
-                .set("covered", string_array(&c.covered))
-                .set("details", pairs_array(&c.details))
-                .build()
+                .opt_str("algorithm", c.algorithm.as_deref());
+            if covered {
+                object = object.set("covered", string_array(&c.covered));
+            }
+            object.set("details", pairs_array(&c.details)).build()
         })
 }
