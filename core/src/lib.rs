@@ -51,6 +51,7 @@
 #![warn(missing_docs)]
 
 pub mod alg;
+pub mod claims;
 pub mod clock;
 mod encoding;
 pub mod error;
@@ -91,6 +92,7 @@ fn on_off(on: bool) -> &'static str {
         "off"
     }
 }
+pub use claims::Claims;
 pub use clock::{Clock, FixedClock, SystemClock, UnixTime};
 pub use error::{Error, ErrorKind, Result};
 pub use explain::{Explanation, TimeWindow};

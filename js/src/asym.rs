@@ -6,15 +6,15 @@ use countermark::http::message_signatures::{sign_with_default_coverage, Componen
 use countermark::jwt::{self, Token};
 use countermark::{
     content_digest as core_content_digest, verify_content_digest as core_verify_content_digest,
-    DigestAlgorithm, HttpSignatureAlgorithm, MessagePolicy, MessageSigner, MessageVerifyingKey,
-    SigningKey, UnverifiedJwt, UnverifiedMessageSignature, VerifyingKey,
+    Claims, DigestAlgorithm, HttpSignatureAlgorithm, MessagePolicy, MessageSigner,
+    MessageVerifyingKey, SigningKey, UnverifiedJwt, UnverifiedMessageSignature, VerifyingKey,
 };
 use js_sys::Array;
 use wasm_bindgen::convert::TryFromJsValue;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{bytes, shared, shared_copy, string_array, Opts};
-use crate::http::{component_name, signed, Credentials, JsRequest, JsResponse, Verified};
+use crate::http::{credentials, signed, verified, JsRequest, JsResponse};
 use crate::keys::{JsHmacKey, JsSigningKey, JsVerifyingKey};
 use crate::nonce::JsNonceStore;
 use crate::{clock_or_host, core_error, type_error, IntoJs, JsClock};
@@ -89,15 +89,7 @@ fn check_jwt_len(token: &str) -> Result<(), JsValue> {
 }
 
 fn jwt_credentials(p: &UnverifiedJwt) -> JsValue {
-    let mut c = Credentials::new("jwt")
-        .user(p.claimed_username())
-        .created(Some(p.claimed_time()))
-        .algorithm(p.claimed_algorithm().name())
-        .detail("nonce", p.claimed_nonce());
-    if let Some(kid) = p.claimed_key_id() {
-        c = c.key_id(kid);
-    }
-    c.build()
+    credentials(&Claims::from(p))
 }
 
 /// Phase one: the claims of a compact JWT (`username`, `time`, `nonce`, `kid`, `alg`) without trusting them.
@@ -141,13 +133,7 @@ pub fn verify_jwt(token: &str, keys: &JsValue, policy: &JsJwtPolicy) -> Result<J
         .collect::<Result<_, _>>()?;
     let parsed = UnverifiedJwt::parse(token).js()?;
     let v = parsed.verify_any(&keys, &policy.inner).js()?;
-    Ok(Verified::new("jwt", v.algorithm().name())
-        .key_id(Some(v.key_id().to_string()))
-        .user(v.username())
-        .created(Some(v.time()))
-        .detail("nonce", v.nonce())
-        .detail("key_index", v.key_index().to_string())
-        .build())
+    Ok(verified(&Claims::from(&v)))
 }
 
 // -------------------------------------------------------------------------------------------------- RFC 9421
@@ -416,36 +402,10 @@ impl JsMessagePolicy {
     }
 }
 
-fn message_credentials(u: &UnverifiedMessageSignature<'_>) -> JsValue {
-    let mut c = Credentials::new("rfc9421")
-        .created(u.claimed_created().map(|t| t as f64))
-        .detail("label", u.label());
-    if let Some(k) = u.claimed_key_id() {
-        c = c.key_id(k);
-    }
-    if let Some(a) = u.claimed_algorithm() {
-        c = c.algorithm(a);
-    }
-    let optional = [
-        ("expires", u.claimed_expires().map(|t| t.to_string())),
-        ("nonce", u.claimed_nonce().map(str::to_string)),
-        ("tag", u.claimed_tag().map(str::to_string)),
-    ];
-    for (name, value) in optional {
-        if let Some(v) = value {
-            c = c.detail(name, v);
-        }
-    }
-    for comp in u.covered_components() {
-        c = c.detail("component", component_name(&comp.to_string()));
-    }
-    c.build()
-}
-
 fn parse_message(message: HttpMessage<'_>, label: Option<String>) -> Result<JsValue, JsValue> {
     Ok(
         match UnverifiedMessageSignature::parse(message, label.as_deref()).js()? {
-            Some(u) => message_credentials(&u),
+            Some(u) => credentials(&Claims::from(&u)),
             None => JsValue::NULL,
         },
     )
@@ -465,31 +425,7 @@ fn verify_message(
             )
         })?;
     let v = parsed.verify(&key.inner, &policy.inner).js()?;
-    let covered: Vec<String> = v
-        .covered_components()
-        .iter()
-        .map(|c| component_name(&c.to_string()))
-        .collect();
-    let mut out = Verified::new("rfc9421", v.algorithm().name())
-        .key_id(v.key_id().map(str::to_string))
-        .created(v.created().map(|t| t as f64))
-        .covered(covered)
-        .detail("label", v.label())
-        .detail(
-            "body_checked",
-            if v.body_checked() { "true" } else { "false" },
-        );
-    let optional = [
-        ("expires", v.expires().map(|t| t.to_string())),
-        ("nonce", v.nonce().map(str::to_string)),
-        ("tag", v.tag().map(str::to_string)),
-    ];
-    for (name, value) in optional {
-        if let Some(val) = value {
-            out = out.detail(name, val);
-        }
-    }
-    Ok(out.build())
+    Ok(verified(&Claims::from(&v)))
 }
 
 /// Phase one: the parameters of the request's signature `label` (left out: the first), or `null` when it has

@@ -1,6 +1,6 @@
 //! HTTP messages as the verifiers see them, and the plain objects every request scheme returns.
 
-use countermark::{Request, Response};
+use countermark::{Claims, Request, Response};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
@@ -8,18 +8,6 @@ use crate::convert::{
     bytes, header_lines, pairs_array, string_array, JsonObject, ObjectBuilder, Opts,
 };
 use crate::{type_error, IntoJs};
-
-/// A covered component as users write it: `@method`, `content-digest`, `@query-param;name="id"` (the
-/// structured-field quotes around the name dropped).
-pub(crate) fn component_name(serialized: &str) -> String {
-    match serialized
-        .strip_prefix('"')
-        .and_then(|rest| rest.split_once('"'))
-    {
-        Some((name, params)) => format!("{name}{params}"),
-        None => serialized.to_string(),
-    }
-}
 
 /// An HTTP request: method, request target (path and query, as sent), optional scheme and authority, header
 /// lines in order, body bytes. Immutable.
@@ -223,131 +211,39 @@ pub(crate) fn signed(
 
 /// What a credential claims before it is verified (phase one): `{scheme, keyId, user, created, algorithm,
 /// details}`, `null` for what it does not claim; `details` as `[name, value]` pairs.
-pub(crate) struct Credentials {
-    scheme: &'static str,
-    key_id: Option<String>,
-    user: Option<String>,
-    created: Option<f64>,
-    algorithm: Option<String>,
-    details: Vec<(String, String)>,
-}
-
-impl Credentials {
-    pub(crate) fn new(scheme: &'static str) -> Self {
-        Credentials {
-            scheme,
-            key_id: None,
-            user: None,
-            created: None,
-            algorithm: None,
-            details: Vec::new(),
-        }
-    }
-    pub(crate) fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    pub(crate) fn user(mut self, v: impl Into<String>) -> Self {
-        self.user = Some(v.into());
-        self
-    }
-    pub(crate) fn created(mut self, v: Option<f64>) -> Self {
-        self.created = v;
-        self
-    }
-    pub(crate) fn algorithm(mut self, v: impl Into<String>) -> Self {
-        self.algorithm = Some(v.into());
-        self
-    }
-    pub(crate) fn detail(mut self, k: &str, v: impl Into<String>) -> Self {
-        self.details.push((k.to_string(), v.into()));
-        self
-    }
-    pub(crate) fn build(self) -> JsValue {
-        JsonObject::new()
-            .str("scheme", self.scheme)
-            .opt_str("keyId", self.key_id.as_deref())
-            .opt_str("user", self.user.as_deref())
-            .opt_f64("created", self.created)
-            .opt_str("algorithm", self.algorithm.as_deref())
-            .pairs("details", &self.details)
-            .build()
-            .unwrap_or_else(|| {
-                ObjectBuilder::new()
-                    .set("scheme", self.scheme)
-                    .opt_str("keyId", self.key_id.as_deref())
-                    .opt_str("user", self.user.as_deref())
-                    .opt_f64("created", self.created)
-                    .opt_str("algorithm", self.algorithm.as_deref())
-                    .set("details", pairs_array(&self.details))
-                    .build()
-            })
-    }
+pub(crate) fn credentials(c: &Claims) -> JsValue {
+    record(c, false)
 }
 
 /// A verified request: `{scheme, keyId, user, created, algorithm, covered, details}`.
-pub(crate) struct Verified {
-    scheme: &'static str,
-    key_id: Option<String>,
-    user: Option<String>,
-    created: Option<f64>,
-    algorithm: String,
-    covered: Vec<String>,
-    details: Vec<(String, String)>,
+pub(crate) fn verified(c: &Claims) -> JsValue {
+    record(c, true)
 }
 
-impl Verified {
-    pub(crate) fn new(scheme: &'static str, algorithm: impl Into<String>) -> Self {
-        Verified {
-            scheme,
-            key_id: None,
-            user: None,
-            created: None,
-            algorithm: algorithm.into(),
-            covered: Vec::new(),
-            details: Vec::new(),
-        }
+/// The object of [`credentials`] or (with `covered`) [`verified`]: the same keys in the same order, `covered`
+/// between `algorithm` and `details`.
+fn record(c: &Claims, covered: bool) -> JsValue {
+    let mut json = JsonObject::new()
+        .str("scheme", c.scheme)
+        .opt_str("keyId", c.key_id.as_deref())
+        .opt_str("user", c.user.as_deref())
+        .opt_f64("created", c.created)
+        .opt_str("algorithm", c.algorithm.as_deref());
+    if covered {
+        json = json.strings("covered", &c.covered);
     }
-    pub(crate) fn key_id(mut self, v: Option<String>) -> Self {
-        self.key_id = v;
-        self
-    }
-    pub(crate) fn user(mut self, v: impl Into<String>) -> Self {
-        self.user = Some(v.into());
-        self
-    }
-    pub(crate) fn created(mut self, v: Option<f64>) -> Self {
-        self.created = v;
-        self
-    }
-    pub(crate) fn covered(mut self, v: Vec<String>) -> Self {
-        self.covered = v;
-        self
-    }
-    pub(crate) fn detail(mut self, k: &str, v: impl Into<String>) -> Self {
-        self.details.push((k.to_string(), v.into()));
-        self
-    }
-    pub(crate) fn build(self) -> JsValue {
-        JsonObject::new()
-            .str("scheme", self.scheme)
-            .opt_str("keyId", self.key_id.as_deref())
-            .opt_str("user", self.user.as_deref())
-            .opt_f64("created", self.created)
-            .str("algorithm", &self.algorithm)
-            .strings("covered", &self.covered)
-            .pairs("details", &self.details)
-            .build()
-            .unwrap_or_else(|| {
-                ObjectBuilder::new()
-                    .set("scheme", self.scheme)
-                    .opt_str("keyId", self.key_id.as_deref())
-                    .opt_str("user", self.user.as_deref())
-                    .opt_f64("created", self.created)
-                    .set("algorithm", self.algorithm.as_str())
-                    .set("covered", string_array(&self.covered))
-                    .set("details", pairs_array(&self.details))
-                    .build()
-            })
-    }
+    json.pairs("details", &c.details)
+        .build()
+        .unwrap_or_else(|| {
+            let mut object = ObjectBuilder::new()
+                .set("scheme", c.scheme)
+                .opt_str("keyId", c.key_id.as_deref())
+                .opt_str("user", c.user.as_deref())
+                .opt_f64("created", c.created)
+                .opt_str("algorithm", c.algorithm.as_deref());
+            if covered {
+                object = object.set("covered", string_array(&c.covered));
+            }
+            object.set("details", pairs_array(&c.details)).build()
+        })
 }

@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use countermark::http::fost::{self, FostSigner, FostUrlSigner};
 use countermark::http::hmac_header::{self, ApiSecret, Body, HmacHeaderSigner, LegacyCipher};
+use countermark::Claims;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{bytes, opt_class, strings, Opts};
-use crate::http::{signed, Credentials, JsRequest, Verified};
+use crate::http::{credentials, signed, verified, JsRequest};
 use crate::keys::{hmac_algorithm, JsHmacKey};
 use crate::nonce::JsNonceStore;
 use crate::{clock_or_host, core_error, IntoJs, JsClock};
@@ -117,13 +118,7 @@ fn fost_policy(policy: Option<JsFostPolicy>) -> fost::Policy {
 pub fn parse_fost(request: &JsRequest) -> Result<JsValue, JsValue> {
     let view = request.view()?;
     Ok(match fost::parse(&view).js()? {
-        Some(p) => Credentials::new("fost")
-            .key_id(p.claimed_key_id())
-            .user(p.claimed_user())
-            .created(Some(p.claimed_created().as_secs_f64()))
-            .algorithm("hmac-sha1")
-            .detail("timestamp", p.claimed_timestamp())
-            .build(),
+        Some(p) => credentials(&Claims::from(&p)),
         None => JsValue::NULL,
     })
 }
@@ -144,15 +139,7 @@ pub fn verify_fost(
             &fost_policy(opt_class(policy, "policy", "a FostPolicy")?),
         )
         .js()?;
-    let mut out = Verified::new("fost", "hmac-sha1")
-        .key_id(Some(v.key_id().to_string()))
-        .user(v.user())
-        .created(Some(v.created().as_secs_f64()))
-        .covered(v.signed_headers().iter().map(|(n, _)| n.clone()).collect());
-    for (n, val) in v.signed_headers() {
-        out = out.detail(&format!("header.{n}"), val.as_str());
-    }
-    Ok(out.build())
+    Ok(verified(&Claims::from(&v)))
 }
 
 /// Signs URLs with FOST's `_k`/`_e`/`_s` query parameters. `new FostUrlSigner(keyId, key)`.
@@ -187,15 +174,7 @@ impl JsFostUrlSigner {
 pub fn parse_fost_url(request: &JsRequest) -> Result<JsValue, JsValue> {
     let view = request.view()?;
     Ok(match fost::parse_url(&view).js()? {
-        Some(p) => {
-            let mut c = Credentials::new("fost-url")
-                .key_id(p.claimed_key_id())
-                .algorithm("hmac-sha1");
-            if let Some(e) = p.claimed_expires() {
-                c = c.detail("expires", e.to_string());
-            }
-            c.build()
-        }
+        Some(p) => credentials(&Claims::from(&p)),
         None => JsValue::NULL,
     })
 }
@@ -217,11 +196,7 @@ pub fn verify_fost_url(
             &fost_policy(opt_class(policy, "policy", "a FostPolicy")?),
         )
         .js()?;
-    let mut out = Verified::new("fost-url", "hmac-sha1").key_id(Some(v.key_id().to_string()));
-    if let Some(e) = v.expires() {
-        out = out.detail("expires", e.to_string());
-    }
-    Ok(out.build())
+    Ok(verified(&Claims::from(&v)))
 }
 
 // ------------------------------------------------------------------------------------------- HMAC header
@@ -406,12 +381,7 @@ impl JsHmacHeaderPolicy {
 pub fn parse_hmac_header(request: &JsRequest) -> Result<JsValue, JsValue> {
     let view = request.view()?;
     Ok(match hmac_header::parse(&view).js()? {
-        Some(p) => Credentials::new("hmac-header")
-            .key_id(p.claimed_key_id())
-            .algorithm(p.claimed_algorithm().name())
-            .created(Some(p.claimed_created().as_secs_f64()))
-            .detail("timestamp", p.claimed_timestamp())
-            .build(),
+        Some(p) => credentials(&Claims::from(&p)),
         None => JsValue::NULL,
     })
 }
@@ -434,8 +404,5 @@ pub fn verify_hmac_header(
             |p| p.inner,
         );
     let v = parsed.verify(&secret.inner, &policy).js()?;
-    Ok(Verified::new("hmac-header", v.algorithm().name())
-        .key_id(Some(v.key_id().to_string()))
-        .created(Some(v.created().as_secs_f64()))
-        .build())
+    Ok(verified(&Claims::from(&v)))
 }

@@ -9,14 +9,14 @@ use countermark::http::message_signatures::{
 use countermark::jwt::{self, Token};
 use countermark::{
     content_digest as core_content_digest, verify_content_digest as core_verify_content_digest,
-    DigestAlgorithm, HttpSignatureAlgorithm, MessagePolicy, MessageSigner, MessageVerifyingKey,
-    SigningKey, UnverifiedJwt, UnverifiedMessageSignature, VerifyingKey,
+    Claims, DigestAlgorithm, HttpSignatureAlgorithm, MessagePolicy, MessageSigner,
+    MessageVerifyingKey, SigningKey, UnverifiedJwt, UnverifiedMessageSignature, VerifyingKey,
 };
 use pyo3::prelude::*;
 
 use crate::common::{clock_or_system, explanation_dict, opt_seconds, refused_explanation, PyClock};
 use crate::errors::IntoPy;
-use crate::http::{component_name, PyCredentials, PyRequest, PyResponse, PySigned, PyVerified};
+use crate::http::{PyCredentials, PyRequest, PyResponse, PySigned, PyVerified};
 use crate::keys::PyHmacKey;
 use crate::nonce::PyNonceStore;
 
@@ -313,15 +313,7 @@ fn check_jwt_len(token: &str) -> PyResult<()> {
 }
 
 fn jwt_credentials(p: &UnverifiedJwt) -> PyCredentials {
-    let mut c = PyCredentials::new("jwt")
-        .user(p.claimed_username())
-        .created(Some(p.claimed_time()))
-        .algorithm(p.claimed_algorithm().name())
-        .detail("nonce", p.claimed_nonce());
-    if let Some(kid) = p.claimed_key_id() {
-        c = c.key_id(kid);
-    }
-    c
+    Claims::from(p).into()
 }
 
 /// Phase one: the claims of a compact JWT (`username`, `time`, `nonce`, `kid`, `alg`) without trusting
@@ -362,12 +354,7 @@ pub(crate) fn verify_jwt(
     let parsed = UnverifiedJwt::parse(token).py()?;
     // RSA verification and a Redis nonce store take a while: let other Python threads run.
     let v = py.detach(|| parsed.verify_any(&keys, &policy.inner)).py()?;
-    Ok(PyVerified::new("jwt", v.algorithm().name())
-        .key_id(Some(v.key_id().to_string()))
-        .user(v.username())
-        .created(Some(v.time()))
-        .detail("nonce", v.nonce())
-        .detail("key_index", v.key_index().to_string()))
+    Ok(Claims::from(&v).into())
 }
 
 // -------------------------------------------------------------------------------------------------- RFC 9421
@@ -698,36 +685,10 @@ impl<'py> FromPyObject<'_, 'py> for MaxAge {
     }
 }
 
-fn message_credentials(u: &UnverifiedMessageSignature<'_>) -> PyCredentials {
-    let mut c = PyCredentials::new("rfc9421")
-        .created(u.claimed_created().map(|t| t as f64))
-        .detail("label", u.label());
-    if let Some(k) = u.claimed_key_id() {
-        c = c.key_id(k);
-    }
-    if let Some(a) = u.claimed_algorithm() {
-        c = c.algorithm(a);
-    }
-    let optional = [
-        ("expires", u.claimed_expires().map(|t| t.to_string())),
-        ("nonce", u.claimed_nonce().map(str::to_string)),
-        ("tag", u.claimed_tag().map(str::to_string)),
-    ];
-    for (name, value) in optional {
-        if let Some(v) = value {
-            c = c.detail(name, v);
-        }
-    }
-    for comp in u.covered_components() {
-        c = c.detail("component", component_name(&comp.to_string()));
-    }
-    c
-}
-
 fn parse_message(message: HttpMessage<'_>, label: Option<&str>) -> PyResult<Option<PyCredentials>> {
     Ok(UnverifiedMessageSignature::parse(message, label)
         .py()?
-        .map(|u| message_credentials(&u)))
+        .map(|u| Claims::from(&u).into()))
 }
 
 fn verify_message(
@@ -741,31 +702,7 @@ fn verify_message(
             Malformed::new_err("the message has no Signature-Input or Signature header")
         })?;
     let v = parsed.verify(&key.inner, &policy.inner).py()?;
-    let mut out = PyVerified::new("rfc9421", v.algorithm().name())
-        .key_id(v.key_id().map(str::to_string))
-        .created(v.created().map(|t| t as f64))
-        .covered(
-            v.covered_components()
-                .iter()
-                .map(|c| component_name(&c.to_string()))
-                .collect(),
-        )
-        .detail("label", v.label())
-        .detail(
-            "body_checked",
-            if v.body_checked() { "true" } else { "false" },
-        );
-    let optional = [
-        ("expires", v.expires().map(|t| t.to_string())),
-        ("nonce", v.nonce().map(str::to_string)),
-        ("tag", v.tag().map(str::to_string)),
-    ];
-    for (name, value) in optional {
-        if let Some(val) = value {
-            out = out.detail(name, val);
-        }
-    }
-    Ok(out)
+    Ok(Claims::from(&v).into())
 }
 
 /// Phase one: the parameters of the request's signature `label` (default: the first), or None when it has

@@ -1,6 +1,6 @@
 //! HTTP messages as the verifiers see them, and the shapes every request scheme returns.
 
-use countermark::{Request, Response};
+use countermark::{Claims, Request, Response};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -10,18 +10,6 @@ use crate::errors::IntoPy;
 /// A Python-looking repr of an optional string: `'text'` or `None`.
 pub(crate) fn repr_opt(v: Option<&str>) -> String {
     v.map_or_else(|| "None".to_string(), |s| format!("'{}'", s.escape_debug()))
-}
-
-/// A covered component as Python users write it: `@method`, `content-digest`, `@query-param;name="id"`
-/// (the structured-field quotes around the name dropped).
-pub(crate) fn component_name(serialized: &str) -> String {
-    match serialized
-        .strip_prefix('"')
-        .and_then(|rest| rest.split_once('"'))
-    {
-        Some((name, params)) => format!("{name}{params}"),
-        None => serialized.to_string(),
-    }
 }
 
 /// Header lines from a dict (`{name: value}`) or any iterable of `(name, value)` pairs (repeated names kept).
@@ -292,36 +280,16 @@ pub(crate) struct PyCredentials {
     details: Vec<(String, String)>,
 }
 
-impl PyCredentials {
-    pub(crate) fn new(scheme: &'static str) -> Self {
+impl From<Claims> for PyCredentials {
+    fn from(c: Claims) -> Self {
         PyCredentials {
-            scheme,
-            key_id: None,
-            user: None,
-            created: None,
-            algorithm: None,
-            details: Vec::new(),
+            scheme: c.scheme,
+            key_id: c.key_id,
+            user: c.user,
+            created: c.created,
+            algorithm: c.algorithm,
+            details: c.details,
         }
-    }
-    pub(crate) fn key_id(mut self, v: impl Into<String>) -> Self {
-        self.key_id = Some(v.into());
-        self
-    }
-    pub(crate) fn user(mut self, v: impl Into<String>) -> Self {
-        self.user = Some(v.into());
-        self
-    }
-    pub(crate) fn created(mut self, v: Option<f64>) -> Self {
-        self.created = v;
-        self
-    }
-    pub(crate) fn algorithm(mut self, v: impl Into<String>) -> Self {
-        self.algorithm = Some(v.into());
-        self
-    }
-    pub(crate) fn detail(mut self, k: &str, v: impl Into<String>) -> Self {
-        self.details.push((k.to_string(), v.into()));
-        self
     }
 }
 
@@ -356,37 +324,18 @@ pub(crate) struct PyVerified {
     details: Vec<(String, String)>,
 }
 
-impl PyVerified {
-    pub(crate) fn new(scheme: &'static str, algorithm: impl Into<String>) -> Self {
+impl From<Claims> for PyVerified {
+    fn from(c: Claims) -> Self {
         PyVerified {
-            scheme,
-            key_id: None,
-            user: None,
-            created: None,
-            algorithm: algorithm.into(),
-            covered: Vec::new(),
-            details: Vec::new(),
+            scheme: c.scheme,
+            key_id: c.key_id,
+            user: c.user,
+            created: c.created,
+            // The core sets the algorithm of every verified result.
+            algorithm: c.algorithm.unwrap_or_default(),
+            covered: c.covered,
+            details: c.details,
         }
-    }
-    pub(crate) fn key_id(mut self, v: Option<String>) -> Self {
-        self.key_id = v;
-        self
-    }
-    pub(crate) fn user(mut self, v: impl Into<String>) -> Self {
-        self.user = Some(v.into());
-        self
-    }
-    pub(crate) fn created(mut self, v: Option<f64>) -> Self {
-        self.created = v;
-        self
-    }
-    pub(crate) fn covered(mut self, v: Vec<String>) -> Self {
-        self.covered = v;
-        self
-    }
-    pub(crate) fn detail(mut self, k: &str, v: impl Into<String>) -> Self {
-        self.details.push((k.to_string(), v.into()));
-        self
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use countermark::http::fost::{self, FostSigner, FostUrlSigner};
 use countermark::http::hmac_header::{self, ApiSecret, Body, HmacHeaderSigner, LegacyCipher};
+use countermark::Claims;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -116,14 +117,9 @@ impl PyFostPolicy {
 #[pyfunction]
 pub(crate) fn parse_fost(request: &PyRequest) -> PyResult<Option<PyCredentials>> {
     let view = request.view()?;
-    Ok(fost::parse(&view).py()?.map(|p| {
-        PyCredentials::new("fost")
-            .key_id(p.claimed_key_id())
-            .user(p.claimed_user())
-            .created(Some(p.claimed_created().as_secs_f64()))
-            .algorithm("hmac-sha1")
-            .detail("timestamp", p.claimed_timestamp())
-    }))
+    Ok(fost::parse(&view)
+        .py()?
+        .map(|p| PyCredentials::from(Claims::from(&p))))
 }
 
 /// Phase two: verifies the request's FOST signature with `key` (the secret of the claimed key id).
@@ -145,15 +141,7 @@ pub(crate) fn verify_fost(
         }
     };
     let v = parsed.verify(&key.inner, policy).py()?;
-    let mut out = PyVerified::new("fost", "hmac-sha1")
-        .key_id(Some(v.key_id().to_string()))
-        .user(v.user())
-        .created(Some(v.created().as_secs_f64()))
-        .covered(v.signed_headers().iter().map(|(n, _)| n.clone()).collect());
-    for (n, val) in v.signed_headers() {
-        out = out.detail(&format!("header.{n}"), val.as_str());
-    }
-    Ok(out)
+    Ok(Claims::from(&v).into())
 }
 
 /// Signs URLs with FOST's `_k`/`_e`/`_s` query parameters.
@@ -182,15 +170,9 @@ impl PyFostUrlSigner {
 #[pyfunction]
 pub(crate) fn parse_fost_url(request: &PyRequest) -> PyResult<Option<PyCredentials>> {
     let view = request.view()?;
-    Ok(fost::parse_url(&view).py()?.map(|p| {
-        let mut c = PyCredentials::new("fost-url")
-            .key_id(p.claimed_key_id())
-            .algorithm("hmac-sha1");
-        if let Some(e) = p.claimed_expires() {
-            c = c.detail("expires", e.to_string());
-        }
-        c
-    }))
+    Ok(fost::parse_url(&view)
+        .py()?
+        .map(|p| PyCredentials::from(Claims::from(&p))))
 }
 
 /// Phase two for a FOST-signed URL (the request's authority and target are what was signed).
@@ -214,11 +196,7 @@ pub(crate) fn verify_fost_url(
         }
     };
     let v = parsed.verify(&key.inner, policy).py()?;
-    let mut out = PyVerified::new("fost-url", "hmac-sha1").key_id(Some(v.key_id().to_string()));
-    if let Some(e) = v.expires() {
-        out = out.detail("expires", e.to_string());
-    }
-    Ok(out)
+    Ok(Claims::from(&v).into())
 }
 
 // ------------------------------------------------------------------------------------------- HMAC header
@@ -391,13 +369,9 @@ impl PyHmacHeaderPolicy {
 #[pyfunction]
 pub(crate) fn parse_hmac_header(request: &PyRequest) -> PyResult<Option<PyCredentials>> {
     let view = request.view()?;
-    Ok(hmac_header::parse(&view).py()?.map(|p| {
-        PyCredentials::new("hmac-header")
-            .key_id(p.claimed_key_id())
-            .algorithm(p.claimed_algorithm().name())
-            .created(Some(p.claimed_created().as_secs_f64()))
-            .detail("timestamp", p.claimed_timestamp())
-    }))
+    Ok(hmac_header::parse(&view)
+        .py()?
+        .map(|p| PyCredentials::from(Claims::from(&p))))
 }
 
 /// Phase two: verifies the request's HMAC header with `secret` (the claimed API key's).
@@ -421,9 +395,7 @@ pub(crate) fn verify_hmac_header(
         }
     };
     let v = parsed.verify(&secret.inner, policy).py()?;
-    Ok(PyVerified::new("hmac-header", v.algorithm().name())
-        .key_id(Some(v.key_id().to_string()))
-        .created(Some(v.created().as_secs_f64())))
+    Ok(Claims::from(&v).into())
 }
 
 // ---------------------------------------------------------------------------------------------- explanations
