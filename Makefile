@@ -153,10 +153,12 @@ VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(CURDIR)/Cargo.toml | hea
 ABI_VERSION = $(shell sed -n 's/^version = "\([0-9]*\.[0-9]*\).*/\1/p' $(CURDIR)/Cargo.toml | head -1)
 # The Go module's directory for the platform this builds on (wasmtime-go's names: linux-x86_64, linux-aarch64).
 HOST_PLATFORM := $(shell uname -s | tr A-Z a-z)-$(shell uname -m | sed 's/arm64/aarch64/')
+# rustc prints native-static-libs only when it links the archive: `touch` makes Cargo recompile the ffi crate alone
+# (not `cargo clean -p countermark-ffi`, which also deletes the CLI's binary: both targets are named countermark).
 ffi: toolchain
 	@if [ ! -s $(FFI_OUT)/native-static-libs.txt ]; then \
 		echo "asking rustc which native libraries the static library needs (recompiles the ffi crate once)"; \
-		mkdir -p $(FFI_OUT) && $(CARGO) clean -q --profile $(FFI_PROFILE) -p countermark-ffi; \
+		mkdir -p $(FFI_OUT) && touch ffi/src/lib.rs; \
 		$(CARGO) rustc -q --profile $(FFI_PROFILE) -p countermark-ffi --lib --locked -- --print native-static-libs 2>&1 \
 			| sed -n 's/^note: native-static-libs: //p' > $(FFI_OUT)/native-static-libs.txt.new; \
 		test -s $(FFI_OUT)/native-static-libs.txt.new || { echo "rustc printed no native-static-libs" >&2; exit 1; }; \
