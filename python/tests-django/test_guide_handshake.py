@@ -87,6 +87,7 @@ def test_the_guide_keeps_handshake_tokens_working(tmp_path: pathlib.Path) -> Non
     blocks = guide_blocks("handshake", "handshake", kinds=("settings.py", "your module that calls AuthToken"))
     assert set(blocks) == {(1, "your module that calls AuthToken"), (2, "settings.py"), (2, "sh")}
     project = Project(tmp_path, views=VIEWS)
+    project.env['HANDSHAKE_SECRET'] = SECRET  # the guide's settings read the secret from the environment
     authentication = tmp_path / "service" / "authentication.py"
     shadow = tmp_path / "handshake.py"
 
