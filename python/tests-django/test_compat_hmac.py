@@ -133,6 +133,18 @@ def test_settings_command_prints_a_dict_the_checks_accept(settings: Any) -> None
     assert namespace["COUNTERMARK"] == printed["COUNTERMARK"]
 
 
+def test_settings_command_never_prints_a_secret(settings: Any) -> None:
+    settings.HMAC_AUTHENTICATION_SETTINGS = {"HMAC_AUTH_REQUEST_TIMEOUT": 4}
+    token_secret = "token-secret-that-must-not-be-printed"
+    settings.COUNTERMARK = {**settings.COUNTERMARK, "TOKEN_SECRET": token_secret}
+    for argv in (["--json"], []):
+        out = io.StringIO()
+        call_command("countermark_hmac_settings", *argv, stdout=out)
+        assert token_secret not in out.getvalue()
+        assert "TOKEN_SECRET" in out.getvalue()  # named in the note: keep it as it is set
+        assert "HMAC_MAX_AGE" in out.getvalue()
+
+
 def test_import_needs_neither_the_old_settings_nor_its_check(user: Any, settings: Any, monkeypatch: Any) -> None:
     from django_hmac_authentication.server_utils import create_shared_secret_for_user
 

@@ -11,6 +11,9 @@ from ...compat_hmac import countermark_settings
 from ...conf import raw_settings
 
 
+#: COUNTERMARK keys whose values are secrets.
+SECRET_SETTINGS = frozenset({"TOKEN_SECRET", "SIGNED_URL_SECRET", "SIGNED_URL_PROVIDERS", "KEY_ENCRYPTION_KEYS"})
+
 class Command(BaseCommand):
     help = (
         "Prints the COUNTERMARK dict equivalent to django-hmac-authentication's HMAC_AUTHENTICATION_SETTINGS, "
@@ -29,7 +32,12 @@ class Command(BaseCommand):
         for name in sorted(set(converted) & set(current)):
             if converted[name] != current[name]:
                 notes.append(f"COUNTERMARK[{name!r}] is already {current[name]!r}: kept (the old setting said {converted[name]!r})")
-        merged = {**converted, **current}
+        # Secrets the project set (signing secrets, the keys that seal API keys at rest, provider secrets) are
+        # never printed: the output lands in terminals and CI logs. They stay where they are, as the note says.
+        kept = sorted(name for name in current if name in SECRET_SETTINGS)
+        if kept:
+            notes.append(f"not printed, keep them as they are set: {', '.join(kept)} (secrets)")
+        merged = {**converted, **{k: v for k, v in current.items() if k not in SECRET_SETTINGS}}
         if opts["json"]:
             self.stdout.write(json.dumps({"COUNTERMARK": merged, "notes": notes}, indent=2, default=str))
             return
